@@ -1,0 +1,227 @@
+use crate::{TextRange, TextSize};
+
+/// How a column is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum PositionEncoding {
+    /// Bytes of UTF-8.
+    Utf8,
+    /// UTF-16 code units (the language server protocol's default).
+    #[default]
+    Utf16,
+    /// Unicode scalar values ("characters"; what the JSON report calls a column).
+    Utf32,
+}
+
+/// A zero-based line and a zero-based column counted in some [`PositionEncoding`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// A one-based line and column, for people (and for most report formats).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourcePosition {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// The start offset of every line of a text, for turning offsets into lines and columns
+/// and back. Lines end at `\n`; a `\r` before it belongs to the line's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineIndex {
+    line_starts: Vec<TextSize>,
+    len: TextSize,
+    ascii: bool,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        line_starts.push(TextSize::ZERO);
+        for (i, byte) in text.bytes().enumerate() {
+            if byte == b'\n' {
+                line_starts.push(TextSize::from_usize(i + 1));
+            }
+        }
+        LineIndex {
+            line_starts,
+            len: TextSize::of(text),
+            ascii: text.is_ascii(),
+        }
+    }
+
+    /// The number of lines: one more than the number of `\n`.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The zero-based line holding `offset` (an offset past the end is on the last line).
+    pub fn line_of(&self, offset: TextSize) -> u32 {
+        let offset = offset.min(self.len);
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        };
+        u32::try_from(line).unwrap_or(u32::MAX)
+    }
+
+    /// The offset where zero-based `line` starts; past the last line, the end of the text.
+    pub fn line_start(&self, line: u32) -> TextSize {
+        self.line_starts
+            .get(line as usize)
+            .copied()
+            .unwrap_or(self.len)
+    }
+
+    /// The range of zero-based `line`, including its `\n` if it has one.
+    pub fn line_range(&self, line: u32) -> TextRange {
+        let start = self.line_start(line);
+        let end = self.line_start(line.saturating_add(1));
+        TextRange::new(start, end.max(start))
+    }
+
+    /// The range of zero-based `line` without its line ending (`\n` or `\r\n`).
+    pub fn line_content_range(&self, line: u32, text: &str) -> TextRange {
+        let range = self.line_range(line);
+        let content = &text[range];
+        let trimmed = content
+            .strip_suffix('\n')
+            .map(|s| s.strip_suffix('\r').unwrap_or(s))
+            .unwrap_or(content);
+        TextRange::at(range.start(), TextSize::of(trimmed))
+    }
+
+    /// The zero-based line and column of `offset`, columns counted in `encoding`.
+    /// An offset inside a multi-byte character counts as that character's start.
+    pub fn line_col(&self, offset: TextSize, text: &str, encoding: PositionEncoding) -> LineCol {
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        let start = self.line_start(line);
+        let col = if self.ascii || encoding == PositionEncoding::Utf8 {
+            (offset - start).to_u32()
+        } else {
+            let mut end = offset.to_usize();
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let prefix = &text[start.to_usize()..end];
+            let units = match encoding {
+                PositionEncoding::Utf16 => prefix.encode_utf16().count(),
+                _ => prefix.chars().count(),
+            };
+            u32::try_from(units).unwrap_or(u32::MAX)
+        };
+        LineCol { line, col }
+    }
+
+    /// One-based line and column (characters), as people and most report formats count.
+    pub fn position(&self, offset: TextSize, text: &str) -> SourcePosition {
+        let LineCol { line, col } = self.line_col(offset, text, PositionEncoding::Utf32);
+        SourcePosition {
+            line: line + 1,
+            column: col + 1,
+        }
+    }
+
+    /// The offset of a zero-based line and column. Never fails: a line past the end gives
+    /// the end of the text, a column past the end of its line gives the end of the line
+    /// (before its line ending), and a UTF-16 column inside a surrogate pair gives the
+    /// start of that character.
+    pub fn offset(&self, position: LineCol, text: &str, encoding: PositionEncoding) -> TextSize {
+        if position.line as usize >= self.line_starts.len() {
+            return self.len;
+        }
+        let content = self.line_content_range(position.line, text);
+        let line_text = &text[content];
+        let wanted = position.col as usize;
+        let byte = if self.ascii || encoding == PositionEncoding::Utf8 {
+            let mut byte = wanted.min(line_text.len());
+            while !line_text.is_char_boundary(byte) {
+                byte -= 1;
+            }
+            byte
+        } else {
+            let mut units = 0usize;
+            let mut byte = line_text.len();
+            for (index, ch) in line_text.char_indices() {
+                let width = match encoding {
+                    PositionEncoding::Utf16 => ch.len_utf16(),
+                    _ => 1,
+                };
+                if units + width > wanted {
+                    byte = index;
+                    break;
+                }
+                units += width;
+                if units == wanted {
+                    byte = index + ch.len_utf8();
+                    break;
+                }
+            }
+            if wanted == 0 { 0 } else { byte }
+        };
+        content.start() + TextSize::from_usize(byte)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn ascii_positions() {
+        let text = "FROM a\nRUN b\r\nCMD c";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 3);
+        let at = |o| index.line_col(TextSize::new(o), text, PositionEncoding::Utf16);
+        assert_eq!(at(0), LineCol { line: 0, col: 0 });
+        assert_eq!(at(7), LineCol { line: 1, col: 0 });
+        assert_eq!(at(12), LineCol { line: 1, col: 5 });
+        assert_eq!(at(14), LineCol { line: 2, col: 0 });
+        assert_eq!(
+            index.line_content_range(1, text),
+            TextRange::from_usize(7, 12)
+        );
+        assert_eq!(index.position(TextSize::new(9), text).column, 3);
+    }
+
+    #[test]
+    fn utf16_and_chars() {
+        // "é" is 2 bytes / 1 unit; "😀" is 4 bytes / 2 UTF-16 units / 1 char.
+        let text = "a é😀b\nx";
+        let index = LineIndex::new(text);
+        let b = text.find('b').unwrap();
+        let off = TextSize::from_usize(b);
+        assert_eq!(index.line_col(off, text, PositionEncoding::Utf8).col, 8);
+        assert_eq!(index.line_col(off, text, PositionEncoding::Utf16).col, 5);
+        assert_eq!(index.line_col(off, text, PositionEncoding::Utf32).col, 4);
+        let back = index.offset(LineCol { line: 0, col: 5 }, text, PositionEncoding::Utf16);
+        assert_eq!(back, off);
+        // Inside the surrogate pair: the start of the emoji.
+        let inside = index.offset(LineCol { line: 0, col: 4 }, text, PositionEncoding::Utf16);
+        assert_eq!(inside.to_usize(), text.find('😀').unwrap());
+        // Past the end of the line and past the last line.
+        let eol = index.offset(LineCol { line: 0, col: 99 }, text, PositionEncoding::Utf16);
+        assert_eq!(eol.to_usize(), text.find('\n').unwrap());
+        let eof = index.offset(LineCol { line: 9, col: 0 }, text, PositionEncoding::Utf16);
+        assert_eq!(eof, TextSize::of(text));
+    }
+
+    proptest! {
+        #[test]
+        fn offsets_round_trip(text in "[a-z\u{e9}\u{1F600}\r\n ]{0,40}", pick in 0usize..64) {
+            let index = LineIndex::new(&text);
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let offset = TextSize::from_usize(boundaries[pick % boundaries.len()]);
+            for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32] {
+                let lc = index.line_col(offset, &text, encoding);
+                let back = index.offset(lc, &text, encoding);
+                // A position between "\r" and "\n" maps back to before the "\r".
+                let content_end = index.line_content_range(lc.line, &text).end();
+                prop_assert_eq!(back, offset.min(content_end));
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+use crate::{TextRange, TextSize};
+
+/// Text assembled from pieces of a source file, remembering where each piece came from.
+///
+/// A Dockerfile's logical line drops its line continuations and skipped comment lines; a
+/// `<<-` heredoc body drops leading tabs. Rules analyse the assembled text and report in
+/// the source: [`MappedText::range_to_source`] maps back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MappedText {
+    text: String,
+    /// `(offset in text, offset in source)` where each piece starts, in text order.
+    pieces: Vec<(TextSize, TextSize)>,
+}
+
+impl MappedText {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Text taken whole from `source_start` onwards.
+    pub fn contiguous(text: &str, source_start: TextSize) -> Self {
+        MappedText {
+            text: text.to_owned(),
+            pieces: vec![(TextSize::ZERO, source_start)],
+        }
+    }
+
+    pub fn with_capacity(capacity: usize) -> Self {
+        MappedText {
+            text: String::with_capacity(capacity),
+            pieces: Vec::with_capacity(2),
+        }
+    }
+
+    /// Appends `piece`, which starts at `source_start` in the source.
+    pub fn push(&mut self, piece: &str, source_start: TextSize) {
+        if piece.is_empty() {
+            return;
+        }
+        let here = TextSize::of(&self.text);
+        match self.pieces.last() {
+            // Extends the previous piece when it continues it in the source too.
+            Some(&(text_start, src_start))
+                if src_start + (here - text_start) == source_start => {}
+            _ => self.pieces.push((here, source_start)),
+        }
+        self.text.push_str(piece);
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn len(&self) -> TextSize {
+        TextSize::of(&self.text)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Whether the text is one unbroken slice of the source.
+    pub fn is_contiguous(&self) -> bool {
+        self.pieces.len() <= 1
+    }
+
+    fn piece_at(&self, offset: TextSize) -> Option<(TextSize, TextSize)> {
+        let index = match self.pieces.binary_search_by(|&(start, _)| start.cmp(&offset)) {
+            Ok(index) => index,
+            Err(0) => return None,
+            Err(next) => next - 1,
+        };
+        self.pieces.get(index).copied()
+    }
+
+    /// The source offset of the text offset `offset`, leaning right: at the seam of two
+    /// pieces it is the start of the later one. Good for where something starts.
+    pub fn to_source(&self, offset: TextSize) -> TextSize {
+        match self.piece_at(offset) {
+            Some((text_start, src_start)) => src_start + (offset - text_start),
+            None => TextSize::ZERO,
+        }
+    }
+
+    /// The source offset of the text offset `offset`, leaning left: at the seam of two
+    /// pieces it is the end of the earlier one. Good for where something ends, and for
+    /// inserting right after a word.
+    pub fn to_source_end(&self, offset: TextSize) -> TextSize {
+        if offset == TextSize::ZERO {
+            return self.to_source(offset);
+        }
+        let before = offset - TextSize::new(1);
+        match self.piece_at(before) {
+            Some((text_start, src_start)) => src_start + (offset - text_start),
+            None => TextSize::ZERO,
+        }
+    }
+
+    /// The source range of a text range: from where its first byte came from to just
+    /// after where its last byte came from (so it covers any continuation in between).
+    pub fn range_to_source(&self, range: TextRange) -> TextRange {
+        let start = self.to_source(range.start());
+        if range.is_empty() {
+            return TextRange::empty(start);
+        }
+        let end = self.to_source_end(range.end());
+        TextRange::new(start, end.max(start))
+    }
+
+    /// The text offset of a source offset, when that source byte is part of the text.
+    pub fn from_source(&self, source_offset: TextSize) -> Option<TextSize> {
+        for (i, &(text_start, src_start)) in self.pieces.iter().enumerate() {
+            let text_end = self
+                .pieces
+                .get(i + 1)
+                .map_or(self.len(), |&(next, _)| next);
+            let src_end = src_start + (text_end - text_start);
+            if src_start <= source_offset && source_offset < src_end {
+                return Some(text_start + (source_offset - src_start));
+            }
+        }
+        None
+    }
+
+    /// `(text range, source start)` of each piece, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = (TextRange, TextSize)> + '_ {
+        self.pieces.iter().enumerate().map(|(i, &(start, src))| {
+            let end = self.pieces.get(i + 1).map_or(self.len(), |&(next, _)| next);
+            (TextRange::new(start, end), src)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_across_a_continuation() {
+        // Source: "RUN apt-get \\\n  install x"; logical: "apt-get   install x".
+        let source = "RUN apt-get \\\n  install x";
+        let mut text = MappedText::new();
+        text.push(&source[4..12], TextSize::new(4));
+        text.push(&source[14..], TextSize::new(14));
+        assert_eq!(text.as_str(), "apt-get   install x");
+        assert!(!text.is_contiguous());
+        let install = text.as_str().find("install").unwrap();
+        let range = TextRange::from_usize(install, install + 7);
+        assert_eq!(&source[text.range_to_source(range)], "install");
+        // A range spanning the seam covers the continuation.
+        let whole = TextRange::up_to(text.len());
+        assert_eq!(&source[text.range_to_source(whole)], &source[4..]);
+        // "apt-get " ends before the backslash.
+        let first = TextRange::from_usize(0, 8);
+        assert_eq!(text.range_to_source(first), TextRange::from_usize(4, 12));
+        assert_eq!(text.from_source(TextSize::new(16)), Some(TextSize::new(10)));
+        assert_eq!(text.from_source(TextSize::new(12)), None);
+    }
+
+    #[test]
+    fn adjacent_pieces_merge() {
+        let mut text = MappedText::new();
+        text.push("ab", TextSize::new(10));
+        text.push("cd", TextSize::new(12));
+        assert!(text.is_contiguous());
+        assert_eq!(text.to_source(TextSize::new(3)), TextSize::new(13));
+    }
+}
