@@ -122,6 +122,19 @@ impl MappedText {
         None
     }
 
+    /// The part of the text in `range`, still mapped into the source.
+    pub fn slice(&self, range: TextRange) -> MappedText {
+        let mut out = MappedText::with_capacity(range.len().to_usize());
+        for (piece, src) in self.pieces() {
+            let start = piece.start().max(range.start());
+            let end = piece.end().min(range.end());
+            if start < end {
+                out.push(&self.text[TextRange::new(start, end)], src + (start - piece.start()));
+            }
+        }
+        out
+    }
+
     /// `(text range, source start)` of each piece, in order.
     pub fn pieces(&self) -> impl Iterator<Item = (TextRange, TextSize)> + '_ {
         self.pieces.iter().enumerate().map(|(i, &(start, src))| {
@@ -155,6 +168,9 @@ mod tests {
         assert_eq!(text.range_to_source(first), TextRange::from_usize(4, 12));
         assert_eq!(text.from_source(TextSize::new(16)), Some(TextSize::new(10)));
         assert_eq!(text.from_source(TextSize::new(12)), None);
+        let tail = text.slice(TextRange::from_usize(4, 19));
+        assert_eq!(tail.as_str(), "et   install x");
+        assert_eq!(&source[tail.range_to_source(TextRange::from_usize(5, 12))], "install");
     }
 
     #[test]

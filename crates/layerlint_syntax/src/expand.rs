@@ -1,0 +1,773 @@
+//! BuildKit's word processing: quote removal, escapes and variable expansion
+//! (`$V`, `${V}`, `${V:-x}`, `${V-x}`, `${V:+x}`, `${V+x}`, `${V:?e}`, `${V?e}`,
+//! `${V#p}`, `${V##p}`, `${V%p}`, `${V%%p}`, `${V/p/r}`, `${V//p/r}`), and splitting into
+//! words, as BuildKit's `shell.Lex` does for FROM, COPY, ENV, WORKDIR … and for finding
+//! heredoc markers.
+//!
+//! The behaviour follows BuildKit, including its quirks: `$1` reads a positional name,
+//! `${V:x}` (an unknown modifier) is an error only when `V` is looked up, and a word that
+//! is being split loses what it had gathered before a `${…}` with a modifier.
+
+use std::fmt;
+
+/// Variables visible to an expansion.
+pub trait Env {
+    fn get(&self, name: &str) -> Option<&str>;
+}
+
+impl<S: std::hash::BuildHasher> Env for std::collections::HashMap<String, String, S> {
+    fn get(&self, name: &str) -> Option<&str> {
+        std::collections::HashMap::get(self, name).map(String::as_str)
+    }
+}
+
+/// No variables at all.
+pub struct NoEnv;
+
+impl Env for NoEnv {
+    fn get(&self, _name: &str) -> Option<&str> {
+        None
+    }
+}
+
+impl<F> Env for F
+where
+    F: Fn(&str) -> Option<&'static str>,
+{
+    fn get(&self, name: &str) -> Option<&str> {
+        self(name)
+    }
+}
+
+/// Options of BuildKit's `shell.Lex`.
+#[derive(Clone, Copy, Debug)]
+pub struct Lex {
+    pub escape: char,
+    /// Keep quote characters in the output.
+    pub raw_quotes: bool,
+    /// Keep escape characters in the output.
+    pub raw_escapes: bool,
+    /// Treat quotes as ordinary characters.
+    pub skip_process_quotes: bool,
+    /// Leave references to unset variables as written instead of expanding them to "".
+    pub skip_unset_env: bool,
+}
+
+impl Lex {
+    pub fn new(escape: char) -> Self {
+        Lex {
+            escape,
+            raw_quotes: false,
+            raw_escapes: false,
+            skip_process_quotes: false,
+            skip_unset_env: false,
+        }
+    }
+
+    /// Expands `word` as one word (BuildKit's `ProcessWordWithMatches`): the result, and
+    /// which variable names were found and which were not.
+    pub fn process_word(&self, word: &str, env: &dyn Env) -> Result<Expansion, ExpandError> {
+        let mut state = State::new(self, word, env, true);
+        let (result, _) = state.process_stop_on(None, self.raw_escapes)?;
+        Ok(Expansion {
+            result,
+            words: Vec::new(),
+            matched: state.matched,
+            unmatched: state.unmatched,
+        })
+    }
+
+    /// Expands `word` and splits the result into words (BuildKit's `ProcessWords`).
+    pub fn process_words(&self, word: &str, env: &dyn Env) -> Result<Vec<SplitWord>, ExpandError> {
+        let mut state = State::new(self, word, env, false);
+        let (_, words) = state.process_stop_on(None, self.raw_escapes)?;
+        Ok(words)
+    }
+}
+
+/// The result of [`Lex::process_word`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expansion {
+    pub result: String,
+    pub words: Vec<SplitWord>,
+    /// Variables referenced and defined, in order of first use.
+    pub matched: Vec<String>,
+    /// Variables referenced but not defined, in order of first use.
+    pub unmatched: Vec<String>,
+}
+
+/// A word of [`Lex::process_words`], with the byte range of the input it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SplitWord {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Why a word could not be expanded; the message is BuildKit's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpandError {
+    pub message: String,
+}
+
+impl fmt::Display for ExpandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ExpandError {}
+
+fn error(message: impl Into<String>) -> ExpandError {
+    ExpandError {
+        message: message.into(),
+    }
+}
+
+/// How deeply `${a:-${b:-${c…}}}` may nest before we give up (BuildKit has no limit; we
+/// must not overflow the stack).
+const MAX_NESTING: usize = 200;
+
+struct State<'a> {
+    lex: &'a Lex,
+    input: &'a str,
+    pos: usize,
+    env: &'a dyn Env,
+    capture: bool,
+    raw_escapes: bool,
+    /// BuildKit shares one word buffer between nested `processStopOn` calls.
+    word_buf: String,
+    word_start: usize,
+    depth: usize,
+    matched: Vec<String>,
+    unmatched: Vec<String>,
+}
+
+struct Words {
+    words: Vec<SplitWord>,
+    in_word: bool,
+}
+
+impl<'a> State<'a> {
+    fn new(lex: &'a Lex, input: &'a str, env: &'a dyn Env, capture: bool) -> Self {
+        State {
+            lex,
+            input,
+            pos: 0,
+            env,
+            capture,
+            raw_escapes: lex.raw_escapes,
+            word_buf: String::new(),
+            word_start: 0,
+            depth: 0,
+            matched: Vec::new(),
+            unmatched: Vec::new(),
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.input[self.pos..].chars().next()
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let ch = self.peek()?;
+        self.pos += ch.len_utf8();
+        Some(ch)
+    }
+
+    fn add_char(&mut self, words: &mut Words, ch: char, at: usize) {
+        if ch.is_whitespace() {
+            if words.in_word && !self.word_buf.is_empty() {
+                words.words.push(SplitWord {
+                    text: std::mem::take(&mut self.word_buf),
+                    start: self.word_start,
+                    end: at,
+                });
+                words.in_word = false;
+            }
+        } else {
+            self.add_raw_char(words, ch, at);
+        }
+    }
+
+    fn add_raw_char(&mut self, words: &mut Words, ch: char, at: usize) {
+        if !words.in_word || self.word_buf.is_empty() {
+            self.word_start = at;
+        }
+        self.word_buf.push(ch);
+        words.in_word = true;
+    }
+
+    fn add_string(&mut self, words: &mut Words, text: &str, at: usize) {
+        for ch in text.chars() {
+            self.add_char(words, ch, at);
+        }
+    }
+
+    fn add_raw_string(&mut self, words: &mut Words, text: &str, at: usize) {
+        if !words.in_word || self.word_buf.is_empty() {
+            self.word_start = at;
+        }
+        self.word_buf.push_str(text);
+        words.in_word = true;
+    }
+
+    fn finish_words(&mut self, mut words: Words) -> Vec<SplitWord> {
+        if !self.word_buf.is_empty() {
+            words.words.push(SplitWord {
+                text: std::mem::take(&mut self.word_buf),
+                start: self.word_start,
+                end: self.pos,
+            });
+        }
+        words.words
+    }
+
+    /// BuildKit's `processStopOn`: reads until `stop` (consumed) or the end.
+    fn process_stop_on(
+        &mut self,
+        stop: Option<char>,
+        raw_escapes: bool,
+    ) -> Result<(String, Vec<SplitWord>), ExpandError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(error("syntax error: substitutions nested too deeply"));
+        }
+        let saved_raw = self.raw_escapes;
+        self.raw_escapes = raw_escapes;
+        let outcome = self.process_stop_on_inner(stop);
+        self.raw_escapes = saved_raw;
+        self.depth -= 1;
+        outcome
+    }
+
+    fn process_stop_on_inner(
+        &mut self,
+        stop: Option<char>,
+    ) -> Result<(String, Vec<SplitWord>), ExpandError> {
+        let mut result = String::new();
+        self.word_buf.clear();
+        let mut words = Words {
+            words: Vec::new(),
+            in_word: false,
+        };
+        let process_quotes = !self.lex.skip_process_quotes;
+        while let Some(ch) = self.peek() {
+            let at = self.pos;
+            if stop == Some(ch) {
+                self.next();
+                return Ok((result, self.finish_words(words)));
+            }
+            let special = match ch {
+                '$' => Some(self.process_dollar()?),
+                '<' => Some(self.process_possible_heredoc()),
+                '\'' if process_quotes => Some(self.process_single_quote()?),
+                '"' if process_quotes => Some(self.process_double_quote()?),
+                _ => None,
+            };
+            if let Some(text) = special {
+                result.push_str(&text);
+                if ch == '$' {
+                    self.add_string(&mut words, &text, at);
+                } else {
+                    self.add_raw_string(&mut words, &text, at);
+                }
+                continue;
+            }
+            self.next();
+            let mut ch = ch;
+            if ch == self.lex.escape {
+                if self.raw_escapes {
+                    self.add_raw_char(&mut words, ch, at);
+                    result.push(ch);
+                }
+                match self.next() {
+                    Some(escaped) => ch = escaped,
+                    None => break,
+                }
+                self.add_raw_char(&mut words, ch, at);
+            } else {
+                self.add_char(&mut words, ch, at);
+            }
+            result.push(ch);
+        }
+        if let Some(stop) = stop {
+            return Err(error(format!(
+                "unexpected end of statement while looking for matching {stop}"
+            )));
+        }
+        Ok((result, self.finish_words(words)))
+    }
+
+    fn process_single_quote(&mut self) -> Result<String, ExpandError> {
+        let mut result = String::new();
+        let open = self.next();
+        if self.lex.raw_quotes {
+            result.extend(open);
+        }
+        loop {
+            match self.next() {
+                None => {
+                    return Err(error(
+                        "unexpected end of statement while looking for matching single-quote",
+                    ));
+                }
+                Some('\'') => {
+                    if self.lex.raw_quotes {
+                        result.push('\'');
+                    }
+                    return Ok(result);
+                }
+                Some(ch) => result.push(ch),
+            }
+        }
+    }
+
+    fn process_double_quote(&mut self) -> Result<String, ExpandError> {
+        let mut result = String::new();
+        let open = self.next();
+        if self.lex.raw_quotes {
+            result.extend(open);
+        }
+        loop {
+            match self.peek() {
+                None => {
+                    return Err(error(
+                        "unexpected end of statement while looking for matching double-quote",
+                    ));
+                }
+                Some('"') => {
+                    self.next();
+                    if self.lex.raw_quotes {
+                        result.push('"');
+                    }
+                    return Ok(result);
+                }
+                Some('$') => {
+                    let value = self.process_dollar()?;
+                    result.push_str(&value);
+                }
+                Some(_) => {
+                    let Some(mut ch) = self.next() else { continue };
+                    if ch == self.lex.escape {
+                        if self.raw_escapes {
+                            result.push(ch);
+                        }
+                        match self.peek() {
+                            None => continue,
+                            Some(next) if next == '"' || next == '$' || next == self.lex.escape => {
+                                self.next();
+                                ch = next;
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    result.push(ch);
+                }
+            }
+        }
+    }
+
+    fn process_possible_heredoc(&mut self) -> String {
+        self.next();
+        if self.peek() != Some('<') {
+            return "<".to_owned();
+        }
+        self.next();
+        let mut result = String::from("<<");
+        while let Some(ch @ ('\t' | '\r' | ' ')) = self.peek() {
+            result.push(ch);
+            self.next();
+        }
+        result
+    }
+
+    fn lookup(&mut self, name: &str) -> Option<String> {
+        match self.env.get(name) {
+            Some(value) => {
+                if self.capture && !self.matched.iter().any(|m| m == name) {
+                    self.matched.push(name.to_owned());
+                }
+                Some(value.to_owned())
+            }
+            None => {
+                if self.capture && !self.unmatched.iter().any(|m| m == name) {
+                    self.unmatched.push(name.to_owned());
+                }
+                None
+            }
+        }
+    }
+
+    fn process_name(&mut self) -> String {
+        let mut name = String::new();
+        while let Some(ch) = self.peek() {
+            if name.is_empty() && ch.is_numeric() {
+                while let Some(digit) = self.peek().filter(|c| c.is_numeric()) {
+                    self.next();
+                    name.push(digit);
+                }
+                return name;
+            }
+            if name.is_empty() && matches!(ch, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
+                self.next();
+                name.push(ch);
+                return name;
+            }
+            if !ch.is_alphabetic() && !ch.is_numeric() && ch != '_' {
+                break;
+            }
+            self.next();
+            name.push(ch);
+        }
+        name
+    }
+
+    fn process_dollar(&mut self) -> Result<String, ExpandError> {
+        self.next();
+        if self.peek() != Some('{') {
+            let name = self.process_name();
+            if name.is_empty() {
+                return Ok("$".to_owned());
+            }
+            return Ok(match self.lookup(&name) {
+                Some(value) => value,
+                None if self.lex.skip_unset_env => format!("${name}"),
+                None => String::new(),
+            });
+        }
+        self.next();
+        match self.peek() {
+            None => return Err(error("syntax error: missing '}'")),
+            Some('{' | '}' | ':') => return Err(error("syntax error: bad substitution")),
+            Some(_) => {}
+        }
+        let name = self.process_name();
+        let ch = self.next();
+        let mut modifier = ch.map_or_else(|| "\u{FFFD}".to_owned(), String::from);
+        match ch {
+            Some('}') => Ok(match self.lookup(&name) {
+                Some(value) => value,
+                None if self.lex.skip_unset_env => format!("${{{name}}}"),
+                None => String::new(),
+            }),
+            Some(':' | '+' | '-' | '?' | '#' | '%') => {
+                let mut op = ch;
+                let null_is_unset = op == Some(':');
+                if null_is_unset {
+                    op = self.next();
+                    modifier.extend(op);
+                }
+                let raw = matches!(op, Some('#' | '%'));
+                if null_is_unset && raw {
+                    return Err(error(format!(
+                        "unsupported modifier ({modifier}) in substitution"
+                    )));
+                }
+                let word = match self.process_stop_on(Some('}'), raw) {
+                    Ok((word, _)) => word,
+                    Err(err) => {
+                        if self.peek().is_none() {
+                            return Err(error("syntax error: missing '}'"));
+                        }
+                        return Err(err);
+                    }
+                };
+                let value = self.lookup(&name);
+                if value.is_none() && self.lex.skip_unset_env {
+                    return Ok(format!("${{{name}{modifier}{word}}}"));
+                }
+                apply_modifier(op, &name, value, word, null_is_unset, &modifier)
+            }
+            Some('/') => {
+                let replace_all = self.peek() == Some('/');
+                if replace_all {
+                    self.next();
+                }
+                let pattern = match self.process_stop_on(Some('/'), true) {
+                    Ok((pattern, _)) => pattern,
+                    Err(err) => {
+                        if self.peek().is_none() {
+                            return Err(error("syntax error: missing '/' in ${}"));
+                        }
+                        return Err(err);
+                    }
+                };
+                let replacement = match self.process_stop_on(Some('}'), true) {
+                    Ok((replacement, _)) => replacement,
+                    Err(err) => {
+                        if self.peek().is_none() {
+                            return Err(error("syntax error: missing '}'"));
+                        }
+                        return Err(err);
+                    }
+                };
+                let value = self.lookup(&name);
+                if value.is_none() && self.lex.skip_unset_env {
+                    return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
+                }
+                replace(&pattern, &replacement, &value.unwrap_or_default(), replace_all)
+            }
+            _ => Err(error(format!(
+                "unsupported modifier ({modifier}) in substitution"
+            ))),
+        }
+    }
+}
+
+fn apply_modifier(
+    op: Option<char>,
+    name: &str,
+    value: Option<String>,
+    word: String,
+    null_is_unset: bool,
+    modifier: &str,
+) -> Result<String, ExpandError> {
+    let set = value.is_some();
+    let value = value.unwrap_or_default();
+    match op {
+        Some('-') => Ok(if !set || (null_is_unset && value.is_empty()) {
+            word
+        } else {
+            value
+        }),
+        Some('+') => Ok(if !set || (null_is_unset && value.is_empty()) {
+            String::new()
+        } else {
+            word
+        }),
+        Some('?') => {
+            if !set {
+                let message = if word.is_empty() {
+                    "is not allowed to be unset".to_owned()
+                } else {
+                    word
+                };
+                return Err(error(format!("{name}: {message}")));
+            }
+            if null_is_unset && value.is_empty() {
+                let message = if word.is_empty() {
+                    "is not allowed to be empty".to_owned()
+                } else {
+                    word
+                };
+                return Err(error(format!("{name}: {message}")));
+            }
+            Ok(value)
+        }
+        Some(op @ ('%' | '#')) => {
+            let (greedy, pattern) = match word.strip_prefix(op) {
+                Some(rest) => (true, rest.to_owned()),
+                None => (false, word),
+            };
+            if op == '%' {
+                trim_suffix(&pattern, &value, greedy)
+            } else {
+                trim_prefix(&pattern, &value, greedy)
+            }
+        }
+        _ => Err(error(format!(
+            "unsupported modifier ({modifier}) in substitution"
+        ))),
+    }
+}
+
+/// A shell pattern (`*`, `?`, escapes; no bracket expressions) as a regular expression.
+fn pattern_to_regex(pattern: &str, greedy: bool, anchored: bool) -> Result<regex::Regex, ExpandError> {
+    let mut out = String::with_capacity(pattern.len() + 4);
+    if anchored {
+        out.push('^');
+    }
+    let star = if greedy { ".*" } else { ".*?" };
+    let mut chars = pattern.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '*' => out.push_str(star),
+            '?' => out.push('.'),
+            '\\' => {
+                if matches!(chars.peek(), Some('}' | '/')) {
+                    continue;
+                }
+                match chars.next() {
+                    Some(next @ ('*' | '?' | '\\')) => {
+                        out.push('\\');
+                        out.push(next);
+                    }
+                    other => {
+                        let shown = other.map_or_else(String::new, String::from);
+                        return Err(error(format!(
+                            "invalid pattern ({pattern}) in substitution: invalid escape '\\{shown}'"
+                        )));
+                    }
+                }
+            }
+            '[' | ']' | '{' | '}' | '.' | '+' | '(' | ')' | '|' | '^' | '$' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    regex::Regex::new(&out)
+        .map_err(|err| error(format!("invalid pattern ({pattern}) in substitution: {err}")))
+}
+
+fn trim_prefix(pattern: &str, value: &str, greedy: bool) -> Result<String, ExpandError> {
+    let re = pattern_to_regex(pattern, greedy, true)?;
+    Ok(match re.find(value) {
+        Some(found) => value[found.end()..].to_owned(),
+        None => value.to_owned(),
+    })
+}
+
+/// Reverses a pattern, keeping each escape before the character it escapes.
+fn reverse_pattern(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = vec!['\0'; chars.len()];
+    let last = chars.len().saturating_sub(1);
+    let mut i = 0;
+    while i < chars.len() {
+        let out_index = last - i;
+        if chars[i] == '\\' && i != last {
+            out[out_index - 1] = chars[i];
+            out[out_index] = chars[i + 1];
+            i += 2;
+        } else {
+            out[out_index] = chars[i];
+            i += 1;
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn trim_suffix(pattern: &str, value: &str, greedy: bool) -> Result<String, ExpandError> {
+    let reversed: String = value.chars().rev().collect();
+    let trimmed = trim_prefix(&reverse_pattern(pattern), &reversed, greedy)?;
+    Ok(trimmed.chars().rev().collect())
+}
+
+fn replace(pattern: &str, replacement: &str, value: &str, all: bool) -> Result<String, ExpandError> {
+    let re = pattern_to_regex(pattern, true, false)?;
+    if all {
+        return Ok(re.replace_all(value, regex::NoExpand(replacement)).into_owned());
+    }
+    Ok(match re.find(value) {
+        Some(found) => format!("{}{replacement}{}", &value[..found.start()], &value[found.end()..]),
+        None => value.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(name: &str) -> Option<&'static str> {
+        match name {
+            "PWD" => Some("/home"),
+            "SHELL" => Some("bash"),
+            "EMPTY" => Some(""),
+            "VER" => Some("1.2.3-alpine"),
+            "PATH" => Some("/usr/local/bin:/usr/bin:/bin"),
+            _ => None,
+        }
+    }
+
+    fn word(input: &str) -> Result<String, String> {
+        Lex::new('\\')
+            .process_word(input, &env)
+            .map(|e| e.result)
+            .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn expansions() {
+        let cases = [
+            ("hello", "hello"),
+            ("he'll'o", "hello"),
+            ("he\"ll\"o", "hello"),
+            ("he\\'ll\\'o", "he'll'o"),
+            ("'$PWD'", "$PWD"),
+            ("\"$PWD\"", "/home"),
+            ("$PWD/x", "/home/x"),
+            ("${PWD}x", "/homex"),
+            ("$NOPE", ""),
+            ("${NOPE:-def}", "def"),
+            ("${EMPTY:-def}", "def"),
+            ("${EMPTY-def}", ""),
+            ("${NOPE-def}", "def"),
+            ("${PWD:+yes}", "yes"),
+            ("${EMPTY:+yes}", ""),
+            ("${EMPTY+yes}", "yes"),
+            ("${VER%-*}", "1.2.3"),
+            ("${VER%%.*}", "1"),
+            ("${VER#*.}", "2.3-alpine"),
+            ("${VER##*.}", "3-alpine"),
+            ("${PATH/bin/sbin}", "/usr/local/sbin:/usr/bin:/bin"),
+            ("${PATH//bin/sbin}", "/usr/local/sbin:/usr/sbin:/sbin"),
+            ("\\$PWD", "$PWD"),
+            ("\"a\\\"b\"", "a\"b"),
+            ("\"a\\b\"", "a\\b"),
+            ("$", "$"),
+            ("a$", "a$"),
+            ("$1x", "x"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(word(input).as_deref(), Ok(expected), "{input}");
+        }
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(word("${NOPE:?must be set}").unwrap_err(), "NOPE: must be set");
+        assert_eq!(word("${NOPE?}").unwrap_err(), "NOPE: is not allowed to be unset");
+        assert_eq!(word("${EMPTY:?}").unwrap_err(), "EMPTY: is not allowed to be empty");
+        assert_eq!(word("${}").unwrap_err(), "syntax error: bad substitution");
+        assert_eq!(word("${PWD").unwrap_err(), "unsupported modifier (\u{FFFD}) in substitution");
+        assert_eq!(word("${PWD:-x").unwrap_err(), "syntax error: missing '}'");
+        assert_eq!(word("'abc").unwrap_err(), "unexpected end of statement while looking for matching single-quote");
+        assert_eq!(word("${PWD:x}").unwrap_err(), "unsupported modifier (:x) in substitution");
+        assert_eq!(word("${PWD:%x}").unwrap_err(), "unsupported modifier (:%) in substitution");
+    }
+
+    #[test]
+    fn matches_are_reported() {
+        let lex = Lex::new('\\');
+        let out = lex.process_word("$PWD ${NOPE:-x} $NOPE ${TARGETOS}", &env).unwrap();
+        assert_eq!(out.matched, ["PWD"]);
+        assert_eq!(out.unmatched, ["NOPE", "TARGETOS"]);
+    }
+
+    #[test]
+    fn skip_unset_keeps_references() {
+        let mut lex = Lex::new('\\');
+        lex.skip_unset_env = true;
+        let out = lex.process_word("$NOPE ${NOPE} ${NOPE:-x} ${NOPE/a/b}", &NoEnv).unwrap();
+        assert_eq!(out.result, "$NOPE ${NOPE} ${NOPE:-x} ${NOPE/a/b}");
+    }
+
+    #[test]
+    fn words_split_after_expansion() {
+        let mut lex = Lex::new('\\');
+        lex.raw_quotes = true;
+        lex.raw_escapes = true;
+        lex.skip_unset_env = true;
+        let words = lex.process_words("RUN <<  EOF 3<<'X' \"a b\"", &NoEnv).unwrap();
+        let texts: Vec<_> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["RUN", "<<  EOF", "3<<'X'", "\"a b\""]);
+        assert_eq!((words[1].start, words[1].end), (4, 11));
+        let plain = Lex::new('\\').process_words("a $SHELL  'b c'", &env).unwrap();
+        let texts: Vec<_> = plain.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["a", "bash", "b c"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "${A:-".repeat(10_000) + &"}".repeat(10_000);
+        assert!(word(&deep).is_err());
+    }
+
+    #[test]
+    fn reverse_pattern_keeps_escapes() {
+        assert_eq!(reverse_pattern(r"a\*c"), r"c\*a");
+    }
+}

@@ -1,0 +1,456 @@
+//! The file scanner: directives, comments, line continuations, heredoc bodies and tokens,
+//! following BuildKit's `parser.Parse` line by line.
+
+use layerlint_text::{MappedText, TextRange, TextSize};
+
+use crate::ast::{
+    Directive, DirectiveKind, Dockerfile, Heredoc, Instruction, Token, TokenKind,
+};
+use crate::error::{ParseError, ParseErrorKind};
+use crate::heredoc::heredocs_in_line;
+use crate::line::parse_line;
+use crate::words::is_space;
+
+/// BuildKit reads lines with a `bufio.Scanner` whose buffer holds at most 64 KiB.
+const MAX_LINE: usize = 64 * 1024;
+
+/// The result of parsing: the tree, and every problem found. Parsing never fails: an
+/// error in one instruction leaves the others intact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parse {
+    pub file: Dockerfile,
+    pub errors: Vec<ParseError>,
+}
+
+impl Parse {
+    /// Whether BuildKit's parser accepts the file (instruction-level problems aside).
+    pub fn parser_accepts(&self) -> bool {
+        !self.errors.iter().any(|e| e.kind.is_parser_level())
+    }
+}
+
+/// Parses a Dockerfile.
+pub fn parse(source: &str) -> Parse {
+    let mut parser = Parser::new(source);
+    parser.run();
+    let mut errors = parser.errors;
+    let file = Dockerfile {
+        source: source.to_owned(),
+        bom: parser.bom,
+        escape: parser.escape,
+        directives: parser.directives,
+        instructions: parser.instructions,
+        comments: parser.comments,
+        tokens: parser.tokens,
+        empty_continuation_lines: parser.empty_continuation_lines,
+    };
+    crate::validate::validate(&file, &mut errors);
+    errors.sort_by_key(|e| (e.range.start(), e.range.end()));
+    Parse { file, errors }
+}
+
+/// One physical line: `start..content_end` is its text, `content_end..end` its line ending.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: usize,
+    content_end: usize,
+    end: usize,
+}
+
+struct Parser<'s> {
+    src: &'s str,
+    pos: usize,
+    bom: bool,
+    escape: char,
+    directives_done: bool,
+    directives: Vec<Directive>,
+    instructions: Vec<Instruction>,
+    comments: Vec<TextRange>,
+    tokens: Vec<Token>,
+    empty_continuation_lines: Vec<TextRange>,
+    errors: Vec<ParseError>,
+    /// Comment lines waiting to become the next instruction's `comments`.
+    pending_comments: Vec<TextRange>,
+}
+
+fn range(start: usize, end: usize) -> TextRange {
+    TextRange::from_usize(start, end)
+}
+
+/// The length of the leading whitespace (Go's `unicode.IsSpace`).
+fn leading_space(text: &str) -> usize {
+    text.len() - text.trim_start_matches(is_space).len()
+}
+
+impl<'s> Parser<'s> {
+    fn new(src: &'s str) -> Self {
+        Parser {
+            src,
+            pos: 0,
+            bom: false,
+            escape: '\\',
+            directives_done: false,
+            directives: Vec::new(),
+            instructions: Vec::new(),
+            comments: Vec::new(),
+            tokens: Vec::with_capacity(src.len() / 6),
+            empty_continuation_lines: Vec::new(),
+            errors: Vec::new(),
+            pending_comments: Vec::new(),
+        }
+    }
+
+    fn token(&mut self, kind: TokenKind, start: usize, end: usize) {
+        if start < end {
+            self.tokens.push(Token {
+                kind,
+                range: range(start, end),
+            });
+        }
+    }
+
+    fn line_at(&mut self, start: usize) -> Line {
+        let bytes = self.src.as_bytes();
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+        let mut content_end = end;
+        while content_end > start && matches!(bytes[content_end - 1], b'\n' | b'\r') {
+            content_end -= 1;
+        }
+        if end - start > MAX_LINE {
+            self.errors.push(ParseError::new(
+                ParseErrorKind::LineTooLong,
+                range(start, content_end),
+                format!(
+                    "dockerfile line greater than max allowed size of {}",
+                    MAX_LINE - 1
+                ),
+            ));
+        }
+        Line {
+            start,
+            content_end,
+            end,
+        }
+    }
+
+    fn newline(&mut self, line: Line) {
+        self.token(TokenKind::Newline, line.content_end, line.end);
+    }
+
+    fn run(&mut self) {
+        if self.src.starts_with('\u{feff}') {
+            self.bom = true;
+            self.token(TokenKind::Bom, 0, 3);
+            self.pos = 3;
+        }
+        while self.pos < self.src.len() {
+            let line = self.line_at(self.pos);
+            let content = &self.src[line.start..line.content_end];
+            let lead = leading_space(content);
+            let body = &content[lead..];
+            if !self.directives_done {
+                if self.directive(line, lead) {
+                    self.pos = line.end;
+                    continue;
+                }
+                self.directives_done = true;
+            }
+            if body.starts_with('#') {
+                self.comment_line(line, lead);
+                self.pos = line.end;
+            } else if body.is_empty() {
+                self.token(TokenKind::Whitespace, line.start, line.content_end);
+                self.newline(line);
+                self.pos = line.end;
+            } else {
+                self.instruction(line, lead);
+            }
+        }
+        if self.instructions.is_empty() {
+            let end = self.src.len();
+            self.errors.push(ParseError::new(
+                ParseErrorKind::NoInstructions,
+                range(end, end),
+                "file with no instructions",
+            ));
+        }
+    }
+
+    /// A parser directive (`# key=value` in the header): BuildKit's regular expression
+    /// `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` after `#` and leading whitespace.
+    fn directive(&mut self, line: Line, lead: usize) -> bool {
+        let hash = line.start + lead;
+        let text = &self.src[hash..line.content_end];
+        let Some(after_hash) = text.strip_prefix('#') else {
+            return false;
+        };
+        let re_space = |c: char| matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ');
+        let name_start = hash + 1 + leading_space(after_hash);
+        let rest = &self.src[name_start..line.content_end];
+        let name_len = rest
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())))
+            .map_or(rest.len(), |(i, _)| i);
+        if name_len == 0 {
+            return false;
+        }
+        let name = &rest[..name_len];
+        let after_name = rest[name_len..].trim_start_matches(re_space);
+        let Some(after_eq) = after_name.strip_prefix('=') else {
+            return false;
+        };
+        if after_eq.is_empty() {
+            return false;
+        }
+        let value_text = after_eq.trim_start_matches(re_space);
+        let value_start;
+        let value_end;
+        if value_text.is_empty() {
+            // Only whitespace after `=`: the lazy group takes the last whitespace character.
+            value_end = line.content_end;
+            value_start = value_end - after_eq.chars().last().map_or(0, char::len_utf8);
+        } else {
+            value_start = line.content_end - value_text.len();
+            value_end = value_start + value_text.trim_end_matches(re_space).len();
+        }
+        let Some(kind) = DirectiveKind::from_name(name) else {
+            return false;
+        };
+        let value = &self.src[value_start..value_end];
+        let directive_range = range(hash, line.content_end);
+        self.token(TokenKind::Whitespace, line.start, hash);
+        self.token(TokenKind::Directive, hash, line.content_end);
+        self.newline(line);
+        if self.directives.iter().any(|d| d.kind == kind) {
+            self.errors.push(ParseError::new(
+                ParseErrorKind::DuplicateDirective,
+                directive_range,
+                format!("only one {} parser directive can be used", kind.as_str()),
+            ));
+            return true;
+        }
+        if kind == DirectiveKind::Escape {
+            match value {
+                "\\" => self.escape = '\\',
+                "`" => self.escape = '`',
+                _ => self.errors.push(ParseError::new(
+                    ParseErrorKind::InvalidDirective,
+                    directive_range,
+                    format!("invalid escape token '{value}' does not match ` or \\"),
+                )),
+            }
+        }
+        self.directives.push(Directive {
+            range: directive_range,
+            kind,
+            name: range(name_start, name_start + name_len),
+            value: range(value_start, value_end),
+        });
+        true
+    }
+
+    fn comment_line(&mut self, line: Line, lead: usize) {
+        let hash = line.start + lead;
+        let comment = range(hash, line.content_end);
+        self.token(TokenKind::Whitespace, line.start, hash);
+        self.token(TokenKind::Comment, hash, line.content_end);
+        self.newline(line);
+        self.comments.push(comment);
+        // BuildKit's `PrevComment`: an empty `#` line starts the list afresh. (BuildKit
+        // drops the line's first byte, which is `#` only when the line is not indented.)
+        let raw = &self.src[line.start..line.end];
+        let after_first = raw.char_indices().nth(1).map_or("", |(i, _)| &raw[i..]);
+        if after_first.trim_matches(is_space).is_empty() {
+            self.pending_comments.clear();
+        } else {
+            self.pending_comments.push(comment);
+        }
+    }
+
+    /// BuildKit's continuation test, `([^e])e[ \t]*$|^e[ \t]*$` for escape `e`: where the
+    /// kept text ends, and whether the line continues.
+    fn continuation(&self, start: usize, end: usize) -> (usize, bool) {
+        let text = &self.src[start..end];
+        let trimmed = text.trim_end_matches([' ', '\t']);
+        let Some(before) = trimmed.strip_suffix(self.escape) else {
+            return (end, false);
+        };
+        if before.ends_with(self.escape) {
+            return (end, false);
+        }
+        (start + before.len(), true)
+    }
+
+    /// Tokens for one physical line of an instruction's code: whitespace and text runs,
+    /// then the continuation, then the line ending.
+    fn code_tokens(&mut self, start: usize, text_end: usize, line: Line) {
+        let text = &self.src[start..text_end];
+        let mut run_start = 0;
+        let mut run_space = None;
+        for (i, ch) in text.char_indices() {
+            let space = is_space(ch);
+            if run_space.is_some_and(|prev| prev != space) {
+                self.run_token(run_space, start + run_start, start + i);
+                run_start = i;
+            }
+            run_space = Some(space);
+        }
+        self.run_token(run_space, start + run_start, text_end);
+        self.token(TokenKind::LineContinuation, text_end, line.content_end);
+        self.newline(line);
+    }
+
+    fn run_token(&mut self, space: Option<bool>, start: usize, end: usize) {
+        match space {
+            Some(true) => self.token(TokenKind::Whitespace, start, end),
+            Some(false) => self.token(TokenKind::Text, start, end),
+            None => {}
+        }
+    }
+
+    fn instruction(&mut self, first: Line, lead: usize) {
+        let start = first.start + lead;
+        let first_token = self.tokens.len();
+        self.token(TokenKind::Whitespace, first.start, start);
+        let mut logical = MappedText::with_capacity(first.content_end - start);
+        let (text_end, mut continues) = self.continuation(start, first.content_end);
+        logical.push(&self.src[start..text_end], TextSize::from_usize(start));
+        self.code_tokens(start, text_end, first);
+        let mut end = first.content_end;
+        self.pos = first.end;
+
+        while continues && self.pos < self.src.len() {
+            let line = self.line_at(self.pos);
+            self.pos = line.end;
+            let content = &self.src[line.start..line.content_end];
+            let lead = leading_space(content);
+            if content[lead..].starts_with('#') {
+                let hash = line.start + lead;
+                self.token(TokenKind::Whitespace, line.start, hash);
+                self.token(TokenKind::Comment, hash, line.content_end);
+                self.newline(line);
+                self.comments.push(range(hash, line.content_end));
+                end = line.content_end;
+                continue;
+            }
+            if lead == content.len() {
+                self.token(TokenKind::Whitespace, line.start, line.content_end);
+                self.newline(line);
+                self.empty_continuation_lines
+                    .push(range(line.start, line.content_end));
+                end = line.content_end;
+                continue;
+            }
+            let (text_end, more) = self.continuation(line.start, line.content_end);
+            logical.push(
+                &self.src[line.start..text_end],
+                TextSize::from_usize(line.start),
+            );
+            self.code_tokens(line.start, text_end, line);
+            continues = more;
+            end = line.content_end;
+        }
+
+        let mut errors = Vec::new();
+        let mut instruction = parse_line(
+            &logical,
+            0,
+            logical.as_str().len(),
+            self.escape,
+            0,
+            &mut errors,
+        );
+        self.errors.append(&mut errors);
+        instruction.comments = std::mem::take(&mut self.pending_comments);
+        self.mark_keyword(first_token, &instruction);
+
+        let target = instruction.effective();
+        let heredoc_capable = target.kind.takes_heredocs()
+            && !target.command().is_some_and(|c| c.is_exec())
+            && !matches!(&target.body, crate::ast::Body::Copy(p) | crate::ast::Body::Add(p) if p.json);
+        if heredoc_capable && logical.as_str().contains("<<") {
+            match heredocs_in_line(logical.as_str()) {
+                Ok(found) => {
+                    for marker in found {
+                        let heredoc = self.heredoc_body(marker, &logical);
+                        if let Some(terminator) = heredoc.terminator {
+                            end = terminator.end().to_usize();
+                        } else {
+                            end = self.src.len();
+                        }
+                        instruction.heredocs.push(heredoc);
+                    }
+                }
+                Err(message) => self.errors.push(ParseError::new(
+                    ParseErrorKind::InvalidHeredoc,
+                    range(start, end),
+                    message,
+                )),
+            }
+        }
+        instruction.range = range(start, end.max(start));
+        self.instructions.push(instruction);
+    }
+
+    /// Marks the text tokens covering the keyword as [`TokenKind::Keyword`].
+    fn mark_keyword(&mut self, first_token: usize, instruction: &Instruction) {
+        let keyword = instruction.keyword;
+        if keyword.is_empty() {
+            return;
+        }
+        for token in &mut self.tokens[first_token..] {
+            if token.range.start() >= keyword.end() {
+                break;
+            }
+            if token.kind == TokenKind::Text && keyword.contains_range(token.range) {
+                token.kind = TokenKind::Keyword;
+            }
+        }
+    }
+
+    /// Reads the lines of one heredoc up to its terminator.
+    fn heredoc_body(&mut self, marker: crate::heredoc::Marker, logical: &MappedText) -> Heredoc {
+        let body_start = self.pos;
+        let marker_range = logical.range_to_source(TextRange::from_usize(marker.start, marker.end));
+        let mut terminator = None;
+        while self.pos < self.src.len() {
+            let line = self.line_at(self.pos);
+            let mut candidate = &self.src[line.start..line.content_end];
+            if marker.chomp {
+                candidate = candidate.trim_start_matches('\t');
+            }
+            if candidate == marker.name {
+                self.token(TokenKind::HeredocBody, body_start, line.start);
+                self.token(TokenKind::HeredocTerminator, line.start, line.content_end);
+                self.newline(line);
+                terminator = Some(range(line.start, line.content_end));
+                self.pos = line.end;
+                return Heredoc {
+                    marker: marker_range,
+                    body: range(body_start, line.start),
+                    terminator,
+                    name: marker.name,
+                    fd: marker.fd,
+                    chomp: marker.chomp,
+                    expand: marker.expand,
+                };
+            }
+            self.pos = line.end;
+        }
+        self.token(TokenKind::HeredocBody, body_start, self.src.len());
+        self.errors.push(ParseError::new(
+            ParseErrorKind::UnterminatedHeredoc,
+            marker_range,
+            "unterminated heredoc",
+        ));
+        Heredoc {
+            marker: marker_range,
+            body: range(body_start, self.src.len()),
+            terminator,
+            name: marker.name,
+            fd: marker.fd,
+            chomp: marker.chomp,
+            expand: marker.expand,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Stages and variable scopes.

@@ -1,0 +1,329 @@
+//! How BuildKit's parser cuts a logical line into words.
+//!
+//! Three different splitters, each used by some instructions (BuildKit's
+//! `extractBuilderFlags`, `parseWords` and `reWhitespace`). Each returns the words with
+//! their byte offsets in the logical line, so the caller can map them into the source.
+
+/// Go's `unicode.IsSpace`: the same set as Rust's `char::is_whitespace`.
+#[inline]
+pub(crate) fn is_space(ch: char) -> bool {
+    ch.is_whitespace()
+}
+
+/// BuildKit's `reWhitespace`: `[\t\v\f\r ]`.
+#[inline]
+pub(crate) fn is_split_space(byte: u8) -> bool {
+    matches!(byte, b'\t' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// A word cut from a logical line: its text as BuildKit builds it, and its byte range
+/// in the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RawWord {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Go's `strings.TrimSpace`: the offsets of the trimmed part.
+pub(crate) fn trim_space(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let slice = &text[start..end];
+    let trimmed_start = slice.trim_start_matches(is_space);
+    let left = start + (slice.len() - trimmed_start.len());
+    let trimmed = trimmed_start.trim_end_matches(is_space);
+    (left, left + trimmed.len())
+}
+
+/// BuildKit's `reWhitespace.Split(text, -1)` over `text[start..end]`, which the caller has
+/// trimmed; empty input gives no words.
+pub(crate) fn split_whitespace(text: &str, start: usize, end: usize) -> Vec<RawWord> {
+    let mut words = Vec::new();
+    if start >= end {
+        return words;
+    }
+    let bytes = text.as_bytes();
+    let mut word_start = start;
+    let mut pos = start;
+    while pos < end {
+        if is_split_space(bytes[pos]) {
+            words.push(RawWord {
+                text: text[word_start..pos].to_owned(),
+                start: word_start,
+                end: pos,
+            });
+            while pos < end && is_split_space(bytes[pos]) {
+                pos += 1;
+            }
+            word_start = pos;
+        } else {
+            pos += 1;
+        }
+    }
+    words.push(RawWord {
+        text: text[word_start..end].to_owned(),
+        start: word_start,
+        end,
+    });
+    words
+}
+
+/// BuildKit's `reWhitespace.Split(text, 2)`: the first word, and the start of the rest
+/// (after the run of whitespace), if there is whitespace.
+pub(crate) fn split_first(text: &str, start: usize, end: usize) -> (usize, Option<usize>) {
+    let bytes = text.as_bytes();
+    let mut pos = start;
+    while pos < end && !is_split_space(bytes[pos]) {
+        pos += 1;
+    }
+    if pos == end {
+        return (end, None);
+    }
+    let first_end = pos;
+    while pos < end && is_split_space(bytes[pos]) {
+        pos += 1;
+    }
+    (first_end, Some(pos))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Spaces,
+    Word,
+    Quote,
+}
+
+/// BuildKit's `parseWords` (ENV, LABEL, ARG): words separated by whitespace, quotes
+/// grouping, the escape character protecting the next character. Quotes and escapes
+/// stay in the text; an escape character at the very end is dropped.
+pub(crate) fn parse_words(text: &str, start: usize, end: usize, escape: char) -> Vec<RawWord> {
+    let rest = &text[start..end];
+    let mut words = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut quote = '\0';
+    let mut blank_ok = false;
+    let mut buf = String::new();
+    let mut word_start = 0usize;
+    let mut chars = rest.char_indices().peekable();
+    loop {
+        let Some((pos, ch)) = chars.next() else {
+            if phase != Phase::Spaces && (blank_ok || !buf.is_empty()) {
+                words.push(RawWord {
+                    text: std::mem::take(&mut buf),
+                    start: start + word_start,
+                    end,
+                });
+            }
+            break;
+        };
+        let at_last = pos + ch.len_utf8() == rest.len();
+        if phase == Phase::Spaces {
+            if is_space(ch) {
+                continue;
+            }
+            phase = Phase::Word;
+            word_start = pos;
+        }
+        match phase {
+            Phase::Word => {
+                if is_space(ch) {
+                    phase = Phase::Spaces;
+                    if blank_ok || !buf.is_empty() {
+                        words.push(RawWord {
+                            text: std::mem::take(&mut buf),
+                            start: start + word_start,
+                            end: start + pos,
+                        });
+                    }
+                    buf.clear();
+                    blank_ok = false;
+                    continue;
+                }
+                if ch == '\'' || ch == '"' {
+                    quote = ch;
+                    blank_ok = true;
+                    phase = Phase::Quote;
+                }
+                if ch == escape {
+                    if at_last {
+                        continue;
+                    }
+                    buf.push(ch);
+                    if let Some((_, next)) = chars.next() {
+                        buf.push(next);
+                    }
+                    continue;
+                }
+                buf.push(ch);
+            }
+            Phase::Quote => {
+                if ch == quote {
+                    phase = Phase::Word;
+                }
+                if ch == escape && quote != '\'' {
+                    if at_last {
+                        phase = Phase::Word;
+                        continue;
+                    }
+                    buf.push(ch);
+                    if let Some((_, next)) = chars.next() {
+                        buf.push(next);
+                    }
+                    continue;
+                }
+                buf.push(ch);
+            }
+            Phase::Spaces => unreachable!("handled above"),
+        }
+    }
+    words
+}
+
+/// The flags BuildKit's `extractBuilderFlags` takes from the start of an instruction's
+/// arguments, and the offset where the remaining arguments start.
+pub(crate) struct ExtractedFlags {
+    pub flags: Vec<RawWord>,
+    /// Where the arguments after the flags begin (`end` when nothing follows).
+    pub rest: usize,
+}
+
+/// BuildKit's `extractBuilderFlags` over `text[start..end]`: leading words that start with
+/// `--`, quotes removed and escapes processed; a bare `--` ends the flags and is dropped.
+pub(crate) fn extract_flags(text: &str, start: usize, end: usize, escape: char) -> ExtractedFlags {
+    let line = &text[start..end];
+    let mut flags = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut quote = '\0';
+    let mut blank_ok = false;
+    let mut buf = String::new();
+    let mut word_start = 0usize;
+    let mut chars = line.char_indices().peekable();
+    loop {
+        let Some((pos, ch)) = chars.next() else {
+            if phase != Phase::Spaces && buf != "--" && (blank_ok || !buf.is_empty()) {
+                flags.push(RawWord {
+                    text: std::mem::take(&mut buf),
+                    start: start + word_start,
+                    end,
+                });
+            }
+            return ExtractedFlags { flags, rest: end };
+        };
+        let at_last = pos + ch.len_utf8() == line.len();
+        if phase == Phase::Spaces {
+            if is_space(ch) {
+                continue;
+            }
+            if ch != '-' || !line[pos + 1..].starts_with('-') {
+                return ExtractedFlags {
+                    flags,
+                    rest: start + pos,
+                };
+            }
+            phase = Phase::Word;
+            word_start = pos;
+        }
+        match phase {
+            Phase::Word => {
+                if is_space(ch) {
+                    phase = Phase::Spaces;
+                    if buf == "--" {
+                        return ExtractedFlags {
+                            flags,
+                            rest: start + pos,
+                        };
+                    }
+                    if blank_ok || !buf.is_empty() {
+                        flags.push(RawWord {
+                            text: std::mem::take(&mut buf),
+                            start: start + word_start,
+                            end: start + pos,
+                        });
+                    }
+                    buf.clear();
+                    blank_ok = false;
+                    continue;
+                }
+                if ch == '\'' || ch == '"' {
+                    quote = ch;
+                    blank_ok = true;
+                    phase = Phase::Quote;
+                    continue;
+                }
+                if ch == escape {
+                    if at_last {
+                        continue;
+                    }
+                    if let Some((_, next)) = chars.next() {
+                        buf.push(next);
+                    }
+                    continue;
+                }
+                buf.push(ch);
+            }
+            Phase::Quote => {
+                if ch == quote {
+                    phase = Phase::Word;
+                    continue;
+                }
+                if ch == escape {
+                    if at_last {
+                        phase = Phase::Word;
+                        continue;
+                    }
+                    if let Some((_, next)) = chars.next() {
+                        buf.push(next);
+                    }
+                    continue;
+                }
+                buf.push(ch);
+            }
+            Phase::Spaces => unreachable!("handled above"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(words: &[RawWord]) -> Vec<&str> {
+        words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    #[test]
+    fn parse_words_keeps_quotes_and_escapes() {
+        let line = r#"name="value value1" b=c\ d 'e f' x\"#;
+        let words = parse_words(line, 0, line.len(), '\\');
+        assert_eq!(texts(&words), [r#"name="value value1""#, r"b=c\ d", "'e f'", "x"]);
+        assert_eq!(&line[words[1].start..words[1].end], r"b=c\ d");
+        let empty = parse_words(r#"a="" """#, 0, 7, '\\');
+        assert_eq!(texts(&empty), [r#"a="""#, r#""""#]);
+    }
+
+    #[test]
+    fn flags_stop_at_first_argument_or_double_dash() {
+        let line = r#"--mount=type=cache,target="/a b" --link -- --not-a-flag x"#;
+        let out = extract_flags(line, 0, line.len(), '\\');
+        assert_eq!(texts(&out.flags), ["--mount=type=cache,target=/a b", "--link"]);
+        assert_eq!(&line[out.rest..], " --not-a-flag x");
+        let line = "--from=build /a /b";
+        let out = extract_flags(line, 0, line.len(), '\\');
+        assert_eq!(&line[out.rest..], "/a /b");
+        assert_eq!((out.flags[0].start, out.flags[0].end), (0, 12));
+        let line = "--doit";
+        let out = extract_flags(line, 0, line.len(), '\\');
+        assert_eq!(texts(&out.flags), ["--doit"]);
+        assert_eq!(out.rest, line.len());
+        let out = extract_flags("--", 0, 2, '\\');
+        assert!(out.flags.is_empty());
+    }
+
+    #[test]
+    fn whitespace_splits() {
+        let line = "a \t b\x0bc";
+        assert_eq!(texts(&split_whitespace(line, 0, line.len())), ["a", "b", "c"]);
+        assert_eq!(split_first("key  value x", 0, 12), (3, Some(5)));
+        assert_eq!(split_first("key", 0, 3), (3, None));
+        assert_eq!(trim_space("  a b \u{a0}", 0, 8), (2, 5));
+    }
+}
