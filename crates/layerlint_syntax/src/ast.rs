@@ -22,7 +22,8 @@ pub struct Dockerfile {
     pub(crate) directives: Vec<Directive>,
     pub(crate) instructions: Vec<Instruction>,
     pub(crate) comments: Vec<TextRange>,
-    pub(crate) tokens: Vec<Token>,
+    /// Computed on first use: the linter never needs them.
+    pub(crate) tokens: std::sync::OnceLock<Vec<Token>>,
     pub(crate) empty_continuation_lines: Vec<TextRange>,
 }
 
@@ -69,9 +70,10 @@ impl Dockerfile {
         &self.comments
     }
 
-    /// The tokens, tiling the whole source.
+    /// The tokens, tiling the whole source (computed on first call).
     pub fn tokens(&self) -> &[Token] {
-        &self.tokens
+        self.tokens
+            .get_or_init(|| crate::parser::tokenize(&self.source))
     }
 
     /// Whitespace-only lines inside line continuations (BuildKit skips them, with a
@@ -83,7 +85,7 @@ impl Dockerfile {
     /// The source again, printed from the tokens.
     pub fn print(&self) -> String {
         let mut out = String::with_capacity(self.source.len());
-        for token in &self.tokens {
+        for token in self.tokens() {
             out.push_str(&self.source[token.range]);
         }
         out

@@ -85,7 +85,10 @@ fn node_values(instruction: &Instruction) -> Vec<&str> {
             }
         }
         Body::Arg(args) => values.extend(args.iter().map(|a| a.word.text.as_str())),
-        Body::User(word) | Body::Workdir(word) | Body::Maintainer(word) | Body::Stopsignal(word) => {
+        Body::User(word)
+        | Body::Workdir(word)
+        | Body::Maintainer(word)
+        | Body::Stopsignal(word) => {
             values.extend(word.iter().map(|w| w.text.as_str()));
         }
         Body::Healthcheck(health) => {

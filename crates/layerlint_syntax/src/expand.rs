@@ -506,7 +506,12 @@ impl<'a> State<'a> {
                 if value.is_none() && self.lex.skip_unset_env {
                     return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
                 }
-                replace(&pattern, &replacement, &value.unwrap_or_default(), replace_all)
+                replace(
+                    &pattern,
+                    &replacement,
+                    &value.unwrap_or_default(),
+                    replace_all,
+                )
             }
             _ => Err(error(format!(
                 "unsupported modifier ({modifier}) in substitution"
@@ -573,7 +578,11 @@ fn apply_modifier(
 }
 
 /// A shell pattern (`*`, `?`, escapes; no bracket expressions) as a regular expression.
-fn pattern_to_regex(pattern: &str, greedy: bool, anchored: bool) -> Result<regex::Regex, ExpandError> {
+fn pattern_to_regex(
+    pattern: &str,
+    greedy: bool,
+    anchored: bool,
+) -> Result<regex::Regex, ExpandError> {
     let mut out = String::with_capacity(pattern.len() + 4);
     if anchored {
         out.push('^');
@@ -608,8 +617,11 @@ fn pattern_to_regex(pattern: &str, greedy: bool, anchored: bool) -> Result<regex
             _ => out.push(ch),
         }
     }
-    regex::Regex::new(&out)
-        .map_err(|err| error(format!("invalid pattern ({pattern}) in substitution: {err}")))
+    regex::Regex::new(&out).map_err(|err| {
+        error(format!(
+            "invalid pattern ({pattern}) in substitution: {err}"
+        ))
+    })
 }
 
 fn trim_prefix(pattern: &str, value: &str, greedy: bool) -> Result<String, ExpandError> {
@@ -646,13 +658,24 @@ fn trim_suffix(pattern: &str, value: &str, greedy: bool) -> Result<String, Expan
     Ok(trimmed.chars().rev().collect())
 }
 
-fn replace(pattern: &str, replacement: &str, value: &str, all: bool) -> Result<String, ExpandError> {
+fn replace(
+    pattern: &str,
+    replacement: &str,
+    value: &str,
+    all: bool,
+) -> Result<String, ExpandError> {
     let re = pattern_to_regex(pattern, true, false)?;
     if all {
-        return Ok(re.replace_all(value, regex::NoExpand(replacement)).into_owned());
+        return Ok(re
+            .replace_all(value, regex::NoExpand(replacement))
+            .into_owned());
     }
     Ok(match re.find(value) {
-        Some(found) => format!("{}{replacement}{}", &value[..found.start()], &value[found.end()..]),
+        Some(found) => format!(
+            "{}{replacement}{}",
+            &value[..found.start()],
+            &value[found.end()..]
+        ),
         None => value.to_owned(),
     })
 }
@@ -718,21 +741,44 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(word("${NOPE:?must be set}").unwrap_err(), "NOPE: must be set");
-        assert_eq!(word("${NOPE?}").unwrap_err(), "NOPE: is not allowed to be unset");
-        assert_eq!(word("${EMPTY:?}").unwrap_err(), "EMPTY: is not allowed to be empty");
+        assert_eq!(
+            word("${NOPE:?must be set}").unwrap_err(),
+            "NOPE: must be set"
+        );
+        assert_eq!(
+            word("${NOPE?}").unwrap_err(),
+            "NOPE: is not allowed to be unset"
+        );
+        assert_eq!(
+            word("${EMPTY:?}").unwrap_err(),
+            "EMPTY: is not allowed to be empty"
+        );
         assert_eq!(word("${}").unwrap_err(), "syntax error: bad substitution");
-        assert_eq!(word("${PWD").unwrap_err(), "unsupported modifier (\u{FFFD}) in substitution");
+        assert_eq!(
+            word("${PWD").unwrap_err(),
+            "unsupported modifier (\u{FFFD}) in substitution"
+        );
         assert_eq!(word("${PWD:-x").unwrap_err(), "syntax error: missing '}'");
-        assert_eq!(word("'abc").unwrap_err(), "unexpected end of statement while looking for matching single-quote");
-        assert_eq!(word("${PWD:x}").unwrap_err(), "unsupported modifier (:x) in substitution");
-        assert_eq!(word("${PWD:%x}").unwrap_err(), "unsupported modifier (:%) in substitution");
+        assert_eq!(
+            word("'abc").unwrap_err(),
+            "unexpected end of statement while looking for matching single-quote"
+        );
+        assert_eq!(
+            word("${PWD:x}").unwrap_err(),
+            "unsupported modifier (:x) in substitution"
+        );
+        assert_eq!(
+            word("${PWD:%x}").unwrap_err(),
+            "unsupported modifier (:%) in substitution"
+        );
     }
 
     #[test]
     fn matches_are_reported() {
         let lex = Lex::new('\\');
-        let out = lex.process_word("$PWD ${NOPE:-x} $NOPE ${TARGETOS}", &env).unwrap();
+        let out = lex
+            .process_word("$PWD ${NOPE:-x} $NOPE ${TARGETOS}", &env)
+            .unwrap();
         assert_eq!(out.matched, ["PWD"]);
         assert_eq!(out.unmatched, ["NOPE", "TARGETOS"]);
     }
@@ -741,7 +787,9 @@ mod tests {
     fn skip_unset_keeps_references() {
         let mut lex = Lex::new('\\');
         lex.skip_unset_env = true;
-        let out = lex.process_word("$NOPE ${NOPE} ${NOPE:-x} ${NOPE/a/b}", &NoEnv).unwrap();
+        let out = lex
+            .process_word("$NOPE ${NOPE} ${NOPE:-x} ${NOPE/a/b}", &NoEnv)
+            .unwrap();
         assert_eq!(out.result, "$NOPE ${NOPE} ${NOPE:-x} ${NOPE/a/b}");
     }
 
@@ -751,11 +799,15 @@ mod tests {
         lex.raw_quotes = true;
         lex.raw_escapes = true;
         lex.skip_unset_env = true;
-        let words = lex.process_words("RUN <<  EOF 3<<'X' \"a b\"", &NoEnv).unwrap();
+        let words = lex
+            .process_words("RUN <<  EOF 3<<'X' \"a b\"", &NoEnv)
+            .unwrap();
         let texts: Vec<_> = words.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(texts, ["RUN", "<<  EOF", "3<<'X'", "\"a b\""]);
         assert_eq!((words[1].start, words[1].end), (4, 11));
-        let plain = Lex::new('\\').process_words("a $SHELL  'b c'", &env).unwrap();
+        let plain = Lex::new('\\')
+            .process_words("a $SHELL  'b c'", &env)
+            .unwrap();
         let texts: Vec<_> = plain.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(texts, ["a", "bash", "b c"]);
     }

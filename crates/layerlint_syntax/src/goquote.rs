@@ -57,6 +57,9 @@ mod tests {
     fn like_go() {
         assert_eq!(go_quote(r#"a"b\c"#), r#""a\"b\\c""#);
         assert_eq!(go_quote("tab\there\n"), r#""tab\there\n""#);
-        assert_eq!(go_quote("\u{1}\u{7f}é\u{a0}\u{feff}😀"), "\"\\x01\\x7fé\\u00a0\\ufeff😀\"");
+        assert_eq!(
+            go_quote("\u{1}\u{7f}é\u{a0}\u{feff}😀"),
+            "\"\\x01\\x7fé\\u00a0\\ufeff😀\""
+        );
     }
 }

@@ -104,7 +104,17 @@ mod tests {
 
     #[test]
     fn markers_like_buildkit() {
-        for valid in ["<<EOF", "<<'EOF'", "<<\"EOF\"", "<<-EOF", "<<-'EOF'", "<<-\"EOF\"", "<<EO\"F\"", "<< EOF", "<<- EOF"] {
+        for valid in [
+            "<<EOF",
+            "<<'EOF'",
+            "<<\"EOF\"",
+            "<<-EOF",
+            "<<-'EOF'",
+            "<<-\"EOF\"",
+            "<<EO\"F\"",
+            "<< EOF",
+            "<<- EOF",
+        ] {
             assert_eq!(name(valid).as_deref(), Some("EOF"), "{valid}");
         }
         for invalid in ["<<'EOF", "<<\"EOF", "<<EOF'", "<<EOF\""] {
@@ -114,14 +124,21 @@ mod tests {
             assert_eq!(name(not), None, "{not}");
         }
         let m = parse_heredoc_marker("3<<-'E'O\\'F").unwrap().unwrap();
-        assert_eq!((m.name.as_str(), m.fd, m.chomp, m.expand), ("EO'F", Some(3), true, false));
+        assert_eq!(
+            (m.name.as_str(), m.fd, m.chomp, m.expand),
+            ("EO'F", Some(3), true, false)
+        );
         assert!(parse_heredoc_marker("<<eo\\'f").unwrap().unwrap().expand);
     }
 
     #[test]
     fn markers_in_lines() {
         let names = |line: &str| -> Vec<String> {
-            heredocs_in_line(line).unwrap().into_iter().map(|m| m.name).collect()
+            heredocs_in_line(line)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.name)
+                .collect()
         };
         assert_eq!(names("COPY <<FILE1 <<FILE2 /dest"), ["FILE1", "FILE2"]);
         assert_eq!(names("RUN <<  EOF  > foo"), ["EOF"]);
@@ -129,6 +146,9 @@ mod tests {
         assert_eq!(names("RUN \"<<NOHEREDOC\""), Vec::<String>::new());
         assert_eq!(names("RUN echo 'unterminated <<EOF"), Vec::<String>::new());
         let found = heredocs_in_line("RUN --mount=type=cache,target=/x 3<<EOF cat").unwrap();
-        assert_eq!((found[0].start, found[0].end, found[0].fd), (33, 39, Some(3)));
+        assert_eq!(
+            (found[0].start, found[0].end, found[0].fd),
+            (33, 39, Some(3))
+        );
     }
 }

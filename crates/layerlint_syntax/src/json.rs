@@ -165,13 +165,12 @@ impl Reader<'_> {
         let first = self.hex4()?;
         if (0xD800..0xDC00).contains(&first) {
             let save = self.pos;
-            if self.eat_literal(b"\\u") {
-                if let Some(second) = self.hex4() {
-                    if (0xDC00..0xE000).contains(&second) {
-                        let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                        return Some(char::from_u32(code).unwrap_or('\u{FFFD}'));
-                    }
-                }
+            if self.eat_literal(b"\\u")
+                && let Some(second) = self.hex4()
+                && (0xDC00..0xE000).contains(&second)
+            {
+                let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                return Some(char::from_u32(code).unwrap_or('\u{FFFD}'));
             }
             self.pos = save;
             return Some('\u{FFFD}');
@@ -327,7 +326,10 @@ mod tests {
     fn verdicts() {
         assert_eq!(strings(r#"["a", "b c"]"#), ["a", "b c"]);
         assert_eq!(strings("[ ]"), Vec::<String>::new());
-        assert_eq!(strings(r#"[ "\/usr\\\"/bin", "\u00e9\ud83d\ude00" ] "#), ["/usr\\\"/bin", "é😀"]);
+        assert_eq!(
+            strings(r#"[ "\/usr\\\"/bin", "\u00e9\ud83d\ude00" ] "#),
+            ["/usr\\\"/bin", "é😀"]
+        );
         assert_eq!(strings(r#"["\ud800"]"#), ["\u{FFFD}"]);
         for invalid in [
             r#"["a", ]"#,
@@ -351,7 +353,11 @@ mod tests {
             r#"[{"a": [1, {"b": true}]}, "x"]"#,
             "[-0.5e+3]",
         ] {
-            assert_eq!(parse_array(not_strings), JsonOutcome::NotStrings, "{not_strings}");
+            assert_eq!(
+                parse_array(not_strings),
+                JsonOutcome::NotStrings,
+                "{not_strings}"
+            );
         }
     }
 

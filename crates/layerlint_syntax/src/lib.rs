@@ -11,10 +11,12 @@
 
 pub mod ast;
 pub mod buildkit;
+pub mod debug;
 mod error;
 pub mod expand;
 mod goquote;
 mod heredoc;
+pub mod image;
 mod json;
 mod line;
 pub mod mount;

@@ -12,8 +12,7 @@ use crate::goquote::go_quote;
 use crate::json::{JsonOutcome, parse_array};
 use crate::mount::parse_mount;
 use crate::words::{
-    RawWord, extract_flags, is_split_space, parse_words, split_first, split_whitespace,
-    trim_space,
+    RawWord, extract_flags, is_split_space, parse_words, split_first, split_whitespace, trim_space,
 };
 
 /// How deeply `ONBUILD ONBUILD …` is followed.
@@ -83,7 +82,7 @@ impl LineParser<'_> {
             flags = extracted
                 .flags
                 .into_iter()
-                .map(|word| self.flag(word))
+                .map(|word| self.flag(&word))
                 .collect();
             (args_start, args_end) = trim_space(self.text, extracted.rest, end);
         }
@@ -106,7 +105,7 @@ impl LineParser<'_> {
         }
     }
 
-    fn flag(&self, word: RawWord) -> Flag {
+    fn flag(&self, word: &RawWord) -> Flag {
         let range = self.map(word.start, word.end);
         let raw = &self.text[word.start..word.end];
         let name_start = word.start + 2.min(raw.len());
@@ -182,7 +181,10 @@ impl LineParser<'_> {
     /// BuildKit's `parseJSON`: `Ok(None)` when the text is not JSON.
     fn json(&mut self, start: usize, end: usize, whole: TextRange) -> Result<Option<ExecForm>, ()> {
         match parse_array(&self.text[start..end]) {
-            JsonOutcome::Strings { items, end: json_end } => {
+            JsonOutcome::Strings {
+                items,
+                end: json_end,
+            } => {
                 let args = items
                     .into_iter()
                     .map(|item| self.word(start + item.start, start + item.end, item.value))
@@ -243,10 +245,13 @@ impl LineParser<'_> {
             .map(|raw| {
                 let eq = raw.text.find('=');
                 let name_end = eq.map_or(raw.end, |i| raw.start + i);
-                let name = self.word(raw.start, name_end, raw.text[..name_end - raw.start].to_owned());
-                let default = eq.map(|i| {
-                    self.word(raw.start + i + 1, raw.end, raw.text[i + 1..].to_owned())
-                });
+                let name = self.word(
+                    raw.start,
+                    name_end,
+                    raw.text[..name_end - raw.start].to_owned(),
+                );
+                let default =
+                    eq.map(|i| self.word(raw.start + i + 1, raw.end, raw.text[i + 1..].to_owned()));
                 ArgDecl {
                     word: self.raw(raw),
                     name,
@@ -257,7 +262,13 @@ impl LineParser<'_> {
     }
 
     /// BuildKit's `parseNameVal` for ENV and LABEL.
-    fn name_values(&mut self, start: usize, end: usize, key: &str, whole: TextRange) -> Vec<KeyValue> {
+    fn name_values(
+        &mut self,
+        start: usize,
+        end: usize,
+        key: &str,
+        whole: TextRange,
+    ) -> Vec<KeyValue> {
         let words = parse_words(self.text, start, end, self.escape);
         let Some(first) = words.first() else {
             return Vec::new();
@@ -335,7 +346,13 @@ impl LineParser<'_> {
     }
 
     /// BuildKit's `parseSubCommand`: the trigger parsed as an instruction of its own.
-    fn onbuild(&mut self, start: usize, end: usize, whole: TextRange, depth: usize) -> Option<Box<Instruction>> {
+    fn onbuild(
+        &mut self,
+        start: usize,
+        end: usize,
+        whole: TextRange,
+        depth: usize,
+    ) -> Option<Box<Instruction>> {
         if start >= end {
             return None;
         }

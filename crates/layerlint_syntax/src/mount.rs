@@ -117,7 +117,12 @@ pub(crate) fn parse_mount(
     };
     let fields = match csv_fields(value) {
         Ok(fields) => fields,
-        Err(message) => return (mount, Some(format!("failed to parse csv mounts: {message}"))),
+        Err(message) => {
+            return (
+                mount,
+                Some(format!("failed to parse csv mounts: {message}")),
+            );
+        }
     };
     let mut problem = None;
     for (field, start, end) in fields {
@@ -133,10 +138,10 @@ pub(crate) fn parse_mount(
             Some((key, value)) => (key.to_ascii_lowercase(), Some(value.to_owned())),
             None => (field.to_ascii_lowercase(), None),
         };
-        if key == "type" {
-            if let Some(value) = &value {
-                mount.kind = MountKind::parse(value);
-            }
+        if key == "type"
+            && let Some(value) = &value
+        {
+            mount.kind = MountKind::parse(value);
         }
         mount.options.push(MountOption { key, value, range });
     }
@@ -169,14 +174,13 @@ fn check_option(mount: &Mount, option: &MountOption) -> Option<String> {
             _ => Some(format!("invalid field '{key}' must be a key=value pair")),
         };
     };
-    if key == "from" {
-        if let Some(index) = value.find('$') {
-            if index != value.len() - 1 {
-                return Some(format!(
-                    "'{key}' doesn't support variable expansion, define alias stage instead"
-                ));
-            }
-        }
+    if key == "from"
+        && let Some(index) = value.find('$')
+        && index != value.len() - 1
+    {
+        return Some(format!(
+            "'{key}' doesn't support variable expansion, define alias stage instead"
+        ));
     }
     if has_variable(value) {
         return None;
@@ -335,13 +339,19 @@ mod tests {
         assert_eq!(m.options[1].range, TextRange::from_usize(11, 34));
         let (m, problem) = mount("type=bind,from=build,source=/out,dst=/mnt,ro");
         assert_eq!(problem, None);
-        assert_eq!((m.from(), m.source(), m.target()), (Some("build"), Some("/out"), Some("/mnt")));
+        assert_eq!(
+            (m.from(), m.source(), m.target()),
+            (Some("build"), Some("/out"), Some("/mnt"))
+        );
         let (m, _) = mount("target=/x");
         assert_eq!(m.kind, MountKind::Bind);
         let (_, problem) = mount("type=secret,\"id=x\",\"dst=/a,b\"");
         assert_eq!(problem, None);
         let (_, problem) = mount("\"type=secret,id=x\"");
-        assert_eq!(problem.as_deref(), Some("unsupported mount type \"secret,id=x\""));
+        assert_eq!(
+            problem.as_deref(),
+            Some("unsupported mount type \"secret,id=x\"")
+        );
         let (_, problem) = mount("type=ssh");
         assert_eq!(problem, None);
     }
@@ -350,17 +360,47 @@ mod tests {
     fn buildkit_rejections() {
         for (value, message) in [
             ("type=volume", "unsupported mount type \"volume\""),
-            ("type=cache,target=/x,colour=red", "unexpected key 'colour' in 'colour=red'"),
-            ("type=cache,target=/x,sharing=maybe", "unsupported sharing value \"maybe\""),
-            ("type=bind,target=/x,mode=0755", "mode not allowed for \"bind\" type mounts"),
-            ("type=secret", "invalid secret mount. one of source, target required"),
+            (
+                "type=cache,target=/x,colour=red",
+                "unexpected key 'colour' in 'colour=red'",
+            ),
+            (
+                "type=cache,target=/x,sharing=maybe",
+                "unsupported sharing value \"maybe\"",
+            ),
+            (
+                "type=bind,target=/x,mode=0755",
+                "mode not allowed for \"bind\" type mounts",
+            ),
+            (
+                "type=secret",
+                "invalid secret mount. one of source, target required",
+            ),
             ("type=cache,target=/x,uid=abc", "invalid value abc for uid"),
-            ("type=cache,target=/x,ro=maybe", "invalid value for ro: maybe"),
-            ("type=bind,from=$STAGE_x,target=/x", "'from' doesn't support variable expansion, define alias stage instead"),
-            ("type=cache,\"target=/x", "failed to parse csv mounts: extraneous or missing \" in quoted-field"),
-            ("type=cache,tar\"get=/x", "failed to parse csv mounts: bare \" in non-quoted-field"),
-            ("type=bind,target=/x,required", "unexpected key 'required' for mount type 'bind'"),
-            ("type=bind,target=/x,foo", "invalid field 'foo' must be a key=value pair"),
+            (
+                "type=cache,target=/x,ro=maybe",
+                "invalid value for ro: maybe",
+            ),
+            (
+                "type=bind,from=$STAGE_x,target=/x",
+                "'from' doesn't support variable expansion, define alias stage instead",
+            ),
+            (
+                "type=cache,\"target=/x",
+                "failed to parse csv mounts: extraneous or missing \" in quoted-field",
+            ),
+            (
+                "type=cache,tar\"get=/x",
+                "failed to parse csv mounts: bare \" in non-quoted-field",
+            ),
+            (
+                "type=bind,target=/x,required",
+                "unexpected key 'required' for mount type 'bind'",
+            ),
+            (
+                "type=bind,target=/x,foo",
+                "invalid field 'foo' must be a key=value pair",
+            ),
         ] {
             assert_eq!(mount(value).1.as_deref(), Some(message), "{value}");
         }

@@ -3,9 +3,7 @@
 
 use layerlint_text::{MappedText, TextRange, TextSize};
 
-use crate::ast::{
-    Directive, DirectiveKind, Dockerfile, Heredoc, Instruction, Token, TokenKind,
-};
+use crate::ast::{Directive, DirectiveKind, Dockerfile, Heredoc, Instruction, Token, TokenKind};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::heredoc::heredocs_in_line;
 use crate::line::parse_line;
@@ -31,7 +29,7 @@ impl Parse {
 
 /// Parses a Dockerfile.
 pub fn parse(source: &str) -> Parse {
-    let mut parser = Parser::new(source);
+    let mut parser = Parser::new(source, false);
     parser.run();
     let mut errors = parser.errors;
     let file = Dockerfile {
@@ -41,12 +39,19 @@ pub fn parse(source: &str) -> Parse {
         directives: parser.directives,
         instructions: parser.instructions,
         comments: parser.comments,
-        tokens: parser.tokens,
+        tokens: std::sync::OnceLock::new(),
         empty_continuation_lines: parser.empty_continuation_lines,
     };
     crate::validate::validate(&file, &mut errors);
     errors.sort_by_key(|e| (e.range.start(), e.range.end()));
     Parse { file, errors }
+}
+
+/// The tokens of `source`, tiling it (the scanner run again, keeping its tokens).
+pub(crate) fn tokenize(source: &str) -> Vec<Token> {
+    let mut parser = Parser::new(source, true);
+    parser.run();
+    parser.tokens
 }
 
 /// One physical line: `start..content_end` is its text, `content_end..end` its line ending.
@@ -59,6 +64,8 @@ struct Line {
 
 struct Parser<'s> {
     src: &'s str,
+    /// Whether to record tokens (they are computed only when asked for).
+    emit_tokens: bool,
     pos: usize,
     bom: bool,
     escape: char,
@@ -83,9 +90,10 @@ fn leading_space(text: &str) -> usize {
 }
 
 impl<'s> Parser<'s> {
-    fn new(src: &'s str) -> Self {
+    fn new(src: &'s str, emit_tokens: bool) -> Self {
         Parser {
             src,
+            emit_tokens,
             pos: 0,
             bom: false,
             escape: '\\',
@@ -93,7 +101,11 @@ impl<'s> Parser<'s> {
             directives: Vec::new(),
             instructions: Vec::new(),
             comments: Vec::new(),
-            tokens: Vec::with_capacity(src.len() / 6),
+            tokens: if emit_tokens {
+                Vec::with_capacity(src.len() / 4)
+            } else {
+                Vec::new()
+            },
             empty_continuation_lines: Vec::new(),
             errors: Vec::new(),
             pending_comments: Vec::new(),
@@ -101,7 +113,7 @@ impl<'s> Parser<'s> {
     }
 
     fn token(&mut self, kind: TokenKind, start: usize, end: usize) {
-        if start < end {
+        if self.emit_tokens && start < end {
             self.tokens.push(Token {
                 kind,
                 range: range(start, end),
@@ -284,28 +296,48 @@ impl<'s> Parser<'s> {
     /// Tokens for one physical line of an instruction's code: whitespace and text runs,
     /// then the continuation, then the line ending.
     fn code_tokens(&mut self, start: usize, text_end: usize, line: Line) {
-        let text = &self.src[start..text_end];
-        let mut run_start = 0;
-        let mut run_space = None;
-        for (i, ch) in text.char_indices() {
-            let space = is_space(ch);
-            if run_space.is_some_and(|prev| prev != space) {
-                self.run_token(run_space, start + run_start, start + i);
-                run_start = i;
-            }
-            run_space = Some(space);
+        if !self.emit_tokens {
+            return;
         }
-        self.run_token(run_space, start + run_start, text_end);
+        let bytes = self.src.as_bytes();
+        let mut pos = start;
+        while pos < text_end {
+            let run_start = pos;
+            let space = self.space_at(pos).0;
+            while pos < text_end {
+                let (is_space, width) = self.space_at(pos);
+                if is_space != space {
+                    break;
+                }
+                pos += width;
+            }
+            let kind = if space {
+                TokenKind::Whitespace
+            } else {
+                TokenKind::Text
+            };
+            self.tokens.push(Token {
+                kind,
+                range: range(run_start, pos),
+            });
+        }
+        debug_assert!(pos == text_end || bytes.is_empty());
         self.token(TokenKind::LineContinuation, text_end, line.content_end);
         self.newline(line);
     }
 
-    fn run_token(&mut self, space: Option<bool>, start: usize, end: usize) {
-        match space {
-            Some(true) => self.token(TokenKind::Whitespace, start, end),
-            Some(false) => self.token(TokenKind::Text, start, end),
-            None => {}
+    /// Whether the character at `pos` is whitespace, and its width.
+    #[inline]
+    fn space_at(&self, pos: usize) -> (bool, usize) {
+        let byte = self.src.as_bytes()[pos];
+        if byte.is_ascii() {
+            return (
+                matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'),
+                1,
+            );
         }
+        let ch = self.src[pos..].chars().next().unwrap_or(' ');
+        (is_space(ch), ch.len_utf8())
     }
 
     fn instruction(&mut self, first: Line, lead: usize) {
@@ -395,6 +427,9 @@ impl<'s> Parser<'s> {
     /// Marks the text tokens covering the keyword as [`TokenKind::Keyword`].
     fn mark_keyword(&mut self, first_token: usize, instruction: &Instruction) {
         let keyword = instruction.keyword;
+        if !self.emit_tokens {
+            return;
+        }
         if keyword.is_empty() {
             return;
         }

@@ -1,1 +1,481 @@
-//! Stages and variable scopes.
+//! Stages and variable scopes, as BuildKit sees them.
+//!
+//! * Global ARGs (before the first FROM) and BuildKit's automatic platform ARGs are visible
+//!   in FROM lines. Inside a stage a global ARG is visible only when redeclared (`ARG NAME`).
+//! * A stage sees its own ARGs and ENVs in order; ENV values (not ARGs) carry over to a
+//!   stage built `FROM` an earlier one.
+//! * Values are expanded as BuildKit expands them, with the defaults written in the file
+//!   (no build arguments given) and the platform `linux/amd64`.
+
+use std::collections::HashMap;
+
+use layerlint_text::TextRange;
+
+use crate::ast::{Body, Dockerfile, Instruction, InstructionKind};
+use crate::expand::{Env, Expansion, Lex};
+
+/// BuildKit's automatic platform ARGs, with the values of a `linux/amd64` build.
+pub const PLATFORM_ARGS: [(&str, &str); 11] = [
+    ("BUILDPLATFORM", "linux/amd64"),
+    ("BUILDOS", "linux"),
+    ("BUILDOSVERSION", ""),
+    ("BUILDARCH", "amd64"),
+    ("BUILDVARIANT", ""),
+    ("TARGETPLATFORM", "linux/amd64"),
+    ("TARGETOS", "linux"),
+    ("TARGETOSVERSION", ""),
+    ("TARGETARCH", "amd64"),
+    ("TARGETVARIANT", ""),
+    ("TARGETSTAGE", "default"),
+];
+
+/// Proxy variables every RUN receives without an ARG.
+pub const PROXY_ARGS: [&str; 10] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// Where a variable comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarSource {
+    /// One of BuildKit's automatic platform ARGs.
+    Platform,
+    /// An ARG (global, or in the stage) at this instruction index.
+    Arg(usize),
+    /// An ENV at this instruction index (possibly in a parent stage).
+    Env(usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Var {
+    /// The expanded value; `None` for `ARG NAME` without a default.
+    pub value: Option<String>,
+    pub source: VarSource,
+}
+
+/// The variables visible at a point of the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    vars: HashMap<String, Var>,
+}
+
+impl Scope {
+    pub fn get_var(&self, name: &str) -> Option<&Var> {
+        self.vars.get(name)
+    }
+
+    /// Whether `name` is declared (even an ARG without a value).
+    pub fn is_declared(&self, name: &str) -> bool {
+        self.vars.contains_key(name)
+    }
+
+    /// All declared names.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.vars.keys().map(String::as_str)
+    }
+
+    pub fn insert(&mut self, name: &str, var: Var) {
+        self.vars.insert(name.to_owned(), var);
+    }
+
+    /// Expands `word` in this scope (BuildKit's `ProcessWordWithMatches`).
+    pub fn expand(
+        &self,
+        word: &str,
+        escape: char,
+    ) -> Result<Expansion, crate::expand::ExpandError> {
+        Lex::new(escape).process_word(word, self)
+    }
+
+    /// Applies an instruction inside a stage: ARG and ENV define variables.
+    pub fn apply(
+        &mut self,
+        index: usize,
+        instruction: &Instruction,
+        globals: &Scope,
+        escape: char,
+    ) {
+        match &instruction.body {
+            Body::Env(pairs) => {
+                // Every value of one ENV is expanded with the variables from before it.
+                let values: Vec<(String, Option<String>)> = pairs
+                    .iter()
+                    .map(|pair| {
+                        let value = self.expand(&pair.value.text, escape).ok().map(|e| e.result);
+                        (pair.key.text.clone(), value)
+                    })
+                    .collect();
+                for (name, value) in values {
+                    self.vars.insert(
+                        name,
+                        Var {
+                            value: Some(value.unwrap_or_default()),
+                            source: VarSource::Env(index),
+                        },
+                    );
+                }
+            }
+            Body::Arg(args) => {
+                for arg in args {
+                    let name = arg.name.text.as_str();
+                    let value = match &arg.default {
+                        Some(default) => self.expand(&default.text, escape).ok().map(|e| e.result),
+                        None => globals.get_var(name).and_then(|v| v.value.clone()),
+                    };
+                    self.vars.insert(
+                        name.to_owned(),
+                        Var {
+                            value,
+                            source: VarSource::Arg(index),
+                        },
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Env for Scope {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).and_then(|v| v.value.as_deref())
+    }
+}
+
+/// What a stage builds on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// `FROM scratch`.
+    Scratch,
+    /// `FROM <an earlier stage>`.
+    Stage(usize),
+    /// An image: as written, and expanded with the global ARGs' defaults.
+    Image {
+        written: String,
+        /// The reference after expansion; `None` when expansion failed.
+        resolved: Option<String>,
+        /// Variables in the reference without a value (undeclared, or global ARGs declared
+        /// without a default: see [`Scope::is_declared`]).
+        unmatched: Vec<String>,
+        /// Variables in the reference that are defined.
+        matched: Vec<String>,
+    },
+    /// `FROM` without an image.
+    Missing,
+}
+
+/// A build stage: a FROM and the instructions up to the next FROM.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stage {
+    pub index: usize,
+    /// The index of its FROM in [`Dockerfile::instructions`].
+    pub from: usize,
+    /// One past the index of its last instruction.
+    pub end: usize,
+    /// The name after `AS`, lower-cased as BuildKit does.
+    pub name: Option<String>,
+    pub name_range: Option<TextRange>,
+    pub base: Base,
+}
+
+impl Stage {
+    /// The indices of its instructions after FROM.
+    pub fn body(&self) -> std::ops::Range<usize> {
+        self.from + 1..self.end
+    }
+}
+
+/// The stages of a file and its global scope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Semantic {
+    /// The indices of the ARG instructions before the first FROM.
+    pub global_arg_instructions: Vec<usize>,
+    /// Platform ARGs and the global ARGs with their defaults: what FROM lines see.
+    pub global_scope: Scope,
+    pub stages: Vec<Stage>,
+    /// Each instruction's stage (`None` before the first FROM).
+    stage_of: Vec<Option<usize>>,
+    /// The ENV variables each stage ends with (what a stage built on it inherits).
+    exit_env: Vec<Scope>,
+}
+
+impl Semantic {
+    pub fn new(file: &Dockerfile) -> Self {
+        let escape = file.escape();
+        let instructions = file.instructions();
+        let mut global_scope = Scope::default();
+        for (name, value) in PLATFORM_ARGS {
+            global_scope.insert(
+                name,
+                Var {
+                    value: Some(value.to_owned()),
+                    source: VarSource::Platform,
+                },
+            );
+        }
+        let mut global_arg_instructions = Vec::new();
+        let first_from = instructions
+            .iter()
+            .position(|i| i.kind == InstructionKind::From)
+            .unwrap_or(instructions.len());
+        for (index, instruction) in instructions[..first_from].iter().enumerate() {
+            if instruction.kind == InstructionKind::Arg {
+                global_arg_instructions.push(index);
+                let snapshot = global_scope.clone();
+                global_scope.apply(index, instruction, &snapshot, escape);
+            }
+        }
+
+        let mut stages: Vec<Stage> = Vec::new();
+        let mut stage_of = vec![None; instructions.len()];
+        for (index, instruction) in instructions.iter().enumerate().skip(first_from) {
+            if let Body::From(from) = &instruction.body {
+                if let Some(last) = stages.last_mut() {
+                    last.end = index;
+                }
+                let base = match from.image() {
+                    None => Base::Missing,
+                    Some(image) => Self::resolve_base(&image.text, &stages, &global_scope, escape),
+                };
+                stages.push(Stage {
+                    index: stages.len(),
+                    from: index,
+                    end: instructions.len(),
+                    name: from.stage_name().map(|n| n.text.to_lowercase()),
+                    name_range: from.stage_name().map(|n| n.range),
+                    base,
+                });
+            }
+            stage_of[index] = stages.len().checked_sub(1);
+        }
+
+        let mut exit_env: Vec<Scope> = Vec::with_capacity(stages.len());
+        for stage in &stages {
+            let mut scope = match stage.base {
+                Base::Stage(parent) => env_only(&exit_env[parent]),
+                _ => Scope::default(),
+            };
+            for index in stage.body() {
+                scope.apply(index, &instructions[index], &global_scope, escape);
+            }
+            exit_env.push(env_only(&scope));
+        }
+
+        Semantic {
+            global_arg_instructions,
+            global_scope,
+            stages,
+            stage_of,
+            exit_env,
+        }
+    }
+
+    fn resolve_base(written: &str, earlier: &[Stage], globals: &Scope, escape: char) -> Base {
+        let expansion = globals.expand(written, escape);
+        let (resolved, matched, unmatched) = match expansion {
+            Ok(e) => (Some(e.result), e.matched, e.unmatched),
+            Err(_) => (None, Vec::new(), Vec::new()),
+        };
+        if let Some(name) = &resolved {
+            let lower = name.to_lowercase();
+            if let Some(stage) = earlier
+                .iter()
+                .rev()
+                .find(|s| s.name.as_deref() == Some(lower.as_str()))
+            {
+                return Base::Stage(stage.index);
+            }
+            if lower == "scratch" {
+                return Base::Scratch;
+            }
+        }
+        Base::Image {
+            written: written.to_owned(),
+            resolved,
+            unmatched,
+            matched,
+        }
+    }
+
+    /// The stage an instruction belongs to.
+    pub fn stage_of(&self, instruction: usize) -> Option<usize> {
+        self.stage_of.get(instruction).copied().flatten()
+    }
+
+    /// The last stage named `name` (any case), as `COPY --from` and `FROM` resolve it.
+    pub fn stage_named(&self, name: &str) -> Option<&Stage> {
+        let lower = name.to_lowercase();
+        self.stages
+            .iter()
+            .rev()
+            .find(|s| s.name.as_deref() == Some(lower.as_str()))
+    }
+
+    /// The scope a stage starts with: the ENV it inherits from a parent stage.
+    pub fn stage_entry_scope(&self, stage: usize) -> Scope {
+        match self.stages.get(stage).map(|s| &s.base) {
+            Some(Base::Stage(parent)) => self.exit_env[*parent].clone(),
+            _ => Scope::default(),
+        }
+    }
+
+    /// The scope right before instruction `index` (replays its stage from the start;
+    /// walkers over the whole file should keep a [`Scope`] and [`Scope::apply`] instead).
+    pub fn scope_before(&self, file: &Dockerfile, index: usize) -> Scope {
+        let Some(stage) = self.stage_of(index) else {
+            return self.global_scope.clone();
+        };
+        let mut scope = self.stage_entry_scope(stage);
+        for i in self.stages[stage].body().take_while(|&i| i < index) {
+            scope.apply(
+                i,
+                &file.instructions()[i],
+                &self.global_scope,
+                file.escape(),
+            );
+        }
+        scope
+    }
+
+    /// The final stage: what `docker build` builds without `--target`.
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+
+    /// Which stages the final stage needs (itself included), through `FROM` and
+    /// `COPY --from` / `RUN --mount=from=` references.
+    pub fn reachable_from_final(&self, file: &Dockerfile) -> Vec<bool> {
+        let mut reachable = vec![false; self.stages.len()];
+        let Some(last) = self.stages.len().checked_sub(1) else {
+            return reachable;
+        };
+        let mut todo = vec![last];
+        while let Some(stage) = todo.pop() {
+            if std::mem::replace(&mut reachable[stage], true) {
+                continue;
+            }
+            if let Base::Stage(parent) = self.stages[stage].base {
+                todo.push(parent);
+            }
+            for index in self.stages[stage].body() {
+                for reference in stage_references(&file.instructions()[index]) {
+                    let found = self
+                        .stages
+                        .iter()
+                        .take(stage)
+                        .rev()
+                        .find(|s| s.name.as_deref() == Some(reference.to_lowercase().as_str()))
+                        .map(|s| s.index)
+                        .or_else(|| reference.parse::<usize>().ok().filter(|&i| i < stage));
+                    todo.extend(found);
+                }
+            }
+        }
+        reachable
+    }
+}
+
+/// Keeps only the ENV variables of a scope.
+fn env_only(scope: &Scope) -> Scope {
+    Scope {
+        vars: scope
+            .vars
+            .iter()
+            .filter(|(_, v)| matches!(v.source, VarSource::Env(_)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
+/// The stage names (or indices) an instruction takes files from: `COPY --from=…`,
+/// `RUN --mount=…,from=…`.
+pub fn stage_references(instruction: &Instruction) -> Vec<&str> {
+    let instruction = instruction.effective();
+    let mut references = Vec::new();
+    match &instruction.body {
+        Body::Copy(_) => {
+            if let Some(from) = instruction.flag("from").and_then(|f| f.value.as_ref()) {
+                references.push(from.text.as_str());
+            }
+        }
+        Body::Run(run) => references.extend(run.mounts.iter().filter_map(|m| m.from())),
+        _ => {}
+    }
+    references
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse;
+
+    #[test]
+    fn stages_and_bases() {
+        let file = parse(
+            "ARG BASE=node:20\nARG TAG\nFROM ${BASE} AS Deps\nENV A=1 B=$A\nFROM deps AS build\nARG TAG\nENV C=${A}x\nFROM scratch\nCOPY --from=build /a /b\nFROM img:${TAG}\n",
+        )
+        .file;
+        let semantic = Semantic::new(&file);
+        assert_eq!(semantic.global_arg_instructions, [0, 1]);
+        assert_eq!(semantic.stages.len(), 4);
+        let Base::Image {
+            resolved,
+            unmatched,
+            ..
+        } = &semantic.stages[0].base
+        else {
+            panic!()
+        };
+        assert_eq!(resolved.as_deref(), Some("node:20"));
+        assert!(unmatched.is_empty());
+        assert_eq!(semantic.stages[0].name.as_deref(), Some("deps"));
+        assert_eq!(semantic.stages[1].base, Base::Stage(0));
+        assert_eq!(semantic.stages[2].base, Base::Scratch);
+        let Base::Image {
+            resolved,
+            unmatched,
+            ..
+        } = &semantic.stages[3].base
+        else {
+            panic!()
+        };
+        assert_eq!(resolved.as_deref(), Some("img:"));
+        // Declared globally, but without a value: unmatched, yet declared.
+        assert_eq!(unmatched, &["TAG"]);
+        assert!(semantic.global_scope.is_declared("TAG"));
+        assert_eq!(semantic.stage_of(3), Some(0));
+        assert_eq!(semantic.stage_of(0), None);
+        // ENV B sees A from before the instruction: empty. Stage 1 inherits A and B.
+        let mut scope = semantic.scope_before(&file, 6);
+        assert_eq!(scope.get("A"), Some("1"));
+        assert_eq!(scope.get("B"), Some(""));
+        assert_eq!(scope.get("C"), None);
+        scope.apply(6, &file.instructions()[6], &semantic.global_scope, '\\');
+        assert_eq!(scope.get("C"), Some("1x"));
+        assert!(scope.is_declared("TAG"));
+        assert_eq!(scope.get("TAG"), None);
+        assert_eq!(
+            semantic.reachable_from_final(&file),
+            [false, false, false, true]
+        );
+        assert_eq!(semantic.stage_named("BUILD").map(|s| s.index), Some(1));
+    }
+
+    #[test]
+    fn reachability_follows_copy_and_mounts() {
+        let file = parse(
+            "FROM a AS one\nFROM b AS two\nFROM c AS three\nRUN --mount=from=one,target=/x true\nCOPY --from=1 /a /b\n",
+        )
+        .file;
+        let semantic = Semantic::new(&file);
+        assert_eq!(semantic.reachable_from_final(&file), [true, true, true]);
+    }
+}

@@ -70,6 +70,13 @@ fn allowed_flags(instruction: &Instruction) -> Option<&'static [(&'static str, F
 
 pub(crate) fn validate(file: &Dockerfile, errors: &mut Vec<ParseError>) {
     for instruction in file.instructions() {
+        // BuildKit's parser stops at its own errors before the instruction layer runs.
+        let broken = errors
+            .iter()
+            .any(|e| e.kind.is_parser_level() && instruction.range.contains_range(e.range));
+        if broken {
+            continue;
+        }
         let mut check = Check {
             source: file.source(),
             instruction,
@@ -115,7 +122,10 @@ impl Check<'_> {
                     "{name} requires at least two arguments, but only one was provided. Destination could not be determined"
                 ));
             }
-            Body::Maintainer(None) | Body::Workdir(None) | Body::User(None) | Body::Stopsignal(None) => {
+            Body::Maintainer(None)
+            | Body::Workdir(None)
+            | Body::User(None)
+            | Body::Stopsignal(None) => {
                 self.args_error(format!("{name} requires exactly one argument"));
             }
             Body::From(from) => self.from(from),
@@ -229,37 +239,37 @@ impl Check<'_> {
         let instruction = self.instruction;
         match &instruction.body {
             Body::Add(paths) | Body::Copy(paths) => {
-                if let Some(dest) = paths.destination() {
-                    if matches!(parse_heredoc_marker(&dest.text), Ok(Some(_))) {
-                        let range = dest.range;
-                        self.report(
-                            ParseErrorKind::InvalidArguments,
-                            range,
-                            format!(
-                                "{} cannot accept a heredoc as a destination",
-                                instruction.kind.as_str()
-                            ),
-                        );
-                    }
+                if let Some(dest) = paths.destination()
+                    && matches!(parse_heredoc_marker(&dest.text), Ok(Some(_)))
+                {
+                    let range = dest.range;
+                    self.report(
+                        ParseErrorKind::InvalidArguments,
+                        range,
+                        format!(
+                            "{} cannot accept a heredoc as a destination",
+                            instruction.kind.as_str()
+                        ),
+                    );
                 }
             }
-            Body::Env(pairs) | Body::Label(pairs) => {
-                if pairs.iter().any(|p| p.key.text.is_empty()) {
-                    self.args_error(format!(
-                        "{} names can not be blank",
-                        instruction.kind.as_str()
-                    ));
-                }
+            Body::Env(pairs) | Body::Label(pairs)
+                if pairs.iter().any(|p| p.key.text.is_empty()) =>
+            {
+                self.args_error(format!(
+                    "{} names can not be blank",
+                    instruction.kind.as_str()
+                ));
             }
-            Body::Arg(args) => {
-                if args.iter().any(|a| a.default.is_some() && a.name.text.is_empty()) {
-                    self.args_error("ARG names can not be blank".to_owned());
-                }
+            Body::Arg(args)
+                if args
+                    .iter()
+                    .any(|a| a.default.is_some() && a.name.text.is_empty()) =>
+            {
+                self.args_error("ARG names can not be blank".to_owned());
             }
-            Body::Volume(paths) => {
-                if paths.words.iter().any(|w| w.text.trim().is_empty()) {
-                    self.args_error("VOLUME specified can not be an empty string".to_owned());
-                }
+            Body::Volume(paths) if paths.words.iter().any(|w| w.text.trim().is_empty()) => {
+                self.args_error("VOLUME specified can not be an empty string".to_owned());
             }
             Body::Shell(command) => match command {
                 None => self.args_error("SHELL requires at least one argument".to_owned()),
@@ -277,10 +287,9 @@ impl Check<'_> {
                     InstructionKind::Onbuild => self.args_error(
                         "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".to_owned(),
                     ),
-                    InstructionKind::Maintainer | InstructionKind::From => self.args_error(format!(
-                        "{} isn't allowed as an ONBUILD trigger",
-                        trigger.as_str()
-                    )),
+                    InstructionKind::Maintainer | InstructionKind::From => self.args_error(
+                        format!("{} isn't allowed as an ONBUILD trigger", trigger.as_str()),
+                    ),
                     _ => {}
                 }
             }
@@ -302,7 +311,12 @@ impl Check<'_> {
                 );
             }
         }
-        if let Some(flag) = instruction.flags.iter().rev().find(|f| f.name == "security") {
+        if let Some(flag) = instruction
+            .flags
+            .iter()
+            .rev()
+            .find(|f| f.name == "security")
+        {
             let value = flag.value_str();
             if !matches!(value, "sandbox" | "insecure") && !value.contains('$') {
                 self.report(
@@ -370,7 +384,10 @@ impl Check<'_> {
                     Err(_) => self.report(
                         ParseErrorKind::InvalidFlag,
                         flag.range,
-                        format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(value)),
+                        format!(
+                            "strconv.ParseInt: parsing {}: invalid syntax",
+                            go_quote(value)
+                        ),
                     ),
                     Ok(n) if n < 0 => self.report(
                         ParseErrorKind::InvalidFlag,
@@ -388,7 +405,8 @@ impl Check<'_> {
 pub fn valid_stage_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Go's `time.ParseDuration`, in nanoseconds.
@@ -410,8 +428,10 @@ pub fn parse_go_duration(text: &str) -> Result<i128, String> {
         rest = &rest[int_len..];
         let mut frac_part = "";
         if let Some(after_dot) = rest.strip_prefix('.') {
-            let frac_len =
-                after_dot.len() - after_dot.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let frac_len = after_dot.len()
+                - after_dot
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .len();
             frac_part = &after_dot[..frac_len];
             rest = &after_dot[frac_len..];
         }

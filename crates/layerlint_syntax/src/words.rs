@@ -294,7 +294,10 @@ mod tests {
     fn parse_words_keeps_quotes_and_escapes() {
         let line = r#"name="value value1" b=c\ d 'e f' x\"#;
         let words = parse_words(line, 0, line.len(), '\\');
-        assert_eq!(texts(&words), [r#"name="value value1""#, r"b=c\ d", "'e f'", "x"]);
+        assert_eq!(
+            texts(&words),
+            [r#"name="value value1""#, r"b=c\ d", "'e f'", "x"]
+        );
         assert_eq!(&line[words[1].start..words[1].end], r"b=c\ d");
         let empty = parse_words(r#"a="" """#, 0, 7, '\\');
         assert_eq!(texts(&empty), [r#"a="""#, r#""""#]);
@@ -304,7 +307,10 @@ mod tests {
     fn flags_stop_at_first_argument_or_double_dash() {
         let line = r#"--mount=type=cache,target="/a b" --link -- --not-a-flag x"#;
         let out = extract_flags(line, 0, line.len(), '\\');
-        assert_eq!(texts(&out.flags), ["--mount=type=cache,target=/a b", "--link"]);
+        assert_eq!(
+            texts(&out.flags),
+            ["--mount=type=cache,target=/a b", "--link"]
+        );
         assert_eq!(&line[out.rest..], " --not-a-flag x");
         let line = "--from=build /a /b";
         let out = extract_flags(line, 0, line.len(), '\\');
@@ -321,7 +327,10 @@ mod tests {
     #[test]
     fn whitespace_splits() {
         let line = "a \t b\x0bc";
-        assert_eq!(texts(&split_whitespace(line, 0, line.len())), ["a", "b", "c"]);
+        assert_eq!(
+            texts(&split_whitespace(line, 0, line.len())),
+            ["a", "b", "c"]
+        );
         assert_eq!(split_first("key  value x", 0, 12), (3, Some(5)));
         assert_eq!(split_first("key", 0, 3), (3, None));
         assert_eq!(trim_space("  a b \u{a0}", 0, 8), (2, 5));

@@ -9,8 +9,8 @@ use layerlint_syntax::{buildkit, parse};
 use layerlint_text::LineIndex;
 
 fn conformance_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/buildkit-parser");
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/buildkit-parser");
     if dir.is_dir() {
         Some(dir)
     } else {

@@ -90,6 +90,14 @@ fn corpus_round_trips_and_errors_are_known() {
         }
     }
     eprintln!("{} files, {with_errors} with errors", files.len());
-    assert_eq!(with_errors, KNOWN_REJECTED.len(), "a known rejected file now parses");
-    assert!(unexpected.is_empty(), "unexpected errors:\n{}", unexpected.join("\n"));
+    assert_eq!(
+        with_errors,
+        KNOWN_REJECTED.len(),
+        "a known rejected file now parses"
+    );
+    assert!(
+        unexpected.is_empty(),
+        "unexpected errors:\n{}",
+        unexpected.join("\n")
+    );
 }

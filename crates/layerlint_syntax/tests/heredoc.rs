@@ -4,8 +4,9 @@ use layerlint_syntax::{Body, CommandLine, InstructionKind, TokenKind, parse};
 
 /// (name, content, expand, chomp, fd) of each heredoc of each instruction after FROM.
 type Expect<'a> = &'a [(&'a str, &'a str, bool, bool, Option<u32>)];
+type Found = (String, String, bool, bool, Option<u32>);
 
-fn heredocs_of(source: &str) -> Vec<Vec<(String, String, bool, bool, Option<u32>)>> {
+fn heredocs_of(source: &str) -> Vec<Vec<Found>> {
     let parsed = parse(source);
     assert!(parsed.parser_accepts(), "{:?}", parsed.errors);
     assert_eq!(parsed.file.print(), source);
@@ -25,7 +26,7 @@ fn heredocs_of(source: &str) -> Vec<Vec<(String, String, bool, bool, Option<u32>
 
 fn check(source: &str, expected: &[Expect<'_>]) {
     let got = heredocs_of(source);
-    let expected: Vec<Vec<(String, String, bool, bool, Option<u32>)>> = expected
+    let expected: Vec<Vec<Found>> = expected
         .iter()
         .map(|docs| {
             docs.iter()
@@ -80,7 +81,10 @@ RUN <<  EOF  > foo\nEOF\n\t";
                 ("FILE2", "content 2\n", true, false, None),
             ],
             &[("EOF", "\"foo\"\n'bar'\n", true, false, None)],
-            &[("X", "Y\n", true, false, None), ("Y", "X\n", true, false, None)],
+            &[
+                ("X", "Y\n", true, false, None),
+                ("Y", "X\n", true, false, None),
+            ],
             &[("COMPLEX", "print('hello world')\n", true, false, None)],
             &[("file.txt", "hello world\n", true, false, None)],
             &[("eof", "echo foo\n", false, false, None)],
@@ -121,7 +125,10 @@ fn heredoc_after_a_continuation_and_next_lines() {
     assert_eq!(onbuild.kind, InstructionKind::Onbuild);
     assert_eq!(file.text(onbuild.range), "ONBUILD RUN <<B\ny\nB");
     let run = &file.instructions()[1];
-    assert_eq!(file.text(run.range), "RUN a && \\\n  b <<BAR\nbar body\nBAR");
+    assert_eq!(
+        file.text(run.range),
+        "RUN a && \\\n  b <<BAR\nbar body\nBAR"
+    );
     assert_eq!(file.text(run.heredocs[0].marker), "<<BAR");
     assert_eq!(parsed.file.comments().len(), 1);
     let kinds: Vec<TokenKind> = file.tokens().iter().map(|t| t.kind).collect();
@@ -135,7 +142,9 @@ fn command_after_the_marker_and_shell_text() {
     let parsed = parse(source);
     let run = &parsed.file.instructions()[1];
     let Body::Run(body) = &run.body else { panic!() };
-    let Some(CommandLine::Shell(shell)) = &body.command else { panic!() };
+    let Some(CommandLine::Shell(shell)) = &body.command else {
+        panic!()
+    };
     assert_eq!(shell.as_str(), "<<EOF python3");
     assert_eq!(run.heredocs[0].content(source).as_str(), "print(1)\n");
 }
@@ -151,5 +160,8 @@ fn unterminated_heredoc_is_an_error_that_keeps_the_text() {
     assert_eq!(parsed.file.print(), source);
     let heredoc = &parsed.file.instructions()[1].heredocs[0];
     assert_eq!(heredoc.terminator, None);
-    assert_eq!(parsed.file.text(heredoc.body), "echo hi\nRUN echo not an instruction\n");
+    assert_eq!(
+        parsed.file.text(heredoc.body),
+        "echo hi\nRUN echo not an instruction\n"
+    );
 }

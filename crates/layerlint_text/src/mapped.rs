@@ -40,8 +40,7 @@ impl MappedText {
         let here = TextSize::of(&self.text);
         match self.pieces.last() {
             // Extends the previous piece when it continues it in the source too.
-            Some(&(text_start, src_start))
-                if src_start + (here - text_start) == source_start => {}
+            Some(&(text_start, src_start)) if src_start + (here - text_start) == source_start => {}
             _ => self.pieces.push((here, source_start)),
         }
         self.text.push_str(piece);
@@ -65,7 +64,10 @@ impl MappedText {
     }
 
     fn piece_at(&self, offset: TextSize) -> Option<(TextSize, TextSize)> {
-        let index = match self.pieces.binary_search_by(|&(start, _)| start.cmp(&offset)) {
+        let index = match self
+            .pieces
+            .binary_search_by(|&(start, _)| start.cmp(&offset))
+        {
             Ok(index) => index,
             Err(0) => return None,
             Err(next) => next - 1,
@@ -110,10 +112,7 @@ impl MappedText {
     /// The text offset of a source offset, when that source byte is part of the text.
     pub fn from_source(&self, source_offset: TextSize) -> Option<TextSize> {
         for (i, &(text_start, src_start)) in self.pieces.iter().enumerate() {
-            let text_end = self
-                .pieces
-                .get(i + 1)
-                .map_or(self.len(), |&(next, _)| next);
+            let text_end = self.pieces.get(i + 1).map_or(self.len(), |&(next, _)| next);
             let src_end = src_start + (text_end - text_start);
             if src_start <= source_offset && source_offset < src_end {
                 return Some(text_start + (source_offset - src_start));
@@ -129,7 +128,10 @@ impl MappedText {
             let start = piece.start().max(range.start());
             let end = piece.end().min(range.end());
             if start < end {
-                out.push(&self.text[TextRange::new(start, end)], src + (start - piece.start()));
+                out.push(
+                    &self.text[TextRange::new(start, end)],
+                    src + (start - piece.start()),
+                );
             }
         }
         out
@@ -170,7 +172,10 @@ mod tests {
         assert_eq!(text.from_source(TextSize::new(12)), None);
         let tail = text.slice(TextRange::from_usize(4, 19));
         assert_eq!(tail.as_str(), "et   install x");
-        assert_eq!(&source[tail.range_to_source(TextRange::from_usize(5, 12))], "install");
+        assert_eq!(
+            &source[tail.range_to_source(TextRange::from_usize(5, 12))],
+            "install"
+        );
     }
 
     #[test]

@@ -267,7 +267,10 @@ mod tests {
         assert!(r.contains_inclusive(TextSize::new(5)));
         assert!(r.overlaps(TextRange::from_usize(4, 9)));
         assert!(!r.overlaps(TextRange::from_usize(5, 9)));
-        assert_eq!(r.cover(TextRange::from_usize(7, 9)), TextRange::from_usize(2, 9));
+        assert_eq!(
+            r.cover(TextRange::from_usize(7, 9)),
+            TextRange::from_usize(2, 9)
+        );
         assert_eq!(&"hello world"[r], "llo");
     }
 
