@@ -70,7 +70,7 @@ proptest! {
     fn never_panics_and_round_trips(parts in prop::collection::vec(fragment(), 0..40)) {
         let source: String = parts.concat();
         let parsed = parse(&source);
-        prop_assert_eq!(parsed.file.print(), source.clone());
+        prop_assert_eq!(parsed.file.print(), source.as_str());
         let mut offset = TextSize::ZERO;
         for token in parsed.file.tokens() {
             prop_assert_eq!(token.range.start(), offset, "tokens must be contiguous");
