@@ -100,7 +100,7 @@ fn write_instruction(out: &mut String, source: &str, instruction: &Instruction, 
             command(out, inner, run.command.as_ref());
         }
         Body::Cmd(cmd) | Body::Entrypoint(cmd) | Body::Shell(cmd) => {
-            command(out, inner, cmd.as_ref())
+            command(out, inner, cmd.as_ref());
         }
         Body::Env(pairs) | Body::Label(pairs) => {
             for pair in pairs {
