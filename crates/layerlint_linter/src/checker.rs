@@ -1,0 +1,283 @@
+//! The engine: one walk over the file, handing each instruction to the rules that want it.
+
+use std::cell::OnceCell;
+use std::path::Path;
+
+use layerlint_diagnostics::{Diagnostic, Fix};
+use layerlint_syntax::semantic::{PLATFORM_ARGS, Scope, Semantic, Stage, Var, VarSource};
+use layerlint_syntax::{Body, Dockerfile, Instruction, InstructionKind, ParseError};
+use layerlint_text::{LineIndex, TextRange};
+
+use crate::rule::{Check, Wants};
+use crate::{Rule, Settings};
+
+/// What a rule sees of one instruction.
+#[derive(Clone, Copy)]
+pub struct Node<'a> {
+    /// The index of the instruction in [`Dockerfile::instructions`] (for a trigger, the
+    /// index of its `ONBUILD`).
+    pub index: usize,
+    /// The instruction; for an `ONBUILD` trigger, the triggered instruction.
+    pub instruction: &'a Instruction,
+    /// The `ONBUILD` wrapping this instruction, when it is a trigger.
+    pub onbuild: Option<&'a Instruction>,
+    /// The stage the instruction is in (`None` for global ARGs).
+    pub stage: Option<&'a Stage>,
+    /// The variables visible before the instruction.
+    pub scope: &'a Scope,
+}
+
+impl Node<'_> {
+    pub fn kind(&self) -> InstructionKind {
+        self.instruction.kind
+    }
+}
+
+/// Everything a rule can read while it checks a file, and where it reports.
+pub struct Context<'a> {
+    pub file: &'a Dockerfile,
+    pub semantic: &'a Semantic,
+    pub settings: &'a Settings,
+    /// The parse errors (rules about syntax report them).
+    pub parse_errors: &'a [ParseError],
+    /// The Dockerfile's path, when it has one.
+    pub path: Option<&'a Path>,
+    pub(crate) current: Rule,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    line_index: OnceCell<LineIndex>,
+}
+
+/// A diagnostic being reported: add a fix, a related location or a note.
+pub struct Report<'c> {
+    diagnostic: &'c mut Diagnostic,
+}
+
+impl Report<'_> {
+    pub fn fix(self, fix: Fix) -> Self {
+        self.diagnostic.fix = Some(fix);
+        self
+    }
+
+    pub fn maybe_fix(self, fix: Option<Fix>) -> Self {
+        self.diagnostic.fix = fix;
+        self
+    }
+
+    pub fn related(self, range: TextRange, message: impl Into<String>) -> Self {
+        self.diagnostic
+            .related
+            .push(layerlint_diagnostics::Related {
+                range,
+                message: message.into(),
+            });
+        self
+    }
+
+    pub fn note(self, note: impl Into<String>) -> Self {
+        self.diagnostic.note = Some(note.into());
+        self
+    }
+}
+
+impl<'a> Context<'a> {
+    pub fn source(&self) -> &'a str {
+        self.file.source()
+    }
+
+    /// The source text of `range`.
+    pub fn text(&self, range: TextRange) -> &'a str {
+        &self.file.source()[range]
+    }
+
+    /// Lines and columns (computed on first use).
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index
+            .get_or_init(|| LineIndex::new(self.file.source()))
+    }
+
+    /// The rule options from the settings.
+    pub fn options(&self) -> &'a crate::settings::Options {
+        &self.settings.options
+    }
+
+    /// The file's line ending (`"\r\n"` when its first line ends so), for fixes that add
+    /// lines.
+    pub fn newline(&self) -> &'static str {
+        let source = self.file.source();
+        match source.find('\n') {
+            Some(i) if source[..i].ends_with('\r') => "\r\n",
+            _ => "\n",
+        }
+    }
+
+    /// Reports a finding of the running rule.
+    pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> Report<'_> {
+        let meta = self.current.meta();
+        self.diagnostics.push(Diagnostic::new(meta, range, message));
+        let diagnostic = self.diagnostics.last_mut().expect("just pushed");
+        Report { diagnostic }
+    }
+}
+
+/// A rule with its state, behind one object type for the engine.
+pub(crate) trait AnyCheck {
+    fn wants(&self) -> Wants;
+    fn instruction(&mut self, cx: &mut Context<'_>, node: &Node<'_>);
+    fn start_stage(&mut self, cx: &mut Context<'_>, stage: &Stage);
+    fn end_stage(&mut self, cx: &mut Context<'_>, stage: &Stage);
+    fn finish(&mut self, cx: &mut Context<'_>);
+}
+
+#[derive(Default)]
+pub(crate) struct Runner<R: Check> {
+    rule: R,
+    state: R::State,
+}
+
+impl<R: Check> AnyCheck for Runner<R> {
+    fn wants(&self) -> Wants {
+        R::WANTS
+    }
+
+    fn instruction(&mut self, cx: &mut Context<'_>, node: &Node<'_>) {
+        self.rule.instruction(cx, &mut self.state, node);
+    }
+
+    fn start_stage(&mut self, cx: &mut Context<'_>, stage: &Stage) {
+        self.rule.start_stage(cx, &mut self.state, stage);
+    }
+
+    fn end_stage(&mut self, cx: &mut Context<'_>, stage: &Stage) {
+        self.rule.end_stage(cx, &mut self.state, stage);
+    }
+
+    fn finish(&mut self, cx: &mut Context<'_>) {
+        self.rule.finish(cx, &mut self.state);
+    }
+}
+
+const KINDS: usize = InstructionKind::Unknown as usize + 1;
+
+/// Runs `rules` over the file.
+pub(crate) fn run(
+    file: &Dockerfile,
+    semantic: &Semantic,
+    parse_errors: &[ParseError],
+    settings: &Settings,
+    path: Option<&Path>,
+    rules: &[Rule],
+) -> Vec<Diagnostic> {
+    let mut runners: Vec<(Rule, Box<dyn AnyCheck>)> =
+        rules.iter().map(|rule| (*rule, rule.runner())).collect();
+    let mut by_kind: [Vec<usize>; KINDS] = std::array::from_fn(|_| Vec::new());
+    let mut triggers_by_kind: [Vec<usize>; KINDS] = std::array::from_fn(|_| Vec::new());
+    for (i, (_, runner)) in runners.iter().enumerate() {
+        let wants = runner.wants();
+        for kind in 0..KINDS {
+            let kind_enum = kind_from_index(kind);
+            if wants.contains(kind_enum) {
+                by_kind[kind].push(i);
+                if wants.onbuild_triggers {
+                    triggers_by_kind[kind].push(i);
+                }
+            }
+        }
+    }
+    let mut cx = Context {
+        file,
+        semantic,
+        settings,
+        parse_errors,
+        path,
+        current: rules.first().copied().unwrap_or(Rule::ALL[0]),
+        diagnostics: Vec::new(),
+        line_index: OnceCell::new(),
+    };
+    let escape = file.escape();
+    let mut scope = platform_scope();
+    let mut current_stage: Option<&Stage> = None;
+    for (index, instruction) in file.instructions().iter().enumerate() {
+        if instruction.kind == InstructionKind::From {
+            if let Some(stage) = current_stage {
+                for (rule, runner) in &mut runners {
+                    cx.current = *rule;
+                    runner.end_stage(&mut cx, stage);
+                }
+            }
+            current_stage = semantic.stage_of(index).map(|s| &semantic.stages[s]);
+            if let Some(stage) = current_stage {
+                scope = semantic.stage_entry_scope(stage.index);
+                for (rule, runner) in &mut runners {
+                    cx.current = *rule;
+                    runner.start_stage(&mut cx, stage);
+                }
+            }
+        }
+        let node = Node {
+            index,
+            instruction,
+            onbuild: None,
+            stage: current_stage,
+            scope: &scope,
+        };
+        for &i in &by_kind[instruction.kind as usize] {
+            let (rule, runner) = &mut runners[i];
+            cx.current = *rule;
+            runner.instruction(&mut cx, &node);
+        }
+        if let Body::Onbuild(Some(trigger)) = &instruction.body {
+            let node = Node {
+                index,
+                instruction: trigger,
+                onbuild: Some(instruction),
+                stage: current_stage,
+                scope: &scope,
+            };
+            for &i in &triggers_by_kind[trigger.kind as usize] {
+                let (rule, runner) = &mut runners[i];
+                cx.current = *rule;
+                runner.instruction(&mut cx, &node);
+            }
+        }
+        if current_stage.is_some() {
+            scope.apply(index, instruction, &semantic.global_scope, escape);
+        } else if instruction.kind == InstructionKind::Arg {
+            // Before the first FROM: global ARGs see the platform ARGs and earlier globals.
+            let before = scope.clone();
+            scope.apply(index, instruction, &before, escape);
+        }
+    }
+    if let Some(stage) = current_stage {
+        for (rule, runner) in &mut runners {
+            cx.current = *rule;
+            runner.end_stage(&mut cx, stage);
+        }
+    }
+    for (rule, runner) in &mut runners {
+        cx.current = *rule;
+        runner.finish(&mut cx);
+    }
+    cx.diagnostics
+}
+
+fn platform_scope() -> Scope {
+    let mut scope = Scope::default();
+    for (name, value) in PLATFORM_ARGS {
+        scope.insert(
+            name,
+            Var {
+                value: Some(value.to_owned()),
+                source: VarSource::Platform,
+            },
+        );
+    }
+    scope
+}
+
+fn kind_from_index(index: usize) -> InstructionKind {
+    InstructionKind::ALL
+        .iter()
+        .copied()
+        .find(|k| *k as usize == index)
+        .unwrap_or(InstructionKind::Unknown)
+}

@@ -1,0 +1,108 @@
+//! The linter: rules, the engine that runs them, settings, suppression comments and the
+//! fix loop.
+//!
+//! ```
+//! use layerlint_linter::{Settings, lint};
+//!
+//! let result = lint("FROM node:20\nCMD [\"node\", \"index.js\", ]\n", None, &Settings::default());
+//! assert!(result.diagnostics.iter().any(|d| d.rule.name == "invalid-json-exec-form"));
+//! ```
+
+mod checker;
+pub mod docs;
+pub mod fix;
+mod registry;
+pub mod rule;
+mod rules;
+mod selector;
+pub mod settings;
+mod suppression;
+
+use std::path::Path;
+
+pub use checker::{Context, Node, Report};
+pub use layerlint_diagnostics::{
+    Applicability, Category, Diagnostic, Edit, Equivalent, Fix, FixAvailability, RuleMeta, Severity,
+};
+pub use registry::Rule;
+pub use selector::{levenshtein, resolve_selector, suggest};
+pub use settings::{ConfigError, FailureThreshold, Settings};
+
+use layerlint_syntax::semantic::Semantic;
+use layerlint_syntax::{Dockerfile, Parse};
+use layerlint_text::TextSize;
+
+/// A parsed file and its findings.
+#[derive(Debug)]
+pub struct LintResult {
+    pub parse: Parse,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks a Dockerfile.
+pub fn lint(source: &str, path: Option<&Path>, settings: &Settings) -> LintResult {
+    let parse = layerlint_syntax::parse(source);
+    let diagnostics = check(&parse, path, settings);
+    LintResult { parse, diagnostics }
+}
+
+/// Checks a parsed Dockerfile: runs the enabled rules, applies suppression comments and
+/// severities, and sorts the findings by position.
+pub fn check(parse: &Parse, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
+    let file = &parse.file;
+    let semantic = Semantic::new(file);
+    let mut suppressions = suppression::Suppressions::collect(file, &semantic);
+    let mut rules: Vec<Rule> = settings.enabled_rules().collect();
+    for rule in &suppressions.experimental {
+        if !rules.contains(rule) {
+            rules.push(*rule);
+        }
+    }
+    let mut diagnostics = checker::run(file, &semantic, &parse.errors, settings, path, &rules);
+    diagnostics.retain(|diagnostic| {
+        let Some(rule) = Rule::from_meta(diagnostic.rule) else {
+            return true;
+        };
+        let instruction = instruction_at(file, diagnostic.range.start());
+        let stage = instruction.and_then(|i| semantic.stage_of(i));
+        !suppressions.suppresses(rule, instruction, stage)
+    });
+    diagnostics.extend(suppressions.report(file, settings));
+    for diagnostic in &mut diagnostics {
+        if let Some(rule) = Rule::from_meta(diagnostic.rule) {
+            diagnostic.severity = settings.severity(rule);
+        }
+    }
+    if suppressions.error_on_warning {
+        suppression::apply_error_on_warning(&mut diagnostics);
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.range.start(), a.range.end(), a.code()).cmp(&(b.range.start(), b.range.end(), b.code()))
+    });
+    diagnostics
+}
+
+/// The index of the instruction holding `offset`.
+pub fn instruction_at(file: &Dockerfile, offset: TextSize) -> Option<usize> {
+    let instructions = file.instructions();
+    let index = instructions.partition_point(|i| i.range.end() < offset);
+    instructions
+        .get(index)
+        .filter(|i| i.range.contains_inclusive(offset))
+        .map(|_| index)
+}
+
+impl Rule {
+    /// The rule with this code, exactly (`LL105`).
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL
+            .binary_search_by(|rule| rule.meta().code.cmp(code))
+            .ok()
+            .map(|i| Rule::ALL[i])
+    }
+
+    /// The rule a diagnostic's metadata belongs to.
+    pub fn from_meta(meta: &RuleMeta) -> Option<Rule> {
+        Rule::from_code(meta.code)
+    }
+}

@@ -1,0 +1,1 @@
+//! reproducibility rules.

@@ -1,0 +1,607 @@
+//! Suppression comments:
+//!
+//! * `# layerlint ignore=CODE[,CODE]` on the lines before an instruction (or inside its
+//!   continuation lines); `# layerlint stage ignore=…` before a FROM for the whole stage;
+//!   `# layerlint global ignore=…` anywhere, for the file.
+//! * hadolint's `# hadolint ignore=…`, `# hadolint stage ignore=…`, `# hadolint global
+//!   ignore=…`, so files moving from hadolint keep working.
+//! * BuildKit's `# check=skip=Rule,…|all` in the header (the file) or directly above an
+//!   instruction (that instruction) or a FROM (its stage); `experimental=` turns on
+//!   experimental checks, `error=true` makes BuildKit-equivalent findings errors.
+//!
+//! Codes are ours, rule names, or any equivalent id (`DL3008`, `JSONArgsRecommended`).
+//! A malformed suppression, an unknown code and a suppression that suppresses nothing are
+//! each reported by their own rule.
+
+use layerlint_diagnostics::{Diagnostic, Edit, Fix, Severity};
+use layerlint_syntax::semantic::Semantic;
+use layerlint_syntax::{DirectiveKind, Dockerfile, InstructionKind};
+use layerlint_text::{TextRange, TextSize};
+
+use crate::Rule;
+use crate::selector::resolve_selector;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    File,
+    Instruction(usize),
+    Stage(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Layerlint,
+    Hadolint,
+    BuildKit,
+}
+
+#[derive(Debug)]
+pub(crate) struct Code {
+    pub text: String,
+    pub range: TextRange,
+    /// `None` for `all`; empty when the code is unknown.
+    pub rules: Option<Vec<Rule>>,
+    pub used: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Entry {
+    /// The comment line (from `#`).
+    pub comment: TextRange,
+    pub scope: Scope,
+    pub origin: Origin,
+    pub codes: Vec<Code>,
+}
+
+/// The suppressions of one file, and what the header's `# check=` asks for.
+#[derive(Debug, Default)]
+pub(crate) struct Suppressions {
+    pub entries: Vec<Entry>,
+    /// Malformed suppression comments: (comment, problem).
+    pub malformed: Vec<(TextRange, String)>,
+    /// `# check=experimental=…` in the header.
+    pub experimental: Vec<Rule>,
+    /// `# check=error=true` in the header.
+    pub error_on_warning: bool,
+}
+
+/// One suppression comment, parsed.
+enum Parsed {
+    Codes {
+        origin: Origin,
+        kind: Kind,
+        /// (code, offset of the code within the comment text)
+        codes: Vec<(String, usize)>,
+    },
+    /// `# check=…` options other than `skip` (experimental, error).
+    Check {
+        skip: Vec<(String, usize)>,
+        skip_all: Option<usize>,
+        experimental: Vec<String>,
+        error: bool,
+    },
+    Malformed(String),
+    NotASuppression,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Next,
+    Stage,
+    Global,
+}
+
+impl Suppressions {
+    pub(crate) fn collect(file: &Dockerfile, semantic: &Semantic) -> Suppressions {
+        let mut out = Suppressions::default();
+        let source = file.source();
+        if let Some(check) = file.directive(DirectiveKind::Check) {
+            let value = file.text(check.value);
+            let parsed = parse_check(value, check.value.start().to_usize(), source);
+            out.add(parsed, check.range, Scope::File, true);
+        }
+        let instructions = file.instructions();
+        for &comment in file.comments() {
+            let text = file.text(comment);
+            let parsed = parse_comment(text);
+            if matches!(parsed, Parsed::NotASuppression) {
+                continue;
+            }
+            // The instruction the comment belongs to: the one holding it (a comment inside
+            // continuation lines) or the next one.
+            let next = instructions.partition_point(|i| i.range.end() < comment.start());
+            let target = instructions.get(next);
+            let scope_for = |kind: Kind| -> Option<Scope> {
+                match kind {
+                    Kind::Global => Some(Scope::File),
+                    Kind::Next => target.map(|_| Scope::Instruction(next)),
+                    Kind::Stage => {
+                        let instruction = target?;
+                        (instruction.kind == InstructionKind::From)
+                            .then(|| semantic.stage_of(next).map(Scope::Stage))
+                            .flatten()
+                    }
+                }
+            };
+            let scope = match &parsed {
+                Parsed::Codes { kind, .. } => scope_for(*kind),
+                Parsed::Check { .. } => {
+                    // BuildKit reads `# check=` only from the comments right above an
+                    // instruction; above a FROM it covers the stage.
+                    let is_prev = target.is_some_and(|i| i.comments.contains(&comment));
+                    match target {
+                        Some(i) if is_prev && i.kind == InstructionKind::From => {
+                            semantic.stage_of(next).map(Scope::Stage)
+                        }
+                        Some(_) if is_prev => Some(Scope::Instruction(next)),
+                        _ => None,
+                    }
+                }
+                _ => Some(Scope::File),
+            };
+            let Some(scope) = scope else {
+                if let Parsed::Codes {
+                    kind: Kind::Stage, ..
+                } = parsed
+                {
+                    out.malformed.push((
+                        comment,
+                        "a stage suppression must come right before a FROM".into(),
+                    ));
+                }
+                continue;
+            };
+            out.add(parsed, comment, scope, false);
+        }
+        out
+    }
+
+    fn add(&mut self, parsed: Parsed, comment: TextRange, scope: Scope, header: bool) {
+        let code_range = |offset: usize, len: usize| {
+            TextRange::at(
+                comment.start() + TextSize::from_usize(offset),
+                TextSize::from_usize(len),
+            )
+        };
+        match parsed {
+            Parsed::NotASuppression => {}
+            Parsed::Malformed(message) => self.malformed.push((comment, message)),
+            Parsed::Codes { origin, codes, .. } => {
+                let codes = codes
+                    .into_iter()
+                    .map(|(text, offset)| Code {
+                        range: code_range(offset, text.len()),
+                        rules: Some(resolve_code(&text)),
+                        text,
+                        used: false,
+                    })
+                    .collect();
+                self.entries.push(Entry {
+                    comment,
+                    scope,
+                    origin,
+                    codes,
+                });
+            }
+            Parsed::Check {
+                skip,
+                skip_all,
+                experimental,
+                error,
+            } => {
+                if header {
+                    self.error_on_warning = error;
+                    for name in experimental {
+                        self.experimental.extend(Rule::from_alias(&name));
+                    }
+                }
+                let mut codes: Vec<Code> = skip
+                    .into_iter()
+                    .map(|(text, offset)| Code {
+                        range: code_range(offset, text.len()),
+                        rules: Some(resolve_code(&text)),
+                        text,
+                        used: false,
+                    })
+                    .collect();
+                if let Some(offset) = skip_all {
+                    codes.push(Code {
+                        text: "all".into(),
+                        range: code_range(offset, 3),
+                        rules: None,
+                        used: false,
+                    });
+                }
+                if !codes.is_empty() {
+                    self.entries.push(Entry {
+                        comment,
+                        scope,
+                        origin: Origin::BuildKit,
+                        codes,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Whether `diagnostic` is suppressed; marks the suppression used.
+    pub(crate) fn suppresses(
+        &mut self,
+        rule: Rule,
+        instruction: Option<usize>,
+        stage: Option<usize>,
+    ) -> bool {
+        let mut suppressed = false;
+        for entry in &mut self.entries {
+            let applies = match entry.scope {
+                Scope::File => true,
+                Scope::Instruction(i) => instruction == Some(i),
+                Scope::Stage(s) => stage == Some(s),
+            };
+            if !applies {
+                continue;
+            }
+            for code in &mut entry.codes {
+                let matches = match &code.rules {
+                    None => {
+                        // `check=skip=all` covers the BuildKit checks only.
+                        rule.meta()
+                            .equivalents
+                            .iter()
+                            .any(|e| matches!(e, layerlint_diagnostics::Equivalent::BuildKit(_)))
+                    }
+                    Some(rules) => rules.contains(&rule),
+                };
+                if matches {
+                    code.used = true;
+                    suppressed = true;
+                }
+            }
+        }
+        suppressed
+    }
+
+    /// The findings about the suppressions themselves.
+    pub(crate) fn report(&self, file: &Dockerfile, settings: &crate::Settings) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let meta = |rule: Rule| rule.meta();
+        if settings.is_enabled(Rule::InvalidSuppression) {
+            for (range, message) in &self.malformed {
+                out.push(Diagnostic::new(
+                    meta(Rule::InvalidSuppression),
+                    *range,
+                    format!("malformed suppression comment: {message}"),
+                ));
+            }
+        }
+        for entry in &self.entries {
+            for code in &entry.codes {
+                let Some(rules) = &code.rules else { continue };
+                if rules.is_empty() {
+                    let unknown_reported = match entry.origin {
+                        Origin::Layerlint => true,
+                        // hadolint and BuildKit know codes we do not have.
+                        Origin::Hadolint => !looks_like_hadolint_code(&code.text),
+                        Origin::BuildKit => false,
+                    };
+                    if unknown_reported && settings.is_enabled(Rule::UnknownSuppressedRule) {
+                        let mut message = format!("unknown rule `{}` in suppression", code.text);
+                        if let Some(near) = crate::selector::suggest(&code.text) {
+                            message.push_str(&format!(" (did you mean `{near}`?)"));
+                        }
+                        out.push(Diagnostic::new(
+                            meta(Rule::UnknownSuppressedRule),
+                            code.range,
+                            message,
+                        ));
+                    }
+                    continue;
+                }
+                let any_enabled = rules.iter().any(|r| settings.is_enabled(*r));
+                if code.used || !any_enabled || entry.origin == Origin::BuildKit {
+                    continue;
+                }
+                if settings.is_enabled(Rule::UnusedSuppression) {
+                    let fix = removal_fix(file, entry, code);
+                    let mut diagnostic = Diagnostic::new(
+                        meta(Rule::UnusedSuppression),
+                        code.range,
+                        format!("suppression of `{}` suppresses nothing", code.text),
+                    );
+                    diagnostic.fix = fix;
+                    out.push(diagnostic);
+                }
+            }
+        }
+        out
+    }
+}
+
+fn looks_like_hadolint_code(code: &str) -> bool {
+    let upper = code.to_ascii_uppercase();
+    (upper.starts_with("DL") || upper.starts_with("SC"))
+        && upper.len() == 6
+        && upper[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The rules a suppression code names (empty when none).
+fn resolve_code(code: &str) -> Vec<Rule> {
+    resolve_selector(code).unwrap_or_default()
+}
+
+/// Removes an unused code from its comment, or the whole comment line when it is the only
+/// one.
+fn removal_fix(file: &Dockerfile, entry: &Entry, code: &Code) -> Option<Fix> {
+    let source = file.source();
+    if entry.codes.len() == 1 {
+        let start = entry.comment.start().to_usize();
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let end = entry.comment.end().to_usize();
+        // Only when the comment is alone on its line.
+        if !source[line_start..start].trim().is_empty() {
+            return None;
+        }
+        let line_end = source[end..]
+            .find('\n')
+            .map_or(source.len(), |i| end + i + 1);
+        return Some(Fix::safe(
+            "Remove the unused suppression comment",
+            vec![Edit::delete(TextRange::from_usize(line_start, line_end))],
+        ));
+    }
+    // Remove `CODE,` or `,CODE`.
+    let start = code.range.start().to_usize();
+    let end = code.range.end().to_usize();
+    let range = if source[end..].starts_with(',') {
+        TextRange::from_usize(start, end + 1)
+    } else if source[..start].ends_with(',') {
+        TextRange::from_usize(start - 1, end)
+    } else {
+        return None;
+    };
+    Some(Fix::safe(
+        format!("Remove `{}` from the suppression", code.text),
+        vec![Edit::delete(range)],
+    ))
+}
+
+/// Splits `codes` (after `=`) into codes with their offsets; the rest of the comment may
+/// only be a trailing `# reason` or `-- reason`.
+fn split_codes(text: &str, offset: usize) -> Result<Vec<(String, usize)>, String> {
+    let list_end = text.find(char::is_whitespace).unwrap_or(text.len());
+    let trailing = text[list_end..].trim();
+    if !trailing.is_empty() && !trailing.starts_with('#') && !trailing.starts_with("--") {
+        return Err(format!(
+            "unexpected `{trailing}` after the codes (put a reason after `#`)"
+        ));
+    }
+    let mut codes = Vec::new();
+    let mut at = 0;
+    for part in text[..list_end].split(',') {
+        if part.is_empty() {
+            return Err("empty code in the list".into());
+        }
+        codes.push((part.to_owned(), offset + at));
+        at += part.len() + 1;
+    }
+    if codes.is_empty() {
+        return Err("no codes after `ignore=`".into());
+    }
+    Ok(codes)
+}
+
+/// Parses a comment (`# …`) as a suppression.
+fn parse_comment(comment: &str) -> Parsed {
+    let body = comment.trim_start_matches('#');
+    let body_offset = comment.len() - body.len();
+    let trimmed = body.trim_start();
+    let offset = body_offset + (body.len() - trimmed.len());
+    let (origin, rest) = if let Some(rest) = strip_word(trimmed, "layerlint") {
+        (Origin::Layerlint, rest)
+    } else if let Some(rest) = strip_word(trimmed, "hadolint") {
+        (Origin::Hadolint, rest)
+    } else if trimmed.starts_with("check") {
+        return match directive_value(trimmed, "check") {
+            Some((value, at)) => parse_check(value, offset + at, comment),
+            None => Parsed::NotASuppression,
+        };
+    } else {
+        return Parsed::NotASuppression;
+    };
+    let mut rest_offset = offset + (trimmed.len() - rest.len());
+    let words = rest.trim_start();
+    rest_offset += rest.len() - words.len();
+    let (kind, after_kind) = if let Some(r) = strip_word(words, "global") {
+        (Kind::Global, r.trim_start())
+    } else if let Some(r) = strip_word(words, "stage") {
+        (Kind::Stage, r.trim_start())
+    } else {
+        (Kind::Next, words)
+    };
+    rest_offset += words.len() - after_kind.len();
+    if origin == Origin::Hadolint && after_kind.starts_with("shell") {
+        return Parsed::NotASuppression;
+    }
+    let Some(after_ignore) = after_kind.strip_prefix("ignore") else {
+        return Parsed::Malformed(format!(
+            "expected `ignore=` after `{}`",
+            if origin == Origin::Layerlint {
+                "layerlint"
+            } else {
+                "hadolint"
+            }
+        ));
+    };
+    let eq = after_ignore.trim_start();
+    let Some(after_eq) = eq.strip_prefix('=') else {
+        return Parsed::Malformed("expected `=` after `ignore`".into());
+    };
+    let list = after_eq.trim_start();
+    let list_offset = rest_offset + (after_kind.len() - list.len());
+    match split_codes(list, list_offset) {
+        Ok(codes) => Parsed::Codes {
+            origin,
+            kind,
+            codes,
+        },
+        Err(message) => Parsed::Malformed(message),
+    }
+}
+
+/// `word` followed by whitespace or the end.
+fn strip_word<'t>(text: &'t str, word: &str) -> Option<&'t str> {
+    let rest = text.strip_prefix(word)?;
+    (rest.is_empty() || rest.starts_with(char::is_whitespace)).then_some(rest)
+}
+
+/// `check = value` (BuildKit's directive syntax without the `#`): the value and its offset.
+fn directive_value<'t>(text: &'t str, key: &str) -> Option<(&'t str, usize)> {
+    let rest = text.strip_prefix(key)?.trim_start();
+    let value = rest.strip_prefix('=')?.trim_start();
+    Some((value, text.len() - value.len()))
+}
+
+/// BuildKit's `ParseLintOptions` over a check value (cut at the first space).
+fn parse_check(value: &str, offset: usize, _source: &str) -> Parsed {
+    let value = value.split(' ').next().unwrap_or("");
+    let mut skip = Vec::new();
+    let mut skip_all = None;
+    let mut experimental = Vec::new();
+    let mut error = false;
+    let mut at = 0;
+    for part in value.splitn(3, ';') {
+        let part_offset = offset + at;
+        at += part.len() + 1;
+        if part.trim().is_empty() && value.trim().is_empty() {
+            continue;
+        }
+        let Some((key, v)) = part.split_once('=') else {
+            return Parsed::Malformed(format!("invalid check option \"{part}\""));
+        };
+        let v_offset = part_offset + key.len() + 1;
+        match key.trim() {
+            "skip" => {
+                if v.trim() == "all" {
+                    skip_all = Some(v_offset + (v.len() - v.trim_start().len()));
+                } else {
+                    let mut o = v_offset;
+                    for name in v.split(',') {
+                        let trimmed = name.trim();
+                        let lead = name.len() - name.trim_start().len();
+                        if !trimmed.is_empty() {
+                            skip.push((trimmed.to_owned(), o + lead));
+                        }
+                        o += name.len() + 1;
+                    }
+                }
+            }
+            "experimental" => {
+                experimental.extend(
+                    v.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty()),
+                );
+            }
+            "error" => match layerlint_syntax_bool(v.trim()) {
+                Some(b) => error = b,
+                None => {
+                    return Parsed::Malformed(format!("failed to parse check option \"{part}\""));
+                }
+            },
+            other => return Parsed::Malformed(format!("invalid check option \"{other}\"")),
+        }
+    }
+    Parsed::Check {
+        skip,
+        skip_all,
+        experimental,
+        error,
+    }
+}
+
+/// Go's `strconv.ParseBool`.
+fn layerlint_syntax_bool(value: &str) -> Option<bool> {
+    match value {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Raises BuildKit-equivalent findings to errors under `# check=error=true`.
+pub(crate) fn apply_error_on_warning(diagnostics: &mut [Diagnostic]) {
+    for diagnostic in diagnostics {
+        let buildkit = diagnostic
+            .rule
+            .equivalents
+            .iter()
+            .any(|e| matches!(e, layerlint_diagnostics::Equivalent::BuildKit(_)));
+        if buildkit {
+            diagnostic.severity = Severity::Error;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(comment: &str) -> Vec<String> {
+        match parse_comment(comment) {
+            Parsed::Codes { codes, .. } => codes
+                .into_iter()
+                .map(|(code, offset)| {
+                    assert_eq!(&comment[offset..offset + code.len()], code);
+                    code
+                })
+                .collect(),
+            Parsed::Malformed(m) => vec![format!("malformed: {m}")],
+            Parsed::Check { skip, .. } => skip.into_iter().map(|(c, _)| c).collect(),
+            Parsed::NotASuppression => vec![],
+        }
+    }
+
+    #[test]
+    fn comment_forms() {
+        assert_eq!(
+            codes("# layerlint ignore=LL101,multiple-cmd"),
+            ["LL101", "multiple-cmd"]
+        );
+        assert_eq!(
+            codes("#layerlint global ignore = DL3008 # pinned elsewhere"),
+            ["DL3008"]
+        );
+        assert_eq!(
+            codes("# hadolint ignore=DL3008,SC2086"),
+            ["DL3008", "SC2086"]
+        );
+        assert_eq!(codes("# hadolint stage ignore=DL3011"), ["DL3011"]);
+        assert_eq!(codes("# hadolint shell=powershell"), Vec::<String>::new());
+        assert_eq!(
+            codes("# check=skip=JSONArgsRecommended,StageNameCasing"),
+            ["JSONArgsRecommended", "StageNameCasing"]
+        );
+        assert_eq!(codes("# an ordinary comment"), Vec::<String>::new());
+        assert_eq!(codes("# layerlintish"), Vec::<String>::new());
+        assert_eq!(
+            codes("# layerlint ignore=LL101 because"),
+            ["malformed: unexpected `because` after the codes (put a reason after `#`)"]
+        );
+        assert_eq!(
+            codes("# layerlint ignore"),
+            ["malformed: expected `=` after `ignore`"]
+        );
+        assert_eq!(
+            codes("# layerlint skip=LL101"),
+            ["malformed: expected `ignore=` after `layerlint`"]
+        );
+        assert_eq!(
+            codes("# layerlint ignore=LL101,,LL102"),
+            ["malformed: empty code in the list"]
+        );
+        assert_eq!(
+            codes("# check=bogus"),
+            ["malformed: invalid check option \"bogus\""]
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! Fixture tests: every `fixtures/rules/<rule-name>/*.Dockerfile` and every
+//! `fixtures/seed/*/Dockerfile`.
+//!
+//! * Inline expectations: a comment `# expect: rule-name[, rule-name]` says the next
+//!   instruction (or the one whose continuation lines hold the comment) has those findings.
+//!   For the rule under test (the folder's name) and every rule named in an expectation,
+//!   the findings must be exactly the expected ones — a careless snapshot update cannot
+//!   hide a missing or extra finding.
+//! * A snapshot shows every finding (default rules plus the rule under test) and the file
+//!   after applying all fixes, safe and unsafe.
+//! * Fixing converges, the fixed file parses, fixing again changes nothing, and no finding
+//!   of the rule under test with an always-available fix remains.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use layerlint_linter::fix::fix_file;
+use layerlint_linter::{Applicability, FixAvailability, Rule, Settings, instruction_at, lint};
+use layerlint_text::LineIndex;
+
+fn settings_for(rule: Option<Rule>) -> Settings {
+    let mut settings = Settings::default();
+    if let Some(rule) = rule {
+        settings.set_enabled(rule, true);
+    }
+    settings
+}
+
+/// (instruction index, rule name) → count, from `# expect:` comments.
+fn expectations(source: &str) -> BTreeMap<(usize, String), usize> {
+    let parsed = layerlint_syntax::parse(source);
+    let file = &parsed.file;
+    let mut expected = BTreeMap::new();
+    for &comment in file.comments() {
+        let text = file.text(comment);
+        let Some(list) = text.trim_start_matches('#').trim().strip_prefix("expect:") else {
+            continue;
+        };
+        let index = instruction_at(file, comment.start())
+            .or_else(|| {
+                file.instructions()
+                    .iter()
+                    .position(|i| i.range.start() > comment.end())
+            })
+            .expect("an instruction after the expectation");
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            assert!(
+                Rule::from_code_or_name(name).is_some(),
+                "unknown rule {name} in expectation"
+            );
+            *expected.entry((index, name.to_owned())).or_default() += 1;
+        }
+    }
+    expected
+}
+
+fn render(source: &str, settings: &Settings) -> String {
+    let result = lint(source, None, settings);
+    let index = LineIndex::new(source);
+    let mut out = String::from("## findings\n");
+    for d in &result.diagnostics {
+        let start = index.position(d.range.start(), source);
+        let end = index.position(d.range.end(), source);
+        let _ = write!(
+            out,
+            "{}:{}-{}:{} {} {} {}: {}",
+            start.line,
+            start.column,
+            end.line,
+            end.column,
+            d.code(),
+            d.rule.name,
+            d.severity,
+            d.message
+        );
+        if let Some(fix) = &d.fix {
+            let _ = write!(
+                out,
+                " [fix ({}): {}]",
+                fix.applicability.as_str(),
+                fix.title
+            );
+        }
+        out.push('\n');
+    }
+    let outcome = fix_file(source, None, settings, Applicability::Unsafe);
+    out.push_str("## fixed (safe and unsafe fixes)\n");
+    out.push_str(&outcome.source);
+    out
+}
+
+fn check_fixture(path: &Path, rule: Option<Rule>) -> String {
+    let source = std::fs::read_to_string(path).unwrap();
+    let settings = settings_for(rule);
+    let result = lint(&source, None, &settings);
+    let expected = expectations(&source);
+    let mut tested: Vec<String> = expected.keys().map(|(_, name)| name.clone()).collect();
+    if let Some(rule) = rule {
+        tested.push(rule.name().to_owned());
+    }
+    let mut actual: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    for d in &result.diagnostics {
+        if !tested.iter().any(|t| t == d.rule.name || t == d.rule.code) {
+            continue;
+        }
+        let index = instruction_at(&result.parse.file, d.range.start()).unwrap_or(usize::MAX);
+        *actual.entry((index, d.rule.name.to_owned())).or_default() += 1;
+    }
+    let expected: BTreeMap<(usize, String), usize> = expected
+        .into_iter()
+        .map(|((i, name), n)| {
+            let name = Rule::from_code_or_name(&name).unwrap().name().to_owned();
+            ((i, name), n)
+        })
+        .collect();
+    assert_eq!(
+        actual,
+        expected,
+        "{}: findings (instruction index, rule) differ",
+        path.display()
+    );
+
+    let outcome = fix_file(&source, None, &settings, Applicability::Unsafe);
+    assert!(
+        outcome.not_converged.is_none(),
+        "{}: fixes did not converge",
+        path.display()
+    );
+    assert!(
+        layerlint_syntax::parse(&outcome.source).parser_accepts()
+            || !layerlint_syntax::parse(&source).parser_accepts(),
+        "{}: the fixed file does not parse",
+        path.display()
+    );
+    let again = fix_file(&outcome.source, None, &settings, Applicability::Unsafe);
+    assert_eq!(
+        again.source,
+        outcome.source,
+        "{}: fixing is not idempotent",
+        path.display()
+    );
+    if let Some(rule) = rule.filter(|r| r.meta().fix == FixAvailability::Always) {
+        let left = outcome
+            .remaining
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code == rule.code())
+            .count();
+        assert_eq!(
+            left,
+            0,
+            "{}: findings of {} remain after fixing",
+            path.display(),
+            rule.name()
+        );
+    }
+    render(&source, &settings)
+}
+
+#[test]
+fn rule_fixtures() {
+    insta::glob!("../../../fixtures/rules", "*/*.Dockerfile", |path| {
+        let folder = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy();
+        let rule = Rule::from_code_or_name(&folder)
+            .unwrap_or_else(|| panic!("fixtures/rules/{folder} is not a rule name"));
+        insta::assert_snapshot!(check_fixture(path, Some(rule)));
+    });
+}
+
+#[test]
+fn seed_fixtures() {
+    insta::glob!("../../../fixtures/seed", "*/Dockerfile", |path| {
+        insta::assert_snapshot!(check_fixture(path, None));
+    });
+}
+
+#[test]
+fn every_rule_has_a_fixture_folder() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rules");
+    let missing: Vec<&str> = Rule::ALL
+        .iter()
+        .map(|r| r.name())
+        .filter(|name| {
+            let dir = root.join(name);
+            !std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some())
+        })
+        .collect();
+    // Rules detected by the engine itself are covered by its tests.
+    let exempt = [
+        "syntax-error",
+        "invalid-instruction",
+        "invalid-suppression",
+        "unknown-suppressed-rule",
+        "unused-suppression",
+    ];
+    let missing: Vec<&str> = missing
+        .into_iter()
+        .filter(|m| !exempt.contains(m))
+        .collect();
+    assert!(missing.is_empty(), "rules without fixtures: {missing:?}");
+}
