@@ -413,16 +413,17 @@ impl Parser<'_> {
             }
             first = false;
             // POSIX `[:name:]`; Go looks for the closing `:]` anywhere further on.
-            if rest.len() > 2 && rest.starts_with("[:") {
-                if let Some(i) = rest[2..].find(":]") {
-                    let name = &rest[..i + 4];
-                    let Some((ranges, negated)) = posix_class(name) else {
-                        return Err(format!("invalid character class range: `{name}`"));
-                    };
-                    items.push(ClassItem::Ascii(ranges, negated));
-                    self.pos += name.len();
-                    continue;
-                }
+            if rest.len() > 2
+                && rest.starts_with("[:")
+                && let Some(i) = rest[2..].find(":]")
+            {
+                let name = &rest[..i + 4];
+                let Some((ranges, negated)) = posix_class(name) else {
+                    return Err(format!("invalid character class range: `{name}`"));
+                };
+                items.push(ClassItem::Ascii(ranges, negated));
+                self.pos += name.len();
+                continue;
             }
             if rest.starts_with(r"\p") || rest.starts_with(r"\P") {
                 items.push(self.parse_unicode_class()?);
@@ -720,7 +721,7 @@ mod tests {
         assert!(is_match("^[[:^alpha:]]$", "1"));
         assert!(!is_match("^[[:alpha:]]$", "é"));
         assert!(is_match(r"^[\pL]$", "é"));
-        assert!(is_match(r"^[^\pL\PL]x$", "x") == false);
+        assert!(!is_match(r"^[^\pL\PL]x$", "x"));
     }
 
     #[test]
@@ -735,12 +736,12 @@ mod tests {
         assert!(is_match(r"^\0$", "\0"));
         assert!(is_match(r"^a\Q*.$\Eb$", "a*.$b"));
         assert!(is_match(r"^a\Q[^/]*$", "a[^/]*$"));
-        assert!(is_match(r"^a\bb$", "a b") == false);
+        assert!(!is_match(r"^a\bb$", "a b"));
         assert!(is_match(r"^a\b\.$", "a."));
         assert!(is_match(r"^\pL$", "ж"));
         assert!(is_match(r"^\pl$", "ж"));
         assert!(is_match(r"^\PN$", "x"));
-        assert!(is_match("^a^b$", "a^b") == false);
+        assert!(!is_match("^a^b$", "a^b"));
         assert!(is_match(r"^\_$", "_"));
     }
 
