@@ -293,8 +293,12 @@ impl DockerIgnore {
             }
         }
 
-        // New: trim and clean again (which can matter: `a/../ b` became ` b`).
-        let cleaned = clean(read.trim());
+        // New: trim and clean again (which can matter: `a/../ b` became ` b`, `a/ /.` `a/ `).
+        let read = read.trim();
+        if read.is_empty() {
+            return Ok(None);
+        }
+        let cleaned = clean(read);
         let invalid = |kind| IgnoreError::InvalidPattern {
             line,
             text: text.to_owned(),
@@ -505,4 +509,44 @@ pub fn load_ignore_file(
     };
     let ignore = DockerIgnore::read(&path)?;
     Ok(Some(IgnoreFile { path, ignore }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shareable_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<DockerIgnore>();
+        assert_send_sync::<IgnoreError>();
+    }
+
+    #[test]
+    fn normalize_paths() {
+        for (input, want) in [
+            ("a", "a"),
+            ("./a", "a"),
+            ("/a", "a"),
+            ("a/", "a"),
+            ("//a//b/", "a/b"),
+            ("/", "/"),
+            ("", "."),
+            ("./", "."),
+        ] {
+            assert_eq!(normalize(input), want, "{input:?}");
+        }
+        assert!(matches!(normalize("a/b"), Cow::Borrowed(_)));
+        assert!(matches!(normalize("/a/b"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn ancestors_like_moby() {
+        assert_eq!(
+            ancestors("a/b/c").collect::<Vec<_>>(),
+            ["a", "a/b", "a/b/c"]
+        );
+        assert_eq!(ancestors("a").collect::<Vec<_>>(), ["a"]);
+        assert_eq!(ancestors("/").collect::<Vec<_>>(), ["", "/"]);
+    }
 }

@@ -90,6 +90,9 @@ fn patterns_are_cleaned() {
     );
     // Cleaning can leave a `!` at the front, which Docker then reads as an exception.
     assert_eq!(read("x/../!y"), [p(1, "y", true)]);
+    // ... or whitespace at an end, which Docker then trims.
+    assert_eq!(read("a/ /.\nx/../ y"), [p(1, "a", false), p(2, "y", false)]);
+    assert_eq!(read("x/../ /."), []);
 }
 
 #[test]
