@@ -259,6 +259,18 @@ fn classes_escapes_and_literal_braces() {
         (&["{a,b}"], "a", false),
         (&["*.{js,ts}"], "x.{js,ts}", true),
         (&["*.{js,ts}"], "x.js", false),
+        // moby means to escape `|{}` but does not (its bitmap has no room for them), so in a
+        // pattern with a wildcard they are Go regexp syntax: `a|b*` is `^a` or `b[^/]*$`...
+        (&["a|b*"], "abc", true),
+        (&["a|b*"], "x/bc", true),
+        (&["a|b*"], "x/b/c", true),
+        (&["a|b*"], "c/d", false),
+        // ... and `x{2}` is `xx`; without a wildcard they are plain text.
+        (&["x{2}*"], "xx1", true),
+        (&["x{2}*"], "x1", false),
+        (&["x{2}"], "x{2}", true),
+        (&["a|b"], "a|b", true),
+        (&["a|b"], "a", false),
         // Escapes.
         (&[r"\[a\]"], "[a]", true),
         (&[r"a\?"], "a?", true),

@@ -168,6 +168,25 @@ fn errors_name_their_line() {
 }
 
 #[test]
+fn errors_are_reported_in_dockers_order() {
+    // Docker reads every line, then checks every pattern, then compiles them: a later syntax
+    // error wins over an earlier regexp error, an overlong line over everything.
+    let err = DockerIgnore::parse("a[z-a]*\n[\n").unwrap_err();
+    assert!(matches!(
+        err,
+        IgnoreError::InvalidPattern {
+            line: 2,
+            kind: PatternErrorKind::Syntax,
+            ..
+        }
+    ));
+    let err = DockerIgnore::parse(&format!("[\n{}", "a".repeat(70_000))).unwrap_err();
+    assert!(matches!(err, IgnoreError::LineTooLong { line: 2, .. }));
+    let err = DockerIgnore::parse("ok\nb[z-a]*\nc[z-a]*").unwrap_err();
+    assert_eq!(err.line(), Some(2));
+}
+
+#[test]
 fn overlong_lines_fail_like_docker() {
     let just_fits = "a".repeat(65_535);
     assert_eq!(read(&format!("x\n{just_fits}\ny")).len(), 3);

@@ -136,9 +136,11 @@ fn utf8_width(first: u8) -> usize {
     }
 }
 
-/// moby's `shouldEscape`: characters special in a regular expression but not in a glob.
+/// moby's `shouldEscape`. It means to escape `.+()|{}$`, but its bitmap (`1 << (b / 8)` in a
+/// byte) has no room for characters from 64 on, so `|`, `{` and `}` reach Go's regexp as they
+/// are: `|` separates alternatives there, and `{n,m}` counts repetitions.
 fn should_escape(ch: char) -> bool {
-    matches!(ch, '.' | '+' | '(' | ')' | '|' | '{' | '}' | '$')
+    matches!(ch, '.' | '+' | '(' | ')' | '$')
 }
 
 /// moby's `Pattern.compile` for `/` as the separator: the match kind, and for
@@ -318,6 +320,11 @@ mod tests {
         assert_eq!(translate("**.go"), Translation::Suffix);
         assert_eq!(translate("[**/]"), Translation::Regex("^[(.*/)?]$".into()));
         assert_eq!(translate("{a,b}"), Translation::Exact);
+        assert_eq!(
+            translate("*.{js,ts}"),
+            Translation::Regex(r"^[^/]*\.{js,ts}$".into())
+        );
+        assert_eq!(translate("a|b*"), Translation::Regex("^a|b[^/]*$".into()));
         assert_eq!(
             translate("\u{FEFF}a*"),
             Translation::Regex("^a[^/]*$".into())

@@ -33,15 +33,20 @@ pub(crate) enum Node {
     /// `\B`.
     NotWordBoundary,
     /// `( … )`.
-    Group(Vec<Node>),
+    Group(Alternation),
     Repeat(Box<Node>, RepeatOp),
 }
+
+/// Branches separated by `|` (usually just one), each a sequence of nodes.
+pub(crate) type Alternation = Vec<Vec<Node>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RepeatOp {
     Star,
     Plus,
     Quest,
+    /// `{min}`, `{min,}`, `{min,max}`.
+    Counted(u32, Option<u32>),
 }
 
 /// A bracketed class, or a class escape outside brackets.
@@ -125,7 +130,7 @@ fn unicode_category(name: &str) -> Option<&'static str> {
 }
 
 /// Parses `src` with Go's `regexp/syntax.Perl` rules. The error is Go's message, roughly.
-pub(crate) fn parse(src: &str) -> Result<Vec<Node>, String> {
+pub(crate) fn parse(src: &str) -> Result<Alternation, String> {
     Parser { src, pos: 0 }.parse()
 }
 
@@ -143,8 +148,10 @@ impl Parser<'_> {
         &self.src[self.pos..]
     }
 
-    fn parse(mut self) -> Result<Vec<Node>, String> {
-        let mut frames: Vec<Vec<Node>> = vec![Vec::new()];
+    fn parse(mut self) -> Result<Alternation, String> {
+        // One alternation per open group; the sequence being built is the last branch of the
+        // last one.
+        let mut frames: Vec<Alternation> = vec![vec![Vec::new()]];
         let mut last_was_repeat = false;
         while let Some(c) = self.rest().chars().next() {
             let mut is_repeat = false;
@@ -154,7 +161,7 @@ impl Parser<'_> {
                         return Err(unsupported("(?"));
                     }
                     self.pos += 1;
-                    frames.push(Vec::new());
+                    frames.push(vec![Vec::new()]);
                 }
                 ')' => {
                     self.pos += 1;
@@ -164,7 +171,12 @@ impl Parser<'_> {
                     let inner = frames.pop().unwrap_or_default();
                     push(&mut frames, Node::Group(inner));
                 }
-                '|' => return Err(unsupported("|")),
+                '|' => {
+                    self.pos += 1;
+                    if let Some(alternation) = frames.last_mut() {
+                        alternation.push(Vec::new());
+                    }
+                }
                 '^' => {
                     self.pos += 1;
                     push(&mut frames, Node::BeginText);
@@ -188,27 +200,29 @@ impl Parser<'_> {
                         '+' => RepeatOp::Plus,
                         _ => RepeatOp::Quest,
                     };
-                    // A non-greedy marker changes nothing for a yes/no match.
-                    if self.rest().starts_with('?') {
-                        self.pos += 1;
-                    }
-                    if last_was_repeat {
-                        return Err(format!("invalid nested repetition operator: `{c}`"));
-                    }
-                    let frame = frames.last_mut().ok_or_else(|| unsupported("("))?;
-                    let Some(sub) = frame.pop() else {
-                        return Err(format!("missing argument to repetition operator: `{c}`"));
-                    };
-                    frame.push(Node::Repeat(Box::new(sub), op));
+                    self.repeat(&mut frames, op, last_was_repeat, &c.to_string())?;
                     is_repeat = true;
                 }
-                '{' => {
-                    if looks_like_counted_repeat(self.rest()) {
-                        return Err(unsupported("{n,m}"));
+                '{' => match counted_repeat(self.rest()) {
+                    // Not of the form `{n}`, `{n,}`, `{n,m}`: a literal `{`.
+                    None => {
+                        self.pos += 1;
+                        push(&mut frames, Node::Literal('{'.into()));
                     }
-                    self.pos += 1;
-                    push(&mut frames, Node::Literal('{'.into()));
-                }
+                    Some((min, max, len)) => {
+                        let text = self.rest()[..len].to_owned();
+                        let max_ok =
+                            max.is_none_or(|max| (0..=MAX_REPEAT).contains(&max) && min <= max);
+                        if !(0..=MAX_REPEAT).contains(&min) || !max_ok {
+                            return Err(format!("invalid repeat count: `{text}`"));
+                        }
+                        self.pos += len;
+                        // Both are within 0..=1000 now.
+                        let op = RepeatOp::Counted(min as u32, max.map(|max| max as u32));
+                        self.repeat(&mut frames, op, last_was_repeat, &text)?;
+                        is_repeat = true;
+                    }
+                },
                 '\\' => self.parse_backslash(&mut frames)?,
                 c => {
                     self.pos += c.len_utf8();
@@ -223,8 +237,37 @@ impl Parser<'_> {
         Ok(frames.pop().unwrap_or_default())
     }
 
+    /// Applies a repetition operator (just read) to the last node (Go's `parser.repeat`).
+    fn repeat(
+        &mut self,
+        frames: &mut [Alternation],
+        op: RepeatOp,
+        last_was_repeat: bool,
+        text: &str,
+    ) -> Result<(), String> {
+        // A non-greedy marker changes nothing for a yes/no match.
+        if self.rest().starts_with('?') {
+            self.pos += 1;
+        }
+        if last_was_repeat {
+            return Err(format!("invalid nested repetition operator: `{text}`"));
+        }
+        let sequence = frames
+            .last_mut()
+            .and_then(|alternation| alternation.last_mut());
+        let Some(sub) = sequence.as_ref().and_then(|sequence| sequence.last()) else {
+            return Err(format!("missing argument to repetition operator: `{text}`"));
+        };
+        let node = Node::Repeat(Box::new(sub.clone()), op);
+        if let Some(sequence) = sequence {
+            sequence.pop();
+            sequence.push(node);
+        }
+        Ok(())
+    }
+
     /// A `\` outside brackets.
-    fn parse_backslash(&mut self, frames: &mut [Vec<Node>]) -> Result<(), String> {
+    fn parse_backslash(&mut self, frames: &mut [Alternation]) -> Result<(), String> {
         let rest = self.rest();
         let b = rest.as_bytes();
         if b.len() >= 2 {
@@ -461,27 +504,49 @@ impl Parser<'_> {
     }
 }
 
-fn push(frames: &mut [Vec<Node>], node: Node) {
-    if let Some(frame) = frames.last_mut() {
-        frame.push(node);
+fn push(frames: &mut [Alternation], node: Node) {
+    if let Some(sequence) = frames
+        .last_mut()
+        .and_then(|alternation| alternation.last_mut())
+    {
+        sequence.push(node);
     }
 }
 
-/// Whether `s` (starting with `{`) is `{n}`, `{n,}` or `{n,m}`, which Go reads as a repetition.
-fn looks_like_counted_repeat(s: &str) -> bool {
-    let Some(body) = s.strip_prefix('{') else {
-        return false;
+/// Go's largest repetition count.
+const MAX_REPEAT: i64 = 1000;
+
+/// Go's `parseRepeat` on `s` (starting with `{`): `{n}`, `{n,}` or `{n,m}` as (min, max or
+/// `None` for no maximum, length), a number too large for Go as -1; `None` if `s` is not of
+/// that form, and Go then reads the `{` as a literal.
+fn counted_repeat(s: &str) -> Option<(i64, Option<i64>, usize)> {
+    let body = s.strip_prefix('{')?;
+    let (min, rest) = decimal(body)?;
+    let (max, rest) = match rest.strip_prefix(',') {
+        None => (Some(min), rest),
+        Some(rest) if rest.starts_with('}') => (None, rest),
+        Some(rest) => {
+            let (max, rest) = decimal(rest)?;
+            (Some(max), rest)
+        }
     };
-    let Some(end) = body.find('}') else {
-        return false;
+    let rest = rest.strip_prefix('}')?;
+    Some((min, max, s.len() - rest.len()))
+}
+
+/// Go's `parseInt`: decimal digits without a leading zero; -1 when the value is 10^8 or more.
+fn decimal(s: &str) -> Option<(i64, &str)> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits >= 2 && s.starts_with('0') {
+        return None;
+    }
+    let value = if digits > 8 {
+        -1
+    } else {
+        s[..digits].parse().ok()?
     };
-    let body = &body[..end];
-    let (min, max) = match body.split_once(',') {
-        Some((min, max)) => (min, Some(max)),
-        None => (body, None),
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(min) && max.is_none_or(|m| m.is_empty() || digits(m))
+    let value = if value >= 100_000_000 { -1 } else { value };
+    Some((value, &s[digits..]))
 }
 
 // ---- writing the `regex` crate's syntax ----
@@ -491,12 +556,21 @@ const NEVER: &str = r"[^\x{0}-\x{10FFFF}]";
 
 /// The whole expression in the `regex` crate's syntax (to be compiled as a `regex::bytes::Regex`,
 /// where `(?-u:\b)` is allowed).
-pub(crate) fn to_rust(nodes: &[Node]) -> String {
+pub(crate) fn to_rust(alternation: &Alternation) -> String {
     let mut out = String::new();
-    for node in nodes {
-        render(node, &mut out);
-    }
+    render_alternation(alternation, &mut out);
     out
+}
+
+fn render_alternation(alternation: &Alternation, out: &mut String) {
+    for (i, sequence) in alternation.iter().enumerate() {
+        if i > 0 {
+            out.push('|');
+        }
+        for node in sequence {
+            render(node, out);
+        }
+    }
 }
 
 fn render(node: &Node, out: &mut String) {
@@ -508,22 +582,29 @@ fn render(node: &Node, out: &mut String) {
         Node::EndText => out.push_str(r"\z"),
         Node::WordBoundary => out.push_str(r"(?-u:\b)"),
         Node::NotWordBoundary => out.push_str(r"(?-u:\B)"),
-        Node::Group(inner) => {
+        Node::Group(alternation) => {
             out.push_str("(?:");
-            for node in inner {
-                render(node, out);
-            }
+            render_alternation(alternation, out);
             out.push(')');
         }
         Node::Repeat(sub, op) => {
             out.push_str("(?:");
             render(sub, out);
             out.push(')');
-            out.push(match op {
-                RepeatOp::Star => '*',
-                RepeatOp::Plus => '+',
-                RepeatOp::Quest => '?',
-            });
+            match op {
+                RepeatOp::Star => out.push('*'),
+                RepeatOp::Plus => out.push('+'),
+                RepeatOp::Quest => out.push('?'),
+                RepeatOp::Counted(min, Some(max)) if min == max => {
+                    let _ = write!(out, "{{{min}}}");
+                }
+                RepeatOp::Counted(min, Some(max)) => {
+                    let _ = write!(out, "{{{min},{max}}}");
+                }
+                RepeatOp::Counted(min, None) => {
+                    let _ = write!(out, "{{{min},}}");
+                }
+            }
         }
     }
 }
@@ -599,31 +680,46 @@ fn render_class(class: &Class, out: &mut String) {
 /// The most nodes [`to_rust_prefixes`] accepts; its expression nests once per node.
 pub(crate) const PREFIXES_MAX_NODES: usize = 120;
 
-/// An expression matching every prefix of every string `nodes` matches (and a little more:
-/// assertions are not checked at the end of the prefix), anchored at both ends; `None` when the
-/// expression has more than [`PREFIXES_MAX_NODES`] nodes.
+/// An expression matching exactly (anchored at both ends) every prefix of every string in which
+/// `alternation` finds a match, and a little more: an assertion other than `\A` is not checked
+/// where the prefix ends, and a counted repetition is taken as `*`. `None` when the expression
+/// has more than [`PREFIXES_MAX_NODES`] nodes.
 ///
-/// With `P(e)` the prefixes of `e`: `P(a rest) = (a P(rest))?` for a single character or
-/// assertion, `P(x* rest) = x* (P(x) | P(rest))`, `P(x? rest) = P(x) | x? P(rest)`,
+/// With `P(e)` the prefixes of the strings `e` matches from start to end: `P(a|b) = P(a)|P(b)`,
+/// `P(a rest) = (a P(rest))?` for a single character or assertion, but `P(\A rest) = \A
+/// P(rest)`, `P(x* rest) = x* (P(x) | P(rest))`, `P(x? rest) = P(x) | x? P(rest)`,
 /// `P((g) rest) = P(g) | g P(rest)`.
-pub(crate) fn to_rust_prefixes(nodes: &[Node]) -> Option<String> {
-    fn count(nodes: &[Node]) -> usize {
-        nodes
-            .iter()
-            .map(|node| match node {
-                Node::Group(inner) => 1 + count(inner),
-                Node::Repeat(sub, _) => 1 + count(std::slice::from_ref(sub)),
-                _ => 1,
-            })
-            .sum()
+pub(crate) fn to_rust_prefixes(alternation: &Alternation) -> Option<String> {
+    fn count(alternation: &Alternation) -> usize {
+        alternation.iter().flatten().map(count_node).sum()
     }
-    if count(nodes) > PREFIXES_MAX_NODES {
+    fn count_node(node: &Node) -> usize {
+        match node {
+            Node::Group(inner) => 1 + count(inner),
+            Node::Repeat(sub, _) => 1 + count_node(sub),
+            _ => 1,
+        }
+    }
+    if count(alternation) > PREFIXES_MAX_NODES {
         return None;
     }
-    let mut out = String::from(r"\A(?:");
-    prefixes(nodes, &mut out);
-    out.push_str(r")\z");
+    // Go searches: the expression matches a string that contains a match. So the strings are
+    // `.* e .*`, whose prefixes are `.* (P(e) | e .*)`; `\A` in `e` pins the `.*` to nothing.
+    let mut out = String::from(r"\A(?s:.)*(?:");
+    prefixes_of_alternation(alternation, &mut out);
+    out.push_str("|(?:");
+    render_alternation(alternation, &mut out);
+    out.push_str(r")(?s:.)*)\z");
     Some(out)
+}
+
+fn prefixes_of_alternation(alternation: &Alternation, out: &mut String) {
+    for (i, sequence) in alternation.iter().enumerate() {
+        if i > 0 {
+            out.push('|');
+        }
+        prefixes(sequence, out);
+    }
 }
 
 fn prefixes(nodes: &[Node], out: &mut String) {
@@ -633,15 +729,16 @@ fn prefixes(nodes: &[Node], out: &mut String) {
     match first {
         Node::Group(inner) => {
             out.push_str("(?:");
-            prefixes(inner, out);
+            prefixes_of_alternation(inner, out);
             out.push('|');
             render(first, out);
             prefixes(rest, out);
             out.push(')');
         }
-        Node::Repeat(sub, RepeatOp::Star) => {
-            render(first, out);
+        Node::Repeat(sub, RepeatOp::Star | RepeatOp::Counted(..)) => {
             out.push_str("(?:");
+            render(sub, out);
+            out.push_str(")*(?:");
             prefixes(std::slice::from_ref(sub), out);
             out.push('|');
             prefixes(rest, out);
@@ -665,6 +762,12 @@ fn prefixes(nodes: &[Node], out: &mut String) {
             render(first, out);
             prefixes(rest, out);
             out.push(')');
+        }
+        // Cutting the string before `\A` leaves a prefix only at the very start, where `\A`
+        // holds anyway.
+        Node::BeginText => {
+            render(first, out);
+            prefixes(rest, out);
         }
         _ => {
             out.push_str("(?:");
@@ -770,14 +873,39 @@ mod tests {
             "(a",
             "a)",
             r"\",
+            "a{1001}",
+            "a{2,1}",
+            "a{2}{3}",
+            "a*{2}",
+            "{2}",
+            "a|*",
+            "a{100000000}",
         ] {
             assert!(parse(bad).is_err(), "{bad:?} should be rejected");
         }
         for good in [
             r"[\d-z]", "[[:a]", "[[]", r"[\[]", "^*", "[a-a]", r"\pZ", r"[\pC]", "a{", "{1",
+            "a{,2}", "a{01}", "a|", "|", "a{1000}", "^{2}",
         ] {
             assert!(parse(good).is_ok(), "{good:?} should be accepted");
         }
+    }
+
+    #[test]
+    fn alternation_and_counted_repetition() {
+        // What moby makes of `a|b*` and `x{2}*`: Go's `|` and `{n}`.
+        assert!(is_match("^a|b[^/]*$", "abc/d"));
+        assert!(is_match("^a|b[^/]*$", "x/bcd"));
+        assert!(!is_match("^a|b[^/]*$", "x/b/c"));
+        assert!(is_match("^x{2}[^/]*$", "xxyz"));
+        assert!(!is_match("^x{2}[^/]*$", "xyz"));
+        assert!(is_match("^x{2,}$", "xxxx"));
+        assert!(is_match("^x{1,2}y$", "xxy"));
+        assert!(!is_match("^x{1,2}y$", "xxxy"));
+        // Not a repetition: literal braces.
+        assert!(is_match(r"^[^/]*\.{js,ts}$", "a.{js,ts}"));
+        assert!(is_match("^a{,2}$", "a{,2}"));
+        assert!(is_match("^a{01}$", "a{01}"));
     }
 
     #[test]
@@ -794,6 +922,9 @@ mod tests {
         assert!(!re.is_match(b"lib/"));
         let re = prefixes_of(r"^(.*/)?keep$");
         assert!(re.is_match(b"a/b/c/"));
+        let re = prefixes_of("^a|b[^/]*$");
+        assert!(re.is_match(b"anything/"));
+        assert!(re.is_match(b"x/y/"));
         let re = prefixes_of(r"^a(.*/)?b$");
         assert!(re.is_match(b"a/x/"));
         assert!(!re.is_match(b"c/"));
