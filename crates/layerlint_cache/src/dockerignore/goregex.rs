@@ -11,8 +11,9 @@
 //! `regexp/syntax` that a translated pattern can contain) into a small tree, and the tree is
 //! written out in the `regex` crate's syntax with every character escaped.
 //!
-//! Constructs a translated pattern can never contain (alternation, flags, counted repetition,
-//! `\p{Name}` with braces) are rejected as unsupported rather than guessed at.
+//! moby leaves `|`, `{` and `}` unescaped, so alternation, counted repetition and `\p{Name}`
+//! are reachable and supported; flag groups `(?…)` are not reachable (moby escapes `(`) and are
+//! rejected as unsupported rather than guessed at.
 
 use std::fmt::Write as _;
 
@@ -62,8 +63,8 @@ enum ClassItem {
     Range(u32, u32),
     /// A Perl (`\d`) or POSIX (`[:alpha:]`) class: ASCII ranges, possibly negated.
     Ascii(&'static [(u8, u8)], bool),
-    /// `\pX`: the `regex` crate's spelling of the Unicode category, possibly negated.
-    Unicode(&'static str, bool),
+    /// `\pX`, `\p{Name}`: the `regex` crate's spelling of the class, possibly negated.
+    Unicode(String, bool),
 }
 
 const DIGIT: &[(u8, u8)] = &[(b'0', b'9')];
@@ -127,6 +128,40 @@ fn unicode_category(name: &str) -> Option<&'static str> {
         "Z" => r"\p{Z}",
         _ => return None,
     })
+}
+
+/// The `regex` crate's spelling of the Unicode class Go's `\p{name}` names (as of Go 1.25,
+/// which looks names up ignoring case, `_`, `-` and spaces): `Any`, `ASCII`, `Assigned`, `LC`,
+/// a general category (`L`, `Lu`, `Letter`, ...) or a script (`Greek`, `Han`, ...). Categories
+/// and scripts are checked against the `regex` crate's tables, whose Unicode version can be a
+/// little newer than Go's, and which also know short script names like `Grek`.
+fn unicode_class(name: &str) -> Option<String> {
+    let key: String = name
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if key.is_empty() {
+        return None;
+    }
+    match key.as_str() {
+        "any" => return Some(r"\x{0}-\x{10FFFF}".to_owned()),
+        "assigned" => return Some(r"[^\p{Cn}]".to_owned()),
+        "ascii" => return Some(r"\x{0}-\x{7F}".to_owned()),
+        // Go's `C` has no unassigned code points, unlike the `regex` crate's.
+        "c" | "other" => return Some(r"\p{Cc}\p{Cf}\p{Co}".to_owned()),
+        _ => {}
+    }
+    if key.len() == 1 {
+        return unicode_category(&key.to_ascii_uppercase()).map(str::to_owned);
+    }
+    // Hand the name to the `regex` crate only once it is known to be harmless there.
+    if !key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    [format!(r"\p{{gc={key}}}"), format!(r"\p{{sc={key}}}")]
+        .into_iter()
+        .find(|spelling| regex::Regex::new(spelling).is_ok())
 }
 
 /// Parses `src` with Go's `regexp/syntax.Perl` rules. The error is Go's message, roughly.
@@ -331,7 +366,12 @@ impl Parser<'_> {
         let mut negated = rest.as_bytes()[1] == b'P';
         let (name, consumed) = match rest[2..].chars().next() {
             None => ("", 2),
-            Some('{') => return Err(unsupported(r"\p{…}")),
+            Some('{') => {
+                let Some(end) = rest.find('}') else {
+                    return Err(format!("invalid character class range: `{rest}`"));
+                };
+                (&rest[3..end], end + 1)
+            }
             Some(c) => (&rest[2..2 + c.len_utf8()], 2 + c.len_utf8()),
         };
         let seq = &rest[..consumed];
@@ -342,12 +382,7 @@ impl Parser<'_> {
             }
             None => name,
         };
-        // Go canonicalises names: first letter upper case, `_`, `-` and ` ` dropped.
-        let canonical = match name {
-            "_" | "-" | " " => String::new(),
-            _ => name.to_ascii_uppercase(),
-        };
-        let Some(body) = unicode_category(&canonical) else {
+        let Some(body) = unicode_class(name) else {
             return Err(format!("invalid character class range: `{seq}`"));
         };
         self.pos += consumed;
@@ -655,6 +690,7 @@ fn render_class(class: &Class, out: &mut String) {
                 }
             }
             ClassItem::Unicode(spelling, negated) => {
+                let spelling = spelling.as_str();
                 if *negated {
                     let _ = write!(body, "[^{spelling}]");
                 } else {
@@ -880,12 +916,35 @@ mod tests {
             "{2}",
             "a|*",
             "a{100000000}",
+            r"\p{Nope}",
+            r"\p{Greek",
+            r"\p{}",
+            r"\p{sc=Greek}",
         ] {
             assert!(parse(bad).is_err(), "{bad:?} should be rejected");
         }
         for good in [
-            r"[\d-z]", "[[:a]", "[[]", r"[\[]", "^*", "[a-a]", r"\pZ", r"[\pC]", "a{", "{1",
-            "a{,2}", "a{01}", "a|", "|", "a{1000}", "^{2}",
+            r"\p{Greek}",
+            r"\P{^Lu}",
+            r"[\p{Han}x]",
+            r"\p{letter}",
+            r"\p{Any}",
+            r"[\d-z]",
+            "[[:a]",
+            "[[]",
+            r"[\[]",
+            "^*",
+            "[a-a]",
+            r"\pZ",
+            r"[\pC]",
+            "a{",
+            "{1",
+            "a{,2}",
+            "a{01}",
+            "a|",
+            "|",
+            "a{1000}",
+            "^{2}",
         ] {
             assert!(parse(good).is_ok(), "{good:?} should be accepted");
         }
@@ -906,6 +965,12 @@ mod tests {
         assert!(is_match(r"^[^/]*\.{js,ts}$", "a.{js,ts}"));
         assert!(is_match("^a{,2}$", "a{,2}"));
         assert!(is_match("^a{01}$", "a{01}"));
+        // `\p{Name}` comes through too.
+        assert!(is_match(r"^\p{Greek}+$", "αβγ"));
+        assert!(!is_match(r"^\p{Greek}+$", "abc"));
+        assert!(is_match(r"^\p{^Greek}+$", "abc"));
+        assert!(is_match(r"^\p{Lu}$", "Ж"));
+        assert!(is_match(r"^\P{Any}|x$", "x"));
     }
 
     #[test]
