@@ -463,13 +463,14 @@ impl DockerIgnore {
     /// so that `COPY dir/ ...` copies nothing; `false` when some path below might be
     /// re-included by a `!` exception, or when `dir` itself is not excluded.
     ///
-    /// `dir` is read like [`DockerIgnore::matches`]'s path; for the context root the answer is
-    /// `false`. A `true` is certain; a `false` can be cautious for exotic exceptions (a `**`
+    /// `dir` is read like [`DockerIgnore::matches`]'s path; for the context root (`.`, `/`) the
+    /// answer is `false`. A `true` is certain; a `false` can be cautious for exotic exceptions (a `**`
     /// suffix exception like `!**/keep` may match below any directory, and is taken to).
     pub fn excludes_dir_entirely(&self, dir: &str) -> bool {
         let dir = normalize(dir);
         let dir: &str = &dir;
-        if dir == "." || !self.matches(dir) {
+        // `/` is kept as `/` for moby's sake, but as a directory it is the root too.
+        if dir == "." || dir == "/" || !self.matches(dir) {
             return false;
         }
         // Were no exception to match a path strictly below `dir` (or a directory on the way

@@ -400,6 +400,8 @@ fn directories_excluded_entirely() {
         (&["*", "!*.md"], "docs", true),
         (&["*", "!*/*.md"], "docs", false),
         (&["**"], ".", false),
+        (&["**"], "/", false),
+        (&["/", "]"], "/", false),
         (&["build/**"], "build", false),
         (&["build/**"], "build/x", true),
         (&["a", "!a/b", "a/b/c"], "a/b/c", true),
