@@ -90,8 +90,33 @@ impl Separator {
 }
 
 /// Where a command sits: a set of flags, inherited by everything nested inside.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Context(pub(crate) u16);
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const NAMES: [&str; 11] = [
+            "pipeline",
+            "subshell",
+            "group",
+            "substitution",
+            "shell_string",
+            "condition",
+            "if_branch",
+            "loop",
+            "case",
+            "function",
+            "process_substitution",
+        ];
+        let names: Vec<&str> = NAMES
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| self.0 & (1 << bit) != 0)
+            .map(|(_, name)| *name)
+            .collect();
+        write!(f, "Context({})", names.join(" | "))
+    }
+}
 
 impl Context {
     pub(crate) const PIPELINE: u16 = 1 << 0;
@@ -167,8 +192,9 @@ impl Context {
         self.has(Self::FUNCTION)
     }
 
-    /// Runs only under some condition: in an `if` branch, a loop, a `case` branch, a
-    /// function, or after `&&`/`||` is not counted (see [`Separator`]).
+    /// Runs only under some condition or not exactly once: in an `if` condition or
+    /// branch, a loop, a `case` branch or a function body. (Following `&&`/`||` is not
+    /// counted: see [`Separator`].)
     pub fn is_conditional(self) -> bool {
         self.has(Self::IF_BRANCH | Self::LOOP | Self::CASE | Self::FUNCTION | Self::CONDITION)
     }

@@ -443,6 +443,7 @@ impl<'t, 'b> Parser<'t, 'b> {
                 }
                 self.error(self.pos, self.pos + len, E::Unexpected(text));
                 self.pos += len;
+                self.parse_separator();
                 continue;
             }
             if let Some((len, text)) = self.peek_misplaced_operator() {
@@ -757,7 +758,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn is_plain(&self, word: WordData, expected: &str) -> bool {
-        word.flags.0 == 0 && self.text.get(word.range.to_std()) == Some(expected)
+        self.text.get(word.range.to_std()) == Some(expected)
     }
 
     fn as_assignment(&self, word: WordData) -> Option<AssignmentData> {
