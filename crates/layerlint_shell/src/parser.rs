@@ -290,7 +290,15 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn error(&mut self, start: usize, end: usize, kind: E) {
-        let range = Self::range(start, end.min(self.end.max(start)));
+        let mut start = start.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = end.min(self.end.max(start)).min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        let range = Self::range(start, end);
         self.b.tables.errors.push(ErrorData {
             text: self.text_id,
             range,
