@@ -28,15 +28,13 @@ fn bodies() -> Vec<MappedText> {
 fn corpus_run_bodies(bencher: Bencher<'_, '_>) {
     let bodies = bodies();
     let bytes: usize = bodies.iter().map(|b| b.as_str().len()).sum();
-    bencher
-        .counter(BytesCount::new(bytes))
-        .bench(|| {
-            let mut commands = 0;
-            for body in &bodies {
-                commands += layerlint_shell::parse(divan::black_box(body)).command_count();
-            }
-            commands
-        });
+    bencher.counter(BytesCount::new(bytes)).bench(|| {
+        let mut commands = 0;
+        for body in &bodies {
+            commands += layerlint_shell::parse(divan::black_box(body)).command_count();
+        }
+        commands
+    });
 }
 
 /// The same bodies, then every command queried the way rules do.

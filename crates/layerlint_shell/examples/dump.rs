@@ -29,7 +29,13 @@ fn main() {
         );
     }
     for p in script.pipelines() {
-        println!("pipeline #{} {:?} {:?} sep={:?}", p.id().index(), p.text(), p.elements().collect::<Vec<_>>(), p.separator());
+        println!(
+            "pipeline #{} {:?} {:?} sep={:?}",
+            p.id().index(),
+            p.text(),
+            p.elements().collect::<Vec<_>>(),
+            p.separator()
+        );
     }
     for e in script.errors() {
         println!("error {:?}: {}", e.range, e);

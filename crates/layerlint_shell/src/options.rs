@@ -32,7 +32,9 @@ impl<'a> OptionSpec<'a> {
     }
 
     fn long_takes_value(&self, name: &str) -> bool {
-        self.with_value.iter().any(|f| f.strip_prefix("--") == Some(name))
+        self.with_value
+            .iter()
+            .any(|f| f.strip_prefix("--") == Some(name))
     }
 }
 

@@ -391,7 +391,11 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// A list terminator at the cursor: `)`, `;;`, `;&`, `;;&`, or a closing keyword.
     fn peek_stop(&self) -> Option<(u16, usize, &'static str)> {
-        match (self.peek()?, self.byte(self.pos + 1), self.byte(self.pos + 2)) {
+        match (
+            self.peek()?,
+            self.byte(self.pos + 1),
+            self.byte(self.pos + 2),
+        ) {
             (b')', _, _) => return Some((stop::RPAREN, 1, ")")),
             (b';', Some(b';'), Some(b'&')) => return Some((stop::CASE_END, 3, ";;&")),
             (b';', Some(b';'), _) => return Some((stop::CASE_END, 2, ";;")),
@@ -674,12 +678,10 @@ impl<'t, 'b> Parser<'t, 'b> {
         loop {
             self.skip_blanks();
             let Some(b) = self.peek() else { break };
-            if test {
-                if let Some(word) = self.test_operator() {
-                    self.b.scratch.words.push(word);
-                    end = self.pos;
-                    continue;
-                }
+            if let Some(word) = test.then(|| self.test_operator()).flatten() {
+                self.b.scratch.words.push(word);
+                end = self.pos;
+                continue;
             }
             if b == b'#' {
                 break;
@@ -1282,7 +1284,8 @@ impl<'t, 'b> Parser<'t, 'b> {
             let Some(b) = self.peek() else { break };
             match CLASS[b as usize] {
                 BREAK => {
-                    if b != b'(' || self.pos == start || !self.continue_at_paren(ctx, start, flags) {
+                    if b != b'(' || self.pos == start || !self.continue_at_paren(ctx, start, flags)
+                    {
                         break;
                     }
                 }
@@ -1405,9 +1408,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             return;
         }
         loop {
-            while self.pos < self.end
-                && !matches!(self.src[self.pos], b'"' | b'\\' | b'$' | b'`')
-            {
+            while self.pos < self.end && !matches!(self.src[self.pos], b'"' | b'\\' | b'$' | b'`') {
                 self.pos += 1;
             }
             let Some(b) = self.peek() else {
@@ -1809,7 +1810,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             p += 1;
         }
         shell_string::push_mapped(&mut inner, self.text, &self.pieces, at, end);
-        self.parse_text(inner, Vec::new(), ctx);
+        self.parse_text(inner, &[], ctx);
     }
 
     fn collect_pieces(&mut self) {
@@ -1819,11 +1820,11 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     /// Parses `inner` as a text of its own (a shell string, an unescaped backquote).
-    fn parse_text(&mut self, inner: MappedText, opaque: Vec<TextRange>, ctx: Ctx) -> u32 {
+    fn parse_text(&mut self, inner: MappedText, opaque: &[TextRange], ctx: Ctx) -> u32 {
         let id = self.b.tables.texts.len() as u32;
         self.b.tables.texts.push(MappedText::new());
         {
-            let mut parser = Parser::new(&inner, TextId(id), &mut *self.b, self.depth, &opaque);
+            let mut parser = Parser::new(&inner, TextId(id), &mut *self.b, self.depth, opaque);
             parser.parse_script(ctx);
         }
         if let Some(slot) = self.b.tables.texts.get_mut(id as usize) {
@@ -1845,7 +1846,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             parent: id,
             outer: 0,
         };
-        let text = self.parse_text(inner, opaque, sub);
+        let text = self.parse_text(inner, &opaque, sub);
         if let Some(c) = self.b.tables.commands.get_mut(id as usize) {
             c.shell_text = text;
         }
@@ -1865,9 +1866,8 @@ fn move_to<T>(table: &mut Vec<T>, scratch: &mut Vec<T>, mark: usize) -> (u32, u3
 fn mark_piped(tables: &mut Tables, ctx: Ctx, text: TextId, first: usize) {
     const SCOPE: u16 = Context::SUBSTITUTION | Context::SHELL_STRING;
     for c in &mut tables.commands[first..] {
-        let same_scope = c.parent == ctx.parent
-            && c.text == text
-            && c.context.0 & SCOPE == ctx.flags & SCOPE;
+        let same_scope =
+            c.parent == ctx.parent && c.text == text && c.context.0 & SCOPE == ctx.flags & SCOPE;
         if same_scope {
             c.context.0 |= Context::PIPELINE;
         }

@@ -10,9 +10,9 @@ use crate::data::{
 };
 use crate::error::SyntaxError;
 use crate::options::{Args, OptValue, OptionSpec};
-use crate::shell_string::find_script_word;
 use crate::parser::{Tables, word_value};
 use crate::shell_string::basename;
+use crate::shell_string::find_script_word;
 use crate::word::{Assignment, Redirect, Word};
 
 /// A parsed script: every simple command in order of appearance, the pipelines they form,
@@ -261,7 +261,9 @@ impl<'s> Command<'s> {
     }
 
     /// The redirections, wherever they stand among the words.
-    pub fn redirects(self) -> impl DoubleEndedIterator<Item = Redirect<'s>> + ExactSizeIterator + Clone {
+    pub fn redirects(
+        self,
+    ) -> impl DoubleEndedIterator<Item = Redirect<'s>> + ExactSizeIterator + Clone {
         let (start, end) = self.data.redirects;
         let script = self.script;
         script.tables.redirects[start as usize..end as usize]
@@ -282,7 +284,11 @@ impl<'s> Command<'s> {
 
     /// The pipeline this command is an element of (the innermost one).
     pub fn pipeline(self) -> Option<Pipeline<'s>> {
-        let data = self.script.tables.pipelines.get(self.data.pipeline as usize)?;
+        let data = self
+            .script
+            .tables
+            .pipelines
+            .get(self.data.pipeline as usize)?;
         Some(Pipeline {
             script: self.script,
             id: self.data.pipeline,
@@ -317,7 +323,9 @@ impl<'s> Command<'s> {
     }
 
     /// The commands nested in this one's words and `sh -c` string, at any depth.
-    pub fn nested(self) -> impl DoubleEndedIterator<Item = Command<'s>> + ExactSizeIterator + Clone {
+    pub fn nested(
+        self,
+    ) -> impl DoubleEndedIterator<Item = Command<'s>> + ExactSizeIterator + Clone {
         let script = self.script;
         (self.id + 1..self.data.end).map(move |i| script.command(CommandId(i)))
     }
@@ -352,7 +360,11 @@ impl<'s> Command<'s> {
     /// The arguments read as options and operands, with the options in `spec` taking a
     /// value. See [`Args`].
     pub fn options<'a>(self, spec: OptionSpec<'a>) -> Args<'s, 'a> {
-        Args::new(self.word_data().get(1..).unwrap_or_default(), self.script, spec)
+        Args::new(
+            self.word_data().get(1..).unwrap_or_default(),
+            self.script,
+            spec,
+        )
     }
 
     /// Whether the option `flag` is given: `"-y"` also matches inside `-qy`; `"--yes"`
@@ -462,7 +474,9 @@ impl<'s> Pipeline<'s> {
         self.len() >= 2
     }
 
-    pub fn elements(self) -> impl DoubleEndedIterator<Item = Element<'s>> + ExactSizeIterator + Clone {
+    pub fn elements(
+        self,
+    ) -> impl DoubleEndedIterator<Item = Element<'s>> + ExactSizeIterator + Clone {
         let script = self.script;
         let pipeline = self.data;
         self.element_data()
@@ -548,7 +562,9 @@ impl<'s> Element<'s> {
     }
 
     /// Every command inside (for a simple command: itself and those nested in it).
-    pub fn commands(self) -> impl DoubleEndedIterator<Item = Command<'s>> + ExactSizeIterator + Clone {
+    pub fn commands(
+        self,
+    ) -> impl DoubleEndedIterator<Item = Command<'s>> + ExactSizeIterator + Clone {
         let script = self.script;
         let (start, end) = self.data.commands;
         (start..end).map(move |i| script.command(CommandId(i)))

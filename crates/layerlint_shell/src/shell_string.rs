@@ -15,9 +15,30 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "ya
 /// Commands that run the command given in their arguments; a shell among those arguments
 /// is looked for.
 const WRAPPERS: &[&str] = &[
-    "sudo", "doas", "env", "exec", "nohup", "time", "nice", "ionice", "gosu", "su-exec",
-    "chroot", "setsid", "stdbuf", "timeout", "xargs", "busybox", "command", "builtin",
-    "setpriv", "tini", "dumb-init", "unshare", "flock", "eatmydata",
+    "sudo",
+    "doas",
+    "env",
+    "exec",
+    "nohup",
+    "time",
+    "nice",
+    "ionice",
+    "gosu",
+    "su-exec",
+    "chroot",
+    "setsid",
+    "stdbuf",
+    "timeout",
+    "xargs",
+    "busybox",
+    "command",
+    "builtin",
+    "setpriv",
+    "tini",
+    "dumb-init",
+    "unshare",
+    "flock",
+    "eatmydata",
 ];
 
 /// Commands with a `-c COMMAND` option run by the user's shell.
@@ -52,9 +73,8 @@ pub(crate) fn find_script_word<'a>(
         if !WRAPPERS.contains(&name) {
             return None;
         }
-        i = (i + 1..words.len()).find(|&j| {
-            name_of(j).is_some_and(|n| SHELLS.contains(&n) || SU_LIKE.contains(&n))
-        })?;
+        i = (i + 1..words.len())
+            .find(|&j| name_of(j).is_some_and(|n| SHELLS.contains(&n) || SU_LIKE.contains(&n)))?;
     }
     None
 }
@@ -136,7 +156,10 @@ pub(crate) fn push_mapped(
         let idx = pieces.partition_point(|(r, _)| r.end().to_usize() <= at);
         let Some(&(range, source)) = pieces.get(idx).filter(|(r, _)| r.start().to_usize() <= at)
         else {
-            inner.push(text.get(at..end).unwrap_or_default(), TextSize::from_usize(at));
+            inner.push(
+                text.get(at..end).unwrap_or_default(),
+                TextSize::from_usize(at),
+            );
             return;
         };
         let piece_end = range.end().to_usize().min(end);

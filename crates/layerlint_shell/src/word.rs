@@ -146,7 +146,8 @@ impl Expansion<'_> {
             body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .unwrap_or(body.len())
         } else if first.is_ascii_digit() && self.kind == ExpansionKind::BracedParameter {
-            body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len())
+            body.find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(body.len())
         } else {
             first.len_utf8()
         };
@@ -228,7 +229,11 @@ impl<'s> Redirect<'s> {
 
     /// The here-document's body, for `<<` and `<<-`.
     pub fn heredoc(self) -> Option<Heredoc<'s>> {
-        let data = self.script.tables.heredocs.get(self.data.heredoc as usize)?;
+        let data = self
+            .script
+            .tables
+            .heredocs
+            .get(self.data.heredoc as usize)?;
         Some(Heredoc {
             script: self.script,
             text: self.data.text,

@@ -1,8 +1,7 @@
 //! One test (or a few) per shell construct, with inline expectations.
 
 use layerlint_shell::{
-    Command, ElementKind, ExpansionKind, RedirectOp, Script, Separator, SyntaxErrorKind,
-    parse_str,
+    Command, ElementKind, ExpansionKind, RedirectOp, Script, Separator, SyntaxErrorKind, parse_str,
 };
 use layerlint_text::TextRange;
 
@@ -77,9 +76,28 @@ fn parameter_expansions() {
     assert_eq!(exps[0].parameter_name(), Some("PATH"));
     let pkg = c.arg(2).unwrap();
     assert_eq!(pkg.static_prefix(), "pkg=");
-    assert_eq!(pkg.expansions().next().unwrap().parameter_name(), Some("VERSION"));
-    assert_eq!(c.arg(3).unwrap().expansions().next().unwrap().parameter_name(), Some("1"));
-    assert_eq!(c.arg(4).unwrap().expansions().next().unwrap().parameter_name(), Some("@"));
+    assert_eq!(
+        pkg.expansions().next().unwrap().parameter_name(),
+        Some("VERSION")
+    );
+    assert_eq!(
+        c.arg(3)
+            .unwrap()
+            .expansions()
+            .next()
+            .unwrap()
+            .parameter_name(),
+        Some("1")
+    );
+    assert_eq!(
+        c.arg(4)
+            .unwrap()
+            .expansions()
+            .next()
+            .unwrap()
+            .parameter_name(),
+        Some("@")
+    );
     // A `$` that starts nothing is a literal.
     assert_eq!(c.arg(5).unwrap().value(), Some("a$"));
     assert_eq!(c.arg(6).unwrap().value(), Some("$"));
@@ -183,7 +201,8 @@ fn process_substitution() {
 
 #[test]
 fn heredocs() {
-    let script = "cat <<EOF > /etc/x\nline $HOME\nEOF\ncat <<-'END' | grep a\n\tbody\n\tEND\necho after";
+    let script =
+        "cat <<EOF > /etc/x\nline $HOME\nEOF\ncat <<-'END' | grep a\n\tbody\n\tEND\necho after";
     let s = parse_str(script);
     assert_eq!(names(&s), ["cat", "cat", "grep", "echo"]);
     let cat = s.commands().next().unwrap();
@@ -249,7 +268,14 @@ fn negation() {
     let s = parse_str("! grep -q x file && echo missing");
     let grep = s.commands().next().unwrap();
     assert!(grep.pipeline().unwrap().is_negated());
-    assert!(!s.commands().nth(1).unwrap().pipeline().unwrap().is_negated());
+    assert!(
+        !s.commands()
+            .nth(1)
+            .unwrap()
+            .pipeline()
+            .unwrap()
+            .is_negated()
+    );
     assert_eq!(grep.pipeline().unwrap().range(), range(0, 16));
 }
 
@@ -313,7 +339,10 @@ fn subshells_and_groups() {
     assert!(c[0].context().in_subshell() && !c[0].context().in_group());
     assert!(c[2].context().in_group() && !c[2].context().in_subshell());
     assert_eq!(c[1].separator(), Separator::End, "last in its subshell");
-    let outer: Vec<_> = s.pipelines().filter(|p| p.context().is_top_level()).collect();
+    let outer: Vec<_> = s
+        .pipelines()
+        .filter(|p| p.context().is_top_level())
+        .collect();
     assert_eq!(outer.len(), 2);
     assert_eq!(outer[0].element(0).unwrap().kind(), ElementKind::Subshell);
     assert_eq!(outer[0].separator(), Separator::And);
@@ -345,10 +374,7 @@ fn loops() {
     let s = parse_str(
         "for f in $(ls) a b; do rm $f; done; while read -r l; do echo $l; done < list; until false; do :; done; for ((i=0;i<3;i++)); do x; done",
     );
-    assert_eq!(
-        names(&s),
-        ["ls", "rm", "read", "echo", "false", ":", "x"]
-    );
+    assert_eq!(names(&s), ["ls", "rm", "read", "echo", "false", ":", "x"]);
     let c: Vec<_> = s.commands().collect();
     assert!(!c[0].context().in_loop(), "the word list runs once");
     assert!(c[0].context().in_substitution());
@@ -371,7 +397,10 @@ fn case_patterns_are_not_commands() {
     let s = parse_str(
         "case \"$(uname -m)\" in\n  x86_64|amd64) arch=amd64 ;;\n  (aarch64) arch=arm64; echo arm ;;&\n  *) echo unknown; exit 1 ;;\nesac; ls",
     );
-    assert_eq!(names(&s), ["uname", "<none>", "<none>", "echo", "echo", "exit", "ls"]);
+    assert_eq!(
+        names(&s),
+        ["uname", "<none>", "<none>", "echo", "echo", "exit", "ls"]
+    );
     let c: Vec<_> = s.commands().collect();
     assert!(!c[0].context().in_case());
     assert!(c[3].context().in_case());
@@ -446,13 +475,19 @@ fn prefix_assignments() {
     let value = c.assignment("A").unwrap().value();
     assert_eq!(value.text(), "\"x y\"");
     assert_eq!(value.range(), range(34, 39));
-    assert_eq!(c.assignment("DEBIAN_FRONTEND").unwrap().range(), range(0, 30));
+    assert_eq!(
+        c.assignment("DEBIAN_FRONTEND").unwrap().range(),
+        range(0, 30)
+    );
 }
 
 #[test]
 fn standalone_assignments_and_arrays() {
     let s = parse_str("A=1 B=$(pwd); arr=(one \"two three\" $(ls)) && empty=() ; x=1 y=2");
-    assert_eq!(names(&s), ["<none>", "pwd", "<none>", "ls", "<none>", "<none>"]);
+    assert_eq!(
+        names(&s),
+        ["<none>", "pwd", "<none>", "ls", "<none>", "<none>"]
+    );
     let arr = s.commands().nth(2).unwrap();
     let a = arr.assignments().next().unwrap();
     assert_eq!(a.name(), "arr");
@@ -473,7 +508,9 @@ fn assignment_after_name_is_an_argument() {
 
 #[test]
 fn pipelines_are_groups() {
-    let s = parse_str("curl -fsSL https://get.x.io | sudo bash -s -- -y && wget -qO- u | tar xz -C /opt");
+    let s = parse_str(
+        "curl -fsSL https://get.x.io | sudo bash -s -- -y && wget -qO- u | tar xz -C /opt",
+    );
     let piped: Vec<_> = s.pipelines().filter(|p| p.is_piped()).collect();
     assert_eq!(piped.len(), 2);
     let first: Vec<_> = piped[0].commands().map(|c| c.name().unwrap()).collect();
@@ -483,7 +520,10 @@ fn pipelines_are_groups() {
     assert_eq!(curl.pipe_index(), Some(0));
     let into = curl.piped_into().unwrap().command().unwrap();
     assert!(into.is("sudo"));
-    assert_eq!(into.piped_from().unwrap().command().unwrap().id(), curl.id());
+    assert_eq!(
+        into.piped_from().unwrap().command().unwrap().id(),
+        curl.id()
+    );
     assert_eq!(piped[0].separator(), Separator::And);
     assert_eq!(piped[1].text(), "wget -qO- u | tar xz -C /opt");
 }
@@ -495,13 +535,20 @@ fn pipeline_into_compound_commands() {
     let kinds: Vec<_> = p.elements().map(|e| e.kind()).collect();
     assert_eq!(
         kinds,
-        [ElementKind::Command, ElementKind::Subshell, ElementKind::Group]
+        [
+            ElementKind::Command,
+            ElementKind::Subshell,
+            ElementKind::Group
+        ]
     );
     let tar = s.find("tar").next().unwrap();
     assert!(tar.context().in_pipeline(), "inside a piped subshell");
     assert!(!tar.is_piped(), "its own pipeline is one command");
     let subshell = p.element(1).unwrap();
-    let direct: Vec<_> = subshell.direct_commands().map(|c| c.name().unwrap()).collect();
+    let direct: Vec<_> = subshell
+        .direct_commands()
+        .map(|c| c.name().unwrap())
+        .collect();
     assert_eq!(direct, ["cd", "tar"]);
 }
 
@@ -519,7 +566,10 @@ fn substitution_in_pipeline_is_not_piped() {
 fn shell_strings_are_parsed() {
     let text = "sh -c 'apt-get update && apt-get install -y curl' && bash -ec \"cd /x; make\"";
     let s = parse_str(text);
-    assert_eq!(names(&s), ["sh", "apt-get", "apt-get", "bash", "cd", "make"]);
+    assert_eq!(
+        names(&s),
+        ["sh", "apt-get", "apt-get", "bash", "cd", "make"]
+    );
     let c: Vec<_> = s.commands().collect();
     assert!(c[1].context().in_shell_string());
     assert_eq!(c[1].parent().unwrap().id(), c[0].id());
@@ -528,8 +578,14 @@ fn shell_strings_are_parsed() {
     assert_eq!(c[2].text(), "apt-get install -y curl");
     assert_ne!(c[2].text_id(), layerlint_shell::TextId::ROOT);
     assert_eq!(&text[c[4].range().to_std()], "cd /x");
-    assert_eq!(c[0].shell_string().unwrap().text(), "'apt-get update && apt-get install -y curl'");
-    let inner: Vec<_> = c[0].shell_string_commands().map(|c| c.name().unwrap()).collect();
+    assert_eq!(
+        c[0].shell_string().unwrap().text(),
+        "'apt-get update && apt-get install -y curl'"
+    );
+    let inner: Vec<_> = c[0]
+        .shell_string_commands()
+        .map(|c| c.name().unwrap())
+        .collect();
     assert_eq!(inner, ["apt-get", "apt-get"]);
     assert!(c[1].arg(0).unwrap().range().start() > c[1].range().start());
 }
@@ -542,7 +598,10 @@ fn shell_string_with_escapes_maps_through_quoting() {
     let echo = s.find("echo").next().unwrap();
     assert_eq!(echo.arg(0).unwrap().value(), Some("hi there"));
     // The inner word `"hi there"` maps to `\"hi there\"` less its first backslash.
-    assert_eq!(&text[echo.arg(0).unwrap().range().to_std()], r#""hi there\""#);
+    assert_eq!(
+        &text[echo.arg(0).unwrap().range().to_std()],
+        r#""hi there\""#
+    );
     let rm = s.find("rm").next().unwrap();
     assert_eq!(rm.arg(1).unwrap().value_lossy(), "/tmp/$x");
     assert_eq!(&text[rm.arg(1).unwrap().range().to_std()], r"/tmp/\$x");
@@ -551,7 +610,10 @@ fn shell_string_with_escapes_maps_through_quoting() {
 #[test]
 fn shell_string_expanded_by_outer_shell_is_not_doubled() {
     let s = parse_str(r#"sh -c "cd $(dirname $0) && make" && sh -c 'echo $(id -u)'"#);
-    assert_eq!(names(&s), ["sh", "dirname", "cd", "make", "sh", "echo", "id"]);
+    assert_eq!(
+        names(&s),
+        ["sh", "dirname", "cd", "make", "sh", "echo", "id"]
+    );
     let id = s.find("id").next().unwrap();
     assert!(id.context().in_shell_string() && id.context().in_substitution());
 }
@@ -590,7 +652,9 @@ fn shell_string_line_continuation_is_mapped() {
 
 #[test]
 fn flags() {
-    let s = parse_str("apt-get -qy install --no-install-recommends --option=a -o Dpkg::Options::=--force-confold foo -- -z");
+    let s = parse_str(
+        "apt-get -qy install --no-install-recommends --option=a -o Dpkg::Options::=--force-confold foo -- -z",
+    );
     let c = only(&s);
     assert!(c.has_flag("-y"));
     assert!(c.has_flag("-q"));
@@ -601,7 +665,10 @@ fn flags() {
     assert!(!c.has_flag("--yes"));
     assert!(!c.has_flag("-D"), "not a cluster: it holds ':'");
     assert!(c.has_any_flag(&["--yes", "-y"]));
-    let values: Vec<_> = c.flag_values(&["-o", "--option"]).map(|v| v.as_str()).collect();
+    let values: Vec<_> = c
+        .flag_values(&["-o", "--option"])
+        .map(|v| v.as_str())
+        .collect();
     assert_eq!(values, ["a", "Dpkg::Options::=--force-confold"]);
 }
 
@@ -615,8 +682,16 @@ fn positionals_and_subcommands() {
     assert_eq!(apt.name_path(), Some("/usr/bin/apt-get"));
     let spec = layerlint_shell::known::APT_GET;
     assert_eq!(apt.subcommand_with(spec), Some("install"));
-    assert_eq!(apt.subcommand(), Some("bookworm-backports"), "without a spec");
-    let packages: Vec<_> = apt.positionals(spec).skip(1).map(|w| w.value_lossy()).collect();
+    assert_eq!(
+        apt.subcommand(),
+        Some("bookworm-backports"),
+        "without a spec"
+    );
+    let packages: Vec<_> = apt
+        .positionals(spec)
+        .skip(1)
+        .map(|w| w.value_lossy())
+        .collect();
     assert_eq!(packages, ["foo=1.2", "bar", "$EXTRA"]);
     let pip = s.find("pip").next().unwrap();
     let pkgs: Vec<_> = pip
@@ -635,8 +710,15 @@ fn options_iteration() {
     let spec = layerlint_shell::OptionSpec::new(&["-x"]);
     let rendered: Vec<_> = c.options(spec).map(|a| format!("{a:?}")).collect();
     assert_eq!(rendered.len(), 8);
-    let opts: Vec<_> = c.options(spec).filter_map(|a| a.option()).map(|o| format!("{o:?}")).collect();
-    assert_eq!(opts, ["-a", "-b", "-c", "-x=\"VALUE\"", "--long=\"v\"", "--flag"]);
+    let opts: Vec<_> = c
+        .options(spec)
+        .filter_map(|a| a.option())
+        .map(|o| format!("{o:?}"))
+        .collect();
+    assert_eq!(
+        opts,
+        ["-a", "-b", "-c", "-x=\"VALUE\"", "--long=\"v\"", "--flag"]
+    );
     let pos: Vec<_> = c.positionals(spec).map(|w| w.value_lossy()).collect();
     assert_eq!(pos, ["-", "file"]);
 }
@@ -681,7 +763,15 @@ fn unbalanced_quotes() {
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].kind, SyntaxErrorKind::UnterminatedSingleQuote);
     assert_eq!(e[0].range, range(5, 21));
-    assert!(s.commands().next().unwrap().arg(0).unwrap().flags().is_unterminated());
+    assert!(
+        s.commands()
+            .next()
+            .unwrap()
+            .arg(0)
+            .unwrap()
+            .flags()
+            .is_unterminated()
+    );
     let s = parse_str("echo \"abc $(ls");
     assert_eq!(names(&s), ["echo", "ls"]);
     let kinds: Vec<_> = s.errors().map(|e| e.kind).collect();

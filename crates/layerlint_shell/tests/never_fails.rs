@@ -8,13 +8,90 @@ use proptest::prelude::*;
 
 /// Shell-ish fragments, so that generated text hits the interesting paths.
 const TOKENS: &[&str] = &[
-    " ", " ", "\t", "\n", "\\\n", "\\", ";", ";;", "&", "&&", "|", "||", "|&", "(", ")", "((",
-    "))", "{", "}", "<", ">", ">>", "2>&1", "<<", "<<-", "<<<", "EOF", "'", "\"", "`", "$",
-    "$(", "${", "$((", "$'", "$[", "#", "=", "A=", "a=(", "*", "?", "[", "]", "[[", "]]", "!",
-    "~", "if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until",
-    "case", "esac", "function", "f()", "sh -c ", "bash -c '", "su -c ", "sudo ", "apt-get",
-    "install", "-y", "--yes", "-qy", "--opt=v", "--", "é", "日本", "😀", "\r\n", "x", "0",
-    "<(", ">(", "@(", "select",
+    " ",
+    " ",
+    "\t",
+    "\n",
+    "\\\n",
+    "\\",
+    ";",
+    ";;",
+    "&",
+    "&&",
+    "|",
+    "||",
+    "|&",
+    "(",
+    ")",
+    "((",
+    "))",
+    "{",
+    "}",
+    "<",
+    ">",
+    ">>",
+    "2>&1",
+    "<<",
+    "<<-",
+    "<<<",
+    "EOF",
+    "'",
+    "\"",
+    "`",
+    "$",
+    "$(",
+    "${",
+    "$((",
+    "$'",
+    "$[",
+    "#",
+    "=",
+    "A=",
+    "a=(",
+    "*",
+    "?",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "!",
+    "~",
+    "if",
+    "then",
+    "elif",
+    "else",
+    "fi",
+    "for",
+    "in",
+    "do",
+    "done",
+    "while",
+    "until",
+    "case",
+    "esac",
+    "function",
+    "f()",
+    "sh -c ",
+    "bash -c '",
+    "su -c ",
+    "sudo ",
+    "apt-get",
+    "install",
+    "-y",
+    "--yes",
+    "-qy",
+    "--opt=v",
+    "--",
+    "é",
+    "日本",
+    "😀",
+    "\r\n",
+    "x",
+    "0",
+    "<(",
+    ">(",
+    "@(",
+    "select",
 ];
 
 fn shellish() -> impl Strategy<Value = String> {
@@ -35,7 +112,11 @@ fn check_range(
     text: &str,
 ) -> Result<(), proptest::test_runner::TestCaseError> {
     let (start, end) = (range.start().to_usize(), range.end().to_usize());
-    prop_assert!(start <= end && end <= text.len(), "{what} {range:?} outside 0..{}", text.len());
+    prop_assert!(
+        start <= end && end <= text.len(),
+        "{what} {range:?} outside 0..{}",
+        text.len()
+    );
     prop_assert!(
         text.is_char_boundary(start) && text.is_char_boundary(end),
         "{what} {range:?} not on char boundaries of {text:?}"
@@ -53,7 +134,12 @@ fn check_script(script: &Script, source: &str) -> Result<(), proptest::test_runn
         for w in c.words() {
             check_range("word", w.range(), source)?;
             check_range("word text", w.text_range(), text_of(w.text_id()))?;
-            let _ = (w.value(), w.value_lossy(), w.static_prefix(), w.as_assignment());
+            let _ = (
+                w.value(),
+                w.value_lossy(),
+                w.static_prefix(),
+                w.as_assignment(),
+            );
             for e in w.expansions() {
                 check_range("expansion", e.range, source)?;
                 let _ = e.parameter_name();
@@ -77,15 +163,24 @@ fn check_script(script: &Script, source: &str) -> Result<(), proptest::test_runn
         for arg in c.options(layerlint_shell::known::APT_GET) {
             let _ = arg.value().map(|v| v.as_str());
         }
-        let _ = (c.parent(), c.piped_into(), c.piped_from(), c.nested().count());
+        let _ = (
+            c.parent(),
+            c.piped_into(),
+            c.piped_from(),
+            c.nested().count(),
+        );
         let _ = c.shell_string_commands().count();
     }
     for p in script.pipelines() {
         check_range("pipeline", p.range(), source)?;
-        prop_assert!(p.len() >= 1);
+        prop_assert!(!p.is_empty());
         for e in p.elements() {
             check_range("element", e.range(), source)?;
-            let _ = (e.command(), e.commands().count(), e.direct_commands().count());
+            let _ = (
+                e.command(),
+                e.commands().count(),
+                e.direct_commands().count(),
+            );
         }
     }
     for e in script.errors() {

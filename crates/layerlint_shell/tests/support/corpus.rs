@@ -55,22 +55,32 @@ fn lines(source: &str) -> Vec<Line> {
     let mut start = 0;
     for (i, b) in source.bytes().enumerate() {
         if b == b'\n' {
-            let end = if i > start && source.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
+            let end = if i > start && source.as_bytes()[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
             out.push(Line { start, end });
             start = i + 1;
         }
     }
     if start < source.len() {
-        out.push(Line { start, end: source.len() });
+        out.push(Line {
+            start,
+            end: source.len(),
+        });
     }
     out
 }
 
 fn has_backtick_escape(source: &str) -> bool {
-    source.lines().take_while(|l| l.trim_start().starts_with('#')).any(|l| {
-        let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
-        l.to_ascii_lowercase().starts_with("#escape=`")
-    })
+    source
+        .lines()
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .any(|l| {
+            let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+            l.to_ascii_lowercase().starts_with("#escape=`")
+        })
 }
 
 /// The here-document delimiters opened on a logical line: `<<EOF`, `<<-"EOF"`.
@@ -79,7 +89,10 @@ fn heredoc_delimiters(line: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i + 2 < bytes.len() {
-        if &bytes[i..i + 2] != b"<<" || bytes.get(i + 2) == Some(&b'<') || (i > 0 && bytes[i - 1] == b'<') {
+        if &bytes[i..i + 2] != b"<<"
+            || bytes.get(i + 2) == Some(&b'<')
+            || (i > 0 && bytes[i - 1] == b'<')
+        {
             i += 1;
             continue;
         }
@@ -115,9 +128,21 @@ fn strip_continuation(content: &str) -> Option<&str> {
 
 /// The shell-form `RUN` bodies of one Dockerfile.
 pub fn run_bodies(source: &str) -> Vec<MappedText> {
+    extract(source).0
+}
+
+/// The here-document bodies of the `RUN <<EOF` instructions of one Dockerfile (scripts
+/// of several lines), when the `RUN` has no other here-document and runs the default shell
+/// (nothing but flags before `<<`).
+pub fn run_heredoc_bodies(source: &str) -> Vec<MappedText> {
+    extract(source).1
+}
+
+fn extract(source: &str) -> (Vec<MappedText>, Vec<MappedText>) {
     let mut bodies = Vec::new();
+    let mut heredocs = Vec::new();
     if has_backtick_escape(source) {
-        return bodies;
+        return (bodies, heredocs);
     }
     let lines = lines(source);
     let mut i = 0;
@@ -162,15 +187,32 @@ pub fn run_bodies(source: &str) -> Vec<MappedText> {
         let logical: String = pieces.iter().map(|&(s, e)| &source[s..e]).collect();
         // Skip here-document bodies, whatever the instruction.
         let delimiters = heredoc_delimiters(&logical);
+        let body_start = i;
         for (delimiter, strip) in &delimiters {
             while i < lines.len() {
                 let l = &source[lines[i].start..lines[i].end];
                 i += 1;
-                let l = if *strip { l.trim_start_matches('\t') } else { l };
+                let l = if *strip {
+                    l.trim_start_matches('\t')
+                } else {
+                    l
+                };
                 if l == delimiter {
                     break;
                 }
             }
+        }
+        let single_heredoc = matches!(delimiters.as_slice(), [(_, false)]);
+        if single_heredoc && is_plain_heredoc_run(&logical) && i > body_start + 1 {
+            let mut body = MappedText::new();
+            for line in &lines[body_start..i - 1] {
+                body.push(
+                    &source[line.start..line.end],
+                    TextSize::from_usize(line.start),
+                );
+                body.push("\n", TextSize::from_usize(line.end));
+            }
+            heredocs.push(body);
         }
         let keyword_end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
         let keyword = trimmed[..keyword_end].to_ascii_uppercase();
@@ -184,7 +226,17 @@ pub fn run_bodies(source: &str) -> Vec<MappedText> {
             bodies.push(body);
         }
     }
-    bodies
+    (bodies, heredocs)
+}
+
+/// `RUN [--flags] <<EOF` with nothing else on the line.
+fn is_plain_heredoc_run(logical: &str) -> bool {
+    let mut words = logical.split_whitespace();
+    if !words.next().is_some_and(|w| w.eq_ignore_ascii_case("RUN")) {
+        return false;
+    }
+    let rest: Vec<&str> = words.filter(|w| !w.starts_with("--")).collect();
+    matches!(rest.as_slice(), [only] if only.starts_with("<<"))
 }
 
 /// The body of a `RUN` (or `ONBUILD RUN`) logical line made of `pieces`, if shell form.
