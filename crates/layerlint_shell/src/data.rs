@@ -16,6 +16,7 @@ impl TextId {
     /// The script's own text.
     pub const ROOT: TextId = TextId(0);
 
+    /// The position in the list of texts.
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -27,6 +28,7 @@ impl TextId {
 pub struct CommandId(pub(crate) u32);
 
 impl CommandId {
+    /// The position in [`Script::commands`](crate::Script::commands).
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -38,6 +40,7 @@ impl CommandId {
 pub struct PipelineId(pub(crate) u32);
 
 impl PipelineId {
+    /// The position in [`Script::pipelines`](crate::Script::pipelines).
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -240,14 +243,17 @@ impl WordFlags {
         self.has(Self::QUOTES)
     }
 
+    /// Holds `'...'`.
     pub fn has_single_quotes(self) -> bool {
         self.has(Self::SINGLE_QUOTES)
     }
 
+    /// Holds `"..."` (or `$"..."`).
     pub fn has_double_quotes(self) -> bool {
         self.has(Self::DOUBLE_QUOTES)
     }
 
+    /// Holds `$'...'`.
     pub fn has_ansi_c_quotes(self) -> bool {
         self.has(Self::ANSI_C_QUOTES)
     }
@@ -414,6 +420,7 @@ pub enum RedirectOp {
 }
 
 impl RedirectOp {
+    /// The operator as written.
     pub fn as_str(self) -> &'static str {
         match self {
             RedirectOp::Input => "<",

@@ -4,9 +4,10 @@ use layerlint_text::TextRange;
 
 use crate::data::TextId;
 
-/// What is wrong.
+/// What is wrong. Each variant's message (its `Display`) says what it means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
+#[allow(missing_docs)]
 pub enum SyntaxErrorKind {
     #[error("unterminated single-quoted string")]
     UnterminatedSingleQuote,
@@ -53,6 +54,7 @@ pub struct SyntaxError {
     pub text_range: TextRange,
     /// The text it was found in ([`TextId::ROOT`] unless inside an `sh -c` string).
     pub text: TextId,
+    /// What is wrong.
     pub kind: SyntaxErrorKind,
 }
 

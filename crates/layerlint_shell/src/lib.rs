@@ -69,6 +69,7 @@
 //! command named `[[` whose operators are plain words; arithmetic is skipped over (any
 //! `$( )` inside is parsed).
 
+#![warn(missing_docs)]
 mod data;
 mod error;
 mod lexer;

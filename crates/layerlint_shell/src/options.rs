@@ -14,6 +14,7 @@ use crate::word::Word;
 /// one takes what follows `=` or else the next word.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OptionSpec<'a> {
+    /// The options that take a value, with their dashes.
     pub with_value: &'a [&'a str],
 }
 
@@ -21,6 +22,7 @@ impl<'a> OptionSpec<'a> {
     /// No option takes a value.
     pub const NONE: OptionSpec<'static> = OptionSpec { with_value: &[] };
 
+    /// A spec in which the options `with_value` take a value.
     pub const fn new(with_value: &'a [&'a str]) -> Self {
         OptionSpec { with_value }
     }
@@ -43,6 +45,7 @@ impl<'a> OptionSpec<'a> {
 pub mod known {
     use super::OptionSpec;
 
+    /// `apt-get` and `apt`.
     pub const APT_GET: OptionSpec<'static> = OptionSpec::new(&[
         "-o",
         "--option",
@@ -57,6 +60,7 @@ pub mod known {
         "--build-profiles",
     ]);
 
+    /// Alpine's `apk`.
     pub const APK: OptionSpec<'static> = OptionSpec::new(&[
         "-X",
         "--repository",
@@ -72,6 +76,7 @@ pub mod known {
         "--cache-max-age",
     ]);
 
+    /// `pip` and `pip3` (`install`).
     pub const PIP: OptionSpec<'static> = OptionSpec::new(&[
         "-r",
         "--requirement",
@@ -112,6 +117,7 @@ pub mod known {
         "--install-option",
     ]);
 
+    /// `npm`.
     pub const NPM: OptionSpec<'static> = OptionSpec::new(&[
         "--registry",
         "--prefix",
@@ -126,6 +132,7 @@ pub mod known {
         "--userconfig",
     ]);
 
+    /// `yum`, `dnf` and `microdnf`.
     pub const YUM_DNF: OptionSpec<'static> = OptionSpec::new(&[
         "-c",
         "--config",
@@ -148,6 +155,7 @@ pub mod known {
         "--destdir",
     ]);
 
+    /// `gem install`.
     pub const GEM: OptionSpec<'static> = OptionSpec::new(&[
         "-v",
         "--version",
@@ -202,6 +210,7 @@ pub struct Opt<'s> {
     pub long: bool,
     /// The word it is written in.
     pub word: Word<'s>,
+    /// The option's value, when the spec says it takes one or it is attached (`--a=b`).
     pub value: Option<OptValue<'s>>,
 }
 
@@ -243,6 +252,7 @@ impl<'s> Arg<'s> {
         matches!(self, Arg::Option(opt) if opt.is(flag))
     }
 
+    /// The option, unless this is an operand or `--`.
     pub fn option(&self) -> Option<Opt<'s>> {
         match self {
             Arg::Option(opt) => Some(*opt),
@@ -250,6 +260,7 @@ impl<'s> Arg<'s> {
         }
     }
 
+    /// The operand, unless this is an option or `--`.
     pub fn positional(&self) -> Option<Word<'s>> {
         match self {
             Arg::Positional(word) => Some(*word),

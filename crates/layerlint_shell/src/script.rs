@@ -79,6 +79,10 @@ impl Script {
         self.tables.commands.len()
     }
 
+    /// The command with id `id`.
+    ///
+    /// # Panics
+    /// When `id` is not from this script.
     pub fn command(&self, id: CommandId) -> Command<'_> {
         Command {
             script: self,
@@ -102,6 +106,10 @@ impl Script {
             })
     }
 
+    /// The pipeline with id `id`.
+    ///
+    /// # Panics
+    /// When `id` is not from this script.
     pub fn pipeline(&self, id: PipelineId) -> Pipeline<'_> {
         Pipeline {
             script: self,
@@ -120,6 +128,7 @@ impl Script {
         })
     }
 
+    /// Whether any syntax error was found.
     pub fn has_errors(&self) -> bool {
         !self.tables.errors.is_empty()
     }
@@ -161,10 +170,12 @@ pub struct Command<'s> {
 }
 
 impl<'s> Command<'s> {
+    /// Its position in [`Script::commands`].
     pub fn id(self) -> CommandId {
         CommandId(self.id)
     }
 
+    /// The script it belongs to.
     pub fn script(self) -> &'s Script {
         self.script
     }
@@ -432,6 +443,7 @@ pub struct Pipeline<'s> {
 }
 
 impl<'s> Pipeline<'s> {
+    /// Its position in [`Script::pipelines`].
     pub fn id(self) -> PipelineId {
         PipelineId(self.id)
     }
@@ -441,10 +453,12 @@ impl<'s> Pipeline<'s> {
         self.script.to_source(self.data.text, self.data.range)
     }
 
+    /// The range in its text (see [`Pipeline::text_id`]).
     pub fn text_range(self) -> TextRange {
         self.data.range
     }
 
+    /// The text it was read from.
     pub fn text_id(self) -> TextId {
         self.data.text
     }
@@ -474,6 +488,7 @@ impl<'s> Pipeline<'s> {
         self.len() >= 2
     }
 
+    /// The elements, in order.
     pub fn elements(
         self,
     ) -> impl DoubleEndedIterator<Item = Element<'s>> + ExactSizeIterator + Clone {
@@ -490,6 +505,7 @@ impl<'s> Pipeline<'s> {
             })
     }
 
+    /// Element `index` (0 is the first).
     pub fn element(self, index: usize) -> Option<Element<'s>> {
         let data = self.element_data().get(index)?;
         Some(Element {
@@ -538,6 +554,7 @@ pub struct Element<'s> {
 }
 
 impl<'s> Element<'s> {
+    /// A simple command, a subshell, a group, a loop...
     pub fn kind(self) -> ElementKind {
         self.data.kind
     }
@@ -552,6 +569,7 @@ impl<'s> Element<'s> {
         self.script.to_source(self.pipeline.text, self.data.range)
     }
 
+    /// The range in the pipeline's text.
     pub fn text_range(self) -> TextRange {
         self.data.range
     }

@@ -73,6 +73,7 @@ impl<'s> Word<'s> {
         self.value() == Some(expected)
     }
 
+    /// What the word holds: quotes, expansions, globs...
     pub fn flags(self) -> WordFlags {
         self.data.flags
     }
@@ -119,6 +120,7 @@ impl fmt::Debug for Word<'_> {
 /// An expansion inside a word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Expansion<'s> {
+    /// Which expansion.
     pub kind: ExpansionKind,
     /// The range in the Dockerfile.
     pub range: TextRange,
@@ -183,6 +185,7 @@ impl<'s> Assignment<'s> {
         self.script.to_source(self.data.value.text, self.data.range)
     }
 
+    /// The range in its text.
     pub fn text_range(self) -> TextRange {
         self.data.range
     }
@@ -207,6 +210,7 @@ pub struct Redirect<'s> {
 }
 
 impl<'s> Redirect<'s> {
+    /// The operator.
     pub fn op(self) -> RedirectOp {
         self.data.op
     }
@@ -247,6 +251,7 @@ impl<'s> Redirect<'s> {
         self.script.to_source(self.data.text, self.data.range)
     }
 
+    /// The range in its text.
     pub fn text_range(self) -> TextRange {
         self.data.range
     }
@@ -283,6 +288,7 @@ impl<'s> Heredoc<'s> {
         self.script.to_source(self.text, self.body)
     }
 
+    /// The body's range in its text.
     pub fn text_range(self) -> TextRange {
         self.body
     }
