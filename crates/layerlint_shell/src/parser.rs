@@ -375,6 +375,11 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// The reserved word at `at`, if the bytes there form one and end where words end.
     fn keyword_at(&self, at: usize) -> Option<Kw> {
+        // Every reserved word starts with one of these.
+        let first = self.byte(at)?;
+        if !b"cdefistuw{}!".contains(&first) {
+            return None;
+        }
         let mut p = at;
         while p < self.end && p - at < 8 {
             let class = CLASS[self.src[p] as usize];
@@ -775,12 +780,18 @@ impl<'t, 'b> Parser<'t, 'b> {
         let start = word.range.start().to_usize();
         let raw = &self.src[start..word.range.end().to_usize()];
         let (len, append) = assignment_prefix(raw)?;
-        // The name must be plain text: `"A"=b` is a command.
+        // The name must be plain text (`"A"=b` is a command); an index may expand
+        // (`a[$i]=x`).
         let spans = &self.b.tables.spans[word.spans.0 as usize..word.spans.1 as usize];
-        if spans
-            .first()
-            .is_some_and(|s| s.range.start().to_usize() < start + len)
-        {
+        let bracket = raw.iter().position(|&b| b == b'[').unwrap_or(len);
+        let name_is_plain = spans
+            .iter()
+            .take_while(|s| s.range.start().to_usize() < start + len)
+            .all(|s| {
+                matches!(s.kind, SpanKind::Expansion(_))
+                    && s.range.start().to_usize() > start + bracket
+            });
+        if !name_is_plain {
             return None;
         }
         let name_len = if append { len - 2 } else { len - 1 };

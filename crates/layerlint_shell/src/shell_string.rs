@@ -45,7 +45,31 @@ const WRAPPERS: &[&str] = &[
 const SU_LIKE: &[&str] = &["su", "runuser"];
 
 pub(crate) fn basename(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(slash) => &path[slash + 1..],
+        None => path,
+    }
+}
+
+/// What a command name is, for finding shell strings.
+#[derive(PartialEq, Eq)]
+enum Role {
+    Shell,
+    SuLike,
+    Wrapper,
+    Other,
+}
+
+fn role(name: &str) -> Role {
+    if SHELLS.contains(&name) {
+        Role::Shell
+    } else if SU_LIKE.contains(&name) {
+        Role::SuLike
+    } else if WRAPPERS.contains(&name) {
+        Role::Wrapper
+    } else {
+        Role::Other
+    }
 }
 
 /// The index in `words` (name first) of the word holding the script that the command runs
@@ -63,18 +87,14 @@ pub(crate) fn find_script_word<'a>(
     };
     let mut i = 0;
     for _ in 0..4 {
-        let name = name_of(i)?;
-        if SHELLS.contains(&name) {
-            return shell_script_arg(words, i, &value);
-        }
-        if SU_LIKE.contains(&name) {
-            return su_script_arg(words, i, &value);
-        }
-        if !WRAPPERS.contains(&name) {
-            return None;
+        match role(name_of(i)?) {
+            Role::Shell => return shell_script_arg(words, i, &value),
+            Role::SuLike => return su_script_arg(words, i, &value),
+            Role::Wrapper => {}
+            Role::Other => return None,
         }
         i = (i + 1..words.len())
-            .find(|&j| name_of(j).is_some_and(|n| SHELLS.contains(&n) || SU_LIKE.contains(&n)))?;
+            .find(|&j| name_of(j).is_some_and(|n| matches!(role(n), Role::Shell | Role::SuLike)))?;
     }
     None
 }

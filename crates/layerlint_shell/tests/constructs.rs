@@ -472,6 +472,13 @@ fn prefix_assignments() {
             ("arr[1]", "z", false)
         ]
     );
+    let s2 = parse_str("a[$i]=1 \"B\"=2 x");
+    let c2 = only(&s2);
+    assert_eq!(
+        c2.assignments().map(|a| a.name()).collect::<Vec<_>>(),
+        ["a[$i]"]
+    );
+    assert_eq!(c2.name(), Some("B=2"));
     let value = c.assignment("A").unwrap().value();
     assert_eq!(value.text(), "\"x y\"");
     assert_eq!(value.range(), range(34, 39));
