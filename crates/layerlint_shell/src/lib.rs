@@ -18,6 +18,8 @@
 //!   command, its [`Context`] (subshell, group, substitution, `sh -c` string, condition,
 //!   `if` branch, loop, `case` branch, function, pipeline), its [parent](Command::parent)
 //!   for nested commands, and its [pipeline](Command::pipeline).
+//!   [`Command::unwrapped`] views the command run by a wrapper (`sudo`, `env`, `xargs`,
+//!   `gosu`, `timeout`, ...) as a command of its own.
 //! - **Pipelines.** [`Script::pipelines`] lists every pipeline (one-command ones too) with
 //!   its [elements](Pipeline::elements): simple commands or compound commands.
 //! - **Words.** A [`Word`] knows its range, its text as written, its [value](Word::value)
@@ -78,6 +80,7 @@ mod parser;
 mod script;
 mod shell_string;
 mod word;
+mod wrappers;
 
 use layerlint_text::{MappedText, TextSize};
 

@@ -14,6 +14,7 @@ use crate::parser::{Tables, word_value};
 use crate::shell_string::basename;
 use crate::shell_string::find_script_word;
 use crate::word::{Assignment, Redirect, Word};
+use crate::wrappers::wrapped_index;
 
 /// A parsed script: every simple command in order of appearance, the pipelines they form,
 /// and the syntax errors met on the way. See the [crate docs](crate) for the model.
@@ -61,6 +62,7 @@ impl Script {
                 script: self,
                 id: i as u32,
                 data,
+                skip: 0,
             })
     }
 
@@ -88,6 +90,7 @@ impl Script {
             script: self,
             id: id.0,
             data: &self.tables.commands[id.index()],
+            skip: 0,
         }
     }
 
@@ -167,6 +170,8 @@ pub struct Command<'s> {
     script: &'s Script,
     id: u32,
     data: &'s CommandData,
+    /// Words skipped as wrappers (see [`Command::unwrapped`]).
+    skip: u32,
 }
 
 impl<'s> Command<'s> {
@@ -203,7 +208,40 @@ impl<'s> Command<'s> {
 
     fn word_data(self) -> &'s [WordData] {
         let (start, end) = self.data.words;
+        let start = (start + self.skip).min(end);
         &self.script.tables.words[start as usize..end as usize]
+    }
+
+    /// The command run through wrappers, viewed as a command of its own: for
+    /// `sudo -u app apt-get install x`, `env A=1 make`, `xargs -n1 rm`, `gosu app ./run`,
+    /// `timeout 10 curl u`, `nice -n 5 make`, it is `apt-get ...`, `make`, `rm`, `./run`,
+    /// `curl u`, `make`: its words start at the wrapped name, so [`Command::name`],
+    /// [`Command::args`], [`Command::has_flag`], [`Command::positionals`] and the rest
+    /// read the wrapped command. Id, range, context, redirections and assignments stay
+    /// the wrapper's. Itself when it wraps nothing (also `command -v x`, `sudo -i`).
+    ///
+    /// To find wrapped commands too: `script.commands().map(Command::unwrapped)`.
+    pub fn unwrapped(self) -> Command<'s> {
+        let script = self.script;
+        let words = self.word_data();
+        let index = wrapped_index(
+            words,
+            |w| script.word_value(w, false).map(basename),
+            |w| script.word_value(w, true).unwrap_or_default(),
+        );
+        match index {
+            Some(index) => Command {
+                skip: self.skip + index as u32,
+                ..self
+            },
+            None => self,
+        }
+    }
+
+    /// Whether this command runs another one given in its arguments (see
+    /// [`Command::unwrapped`]).
+    pub fn is_wrapper(self) -> bool {
+        self.unwrapped().skip != self.skip
     }
 
     /// The name and the arguments.

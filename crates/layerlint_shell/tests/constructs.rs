@@ -954,3 +954,49 @@ fn snapshot_of_a_typical_run() {
         .collect();
     insta::assert_snapshot!(rendered.join("\n"));
 }
+
+// ----- wrappers -----
+
+#[test]
+fn unwrapped_commands() {
+    let s = parse_str(
+        "sudo -u app -E apt-get install -y x; env -i A=1 B=2 make all; xargs -n 1 -I{} rm {}; \
+         gosu app ./run --flag; timeout -s KILL 10 curl u; nice -n 5 sudo make; command -v git; \
+         sudo -i; ls; busybox wget -q u",
+    );
+    let view: Vec<(Option<&str>, Vec<&str>)> = s
+        .commands()
+        .map(Command::unwrapped)
+        .map(|c| (c.name(), args(c)))
+        .collect();
+    assert_eq!(
+        view,
+        [
+            (Some("apt-get"), vec!["install", "-y", "x"]),
+            (Some("make"), vec!["all"]),
+            (Some("rm"), vec!["{}"]),
+            (Some("run"), vec!["--flag"]),
+            (Some("curl"), vec!["u"]),
+            (Some("make"), vec![]),
+            (Some("command"), vec!["-v", "git"]),
+            (Some("sudo"), vec!["-i"]),
+            (Some("ls"), vec![]),
+            (Some("wget"), vec!["-q", "u"]),
+        ]
+    );
+    let apt = s.commands().next().unwrap().unwrapped();
+    assert!(apt.has_flag("-y") && !apt.has_flag("-E"));
+    assert_eq!(apt.subcommand(), Some("install"));
+    assert_eq!(
+        apt.range(),
+        s.commands().next().unwrap().range(),
+        "the whole command"
+    );
+    let wrappers: Vec<bool> = s.commands().map(|c| c.is_wrapper()).collect();
+    assert_eq!(
+        wrappers,
+        [
+            true, true, true, true, true, true, false, false, false, true
+        ]
+    );
+}

@@ -170,6 +170,13 @@ fn check_script(script: &Script, source: &str) -> Result<(), proptest::test_runn
             c.nested().count(),
         );
         let _ = c.shell_string_commands().count();
+        let inner = c.unwrapped();
+        let _ = (
+            inner.name(),
+            inner.args().count(),
+            inner.has_flag("-y"),
+            inner.shell_string(),
+        );
     }
     for p in script.pipelines() {
         check_range("pipeline", p.range(), source)?;
