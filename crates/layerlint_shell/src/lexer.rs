@@ -1,0 +1,181 @@
+//! Byte classes and small scanning helpers shared by the parser.
+//!
+//! Everything here looks at ASCII bytes only. Bytes of a multi-byte UTF-8 character are
+//! all `>= 0x80`, so they are always [`PLAIN`]: the scanner never stops inside a
+//! character, and every offset it reports is a char boundary.
+
+/// A byte that is part of a word and needs no attention.
+pub(crate) const PLAIN: u8 = 0;
+/// Ends a word: blanks, newline and the operator characters `; & | ( ) < >`.
+pub(crate) const BREAK: u8 = 1;
+/// `'`, `"` or `` ` ``.
+pub(crate) const QUOTE: u8 = 2;
+/// `$`.
+pub(crate) const DOLLAR: u8 = 3;
+/// `\`.
+pub(crate) const BACKSLASH: u8 = 4;
+/// `*`, `?` or `[`: globbing.
+pub(crate) const GLOB: u8 = 5;
+/// `{`, `}` or `~`: brace expansion and tilde expansion.
+pub(crate) const BRACE: u8 = 6;
+
+pub(crate) static CLASS: [u8; 256] = {
+    let mut table = [PLAIN; 256];
+    let breaks = b" \t\r\n;&|()<>";
+    let mut i = 0;
+    while i < breaks.len() {
+        table[breaks[i] as usize] = BREAK;
+        i += 1;
+    }
+    table[b'\'' as usize] = QUOTE;
+    table[b'"' as usize] = QUOTE;
+    table[b'`' as usize] = QUOTE;
+    table[b'$' as usize] = DOLLAR;
+    table[b'\\' as usize] = BACKSLASH;
+    table[b'*' as usize] = GLOB;
+    table[b'?' as usize] = GLOB;
+    table[b'[' as usize] = GLOB;
+    table[b'{' as usize] = BRACE;
+    table[b'}' as usize] = BRACE;
+    table[b'~' as usize] = BRACE;
+    table
+};
+
+/// Blanks separate words without ending a command. `\r` counts as one, so that scripts
+/// with Windows line endings read as their authors meant.
+#[inline]
+pub(crate) fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r')
+}
+
+#[inline]
+pub(crate) fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+#[inline]
+pub(crate) fn is_name_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether `b` may follow a reserved word (`if`, `then`, `{`, ...) for it to count as one.
+#[inline]
+pub(crate) fn ends_reserved_word(b: Option<u8>) -> bool {
+    match b {
+        None => true,
+        Some(b) => CLASS[b as usize] == BREAK,
+    }
+}
+
+/// The length of a valid assignment prefix `NAME=`, `NAME+=` or `NAME[...]=` at the start of
+/// `raw`, including the `=`; `None` when `raw` does not start with one.
+pub(crate) fn assignment_prefix(raw: &[u8]) -> Option<(usize, bool)> {
+    let first = *raw.first()?;
+    if !is_name_start(first) {
+        return None;
+    }
+    let mut i = 1;
+    while i < raw.len() && is_name_char(raw[i]) {
+        i += 1;
+    }
+    if raw.get(i) == Some(&b'[') {
+        let close = raw[i..].iter().position(|&b| b == b']')?;
+        i += close + 1;
+    }
+    match raw.get(i..i + 2) {
+        Some(b"+=") => Some((i + 2, true)),
+        _ if raw.get(i) == Some(&b'=') => Some((i + 1, false)),
+        _ => None,
+    }
+}
+
+/// The length in bytes of the character starting at `b` (1 for ASCII and stray bytes).
+#[inline]
+pub(crate) fn utf8_len(b: u8) -> usize {
+    match b {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
+    }
+}
+
+/// The value of an ANSI-C escape (`$'...'`) starting after the backslash at `bytes[0]`, and
+/// the number of bytes it takes (not counting the backslash). `None` for an unknown escape,
+/// which is kept as written.
+pub(crate) fn ansi_c_escape(bytes: &[u8]) -> Option<(char, usize)> {
+    let first = *bytes.first()?;
+    let simple = match first {
+        b'n' => Some('\n'),
+        b't' => Some('\t'),
+        b'r' => Some('\r'),
+        b'a' => Some('\u{7}'),
+        b'b' => Some('\u{8}'),
+        b'e' | b'E' => Some('\u{1b}'),
+        b'f' => Some('\u{c}'),
+        b'v' => Some('\u{b}'),
+        b'\\' => Some('\\'),
+        b'\'' => Some('\''),
+        b'"' => Some('"'),
+        b'?' => Some('?'),
+        _ => None,
+    };
+    if let Some(ch) = simple {
+        return Some((ch, 1));
+    }
+    let (radix, max, skip) = match first {
+        b'x' => (16, 2, 1),
+        b'u' => (16, 4, 1),
+        b'U' => (16, 8, 1),
+        b'0'..=b'7' => (8, 3, 0),
+        b'c' => {
+            let ctl = *bytes.get(1)?;
+            if !ctl.is_ascii() {
+                return None;
+            }
+            return Some((char::from(ctl & 0x1f), 2));
+        }
+        _ => return None,
+    };
+    let digits = &bytes[skip..];
+    let count = digits
+        .iter()
+        .take(max)
+        .take_while(|b| char::from(**b).is_digit(radix))
+        .count();
+    if count == 0 {
+        return None;
+    }
+    let mut value = 0u32;
+    for &d in &digits[..count] {
+        value = value * radix + (d as char).to_digit(radix).unwrap_or(0);
+    }
+    let ch = char::from_u32(value & 0x10_ffff).unwrap_or('\u{fffd}');
+    Some((ch, skip + count))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignment_prefixes() {
+        assert_eq!(assignment_prefix(b"FOO=bar"), Some((4, false)));
+        assert_eq!(assignment_prefix(b"FOO+=bar"), Some((5, true)));
+        assert_eq!(assignment_prefix(b"a[1]=x"), Some((5, false)));
+        assert_eq!(assignment_prefix(b"_x="), Some((3, false)));
+        assert_eq!(assignment_prefix(b"1x=y"), None);
+        assert_eq!(assignment_prefix(b"--opt=y"), None);
+        assert_eq!(assignment_prefix(b"FOO"), None);
+    }
+
+    #[test]
+    fn ansi_c_escapes() {
+        assert_eq!(ansi_c_escape(b"n"), Some(('\n', 1)));
+        assert_eq!(ansi_c_escape(b"x41z"), Some(('A', 3)));
+        assert_eq!(ansi_c_escape(b"101"), Some(('A', 3)));
+        assert_eq!(ansi_c_escape(b"u00e9"), Some(('é', 5)));
+        assert_eq!(ansi_c_escape(b"q"), None);
+        assert_eq!(ansi_c_escape(b"x"), None);
+    }
+}

@@ -1,0 +1,392 @@
+//! Reading a command's arguments as options and operands, the way getopt-style tools do.
+
+use std::fmt;
+
+use crate::Script;
+use crate::data::WordData;
+use crate::word::Word;
+
+/// Which options of a tool take a value, so that the value is not mistaken for an operand:
+/// in `apt-get -t bookworm-backports install foo`, `bookworm-backports` belongs to `-t`.
+///
+/// Options are written with their dashes: `"-t"`, `"--target-release"`. A short option
+/// that takes a value takes the rest of its cluster (`-tfoo`) or else the next word; a long
+/// one takes what follows `=` or else the next word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OptionSpec<'a> {
+    /// The options that take a value, with their dashes.
+    pub with_value: &'a [&'a str],
+}
+
+impl<'a> OptionSpec<'a> {
+    /// No option takes a value.
+    pub const NONE: OptionSpec<'static> = OptionSpec { with_value: &[] };
+
+    /// A spec in which the options `with_value` take a value.
+    pub const fn new(with_value: &'a [&'a str]) -> Self {
+        OptionSpec { with_value }
+    }
+
+    fn short_takes_value(&self, name: &str) -> bool {
+        self.with_value
+            .iter()
+            .any(|f| !f.starts_with("--") && f.strip_prefix('-') == Some(name))
+    }
+
+    fn long_takes_value(&self, name: &str) -> bool {
+        self.with_value
+            .iter()
+            .any(|f| f.strip_prefix("--") == Some(name))
+    }
+}
+
+/// Option specs for common package managers: which of their options take a value.
+/// Starting points for rules, not complete references.
+pub mod known {
+    use super::OptionSpec;
+
+    /// `apt-get` and `apt`.
+    pub const APT_GET: OptionSpec<'static> = OptionSpec::new(&[
+        "-o",
+        "--option",
+        "-c",
+        "--config-file",
+        "-t",
+        "--target-release",
+        "--default-release",
+        "-a",
+        "--host-architecture",
+        "-P",
+        "--build-profiles",
+    ]);
+
+    /// Alpine's `apk`.
+    pub const APK: OptionSpec<'static> = OptionSpec::new(&[
+        "-X",
+        "--repository",
+        "-p",
+        "--root",
+        "-t",
+        "--virtual",
+        "--arch",
+        "--cache-dir",
+        "--keys-dir",
+        "--repositories-file",
+        "--wait",
+        "--cache-max-age",
+    ]);
+
+    /// `pip` and `pip3` (`install`).
+    pub const PIP: OptionSpec<'static> = OptionSpec::new(&[
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--src",
+        "--upgrade-strategy",
+        "--trusted-host",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--only-binary",
+        "--no-binary",
+        "--progress-bar",
+        "--cache-dir",
+        "--log",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--cert",
+        "--client-cert",
+        "--exists-action",
+        "-C",
+        "--config-settings",
+        "--global-option",
+        "--install-option",
+    ]);
+
+    /// `npm`.
+    pub const NPM: OptionSpec<'static> = OptionSpec::new(&[
+        "--registry",
+        "--prefix",
+        "-w",
+        "--workspace",
+        "--loglevel",
+        "--cache",
+        "--tag",
+        "--omit",
+        "--include",
+        "--install-strategy",
+        "--userconfig",
+    ]);
+
+    /// `yum`, `dnf` and `microdnf`.
+    pub const YUM_DNF: OptionSpec<'static> = OptionSpec::new(&[
+        "-c",
+        "--config",
+        "--installroot",
+        "--enablerepo",
+        "--disablerepo",
+        "--repo",
+        "--repoid",
+        "--setopt",
+        "-x",
+        "--exclude",
+        "--releasever",
+        "-d",
+        "--debuglevel",
+        "-e",
+        "--errorlevel",
+        "--rpmverbosity",
+        "--forcearch",
+        "--downloaddir",
+        "--destdir",
+    ]);
+
+    /// `gem install`.
+    pub const GEM: OptionSpec<'static> = OptionSpec::new(&[
+        "-v",
+        "--version",
+        "-i",
+        "--install-dir",
+        "-n",
+        "--bindir",
+        "-s",
+        "--source",
+        "-P",
+        "--trust-policy",
+        "--platform",
+        "-g",
+        "--file",
+        "--build-root",
+    ]);
+}
+
+/// An option's value.
+#[derive(Clone, Copy, Debug)]
+pub enum OptValue<'s> {
+    /// In the option's own word: `-tfoo`, `--target=foo`. The (lossy) value text.
+    Attached(&'s str),
+    /// The next word: `-t foo`.
+    Next(Word<'s>),
+}
+
+impl<'s> OptValue<'s> {
+    /// The value's text (after quote removal, expansions kept).
+    pub fn as_str(&self) -> &'s str {
+        match self {
+            OptValue::Attached(s) => s,
+            OptValue::Next(w) => w.value_lossy(),
+        }
+    }
+
+    /// The word holding the value (the option's own word for an attached value).
+    pub fn word(&self) -> Option<Word<'s>> {
+        match self {
+            OptValue::Attached(_) => None,
+            OptValue::Next(w) => Some(*w),
+        }
+    }
+}
+
+/// One option of an argument list.
+#[derive(Clone, Copy)]
+pub struct Opt<'s> {
+    /// The name without dashes: `y` (from `-y` or `-qy`), `yes` (from `--yes`).
+    pub name: &'s str,
+    /// Written with two dashes.
+    pub long: bool,
+    /// The word it is written in.
+    pub word: Word<'s>,
+    /// The option's value, when the spec says it takes one or it is attached (`--a=b`).
+    pub value: Option<OptValue<'s>>,
+}
+
+impl Opt<'_> {
+    /// Whether this is `flag` (written with its dashes: `-y`, `--yes`).
+    pub fn is(&self, flag: &str) -> bool {
+        match flag.strip_prefix("--") {
+            Some(long) => self.long && self.name == long,
+            None => !self.long && flag.strip_prefix('-') == Some(self.name),
+        }
+    }
+}
+
+impl fmt::Debug for Opt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dashes = if self.long { "--" } else { "-" };
+        write!(f, "{dashes}{}", self.name)?;
+        if let Some(value) = &self.value {
+            write!(f, "={:?}", value.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+/// An argument read as an option or an operand.
+#[derive(Clone, Copy, Debug)]
+pub enum Arg<'s> {
+    /// `-y`, each letter of `-qy`, `--yes`, `--opt=value`, `-t value`.
+    Option(Opt<'s>),
+    /// An operand: a package, a file, a subcommand. A lone `-` is one.
+    Positional(Word<'s>),
+    /// `--`: every argument after it is an operand.
+    EndOfOptions(Word<'s>),
+}
+
+impl<'s> Arg<'s> {
+    /// Whether this is the option `flag` (written with its dashes).
+    pub fn is_flag(&self, flag: &str) -> bool {
+        matches!(self, Arg::Option(opt) if opt.is(flag))
+    }
+
+    /// The option, unless this is an operand or `--`.
+    pub fn option(&self) -> Option<Opt<'s>> {
+        match self {
+            Arg::Option(opt) => Some(*opt),
+            _ => None,
+        }
+    }
+
+    /// The operand, unless this is an option or `--`.
+    pub fn positional(&self) -> Option<Word<'s>> {
+        match self {
+            Arg::Positional(word) => Some(*word),
+            _ => None,
+        }
+    }
+
+    /// The option's value.
+    pub fn value(&self) -> Option<OptValue<'s>> {
+        self.option()?.value
+    }
+}
+
+/// The arguments of a command read as options and operands: see [`Command::options`].
+///
+/// Options and operands may mix (`apt-get install -y foo --no-install-recommends`), as
+/// GNU tools allow. An argument whose value starts with `-` is an option unless it is
+/// `-` or comes after `--`. A short cluster (`-qy`) of ASCII letters and digits is read
+/// letter by letter; one holding anything else (`-oDpkg::Options::=x`) is read as its
+/// first letter with the rest attached as a value. Arguments with expansions are read
+/// by their lossy value: `--foo=$X` is option `foo`, `$FLAGS` is an operand.
+///
+/// [`Command::options`]: crate::Command::options
+#[derive(Clone)]
+pub struct Args<'s, 'a> {
+    words: std::slice::Iter<'s, WordData>,
+    script: &'s Script,
+    spec: OptionSpec<'a>,
+    /// The rest of a short-option cluster being read, and its word.
+    cluster: Option<(&'s str, Word<'s>)>,
+    options_ended: bool,
+}
+
+impl<'s, 'a> Args<'s, 'a> {
+    pub(crate) fn new(words: &'s [WordData], script: &'s Script, spec: OptionSpec<'a>) -> Self {
+        Args {
+            words: words.iter(),
+            script,
+            spec,
+            cluster: None,
+            options_ended: false,
+        }
+    }
+
+    fn next_word(&mut self) -> Option<Word<'s>> {
+        self.words.next().map(|w| Word::new(self.script, w))
+    }
+
+    fn next_in_cluster(&mut self, rest: &'s str, word: Word<'s>) -> Arg<'s> {
+        let len = rest.chars().next().map_or(0, char::len_utf8);
+        let (name, after) = rest.split_at(len);
+        if self.spec.short_takes_value(name) {
+            let value = if after.is_empty() {
+                self.next_word().map(OptValue::Next)
+            } else {
+                Some(OptValue::Attached(after))
+            };
+            return short(name, word, value);
+        }
+        if !after.is_empty() {
+            self.cluster = Some((after, word));
+        }
+        short(name, word, None)
+    }
+
+    fn long_option(&mut self, body: &'s str, word: Word<'s>) -> Arg<'s> {
+        let (name, value) = match body.split_once('=') {
+            Some((name, value)) => (name, Some(OptValue::Attached(value))),
+            None if self.spec.long_takes_value(body) => {
+                (body, self.next_word().map(OptValue::Next))
+            }
+            None => (body, None),
+        };
+        Arg::Option(Opt {
+            name,
+            long: true,
+            word,
+            value,
+        })
+    }
+}
+
+fn short<'s>(name: &'s str, word: Word<'s>, value: Option<OptValue<'s>>) -> Arg<'s> {
+    Arg::Option(Opt {
+        name,
+        long: false,
+        word,
+        value,
+    })
+}
+
+impl<'s> Iterator for Args<'s, '_> {
+    type Item = Arg<'s>;
+
+    fn next(&mut self) -> Option<Arg<'s>> {
+        if let Some((rest, word)) = self.cluster.take() {
+            return Some(self.next_in_cluster(rest, word));
+        }
+        let word = self.next_word()?;
+        if self.options_ended {
+            return Some(Arg::Positional(word));
+        }
+        let value = word.value_lossy();
+        if value == "--" {
+            self.options_ended = true;
+            return Some(Arg::EndOfOptions(word));
+        }
+        if let Some(body) = value.strip_prefix("--") {
+            return Some(self.long_option(body, word));
+        }
+        let Some(letters) = value.strip_prefix('-').filter(|l| !l.is_empty()) else {
+            return Some(Arg::Positional(word));
+        };
+        if letters.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Some(self.next_in_cluster(letters, word));
+        }
+        let len = letters.chars().next().map_or(0, char::len_utf8);
+        let (name, after) = letters.split_at(len);
+        let value = if after.is_empty() {
+            self.spec
+                .short_takes_value(name)
+                .then(|| self.next_word().map(OptValue::Next))
+                .flatten()
+        } else {
+            Some(OptValue::Attached(after))
+        };
+        Some(short(name, word, value))
+    }
+}

@@ -1,0 +1,1935 @@
+//! The hand-written lexer and recursive-descent parser.
+//!
+//! One pass over the bytes: words are scanned as they are met, and a `$( )` inside a word
+//! is parsed right there (as shells do), so its commands get their context. Output goes
+//! into flat tables ([`Tables`]); a command's slot is reserved where it starts, so that
+//! commands are numbered in order of appearance even though nested ones finish first.
+//! Words, assignments and redirections of a command in progress sit on scratch stacks
+//! and are moved to the tables when the command ends, so that each command's words are
+//! contiguous.
+
+use layerlint_text::{MappedText, TextRange, TextSize};
+use memchr::memchr;
+
+use crate::data::{
+    AssignmentData, CommandData, Context, ElementData, ElementKind, ExpansionKind, HeredocData,
+    NONE, PipelineData, RedirectData, RedirectOp, Separator, Span, SpanKind, TextId, WordData,
+    WordFlags,
+};
+use crate::error::{ErrorData, SyntaxErrorKind as E};
+use crate::lexer::{
+    BACKSLASH, BRACE, BREAK, CLASS, DOLLAR, GLOB, PLAIN, QUOTE, ansi_c_escape, assignment_prefix,
+    ends_reserved_word, is_blank, is_name_char, is_name_start, utf8_len,
+};
+use crate::shell_string;
+
+/// How deep constructs may nest (`$( $( ... ) )`, `( ( ... ) )`, `"${x:-"$(...)"}"`, `sh -c`
+/// inside `sh -c`) before the rest of the text is skipped. Keeps the stack small.
+pub(crate) const MAX_DEPTH: u32 = 64;
+
+/// Everything a parse produces.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Tables {
+    pub(crate) texts: Vec<MappedText>,
+    pub(crate) words: Vec<WordData>,
+    pub(crate) spans: Vec<Span>,
+    pub(crate) strings: String,
+    pub(crate) commands: Vec<CommandData>,
+    pub(crate) pipelines: Vec<PipelineData>,
+    pub(crate) elements: Vec<ElementData>,
+    pub(crate) assignments: Vec<AssignmentData>,
+    pub(crate) redirects: Vec<RedirectData>,
+    pub(crate) heredocs: Vec<HeredocData>,
+    pub(crate) errors: Vec<ErrorData>,
+}
+
+/// Stacks for the parts of constructs still being parsed.
+#[derive(Default)]
+struct Scratch {
+    words: Vec<WordData>,
+    spans: Vec<Span>,
+    assignments: Vec<AssignmentData>,
+    redirects: Vec<RedirectData>,
+    elements: Vec<ElementData>,
+}
+
+#[derive(Default)]
+pub(crate) struct Builder {
+    tables: Tables,
+    scratch: Scratch,
+}
+
+/// Table lengths, to undo a parse (see [`Parser::opaque`]).
+struct Mark([usize; 11]);
+
+impl Builder {
+    fn mark(&self) -> Mark {
+        let t = &self.tables;
+        Mark([
+            t.texts.len(),
+            t.words.len(),
+            t.spans.len(),
+            t.strings.len(),
+            t.commands.len(),
+            t.pipelines.len(),
+            t.elements.len(),
+            t.assignments.len(),
+            t.redirects.len(),
+            t.heredocs.len(),
+            t.errors.len(),
+        ])
+    }
+
+    fn rollback(&mut self, mark: &Mark) {
+        let t = &mut self.tables;
+        let m = &mark.0;
+        t.texts.truncate(m[0]);
+        t.words.truncate(m[1]);
+        t.spans.truncate(m[2]);
+        t.strings.truncate(m[3]);
+        t.commands.truncate(m[4]);
+        t.pipelines.truncate(m[5]);
+        t.elements.truncate(m[6]);
+        t.assignments.truncate(m[7]);
+        t.redirects.truncate(m[8]);
+        t.heredocs.truncate(m[9]);
+        t.errors.truncate(m[10]);
+    }
+}
+
+/// Parses `text` (the root text) into tables.
+pub(crate) fn parse(text: &MappedText) -> Tables {
+    let len = text.len().to_usize();
+    let mut builder = Builder::default();
+    let t = &mut builder.tables;
+    t.texts.reserve(1);
+    t.words.reserve(len / 6 + 4);
+    t.commands.reserve(len / 40 + 2);
+    t.pipelines.reserve(len / 50 + 2);
+    t.elements.reserve(len / 40 + 2);
+    t.texts.push(MappedText::new());
+    let mut parser = Parser::new(text, TextId::ROOT, &mut builder, 0, &[]);
+    parser.parse_script(Ctx::ROOT);
+    builder.tables.texts[0] = text.clone();
+    builder.tables
+}
+
+/// Terminators a list stops at.
+mod stop {
+    pub(super) const RPAREN: u16 = 1 << 0;
+    pub(super) const RBRACE: u16 = 1 << 1;
+    pub(super) const THEN: u16 = 1 << 2;
+    pub(super) const ELIF: u16 = 1 << 3;
+    pub(super) const ELSE: u16 = 1 << 4;
+    pub(super) const FI: u16 = 1 << 5;
+    pub(super) const DO: u16 = 1 << 6;
+    pub(super) const DONE: u16 = 1 << 7;
+    pub(super) const ESAC: u16 = 1 << 8;
+    pub(super) const CASE_END: u16 = 1 << 9;
+}
+
+/// What the parser carries down: context flags for commands, the command whose word is
+/// being scanned (the parent of any substitution in it), and the terminators of every
+/// enclosing construct (so that `done` inside an unclosed `if` ends the `if` too).
+#[derive(Clone, Copy, Debug)]
+struct Ctx {
+    flags: u16,
+    parent: u32,
+    outer: u16,
+}
+
+impl Ctx {
+    const ROOT: Ctx = Ctx {
+        flags: 0,
+        parent: NONE,
+        outer: 0,
+    };
+
+    fn with(self, flag: u16) -> Ctx {
+        Ctx {
+            flags: self.flags | flag,
+            ..self
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kw {
+    If,
+    Then,
+    Elif,
+    Else,
+    Fi,
+    For,
+    Select,
+    In,
+    Do,
+    Done,
+    While,
+    Until,
+    Case,
+    Esac,
+    Function,
+    LBrace,
+    RBrace,
+    Bang,
+}
+
+impl Kw {
+    fn from_bytes(word: &[u8]) -> Option<Kw> {
+        Some(match word {
+            b"if" => Kw::If,
+            b"then" => Kw::Then,
+            b"elif" => Kw::Elif,
+            b"else" => Kw::Else,
+            b"fi" => Kw::Fi,
+            b"for" => Kw::For,
+            b"select" => Kw::Select,
+            b"in" => Kw::In,
+            b"do" => Kw::Do,
+            b"done" => Kw::Done,
+            b"while" => Kw::While,
+            b"until" => Kw::Until,
+            b"case" => Kw::Case,
+            b"esac" => Kw::Esac,
+            b"function" => Kw::Function,
+            b"{" => Kw::LBrace,
+            b"}" => Kw::RBrace,
+            b"!" => Kw::Bang,
+            _ => return None,
+        })
+    }
+
+    /// The list terminator this keyword is, with its text.
+    fn stop(self) -> Option<(u16, &'static str)> {
+        Some(match self {
+            Kw::RBrace => (stop::RBRACE, "}"),
+            Kw::Then => (stop::THEN, "then"),
+            Kw::Elif => (stop::ELIF, "elif"),
+            Kw::Else => (stop::ELSE, "else"),
+            Kw::Fi => (stop::FI, "fi"),
+            Kw::Do => (stop::DO, "do"),
+            Kw::Done => (stop::DONE, "done"),
+            Kw::Esac => (stop::ESAC, "esac"),
+            _ => return None,
+        })
+    }
+}
+
+struct PendingHeredoc {
+    id: usize,
+    op: TextRange,
+    delimiter: String,
+    strip_tabs: bool,
+}
+
+pub(crate) struct Parser<'t, 'b> {
+    map: &'t MappedText,
+    text: &'t str,
+    src: &'t [u8],
+    pos: usize,
+    end: usize,
+    text_id: TextId,
+    b: &'b mut Builder,
+    depth: u32,
+    heredocs: Vec<PendingHeredoc>,
+    /// Ranges whose substitutions were already run by an outer shell (the `$(...)` in
+    /// `sh -c "x $(y)"`): parsed for their extent, then forgotten.
+    opaque: &'t [TextRange],
+    /// The map's pieces, collected when first needed.
+    pieces: Vec<(TextRange, TextSize)>,
+}
+
+impl<'t, 'b> Parser<'t, 'b> {
+    fn new(
+        map: &'t MappedText,
+        text_id: TextId,
+        b: &'b mut Builder,
+        depth: u32,
+        opaque: &'t [TextRange],
+    ) -> Self {
+        let text = map.as_str();
+        Parser {
+            map,
+            text,
+            src: text.as_bytes(),
+            pos: 0,
+            end: text.len(),
+            text_id,
+            b,
+            depth,
+            heredocs: Vec::new(),
+            opaque,
+            pieces: Vec::new(),
+        }
+    }
+
+    // ----- low-level cursor helpers -----
+
+    #[inline]
+    fn at_end(&self) -> bool {
+        self.pos >= self.end
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.byte(self.pos)
+    }
+
+    #[inline]
+    fn byte(&self, at: usize) -> Option<u8> {
+        if at < self.end {
+            Some(self.src[at])
+        } else {
+            None
+        }
+    }
+
+    fn range(start: usize, end: usize) -> TextRange {
+        TextRange::from_usize(start, end.max(start))
+    }
+
+    fn error(&mut self, start: usize, end: usize, kind: E) {
+        let mut start = start.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = end.min(self.end.max(start)).min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        let range = Self::range(start, end);
+        self.b.tables.errors.push(ErrorData {
+            text: self.text_id,
+            range,
+            kind,
+        });
+    }
+
+    /// Steps over one character (never into the middle of one).
+    fn bump_char(&mut self) {
+        let len = self.peek().map_or(1, utf8_len);
+        self.pos = (self.pos + len).min(self.end);
+    }
+
+    fn skip_blanks(&mut self) {
+        while let Some(b) = self.peek() {
+            if is_blank(b) {
+                self.pos += 1;
+            } else if b == b'\\' && self.byte(self.pos + 1) == Some(b'\n') {
+                self.pos += 2;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn skip_comment(&mut self) {
+        if self.peek() == Some(b'#') {
+            let rest = &self.src[self.pos..self.end];
+            self.pos = memchr(b'\n', rest).map_or(self.end, |i| self.pos + i);
+        }
+    }
+
+    /// Blanks, comments and newlines (reading any pending here-documents).
+    fn skip_linebreaks(&mut self) {
+        loop {
+            self.skip_blanks();
+            self.skip_comment();
+            if self.peek() != Some(b'\n') {
+                return;
+            }
+            self.consume_newline();
+        }
+    }
+
+    fn consume_newline(&mut self) {
+        self.pos += 1;
+        if !self.heredocs.is_empty() {
+            self.read_heredocs();
+        }
+    }
+
+    /// Nesting guard: on too deep a nesting, reports it and skips the rest of the text.
+    fn enter(&mut self) -> bool {
+        if self.depth >= MAX_DEPTH {
+            let already = self
+                .b
+                .tables
+                .errors
+                .last()
+                .is_some_and(|e| e.kind == E::TooDeep);
+            if !already {
+                self.error(self.pos, self.end, E::TooDeep);
+            }
+            self.pos = self.end;
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// The reserved word at `at`, if the bytes there form one and end where words end.
+    fn keyword_at(&self, at: usize) -> Option<Kw> {
+        // Every reserved word starts with one of these.
+        let first = self.byte(at)?;
+        if !b"cdefistuw{}!".contains(&first) {
+            return None;
+        }
+        let mut p = at;
+        while p < self.end && p - at < 8 {
+            let class = CLASS[self.src[p] as usize];
+            if class != PLAIN && class != BRACE {
+                break;
+            }
+            p += 1;
+        }
+        if p == at || !ends_reserved_word(self.byte(p)) {
+            return None;
+        }
+        Kw::from_bytes(&self.src[at..p])
+    }
+
+    /// A list terminator at the cursor: `)`, `;;`, `;&`, `;;&`, or a closing keyword.
+    fn peek_stop(&self) -> Option<(u16, usize, &'static str)> {
+        match (
+            self.peek()?,
+            self.byte(self.pos + 1),
+            self.byte(self.pos + 2),
+        ) {
+            (b')', _, _) => return Some((stop::RPAREN, 1, ")")),
+            (b';', Some(b';'), Some(b'&')) => return Some((stop::CASE_END, 3, ";;&")),
+            (b';', Some(b';'), _) => return Some((stop::CASE_END, 2, ";;")),
+            (b';', Some(b'&'), _) => return Some((stop::CASE_END, 2, ";&")),
+            _ => {}
+        }
+        let kw = self.keyword_at(self.pos)?;
+        let (bit, text) = kw.stop()?;
+        Some((bit, text.len(), text))
+    }
+
+    /// An operator that cannot start a command: `;`, `&`, `|`, `&&`, `||`, `|&`.
+    fn peek_misplaced_operator(&self) -> Option<(usize, &'static str)> {
+        let next = self.byte(self.pos + 1);
+        Some(match (self.peek()?, next) {
+            (b'&', Some(b'&')) => (2, "&&"),
+            (b'&', Some(b'>')) => return None,
+            (b'&', _) => (1, "&"),
+            (b'|', Some(b'|')) => (2, "||"),
+            (b'|', Some(b'&')) => (2, "|&"),
+            (b'|', _) => (1, "|"),
+            (b';', _) => (1, ";"),
+            _ => return None,
+        })
+    }
+
+    // ----- lists, and-or lists, pipelines -----
+
+    fn parse_script(&mut self, ctx: Ctx) {
+        self.parse_list(ctx, 0);
+        for pending in std::mem::take(&mut self.heredocs) {
+            self.error(
+                pending.op.start().to_usize(),
+                pending.op.end().to_usize(),
+                E::UnterminatedHeredoc,
+            );
+        }
+    }
+
+    /// Parses commands until a terminator in `stops` or of an enclosing construct (not
+    /// consumed; returned), or the end of the text (`None`). Stray terminators are
+    /// reported and skipped.
+    fn parse_list(&mut self, ctx: Ctx, stops: u16) -> Option<u16> {
+        let inner = Ctx {
+            outer: ctx.outer | stops,
+            ..ctx
+        };
+        loop {
+            self.skip_linebreaks();
+            if self.at_end() {
+                return None;
+            }
+            let before = self.pos;
+            if let Some((bit, len, text)) = self.peek_stop() {
+                if inner.outer & bit != 0 {
+                    return Some(bit);
+                }
+                self.error(self.pos, self.pos + len, E::Unexpected(text));
+                self.pos += len;
+                self.parse_separator();
+                continue;
+            }
+            if let Some((len, text)) = self.peek_misplaced_operator() {
+                self.error(self.pos, self.pos + len, E::Unexpected(text));
+                self.pos += len;
+                continue;
+            }
+            if let Some(pipeline) = self.parse_and_or(inner) {
+                let separator = self.parse_separator();
+                self.set_separator(pipeline, separator);
+            }
+            if self.pos == before {
+                self.error(self.pos, self.pos + 1, E::Unexpected("character"));
+                self.bump_char();
+            }
+        }
+    }
+
+    /// The separator after an and-or list: `;`, `&`, a newline (perhaps after a comment).
+    fn parse_separator(&mut self) -> Separator {
+        self.skip_blanks();
+        let next = self.byte(self.pos + 1);
+        match self.peek() {
+            Some(b';') if !matches!(next, Some(b';' | b'&')) => {
+                self.pos += 1;
+                Separator::Semicolon
+            }
+            Some(b'&') if !matches!(next, Some(b'&' | b'>')) => {
+                self.pos += 1;
+                Separator::Background
+            }
+            Some(b'\n') => {
+                self.consume_newline();
+                Separator::Newline
+            }
+            Some(b'#') => {
+                self.skip_comment();
+                if self.peek() == Some(b'\n') {
+                    self.consume_newline();
+                    return Separator::Newline;
+                }
+                Separator::End
+            }
+            _ => Separator::End,
+        }
+    }
+
+    fn set_separator(&mut self, pipeline: u32, separator: Separator) {
+        let t = &mut self.b.tables;
+        let Some(p) = t.pipelines.get_mut(pipeline as usize) else {
+            return;
+        };
+        p.separator = separator;
+        let (start, end) = p.elements;
+        if end == start {
+            return;
+        }
+        let last = t.elements[end as usize - 1];
+        if last.kind == ElementKind::Command {
+            t.commands[last.command as usize].separator = separator;
+        }
+    }
+
+    fn parse_and_or(&mut self, ctx: Ctx) -> Option<u32> {
+        let mut last = self.parse_pipeline(ctx)?;
+        loop {
+            self.skip_blanks();
+            let separator = match (self.peek(), self.byte(self.pos + 1)) {
+                (Some(b'&'), Some(b'&')) => Separator::And,
+                (Some(b'|'), Some(b'|')) => Separator::Or,
+                _ => return Some(last),
+            };
+            let op = self.pos;
+            self.pos += 2;
+            self.set_separator(last, separator);
+            self.skip_linebreaks();
+            match self.parse_pipeline(ctx) {
+                Some(next) => last = next,
+                None => {
+                    self.error(op, op + 2, E::MissingCommand(separator.as_str()));
+                    return Some(last);
+                }
+            }
+        }
+    }
+
+    fn parse_pipeline(&mut self, ctx: Ctx) -> Option<u32> {
+        self.skip_blanks();
+        let start = self.pos;
+        let negated = self.keyword_at(self.pos) == Some(Kw::Bang);
+        if negated {
+            self.pos += 1;
+            self.skip_blanks();
+        }
+        let id = self.b.tables.pipelines.len() as u32;
+        self.b.tables.pipelines.push(PipelineData {
+            text: self.text_id,
+            range: Self::range(start, start),
+            elements: (0, 0),
+            negated,
+            separator: Separator::End,
+            context: Context(ctx.flags),
+            parent: ctx.parent,
+        });
+        let first_command = self.b.tables.commands.len();
+        let mark = self.b.scratch.elements.len();
+        let mut index = 0u32;
+        let mut pipe_op: Option<(usize, &'static str)> = negated.then_some((start, "!"));
+        loop {
+            let Some(element) = self.parse_command(ctx, id, index) else {
+                if let Some((op, text)) = pipe_op {
+                    self.error(op, op + text.len(), E::MissingCommand(text));
+                }
+                break;
+            };
+            self.b.scratch.elements.push(element);
+            self.skip_blanks();
+            let (separator, len, text) = match (self.peek(), self.byte(self.pos + 1)) {
+                (Some(b'|'), Some(b'&')) => (Separator::PipeAll, 2, "|&"),
+                (Some(b'|'), next) if next != Some(b'|') => (Separator::Pipe, 1, "|"),
+                _ => break,
+            };
+            if element.kind == ElementKind::Command {
+                self.b.tables.commands[element.command as usize].separator = separator;
+            }
+            pipe_op = Some((self.pos, text));
+            self.pos += len;
+            self.skip_linebreaks();
+            index += 1;
+        }
+        let Builder { tables, scratch } = &mut *self.b;
+        if scratch.elements.len() == mark {
+            // Nothing was parsed after the pipeline's slot was taken: give it back.
+            tables.pipelines.truncate(id as usize);
+            return None;
+        }
+        let first_element = tables.elements.len() as u32;
+        tables.elements.extend(scratch.elements.drain(mark..));
+        let elements = (first_element, tables.elements.len() as u32);
+        let last = tables.elements[elements.1 as usize - 1];
+        if elements.1 - elements.0 >= 2 {
+            mark_piped(tables, ctx, self.text_id, first_command);
+        }
+        let p = &mut tables.pipelines[id as usize];
+        p.elements = elements;
+        p.range = Self::range(start, last.range.end().to_usize());
+        Some(id)
+    }
+
+    // ----- commands -----
+
+    fn parse_command(&mut self, ctx: Ctx, pipeline: u32, index: u32) -> Option<ElementData> {
+        self.skip_blanks();
+        let b = self.peek()?;
+        let next = self.byte(self.pos + 1);
+        match b {
+            b'\n' | b'#' | b')' | b';' | b'|' => return None,
+            b'&' if next != Some(b'>') => return None,
+            b'(' => {
+                let arith = next == Some(b'(') && self.looks_like_arithmetic(self.pos + 2);
+                return Some(if arith {
+                    self.parse_arithmetic_command(ctx)
+                } else {
+                    self.parse_subshell(ctx)
+                });
+            }
+            _ => {}
+        }
+        if let Some(kw) = self.keyword_at(self.pos) {
+            match kw {
+                Kw::If => return Some(self.parse_if(ctx)),
+                Kw::While => return Some(self.parse_while(ctx, ElementKind::While)),
+                Kw::Until => return Some(self.parse_while(ctx, ElementKind::Until)),
+                Kw::For | Kw::Select => return Some(self.parse_for(ctx, kw)),
+                Kw::Case => return Some(self.parse_case(ctx)),
+                Kw::LBrace => return Some(self.parse_group(ctx)),
+                Kw::Function => return Some(self.parse_function(ctx, None)),
+                Kw::In | Kw::Bang => {}
+                _ => return None,
+            }
+        }
+        if let Some(after) = self.function_definition_ahead() {
+            return Some(self.parse_function(ctx, Some(after)));
+        }
+        Some(self.parse_simple(ctx, pipeline, index))
+    }
+
+    fn reserve_command(&mut self, ctx: Ctx, pipeline: u32, index: u32) -> u32 {
+        let commands = &mut self.b.tables.commands;
+        let id = commands.len() as u32;
+        commands.push(CommandData {
+            text: self.text_id,
+            range: Self::range(self.pos, self.pos),
+            words: (0, 0),
+            assignments: (0, 0),
+            redirects: (0, 0),
+            pipeline,
+            pipe_index: index,
+            separator: Separator::End,
+            context: Context(ctx.flags),
+            parent: ctx.parent,
+            end: id + 1,
+            shell_text: NONE,
+        });
+        id
+    }
+
+    fn parse_simple(&mut self, ctx: Ctx, pipeline: u32, index: u32) -> ElementData {
+        let id = self.reserve_command(ctx, pipeline, index);
+        let start = self.pos;
+        let marks = (
+            self.b.scratch.words.len(),
+            self.b.scratch.assignments.len(),
+            self.b.scratch.redirects.len(),
+        );
+        let word_ctx = Ctx { parent: id, ..ctx };
+        let mut end = start;
+        let mut has_name = false;
+        let mut test = false;
+        loop {
+            self.skip_blanks();
+            let Some(b) = self.peek() else { break };
+            if let Some(word) = test.then(|| self.test_operator()).flatten() {
+                self.b.scratch.words.push(word);
+                end = self.pos;
+                continue;
+            }
+            if b == b'#' {
+                break;
+            }
+            if let Some(redirect) = self.parse_redirect(word_ctx) {
+                self.b.scratch.redirects.push(redirect);
+                end = self.pos;
+                continue;
+            }
+            if CLASS[b as usize] == BREAK && !self.at_process_substitution() {
+                if b == b'(' {
+                    self.error(self.pos, self.pos + 1, E::Unexpected("("));
+                }
+                break;
+            }
+            let word = self.scan_word(word_ctx);
+            end = self.pos;
+            if !has_name {
+                if let Some(assignment) = self.as_assignment(word) {
+                    self.b.scratch.assignments.push(assignment);
+                    continue;
+                }
+                has_name = true;
+                test = self.is_plain(word, "[[");
+            } else if test && self.is_plain(word, "]]") {
+                test = false;
+            }
+            self.b.scratch.words.push(word);
+        }
+        self.finish_simple(id, ctx, start, end, marks)
+    }
+
+    fn finish_simple(
+        &mut self,
+        id: u32,
+        ctx: Ctx,
+        start: usize,
+        end: usize,
+        marks: (usize, usize, usize),
+    ) -> ElementData {
+        let Builder { tables, scratch } = &mut *self.b;
+        let words = move_to(&mut tables.words, &mut scratch.words, marks.0);
+        let assignments = move_to(&mut tables.assignments, &mut scratch.assignments, marks.1);
+        let redirects = move_to(&mut tables.redirects, &mut scratch.redirects, marks.2);
+        let script_word = {
+            let slice = &tables.words[words.0 as usize..words.1 as usize];
+            shell_string::find_script_word(slice, |w| {
+                word_value(self.text, &tables.strings, w, true)
+            })
+            .map(|i| tables.words[words.0 as usize + i])
+        };
+        {
+            let c = &mut tables.commands[id as usize];
+            c.range = Self::range(start, end);
+            c.words = words;
+            c.assignments = assignments;
+            c.redirects = redirects;
+        }
+        if let Some(word) = script_word {
+            self.parse_shell_string(id, word, ctx);
+        }
+        let t = &mut self.b.tables;
+        let after = t.commands.len() as u32;
+        t.commands[id as usize].end = after;
+        ElementData {
+            range: Self::range(start, end),
+            kind: ElementKind::Command,
+            command: id,
+            commands: (id, after),
+        }
+    }
+
+    /// Inside `[[ ]]`, operators are words.
+    fn test_operator(&mut self) -> Option<WordData> {
+        let len = match (self.peek()?, self.byte(self.pos + 1)) {
+            (b'&', Some(b'&')) | (b'|', Some(b'|')) => 2,
+            (b'<' | b'>' | b'(' | b')' | b'|', _) => 1,
+            _ => return None,
+        };
+        let start = self.pos;
+        self.pos += len;
+        let mark = self.b.scratch.spans.len();
+        Some(self.finish_word(start, mark, 0))
+    }
+
+    fn is_plain(&self, word: WordData, expected: &str) -> bool {
+        self.text.get(word.range.to_std()) == Some(expected)
+    }
+
+    fn as_assignment(&self, word: WordData) -> Option<AssignmentData> {
+        let start = word.range.start().to_usize();
+        let raw = &self.src[start..word.range.end().to_usize()];
+        let (len, append) = assignment_prefix(raw)?;
+        // The name must be plain text (`"A"=b` is a command); an index may expand
+        // (`a[$i]=x`).
+        let spans = &self.b.tables.spans[word.spans.0 as usize..word.spans.1 as usize];
+        let bracket = raw.iter().position(|&b| b == b'[').unwrap_or(len);
+        let name_is_plain = spans
+            .iter()
+            .take_while(|s| s.range.start().to_usize() < start + len)
+            .all(|s| {
+                matches!(s.kind, SpanKind::Expansion(_))
+                    && s.range.start().to_usize() > start + bracket
+            });
+        if !name_is_plain {
+            return None;
+        }
+        let name_len = if append { len - 2 } else { len - 1 };
+        let value_start = TextSize::from_usize(start + len);
+        let value = self.value_word(word, value_start);
+        Some(AssignmentData {
+            range: word.range,
+            name: TextRange::at(word.range.start(), TextSize::from_usize(name_len)),
+            append,
+            value,
+        })
+    }
+
+    /// The part of `word` from `from` on, as a word of its own (an assignment's value).
+    fn value_word(&self, word: WordData, from: TextSize) -> WordData {
+        let offset = from - word.range.start();
+        let (cooked, static_len) = if word.cooked.0 == NONE {
+            (word.cooked, word.static_len.saturating_sub(offset.to_u32()))
+        } else {
+            // The name part is plain, so it is a prefix of the cooked value too.
+            let skip = offset.to_u32().min(word.cooked.1);
+            (
+                (word.cooked.0 + skip, word.cooked.1 - skip),
+                word.static_len.saturating_sub(skip),
+            )
+        };
+        WordData {
+            range: TextRange::new(from, word.range.end()),
+            cooked,
+            static_len,
+            ..word
+        }
+    }
+
+    /// `name ( )` ahead: returns the offset after `)`.
+    fn function_definition_ahead(&self) -> Option<usize> {
+        let mut p = self.pos;
+        while p < self.end && CLASS[self.src[p] as usize] == PLAIN && self.src[p] != b'=' {
+            p += 1;
+        }
+        if p == self.pos || p >= self.end {
+            return None;
+        }
+        let skip = |mut p: usize| {
+            while p < self.end && is_blank(self.src[p]) {
+                p += 1;
+            }
+            p
+        };
+        p = skip(p);
+        if self.byte(p) != Some(b'(') {
+            return None;
+        }
+        p = skip(p + 1);
+        (self.byte(p) == Some(b')')).then_some(p + 1)
+    }
+
+    // ----- redirections and here-documents -----
+
+    fn at_process_substitution(&self) -> bool {
+        matches!(self.peek(), Some(b'<' | b'>')) && self.byte(self.pos + 1) == Some(b'(')
+    }
+
+    fn parse_redirect(&mut self, ctx: Ctx) -> Option<RedirectData> {
+        let start = self.pos;
+        let mut p = start;
+        while p < self.end && self.src[p].is_ascii_digit() {
+            p += 1;
+        }
+        let digits = p - start;
+        let (b1, b2) = (self.byte(p + 1), self.byte(p + 2));
+        let (op, len) = match self.byte(p)? {
+            b'<' => match (b1, b2) {
+                (Some(b'('), _) if digits == 0 => return None,
+                (Some(b'<'), Some(b'<')) => (RedirectOp::HereString, 3),
+                (Some(b'<'), Some(b'-')) => (RedirectOp::HeredocStripTabs, 3),
+                (Some(b'<'), _) => (RedirectOp::Heredoc, 2),
+                (Some(b'&'), _) => (RedirectOp::DupInput, 2),
+                (Some(b'>'), _) => (RedirectOp::ReadWrite, 2),
+                _ => (RedirectOp::Input, 1),
+            },
+            b'>' => match b1 {
+                Some(b'(') if digits == 0 => return None,
+                Some(b'>') => (RedirectOp::Append, 2),
+                Some(b'&') => (RedirectOp::DupOutput, 2),
+                Some(b'|') => (RedirectOp::Clobber, 2),
+                _ => (RedirectOp::Output, 1),
+            },
+            b'&' if digits == 0 => match (b1, b2) {
+                (Some(b'>'), Some(b'>')) => (RedirectOp::AppendAll, 3),
+                (Some(b'>'), _) => (RedirectOp::OutputAll, 2),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let fd = if digits == 0 {
+            NONE
+        } else {
+            self.text[start..p].parse::<u32>().unwrap_or(NONE - 1)
+        };
+        self.pos = p + len;
+        let op_range = Self::range(start, self.pos);
+        self.skip_blanks();
+        let target = match self.peek() {
+            Some(b) if CLASS[b as usize] != BREAK || self.at_process_substitution() => {
+                Some(self.scan_word(ctx))
+            }
+            _ => {
+                self.error(start, self.pos, E::MissingRedirectTarget);
+                None
+            }
+        };
+        let heredoc = match (op.is_heredoc(), target) {
+            (true, Some(word)) => self.register_heredoc(op, op_range, word),
+            _ => NONE,
+        };
+        Some(RedirectData {
+            text: self.text_id,
+            range: Self::range(start, self.pos),
+            fd,
+            op,
+            target,
+            heredoc,
+        })
+    }
+
+    fn register_heredoc(&mut self, op: RedirectOp, op_range: TextRange, word: WordData) -> u32 {
+        let t = &mut self.b.tables;
+        let id = t.heredocs.len();
+        t.heredocs.push(HeredocData {
+            body: Self::range(self.end, self.end),
+            terminated: false,
+        });
+        let delimiter = word_value(self.text, &t.strings, &word, true)
+            .unwrap_or_default()
+            .to_owned();
+        self.heredocs.push(PendingHeredoc {
+            id,
+            op: op_range,
+            delimiter,
+            strip_tabs: op == RedirectOp::HeredocStripTabs,
+        });
+        id as u32
+    }
+
+    /// Reads the bodies of the here-documents started on the line just ended.
+    fn read_heredocs(&mut self) {
+        for pending in std::mem::take(&mut self.heredocs) {
+            let body_start = self.pos;
+            let mut body_end = self.end;
+            let mut terminated = false;
+            while self.pos < self.end {
+                let rest = &self.src[self.pos..self.end];
+                let line_end = memchr(b'\n', rest).map_or(self.end, |i| self.pos + i);
+                let mut line = &self.src[self.pos..line_end];
+                if pending.strip_tabs {
+                    while let [b'\t', tail @ ..] = line {
+                        line = tail;
+                    }
+                }
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let line_start = self.pos;
+                self.pos = (line_end + 1).min(self.end);
+                if line == pending.delimiter.as_bytes() {
+                    body_end = line_start;
+                    terminated = true;
+                    break;
+                }
+            }
+            if !terminated {
+                let op = pending.op;
+                self.error(
+                    op.start().to_usize(),
+                    op.end().to_usize(),
+                    E::UnterminatedHeredoc,
+                );
+            }
+            if let Some(h) = self.b.tables.heredocs.get_mut(pending.id) {
+                h.body = Self::range(body_start, body_end);
+                h.terminated = terminated;
+            }
+        }
+    }
+
+    fn parse_trailing_redirects(&mut self, ctx: Ctx) -> usize {
+        let mut end = self.pos;
+        loop {
+            self.skip_blanks();
+            if self.parse_redirect(ctx).is_none() {
+                return end;
+            }
+            end = self.pos;
+        }
+    }
+
+    // ----- compound commands -----
+
+    fn finish_compound(
+        &mut self,
+        ctx: Ctx,
+        kind: ElementKind,
+        start: usize,
+        first: usize,
+    ) -> ElementData {
+        let end = self.parse_trailing_redirects(ctx);
+        ElementData {
+            range: Self::range(start, end),
+            kind,
+            command: NONE,
+            commands: (first as u32, self.b.tables.commands.len() as u32),
+        }
+    }
+
+    /// Consumes the closing `token` if `found`; otherwise reports it missing at `opener`.
+    fn close(&mut self, found: Option<u16>, expected: u16, token: &'static str, opener: usize) {
+        if found == Some(expected) {
+            self.pos += token.len();
+        } else {
+            self.error(opener, opener + 1, E::Missing(token));
+        }
+    }
+
+    fn parse_subshell(&mut self, ctx: Ctx) -> ElementData {
+        let (start, first) = (self.pos, self.b.tables.commands.len());
+        self.pos += 1;
+        if self.enter() {
+            let found = self.parse_list(ctx.with(Context::SUBSHELL), stop::RPAREN);
+            self.close(found, stop::RPAREN, ")", start);
+            self.leave();
+        }
+        self.finish_compound(ctx, ElementKind::Subshell, start, first)
+    }
+
+    fn parse_group(&mut self, ctx: Ctx) -> ElementData {
+        let (start, first) = (self.pos, self.b.tables.commands.len());
+        self.pos += 1;
+        if self.enter() {
+            let found = self.parse_list(ctx.with(Context::GROUP), stop::RBRACE);
+            self.close(found, stop::RBRACE, "}", start);
+            self.leave();
+        }
+        self.finish_compound(ctx, ElementKind::Group, start, first)
+    }
+
+    fn parse_if(&mut self, ctx: Ctx) -> ElementData {
+        let (start, first) = (self.pos, self.b.tables.commands.len());
+        self.pos += 2;
+        if self.enter() {
+            self.parse_if_rest(ctx, start);
+            self.leave();
+        }
+        self.finish_compound(ctx, ElementKind::If, start, first)
+    }
+
+    fn parse_if_rest(&mut self, ctx: Ctx, start: usize) {
+        let condition = ctx.with(Context::CONDITION);
+        let branch = ctx.with(Context::IF_BRANCH);
+        loop {
+            let found = self.parse_list(condition, stop::THEN);
+            if found != Some(stop::THEN) {
+                self.error(start, start + 2, E::Missing("then"));
+                return;
+            }
+            self.pos += 4;
+            match self.parse_list(branch, stop::ELIF | stop::ELSE | stop::FI) {
+                Some(stop::ELIF) => self.pos += 4,
+                Some(stop::ELSE) => {
+                    self.pos += 4;
+                    let found = self.parse_list(branch, stop::FI);
+                    self.close(found, stop::FI, "fi", start);
+                    return;
+                }
+                found => {
+                    self.close(found, stop::FI, "fi", start);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn parse_while(&mut self, ctx: Ctx, kind: ElementKind) -> ElementData {
+        let (start, first) = (self.pos, self.b.tables.commands.len());
+        self.pos += 5;
+        if self.enter() {
+            let condition = ctx.with(Context::CONDITION | Context::LOOP);
+            let found = self.parse_list(condition, stop::DO);
+            self.parse_do_done(ctx, found, start);
+            self.leave();
+        }
+        self.finish_compound(ctx, kind, start, first)
+    }
+
+    /// `do ... done`, after a loop's head; `found` is the terminator the head ended at.
+    fn parse_do_done(&mut self, ctx: Ctx, found: Option<u16>, start: usize) {
+        if found != Some(stop::DO) {
+            self.error(start, start + 1, E::Missing("do"));
+            return;
+        }
+        self.pos += 2;
+        let found = self.parse_list(ctx.with(Context::LOOP), stop::DONE);
+        self.close(found, stop::DONE, "done", start);
+    }
+
+    fn parse_for(&mut self, ctx: Ctx, kw: Kw) -> ElementData {
+        let (start, first) = (self.pos, self.b.tables.commands.len());
+        self.pos += if kw == Kw::For { 3 } else { 6 };
+        if self.enter() {
+            self.parse_for_head(ctx, start);
+            let found = self.peek_stop().map(|(bit, _, _)| bit);
+            self.parse_do_done(ctx, found, start);
+            self.leave();
+        }
+        self.finish_compound(ctx, ElementKind::For, start, first)
+    }
+
+    /// `NAME [in WORDS] ;` or `(( ... )) ;`, leaving the cursor at `do` if all is well.
+    fn parse_for_head(&mut self, ctx: Ctx, start: usize) {
+        self.skip_blanks();
+        if self.peek() == Some(b'(') && self.byte(self.pos + 1) == Some(b'(') {
+            let mut flags = 0;
+            self.pos += 2;
+            self.scan_arithmetic_body(ctx, &mut flags, self.pos - 2);
+        } else if self.peek().is_some_and(|b| CLASS[b as usize] != BREAK) {
+            self.scan_word(ctx);
+        } else {
+            self.error(start, start + 3, E::MissingLoopVariable);
+        }
+        self.skip_linebreaks();
+        if self.keyword_at(self.pos) == Some(Kw::In) {
+            self.pos += 2;
+            loop {
+                self.skip_blanks();
+                match self.peek() {
+                    Some(b) if CLASS[b as usize] != BREAK => {
+                        self.scan_word(ctx);
+                    }
+                    _ => break,
+                }
+            }
+        }
+        self.skip_blanks();
+        if self.peek() == Some(b';') {
+            self.pos += 1;
+        }
+        self.skip_linebreaks();
+    }
+
+    fn parse_case(&mut self, ctx: Ctx) -> ElementData {
+        let (start, first) = (self.pos, self.b.tables.commands.len());
+        self.pos += 4;
+        if self.enter() {
+            self.parse_case_rest(ctx, start);
+            self.leave();
+        }
+        self.finish_compound(ctx, ElementKind::Case, start, first)
+    }
+
+    fn parse_case_rest(&mut self, ctx: Ctx, start: usize) {
+        self.skip_blanks();
+        if self.peek().is_some_and(|b| CLASS[b as usize] != BREAK) {
+            self.scan_word(ctx);
+        }
+        self.skip_linebreaks();
+        if self.keyword_at(self.pos) == Some(Kw::In) {
+            self.pos += 2;
+        } else {
+            self.error(start, start + 4, E::Missing("in"));
+        }
+        let branch = ctx.with(Context::CASE);
+        loop {
+            self.skip_linebreaks();
+            let kw = self.keyword_at(self.pos);
+            if kw == Some(Kw::Esac) {
+                self.pos += 4;
+                return;
+            }
+            let outer_stop = kw
+                .and_then(Kw::stop)
+                .is_some_and(|(bit, _)| ctx.outer & bit != 0);
+            if self.at_end() || outer_stop {
+                self.error(start, start + 4, E::Missing("esac"));
+                return;
+            }
+            self.parse_case_patterns(ctx);
+            match self.parse_list(branch, stop::CASE_END | stop::ESAC) {
+                Some(stop::CASE_END) => {
+                    let len = self.peek_stop().map_or(2, |(_, len, _)| len);
+                    self.pos += len;
+                }
+                Some(stop::ESAC) => {}
+                _ => {
+                    self.error(start, start + 4, E::Missing("esac"));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// `[(] pattern [| pattern]... )`: words, not commands.
+    fn parse_case_patterns(&mut self, ctx: Ctx) {
+        let before = self.pos;
+        if self.peek() == Some(b'(') {
+            self.pos += 1;
+        }
+        loop {
+            self.skip_blanks();
+            if self.peek().is_some_and(|b| CLASS[b as usize] != BREAK) {
+                self.scan_word(ctx);
+                self.skip_blanks();
+            }
+            if self.peek() != Some(b'|') {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.peek() == Some(b')') {
+            self.pos += 1;
+        } else {
+            self.error(self.pos, self.pos + 1, E::Missing(")"));
+            if self.pos == before {
+                self.bump_char();
+            }
+        }
+    }
+
+    fn parse_function(&mut self, ctx: Ctx, after_parens: Option<usize>) -> ElementData {
+        let (start, first) = (self.pos, self.b.tables.commands.len());
+        match after_parens {
+            Some(after) => self.pos = after,
+            None => self.parse_function_keyword_head(ctx, start),
+        }
+        self.skip_linebreaks();
+        let body = ctx.with(Context::FUNCTION);
+        let parsed = self.enter() && {
+            let element = self.parse_command(body, NONE, 0);
+            self.leave();
+            element.is_some()
+        };
+        if !parsed {
+            self.error(start, start + 1, E::Missing("{"));
+        }
+        ElementData {
+            range: Self::range(start, self.pos),
+            kind: ElementKind::FunctionDefinition,
+            command: NONE,
+            commands: (first as u32, self.b.tables.commands.len() as u32),
+        }
+    }
+
+    fn parse_function_keyword_head(&mut self, ctx: Ctx, start: usize) {
+        self.pos += 8;
+        self.skip_blanks();
+        if self.peek().is_some_and(|b| CLASS[b as usize] != BREAK) {
+            self.scan_word(ctx);
+        } else {
+            self.error(start, start + 8, E::MissingFunctionName);
+        }
+        self.skip_blanks();
+        if self.peek() == Some(b'(') {
+            let p = self.pos + 1;
+            let close = (p..self.end).find(|&i| !is_blank(self.src[i]));
+            if let Some(close) = close.filter(|&i| self.src[i] == b')') {
+                self.pos = close + 1;
+            }
+        }
+    }
+
+    fn parse_arithmetic_command(&mut self, ctx: Ctx) -> ElementData {
+        let (start, first) = (self.pos, self.b.tables.commands.len());
+        self.pos += 2;
+        let mut flags = 0;
+        self.scan_arithmetic_body(ctx, &mut flags, start);
+        self.finish_compound(ctx, ElementKind::Arithmetic, start, first)
+    }
+
+    // ----- words -----
+
+    fn scan_word(&mut self, ctx: Ctx) -> WordData {
+        let start = self.pos;
+        let mark = self.b.scratch.spans.len();
+        let mut flags = 0u16;
+        self.scan_word_parts(ctx, &mut flags);
+        self.finish_word(start, mark, flags)
+    }
+
+    /// Scans one word from the cursor, pushing its quote and expansion spans on the
+    /// scratch stack and recording nested commands.
+    fn scan_word_parts(&mut self, ctx: Ctx, flags: &mut u16) {
+        let start = self.pos;
+        if self.at_process_substitution() {
+            self.scan_process_substitution(ctx, flags);
+        }
+        if self.peek() == Some(b'~') {
+            *flags |= WordFlags::TILDE;
+        }
+        let mut open_brace = false;
+        loop {
+            while self.pos < self.end && CLASS[self.src[self.pos] as usize] == PLAIN {
+                self.pos += 1;
+            }
+            let Some(b) = self.peek() else { break };
+            match CLASS[b as usize] {
+                BREAK => {
+                    if b != b'(' || self.pos == start || !self.continue_at_paren(ctx, start, flags)
+                    {
+                        break;
+                    }
+                }
+                QUOTE => match b {
+                    b'\'' => self.scan_single_quoted(flags),
+                    b'"' => self.scan_double_quoted(ctx, flags),
+                    _ => self.scan_backquote(ctx, flags),
+                },
+                DOLLAR => self.scan_dollar(ctx, flags, false),
+                BACKSLASH => self.scan_escape(flags),
+                GLOB => {
+                    *flags |= WordFlags::GLOB;
+                    self.pos += 1;
+                }
+                _ => {
+                    match b {
+                        b'{' => open_brace = true,
+                        b'}' if open_brace => *flags |= WordFlags::BRACE,
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    /// At a `(` inside a word: an array value (`a=(`) or an extended glob (`@(`); scans
+    /// it and returns true, or returns false when the `(` ends the word.
+    fn continue_at_paren(&mut self, ctx: Ctx, start: usize, flags: &mut u16) -> bool {
+        let prev = self.src[self.pos - 1];
+        let word = &self.src[start..self.pos];
+        let is_array =
+            prev == b'=' && assignment_prefix(word).is_some_and(|(len, _)| len == word.len());
+        if is_array {
+            self.scan_array(ctx, flags);
+            return true;
+        }
+        if matches!(prev, b'@' | b'!' | b'+' | b'*' | b'?') {
+            *flags |= WordFlags::GLOB;
+            self.skip_balanced_parens();
+            return true;
+        }
+        false
+    }
+
+    fn finish_word(&mut self, start: usize, mark: usize, flags: u16) -> WordData {
+        let Builder { tables, scratch } = &mut *self.b;
+        let end = self.pos;
+        let spans = &scratch.spans[mark..];
+        let only_expansions = spans
+            .iter()
+            .all(|s| matches!(s.kind, SpanKind::Expansion(_)));
+        let (cooked, static_len) = if only_expansions {
+            let static_len = spans
+                .first()
+                .map_or(end - start, |s| s.range.start().to_usize() - start);
+            ((NONE, 0), static_len as u32)
+        } else {
+            cook(self.text, &mut tables.strings, start, end, spans)
+        };
+        let first_span = tables.spans.len() as u32;
+        tables.spans.extend(scratch.spans.drain(mark..));
+        WordData {
+            text: self.text_id,
+            range: Self::range(start, end),
+            flags: WordFlags(flags),
+            spans: (first_span, tables.spans.len() as u32),
+            cooked,
+            static_len,
+        }
+    }
+
+    fn push_span(&mut self, start: usize, end: usize, kind: SpanKind) {
+        self.b.scratch.spans.push(Span {
+            range: Self::range(start, end),
+            kind,
+        });
+    }
+
+    fn scan_escape(&mut self, flags: &mut u16) {
+        let start = self.pos;
+        *flags |= WordFlags::ESCAPES;
+        match self.byte(start + 1) {
+            Some(b'\n') => {
+                self.push_span(start, start + 2, SpanKind::Drop);
+                self.pos += 2;
+            }
+            Some(next) => {
+                self.push_span(start, start + 1, SpanKind::Drop);
+                self.pos = (start + 1 + utf8_len(next)).min(self.end);
+            }
+            None => self.pos += 1,
+        }
+    }
+
+    fn scan_single_quoted(&mut self, flags: &mut u16) {
+        let open = self.pos;
+        *flags |= WordFlags::SINGLE_QUOTES;
+        self.push_span(open, open + 1, SpanKind::Drop);
+        match memchr(b'\'', &self.src[open + 1..self.end]) {
+            Some(i) => {
+                let close = open + 1 + i;
+                self.push_span(close, close + 1, SpanKind::Drop);
+                self.pos = close + 1;
+            }
+            None => {
+                *flags |= WordFlags::UNTERMINATED;
+                self.error(open, self.end, E::UnterminatedSingleQuote);
+                self.pos = self.end;
+            }
+        }
+    }
+
+    fn scan_double_quoted(&mut self, ctx: Ctx, flags: &mut u16) {
+        let open = self.pos;
+        *flags |= WordFlags::DOUBLE_QUOTES;
+        self.push_span(open, open + 1, SpanKind::Drop);
+        self.pos += 1;
+        if !self.enter() {
+            return;
+        }
+        loop {
+            while self.pos < self.end && !matches!(self.src[self.pos], b'"' | b'\\' | b'$' | b'`') {
+                self.pos += 1;
+            }
+            let Some(b) = self.peek() else {
+                *flags |= WordFlags::UNTERMINATED;
+                self.error(open, self.end, E::UnterminatedDoubleQuote);
+                break;
+            };
+            match b {
+                b'"' => {
+                    self.push_span(self.pos, self.pos + 1, SpanKind::Drop);
+                    self.pos += 1;
+                    break;
+                }
+                b'\\' => match self.byte(self.pos + 1) {
+                    Some(b'$' | b'`' | b'"' | b'\\') => {
+                        *flags |= WordFlags::ESCAPES;
+                        self.push_span(self.pos, self.pos + 1, SpanKind::Drop);
+                        self.pos += 2;
+                    }
+                    Some(b'\n') => {
+                        *flags |= WordFlags::ESCAPES;
+                        self.push_span(self.pos, self.pos + 2, SpanKind::Drop);
+                        self.pos += 2;
+                    }
+                    _ => self.pos += 1,
+                },
+                b'$' => self.scan_dollar(ctx, flags, true),
+                _ => self.scan_backquote(ctx, flags),
+            }
+        }
+        self.leave();
+    }
+
+    fn scan_ansi_c(&mut self, flags: &mut u16) {
+        let open = self.pos;
+        *flags |= WordFlags::ANSI_C_QUOTES;
+        self.push_span(open, open + 2, SpanKind::Drop);
+        self.pos += 2;
+        loop {
+            let Some(b) = self.peek() else {
+                *flags |= WordFlags::UNTERMINATED;
+                self.error(open, self.end, E::UnterminatedAnsiCQuote);
+                return;
+            };
+            match b {
+                b'\'' => {
+                    self.push_span(self.pos, self.pos + 1, SpanKind::Drop);
+                    self.pos += 1;
+                    return;
+                }
+                b'\\' => {
+                    let escape = ansi_c_escape(&self.src[self.pos + 1..self.end]);
+                    match escape {
+                        Some((ch, len)) => {
+                            self.push_span(self.pos, self.pos + 1 + len, SpanKind::Char(ch));
+                            self.pos += 1 + len;
+                        }
+                        None => self.pos += 1,
+                    }
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// At `$`: an expansion, `$'...'`, `$"..."`, or a lone `$`.
+    fn scan_dollar(&mut self, ctx: Ctx, flags: &mut u16, in_double_quotes: bool) {
+        let start = self.pos;
+        let mark = self.b.scratch.spans.len();
+        let kind = match self.byte(start + 1) {
+            Some(b'(') => {
+                if self.byte(start + 2) == Some(b'(') && self.looks_like_arithmetic(start + 3) {
+                    self.pos += 3;
+                    self.scan_arithmetic_body(ctx, flags, start);
+                    *flags |= WordFlags::ARITHMETIC;
+                    ExpansionKind::Arithmetic
+                } else {
+                    *flags |= WordFlags::COMMAND_SUBSTITUTION;
+                    self.scan_substitution(ctx, start, 2, false, flags);
+                    ExpansionKind::CommandSubstitution
+                }
+            }
+            Some(b'{') => {
+                *flags |= WordFlags::PARAMETER;
+                self.scan_braced(ctx, flags, in_double_quotes);
+                ExpansionKind::BracedParameter
+            }
+            Some(b'[') => {
+                *flags |= WordFlags::ARITHMETIC;
+                self.pos += 2;
+                self.skip_to_bracket_close();
+                ExpansionKind::Arithmetic
+            }
+            Some(b'\'') if !in_double_quotes => return self.scan_ansi_c(flags),
+            Some(b'"') if !in_double_quotes => {
+                self.push_span(start, start + 1, SpanKind::Drop);
+                self.pos += 1;
+                return self.scan_double_quoted(ctx, flags);
+            }
+            Some(c) if is_name_start(c) => {
+                *flags |= WordFlags::PARAMETER;
+                self.pos += 2;
+                while self.peek().is_some_and(is_name_char) {
+                    self.pos += 1;
+                }
+                ExpansionKind::Parameter
+            }
+            Some(c) if c.is_ascii_digit() || b"@*#?-$!".contains(&c) => {
+                *flags |= WordFlags::PARAMETER;
+                self.pos += 2;
+                ExpansionKind::Parameter
+            }
+            _ => {
+                self.pos += 1;
+                return;
+            }
+        };
+        self.b.scratch.spans.truncate(mark);
+        self.push_span(start, self.pos, SpanKind::Expansion(kind));
+    }
+
+    /// `$(`, `<(` or `>(` at `start` (`open` bytes long): parses the commands inside up to
+    /// the closing `)`.
+    fn scan_substitution(
+        &mut self,
+        ctx: Ctx,
+        start: usize,
+        open: usize,
+        process: bool,
+        flags: &mut u16,
+    ) {
+        self.pos = start + open;
+        if !self.enter() {
+            return;
+        }
+        let opaque = self.is_opaque(start);
+        let mark = opaque.then(|| self.b.mark());
+        let mut sub = Ctx {
+            flags: ctx.flags | Context::SUBSTITUTION,
+            parent: ctx.parent,
+            outer: 0,
+        };
+        if process {
+            sub.flags |= Context::PROCESS_SUBSTITUTION;
+        }
+        let found = self.parse_list(sub, stop::RPAREN);
+        if found == Some(stop::RPAREN) {
+            self.pos += 1;
+        } else {
+            *flags |= WordFlags::UNTERMINATED;
+            let kind = if process {
+                E::UnterminatedProcessSubstitution
+            } else {
+                E::UnterminatedCommandSubstitution
+            };
+            self.error(start, self.pos, kind);
+        }
+        if let Some(mark) = mark {
+            self.b.rollback(&mark);
+        }
+        self.leave();
+    }
+
+    fn scan_process_substitution(&mut self, ctx: Ctx, flags: &mut u16) {
+        let start = self.pos;
+        *flags |= WordFlags::PROCESS_SUBSTITUTION;
+        let mark = self.b.scratch.spans.len();
+        self.scan_substitution(ctx, start, 2, true, flags);
+        self.b.scratch.spans.truncate(mark);
+        let kind = SpanKind::Expansion(ExpansionKind::ProcessSubstitution);
+        self.push_span(start, self.pos, kind);
+    }
+
+    fn is_opaque(&self, at: usize) -> bool {
+        let at = TextSize::from_usize(at);
+        self.opaque.iter().any(|r| r.contains(at))
+    }
+
+    /// Whether the text after `$((` / `((` (at `from`) closes with `))` (arithmetic)
+    /// rather than `) ... )` (a subshell in a substitution). Looks at most 4 KiB ahead.
+    fn looks_like_arithmetic(&self, from: usize) -> bool {
+        let limit = self.end.min(from.saturating_add(4096));
+        let mut depth = 2u32;
+        let mut p = from;
+        while p < limit {
+            match self.src[p] {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 1 {
+                        return self.byte(p + 1) == Some(b')');
+                    }
+                }
+                b'\\' => p += 1,
+                _ => {}
+            }
+            p += 1;
+        }
+        limit == self.end
+    }
+
+    /// After `$((` or `((` (opened at `start`): up to and including the closing `))`.
+    fn scan_arithmetic_body(&mut self, ctx: Ctx, flags: &mut u16, start: usize) {
+        if !self.enter() {
+            return;
+        }
+        let mut depth = 2u32;
+        loop {
+            let Some(b) = self.peek() else {
+                *flags |= WordFlags::UNTERMINATED;
+                self.error(start, self.end, E::UnterminatedArithmetic);
+                break;
+            };
+            match b {
+                b'(' => {
+                    depth += 1;
+                    self.pos += 1;
+                }
+                b')' => {
+                    depth -= 1;
+                    self.pos += 1;
+                    if depth <= 1 {
+                        if self.peek() == Some(b')') {
+                            self.pos += 1;
+                        }
+                        break;
+                    }
+                }
+                b'$' => self.scan_dollar(ctx, flags, true),
+                b'"' => self.scan_double_quoted(ctx, flags),
+                b'\'' => self.scan_single_quoted(flags),
+                b'`' => self.scan_backquote(ctx, flags),
+                b'\\' => self.scan_escape(flags),
+                _ => self.pos += 1,
+            }
+        }
+        self.leave();
+    }
+
+    /// After `${`: up to and including the matching `}`.
+    fn scan_braced(&mut self, ctx: Ctx, flags: &mut u16, in_double_quotes: bool) {
+        let start = self.pos;
+        self.pos += 2;
+        if !self.enter() {
+            return;
+        }
+        loop {
+            let Some(b) = self.peek() else {
+                *flags |= WordFlags::UNTERMINATED;
+                self.error(start, self.end, E::UnterminatedParameterExpansion);
+                break;
+            };
+            match b {
+                b'}' => {
+                    self.pos += 1;
+                    break;
+                }
+                b'\\' => self.scan_escape(flags),
+                b'\'' if !in_double_quotes => self.scan_single_quoted(flags),
+                b'"' => self.scan_double_quoted(ctx, flags),
+                b'$' => self.scan_dollar(ctx, flags, in_double_quotes),
+                b'`' => self.scan_backquote(ctx, flags),
+                _ => self.pos += 1,
+            }
+        }
+        self.leave();
+    }
+
+    /// After `$[`: up to and including the matching `]`.
+    fn skip_to_bracket_close(&mut self) {
+        let mut depth = 1u32;
+        while let Some(b) = self.peek() {
+            self.pos += 1;
+            match b {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// At `(` of an extended glob: up to and including the matching `)`.
+    fn skip_balanced_parens(&mut self) {
+        let mut depth = 0u32;
+        while let Some(b) = self.peek() {
+            match b {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.pos += 1;
+                        return;
+                    }
+                }
+                b'\\' => self.pos += 1,
+                b'\n' => return,
+                _ => {}
+            }
+            self.pos = (self.pos + 1).min(self.end);
+        }
+    }
+
+    /// At the `(` of `name=(...)`: the array's elements, up to and including `)`.
+    fn scan_array(&mut self, ctx: Ctx, flags: &mut u16) {
+        let open = self.pos;
+        let mark = self.b.scratch.spans.len();
+        *flags |= WordFlags::ARRAY;
+        self.pos += 1;
+        if !self.enter() {
+            return;
+        }
+        loop {
+            self.skip_linebreaks();
+            let Some(b) = self.peek() else {
+                *flags |= WordFlags::UNTERMINATED;
+                self.error(open, self.end, E::UnterminatedArray);
+                break;
+            };
+            if b == b')' {
+                self.pos += 1;
+                break;
+            }
+            if CLASS[b as usize] == BREAK {
+                self.pos += 1;
+                continue;
+            }
+            self.scan_word_parts(ctx, flags);
+        }
+        self.leave();
+        self.b.scratch.spans.truncate(mark);
+        self.push_span(open, self.pos, SpanKind::Expansion(ExpansionKind::Array));
+    }
+
+    fn scan_backquote(&mut self, ctx: Ctx, flags: &mut u16) {
+        let open = self.pos;
+        let mark = self.b.scratch.spans.len();
+        *flags |= WordFlags::COMMAND_SUBSTITUTION;
+        let mut p = open + 1;
+        let mut escaped = false;
+        while p < self.end && self.src[p] != b'`' {
+            if self.src[p] == b'\\' {
+                escaped = true;
+                p += 1;
+            }
+            p += 1;
+        }
+        let close = p.min(self.end);
+        let terminated = close < self.end;
+        if !terminated {
+            *flags |= WordFlags::UNTERMINATED;
+            self.error(open, self.end, E::UnterminatedBackquote);
+        }
+        if self.enter() {
+            let sub = Ctx {
+                flags: ctx.flags | Context::SUBSTITUTION,
+                parent: ctx.parent,
+                outer: 0,
+            };
+            let rollback = self.is_opaque(open).then(|| self.b.mark());
+            if escaped {
+                self.parse_unescaped_backquote(sub, open + 1, close);
+            } else {
+                let saved_end = self.end;
+                self.end = close;
+                self.pos = open + 1;
+                self.parse_list(sub, 0);
+                self.end = saved_end;
+            }
+            if let Some(mark) = rollback {
+                self.b.rollback(&mark);
+            }
+            self.leave();
+        }
+        self.pos = if terminated { close + 1 } else { self.end };
+        self.b.scratch.spans.truncate(mark);
+        let kind = SpanKind::Expansion(ExpansionKind::Backquote);
+        self.push_span(open, self.pos, kind);
+    }
+
+    /// Backquotes whose content has backslashes: `\\`, `` \` `` and `\$` lose their
+    /// backslash, so the content is parsed as a text of its own.
+    fn parse_unescaped_backquote(&mut self, ctx: Ctx, start: usize, end: usize) {
+        self.collect_pieces();
+        let mut inner = MappedText::with_capacity(end - start);
+        let mut at = start;
+        let mut p = start;
+        while p < end {
+            if self.src[p] == b'\\' && matches!(self.byte(p + 1), Some(b'\\' | b'`' | b'$')) {
+                shell_string::push_mapped(&mut inner, self.text, &self.pieces, at, p);
+                at = p + 1;
+                p += 2;
+                continue;
+            }
+            p += 1;
+        }
+        shell_string::push_mapped(&mut inner, self.text, &self.pieces, at, end);
+        self.parse_text(inner, &[], ctx);
+    }
+
+    fn collect_pieces(&mut self) {
+        if self.pieces.is_empty() {
+            self.pieces = self.map.pieces().collect();
+        }
+    }
+
+    /// Parses `inner` as a text of its own (a shell string, an unescaped backquote).
+    fn parse_text(&mut self, inner: MappedText, opaque: &[TextRange], ctx: Ctx) -> u32 {
+        let id = self.b.tables.texts.len() as u32;
+        self.b.tables.texts.push(MappedText::new());
+        {
+            let mut parser = Parser::new(&inner, TextId(id), &mut *self.b, self.depth, opaque);
+            parser.parse_script(ctx);
+        }
+        if let Some(slot) = self.b.tables.texts.get_mut(id as usize) {
+            *slot = inner;
+        }
+        id
+    }
+
+    /// Parses the script string of `sh -c '...'` (the word `word` of command `id`).
+    fn parse_shell_string(&mut self, id: u32, word: WordData, ctx: Ctx) {
+        if !self.enter() {
+            return;
+        }
+        self.collect_pieces();
+        let spans = &self.b.tables.spans[word.spans.0 as usize..word.spans.1 as usize];
+        let (inner, opaque) = shell_string::unquote(self.text, &self.pieces, word.range, spans);
+        let sub = Ctx {
+            flags: ctx.flags | Context::SHELL_STRING,
+            parent: id,
+            outer: 0,
+        };
+        let text = self.parse_text(inner, &opaque, sub);
+        if let Some(c) = self.b.tables.commands.get_mut(id as usize) {
+            c.shell_text = text;
+        }
+        self.leave();
+    }
+}
+
+/// Moves `scratch[mark..]` to the end of `table`; returns where they went.
+fn move_to<T>(table: &mut Vec<T>, scratch: &mut Vec<T>, mark: usize) -> (u32, u32) {
+    let start = table.len() as u32;
+    table.extend(scratch.drain(mark..));
+    (start, table.len() as u32)
+}
+
+/// Marks the commands of a finished multi-element pipeline (from `first` on) as piped:
+/// those in the same scope, not those inside a substitution or `sh -c` string.
+fn mark_piped(tables: &mut Tables, ctx: Ctx, text: TextId, first: usize) {
+    const SCOPE: u16 = Context::SUBSTITUTION | Context::SHELL_STRING;
+    for c in &mut tables.commands[first..] {
+        let same_scope =
+            c.parent == ctx.parent && c.text == text && c.context.0 & SCOPE == ctx.flags & SCOPE;
+        if same_scope {
+            c.context.0 |= Context::PIPELINE;
+        }
+    }
+}
+
+/// Quote removal of `text[start..end]` with its `spans`, appended to `strings`.
+/// Returns `((start, len), static_len)`.
+fn cook(
+    text: &str,
+    strings: &mut String,
+    start: usize,
+    end: usize,
+    spans: &[Span],
+) -> ((u32, u32), u32) {
+    let base = strings.len();
+    let mut at = start;
+    let mut static_len = None;
+    for span in spans {
+        let (s, e) = (span.range.start().to_usize(), span.range.end().to_usize());
+        strings.push_str(text.get(at..s).unwrap_or_default());
+        match span.kind {
+            SpanKind::Drop => {}
+            SpanKind::Char(ch) => strings.push(ch),
+            SpanKind::Expansion(_) => {
+                static_len.get_or_insert(strings.len() - base);
+                strings.push_str(text.get(s..e).unwrap_or_default());
+            }
+        }
+        at = e;
+    }
+    strings.push_str(text.get(at..end).unwrap_or_default());
+    let len = strings.len() - base;
+    let static_len = static_len.unwrap_or(len);
+    ((base as u32, len as u32), static_len as u32)
+}
+
+/// A word's value after quote removal, expansions kept as written; `None` when it has
+/// expansions and `lossy` is false.
+pub(crate) fn word_value<'a>(
+    text: &'a str,
+    strings: &'a str,
+    word: &WordData,
+    lossy: bool,
+) -> Option<&'a str> {
+    if !lossy && word.flags.has_expansion() {
+        return None;
+    }
+    if word.cooked.0 == NONE {
+        return text.get(word.range.to_std());
+    }
+    let (start, len) = (word.cooked.0 as usize, word.cooked.1 as usize);
+    strings.get(start..start + len)
+}
