@@ -171,9 +171,9 @@ mod tests {
         assert_eq!(text.from_source(TextSize::new(16)), Some(TextSize::new(10)));
         assert_eq!(text.from_source(TextSize::new(12)), None);
         let tail = text.slice(TextRange::from_usize(4, 19));
-        assert_eq!(tail.as_str(), "et   install x");
+        assert_eq!(tail.as_str(), "get   install x");
         assert_eq!(
-            &source[tail.range_to_source(TextRange::from_usize(5, 12))],
+            &source[tail.range_to_source(TextRange::from_usize(6, 13))],
             "install"
         );
     }
