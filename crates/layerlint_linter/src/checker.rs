@@ -1,7 +1,11 @@
 //! The engine: one walk over the file, handing each instruction to the rules that want it.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::path::Path;
+use std::rc::Rc;
+
+use layerlint_cache::BuildContext;
 
 use layerlint_diagnostics::{Diagnostic, Fix};
 use layerlint_syntax::semantic::{PLATFORM_ARGS, Scope, Semantic, Stage, Var, VarSource};
@@ -9,7 +13,8 @@ use layerlint_syntax::{Body, Dockerfile, Instruction, InstructionKind, ParseErro
 use layerlint_text::{LineIndex, TextRange};
 
 use crate::rule::{Check, Wants};
-use crate::{Rule, Settings};
+use crate::shell::{ShellScript, scripts};
+use crate::{Rule, Settings, Target};
 
 /// What a rule sees of one instruction.
 #[derive(Clone, Copy)]
@@ -25,6 +30,8 @@ pub struct Node<'a> {
     pub stage: Option<&'a Stage>,
     /// The variables visible before the instruction.
     pub scope: &'a Scope,
+    /// The `SHELL` in effect (its exec-form words); empty for the default `/bin/sh -c`.
+    pub shell: &'a [String],
 }
 
 impl Node<'_> {
@@ -42,9 +49,12 @@ pub struct Context<'a> {
     pub parse_errors: &'a [ParseError],
     /// The Dockerfile's path, when it has one.
     pub path: Option<&'a Path>,
+    /// The build context, when it is known (on disk, or given).
+    pub build_context: Option<&'a BuildContext>,
     pub(crate) current: Rule,
     pub(crate) diagnostics: Vec<Diagnostic>,
     line_index: OnceCell<LineIndex>,
+    scripts: RefCell<HashMap<(usize, bool), Rc<[ShellScript]>>>,
 }
 
 /// A diagnostic being reported: add a fix, a related location or a note.
@@ -93,6 +103,23 @@ impl<'a> Context<'a> {
     pub fn line_index(&self) -> &LineIndex {
         self.line_index
             .get_or_init(|| LineIndex::new(self.file.source()))
+    }
+
+    /// The shell scripts a RUN runs (its shell form, and heredoc bodies a POSIX shell
+    /// executes), parsed once for all rules. Empty for other instructions, for the exec
+    /// form, and under a `SHELL` that is not a POSIX shell.
+    pub fn scripts(&self, node: &Node<'_>) -> Rc<[ShellScript]> {
+        let key = (node.index, node.onbuild.is_some());
+        if let Some(found) = self.scripts.borrow().get(&key) {
+            return Rc::clone(found);
+        }
+        let parsed: Rc<[ShellScript]> = if node.instruction.kind == InstructionKind::Run {
+            scripts(self.file, node.instruction, node.shell).into()
+        } else {
+            Rc::from(Vec::new())
+        };
+        self.scripts.borrow_mut().insert(key, Rc::clone(&parsed));
+        parsed
     }
 
     /// The rule options from the settings.
@@ -164,7 +191,7 @@ pub(crate) fn run(
     semantic: &Semantic,
     parse_errors: &[ParseError],
     settings: &Settings,
-    path: Option<&Path>,
+    target: &Target<'_>,
     rules: &[Rule],
 ) -> Vec<Diagnostic> {
     let mut runners: Vec<(Rule, Box<dyn AnyCheck>)> =
@@ -188,11 +215,16 @@ pub(crate) fn run(
         semantic,
         settings,
         parse_errors,
-        path,
+        path: target.path,
+        build_context: target.context,
         current: rules.first().copied().unwrap_or(Rule::ALL[0]),
         diagnostics: Vec::new(),
         line_index: OnceCell::new(),
+        scripts: RefCell::new(HashMap::new()),
     };
+    // The SHELL each stage ends with, for stages built on it.
+    let mut stage_shells: Vec<Vec<String>> = Vec::with_capacity(semantic.stages.len());
+    let mut shell: Vec<String> = Vec::new();
     let escape = file.escape();
     let mut scope = platform_scope();
     let mut current_stage: Option<&Stage> = None;
@@ -204,9 +236,18 @@ pub(crate) fn run(
                     runner.end_stage(&mut cx, stage);
                 }
             }
+            if current_stage.is_some() {
+                stage_shells.push(std::mem::take(&mut shell));
+            }
             current_stage = semantic.stage_of(index).map(|s| &semantic.stages[s]);
             if let Some(stage) = current_stage {
                 scope = semantic.stage_entry_scope(stage.index);
+                shell = match stage.base {
+                    layerlint_syntax::semantic::Base::Stage(parent) => {
+                        stage_shells.get(parent).cloned().unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                };
                 for (rule, runner) in &mut runners {
                     cx.current = *rule;
                     runner.start_stage(&mut cx, stage);
@@ -219,6 +260,7 @@ pub(crate) fn run(
             onbuild: None,
             stage: current_stage,
             scope: &scope,
+            shell: &shell,
         };
         for &i in &by_kind[instruction.kind as usize] {
             let (rule, runner) = &mut runners[i];
@@ -232,12 +274,16 @@ pub(crate) fn run(
                 onbuild: Some(instruction),
                 stage: current_stage,
                 scope: &scope,
+                shell: &shell,
             };
             for &i in &triggers_by_kind[trigger.kind as usize] {
                 let (rule, runner) = &mut runners[i];
                 cx.current = *rule;
                 runner.instruction(&mut cx, &node);
             }
+        }
+        if let Body::Shell(Some(layerlint_syntax::CommandLine::Exec(exec))) = &instruction.body {
+            shell = exec.args.iter().map(|a| a.text.clone()).collect();
         }
         if current_stage.is_some() {
             scope.apply(index, instruction, &semantic.global_scope, escape);

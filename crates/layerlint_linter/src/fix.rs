@@ -6,11 +6,10 @@
 //! fix by fix, dropping the fixes that break the parse.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use layerlint_diagnostics::{Applicability, Diagnostic, Edit, apply_edits};
 
-use crate::{LintResult, Rule, Settings, lint};
+use crate::{LintResult, Rule, Settings, Target, lint_target};
 
 /// How many passes before giving up.
 pub const MAX_ITERATIONS: usize = 20;
@@ -43,7 +42,7 @@ impl FixOutcome {
 /// Applies the fixes of at least `required` applicability until nothing changes.
 pub fn fix_file(
     source: &str,
-    path: Option<&Path>,
+    target: &Target<'_>,
     settings: &Settings,
     required: Applicability,
 ) -> FixOutcome {
@@ -51,7 +50,7 @@ pub fn fix_file(
     let mut current = source.to_owned();
     let mut fixed: BTreeMap<Rule, usize> = BTreeMap::new();
     let mut dropped = Vec::new();
-    let mut result = lint(&current, path, settings);
+    let mut result = lint_target(&current, target, settings);
     for _ in 0..MAX_ITERATIONS {
         let candidates: Vec<&Diagnostic> = result
             .diagnostics
@@ -84,7 +83,7 @@ pub fn fix_file(
             *fixed.entry(rule).or_default() += 1;
         }
         current = next;
-        result = lint(&current, path, settings);
+        result = lint_target(&current, target, settings);
     }
     let still: Vec<Rule> = result
         .diagnostics

@@ -16,6 +16,7 @@ pub mod rule;
 mod rules;
 mod selector;
 pub mod settings;
+pub mod shell;
 mod suppression;
 
 use std::path::Path;
@@ -28,6 +29,7 @@ pub use registry::Rule;
 pub use selector::{levenshtein, resolve_selector, suggest};
 pub use settings::{ConfigError, FailureThreshold, Settings};
 
+pub use layerlint_cache::BuildContext;
 use layerlint_syntax::semantic::Semantic;
 use layerlint_syntax::{Dockerfile, Parse};
 use layerlint_text::TextSize;
@@ -39,16 +41,44 @@ pub struct LintResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses and checks a Dockerfile.
+/// What is being checked besides its text: where the Dockerfile is, and its build context.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Target<'a> {
+    pub path: Option<&'a Path>,
+    pub context: Option<&'a BuildContext>,
+}
+
+impl<'a> Target<'a> {
+    pub fn path(path: &'a Path) -> Self {
+        Target {
+            path: Some(path),
+            context: None,
+        }
+    }
+}
+
+/// Parses and checks a Dockerfile (without a build context).
 pub fn lint(source: &str, path: Option<&Path>, settings: &Settings) -> LintResult {
+    lint_target(
+        source,
+        &Target {
+            path,
+            context: None,
+        },
+        settings,
+    )
+}
+
+/// Parses and checks a Dockerfile.
+pub fn lint_target(source: &str, target: &Target<'_>, settings: &Settings) -> LintResult {
     let parse = layerlint_syntax::parse(source);
-    let diagnostics = check(&parse, path, settings);
+    let diagnostics = check(&parse, target, settings);
     LintResult { parse, diagnostics }
 }
 
 /// Checks a parsed Dockerfile: runs the enabled rules, applies suppression comments and
 /// severities, and sorts the findings by position.
-pub fn check(parse: &Parse, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
+pub fn check(parse: &Parse, target: &Target<'_>, settings: &Settings) -> Vec<Diagnostic> {
     let file = &parse.file;
     let semantic = Semantic::new(file);
     let mut suppressions = suppression::Suppressions::collect(file, &semantic);
@@ -58,7 +88,7 @@ pub fn check(parse: &Parse, path: Option<&Path>, settings: &Settings) -> Vec<Dia
             rules.push(*rule);
         }
     }
-    let mut diagnostics = checker::run(file, &semantic, &parse.errors, settings, path, &rules);
+    let mut diagnostics = checker::run(file, &semantic, &parse.errors, settings, target, &rules);
     diagnostics.retain(|diagnostic| {
         let Some(rule) = Rule::from_meta(diagnostic.rule) else {
             return true;

@@ -16,7 +16,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 use layerlint_linter::fix::fix_file;
-use layerlint_linter::{Applicability, FixAvailability, Rule, Settings, instruction_at, lint};
+use layerlint_linter::{
+    Applicability, BuildContext, FixAvailability, Rule, Settings, Target, instruction_at,
+    lint_target,
+};
 use layerlint_text::LineIndex;
 
 fn settings_for(rule: Option<Rule>) -> Settings {
@@ -55,8 +58,8 @@ fn expectations(source: &str) -> BTreeMap<(usize, String), usize> {
     expected
 }
 
-fn render(source: &str, settings: &Settings) -> String {
-    let result = lint(source, None, settings);
+fn render(source: &str, target: &Target<'_>, settings: &Settings) -> String {
+    let result = lint_target(source, target, settings);
     let index = LineIndex::new(source);
     let mut out = String::from("## findings\n");
     for d in &result.diagnostics {
@@ -84,16 +87,32 @@ fn render(source: &str, settings: &Settings) -> String {
         }
         out.push('\n');
     }
-    let outcome = fix_file(source, None, settings, Applicability::Unsafe);
+    let outcome = fix_file(source, target, settings, Applicability::Unsafe);
     out.push_str("## fixed (safe and unsafe fixes)\n");
     out.push_str(&outcome.source);
     out
 }
 
+/// The build context of a fixture: a seed's own folder, or `<name>.context/` beside a rule
+/// fixture.
+fn context_of(path: &Path, seed: bool) -> Option<BuildContext> {
+    if seed {
+        return Some(BuildContext::on_disk(path.parent()?, Some(path)));
+    }
+    let dir = path.with_extension("context");
+    dir.is_dir()
+        .then(|| BuildContext::on_disk(&dir, Some(path)))
+}
+
 fn check_fixture(path: &Path, rule: Option<Rule>) -> String {
     let source = std::fs::read_to_string(path).unwrap();
     let settings = settings_for(rule);
-    let result = lint(&source, None, &settings);
+    let context = context_of(path, rule.is_none());
+    let target = Target {
+        path: Some(path),
+        context: context.as_ref(),
+    };
+    let result = lint_target(&source, &target, &settings);
     let expected = expectations(&source);
     let mut tested: Vec<String> = expected.keys().map(|(_, name)| name.clone()).collect();
     if let Some(rule) = rule {
@@ -121,7 +140,7 @@ fn check_fixture(path: &Path, rule: Option<Rule>) -> String {
         path.display()
     );
 
-    let outcome = fix_file(&source, None, &settings, Applicability::Unsafe);
+    let outcome = fix_file(&source, &target, &settings, Applicability::Unsafe);
     assert!(
         outcome.not_converged.is_none(),
         "{}: fixes did not converge",
@@ -133,7 +152,7 @@ fn check_fixture(path: &Path, rule: Option<Rule>) -> String {
         "{}: the fixed file does not parse",
         path.display()
     );
-    let again = fix_file(&outcome.source, None, &settings, Applicability::Unsafe);
+    let again = fix_file(&outcome.source, &target, &settings, Applicability::Unsafe);
     assert_eq!(
         again.source,
         outcome.source,
@@ -155,7 +174,7 @@ fn check_fixture(path: &Path, rule: Option<Rule>) -> String {
             rule.name()
         );
     }
-    render(&source, &settings)
+    render(&source, &target, &settings)
 }
 
 #[test]

@@ -106,7 +106,12 @@ fn fixes_resolve_the_invalid_examples() {
             .filter(|e| e.invalid)
         {
             let settings = Settings::all();
-            let outcome = fix_file(&example.code, None, &settings, Applicability::Unsafe);
+            let outcome = fix_file(
+                &example.code,
+                &layerlint_linter::Target::default(),
+                &settings,
+                Applicability::Unsafe,
+            );
             if outcome.not_converged.is_some() {
                 problems.push(format!(
                     "{}: fixes did not converge on\n{}",
@@ -122,7 +127,12 @@ fn fixes_resolve_the_invalid_examples() {
                     outcome.source
                 ));
             }
-            let again = fix_file(&outcome.source, None, &settings, Applicability::Unsafe);
+            let again = fix_file(
+                &outcome.source,
+                &layerlint_linter::Target::default(),
+                &settings,
+                Applicability::Unsafe,
+            );
             if again.source != outcome.source {
                 problems.push(format!(
                     "{}: fixing twice differs from fixing once",

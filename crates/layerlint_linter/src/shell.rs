@@ -1,0 +1,144 @@
+//! The shell scripts a RUN executes, parsed once per instruction for every rule.
+
+use layerlint_shell::Script;
+use layerlint_syntax::{CommandLine, Dockerfile, Heredoc, Instruction};
+
+/// Where a script comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptSource {
+    /// The shell-form text of the RUN.
+    ShellForm,
+    /// The body of the RUN's heredoc of this index, run by a POSIX shell.
+    Heredoc(usize),
+}
+
+/// A parsed script of a RUN.
+#[derive(Debug)]
+pub struct ShellScript {
+    pub source: ScriptSource,
+    pub script: Script,
+}
+
+/// The shells whose scripts layerlint reads (by basename).
+pub const POSIX_SHELLS: [&str; 5] = ["sh", "bash", "dash", "ash", "ksh"];
+
+/// Whether a `SHELL` (exec form, first element the program) runs a POSIX shell.
+pub fn is_posix_shell(shell: &[String]) -> bool {
+    shell.first().is_none_or(|program| {
+        let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
+        let name = name.strip_suffix(".exe").unwrap_or(name);
+        POSIX_SHELLS.contains(&name)
+    })
+}
+
+/// The interpreter a `#!` line names, by basename (`#!/usr/bin/env bash` → `bash`).
+fn shebang_interpreter(body: &str) -> Option<&str> {
+    let line = body.strip_prefix("#!")?.lines().next()?;
+    let mut words = line.split_whitespace();
+    let program = words.next()?;
+    let name = program.rsplit('/').next().unwrap_or(program);
+    if name == "env" {
+        return words.find(|w| !w.starts_with('-'));
+    }
+    Some(name)
+}
+
+/// The scripts `instruction` (a RUN) runs with `shell`: its shell-form text, and each
+/// heredoc body that a POSIX shell executes (`RUN <<EOF`, `RUN bash <<EOF`, a body whose
+/// `#!` names a POSIX shell). Nothing when `shell` is not a POSIX shell (PowerShell, cmd).
+pub fn scripts(file: &Dockerfile, instruction: &Instruction, shell: &[String]) -> Vec<ShellScript> {
+    let mut scripts = Vec::new();
+    if !is_posix_shell(shell) {
+        return scripts;
+    }
+    let Some(CommandLine::Shell(form)) = instruction.command() else {
+        return scripts;
+    };
+    let main = layerlint_shell::parse(&form.text);
+    // The heredoc bodies a shell reads: the command line is only heredoc markers, or the
+    // command taking them on stdin is a POSIX shell.
+    let only_markers = main.commands().all(|c| c.name().is_none());
+    let shell_reads_stdin = main
+        .commands()
+        .next()
+        .and_then(|c| c.name())
+        .is_some_and(|name| POSIX_SHELLS.contains(&name));
+    for (index, heredoc) in instruction.heredocs.iter().enumerate() {
+        if !runs_heredoc(file, heredoc, only_markers, shell_reads_stdin) {
+            continue;
+        }
+        let content = heredoc.content(file.source());
+        scripts.push(ShellScript {
+            source: ScriptSource::Heredoc(index),
+            script: layerlint_shell::parse(&content),
+        });
+    }
+    scripts.insert(
+        0,
+        ShellScript {
+            source: ScriptSource::ShellForm,
+            script: main,
+        },
+    );
+    scripts
+}
+
+fn runs_heredoc(
+    file: &Dockerfile,
+    heredoc: &Heredoc,
+    only_markers: bool,
+    shell_reads_stdin: bool,
+) -> bool {
+    if !only_markers && !shell_reads_stdin {
+        return false;
+    }
+    match shebang_interpreter(&file.source()[heredoc.body]) {
+        Some(interpreter) => POSIX_SHELLS.contains(&interpreter),
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heredoc_scripts(source: &str) -> usize {
+        let file = layerlint_syntax::parse(source).file;
+        let run = &file.instructions()[1];
+        scripts(&file, run, &[])
+            .iter()
+            .filter(|s| matches!(s.source, ScriptSource::Heredoc(_)))
+            .count()
+    }
+
+    #[test]
+    fn which_heredocs_are_scripts() {
+        assert_eq!(
+            heredoc_scripts("FROM a\nRUN <<EOF\napt-get update\nEOF\n"),
+            1
+        );
+        assert_eq!(
+            heredoc_scripts("FROM a\nRUN bash <<EOF\napt-get update\nEOF\n"),
+            1
+        );
+        assert_eq!(
+            heredoc_scripts("FROM a\nRUN <<EOF python3\nprint(1)\nEOF\n"),
+            0
+        );
+        assert_eq!(
+            heredoc_scripts("FROM a\nRUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF\n"),
+            0
+        );
+        assert_eq!(
+            heredoc_scripts("FROM a\nRUN <<EOF\n#!/bin/bash\nset -e\nEOF\n"),
+            1
+        );
+        assert!(is_posix_shell(&["/bin/bash".into(), "-c".into()]));
+        assert!(!is_posix_shell(&["powershell".into(), "-Command".into()]));
+        assert!(!is_posix_shell(&[
+            "cmd.exe".into(),
+            "/S".into(),
+            "/C".into()
+        ]));
+    }
+}
