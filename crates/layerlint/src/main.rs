@@ -9,7 +9,11 @@ use layerlint_linter::{Settings, lint};
 use layerlint_text::LineIndex;
 
 #[derive(Parser)]
-#[command(name = "layerlint", version, about = "A Dockerfile linter and layer-cache optimizer")]
+#[command(
+    name = "layerlint",
+    version,
+    about = "A Dockerfile linter and layer-cache optimizer"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,7 +109,11 @@ fn check(paths: &[PathBuf]) -> Result<ExitCode> {
             failed |= settings.failure_threshold.fails(d.severity);
         }
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn debug_parse(file: &Path, format: TreeFormat) -> Result<ExitCode> {
@@ -116,7 +124,13 @@ fn debug_parse(file: &Path, format: TreeFormat) -> Result<ExitCode> {
         let mut any = false;
         for error in errors {
             let at = index.position(error.range.start(), &source);
-            eprintln!("{}:{}:{}: {}", file.display(), at.line, at.column, error.message);
+            eprintln!(
+                "{}:{}:{}: {}",
+                file.display(),
+                at.line,
+                at.column,
+                error.message
+            );
             any = true;
         }
         any
@@ -132,7 +146,11 @@ fn debug_parse(file: &Path, format: TreeFormat) -> Result<ExitCode> {
         TreeFormat::Tree => {
             print!("{}", layerlint_syntax::debug::tree(&parsed));
             let failed = report(&mut parsed.errors.iter());
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }
