@@ -54,8 +54,11 @@ pub struct Context<'a> {
     pub(crate) current: Rule,
     pub(crate) diagnostics: Vec<Diagnostic>,
     line_index: OnceCell<LineIndex>,
-    scripts: RefCell<HashMap<(usize, bool), Rc<[ShellScript]>>>,
+    scripts: RefCell<ScriptCache>,
 }
+
+/// Parsed scripts by (instruction index, is an ONBUILD trigger).
+type ScriptCache = HashMap<(usize, bool), Rc<[ShellScript]>>;
 
 /// A diagnostic being reported: add a fix, a related location or a note.
 pub struct Report<'c> {
