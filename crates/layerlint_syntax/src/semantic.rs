@@ -184,6 +184,10 @@ pub struct Stage {
     pub name: Option<String>,
     pub name_range: Option<TextRange>,
     pub base: Base,
+    /// Whether the stage builds a Windows image (its base, or an ancestor stage's, is a
+    /// Windows image, or `--platform=windows/…`): `RUN` then runs `cmd /S /C`, not
+    /// `/bin/sh -c`.
+    pub windows: bool,
 }
 
 impl Stage {
@@ -245,6 +249,17 @@ impl Semantic {
                     None => Base::Missing,
                     Some(image) => Self::resolve_base(&image.text, &stages, &global_scope, escape),
                 };
+                let platform_windows = instruction
+                    .flag("platform")
+                    .is_some_and(|f| f.value_str().to_ascii_lowercase().starts_with("windows"));
+                let windows = platform_windows
+                    || match &base {
+                        Base::Stage(parent) => stages[*parent].windows,
+                        Base::Image {
+                            written, resolved, ..
+                        } => looks_like_windows_image(resolved.as_deref().unwrap_or(written)),
+                        Base::Scratch | Base::Missing => false,
+                    };
                 stages.push(Stage {
                     index: stages.len(),
                     from: index,
@@ -252,6 +267,7 @@ impl Semantic {
                     name: from.stage_name().map(|n| n.text.to_lowercase()),
                     name_range: from.stage_name().map(|n| n.range),
                     base,
+                    windows,
                 });
             }
             stage_of[index] = stages.len().checked_sub(1);
@@ -383,6 +399,23 @@ impl Semantic {
     }
 }
 
+/// Whether an image reference names a Windows image (Windows Server Core, Nano Server,
+/// and the `-nanoserver`/`-windowsservercore`/`-ltsc` tags of images built on them).
+pub fn looks_like_windows_image(reference: &str) -> bool {
+    let lower = reference.to_ascii_lowercase();
+    let (path, tag) = match lower.rsplit_once(':') {
+        Some((path, tag)) if !tag.contains('/') => (path, tag),
+        _ => (lower.as_str(), ""),
+    };
+    path.contains("/windows/")
+        || path.ends_with("/windows")
+        || path.contains("nanoserver")
+        || path.contains("servercore")
+        || tag.contains("nanoserver")
+        || tag.contains("windowsservercore")
+        || tag.contains("ltsc20")
+}
+
 /// Keeps only the ENV variables of a scope.
 fn env_only(scope: &Scope) -> Scope {
     Scope {
@@ -467,6 +500,17 @@ mod tests {
             [false, false, false, true]
         );
         assert_eq!(semantic.stage_named("BUILD").map(|s| s.index), Some(1));
+    }
+
+    #[test]
+    fn windows_stages() {
+        let file = parse(
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\nFROM win AS child\nFROM mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809\nFROM --platform=windows/amd64 foo\nFROM node:20\nFROM mcr.microsoft.com/powershell:lts-ubuntu-22.04\n",
+        )
+        .file;
+        let semantic = Semantic::new(&file);
+        let windows: Vec<bool> = semantic.stages.iter().map(|s| s.windows).collect();
+        assert_eq!(windows, [true, true, true, true, false, false]);
     }
 
     #[test]
