@@ -9,7 +9,9 @@ use crate::{Context, Node};
 declare_rule! {
     /// ## What it does
     /// Reports `COPY` or `ADD` with several sources, or with a wildcard source that may
-    /// match several files, whose destination does not end with `/`.
+    /// match several files, whose destination does not end with `/`. A single wildcard
+    /// source copied to a file name with an extension (`COPY target/*.jar app.jar`) is
+    /// taken to match one file on purpose and is not reported.
     ///
     /// ## Why is this bad?
     /// The Dockerfile reference requires it: "If you specify multiple source files,
@@ -43,8 +45,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe: with a trailing `/` the destination is a directory, which is what several
-    /// sources need; where the build worked, it already was one.
+    /// Safe for several sources, and for a wildcard copied to `.`: with a trailing `/`
+    /// the destination is a directory, which is what several files need; where the build
+    /// worked, it already was one. Unsafe for a single wildcard copied to another path
+    /// (`COPY dist/*.js /srv/app`): if the pattern matches one file and `/srv/app` does
+    /// not exist, that file used to be written as `/srv/app` and is now written into it.
     pub(crate) struct CopyDestNotDirectory {
         code: "LL124",
         name: "copy-dest-not-directory",
@@ -94,6 +99,13 @@ impl Check for CopyDestNotDirectory {
                 expanded.result
             ),
         };
+        // One wildcard source may be meant to match one file, renamed: `*.jar app.jar`.
+        let single_pattern = sources.len() == 1;
+        let last = expanded.result.rsplit('/').next().unwrap_or_default();
+        let dir_like = matches!(last, "." | "..");
+        if single_pattern && !dir_like && last.contains('.') {
+            return;
+        }
         // Insert before a closing quote (`"/app"`, JSON form), else at the end.
         let written = cx.text(dest.range);
         let at = if written.len() > 1 && written.ends_with(['"', '\'']) {
@@ -101,12 +113,17 @@ impl Check for CopyDestNotDirectory {
         } else {
             dest.range.end()
         };
+        let edits = vec![Edit::insert(at, "/")];
+        // When one match is renamed to a file that does not exist yet, the slash makes it
+        // a directory instead: only unsafe then.
+        let fix = if single_pattern && !dir_like {
+            Fix::unsafe_edits("Add `/` to the destination", edits)
+        } else {
+            Fix::safe("Add `/` to the destination", edits)
+        };
         cx.report(dest.range, message)
             .note("BuildKit overwrites one file per source when the destination does not exist; the classic builder refuses the instruction")
-            .fix(Fix::safe(
-                "Add `/` to the destination",
-                vec![Edit::insert(at, "/")],
-            ));
+            .fix(fix);
     }
 }
 

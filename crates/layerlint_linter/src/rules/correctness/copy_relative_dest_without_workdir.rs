@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Reports `COPY` or `ADD` to a relative destination (`app/`, `.`) in a stage where
     /// no `WORKDIR` was set before it — in the stage, or in the stage it is built on.
-    /// Destinations written with a variable whose value is not known are skipped.
+    /// Destinations that start with a variable whose value is not known are skipped, and
+    /// so are stages built on `scratch`, where the working directory can only be `/`
+    /// (`COPY --from=build /out .` in an export stage is the usual idiom).
     ///
     /// ## Why is this bad?
     /// A relative destination is resolved against the working directory, which without
@@ -61,8 +63,10 @@ impl Check for CopyRelativeDestWithoutWorkdir {
     ]);
 
     fn start_stage(&self, _cx: &mut Context<'_>, state: &mut WorkdirState, stage: &Stage) {
+        // In `scratch` the working directory is `/`, with no base image to change it.
         state.current = match stage.base {
             Base::Stage(parent) => state.stages.get(parent).copied().unwrap_or(false),
+            Base::Scratch => true,
             _ => false,
         };
     }
@@ -92,10 +96,19 @@ impl Check for CopyRelativeDestWithoutWorkdir {
         let Ok(expanded) = node.scope.expand(&dest.text, cx.file.escape()) else {
             return;
         };
-        let path = expanded.result;
-        if !expanded.unmatched.is_empty() || is_absolute(&path) {
+        // `$DEST` without a known value may be absolute; `dir_${VERSION}` is relative
+        // whatever the value.
+        let unquoted = dest.text.trim_start_matches(['"', '\'']);
+        if (!expanded.unmatched.is_empty() && unquoted.starts_with('$'))
+            || is_absolute(&expanded.result)
+        {
             return;
         }
+        let path = if expanded.unmatched.is_empty() {
+            expanded.result
+        } else {
+            dest.text.clone()
+        };
         cx.report(
             dest.range,
             format!(

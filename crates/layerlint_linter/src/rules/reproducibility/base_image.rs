@@ -8,7 +8,7 @@ use layerlint_text::TextRange;
 
 use crate::Context;
 
-/// A stage's base image, when it is an image whose reference is fully known.
+/// A stage's base image, when its name, tag and digest are known.
 pub(crate) struct BaseImage<'a> {
     /// The reference word in the FROM line.
     pub(crate) word: &'a Word,
@@ -36,25 +36,26 @@ impl BaseImage<'_> {
     }
 }
 
-/// The base image of `stage`; `None` for `scratch`, an earlier stage, or a reference
-/// with a variable that has no value (or that does not parse).
+/// The base image of `stage`; `None` for `scratch`, an earlier stage, a reference that
+/// does not parse, or one whose last part (name, tag, digest) uses a variable that has
+/// no value.
 pub(crate) fn base_image<'a>(cx: &Context<'a>, stage: &Stage) -> Option<BaseImage<'a>> {
     let Base::Image {
+        written,
         resolved: Some(resolved),
         unmatched,
         matched,
-        ..
     } = &stage.base
     else {
         return None;
     };
-    if !unmatched.is_empty() {
-        return None;
-    }
     let Body::From(from) = &cx.file.instructions().get(stage.from)?.body else {
         return None;
     };
     let word = from.image()?;
+    if !unmatched.is_empty() {
+        return literal_name(word, written);
+    }
     let image = ImageRef::parse(resolved).ok()?;
     let args = matched
         .iter()
@@ -71,5 +72,30 @@ pub(crate) fn base_image<'a>(cx: &Context<'a>, stage: &Stage) -> Option<BaseImag
         resolved: resolved.clone(),
         image,
         args,
+    })
+}
+
+/// A reference with a variable that has no value, whose last part is written out:
+/// `${REGISTRY}/app:1.2` has the tag `1.2` whatever the registry is.
+fn literal_name<'a>(word: &'a Word, written: &str) -> Option<BaseImage<'a>> {
+    let name = written.rsplit('/').next().unwrap_or(written);
+    if name.contains('$') || name.is_empty() {
+        return None;
+    }
+    let (name, digest) = match name.split_once('@') {
+        Some((name, digest)) => (name, Some(digest.to_owned())),
+        None => (name, None),
+    };
+    let tag = name.split_once(':').map(|(_, tag)| tag.to_owned());
+    Some(BaseImage {
+        word,
+        resolved: written.to_owned(),
+        image: ImageRef {
+            domain: None,
+            path: written.to_owned(),
+            tag,
+            digest,
+        },
+        args: Vec::new(),
     })
 }

@@ -9,9 +9,10 @@ declare_rule! {
     /// ## What it does
     /// Reports `FROM image` without a tag or digest. The reference is resolved through
     /// the defaults of global ARGs, as BuildKit resolves it: `FROM ${BASE}` is fine when
-    /// `ARG BASE=node:20-alpine`, and reported when `ARG BASE=node`. A reference with a
-    /// variable that has no default is not reported (its value comes from
-    /// `--build-arg`); neither are `scratch` and earlier stages.
+    /// `ARG BASE=node:20-alpine`, and reported when `ARG BASE=node`. A variable without
+    /// a default (its value comes from `--build-arg`) hides the tag only where it is
+    /// written: `FROM ${BASE}` and `FROM app:${TAG}` are not reported,
+    /// `FROM ${REGISTRY}/app` is. `scratch` and earlier stages are not images.
     ///
     /// ## Why is this bad?
     /// An image without a tag means `:latest`: whatever was pushed last. The same

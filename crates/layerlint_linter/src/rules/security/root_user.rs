@@ -21,8 +21,10 @@ declare_rule! {
     /// * a `USER` written with a variable whose value is not known;
     /// * base images known to run as a non-root user already: distroless images
     ///   tagged `nonroot` (`gcr.io/distroless/static:nonroot`), Chainguard images
-    ///   (`cgr.dev/chainguard/…`, not `-dev` tags or `wolfi-base`), Bitnami images and
-    ///   `nginx-unprivileged`;
+    ///   (`cgr.dev/chainguard/…`, not `-dev` tags or `wolfi-base`), .NET `chiseled` and
+    ///   `distroless` images, Bitnami images and `nginx-unprivileged`;
+    /// * Windows base images (`servercore`, `nanoserver`): there is no uid 0, and
+    ///   nanoserver runs as `ContainerUser` already;
     /// * images that drop privileges when they start, as the official database images
     ///   do: the final stage chain installs or calls `gosu`, `su-exec`, `setpriv`,
     ///   `runuser`, `s6-setuidgid` or `chpst`.
@@ -158,7 +160,7 @@ impl Check for RootUser {
             }
             None => {
                 let root = &cx.semantic.stages[*chain.last().unwrap_or(&last.index)];
-                if runs_as_non_root(&root.base) {
+                if runs_as_non_root(&root.base) || is_windows(&root.base) {
                     return;
                 }
                 let Body::From(from) = &cx.file.instructions()[last.from].body else {
@@ -196,6 +198,22 @@ fn drops_privileges(cx: &Context<'_>, chain: &[usize]) -> bool {
     })
 }
 
+/// Windows base images: their users are not Linux's root, and nanoserver already runs
+/// as `ContainerUser`.
+fn is_windows(base: &Base) -> bool {
+    let Base::Image {
+        resolved: Some(resolved),
+        ..
+    } = base
+    else {
+        return false;
+    };
+    let lower = resolved.to_ascii_lowercase();
+    ["windows/", "windowsservercore", "nanoserver", "-ltsc20", ":ltsc20"]
+        .iter()
+        .any(|marker| lower.contains(marker))
+}
+
 /// Base images known to default to a non-root user.
 fn runs_as_non_root(base: &Base) -> bool {
     let Base::Image {
@@ -213,6 +231,9 @@ fn runs_as_non_root(base: &Base) -> bool {
     let tag = image.tag.as_deref().unwrap_or("latest");
     let last = path.rsplit('/').next().unwrap_or(path);
     (domain == "gcr.io" && path.starts_with("distroless/") && tag.contains("nonroot"))
+        || (domain == "mcr.microsoft.com"
+            && path.starts_with("dotnet/")
+            && (tag.contains("chiseled") || tag.contains("distroless")))
         || (domain == "cgr.dev"
             && path.starts_with("chainguard/")
             && last != "wolfi-base"
