@@ -10,8 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Reports `COPY` or `ADD` with several sources, or with a wildcard source that may
     /// match several files, whose destination does not end with `/`. A single wildcard
-    /// source copied to a file name with an extension (`COPY target/*.jar app.jar`) is
-    /// taken to match one file on purpose and is not reported.
+    /// source copied to a file name with the pattern's extension
+    /// (`COPY target/*.jar app.jar`) is taken to match one file on purpose and is not
+    /// reported.
     ///
     /// ## Why is this bad?
     /// The Dockerfile reference requires it: "If you specify multiple source files,
@@ -103,7 +104,7 @@ impl Check for CopyDestNotDirectory {
         let single_pattern = sources.len() == 1;
         let last = expanded.result.rsplit('/').next().unwrap_or_default();
         let dir_like = matches!(last, "." | "..");
-        if single_pattern && !dir_like && last.contains('.') {
+        if single_pattern && !dir_like && same_extension(&sources[0].text, last) {
             return;
         }
         // Insert before a closing quote (`"/app"`, JSON form), else at the end.
@@ -124,6 +125,19 @@ impl Check for CopyDestNotDirectory {
         cx.report(dest.range, message)
             .note("BuildKit overwrites one file per source when the destination does not exist; the classic builder refuses the instruction")
             .fix(fix);
+    }
+}
+
+/// Whether the file name `dest` has the extension the pattern's files have
+/// (`target/*.jar` → `app.jar`).
+fn same_extension(pattern: &str, dest: &str) -> bool {
+    let extension = |name: &str| {
+        let name = name.rsplit('/').next().unwrap_or(name);
+        name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase())
+    };
+    match (extension(pattern), extension(dest)) {
+        (Some(a), Some(b)) => a == b && !a.contains(['*', '?', '[']),
+        _ => false,
     }
 }
 

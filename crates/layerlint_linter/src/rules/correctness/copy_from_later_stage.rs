@@ -72,12 +72,12 @@ impl Check for CopyFromLaterStage {
             let message = if shadowed {
                 format!(
                     "stage {} is defined again later, and `--from` takes the last stage of a name: that one is built after this stage",
-                    describe(cx.semantic, target)
+                    describe(cx.semantic, target, &reference)
                 )
             } else {
                 format!(
                     "stage {} is defined later in the file: stages are built in order, so its files do not exist yet",
-                    describe(cx.semantic, target)
+                    describe(cx.semantic, target, &reference)
                 )
             };
             let from_range = cx.file.instructions()[stage.from].range;

@@ -5,7 +5,7 @@ use layerlint_syntax::semantic::Base;
 use super::stage_refs::{Resolved, resolve, stage_refs};
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
-use crate::{Context, Node, levenshtein};
+use crate::{Context, Node};
 
 declare_rule! {
     /// ## What it does
@@ -136,8 +136,49 @@ fn misspelt_stage(cx: &Context<'_>, name: &str, current: usize) -> Option<String
         .iter()
         .take(current)
         .filter_map(|stage| stage.name.as_deref())
-        .map(|candidate| (levenshtein(&lower, candidate), candidate))
+        .map(|candidate| (edit_distance(&lower, candidate), candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate.to_owned())
+}
+
+/// Edits between two names, a swap of neighbours counting as one (`buidl` → `build`):
+/// the optimal string alignment distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("buidl", "build"), 1);
+        assert_eq!(edit_distance("biuld", "build"), 1);
+        assert_eq!(edit_distance("asets", "assets"), 1);
+        assert_eq!(edit_distance("builder", "build"), 2);
+        assert_eq!(edit_distance("", "ab"), 2);
+    }
 }

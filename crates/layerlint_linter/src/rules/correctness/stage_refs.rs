@@ -82,10 +82,12 @@ pub(crate) fn resolve(semantic: &Semantic, reference: &StageRef<'_>) -> Resolved
     Resolved::NotAStage
 }
 
-/// The stage's name for messages: its `AS` name, or its index.
-pub(crate) fn describe(semantic: &Semantic, stage: usize) -> String {
+/// The stage for messages: `` `assets` ``, `` 3 (`tools`) `` when referenced by index,
+/// `3` for a stage without a name.
+pub(crate) fn describe(semantic: &Semantic, stage: usize, reference: &StageRef<'_>) -> String {
     match semantic.stages.get(stage).and_then(|s| s.name.as_deref()) {
-        Some(name) => format!("`{name}`"),
+        Some(name) if name.eq_ignore_ascii_case(reference.name) => format!("`{name}`"),
+        Some(name) => format!("{stage} (`{name}`)"),
         None => format!("{stage}"),
     }
 }

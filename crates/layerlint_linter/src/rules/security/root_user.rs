@@ -29,8 +29,10 @@ declare_rule! {
     ///   do: the final stage chain installs or calls `gosu`, `su-exec`, `setpriv`,
     ///   `runuser`, `s6-setuidgid` or `chpst`.
     ///
-    /// A `scratch` image without `USER` is reported: its process runs as uid 0 too.
-    /// There is no user database in it, so use a numeric user (`USER 65532:65532`).
+    /// A `scratch` image without `USER` is reported when it has an `ENTRYPOINT` or
+    /// `CMD`: its process runs as uid 0 too. There is no user database in it, so use a
+    /// numeric user (`USER 65532:65532`). Without a command it runs nothing — an
+    /// export or artifact stage (`docker build --output`) — and is not reported.
     ///
     /// ## Why is this bad?
     /// A process running as root in the container is root on the host's kernel: a
@@ -163,6 +165,11 @@ impl Check for RootUser {
                 if runs_as_non_root(&root.base) || is_windows(&root.base) {
                     return;
                 }
+                // A `scratch` image without a command runs nothing: it carries files
+                // (`docker build --output`, `COPY --from=` in other builds).
+                if root.base == Base::Scratch && !has_command(cx, &chain) {
+                    return;
+                }
                 let Body::From(from) = &cx.file.instructions()[last.from].body else {
                     return;
                 };
@@ -195,6 +202,15 @@ fn drops_privileges(cx: &Context<'_>, chain: &[usize]) -> bool {
                 InstructionKind::Run | InstructionKind::Entrypoint | InstructionKind::Cmd
             ) && PRIVILEGE_DROP.is_match(cx.text(i.range))
         })
+    })
+}
+
+/// Whether the stages set an ENTRYPOINT or CMD.
+fn has_command(cx: &Context<'_>, chain: &[usize]) -> bool {
+    chain.iter().any(|&stage| {
+        cx.file.instructions()[cx.semantic.stages[stage].body()]
+            .iter()
+            .any(|i| matches!(i.kind, InstructionKind::Entrypoint | InstructionKind::Cmd))
     })
 }
 
