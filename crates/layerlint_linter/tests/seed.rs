@@ -8,7 +8,10 @@ use layerlint_text::LineIndex;
 
 #[test]
 fn tutorial_cmd_is_reported_and_fixed() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seed/tutorial/Dockerfile");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/seed/tutorial/Dockerfile"
+    );
     let source = std::fs::read_to_string(path).unwrap();
     let settings = Settings::default();
     let result = lint(&source, None, &settings);

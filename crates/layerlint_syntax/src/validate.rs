@@ -487,7 +487,10 @@ mod tests {
 
     #[test]
     fn onbuild_triggers_are_left_to_the_linter() {
-        for source in ["FROM a\nONBUILD ONBUILD RUN x\n", "FROM a\nONBUILD FROM b\n"] {
+        for source in [
+            "FROM a\nONBUILD ONBUILD RUN x\n",
+            "FROM a\nONBUILD FROM b\n",
+        ] {
             assert!(crate::parse(source).errors.is_empty(), "{source}");
         }
     }

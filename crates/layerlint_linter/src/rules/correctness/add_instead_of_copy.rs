@@ -61,9 +61,30 @@ const ADD_ONLY_FLAGS: [&str; 3] = ["checksum", "keep-git-dir", "unpack"];
 /// File names `ADD` unpacks (tar, possibly compressed) or that look like archives a
 /// reader may expect to be unpacked.
 const ARCHIVE_SUFFIXES: [&str; 24] = [
-    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
-    ".tzst", ".tar.lz", ".tar.lzma", ".tlz", ".tar.z", ".taz", ".gz", ".bz2", ".xz", ".zst",
-    ".lz", ".lzma", ".zip", ".7z", ".rar",
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.bz2",
+    ".tbz",
+    ".tbz2",
+    ".tar.xz",
+    ".txz",
+    ".tar.zst",
+    ".tzst",
+    ".tar.lz",
+    ".tar.lzma",
+    ".tlz",
+    ".tar.z",
+    ".taz",
+    ".gz",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".lz",
+    ".lzma",
+    ".zip",
+    ".7z",
+    ".rar",
 ];
 
 impl Check for AddInsteadOfCopy {
@@ -112,7 +133,8 @@ impl Check for AddInsteadOfCopy {
             None if wildcard => Some(Fix::unsafe_edits("Use `COPY`", edits)),
             None => Some(Fix::safe("Use `COPY`", edits)),
         };
-        let note = add_only.map(|flag| format!("no fix: `--{}` is a flag only ADD takes", flag.name));
+        let note =
+            add_only.map(|flag| format!("no fix: `--{}` is a flag only ADD takes", flag.name));
         let report = cx
             .report(
                 instruction.keyword,
@@ -132,5 +154,7 @@ fn is_remote(path: &str) -> bool {
 
 fn is_archive(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    ARCHIVE_SUFFIXES.iter().any(|suffix| lower.ends_with(suffix))
+    ARCHIVE_SUFFIXES
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
 }

@@ -133,7 +133,8 @@ impl Check for CopyDestNotDirectory {
 fn same_extension(pattern: &str, dest: &str) -> bool {
     let extension = |name: &str| {
         let name = name.rsplit('/').next().unwrap_or(name);
-        name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase())
+        name.rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase())
     };
     match (extension(pattern), extension(dest)) {
         (Some(a), Some(b)) => a == b && !a.contains(['*', '?', '[']),

@@ -80,8 +80,7 @@ impl Check for CopyFromUnknownStage {
                     );
                 }
                 Resolved::NotAStage => {
-                    let Some(suggestion) = misspelt_stage(cx, reference.name, current.index)
-                    else {
+                    let Some(suggestion) = misspelt_stage(cx, reference.name, current.index) else {
                         continue;
                     };
                     let related = cx
@@ -122,9 +121,8 @@ fn misspelt_stage(cx: &Context<'_>, name: &str, current: usize) -> Option<String
         Base::Image {
             resolved: Some(resolved),
             ..
-        } => ImageRef::parse(resolved).is_ok_and(|image| {
-            image.path.rsplit('/').next() == Some(lower.as_str())
-        }),
+        } => ImageRef::parse(resolved)
+            .is_ok_and(|image| image.path.rsplit('/').next() == Some(lower.as_str())),
         _ => false,
     });
     if is_base_image {
@@ -151,8 +149,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

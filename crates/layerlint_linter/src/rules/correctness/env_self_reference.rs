@@ -156,13 +156,13 @@ fn split_fix(
     for &i in splits {
         let gap = TextRange::new(pairs[i - 1].range.end(), pairs[i].range.start());
         let text = cx.text(gap);
-        if !text
-            .chars()
-            .all(|c| c.is_whitespace() || c == escape)
-        {
+        if !text.chars().all(|c| c.is_whitespace() || c == escape) {
             return None;
         }
         edits.push(Edit::replace(gap, format!("{}{keyword} ", cx.newline())));
     }
-    Some(Fix::unsafe_edits("Split the ENV so each value sees the ones before", edits))
+    Some(Fix::unsafe_edits(
+        "Split the ENV so each value sees the ones before",
+        edits,
+    ))
 }

@@ -81,7 +81,10 @@ fn check_port(spec: &str) -> Result<(), String> {
     if port.is_empty() {
         return Err("no port before the protocol".to_owned());
     }
-    if !matches!(proto.to_ascii_lowercase().as_str(), "" | "tcp" | "udp" | "sctp") {
+    if !matches!(
+        proto.to_ascii_lowercase().as_str(),
+        "" | "tcp" | "udp" | "sctp"
+    ) {
         return Err(format!(
             "`{proto}` is not a protocol EXPOSE knows (tcp, udp or sctp)"
         ));
@@ -91,7 +94,9 @@ fn check_port(spec: &str) -> Result<(), String> {
     if start != end {
         let last = port_number(end)?;
         if last < first {
-            return Err(format!("the range ends ({last}) before it starts ({first})"));
+            return Err(format!(
+                "the range ends ({last}) before it starts ({first})"
+            ));
         }
     }
     Ok(())
@@ -119,13 +124,30 @@ mod tests {
     #[test]
     fn ports() {
         for ok in [
-            "80", "0", "65535", "80/tcp", "80/UDP", "53/sctp", "8000-8010", "8000-8000/udp",
-            "127.0.0.1:8080:80", "8080:80/tcp", "+80",
+            "80",
+            "0",
+            "65535",
+            "80/tcp",
+            "80/UDP",
+            "53/sctp",
+            "8000-8010",
+            "8000-8000/udp",
+            "127.0.0.1:8080:80",
+            "8080:80/tcp",
+            "+80",
         ] {
             assert_eq!(check_port(ok), Ok(()), "{ok}");
         }
         for bad in [
-            "65536", "80800", "http", "80/http", "/tcp", "8010-8000", "8000-", "-", "80a",
+            "65536",
+            "80800",
+            "http",
+            "80/http",
+            "/tcp",
+            "8010-8000",
+            "8000-",
+            "-",
+            "80a",
             "99999999999999999999",
         ] {
             assert!(check_port(bad).is_err(), "{bad}");

@@ -100,7 +100,11 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         pattern("a Stripe secret key", r"\b[rs]k_live_[0-9A-Za-z]{20,}", 8),
         pattern("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}", 4),
         pattern("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b", 4),
-        pattern("a PyPI token", r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", 5),
+        pattern(
+            "a PyPI token",
+            r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+            5,
+        ),
         pattern("a Docker Hub token", r"\bdckr_pat_[A-Za-z0-9_-]{20,}", 9),
         pattern(
             "an OpenAI API key",
@@ -238,7 +242,9 @@ fn is_placeholder(secret: &str) -> bool {
     let upper = secret.to_ascii_uppercase();
     upper.contains("EXAMPLE")
         || upper.contains("XXXX")
-        || secret.chars().all(|c| matches!(c, '*' | '.' | 'x' | 'X' | '0' | '-' | '_'))
+        || secret
+            .chars()
+            .all(|c| matches!(c, '*' | '.' | 'x' | 'X' | '0' | '-' | '_'))
 }
 
 #[cfg(test)]
@@ -271,7 +277,9 @@ mod tests {
         assert_eq!(what("git+ssh://git@github.com:org/repo.git"), None);
         assert_eq!(what("http://proxy.internal:3128"), None);
         assert_eq!(
-            what("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+            what(
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+            ),
             Some("a JSON Web Token")
         );
         let found = find_credential("DB=postgres://app:hunter22@db:5432/app").unwrap();

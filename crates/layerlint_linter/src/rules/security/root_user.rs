@@ -176,7 +176,8 @@ impl Check for RootUser {
                 let Some(word) = from.image() else { return };
                 let (message, note) = if root.base == Base::Scratch {
                     (
-                        "no USER is set in the final stage, so the container runs as uid 0".to_owned(),
+                        "no USER is set in the final stage, so the container runs as uid 0"
+                            .to_owned(),
                         "a `scratch` image has no user database: add a numeric user, e.g. `USER 65532:65532`",
                     )
                 } else {
@@ -225,9 +226,15 @@ fn is_windows(base: &Base) -> bool {
         return false;
     };
     let lower = resolved.to_ascii_lowercase();
-    ["windows/", "windowsservercore", "nanoserver", "-ltsc20", ":ltsc20"]
-        .iter()
-        .any(|marker| lower.contains(marker))
+    [
+        "windows/",
+        "windowsservercore",
+        "nanoserver",
+        "-ltsc20",
+        ":ltsc20",
+    ]
+    .iter()
+    .any(|marker| lower.contains(marker))
 }
 
 /// Base images known to default to a non-root user.
