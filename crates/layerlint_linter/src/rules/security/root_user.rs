@@ -35,9 +35,9 @@ declare_rule! {
     /// export or artifact stage (`docker build --output`) — and is not reported.
     ///
     /// ## Why is this bad?
-    /// A process running as root in the container is root on the host's kernel: a
-    /// container escape, a writable host mount or a misconfigured capability then
-    /// gives an attacker the host. Most images (`node`, `python`, `debian`) default to
+    /// A process running as root in the container is uid 0 on the host's kernel
+    /// (unless the daemon remaps users): a container escape, a writable host mount or
+    /// a misconfigured capability then gives an attacker the host. Most images (`node`, `python`, `debian`) default to
     /// root unless the Dockerfile says otherwise.
     ///
     /// ## Examples
