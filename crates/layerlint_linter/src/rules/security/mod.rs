@@ -1,4 +1,6 @@
 //! security rules.
 
+pub(crate) mod final_user;
 pub(crate) mod hardcoded_credential;
+pub(crate) mod missing_user;
 pub(crate) mod root_user;
