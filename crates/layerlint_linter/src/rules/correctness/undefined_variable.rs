@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use layerlint_syntax::expand::{Env, Lex};
 use layerlint_syntax::semantic::{Base, PLATFORM_ARGS, Scope, Stage, VarSource};
@@ -294,8 +294,9 @@ pub(crate) struct State {
     /// Whether each stage (by index) knows its whole environment: built `FROM scratch`,
     /// directly or through earlier stages.
     known_by_stage: Vec<bool>,
-    /// Every name an ARG or ENV declares anywhere in the file (computed on first use).
-    declared: Option<HashSet<String>>,
+    /// Every name an ARG or ENV of the file declares, with the instructions that declare
+    /// it (computed on first use).
+    declared: Option<HashMap<String, Vec<usize>>>,
 }
 
 impl Check for UndefinedVariable {
@@ -403,14 +404,18 @@ impl Check for UndefinedVariable {
     }
 }
 
-/// The names every ARG and ENV of the file declares.
-fn declared_names(cx: &Context<'_>) -> HashSet<String> {
-    let mut names = HashSet::new();
-    for instruction in cx.file.instructions() {
-        match &instruction.effective().body {
-            Body::Arg(args) => names.extend(args.iter().map(|a| a.name.text.clone())),
-            Body::Env(pairs) => names.extend(pairs.iter().map(|p| p.key.text.clone())),
-            _ => {}
+/// The names the ARGs and ENVs of the file declare (not those `ONBUILD` declares for
+/// another image), with the instructions that declare them.
+fn declared_names(cx: &Context<'_>) -> HashMap<String, Vec<usize>> {
+    let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, instruction) in cx.file.instructions().iter().enumerate() {
+        let declared: Vec<&Word> = match &instruction.body {
+            Body::Arg(args) => args.iter().map(|a| &a.name).collect(),
+            Body::Env(pairs) => pairs.iter().map(|p| &p.key).collect(),
+            _ => continue,
+        };
+        for name in declared {
+            names.entry(name.text.clone()).or_default().push(index);
         }
     }
     names
@@ -438,7 +443,7 @@ struct Checker<'c, 'a, 'n> {
     cx: &'c mut Context<'a>,
     node: &'n Node<'n>,
     known: bool,
-    declared: &'n HashSet<String>,
+    declared: &'n HashMap<String, Vec<usize>>,
     /// Names reported for this instruction already.
     reported: Vec<String>,
 }
@@ -573,10 +578,24 @@ impl Checker<'_, '_, '_> {
                 "`{name}` is a global ARG: a stage sees it only after `ARG {name}` in the stage"
             ));
         }
-        if self.declared.contains(name) {
-            return Some(format!(
-                "`{name}` is declared elsewhere in the file, but not in this stage before this instruction"
-            ));
+        if let Some(at) = self.declared.get(name) {
+            let here = self.node.index;
+            let stage = self.node.stage.map(|s| s.body());
+            let note = if at.contains(&here) {
+                format!(
+                    "an instruction sees only the variables defined before it, not the build host's environment: declare `ARG {name}` before it to pass a value"
+                )
+            } else if at
+                .iter()
+                .any(|i| *i > here && stage.as_ref().is_some_and(|s| s.contains(i)))
+            {
+                format!("`{name}` is declared later in this stage: declare it before its first use")
+            } else {
+                format!(
+                    "`{name}` is declared in another stage: a stage sees only its own ARGs and ENVs and those of the stage it is built FROM"
+                )
+            };
+            return Some(note);
         }
         let limit = if name.chars().count() <= 5 { 1 } else { 2 };
         let near = options

@@ -7,7 +7,8 @@ use layerlint_text::{TextRange, TextSize};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Reference {
     pub name: String,
-    /// Byte offsets in the scanned text, from `$` to the end of the name.
+    /// Byte offsets in the scanned text, from `$` to the end of the name (of the `}` for
+    /// `${NAME}`).
     pub start: usize,
     pub end: usize,
     /// Written `${NAME:-…}`, `${NAME-…}`, `${NAME:+…}`, `${NAME+…}`, `${NAME:?…}` or
@@ -52,10 +53,16 @@ pub(crate) fn references(text: &str, escape: char, quotes: bool) -> Vec<Referenc
                     let guarded = ["-", ":-", "+", ":+", "?", ":?"]
                         .iter()
                         .any(|m| after.starts_with(m));
+                    // `${NAME}` ends at its brace; with a modifier, at the name.
+                    let end = if after.starts_with('}') {
+                        name_end + 1
+                    } else {
+                        name_end
+                    };
                     out.push(Reference {
                         name: text[name_start..name_end].to_owned(),
                         start: i,
-                        end: name_end,
+                        end,
                         guarded,
                     });
                     // Continue inside the braces: nested references are references too.
@@ -154,8 +161,8 @@ pub(crate) fn transposition_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

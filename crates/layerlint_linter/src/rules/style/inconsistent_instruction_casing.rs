@@ -95,6 +95,6 @@ fn check(cx: &mut Context<'_>, instruction: &Instruction, majority_lower: bool) 
     )
     .fix(Fix::safe(
         format!("Write `{wanted}`"),
-        vec![Edit::replace(instruction.keyword, wanted.clone())],
+        vec![Edit::replace(instruction.keyword, wanted)],
     ));
 }
