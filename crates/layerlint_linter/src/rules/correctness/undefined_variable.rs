@@ -604,3 +604,47 @@ impl Checker<'_, '_, '_> {
         near.then(String::new)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Rule, Settings, lint};
+
+    fn found(source: &str, settings: &Settings) -> Vec<String> {
+        lint(source, None, settings)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule.code == Rule::UndefinedVariable.code())
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn a_given_build_arg_skips_the_default() {
+        let source = "FROM scratch\nARG OUT=$UNSET\nCOPY a $OUT\n";
+        let mut settings = Settings::only(&[Rule::UndefinedVariable]);
+        assert_eq!(found(source, &settings), ["undefined variable `$UNSET`"]);
+        settings.build_args.insert("OUT".into(), "/out".into());
+        assert!(found(source, &settings).is_empty());
+    }
+
+    #[test]
+    fn image_stages_need_evidence() {
+        let settings = Settings::only(&[Rule::UndefinedVariable]);
+        // Unknown to the file: the image may define it.
+        assert!(found("FROM node:20\nCOPY $APP_DIR /app\n", &settings).is_empty());
+        // Declared in another stage.
+        assert_eq!(
+            found(
+                "FROM node:20 AS a\nARG APP_DIR=x\nFROM node:20\nCOPY $APP_DIR /app\n",
+                &settings
+            ),
+            ["undefined variable `$APP_DIR`"]
+        );
+        // A near miss of a short name needs a single edit.
+        assert!(found("FROM node:20\nARG HOST=x\nWORKDIR /$HOLE\n", &settings).is_empty());
+        assert_eq!(
+            found("FROM node:20\nARG NAME=x\nWORKDIR /$NAEM\n", &settings),
+            ["undefined variable `$NAEM` (did you mean `$NAME`?)"]
+        );
+    }
+}

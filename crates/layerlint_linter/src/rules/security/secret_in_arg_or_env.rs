@@ -12,7 +12,10 @@ declare_rule! {
     /// Reports an `ARG` or `ENV` whose name says it holds a secret: a `_`-separated part
     /// of the name is `password`, `passwd`, `pword`, `secret`, `token`, `key`, `apikey`,
     /// `auth`, `credential` or `credentials` (any case), and no part is `public`, `file`
-    /// or `version` — BuildKit's own pattern. `ARG`s before the first `FROM` are left
+    /// or `version` — BuildKit's own pattern. Unlike BuildKit, it also lets pass names that
+    /// say where a secret is (`_PATH`, `_DIR`), the GPG key fingerprints official images
+    /// verify downloads with (`GPG_KEY`), and switches (`USE_…_AUTH_PLUGIN`, `ENABLE_AUTH`)
+    /// — unless a part is `private`. `ARG`s before the first `FROM` are left
     /// alone, as BuildKit does: they reach a stage only through a redeclaration, which is
     /// reported. The values are another rule's concern.
     ///
@@ -72,13 +75,23 @@ static DENY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
+/// BuildKit's allow-list (`public`, `file`, `version`), and ours: where a secret is
+/// (`_PATH`, `_DIR`), the fingerprint of a GPG key that verifies a download (`GPG_KEY` in
+/// the official images), switches (`USE_…`, `ENABLE_…`).
 static ALLOW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)").expect("valid pattern")
+    Regex::new(
+        r"(?i)(?:_|^)(?:public|file|version|path|dir|gpg|use|enable|enabled|disable|disabled)(?:_|$)",
+    )
+    .expect("valid pattern")
 });
 
-/// Whether BuildKit's pattern calls `name` a secret.
+static PRIVATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:_|^)private(?:_|$)").expect("valid pattern"));
+
+/// Whether `name` says it holds a secret: BuildKit's pattern, with a longer allow-list
+/// (that never excuses a `PRIVATE` name).
 pub(crate) fn secret_name(name: &str) -> bool {
-    DENY.is_match(name) && !ALLOW.is_match(name)
+    DENY.is_match(name) && (!ALLOW.is_match(name) || PRIVATE.is_match(name))
 }
 
 impl Check for SecretInArgOrEnv {
@@ -128,6 +141,7 @@ mod tests {
             "git_key",
             "AWS_SECRET_ACCESS_KEY",
             "GITHUB_TOKEN",
+            "GPG_PRIVATE_KEY",
         ] {
             assert!(secret_name(name), "{name}");
         }
@@ -140,6 +154,11 @@ mod tests {
             "AUTH_MODULE_VERSION",
             "KEYCLOAK_URL",
             "TOKENIZERS_PARALLELISM",
+            "GPG_KEY",
+            "WORDPRESS_CLI_GPG_KEY",
+            "PASSWORD_PATH",
+            "USE_GKE_GCLOUD_AUTH_PLUGIN",
+            "SECRETS_DIR",
         ] {
             assert!(!secret_name(name), "{name}");
         }
