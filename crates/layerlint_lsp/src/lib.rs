@@ -1,0 +1,42 @@
+//! The layerlint language server: diagnostics as you type, quick fixes, fix-all, "ignore
+//! for this instruction", "optimize layer caching", hover, document symbols and completion.
+//!
+//! LSP types stay in this crate: positions are converted from and to byte offsets at the
+//! boundary ([`convert`]), in UTF-16 unless the client negotiates UTF-8. The handlers are one
+//! file per method (`handlers/`), registered in one place (`server.rs`).
+//!
+//! [`run_stdio`] serves a client over standard input and output (`layerlint lsp`); [`serve`]
+//! serves any byte stream (the tests use an in-memory pipe).
+
+pub mod convert;
+pub mod document;
+mod handlers;
+pub mod reference;
+mod server;
+mod session;
+pub mod snapshot;
+pub mod workspace;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{LspService, Server};
+
+pub use session::{ClientOptions, DEFAULT_DEBOUNCE};
+
+/// Serves one client over standard input and output until it exits.
+pub fn run_stdio() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    Ok(())
+}
+
+/// Serves one client over a pair of byte streams until it exits.
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let (service, socket) = LspService::new(server::Server::new);
+    Server::new(input, output, socket).serve(service).await;
+}
