@@ -15,6 +15,7 @@ pub mod reference;
 mod server;
 mod session;
 pub mod snapshot;
+mod transport;
 pub mod workspace;
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -31,12 +32,25 @@ pub fn run_stdio() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Serves one client over a pair of byte streams until it exits.
+/// Serves one client over a pair of byte streams until it exits (or the input ends).
 pub async fn serve<I, O>(input: I, output: O)
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
-    let (service, socket) = LspService::new(server::Server::new);
-    Server::new(input, output, socket).serve(service).await;
+    let (service, socket) = LspService::build(server::Server::new)
+        .custom_method(transport::MALFORMED_METHOD, server::Server::malformed)
+        .finish();
+    // Messages pass through `transport::forward`, which keeps broken ones from ending the
+    // session.
+    let (writer, reader) = tokio::io::duplex(1 << 16);
+    let serve = Server::new(reader, output, socket).serve(service);
+    tokio::pin!(serve);
+    let forward = async move {
+        let _ = transport::forward(input, writer).await;
+    };
+    tokio::select! {
+        () = &mut serve => {}
+        () = forward => serve.await,
+    }
 }

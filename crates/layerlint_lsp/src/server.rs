@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use tower_lsp_server::jsonrpc::Result;
+use serde::Deserialize;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
     CodeActionParams, CodeActionResponse, CompletionParams, CompletionResponse,
     DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
@@ -27,6 +28,22 @@ impl Server {
             session: Arc::new(Session::new(client)),
         }
     }
+
+    /// Answers a message the transport could not pass on (see `transport.rs`).
+    pub async fn malformed(&self, params: Malformed) -> Result<()> {
+        Err(Error {
+            code: ErrorCode::from(params.code),
+            message: params.message.into(),
+            data: None,
+        })
+    }
+}
+
+/// What was wrong with a message.
+#[derive(Debug, Deserialize)]
+pub struct Malformed {
+    code: i64,
+    message: String,
 }
 
 impl LanguageServer for Server {

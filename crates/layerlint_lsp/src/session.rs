@@ -245,3 +245,22 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn options_from_the_editor() {
+        let nested = json!({"layerlint": {"unsafeFixes": true, "debounceMs": 0}});
+        let options = ClientOptions::from_value(&nested).unwrap();
+        assert!(options.unsafe_fixes);
+        assert!(options.debounce().is_zero());
+        let flat = ClientOptions::from_value(&json!({"unsafeFixes": false})).unwrap();
+        assert_eq!(flat.debounce(), DEFAULT_DEBOUNCE);
+        assert_eq!(ClientOptions::from_value(&json!(null)), None);
+        // Unknown keys (other editors' settings) are ignored.
+        assert!(ClientOptions::from_value(&json!({"other": 1})).is_some());
+    }
+}
