@@ -76,7 +76,10 @@ mod tests {
     use super::*;
     use tower_lsp_server::ls_types::{Position, Range};
 
-    fn change(range: Option<((u32, u32), (u32, u32))>, text: &str) -> TextDocumentContentChangeEvent {
+    fn change(
+        range: Option<((u32, u32), (u32, u32))>,
+        text: &str,
+    ) -> TextDocumentContentChangeEvent {
         TextDocumentContentChangeEvent {
             range: range.map(|((l1, c1), (l2, c2))| {
                 Range::new(Position::new(l1, c1), Position::new(l2, c2))

@@ -29,6 +29,9 @@ pub fn run_stdio() -> std::io::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // A read of stdin may still be blocking a thread (the client keeps its end open until
+    // the process exits): do not wait for it.
+    runtime.shutdown_background();
     Ok(())
 }
 

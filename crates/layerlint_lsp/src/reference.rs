@@ -346,7 +346,10 @@ pub const INSTRUCTIONS: &[InstructionDoc] = &[
     },
     InstructionDoc {
         kind: InstructionKind::Healthcheck,
-        syntax: &["HEALTHCHECK [--interval=…] [--timeout=…] … CMD <command>", "HEALTHCHECK NONE"],
+        syntax: &[
+            "HEALTHCHECK [--interval=…] [--timeout=…] … CMD <command>",
+            "HEALTHCHECK NONE",
+        ],
         summary: "How the container checks that it still works: the command's exit status 0 \
                   means healthy, 1 unhealthy. `NONE` disables a check inherited from the base \
                   image.",

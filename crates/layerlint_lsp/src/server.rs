@@ -7,7 +7,7 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
     CodeActionParams, CodeActionResponse, CompletionParams, CompletionResponse,
     DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
     DocumentDiagnosticParams, DocumentDiagnosticReportResult, DocumentSymbolParams,
     DocumentSymbolResponse, Hover, HoverParams, InitializeParams, InitializeResult,
     InitializedParams,
@@ -48,7 +48,7 @@ pub struct Malformed {
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        Ok(handlers::initialize::handle(&self.session, params))
+        Ok(handlers::initialize::handle(&self.session, &params))
     }
 
     async fn initialized(&self, params: InitializedParams) {
@@ -67,6 +67,9 @@ impl LanguageServer for Server {
         handlers::did_change::handle(&self.session, params);
     }
 
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        handlers::did_save::handle(&self.session, params).await;
+    }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         handlers::did_close::handle(&self.session, params).await;

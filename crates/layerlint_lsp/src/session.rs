@@ -241,7 +241,9 @@ impl Session {
             problem.message
         );
         if lock(&self.shown_problems).insert(problem) {
-            self.client.show_message(MessageType::WARNING, message).await;
+            self.client
+                .show_message(MessageType::WARNING, message)
+                .await;
         }
     }
 }

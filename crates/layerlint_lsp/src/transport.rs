@@ -76,7 +76,7 @@ async fn read_headers<R: AsyncRead + Unpin>(
 pub fn sanitize(body: Vec<u8>) -> Vec<u8> {
     let value: Value = match serde_json::from_slice(&body) {
         Ok(value) => value,
-        Err(err) => return malformed(Value::Null, -32700, &format!("parse error: {err}")),
+        Err(err) => return malformed(&Value::Null, -32700, &format!("parse error: {err}")),
     };
     if is_message(&value) {
         return body;
@@ -86,7 +86,7 @@ pub fn sanitize(body: Vec<u8>) -> Vec<u8> {
         .filter(|id| valid_id(id))
         .cloned()
         .unwrap_or(Value::Null);
-    malformed(id, -32600, "invalid request: not a JSON-RPC 2.0 message")
+    malformed(&id, -32600, "invalid request: not a JSON-RPC 2.0 message")
 }
 
 fn valid_id(id: &Value) -> bool {
@@ -111,7 +111,7 @@ fn is_message(value: &Value) -> bool {
         && (object.contains_key("result") || object.get("error").is_some_and(valid_error))
 }
 
-fn malformed(id: Value, code: i64, message: &str) -> Vec<u8> {
+fn malformed(id: &Value, code: i64, message: &str) -> Vec<u8> {
     json!({
         "jsonrpc": "2.0",
         "id": id,
@@ -152,7 +152,10 @@ mod tests {
         let invalid = replaced(r#"{"id": 7, "method": "x"}"#).unwrap();
         assert_eq!(invalid["id"], 7);
         assert_eq!(invalid["params"]["code"], -32600);
-        assert_eq!(replaced(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#).unwrap()["id"], Value::Null);
+        assert_eq!(
+            replaced(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#).unwrap()["id"],
+            Value::Null
+        );
         assert!(replaced("[1, 2]").is_some());
         assert!(replaced(r#"{"jsonrpc":"2.0","id":3}"#).is_some());
     }

@@ -117,7 +117,14 @@ mod tests {
 
         std::fs::write(dir.path().join("layerlint.toml"), "ignore = [\"LL101\"]\n").unwrap();
         // Cached until a reload.
-        assert!(workspace.env_for(Some(&dockerfile)).0.settings.origin.is_none());
+        assert!(
+            workspace
+                .env_for(Some(&dockerfile))
+                .0
+                .settings
+                .origin
+                .is_none()
+        );
         workspace.reload();
         let (env, _) = workspace.env_for(Some(&dockerfile));
         assert_eq!(env.generation, 1);

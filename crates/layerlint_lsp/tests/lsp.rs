@@ -39,7 +39,9 @@ fn position(line: u32, character: u32) -> Value {
 #[tokio::test]
 async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
     let mut client = Client::start();
-    let init = client.initialize(push_client(), json!({"debounceMs": 0})).await;
+    let init = client
+        .initialize(push_client(), json!({"debounceMs": 0}))
+        .await;
     let caps = &init["capabilities"];
     assert_eq!(caps["positionEncoding"], "utf-16");
     assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental");
@@ -82,7 +84,10 @@ async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
         )
         .await;
     let actions = actions.as_array().unwrap();
-    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
     assert_eq!(titles.len(), 2, "{titles:?}");
     assert!(titles[0].ends_with("(LL101)"), "{titles:?}");
     assert_eq!(titles[1], "Ignore LL101 for this instruction");
@@ -94,7 +99,10 @@ async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
     assert_eq!(document_change["textDocument"]["version"], 1);
     let edits = edits_of(&fix["edit"], &uri);
     let fixed = apply_edits(&text, &edits);
-    assert!(fixed.ends_with("CMD [\"node\", \"dist/index.js\"]\n"), "{fixed}");
+    assert!(
+        fixed.ends_with("CMD [\"node\", \"dist/index.js\"]\n"),
+        "{fixed}"
+    );
 
     // The editor applies the edit and sends it back as an incremental change.
     let changes: Vec<Value> = edits
@@ -122,7 +130,10 @@ async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
     assert_eq!(actions, json!([]));
 
     client
-        .notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}))
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        )
         .await;
     assert_eq!(client.diagnostics(&uri).await["diagnostics"], json!([]));
     client.shutdown().await;
@@ -200,12 +211,15 @@ async fn hover_symbols_and_completion() {
     client.open(uri, text).await;
     client.diagnostics(uri).await;
 
-    let hover = |line: u32, character: u32| {
-        json!({"textDocument": {"uri": uri}, "position": position(line, character)})
-    };
+    let hover = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": position(line, character)});
     let keyword = client.request("textDocument/hover", hover(3, 1)).await;
     assert_eq!(keyword["contents"]["kind"], "markdown");
-    assert!(keyword["contents"]["value"].as_str().unwrap().starts_with("**CMD**"));
+    assert!(
+        keyword["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**CMD**")
+    );
     assert_eq!(keyword["range"]["end"], position(3, 3));
     let code = client.request("textDocument/hover", hover(2, 21)).await;
     assert!(
@@ -222,10 +236,16 @@ async fn hover_symbols_and_completion() {
             .starts_with("**Base image `node:20-slim`**"),
         "{image}"
     );
-    assert_eq!(client.request("textDocument/hover", hover(0, 11)).await, Value::Null);
+    assert_eq!(
+        client.request("textDocument/hover", hover(0, 11)).await,
+        Value::Null
+    );
 
     let symbols = client
-        .request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}))
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
         .await;
     let names: Vec<&str> = symbols
         .as_array()
@@ -271,7 +291,9 @@ async fn pull_diagnostics_in_utf8() {
         .open(uri, "FROM a\nLABEL x=\"é\"\nCMD [\"é\", ]\n")
         .await;
     let params = json!({"textDocument": {"uri": uri}});
-    let report = client.request("textDocument/diagnostic", params.clone()).await;
+    let report = client
+        .request("textDocument/diagnostic", params.clone())
+        .await;
     assert_eq!(report["kind"], "full");
     let items = report["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
@@ -298,7 +320,9 @@ async fn pull_diagnostics_in_utf8() {
 #[tokio::test]
 async fn rapid_edits_publish_once() {
     let mut client = Client::start();
-    client.initialize(json!({}), json!({"debounceMs": 100})).await;
+    client
+        .initialize(json!({}), json!({"debounceMs": 100}))
+        .await;
     let uri = "untitled:Dockerfile-4";
     client.open(uri, "FROM a\n").await;
     assert_eq!(client.diagnostics(uri).await["version"], 1);
@@ -318,7 +342,10 @@ async fn rapid_edits_publish_once() {
     assert_eq!(published["diagnostics"][0]["code"], "LL101");
     // The server answers in order: nothing else was published before the request below.
     client
-        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": position(0, 0)}))
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position(0, 0)}),
+        )
         .await;
     assert!(
         !client
@@ -334,7 +361,9 @@ async fn malformed_and_unknown_messages_leave_the_server_running() {
     let mut client = Client::start();
     client.initialize(json!({}), json!({})).await;
     // Broken JSON: a parse error for an unknown id.
-    client.send_raw("{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ").await;
+    client
+        .send_raw("{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ")
+        .await;
     let parse_error = client.request_raw("layerlint/another", json!({})).await;
     let broken = client
         .inbox
@@ -352,9 +381,13 @@ async fn malformed_and_unknown_messages_leave_the_server_running() {
         .find(|m| m["id"] == 98)
         .expect("an error for the invalid message");
     assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
-    let unknown = client.request_raw("layerlint/doesNotExist", json!({})).await;
+    let unknown = client
+        .request_raw("layerlint/doesNotExist", json!({}))
+        .await;
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
-    client.notify("layerlint/unknownNotification", json!({})).await;
+    client
+        .notify("layerlint/unknownNotification", json!({}))
+        .await;
     let bad_params = client
         .request_raw("textDocument/hover", json!({"textDocument": 42}))
         .await;
@@ -423,7 +456,10 @@ async fn configuration_files_are_found_and_reloaded() {
         .await;
     let message = client.notification("window/showMessage").await;
     assert!(
-        message["message"].as_str().unwrap().contains("unknown field `colour`"),
+        message["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `colour`"),
         "{message}"
     );
     assert_eq!(

@@ -51,12 +51,20 @@ pub fn handle(session: &Session, params: CodeActionParams) -> Option<CodeActionR
 
     let mut actions = Vec::new();
     if wants(CodeActionKind::QUICKFIX.as_str()) {
-        for diagnostic in snapshot.diagnostics().iter().filter(|d| touches(d.range, range)) {
+        for diagnostic in snapshot
+            .diagnostics()
+            .iter()
+            .filter(|d| touches(d.range, range))
+        {
             if let Some(action) = out.quick_fix(diagnostic) {
                 actions.push(action);
             }
         }
-        for diagnostic in snapshot.diagnostics().iter().filter(|d| touches(d.range, range)) {
+        for diagnostic in snapshot
+            .diagnostics()
+            .iter()
+            .filter(|d| touches(d.range, range))
+        {
             if let Some(action) = out.ignore(diagnostic) {
                 actions.push(action);
             }
@@ -408,7 +416,10 @@ mod tests {
         assert_eq!(edit.range, TextRange::from_usize(15, 17));
         assert_eq!(edit.content, "");
         let edit = minimal_edit("aé", "aè").unwrap();
-        assert_eq!((edit.range, edit.content.as_str()), (TextRange::from_usize(1, 3), "è"));
+        assert_eq!(
+            (edit.range, edit.content.as_str()),
+            (TextRange::from_usize(1, 3), "è")
+        );
         assert!(minimal_edit("x", "x").is_none());
     }
 
@@ -451,30 +462,48 @@ mod tests {
             finding(
                 &CACHE_RULE,
                 (45, 48),
-                Some(Fix::safe("x", vec![Edit::delete(TextRange::from_usize(45, 48))])),
+                Some(Fix::safe(
+                    "x",
+                    vec![Edit::delete(TextRange::from_usize(45, 48))],
+                )),
             ),
             // Outside the stage.
             finding(
                 &CACHE_RULE,
                 (120, 130),
-                Some(Fix::safe("x", vec![Edit::delete(TextRange::from_usize(120, 130))])),
+                Some(Fix::safe(
+                    "x",
+                    vec![Edit::delete(TextRange::from_usize(120, 130))],
+                )),
             ),
             // Not a cache rule.
             finding(
                 &OTHER_RULE,
                 (60, 61),
-                Some(Fix::safe("x", vec![Edit::delete(TextRange::from_usize(60, 61))])),
+                Some(Fix::safe(
+                    "x",
+                    vec![Edit::delete(TextRange::from_usize(60, 61))],
+                )),
             ),
             // Display-only.
             finding(
                 &CACHE_RULE,
                 (70, 71),
-                Some(Fix::display_only("x", vec![Edit::delete(TextRange::from_usize(70, 71))])),
+                Some(Fix::display_only(
+                    "x",
+                    vec![Edit::delete(TextRange::from_usize(70, 71))],
+                )),
             ),
             finding(
                 &CACHE_RULE,
                 (80, 90),
-                Some(Fix::safe("Add a cache mount", vec![Edit::insert(TextSize::new(84), "--mount=type=cache,target=/root/.npm ")])),
+                Some(Fix::safe(
+                    "Add a cache mount",
+                    vec![Edit::insert(
+                        TextSize::new(84),
+                        "--mount=type=cache,target=/root/.npm ",
+                    )],
+                )),
             ),
             finding(&CACHE_RULE, (91, 92), None),
         ];

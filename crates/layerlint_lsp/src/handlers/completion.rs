@@ -129,7 +129,11 @@ fn lowercase_file(file: &Dockerfile) -> bool {
         if instruction.kind == InstructionKind::Unknown {
             continue;
         }
-        if file.text(instruction.keyword).bytes().all(|b| b.is_ascii_lowercase()) {
+        if file
+            .text(instruction.keyword)
+            .bytes()
+            .all(|b| b.is_ascii_lowercase())
+        {
             lower += 1;
         } else {
             other += 1;
@@ -138,7 +142,12 @@ fn lowercase_file(file: &Dockerfile) -> bool {
     lower > other
 }
 
-fn keyword_items(file: &Dockerfile, before_cursor: &str, offset: TextSize, trigger: bool) -> Vec<Item> {
+fn keyword_items(
+    file: &Dockerfile,
+    before_cursor: &str,
+    offset: TextSize,
+    trigger: bool,
+) -> Vec<Item> {
     let typed = before_cursor
         .rsplit(|c: char| c.is_whitespace())
         .next()
@@ -189,7 +198,10 @@ fn keyword_items(file: &Dockerfile, before_cursor: &str, offset: TextSize, trigg
 
 /// Rule codes after `ignore=` / `skip=` in a suppression comment.
 fn suppression_codes(before_cursor: &str, offset: TextSize) -> Vec<Item> {
-    let body = before_cursor.trim_start().trim_start_matches('#').trim_start();
+    let body = before_cursor
+        .trim_start()
+        .trim_start_matches('#')
+        .trim_start();
     let (tool, key) = if body.starts_with("layerlint") {
         ("layerlint", "ignore=")
     } else if body.starts_with("hadolint") {
@@ -293,7 +305,9 @@ fn argument_items(
     if kind == InstructionKind::From
         && let Body::From(from) = &instruction.body
         && from.words.len() <= 2
-        && from.image().is_some_and(|w| w.range.end().to_usize() < word_start)
+        && from
+            .image()
+            .is_some_and(|w| w.range.end().to_usize() < word_start)
     {
         let replace = TextRange::new(offset - TextSize::of(word), offset);
         let keyword = if lowercase_file(file) { "as" } else { "AS" };
@@ -382,8 +396,12 @@ fn flag_value_items(
                     })
                     .map(|(key, _, doc)| {
                         let bare = matches!(*key, "readonly" | "required" | "rw");
-                        let insert = if bare { (*key).to_owned() } else { format!("{key}=") };
-                        Item::new(insert.clone(), CompletionItemKind::PROPERTY, replace_value(current))
+                        let insert = if bare {
+                            (*key).to_owned()
+                        } else {
+                            format!("{key}=")
+                        };
+                        Item::new(insert, CompletionItemKind::PROPERTY, replace_value(current))
                             .detail(*doc)
                     })
                     .collect(),
@@ -421,7 +439,10 @@ fn variable_items(
         Some(typed) => (true, typed),
         None => (false, after),
     };
-    if !typed.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+    if !typed
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
         return None;
     }
     let file = snapshot.file();
@@ -493,7 +514,10 @@ mod tests {
     #[test]
     fn flags_per_instruction() {
         let run = labels("FROM a\nRUN --|\n");
-        assert!(run.contains(&"--mount=type=cache,target=".to_owned()), "{run:?}");
+        assert!(
+            run.contains(&"--mount=type=cache,target=".to_owned()),
+            "{run:?}"
+        );
         assert!(run.contains(&"--network=none".to_owned()));
         assert!(!run.contains(&"--from=".to_owned()));
         let copy = labels("FROM a\nCOPY --chown=1 -|\n");

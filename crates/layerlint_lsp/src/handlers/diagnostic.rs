@@ -8,7 +8,10 @@ use tower_lsp_server::ls_types::{
 
 use crate::session::Session;
 
-pub fn handle(session: &Session, params: DocumentDiagnosticParams) -> DocumentDiagnosticReportResult {
+pub fn handle(
+    session: &Session,
+    params: DocumentDiagnosticParams,
+) -> DocumentDiagnosticReportResult {
     let uri = params.text_document.uri;
     let Some(snapshot) = session.snapshot(&uri) else {
         return full(None, Vec::new());

@@ -8,6 +8,9 @@ pub async fn handle(session: &Session, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     session.close(&uri);
     if !session.caps().pull_diagnostics {
-        session.client.publish_diagnostics(uri, Vec::new(), None).await;
+        session
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
     }
 }

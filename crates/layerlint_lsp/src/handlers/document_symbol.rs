@@ -80,7 +80,12 @@ fn instruction_symbol(
 ) -> DocumentSymbol {
     let keyword = file.text(instruction.keyword).to_ascii_uppercase();
     let args = file.text(instruction.args);
-    let first_line = args.lines().next().unwrap_or("").trim_end_matches('\\').trim();
+    let first_line = args
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\\')
+        .trim();
     let mut summary: String = first_line.chars().take(60).collect();
     if summary.len() < first_line.len() || args.contains('\n') {
         summary.push('…');

@@ -62,10 +62,7 @@ pub fn hover_at(snapshot: &Snapshot, offset: TextSize) -> Option<(TextRange, Str
             .find(|f| f.range.contains_inclusive(offset))
         {
             let doc = reference::flag_doc(instruction.kind, &flag.name)?;
-            return Some((
-                flag.range,
-                reference::flag_markdown(instruction.kind, doc),
-            ));
+            return Some((flag.range, reference::flag_markdown(instruction.kind, doc)));
         }
     }
     if let Body::From(from) = &outer.body
@@ -122,7 +119,9 @@ pub fn suppression_code_at(comment: &str, at: usize) -> Option<(usize, usize)> {
         return None;
     }
     let start = comment[..at].rfind(is_delimiter).map_or(0, |i| i + 1);
-    let end = comment[at..].find(is_delimiter).map_or(comment.len(), |i| at + i);
+    let end = comment[at..]
+        .find(is_delimiter)
+        .map_or(comment.len(), |i| at + i);
     if start >= end {
         return None;
     }
@@ -144,9 +143,8 @@ fn base_hover(
     index: &LineIndex,
     stage: usize,
 ) -> Option<String> {
-    let line_of = |instruction: usize| {
-        index.line_of(file.instructions()[instruction].range.start()) + 1
-    };
+    let line_of =
+        |instruction: usize| index.line_of(file.instructions()[instruction].range.start()) + 1;
     match &semantic.stages[stage].base {
         Base::Missing => None,
         Base::Scratch => Some(
@@ -274,14 +272,20 @@ mod tests {
     fn rule_codes_in_suppressions() {
         let source = "# check=skip=JSONArgsRecommended\nFROM a\n# layerlint ignore=LL103,invalid-json-exec-form # why\n# hadolint ignore=DL3025\nCMD [\"x\", ]\n";
         let page = hover(source, "json-exec-form").unwrap();
-        assert!(page.starts_with("# LL101 `invalid-json-exec-form`"), "{page}");
+        assert!(
+            page.starts_with("# LL101 `invalid-json-exec-form`"),
+            "{page}"
+        );
         assert!(hover(source, "# why").is_none());
         assert!(hover(source, "layerlint ignore").is_none());
         assert_eq!(
             suppression_code_at("# layerlint ignore=LL101,LL102", 26),
             Some((25, 30))
         );
-        assert_eq!(suppression_code_at("# check=skip=A,B;error=true", 14), Some((13, 14)));
+        assert_eq!(
+            suppression_code_at("# check=skip=A,B;error=true", 14),
+            Some((13, 14))
+        );
         assert_eq!(suppression_code_at("# check=skip=A,B;error=true", 20), None);
         assert_eq!(suppression_code_at("# just a comment=LL101", 18), None);
     }
@@ -290,15 +294,30 @@ mod tests {
     fn base_images_resolve_through_arg_defaults() {
         let source = "ARG VERSION=20\nARG FLAVOR\nFROM node:${VERSION}-alpine${FLAVOR} AS build\nFROM build\nFROM scratch\nFROM ghcr.io/org/app@sha256:0123456789012345678901234567890123456789012345678901234567890123\n";
         let node = hover(source, "node:").unwrap();
-        assert!(node.starts_with("**Base image `node:20-alpine`**"), "{node}");
-        assert!(node.contains("| repository | `docker.io/library/node` |"), "{node}");
-        assert!(node.contains("| `VERSION` | `20` | `ARG`, line 1 |"), "{node}");
+        assert!(
+            node.starts_with("**Base image `node:20-alpine`**"),
+            "{node}"
+        );
+        assert!(
+            node.contains("| repository | `docker.io/library/node` |"),
+            "{node}"
+        );
+        assert!(
+            node.contains("| `VERSION` | `20` | `ARG`, line 1 |"),
+            "{node}"
+        );
         assert!(node.contains("`FLAVOR` has no default value"), "{node}");
         let stage = hover(source, "build\nFROM scratch").unwrap();
-        assert!(stage.starts_with("**Stage `build`** (stage 0, line 3)"), "{stage}");
+        assert!(
+            stage.starts_with("**Stage `build`** (stage 0, line 3)"),
+            "{stage}"
+        );
         assert!(hover(source, "scratch").unwrap().contains("empty image"));
         let pinned = hover(source, "ghcr.io").unwrap();
-        assert!(pinned.contains("| tag | none (pinned by digest) |"), "{pinned}");
+        assert!(
+            pinned.contains("| tag | none (pinned by digest) |"),
+            "{pinned}"
+        );
         assert!(pinned.contains("| registry | `ghcr.io` |"), "{pinned}");
     }
 }

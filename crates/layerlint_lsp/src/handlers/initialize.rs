@@ -3,9 +3,9 @@
 use tower_lsp_server::ls_types::{
     ClientCapabilities, CodeActionKind, CodeActionOptions, CodeActionProviderCapability,
     CompletionOptions, DiagnosticOptions, DiagnosticServerCapabilities, HoverProviderCapability,
-    InitializeParams, InitializeResult, MarkupKind, OneOf, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    WorkDoneProgressOptions,
+    InitializeParams, InitializeResult, MarkupKind, OneOf, SaveOptions, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, WorkDoneProgressOptions,
 };
 
 use crate::convert::{encoding_kind, negotiate_encoding};
@@ -17,7 +17,7 @@ pub const FIX_ALL_KIND: &str = "source.fixAll.layerlint";
 /// The characters after which clients ask for completions.
 pub const TRIGGER_CHARACTERS: [&str; 5] = ["-", "=", "$", "{", ","];
 
-pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
+pub fn handle(session: &Session, params: &InitializeParams) -> InitializeResult {
     let caps = client_caps(&params.capabilities);
     let encoding = caps.encoding;
     session.set_caps(caps);
@@ -45,6 +45,9 @@ fn capabilities(encoding: tower_lsp_server::ls_types::PositionEncodingKind) -> S
             TextDocumentSyncOptions {
                 open_close: Some(true),
                 change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
                 ..TextDocumentSyncOptions::default()
             },
         )),
