@@ -201,6 +201,18 @@ impl Session {
         if let Some(problem) = problem {
             self.show_problem(problem).await;
         }
+        if snapshot.crashed {
+            self.client
+                .log_message(
+                    MessageType::ERROR,
+                    format!(
+                        "layerlint: the lint of {} (version {}) failed; please report it with the file",
+                        uri.as_str(),
+                        snapshot.version
+                    ),
+                )
+                .await;
+        }
         if self.caps().pull_diagnostics {
             return;
         }

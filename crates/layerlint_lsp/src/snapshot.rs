@@ -32,12 +32,20 @@ impl LintEnv {
     }
 }
 
+/// Runs `f`, turning a panic into `None`: a bug in one rule must not take the editor's
+/// server down (the panic message still goes to stderr, the server's log).
+pub fn guard<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
 /// A document version, parsed and checked.
 #[derive(Debug)]
 pub struct Snapshot {
     pub version: i32,
     pub env: LintEnv,
     pub result: LintResult,
+    /// The lint panicked: the findings are missing (and the tree may be empty).
+    pub crashed: bool,
     pub index: LineIndex,
     semantic: OnceLock<Semantic>,
     cache_findings: OnceLock<Vec<Diagnostic>>,
@@ -46,12 +54,19 @@ pub struct Snapshot {
 impl Snapshot {
     /// Parses and lints `text`.
     pub fn new(text: &str, version: i32, env: LintEnv) -> Self {
-        let result = layerlint_linter::lint_target(text, &env.target(), &env.settings);
+        let linted = guard(|| layerlint_linter::lint_target(text, &env.target(), &env.settings));
+        let crashed = linted.is_none();
+        let result = linted.unwrap_or_else(|| LintResult {
+            parse: guard(|| layerlint_syntax::parse(text))
+                .unwrap_or_else(|| layerlint_syntax::parse("")),
+            diagnostics: Vec::new(),
+        });
         Snapshot {
             version,
-            index: LineIndex::new(text),
+            index: LineIndex::new(result.parse.file.source()),
             env,
             result,
+            crashed,
             semantic: OnceLock::new(),
             cache_findings: OnceLock::new(),
         }
@@ -110,7 +125,8 @@ impl Snapshot {
                 for rule in &cache_rules {
                     settings.set_enabled(*rule, true);
                 }
-                layerlint_linter::check(&self.result.parse, &self.env.target(), &settings)
+                guard(|| layerlint_linter::check(&self.result.parse, &self.env.target(), &settings))
+                    .unwrap_or_default()
             };
             diagnostics
                 .into_iter()

@@ -153,7 +153,8 @@ impl Output<'_> {
             context: env.context.as_deref(),
         };
         let source = self.snapshot.source();
-        let outcome = fix_file(source, &target, &env.settings, required);
+        let outcome =
+            crate::snapshot::guard(|| fix_file(source, &target, &env.settings, required))?;
         let edit = minimal_edit(source, &outcome.source)?;
         Some(CodeAction {
             title: "Fix all auto-fixable problems".to_owned(),
