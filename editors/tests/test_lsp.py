@@ -78,8 +78,9 @@ async def test_tutorial_quick_fix_clears_the_diagnostic(vscode: LanguageClient, 
     open_document(vscode, uri, text)
     params = await waiting
     assert params.version == 1
-    [diagnostic] = params.diagnostics
-    assert diagnostic.code == "LL101"
+    # Other rules may report on the tutorial too; this test follows LL101.
+    [diagnostic] = [d for d in params.diagnostics if d.code == "LL101"]
+    others = len(params.diagnostics) - 1
     assert diagnostic.source == "layerlint"
     assert diagnostic.range.start == pos(14, 4)
     assert diagnostic.code_description.href.endswith("/rules/LL101-invalid-json-exec-form.md")
@@ -111,7 +112,8 @@ async def test_tutorial_quick_fix_clears_the_diagnostic(vscode: LanguageClient, 
     )
     params = await waiting
     assert params.version == 2
-    assert len(params.diagnostics) == 0
+    assert [d.code for d in params.diagnostics if d.code == "LL101"] == []
+    assert len(params.diagnostics) == others
 
 
 @pytest.mark.asyncio
@@ -139,7 +141,7 @@ async def test_ignore_comment_suppresses(vscode: LanguageClient):
 @pytest.mark.asyncio
 async def test_fix_all(vscode: LanguageClient):
     uri = "untitled:fixall.Dockerfile"
-    text = 'FROM node:20 AS build\nCMD ["node", "a.js", ]\nFROM alpine\nENTRYPOINT ["sh", ]\n'
+    text = 'FROM node:20 AS build\nCMD ["node", "a.js", ]\nFROM alpine:3.20\nENTRYPOINT ["sh", ]\n'
     waiting = published(vscode, uri)
     open_document(vscode, uri, text)
     assert len((await waiting).diagnostics) == 2
@@ -150,7 +152,7 @@ async def test_fix_all(vscode: LanguageClient):
     assert fix_all.kind == "source.fixAll.layerlint"
     assert fix_all.title == "Fix all auto-fixable problems"
     assert apply(text, edits_of(fix_all, uri)) == (
-        'FROM node:20 AS build\nCMD ["node", "a.js"]\nFROM alpine\nENTRYPOINT ["sh"]\n'
+        'FROM node:20 AS build\nCMD ["node", "a.js"]\nFROM alpine:3.20\nENTRYPOINT ["sh"]\n'
     )
 
 
@@ -216,7 +218,7 @@ async def test_symbols_and_completion(vscode: LanguageClient):
 async def test_pull_diagnostics_in_utf8(neovim: LanguageClient):
     assert neovim.init_result.capabilities.position_encoding == "utf-8"
     uri = "untitled:pull.Dockerfile"
-    text = 'FROM a\nLABEL maintainer="Zoë"\nCMD ["zoë", ]\n'
+    text = 'FROM alpine:3.20\nLABEL maintainer="Zoë"\nCMD ["zoë", ]\n'
     open_document(neovim, uri, text)
     report = await asyncio.wait_for(
         neovim.text_document_diagnostic_async(
@@ -272,4 +274,4 @@ async def test_malformed_request_and_unknown_method_leave_the_server_running(vsc
     uri, text = tutorial
     waiting = published(vscode, uri)
     open_document(vscode, uri, text)
-    assert [d.code for d in (await waiting).diagnostics] == ["LL101"]
+    assert "LL101" in [d.code for d in (await waiting).diagnostics]

@@ -60,9 +60,11 @@ async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
     let published = client.diagnostics(&uri).await;
     assert_eq!(published["version"], 1);
     let diagnostics = published["diagnostics"].as_array().unwrap();
-    assert_eq!(diagnostics.len(), 1, "{published}");
-    let diagnostic = &diagnostics[0];
-    assert_eq!(diagnostic["code"], "LL101");
+    // Other rules may report on the tutorial too; this test follows LL101.
+    let diagnostic = diagnostics
+        .iter()
+        .find(|d| d["code"] == "LL101")
+        .unwrap_or_else(|| panic!("no LL101 in {published}"));
     assert_eq!(diagnostic["source"], "layerlint");
     assert_eq!(diagnostic["severity"], 1, "LL101 is an error");
     assert_eq!(diagnostic["range"]["start"], position(14, 4));
@@ -118,16 +120,24 @@ async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
         .await;
     let cleared = client.diagnostics(&uri).await;
     assert_eq!(cleared["version"], 2);
-    assert_eq!(cleared["diagnostics"], json!([]));
+    let remaining = cleared["diagnostics"].as_array().unwrap();
+    assert!(remaining.iter().all(|d| d["code"] != "LL101"), "{cleared}");
+    assert_eq!(remaining.len(), diagnostics.len() - 1, "{cleared}");
 
-    // Nothing left to fix.
+    // Nothing left to fix for LL101.
     let actions = client
         .request(
             "textDocument/codeAction",
             json!({"textDocument": {"uri": uri}, "range": {"start": position(0, 0), "end": position(20, 0)}, "context": {"diagnostics": []}}),
         )
         .await;
-    assert_eq!(actions, json!([]));
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or_default())
+        .collect();
+    assert!(titles.iter().all(|t| !t.contains("LL101")), "{titles:?}");
 
     client
         .notify(
@@ -144,7 +154,8 @@ async fn ignore_fix_all_and_optimize_actions() {
     let mut client = Client::start();
     client.initialize(json!({}), json!({"debounceMs": 0})).await;
     let uri = "untitled:Dockerfile-1";
-    let text = "FROM node:20\n  CMD [\"node\", \"a.js\", ]\nFROM alpine\nENTRYPOINT [\"sh\", ]\n";
+    let text =
+        "FROM node:20\n  CMD [\"node\", \"a.js\", ]\nFROM alpine:3.20\nENTRYPOINT [\"sh\", ]\n";
     client.open(uri, text).await;
     let published = client.diagnostics(uri).await;
     assert_eq!(published["diagnostics"].as_array().unwrap().len(), 2);
@@ -166,7 +177,7 @@ async fn ignore_fix_all_and_optimize_actions() {
     let edits = edits_of(&ignore["edit"], uri);
     assert_eq!(
         apply_edits(text, &edits),
-        "FROM node:20\n  # layerlint ignore=LL101\n  CMD [\"node\", \"a.js\", ]\nFROM alpine\nENTRYPOINT [\"sh\", ]\n"
+        "FROM node:20\n  # layerlint ignore=LL101\n  CMD [\"node\", \"a.js\", ]\nFROM alpine:3.20\nENTRYPOINT [\"sh\", ]\n"
     );
 
     // Fix all: one edit fixing both.
@@ -183,7 +194,7 @@ async fn ignore_fix_all_and_optimize_actions() {
     let fixed = apply_edits(text, &edits_of(&actions[0]["edit"], uri));
     assert_eq!(
         fixed,
-        "FROM node:20\n  CMD [\"node\", \"a.js\"]\nFROM alpine\nENTRYPOINT [\"sh\"]\n"
+        "FROM node:20\n  CMD [\"node\", \"a.js\"]\nFROM alpine:3.20\nENTRYPOINT [\"sh\"]\n"
     );
 
     // "Optimize layer caching" is offered only when a cache rule has a fix in the stage.
@@ -207,7 +218,7 @@ async fn hover_symbols_and_completion() {
     let mut client = Client::start();
     client.initialize(push_client(), json!({})).await;
     let uri = "untitled:Dockerfile-2";
-    let text = "ARG NODE=20\nFROM node:${NODE}-slim AS build\n# layerlint ignore=LL101\nCMD [\"node\", ]\nFROM nginx\nCOPY --from=\n";
+    let text = "ARG NODE=20\nFROM node:${NODE}-slim AS build\n# layerlint ignore=LL101\nCMD [\"node\", ]\nFROM nginx:1.27\nCOPY --from=\n";
     client.open(uri, text).await;
     client.diagnostics(uri).await;
 
@@ -253,7 +264,7 @@ async fn hover_symbols_and_completion() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["ARG NODE=20", "build", "nginx"]);
+    assert_eq!(names, ["ARG NODE=20", "build", "nginx:1.27"]);
     assert_eq!(symbols[1]["children"].as_array().unwrap().len(), 2);
 
     let completion = client
@@ -288,7 +299,7 @@ async fn pull_diagnostics_in_utf8() {
     let uri = "untitled:Dockerfile-3";
     // "é" is 2 bytes: the diagnostic's column counts bytes.
     client
-        .open(uri, "FROM a\nLABEL x=\"é\"\nCMD [\"é\", ]\n")
+        .open(uri, "FROM alpine:3.20\nLABEL x=\"é\"\nCMD [\"é\", ]\n")
         .await;
     let params = json!({"textDocument": {"uri": uri}});
     let report = client
@@ -324,7 +335,7 @@ async fn rapid_edits_publish_once() {
         .initialize(json!({}), json!({"debounceMs": 100}))
         .await;
     let uri = "untitled:Dockerfile-4";
-    client.open(uri, "FROM a\n").await;
+    client.open(uri, "FROM alpine:3.20\n").await;
     assert_eq!(client.diagnostics(uri).await["version"], 1);
     for version in 2..=6 {
         client
@@ -401,7 +412,9 @@ async fn malformed_and_unknown_messages_leave_the_server_running() {
         .await;
     assert_eq!(none, Value::Null);
     // Still serving.
-    client.open("untitled:x", "FROM a\nCMD [\"a\", ]\n").await;
+    client
+        .open("untitled:x", "FROM alpine:3.20\nCMD [\"a\", ]\n")
+        .await;
     let published = client.diagnostics("untitled:x").await;
     assert_eq!(published["diagnostics"][0]["code"], "LL101");
     client.shutdown().await;
@@ -413,7 +426,7 @@ async fn configuration_files_are_found_and_reloaded() {
     let dir_path: PathBuf = dir.path().canonicalize().unwrap();
     let dockerfile = dir_path.join("app").join("Dockerfile");
     std::fs::create_dir(dockerfile.parent().unwrap()).unwrap();
-    let text = "FROM a\nCMD [\"a\", ]\n";
+    let text = "FROM alpine:3.20\nCMD [\"a\", ]\n";
     std::fs::write(&dockerfile, text).unwrap();
     std::fs::write(dir_path.join("layerlint.toml"), "ignore = [\"LL101\"]\n").unwrap();
     let uri = file_uri(&dockerfile);
