@@ -53,6 +53,9 @@ pub struct Context<'a> {
     pub build_context: Option<&'a BuildContext>,
     pub(crate) current: Rule,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The scripts the `shellcheck` rule prepared, run after the walk (per file or
+    /// batched across files).
+    pub(crate) shellcheck_jobs: Vec<crate::shellcheck::Job>,
     line_index: OnceCell<LineIndex>,
     scripts: RefCell<ScriptCache>,
 }
@@ -188,6 +191,12 @@ impl<R: Check> AnyCheck for Runner<R> {
 
 const KINDS: usize = InstructionKind::Unknown as usize + 1;
 
+/// What a walk over a file gives: the findings, and the scripts prepared for ShellCheck.
+pub(crate) struct Walk {
+    pub diagnostics: Vec<Diagnostic>,
+    pub shellcheck_jobs: Vec<crate::shellcheck::Job>,
+}
+
 /// Runs `rules` over the file.
 pub(crate) fn run(
     file: &Dockerfile,
@@ -196,7 +205,7 @@ pub(crate) fn run(
     settings: &Settings,
     target: &Target<'_>,
     rules: &[Rule],
-) -> Vec<Diagnostic> {
+) -> Walk {
     let mut runners: Vec<(Rule, Box<dyn AnyCheck>)> =
         rules.iter().map(|rule| (*rule, rule.runner())).collect();
     let mut by_kind: [Vec<usize>; KINDS] = std::array::from_fn(|_| Vec::new());
@@ -222,6 +231,7 @@ pub(crate) fn run(
         build_context: target.context,
         current: rules.first().copied().unwrap_or(Rule::ALL[0]),
         diagnostics: Vec::new(),
+        shellcheck_jobs: Vec::new(),
         line_index: OnceCell::new(),
         scripts: RefCell::new(HashMap::new()),
     };
@@ -306,7 +316,10 @@ pub(crate) fn run(
         cx.current = *rule;
         runner.finish(&mut cx);
     }
-    cx.diagnostics
+    Walk {
+        diagnostics: cx.diagnostics,
+        shellcheck_jobs: cx.shellcheck_jobs,
+    }
 }
 
 fn platform_scope() -> Scope {

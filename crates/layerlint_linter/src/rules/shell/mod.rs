@@ -1,1 +1,3 @@
 //! shell rules.
+
+pub(crate) mod shellcheck;
