@@ -1,1 +1,10 @@
 //! security rules.
+
+pub(crate) mod chpasswd;
+pub(crate) mod copy_whole_filesystem;
+pub(crate) mod non_numeric_user;
+pub(crate) mod pipe_to_shell;
+pub(crate) mod sudo;
+pub(crate) mod tls_verification_disabled;
+pub(crate) mod unauthenticated_packages;
+pub(crate) mod untrusted_registry;

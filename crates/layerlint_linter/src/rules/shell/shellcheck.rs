@@ -61,7 +61,7 @@ declare_rule! {
         category: Shell,
         severity: Warning,
         fix: Sometimes,
-        summary: "ShellCheck's findings in the scripts RUN runs",
+        summary: "findings of ShellCheck in the scripts RUN runs",
     }
 }
 
