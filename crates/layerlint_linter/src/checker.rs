@@ -113,19 +113,46 @@ impl<'a> Context<'a> {
 
     /// The shell scripts a RUN runs (its shell form, and heredoc bodies a POSIX shell
     /// executes), parsed once for all rules. Empty for other instructions, for the exec
-    /// form, and under a `SHELL` that is not a POSIX shell.
+    /// form, under a `SHELL` that is not a POSIX shell, and in a stage built on a Windows
+    /// image without a `SHELL` (its default shell is `cmd`).
     pub fn scripts(&self, node: &Node<'_>) -> Rc<[ShellScript]> {
         let key = (node.index, node.onbuild.is_some());
         if let Some(found) = self.scripts.borrow().get(&key) {
             return Rc::clone(found);
         }
-        let parsed: Rc<[ShellScript]> = if node.instruction.kind == InstructionKind::Run {
-            scripts(self.file, node.instruction, node.shell).into()
-        } else {
-            Rc::from(Vec::new())
-        };
+        let windows_default_shell =
+            node.shell.is_empty() && node.stage.is_some_and(|s| self.is_windows_stage(s.index));
+        let parsed: Rc<[ShellScript]> =
+            if node.instruction.kind == InstructionKind::Run && !windows_default_shell {
+                scripts(self.file, node.instruction, node.shell).into()
+            } else {
+                Rc::from(Vec::new())
+            };
         self.scripts.borrow_mut().insert(key, Rc::clone(&parsed));
         parsed
+    }
+
+    /// Whether a stage is built on a Windows image (`mcr.microsoft.com/windows/servercore`,
+    /// `…/nanoserver`), whose default shell is `cmd /S /C`, not `/bin/sh -c`.
+    fn is_windows_stage(&self, mut stage: usize) -> bool {
+        for _ in 0..=self.semantic.stages.len() {
+            match self.semantic.stages.get(stage).map(|s| &s.base) {
+                Some(layerlint_syntax::semantic::Base::Stage(parent)) if *parent < stage => {
+                    stage = *parent;
+                }
+                Some(layerlint_syntax::semantic::Base::Image {
+                    resolved: Some(image),
+                    ..
+                }) => {
+                    let image = image.to_ascii_lowercase();
+                    return ["windows/", "nanoserver", "servercore"]
+                        .iter()
+                        .any(|w| image.contains(w));
+                }
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// The rule options from the settings.

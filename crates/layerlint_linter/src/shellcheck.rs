@@ -374,28 +374,42 @@ struct Replacement {
     replacement: String,
 }
 
-/// Runs ShellCheck on `jobs`: the findings of each job, in order. Errors when no process
-/// could run or its output was unreadable.
+/// Runs ShellCheck on `jobs`: the findings of each job, in order. Jobs with the same
+/// text (the same `RUN` in many files) are checked once. Errors when no process could run
+/// or its output was unreadable.
 fn run_jobs(binary: &Path, jobs: &[&Job]) -> Result<Vec<Vec<Comment>>, String> {
     let mut results: Vec<Vec<Comment>> = vec![Vec::new(); jobs.len()];
     if jobs.is_empty() {
         return Ok(results);
     }
+    // The distinct (dialect, text) pairs, and which jobs share each.
+    let mut distinct: HashMap<(Dialect, &str), usize> = HashMap::new();
+    let mut unique: Vec<(Dialect, &str)> = Vec::new();
+    let mut shared_by: Vec<Vec<usize>> = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let key = (job.dialect, job.content());
+        let at = *distinct.entry(key).or_insert_with(|| {
+            unique.push(key);
+            shared_by.push(Vec::new());
+            unique.len() - 1
+        });
+        shared_by[at].push(i);
+    }
     let dir = tempfile::Builder::new()
         .prefix("layerlint-shellcheck")
         .tempdir()
         .map_err(|e| format!("ShellCheck: cannot create a temporary directory: {e}"))?;
-    let mut paths = Vec::with_capacity(jobs.len());
-    for (i, job) in jobs.iter().enumerate() {
+    let mut paths = Vec::with_capacity(unique.len());
+    for (i, (_, content)) in unique.iter().enumerate() {
         let path = dir.path().join(format!("{i}.sh"));
-        std::fs::write(&path, job.content())
+        std::fs::write(&path, content)
             .map_err(|e| format!("ShellCheck: cannot write {}: {e}", path.display()))?;
         paths.push(path);
     }
     // One process per dialect and chunk of files.
     let mut by_dialect: HashMap<Dialect, Vec<usize>> = HashMap::new();
-    for (i, job) in jobs.iter().enumerate() {
-        by_dialect.entry(job.dialect).or_default().push(i);
+    for (i, (dialect, _)) in unique.iter().enumerate() {
+        by_dialect.entry(*dialect).or_default().push(i);
     }
     let mut chunks: Vec<(Dialect, Vec<usize>)> = Vec::new();
     let mut dialects: Vec<_> = by_dialect.into_iter().collect();
@@ -442,8 +456,10 @@ fn run_jobs(binary: &Path, jobs: &[&Job]) -> Result<Vec<Vec<Comment>>, String> {
                         .file_stem()
                         .and_then(|s| s.to_str())
                         .and_then(|s| s.parse::<usize>().ok());
-                    if let Some(slot) = index.and_then(|i| results.get_mut(i)) {
-                        slot.push(comment);
+                    if let Some(jobs) = index.and_then(|i| shared_by.get(i)) {
+                        for &job in jobs {
+                            results[job].push(comment.clone());
+                        }
                     }
                 }
             }

@@ -10,7 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Reports passwords set or removed in a `RUN`: `chpasswd`, `passwd --stdin`,
     /// `passwd -d`, and `useradd` / `usermod` with `-p` / `--password` (other than a
-    /// locked `'*'` or `'!'`).
+    /// locked `'*'` or `'!'`, or a password generated in the command,
+    /// `--password "$(head -c32 /dev/urandom | base64)"`).
     ///
     /// ## Why is this bad?
     /// The password, or its hash, is written in the Dockerfile, in the image's history
@@ -122,7 +123,13 @@ impl Check for Chpasswd {
                     if let Some(option) = password {
                         let value = option.value.as_ref().map_or("", |v| v.as_str());
                         let locked = matches!(value, "*" | "!" | "!!" | "x");
-                        if !locked {
+                        // `--password "$(head -c32 /dev/urandom | base64)"`: nobody knows it.
+                        let generated = option
+                            .value
+                            .as_ref()
+                            .and_then(layerlint_shell::OptValue::word)
+                            .is_some_and(|w| w.flags().has_command_substitution());
+                        if !locked && !generated {
                             cx.report(
                                 option.word.range(),
                                 format!("`{name} -p` sets a password in an image layer"),

@@ -4,7 +4,7 @@ use layerlint_syntax::{Body, InstructionKind};
 use crate::Context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
-use crate::rules::shell::run_support::is_root_user;
+use crate::rules::shell::run_support::{base_image, is_root_user};
 
 declare_rule! {
     /// ## What it does
@@ -14,7 +14,8 @@ declare_rule! {
     /// Only that `USER` is reported: a `USER` followed by another one, and the users of
     /// build stages, never reach a running container. A value with a variable is resolved
     /// through `ARG` and `ENV` defaults, and not reported when it cannot be. `root` is left
-    /// to `root-user` (LL303).
+    /// to `root-user` (LL303), and Windows images (whose users have no numeric ids,
+    /// `USER ContainerUser`, `ContainerAdministrator`) are not checked.
     ///
     /// ## Why is this bad?
     /// A user name is resolved inside the container, from the image's `/etc/passwd`; the
@@ -67,6 +68,18 @@ impl Check for NonNumericUser {
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
         let Some(index) = last_user(cx) else { return };
+        // Windows has no numeric user ids (`USER ContainerUser`).
+        let windows = cx.semantic.final_stage().is_some_and(|stage| {
+            base_image(cx.semantic, stage.index).is_some_and(|image| {
+                let image = image.to_ascii_lowercase();
+                ["windows", "nanoserver", "servercore"]
+                    .iter()
+                    .any(|w| image.contains(w))
+            })
+        });
+        if windows {
+            return;
+        }
         let instruction = &cx.file.instructions()[index];
         let Body::User(Some(word)) = &instruction.body else {
             return;
@@ -80,7 +93,14 @@ impl Check for NonNumericUser {
         }
         let user = expanded.result.trim().to_owned();
         let uid = user.split(':').next().unwrap_or(&user);
-        if uid.is_empty() || uid.bytes().all(|b| b.is_ascii_digit()) || is_root_user(&user) {
+        let windows_account = ["ContainerUser", "ContainerAdministrator"]
+            .iter()
+            .any(|a| uid.eq_ignore_ascii_case(a));
+        if uid.is_empty()
+            || uid.bytes().all(|b| b.is_ascii_digit())
+            || is_root_user(&user)
+            || windows_account
+        {
             return;
         }
         cx.report(

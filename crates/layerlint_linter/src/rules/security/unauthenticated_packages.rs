@@ -1,4 +1,4 @@
-use layerlint_shell::Word;
+use layerlint_shell::{Word, known};
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
@@ -10,7 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Reports package installs that skip signature or digest checks:
     ///
-    /// * `apk add --allow-untrusted`;
+    /// * `apk add --allow-untrusted` (not `apk index`, which indexes packages the build
+    ///   made itself);
     /// * `apt-get` / `apt` with `--allow-unauthenticated`, `--allow-insecure-repositories`,
     ///   `--force-yes`, or `-o APT::Get::AllowUnauthenticated=true`;
     /// * `rpm` with `--nosignature`, `--nodigest`, `--nofiledigest` or `--noverify`;
@@ -66,6 +67,10 @@ impl Check for UnauthenticatedPackages {
         let scripts = cx.scripts(node);
         for command in commands(&scripts) {
             let Some(name) = command.name() else { continue };
+            // `apk index --allow-untrusted` indexes packages built in the same build.
+            if name == "apk" && command.subcommand_with(known::APK) == Some("index") {
+                continue;
+            }
             let args: Vec<Word<'_>> = command.args().collect();
             for (i, word) in args.iter().enumerate() {
                 let value = word.value_lossy();

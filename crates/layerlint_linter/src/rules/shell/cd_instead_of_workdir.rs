@@ -1,6 +1,6 @@
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::{Command, Separator};
-use layerlint_syntax::semantic::Base;
+use layerlint_syntax::semantic::{Base, Scope};
 use layerlint_syntax::{Body, InstructionKind};
 use layerlint_text::{TextRange, TextSize};
 
@@ -16,8 +16,9 @@ declare_rule! {
     ///
     /// Not reported: `cd` in a subshell `( cd dir && make )` or in `$( … )` (it cannot
     /// leak, which is the point), `cd` in a loop (`for d in */; do (cd "$d" && make);
-    /// done`), `cd -`, a bare `cd`, and `cd` to a computed directory (`cd "$(mktemp
-    /// -d)"`), which `WORKDIR` cannot express.
+    /// done`), `cd -`, a bare `cd`, and `cd` to a directory computed in the script
+    /// (`cd "$(mktemp -d)"`, `cd "$tmp"` with a shell variable), which `WORKDIR` cannot
+    /// express; `cd "$APP_HOME"` with an `ARG` or `ENV` is reported.
     ///
     /// ## Why is this bad?
     /// A `cd` lasts until the end of its `RUN`; the next `RUN`, `COPY` and `CMD` are back
@@ -78,7 +79,11 @@ impl Check for CdInsteadOfWorkdir {
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);
         for script in scripts.iter() {
-            let Some(cd) = script.script.find("cd").find(|c| reportable(*c)) else {
+            let Some(cd) = script
+                .script
+                .find("cd")
+                .find(|c| reportable(*c, node.scope))
+            else {
                 continue;
             };
             let Some(name) = cd.name_word() else { continue };
@@ -104,7 +109,7 @@ impl Check for CdInsteadOfWorkdir {
 
 /// A `cd` whose effect could leak to the rest of the RUN, to a directory `WORKDIR` can
 /// name.
-fn reportable(cd: Command<'_>) -> bool {
+fn reportable(cd: Command<'_>, scope: &Scope) -> bool {
     let context = cd.context();
     if context.in_subshell()
         || context.in_substitution()
@@ -120,7 +125,16 @@ fn reportable(cd: Command<'_>) -> bool {
         return false;
     };
     let flags = target.flags();
-    target.value_lossy() != "-" && !flags.has_command_substitution() && !flags.has_arithmetic()
+    // A shell variable (`cd "$tempDir"` after `tempDir="$(mktemp -d)"`) is computed in the
+    // RUN; an ARG or ENV could be a WORKDIR.
+    let shell_variable = target
+        .expansions()
+        .filter_map(|e| e.parameter_name().map(str::to_owned))
+        .any(|name| !scope.is_declared(&name));
+    target.value_lossy() != "-"
+        && !flags.has_command_substitution()
+        && !flags.has_arithmetic()
+        && !shell_variable
 }
 
 /// An absolute path that needs no quoting in `WORKDIR` or the shell.
