@@ -10,8 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Reports passwords set or removed in a `RUN`: `chpasswd`, `passwd --stdin`,
     /// `passwd -d`, and `useradd` / `usermod` with `-p` / `--password` (other than a
-    /// locked `'*'` or `'!'`, or a password generated in the command,
-    /// `--password "$(head -c32 /dev/urandom | base64)"`).
+    /// locked `'*'` or `'!'`, or a random password generated in the command that nobody
+    /// knows, `--password "$(head -c32 /dev/urandom | base64)"`).
     ///
     /// ## Why is this bad?
     /// The password, or its hash, is written in the Dockerfile, in the image's history
@@ -84,6 +84,15 @@ const USERADD: OptionSpec<'static> = OptionSpec::new(&[
     "--selinux-user",
 ]);
 
+/// What a password generated in the command is read from.
+const RANDOM_SOURCES: [&str; 5] = [
+    "/dev/urandom",
+    "/dev/random",
+    "openssl rand",
+    "pwgen",
+    "uuidgen",
+];
+
 impl Check for Chpasswd {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
@@ -128,7 +137,10 @@ impl Check for Chpasswd {
                             .value
                             .as_ref()
                             .and_then(layerlint_shell::OptValue::word)
-                            .is_some_and(|w| w.flags().has_command_substitution());
+                            .is_some_and(|w| {
+                                w.flags().has_command_substitution()
+                                    && RANDOM_SOURCES.iter().any(|r| w.text().contains(r))
+                            });
                         if !locked && !generated {
                             cx.report(
                                 option.word.range(),

@@ -208,7 +208,7 @@ fn is_distribution(image: &str) -> bool {
         reference.registry(),
         "docker.io" | "mcr.microsoft.com" | "registry.access.redhat.com" | "public.ecr.aws"
     );
-    known_registry && DISTRIBUTION_IMAGES.iter().any(|d| path == *d)
+    known_registry && DISTRIBUTION_IMAGES.contains(&path)
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 use layerlint_diagnostics::{Edit, Fix};
-use layerlint_shell::{Command, OptionSpec};
+use layerlint_shell::{OptionSpec, Word};
 use layerlint_syntax::InstructionKind;
 use layerlint_text::TextRange;
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
-use crate::rules::shell::run_support::{is_root_user, user_before, wrapper_chain};
+use crate::rules::shell::run_support::{is_root_user, user_before};
 use crate::{Context, Node};
 
 declare_rule! {
@@ -88,22 +88,27 @@ impl Check for Sudo {
             && user_before(cx.file, cx.semantic, node.index).is_none_or(|u| is_root_user(&u));
         for script in scripts.iter() {
             for command in script.script.commands() {
-                let chain = wrapper_chain(command);
-                for (i, link) in chain.iter().enumerate() {
-                    if !link.is("sudo") {
+                // `sudo` as the command or as a wrapper in front of it (`env A=1 sudo x`):
+                // a word before the name of the command that finally runs.
+                let words: Vec<Word<'_>> = command.words().collect();
+                let inner = command.unwrapped().name_word();
+                let end = inner
+                    .and_then(|n| words.iter().position(|w| w.range() == n.range()))
+                    .unwrap_or(1)
+                    .max(1);
+                for (i, word) in words[..end.min(words.len())].iter().enumerate() {
+                    let is_sudo = word
+                        .value()
+                        .is_some_and(|v| v.rsplit('/').next() == Some("sudo"));
+                    if !is_sudo || (i > 0 && is_option_value(&words, i)) {
                         continue;
                     }
-                    let Some(name) = link.name_word() else {
-                        continue;
-                    };
-                    let fix = if runs_as_root {
-                        chain
-                            .get(i + 1)
-                            .and_then(|wrapped| removal(cx, *link, *wrapped))
+                    let fix = if runs_as_root && inner.is_some() && end > i {
+                        removal(cx, &words[i..=end.min(words.len() - 1)])
                     } else {
                         None
                     };
-                    cx.report(name.range(), "`sudo` in a RUN command")
+                    cx.report(word.range(), "`sudo` in a RUN command")
                         .maybe_fix(fix)
                         .note(
                             "RUN runs as the stage's USER: switch with `USER` around the steps \
@@ -115,34 +120,67 @@ impl Check for Sudo {
     }
 }
 
-/// Deletes `sudo [options] ` before the command it runs, when the options keep the user,
-/// group, directory and environment.
-fn removal(cx: &Context<'_>, sudo: Command<'_>, wrapped: Command<'_>) -> Option<Fix> {
-    for arg in sudo.options(SUDO) {
-        let Some(option) = arg.option() else {
-            // The wrapped command's name: the options are over.
-            break;
-        };
-        let changes_context = ["-i", "--login", "-s", "--shell", "-D", "--chdir", "-b"]
-            .iter()
-            .any(|f| option.is(f))
-            || ["-u", "--user", "-g", "--group"].iter().any(|f| {
-                option.is(f)
-                    && option
-                        .value
-                        .as_ref()
-                        .is_none_or(|v| !is_root_user(v.as_str()))
-            });
+/// Whether the word at `index` is the value of the option before it (`-u sudo`).
+fn is_option_value(words: &[Word<'_>], index: usize) -> bool {
+    words[index - 1]
+        .value()
+        .is_some_and(|v| SUDO.with_value.contains(&v))
+}
+
+/// Deletes `sudo [options] ` before the command it runs (`words`: `sudo`, its options,
+/// and the command's name last), when the options keep the user, group, directory and
+/// environment.
+fn removal(cx: &Context<'_>, words: &[Word<'_>]) -> Option<Fix> {
+    let (sudo, rest) = words.split_first()?;
+    let (wrapped, options) = rest.split_last()?;
+    let mut expect_value = false;
+    for word in options {
+        let value = word.value()?;
+        if std::mem::take(&mut expect_value) {
+            continue;
+        }
+        if !value.starts_with('-') {
+            // An assignment (`sudo A=1 cmd`) or another wrapper: keep it simple.
+            return None;
+        }
+        let name = value.split('=').next().unwrap_or(value);
+        let changes_context = matches!(
+            name,
+            "-i" | "--login" | "-s" | "--shell" | "-D" | "--chdir" | "-b" | "--background"
+        );
+        let changes_user = matches!(name, "-u" | "--user" | "-g" | "--group");
         if changes_context {
             return None;
         }
+        if changes_user {
+            let given = value.split_once('=').map(|(_, v)| v);
+            if given.is_some_and(|v| !is_root_user(v)) {
+                return None;
+            }
+            if given.is_none() {
+                // `-u user`: the next word is the user.
+                let next = options
+                    .iter()
+                    .skip_while(|w| w.range() != word.range())
+                    .nth(1)
+                    .and_then(|w| w.value());
+                if next.is_none_or(|v| !is_root_user(v)) {
+                    return None;
+                }
+                expect_value = true;
+            }
+            continue;
+        }
+        if SUDO.with_value.contains(&name) && !value.contains('=') {
+            expect_value = true;
+        } else if name.len() > 2 && !name.starts_with("--") {
+            // A cluster (`-Eu`): only flags that keep the context.
+            if name[1..].chars().any(|c| "iusgDbhpCrtUT".contains(c)) {
+                return None;
+            }
+        }
     }
-    let start = sudo.name_word()?.range().start();
-    let end = wrapped.name_word()?.range().start();
-    if end <= start {
-        return None;
-    }
-    let range = TextRange::new(start, end);
+    let range = TextRange::new(sudo.range().start(), wrapped.range().start());
     let text = cx.text(range);
     if !text.starts_with("sudo") || text.contains(['\n', '\\', '\'', '"', '#', '$']) {
         return None;

@@ -4,7 +4,7 @@ use layerlint_text::TextRange;
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
-use crate::rules::shell::run_support::wrapper_chain;
+use crate::rules::shell::run_support::outer_and_inner;
 use crate::{Context, Node};
 
 declare_rule! {
@@ -227,7 +227,7 @@ impl Check for TlsVerificationDisabled {
                                 found.push((assignment.range(), message));
                             }
                         }
-                        for link in wrapper_chain(command) {
+                        for link in outer_and_inner(command) {
                             check_command(link, &mut found);
                         }
                     }

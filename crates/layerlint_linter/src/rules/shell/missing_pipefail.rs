@@ -52,7 +52,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// The fix inserts a `SHELL` with `-o pipefail` before the first such `RUN` of the stage
-    /// (above its comments): the `SHELL` in effect with `-o pipefail` added when it is bash,
+    /// (above its comments), or changes the stage's own `SHELL` when it set the shell in
+    /// effect: the `SHELL` in effect with `-o pipefail` added when it is bash,
     /// zsh, ksh or ash; otherwise `["/bin/bash", "-o", "pipefail", "-c"]`, or
     /// `["/bin/ash", "-o", "pipefail", "-c"]` when the stage is built on Alpine or BusyBox
     /// (which have no bash). It is unsafe: whether the image has that shell cannot be read
@@ -200,6 +201,28 @@ fn stage_fix(cx: &Context<'_>, node: &Node<'_>) -> Option<Fix> {
             vec![shell.into(), "-o".into(), "pipefail".into(), "-c".into()]
         }
     };
+    let array: Vec<String> = words
+        .iter()
+        .map(|w| serde_json::to_string(w).unwrap_or_default())
+        .collect();
+    let array = format!("[{}]", array.join(", "));
+    let title = format!("Set `SHELL {array}`");
+    // The stage's own SHELL, when it set the shell in effect: change it in place.
+    if let Some(stage) = node.stage {
+        let own_shell = cx.file.instructions()[stage.from + 1..node.index]
+            .iter()
+            .rev()
+            .find(|i| i.kind == InstructionKind::Shell);
+        if let Some(shell) = own_shell {
+            let Some(layerlint_syntax::CommandLine::Exec(exec)) = shell.command() else {
+                return None;
+            };
+            return Some(Fix::unsafe_edits(
+                title,
+                vec![Edit::replace(exec.range, array)],
+            ));
+        }
+    }
     let instruction = node.instruction;
     let source = cx.source();
     let anchor = instruction
@@ -218,16 +241,11 @@ fn stage_fix(cx: &Context<'_>, node: &Node<'_>) -> Option<Fix> {
     } else {
         "SHELL"
     };
-    let array: Vec<String> = words
-        .iter()
-        .map(|w| serde_json::to_string(w).unwrap_or_default())
-        .collect();
-    let title = format!("Set `SHELL [{}]`", array.join(", "));
     Some(Fix::unsafe_edits(
         title,
         vec![Edit::insert(
             TextSize::from_usize(line_start),
-            format!("{indent}{keyword} [{}]{}", array.join(", "), cx.newline()),
+            format!("{indent}{keyword} {array}{}", cx.newline()),
         )],
     ))
 }

@@ -8,29 +8,19 @@ use layerlint_syntax::{Body, Dockerfile, InstructionKind};
 use crate::shell::ShellScript;
 
 /// The command a chain of wrappers runs: `curl` for `sudo -E env A=1 curl -k u`.
-pub(crate) fn innermost(mut command: Command<'_>) -> Command<'_> {
-    for _ in 0..8 {
-        if !command.is_wrapper() {
-            break;
-        }
-        command = command.unwrapped();
-    }
-    command
+pub(crate) fn innermost(command: Command<'_>) -> Command<'_> {
+    command.unwrapped()
 }
 
-/// The command and each command it wraps: `sudo`, `env`, `curl` for
-/// `sudo env A=1 curl u`.
-pub(crate) fn wrapper_chain(command: Command<'_>) -> Vec<Command<'_>> {
-    let mut chain = vec![command];
-    let mut current = command;
-    for _ in 0..8 {
-        if !current.is_wrapper() {
-            break;
-        }
-        current = current.unwrapped();
-        chain.push(current);
+/// The command as written and, when it is a wrapper, the command it runs: `env`, `curl`
+/// for `env A=1 curl u`.
+pub(crate) fn outer_and_inner(command: Command<'_>) -> Vec<Command<'_>> {
+    let inner = command.unwrapped();
+    if command.is_wrapper() {
+        vec![command, inner]
+    } else {
+        vec![command]
     }
-    chain
 }
 
 /// Every simple command of the scripts, nested ones included, each viewed through its

@@ -129,7 +129,7 @@ impl Check for UseraddWithoutNoLogInit {
                 exact.then(|| Fix::safe("Add `-l`", vec![Edit::insert(name.range().end(), " -l")]));
             cx.report(
                 name.range(),
-                format!("`useradd` with UID {uid} and without `-l` writes a {} lastlog file into the layer", size(uid)),
+                format!("`useradd` with UID {uid} and without `-l` adds a lastlog file of {} to the layer", size(uid)),
             )
             .maybe_fix(fix);
         }

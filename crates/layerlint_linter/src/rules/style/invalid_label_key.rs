@@ -48,7 +48,7 @@ declare_rule! {
 
 impl Check for InvalidLabelKey {
     type State = ();
-    const WANTS: Wants = Wants::kinds(&[InstructionKind::Label]);
+    const WANTS: Wants = Wants::kinds(&[InstructionKind::Label]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         for label in labels(node, cx.file.escape()) {

@@ -52,7 +52,7 @@ declare_rule! {
 
 impl Check for LabelNotGitHash {
     type State = ();
-    const WANTS: Wants = Wants::kinds(&[InstructionKind::Label]);
+    const WANTS: Wants = Wants::kinds(&[InstructionKind::Label]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         check_format(cx, node, LabelType::Hash, is_git_hash, "a git commit hash");

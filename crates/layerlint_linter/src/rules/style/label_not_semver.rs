@@ -50,7 +50,7 @@ declare_rule! {
 
 impl Check for LabelNotSemver {
     type State = ();
-    const WANTS: Wants = Wants::kinds(&[InstructionKind::Label]);
+    const WANTS: Wants = Wants::kinds(&[InstructionKind::Label]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         check_format(cx, node, LabelType::Semver, is_semver, "a semantic version");
