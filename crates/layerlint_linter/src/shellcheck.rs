@@ -26,6 +26,13 @@
 //!
 //! No binary (or `shellcheck = "off"`) means no ShellCheck findings and no error;
 //! [`status`] says why, for a `--verbose` note.
+//!
+//! ShellCheck is what costs: on the 1,952 files of the real-Dockerfile corpus (4,889
+//! scripts, 2,807 distinct once the same `RUN` in many files is checked once), the other
+//! rules take 0.11 s of CPU, the batch 21 s of ShellCheck CPU (two processes at a time, so
+//! about 11 s on two idle cores), one process per file 47 s
+//! (`cargo run --release -p layerlint_linter --example corpus`). Findings depend on the
+//! installed ShellCheck's version.
 
 use std::collections::HashMap;
 use std::hash::Hash;
