@@ -19,8 +19,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use layerlint_linter::shell::{ScriptSource, ShellScript, scripts};
-use layerlint_shell::Command;
 use layerlint_linter::{Diagnostic, Equivalent, Rule, Settings, instruction_at, lint};
+use layerlint_shell::Command;
 use layerlint_syntax::semantic::Semantic;
 use layerlint_syntax::{Body, Dockerfile, Instruction, InstructionKind};
 use layerlint_text::LineIndex;
@@ -272,7 +272,8 @@ pub fn run(dir: &Path) -> Report {
             }
             row.hadolint
                 .extend(h.into_iter().map(|line| (name.clone(), line)));
-            row.ours.extend(o.into_iter().map(|line| (name.clone(), line)));
+            row.ours
+                .extend(o.into_iter().map(|line| (name.clone(), line)));
         }
     }
     report.rows = rows;

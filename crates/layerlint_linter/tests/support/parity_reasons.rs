@@ -9,13 +9,14 @@ use crate::parity::At;
 
 /// Why hadolint reports this instruction under `code` and we do not.
 pub fn dropped(code: &str, at: &At<'_>) -> Option<&'static str> {
-    if matches!(code, "DL3008" | "DL3018" | "DL3013" | "DL3016" | "DL3028" | "DL3033" | "DL3037")
-        && at.commands().any(|(c, _)| {
-            c.unwrapped()
-                .args()
-                .any(|w| !w.is_static() && !w.value_lossy().starts_with('-'))
-        })
-    {
+    if matches!(
+        code,
+        "DL3008" | "DL3018" | "DL3013" | "DL3016" | "DL3028" | "DL3033" | "DL3037"
+    ) && at.commands().any(|(c, _)| {
+        c.unwrapped()
+            .args()
+            .any(|w| !w.is_static() && !w.value_lossy().starts_with('-'))
+    }) {
         return Some(
             "the packages are given by a variable or a substitution (`$buildDeps`); hadolint \
              reads `${buildDeps}` as one unpinned package (hadolint#928)",
@@ -27,10 +28,13 @@ pub fn dropped(code: &str, at: &At<'_>) -> Option<&'static str> {
             if go.iter().any(|c| c.args().any(|w| w.is("tool"))) {
                 return Some("`go install tool` installs the tools `go.mod` pins (Go 1.24)");
             }
-            if go
-                .iter()
-                .any(|c| c.args().any(|w| ["-tags", "-ldflags", "-gcflags", "-o"].iter().any(|f| w.is(f))))
-            {
+            if go.iter().any(|c| {
+                c.args().any(|w| {
+                    ["-tags", "-ldflags", "-gcflags", "-o"]
+                        .iter()
+                        .any(|f| w.is(f))
+                })
+            }) {
                 return Some(
                     "hadolint reads the value of a flag (`-tags 'netgo'`, `-ldflags`) as a package",
                 );
@@ -44,13 +48,19 @@ pub fn dropped(code: &str, at: &At<'_>) -> Option<&'static str> {
             None
         }
         "DL3018" => {
-            if at.named("apk").any(|c| c.args().any(|w| w.value_lossy().starts_with('/'))) {
+            if at
+                .named("apk")
+                .any(|c| c.args().any(|w| w.value_lossy().starts_with('/')))
+            {
                 return Some("the package is a path (`/bin/sh`), which apk reads as a file");
             }
             None
         }
         "DL3009" => {
-            if at.named("apt-get").any(|c| c.subcommand() == Some("dist-clean")) {
+            if at
+                .named("apt-get")
+                .any(|c| c.subcommand() == Some("dist-clean"))
+            {
                 return Some(
                     "`apt-get dist-clean` removes the lists (apt 2.7+); hadolint knows only `rm`",
                 );
@@ -78,8 +88,31 @@ const HADOLINT_SUBCOMMANDS: &[(&str, &[&str])] = &[
     ("DL3030", &["install", "groupinstall", "localinstall"]),
     ("DL3032", &["install"]),
     ("DL3038", &["install", "groupinstall", "localinstall"]),
-    ("DL3040", &["install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"]),
-    ("DL3034", &["install", "in", "remove", "rm", "source-install", "si", "patch"]),
+    (
+        "DL3040",
+        &[
+            "install",
+            "in",
+            "upgrade",
+            "up",
+            "upgrade-minimal",
+            "up-min",
+            "reinstall",
+            "rei",
+        ],
+    ),
+    (
+        "DL3034",
+        &[
+            "install",
+            "in",
+            "remove",
+            "rm",
+            "source-install",
+            "si",
+            "patch",
+        ],
+    ),
     ("DL3036", &["install", "in"]),
     ("DL3037", &["install", "in"]),
     ("DL3019", &["add"]),
@@ -149,7 +182,9 @@ pub fn added(code: &str, at: &At<'_>) -> Option<&'static str> {
                         .is_some_and(|w| !w.is("install"))
                 })
             {
-                return Some("`npm i` and `npm add` install too (hadolint checks `npm install` only)");
+                return Some(
+                    "`npm i` and `npm add` install too (hadolint checks `npm install` only)",
+                );
             }
             None
         }
@@ -168,16 +203,21 @@ pub fn added(code: &str, at: &At<'_>) -> Option<&'static str> {
             None
         }
         "DL3009" => {
-            if at
-                .named("rm")
-                .any(|c| c.args().any(|w| w.is("-rf")) && !c.args().any(|w| w.value_lossy().starts_with("/var/lib/apt/lists")))
-            {
+            if at.named("rm").any(|c| {
+                c.args().any(|w| w.is("-rf"))
+                    && !c
+                        .args()
+                        .any(|w| w.value_lossy().starts_with("/var/lib/apt/lists"))
+            }) {
                 return Some(
                     "hadolint takes any `rm -rf` for the removal of the lists (it wants one of \
                      the words `-rf`, `/var/lib/apt/lists/*`)",
                 );
             }
-            if at.named("rm").any(|c| c.args().any(|w| w.value_lossy().starts_with("/var/lib/apt/lists"))) {
+            if at.named("rm").any(|c| {
+                c.args()
+                    .any(|w| w.value_lossy().starts_with("/var/lib/apt/lists"))
+            }) {
                 return Some("the lists are removed before the last `apt-get update`");
             }
             None

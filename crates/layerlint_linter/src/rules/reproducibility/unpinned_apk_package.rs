@@ -18,8 +18,8 @@ declare_rule! {
     /// `=8.9.1-r1`, which fails the build once `-r2` replaces it.
     ///
     /// Not reported: `pkg=version`, `pkg~version`, `pkg>version`, `pkg<version`, `.apk`
-    /// files and paths, packages given by a variable (`$DEPS`), and the name given to
-    /// `--virtual`/`-t`.
+    /// files and paths, capabilities (`so:libc.musl-x86_64.so.1`, `cmd:sh`), packages
+    /// given by a variable (`$DEPS`), and the name given to `--virtual`/`-t`.
     ///
     /// ## Examples
     /// ### Invalid
@@ -64,7 +64,10 @@ impl Check for UnpinnedApkPackage {
             pm::report_unpinned(
                 cx,
                 &unpinned,
-                ["apk package", "apk packages"],
+                [
+                    "apk package without a pinned version",
+                    "apk packages without a pinned version",
+                ],
                 "`package=<version>` or `package~<version>`",
             );
         }
@@ -74,6 +77,6 @@ impl Check for UnpinnedApkPackage {
 /// A package name without a version constraint, not a file.
 fn unpinned(package: &str) -> bool {
     !package.is_empty()
-        && !package.contains(['=', '~', '<', '>', '/'])
+        && !package.contains(['=', '~', '<', '>', '/', ':'])
         && !package.ends_with(".apk")
 }

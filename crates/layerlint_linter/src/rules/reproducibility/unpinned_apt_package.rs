@@ -74,7 +74,10 @@ impl Check for UnpinnedAptPackage {
                 pm::report_unpinned(
                     cx,
                     &unpinned,
-                    ["apt package", "apt packages"],
+                    [
+                        "apt package without a pinned version",
+                        "apt packages without a pinned version",
+                    ],
                     "`package=<version>`",
                 );
             }

@@ -52,22 +52,26 @@ impl Check for UnpinnedGem {
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);
         for found in pm::uses(&scripts, &GEM) {
-            if !found.is_any(&GEM, &["install", "i"])
-                || found.has_any_flag(&["-v", "--version"])
-            {
+            if !found.is_any(&GEM, &["install", "i"]) || found.has_any_flag(&["-v", "--version"]) {
                 continue;
             }
             let unpinned: Vec<_> = found
                 .operands(&GEM)
                 .filter(|w| {
                     w.value().is_some_and(|gem| {
-                        !gem.is_empty()
-                            && !gem.contains([':', '/'])
-                            && !gem.ends_with(".gem")
+                        !gem.is_empty() && !gem.contains([':', '/']) && !gem.ends_with(".gem")
                     })
                 })
                 .collect();
-            pm::report_unpinned(cx, &unpinned, ["gem", "gems"], "`gem:<version>`");
+            pm::report_unpinned(
+                cx,
+                &unpinned,
+                [
+                    "gem without a pinned version",
+                    "gems without a pinned version",
+                ],
+                "`gem:<version>`",
+            );
         }
     }
 }

@@ -81,7 +81,10 @@ impl Check for UnpinnedGoInstall {
             pm::report_unpinned(
                 cx,
                 &unpinned,
-                ["`go` package", "`go` packages"],
+                [
+                    "`go` package without a pinned version",
+                    "`go` packages without a pinned version",
+                ],
                 "`package@<version>`",
             );
         }

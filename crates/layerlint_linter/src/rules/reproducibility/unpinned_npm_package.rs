@@ -69,7 +69,10 @@ impl Check for UnpinnedNpmPackage {
             pm::report_unpinned(
                 cx,
                 &unpinned,
-                ["npm package", "npm packages"],
+                [
+                    "npm package without a pinned version",
+                    "npm packages without a pinned version",
+                ],
                 "`package@<version>`",
             );
         }
@@ -85,14 +88,23 @@ fn unpinned(spec: &str) -> bool {
     if spec.is_empty() {
         return false;
     }
-    let git = ["git+", "git://", "github:", "gitlab:", "bitbucket:", "gist:"]
-        .iter()
-        .any(|p| spec.starts_with(p));
+    let git = [
+        "git+",
+        "git://",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+        "gist:",
+    ]
+    .iter()
+    .any(|p| spec.starts_with(p));
     if git {
         return !spec.contains('#');
     }
     if spec.contains("://")
-        || [".tgz", ".tar.gz", ".tar"].iter().any(|e| spec.ends_with(e))
+        || [".tgz", ".tar.gz", ".tar"]
+            .iter()
+            .any(|e| spec.ends_with(e))
         || spec.starts_with(['.', '/', '~'])
     {
         return false; // A tarball URL or file, a folder.
@@ -121,7 +133,13 @@ mod tests {
 
     #[test]
     fn specs() {
-        for spec in ["typescript", "@angular/cli", "pnpm@latest", "user/repo", "git+https://x/y.git"] {
+        for spec in [
+            "typescript",
+            "@angular/cli",
+            "pnpm@latest",
+            "user/repo",
+            "git+https://x/y.git",
+        ] {
             assert!(unpinned(spec), "{spec}");
         }
         for spec in [

@@ -74,7 +74,10 @@ impl Check for UnpinnedPipPackage {
             pm::report_unpinned(
                 cx,
                 &unpinned,
-                ["pip package", "pip packages"],
+                [
+                    "pip package without a pinned version",
+                    "pip packages without a pinned version",
+                ],
                 "`package==<version>` or a requirements file",
             );
         }
@@ -91,8 +94,7 @@ fn unpinned(requirement: &str) -> bool {
         // `==`, `~=`, `>=`, `!=`, `<`, `name @ url`, `vcs+url@ref`.
         return false;
     }
-    if VCS.iter().any(|scheme| requirement.starts_with(scheme)) || requirement.starts_with("git:")
-    {
+    if VCS.iter().any(|scheme| requirement.starts_with(scheme)) || requirement.starts_with("git:") {
         return true; // A repository without a ref: its default branch, today.
     }
     let archive = [".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2"]

@@ -56,23 +56,34 @@ impl Check for UnpinnedRpmPackage {
         for manager in [&YUM, &DNF, &MICRODNF] {
             for found in pm::uses(&scripts, manager) {
                 let mut operands = found.command.positionals(manager.spec);
-                let unpinned: Vec<_> = match operands.next().and_then(|w| w.value()) {
-                    Some("install") => operands
-                        .filter(|w| w.value().is_some_and(unpinned_package))
-                        .collect(),
-                    Some("module") if operands.next().is_some_and(|w| w.is("install")) => {
-                        operands
-                            .filter(|w| w.value().is_some_and(|m| !m.contains([':', '/'])))
-                            .collect()
+                match operands.next().and_then(|w| w.value()) {
+                    Some("install") => {
+                        let unpinned: Vec<_> = operands
+                            .filter(|w| w.value().is_some_and(unpinned_package))
+                            .collect();
+                        pm::report_unpinned(
+                            cx,
+                            &unpinned,
+                            [
+                                "rpm package without a pinned version",
+                                "rpm packages without a pinned version",
+                            ],
+                            "`package-<version>`",
+                        );
                     }
-                    _ => continue,
-                };
-                pm::report_unpinned(
-                    cx,
-                    &unpinned,
-                    ["rpm package", "rpm packages"],
-                    "`package-<version>`",
-                );
+                    Some("module") if operands.next().is_some_and(|w| w.is("install")) => {
+                        let unpinned: Vec<_> = operands
+                            .filter(|w| w.value().is_some_and(|m| !m.contains([':', '/'])))
+                            .collect();
+                        pm::report_unpinned(
+                            cx,
+                            &unpinned,
+                            ["module without a stream", "modules without a stream"],
+                            "`module:<stream>`",
+                        );
+                    }
+                    _ => {}
+                }
             }
         }
     }
@@ -114,7 +125,13 @@ mod tests {
 
     #[test]
     fn versions() {
-        for p in ["httpd", "java-17-openjdk", "python3.11-pip", "gcc-c++", "epel-release"] {
+        for p in [
+            "httpd",
+            "java-17-openjdk",
+            "python3.11-pip",
+            "gcc-c++",
+            "epel-release",
+        ] {
             assert!(unpinned_package(p), "{p}");
         }
         for p in [

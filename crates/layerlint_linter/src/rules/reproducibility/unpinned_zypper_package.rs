@@ -72,7 +72,10 @@ impl Check for UnpinnedZypperPackage {
             pm::report_unpinned(
                 cx,
                 &unpinned,
-                ["zypper package", "zypper packages"],
+                [
+                    "zypper package without a pinned version",
+                    "zypper packages without a pinned version",
+                ],
                 "`package=<version>`",
             );
         }

@@ -111,9 +111,12 @@ fn trivial_removal(cx: &Context<'_>, found: &pm::Use<'_>) -> Option<Edit> {
     let paths: Vec<&&str> = args.iter().filter(|a| !a.starts_with('-')).collect();
     if !flags_ok
         || paths.is_empty()
-        || !paths
-            .iter()
-            .all(|p| matches!(**p, "/var/cache/apk/*" | "/var/cache/apk" | "/var/cache/apk/"))
+        || !paths.iter().all(|p| {
+            matches!(
+                **p,
+                "/var/cache/apk/*" | "/var/cache/apk" | "/var/cache/apk/"
+            )
+        })
     {
         return None;
     }

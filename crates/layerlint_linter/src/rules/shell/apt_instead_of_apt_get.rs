@@ -63,7 +63,8 @@ impl Check for AptInsteadOfAptGet {
                     .find(|(from, _)| sub.value() == Some(from))?;
                 let name_text = name.text();
                 let prefix = name_text.strip_suffix("apt")?;
-                if !pm::is_exact(cx, name) || !pm::is_exact(cx, sub) || prefix.contains(['"', '\'']) {
+                if !pm::is_exact(cx, name) || !pm::is_exact(cx, sub) || prefix.contains(['"', '\''])
+                {
                     return None;
                 }
                 let mut edits = vec![Edit::replace(name.range(), format!("{prefix}apt-get"))];

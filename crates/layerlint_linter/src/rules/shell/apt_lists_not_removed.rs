@@ -1,10 +1,22 @@
-use layerlint_diagnostics::{Edit, Fix};
+use layerlint_diagnostics::Fix;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
 use crate::rules::shell::package_managers::{self as pm, APT_GET, APT_LISTS, APT_UPDATERS};
+use crate::shell::{ShellScript, scripts};
 use crate::{Context, Node};
+
+/// The commands that read the lists: where the removal must come after.
+const LIST_READERS: [&str; 7] = [
+    "apt-get",
+    "xx-apt-get",
+    "apt",
+    "aptitude",
+    "apt-cache",
+    "apt-mark",
+    "add-apt-repository",
+];
 
 declare_rule! {
     /// ## What it does
@@ -50,10 +62,14 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe: the fix appends `&& rm -rf /var/lib/apt/lists/*` right after the RUN's last
-    /// apt command, where nothing needs the lists any more (a later `apt-get install` in
-    /// another RUN needs its own `update`, as it should). It is offered when that command
-    /// is followed by `&&`, `;`, a newline or nothing, and runs unconditionally where it
-    /// stands.
+    /// command that reads the lists (`apt-get`, `apt`, `apt-cache`, `apt-mark`,
+    /// `add-apt-repository`), where nothing needs them any more. It is offered only when
+    /// nothing else can: the RUN installs after its last `update` (a RUN that only updates
+    /// exists for a later RUN's install — see `apt-update-without-install`), no later RUN
+    /// of the stage (or of a stage built on it) installs without its own `update`, and
+    /// nothing after the insertion mentions `/var/lib/apt/lists`. The command must be
+    /// followed by `&&`, `;`, a newline or nothing, and run unconditionally where it
+    /// stands. Not for `ONBUILD` triggers, whose later RUNs are in other Dockerfiles.
     pub(crate) struct AptListsNotRemoved {
         code: "LL505",
         name: "apt-lists-not-removed",
@@ -95,13 +111,7 @@ impl Check for AptListsNotRemoved {
         if removed {
             return;
         }
-        let last = apt.iter().max_by_key(|u| u.order).unwrap_or(update);
-        let fix = pm::append_point(cx, last.written).map(|at| {
-            Fix::safe(
-                "Remove the lists after the last apt command",
-                vec![Edit::insert(at, " && rm -rf /var/lib/apt/lists/*")],
-            )
-        });
+        let fix = fix(cx, node, &scripts, update);
         cx.report(
             update.head_range(&APT_GET),
             format!(
@@ -112,4 +122,93 @@ impl Check for AptListsNotRemoved {
         )
         .maybe_fix(fix);
     }
+}
+
+/// The fix, when removing the lists cannot break anything (see the rule's docs).
+fn fix(
+    cx: &Context<'_>,
+    node: &Node<'_>,
+    scripts: &[ShellScript],
+    update: &pm::Use<'_>,
+) -> Option<Fix> {
+    if node.onbuild.is_some() {
+        return None;
+    }
+    // The RUN itself uses the lists after its last update.
+    let installs_after = APT_UPDATERS
+        .iter()
+        .flat_map(|m| pm::uses(scripts, m))
+        .any(|u| u.order > update.order && u.is_any(&APT_GET, APT_GET.install));
+    if !installs_after || later_run_relies_on_lists(cx, node) {
+        return None;
+    }
+    let (last, last_order) = pm::all_commands(scripts)
+        .filter(|(c, _)| c.is_any(&LIST_READERS))
+        .max_by_key(|(_, order)| *order)?;
+    // The written command (with its wrapper) is where the insertion goes.
+    let written = scripts[last_order.0].script.command(last.id());
+    let at = pm::append_point(cx, written)?;
+    let after =
+        &cx.source()[at.to_usize()..node.instruction.range.end().to_usize().max(at.to_usize())];
+    if after.contains("/var/lib/apt/lists") {
+        return None;
+    }
+    Some(Fix::safe(
+        "Remove the lists after the last apt command",
+        vec![pm::insert_words(cx, at, " && rm -rf /var/lib/apt/lists/*")],
+    ))
+}
+
+/// Whether a later RUN of the stage, or of a stage built on it, installs (or reads the
+/// lists) before running its own `update`: it needs the lists this RUN leaves.
+fn later_run_relies_on_lists(cx: &Context<'_>, node: &Node<'_>) -> bool {
+    let Some(stage) = node.stage else {
+        return false;
+    };
+    let mut family = vec![stage.index];
+    for s in &cx.semantic.stages {
+        if let layerlint_syntax::semantic::Base::Stage(parent) = s.base {
+            if family.contains(&parent) && !family.contains(&s.index) {
+                family.push(s.index);
+            }
+        }
+    }
+    let instructions = cx.file.instructions();
+    for (index, instruction) in instructions.iter().enumerate().skip(node.index + 1) {
+        let in_family = cx
+            .semantic
+            .stage_of(index)
+            .is_some_and(|s| family.contains(&s));
+        if !in_family || instruction.kind != layerlint_syntax::InstructionKind::Run {
+            continue;
+        }
+        let later = scripts(cx.file, instruction, node.shell);
+        // The first command that refreshes or needs the lists: `update`, an install, or
+        // `apt-cache` (not `remove`, `purge`, `clean`).
+        let first = pm::all_commands(&later).find_map(|(command, _)| {
+            if command.is("apt-cache") {
+                return Some(false);
+            }
+            if !command.is_any(&LIST_READERS) {
+                return None;
+            }
+            match command.subcommand_with(APT_GET.spec) {
+                Some("update") => Some(true),
+                Some(sub) if APT_GET.install.contains(&sub) => Some(false),
+                _ => None,
+            }
+        });
+        match first {
+            None => {}
+            Some(true) => {
+                // Refreshed here: later RUNs rely on these lists, not ours. Only the
+                // stage's own chain counts, so keep looking in other stages.
+                if cx.semantic.stage_of(index) == Some(stage.index) {
+                    return false;
+                }
+            }
+            Some(false) => return true,
+        }
+    }
+    false
 }

@@ -13,16 +13,16 @@
 //! removes a directory ([`removes_dir`]), and where a fix can safely insert text
 //! ([`word_end`], [`append_point`]).
 
+use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::known;
 use layerlint_shell::{Command, OptionSpec, Separator, Word};
 use layerlint_syntax::mount::MountKind;
 use layerlint_syntax::semantic::{Base, Scope, Stage};
 use layerlint_syntax::{Body, Instruction};
-use layerlint_diagnostics::{Edit, Fix};
 use layerlint_text::{TextRange, TextSize};
 
-use crate::{Context, Node};
 use crate::shell::ShellScript;
+use crate::{Context, Node};
 
 /// A package manager.
 #[derive(Debug)]
@@ -358,8 +358,22 @@ pub(crate) const NPM: PackageManager = PackageManager {
     module: None,
     spec: known::NPM,
     install: &[
-        "install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal",
-        "isntall", "add", "ci", "clean-install", "install-clean", "isntall-clean",
+        "install",
+        "i",
+        "in",
+        "ins",
+        "inst",
+        "insta",
+        "instal",
+        "isnt",
+        "isnta",
+        "isntal",
+        "isntall",
+        "add",
+        "ci",
+        "clean-install",
+        "install-clean",
+        "isntall-clean",
     ],
     confirm: &[],
     yes: &[],
@@ -545,7 +559,8 @@ impl<'s> Use<'s> {
 
     /// Whether the subcommand is one of `subcommands`.
     pub fn is_any(&self, pm: &PackageManager, subcommands: &[&str]) -> bool {
-        self.subcommand(pm).is_some_and(|s| subcommands.contains(&s))
+        self.subcommand(pm)
+            .is_some_and(|s| subcommands.contains(&s))
     }
 
     /// The operands after the subcommand (the packages of an install).
@@ -733,9 +748,14 @@ pub(crate) fn removes_dir(command: Command<'_>, dir: &str) -> bool {
         let value = word.value_lossy();
         !value.starts_with('-')
             && brace_alternatives(value).iter().any(|path| {
+                // `DIR/*_*`, `DIR/*.lz4`: a glob for the files right in the directory.
+                let glob_in_dir = path
+                    .strip_prefix(dir)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|rest| rest.contains('*') && !rest.contains('/'));
                 let path = path.strip_suffix("/*").unwrap_or(path);
                 let path = path.strip_suffix('*').unwrap_or(path);
-                is_within(dir, &normalize(path))
+                glob_in_dir || is_within(dir, &normalize(path))
             })
     })
 }
@@ -806,7 +826,10 @@ pub(crate) fn ships(cx: &Context<'_>, stage: Option<&Stage>) -> bool {
     let Some(stage) = stage else {
         return true;
     };
-    cx.semantic.stages.last().is_none_or(|last| last.index == stage.index)
+    cx.semantic
+        .stages
+        .last()
+        .is_none_or(|last| last.index == stage.index)
         || cx
             .semantic
             .stages
@@ -820,6 +843,17 @@ pub(crate) fn is_exact(cx: &Context<'_>, word: Word<'_>) -> bool {
     cx.source().get(word.range().to_std()) == Some(word.text())
 }
 
+/// An edit inserting `text` at `at`, with a space after it when the source goes on
+/// without one (`curl&& next` → `curl && rm ... && next`).
+pub(crate) fn insert_words(cx: &Context<'_>, at: TextSize, text: &str) -> Edit {
+    let next = cx.source()[at.to_usize()..].chars().next();
+    if next.is_some_and(|c| !c.is_whitespace() && !";)'\"`\\".contains(c)) {
+        Edit::insert(at, format!("{text} "))
+    } else {
+        Edit::insert(at, text)
+    }
+}
+
 /// The end of `word`, where a fix can insert text after it (` -y`), when it maps exactly.
 pub(crate) fn word_end(cx: &Context<'_>, word: Word<'_>) -> Option<TextSize> {
     is_exact(cx, word).then(|| word.range().end())
@@ -828,7 +862,7 @@ pub(crate) fn word_end(cx: &Context<'_>, word: Word<'_>) -> Option<TextSize> {
 /// Where ` && <command>` can be inserted to run right after `command`: its end, when it
 /// is joined to what follows by `&&`, `;`, a newline or nothing (not `||`, `&` or a pipe),
 /// runs unconditionally where it stands (not in a substitution or an `if`/`while`
-/// condition), and its text maps exactly to the source.
+/// condition), and its last word maps exactly to the source.
 pub(crate) fn append_point(cx: &Context<'_>, command: Command<'_>) -> Option<TextSize> {
     let context = command.context();
     if context.in_substitution() || context.in_condition() || command.is_piped() {
@@ -840,8 +874,16 @@ pub(crate) fn append_point(cx: &Context<'_>, command: Command<'_>) -> Option<Tex
     ) {
         return None;
     }
-    let range = command.range();
-    (cx.source().get(range.to_std()) == Some(command.text())).then(|| range.end())
+    let end = command.range().end();
+    // The word or redirection that ends the command maps exactly to the source (a
+    // command spanning continuation lines does not, as a whole).
+    let source = cx.source();
+    let exact_end = command
+        .words()
+        .map(|w| (w.range(), w.text()))
+        .chain(command.redirects().map(|r| (r.range(), r.text())))
+        .any(|(range, text)| range.end() == end && source.get(range.to_std()) == Some(text));
+    exact_end.then_some(end)
 }
 
 /// The value an apt configuration option (`APT::Get::Assume-Yes`,
@@ -849,7 +891,12 @@ pub(crate) fn append_point(cx: &Context<'_>, command: Command<'_>) -> Option<Tex
 /// file under `/etc/apt/apt.conf.d` by an earlier RUN of the stage (or of a stage it is
 /// built on), or earlier in the same RUN. Read from the text of RUNs that name `apt.conf`:
 /// `echo 'KEY "true";' > /etc/apt/apt.conf.d/90x`.
-pub(crate) fn apt_config(cx: &Context<'_>, node: &Node<'_>, key: &str, before: TextSize) -> Option<bool> {
+pub(crate) fn apt_config(
+    cx: &Context<'_>,
+    node: &Node<'_>,
+    key: &str,
+    before: TextSize,
+) -> Option<bool> {
     let mut texts: Vec<TextRange> = Vec::new();
     let mut stage = node.stage;
     let mut end = node.index;
@@ -945,7 +992,7 @@ pub(crate) fn report_missing_yes(
             let name = found.command.name().unwrap_or(manager.name);
             let fix = word.and_then(|w| word_end(cx, w)).map(|at| {
                 let title = format!("Add `{flag}`");
-                let edits = vec![Edit::insert(at, format!(" {flag}"))];
+                let edits = vec![insert_words(cx, at, &format!(" {flag}"))];
                 if unsafe_for.contains(&name) {
                     Fix::unsafe_edits(title, edits)
                 } else {
@@ -971,7 +1018,7 @@ pub(crate) fn report_missing_yes(
 /// the cache (by a manager of `family`: an `index_clean` subcommand such as `yum clean`,
 /// or `rm -rf` of a `clean_dirs` directory such as `/var/cache/yum`), unless
 /// the RUN mounts a cache over the cache directory. The fix appends
-/// `&& <name> <clean...>` after the RUN's last command of the family.
+/// `&& <name> <clean...>` after the RUN's last command of the installing manager.
 pub(crate) fn report_missing_clean(
     cx: &mut Context<'_>,
     node: &Node<'_>,
@@ -1003,22 +1050,29 @@ pub(crate) fn report_missing_clean(
         .iter()
         .any(|(u, m)| u.order > install.order && u.is_any(m, m.index_clean))
         || all_commands(&scripts).any(|(command, order)| {
-        order > install.order
-            && family
-                .iter()
-                .flat_map(|m| m.clean_dirs)
-                .any(|dir| removes_dir(command, dir))
-    });
+            order > install.order
+                && family
+                    .iter()
+                    .flat_map(|m| m.clean_dirs)
+                    .any(|dir| removes_dir(command, dir))
+        });
     if cleaned {
         return;
     }
     let name = install.command.name().unwrap_or(manager.name);
     let clean = format!("{name} {}", manager.clean.join(" "));
-    let last = all.iter().map(|(u, _)| u).max_by_key(|u| u.order).unwrap_or(install);
+    // After the last command of the installing manager itself (`dnf clean all` after
+    // `dnf`, not after a `yum` in the other branch of an `if`).
+    let last = all
+        .iter()
+        .filter(|(_, m)| m.name == manager.name)
+        .map(|(u, _)| u)
+        .max_by_key(|u| u.order)
+        .unwrap_or(install);
     let fix = append_point(cx, last.written).map(|at| {
         Fix::safe(
             format!("Append `{clean}`"),
-            vec![Edit::insert(at, format!(" && {clean}"))],
+            vec![insert_words(cx, at, &format!(" && {clean}"))],
         )
     });
     cx.report(
@@ -1032,8 +1086,9 @@ pub(crate) fn report_missing_clean(
 }
 
 /// Reports the `unpinned` packages of one install command in one finding: its range spans
-/// them, its message names up to four and counts the rest. `what` names one and several
-/// (`["apt package", "apt packages"]`), `how` shows a pin (`pkg=<version>`).
+/// them, its message names up to four and counts the rest. `what` says what is wrong with
+/// one and with several (`["apt package without a pinned version", "apt packages ..."]`),
+/// `how` shows a pin (`pkg=<version>`).
 pub(crate) fn report_unpinned(
     cx: &mut Context<'_>,
     unpinned: &[Word<'_>],
@@ -1061,7 +1116,7 @@ pub(crate) fn report_unpinned(
     cx.report(
         span(first.range(), last.range()),
         format!(
-            "{} without a pinned version: {list} (pin as {how})",
+            "{}: {list} (pin as {how})",
             what[usize::from(unpinned.len() > 1)]
         ),
     );
@@ -1085,7 +1140,10 @@ mod tests {
             .filter_map(|c| PIP.view(c))
             .map(|c| c.args().map(|w| w.value_lossy()).collect::<Vec<_>>())
             .collect();
-        assert_eq!(found, [["install", "x"], ["install", "y"], ["install", "z"]]);
+        assert_eq!(
+            found,
+            [["install", "x"], ["install", "y"], ["install", "z"]]
+        );
     }
 
     #[test]
@@ -1116,6 +1174,7 @@ mod tests {
         assert!(!removes("rm -rf /var/cache/apt/*"));
         assert!(!removes("echo /var/lib/apt/lists/*"));
         assert!(removes("rm -rf /var/lib/{apt,dpkg,cache,log}/"));
+        assert!(removes("rm /var/lib/apt/lists/*_*"));
         assert!(!removes("rm -rf /var/lib/{dpkg,cache}/"));
     }
 
@@ -1123,10 +1182,16 @@ mod tests {
     fn apt_settings_in_text() {
         let key = "APT::Get::Assume-Yes";
         assert_eq!(
-            last_setting(r#"echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90"#, key),
+            last_setting(
+                r#"echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90"#,
+                key
+            ),
             Some(true)
         );
-        assert_eq!(last_setting("apt-get -o APT::Get::Assume-Yes=false x", key), Some(false));
+        assert_eq!(
+            last_setting("apt-get -o APT::Get::Assume-Yes=false x", key),
+            Some(false)
+        );
         assert_eq!(last_setting("apt-get install x", key), None);
     }
 

@@ -63,7 +63,11 @@ impl Check for PipMissingNoCacheDir {
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
-        if PIP.no_cache_env.iter().any(|v| pm::scope_sets(node.scope, v)) {
+        if PIP
+            .no_cache_env
+            .iter()
+            .any(|v| pm::scope_sets(node.scope, v))
+        {
             return;
         }
         let dirs = pm::cache_dirs(&PIP, node.scope);

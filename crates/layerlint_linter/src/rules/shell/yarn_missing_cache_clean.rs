@@ -87,10 +87,18 @@ impl Check for YarnMissingCacheClean {
         }
         let cleaned = uses.iter().any(|u| {
             u.order > install.order
-                && u.command.positionals(YARN.spec).map(|w| w.value()).take(2).collect::<Vec<_>>()
+                && u.command
+                    .positionals(YARN.spec)
+                    .map(|w| w.value())
+                    .take(2)
+                    .collect::<Vec<_>>()
                     == [Some("cache"), Some("clean")]
         }) || pm::all_commands(&scripts).any(|(command, order)| {
-            order > install.order && YARN.clean_dirs.iter().any(|dir| pm::removes_dir(command, dir))
+            order > install.order
+                && YARN
+                    .clean_dirs
+                    .iter()
+                    .any(|dir| pm::removes_dir(command, dir))
         });
         if cleaned {
             return;
@@ -102,11 +110,14 @@ impl Check for YarnMissingCacheClean {
                 vec![Edit::insert(at, " && yarn cache clean")],
             )
         });
+        let head = match install.subcommand(&YARN) {
+            Some("global") => "yarn global add".to_owned(),
+            _ => install.head(&YARN),
+        };
         cx.report(
             install.head_range(&YARN),
             format!(
-                "`{}` without `yarn cache clean` afterwards keeps Yarn's cache in the layer",
-                install.head(&YARN)
+                "`{head}` without `yarn cache clean` afterwards keeps Yarn's cache in the layer"
             ),
         )
         .maybe_fix(fix);
