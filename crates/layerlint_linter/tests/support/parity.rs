@@ -66,6 +66,22 @@ impl Row {
         }
     }
 
+    /// The share of hadolint's findings that are ours too, leaving out those it should not
+    /// report (dropped for an explained reason).
+    pub fn recall_of_true_findings(&self) -> f64 {
+        let false_positives = self
+            .dropped
+            .iter()
+            .filter(|(_, why)| *why != UNEXPLAINED)
+            .count();
+        let relevant = self.hadolint.len() - false_positives;
+        if relevant == 0 {
+            1.0
+        } else {
+            self.agreed() as f64 / relevant as f64
+        }
+    }
+
     pub fn unexplained(&self) -> usize {
         self.dropped
             .iter()
@@ -85,6 +101,7 @@ impl Row {
 }
 
 pub const UNEXPLAINED: &str = "unexplained";
+const HADOLINT_FAILED: &str = "hadolint cannot parse the file";
 
 /// The comparison over the corpus.
 #[derive(Debug, Default)]
@@ -99,10 +116,10 @@ fn rows() -> Vec<Row> {
     let mut code_rules: BTreeMap<&'static str, BTreeSet<Rule>> = BTreeMap::new();
     for &rule in Rule::ALL {
         for equivalent in rule.meta().equivalents {
-            if let Equivalent::Hadolint(code) = equivalent {
-                if code.starts_with("DL") {
-                    code_rules.entry(code).or_default().insert(rule);
-                }
+            if let Equivalent::Hadolint(code) = equivalent
+                && code.starts_with("DL")
+            {
+                code_rules.entry(code).or_default().insert(rule);
             }
         }
     }
@@ -362,7 +379,7 @@ fn explain_dropped(view: &FileView<'_>, row: &Row, line: u32) -> &'static str {
 /// Why we report `line` and hadolint does not.
 fn explain_added(view: &FileView<'_>, row: &Row, line: u32) -> &'static str {
     if view.hadolint_failed {
-        return "hadolint cannot parse the file";
+        return HADOLINT_FAILED;
     }
     let Some(at) = At::new(view, row, line) else {
         return UNEXPLAINED;
@@ -418,8 +435,28 @@ pub fn markdown(report: &Report) -> String {
          report; *added*: ours that hadolint does not report.\n",
         report.files, report.hadolint_parse_failures
     );
-    out.push_str("| hadolint | layerlint | hadolint findings | ours | agreed | agreed % | dropped | added | unexplained |\n");
-    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    let unparsed: BTreeSet<&String> = report
+        .rows
+        .iter()
+        .flat_map(|r| &r.added)
+        .filter(|(_, why)| *why == HADOLINT_FAILED)
+        .map(|((file, _), _)| file)
+        .collect();
+    let _ = writeln!(
+        out,
+        "Of the {} files hadolint cannot parse (`hadolint-parse-failures.tsv`), {} get \
+         findings of the rules below.\n",
+        report.hadolint_parse_failures,
+        unparsed.len()
+    );
+    out.push_str(
+        "*Agreed %* is agreed / hadolint's findings; *without FPs* leaves out the findings \
+         hadolint should not report (dropped for a reason listed below). Every difference is \
+         classified by `crates/layerlint_linter/tests/support/parity_reasons.rs`; *unexplained* \
+         counts what it cannot classify.\n\n",
+    );
+    out.push_str("| hadolint | layerlint | hadolint findings | ours | agreed | agreed % | without FPs % | dropped | added | unexplained |\n");
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for row in &report.rows {
         let rules: Vec<String> = row
             .rules
@@ -440,13 +477,14 @@ pub fn markdown(report: &Report) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.1} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {:.1} | {:.1} | {} | {} | {} |",
             codes.join(", "),
             rules.join(", "),
             row.hadolint.len(),
             row.ours.len(),
             row.agreed(),
             row.recall() * 100.0,
+            row.recall_of_true_findings() * 100.0,
             row.dropped.len(),
             row.added.len(),
             row.unexplained()

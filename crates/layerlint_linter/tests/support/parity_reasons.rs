@@ -68,6 +68,15 @@ pub fn dropped(code: &str, at: &At<'_>) -> Option<&'static str> {
             if at.has_cache_mount() {
                 return Some("a cache or tmpfs mount keeps the lists out of the layer");
             }
+            if at.named("rm").any(|c| {
+                !c.args().any(|w| w.is("-rf"))
+                    && c.args().any(|w| w.value_lossy().starts_with("/var/lib/apt/lists/"))
+            }) {
+                return Some(
+                    "the lists are removed without `-rf` (`rm /var/lib/apt/lists/*_*`); hadolint \
+                     wants the word `-rf` or `/var/lib/apt/lists/*`",
+                );
+            }
             None
         }
         "DL3019" => {
@@ -155,8 +164,8 @@ pub fn added(code: &str, at: &At<'_>) -> Option<&'static str> {
         })
     {
         return Some(
-            "the command is called by its path (`/opt/venv/bin/pip`); hadolint compares the \
-             name as written",
+            "the command is called by its path (`/opt/venv/bin/pip`, `/usr/local/go/bin/go`); \
+             hadolint compares the name as written",
         );
     }
     match code {

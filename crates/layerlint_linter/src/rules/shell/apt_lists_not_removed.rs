@@ -167,10 +167,11 @@ fn later_run_relies_on_lists(cx: &Context<'_>, node: &Node<'_>) -> bool {
     };
     let mut family = vec![stage.index];
     for s in &cx.semantic.stages {
-        if let layerlint_syntax::semantic::Base::Stage(parent) = s.base {
-            if family.contains(&parent) && !family.contains(&s.index) {
-                family.push(s.index);
-            }
+        if let layerlint_syntax::semantic::Base::Stage(parent) = s.base
+            && family.contains(&parent)
+            && !family.contains(&s.index)
+        {
+            family.push(s.index);
         }
     }
     let instructions = cx.file.instructions();
@@ -200,13 +201,10 @@ fn later_run_relies_on_lists(cx: &Context<'_>, node: &Node<'_>) -> bool {
         });
         match first {
             None => {}
-            Some(true) => {
-                // Refreshed here: later RUNs rely on these lists, not ours. Only the
-                // stage's own chain counts, so keep looking in other stages.
-                if cx.semantic.stage_of(index) == Some(stage.index) {
-                    return false;
-                }
-            }
+            // Refreshed here: later RUNs of the stage rely on these lists, not ours
+            // (stages built on it may still rely on ours: keep looking there).
+            Some(true) if cx.semantic.stage_of(index) == Some(stage.index) => return false,
+            Some(true) => {}
             Some(false) => return true,
         }
     }

@@ -810,10 +810,10 @@ pub(crate) fn script_sets(scripts: &[ShellScript], name: &str, before: (usize, u
 pub(crate) fn cache_dirs(pm: &PackageManager, scope: &Scope) -> Vec<String> {
     let mut dirs: Vec<String> = pm.cache_dirs.iter().map(|d| (*d).to_owned()).collect();
     for name in pm.cache_dir_env {
-        if let Some(value) = scope.get_var(name).and_then(|v| v.value.as_deref()) {
-            if value.starts_with('/') {
-                dirs.push(value.to_owned());
-            }
+        if let Some(value) = scope.get_var(name).and_then(|v| v.value.as_deref())
+            && value.starts_with('/')
+        {
+            dirs.push(value.to_owned());
         }
     }
     dirs
