@@ -70,7 +70,8 @@ pub fn dropped(code: &str, at: &At<'_>) -> Option<&'static str> {
             }
             if at.named("rm").any(|c| {
                 !c.args().any(|w| w.is("-rf"))
-                    && c.args().any(|w| w.value_lossy().starts_with("/var/lib/apt/lists/"))
+                    && c.args()
+                        .any(|w| w.value_lossy().starts_with("/var/lib/apt/lists/"))
             }) {
                 return Some(
                     "the lists are removed without `-rf` (`rm /var/lib/apt/lists/*_*`); hadolint \
@@ -138,6 +139,17 @@ pub fn added(code: &str, at: &At<'_>) -> Option<&'static str> {
         return Some(
             "`xx-apt-get`/`xx-apk`, the cross-build wrappers of tonistiigi/xx (hadolint does \
              not know them)",
+        );
+    }
+    if code == "DL3019"
+        && flagged_named(&["apk"])
+        && flagged
+            .iter()
+            .all(|(c, _)| c.unwrapped().subcommand() == Some("update"))
+    {
+        return Some(
+            "`apk update` before installs that all use `--no-cache` leaves an index nothing \
+             uses (hadolint checks `apk add` only)",
         );
     }
     if let Some((_, subcommands)) = HADOLINT_SUBCOMMANDS.iter().find(|(c, _)| *c == code) {

@@ -5,11 +5,13 @@ use layerlint_text::{TextRange, TextSize};
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
 use crate::rules::shell::package_managers::{self as pm, APK};
+use crate::shell::ShellScript;
 use crate::{Context, Node};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `apk add` without `--no-cache`.
+    /// Reports `apk add` without `--no-cache`, and an `apk update` whose index only
+    /// `apk add --no-cache` installs follow (they fetch their own).
     ///
     /// ## Why is this bad?
     /// Without `--no-cache`, `apk add` downloads the package index into `/var/cache/apk`
@@ -41,7 +43,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe: the fix adds `--no-cache` after `add`; apk installs the same packages. When
+    /// Safe: the fix adds `--no-cache` after `add`; apk installs the same packages. For
+    /// `apk update && apk add --no-cache ...` it deletes `apk update &&`: with `--no-cache`
+    /// apk downloads a fresh index for the install anyway. When
     /// the RUN's only other mention of the cache is a plain `&& rm -rf /var/cache/apk/*`
     /// right after this `apk add` (and no other apk command could fill the cache), the fix
     /// removes that removal too, as it has nothing left to do.
@@ -66,6 +70,7 @@ impl Check for ApkMissingNoCache {
         }
         let scripts = cx.scripts(node);
         let uses = pm::uses(&scripts, &APK);
+        report_update(cx, &scripts, &uses);
         for found in &uses {
             if !found.is_any(&APK, &["add"]) || found.has_any_flag(&["--no-cache", "--no-network"])
             {
@@ -88,6 +93,70 @@ impl Check for ApkMissingNoCache {
             .maybe_fix(fix);
         }
     }
+}
+
+/// Reports `apk update` when every later install of the RUN uses `--no-cache` (so the
+/// index it downloads serves nothing) and nothing removes it. With `--no-cache` apk fetches
+/// the index itself, so the fix deletes `apk update &&` when the next command is such an
+/// install.
+fn report_update(cx: &mut Context<'_>, scripts: &[ShellScript], uses: &[pm::Use<'_>]) {
+    for update in uses.iter().filter(|u| u.is_any(&APK, &["update"])) {
+        let installs: Vec<&pm::Use<'_>> = uses
+            .iter()
+            .filter(|u| u.order > update.order && u.is_any(&APK, &["add", "upgrade", "fix"]))
+            .collect();
+        let all_no_cache = installs
+            .iter()
+            .all(|u| u.has_any_flag(&["--no-cache", "--no-network"]));
+        if installs.is_empty() || !all_no_cache || pm::index_removed(scripts, &[&APK], update.order)
+        {
+            continue;
+        }
+        let fix = delete_update(cx, update, installs[0]).map(|edit| {
+            Fix::safe(
+                "Remove `apk update`: `--no-cache` fetches the index",
+                vec![edit],
+            )
+        });
+        cx.report(
+            update.head_range(&APK),
+            "`apk update` leaves the package index in `/var/cache/apk`; `apk add --no-cache` \
+             fetches its own",
+        )
+        .maybe_fix(fix);
+    }
+}
+
+/// The deletion of `apk update && ` when the install comes right after it.
+fn delete_update(cx: &Context<'_>, update: &pm::Use<'_>, install: &pm::Use<'_>) -> Option<Edit> {
+    let written = update.written;
+    let next = install.written;
+    let plain = update
+        .command
+        .args()
+        .all(|w| w.is("update") || matches!(w.value(), Some("-q" | "--quiet")));
+    if !plain
+        || written.separator() != layerlint_shell::Separator::And
+        || written.is_piped()
+        || next
+            .script()
+            .commands()
+            .nth(written.id().index() + 1)
+            .map(|c| c.id())
+            != Some(next.id())
+        || next.text_id() != written.text_id()
+        || next.context() != written.context()
+        || written.assignments().len() > 0
+    {
+        return None;
+    }
+    let range = TextRange::new(written.range().start(), next.range().start());
+    let text = cx.source().get(range.to_std())?;
+    let exact = cx.source().get(written.range().to_std()) == Some(written.text());
+    if !exact || text.contains('#') {
+        return None;
+    }
+    Some(Edit::delete(range))
 }
 
 /// The deletion of ` && rm -rf /var/cache/apk/*` right after the `apk add`, when that is
