@@ -31,6 +31,8 @@ enum Command {
         /// A code (`LL101`), name or alias.
         rule: String,
     },
+    /// Serve editors: the language server, over stdin and stdout.
+    Lsp,
     /// Developer tools.
     Debug {
         #[command(subcommand)]
@@ -75,6 +77,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .filter(|rules| rules.len() == 1)
                 .with_context(|| format!("no rule `{rule}`"))?;
             print!("{}", layerlint_linter::docs::page(found[0].meta()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lsp => {
+            layerlint_lsp::run_stdio().context("language server")?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Debug {
