@@ -22,6 +22,11 @@ pub fn dropped(code: &str, at: &At<'_>) -> Option<&'static str> {
              reads `${buildDeps}` as one unpinned package (hadolint#928)",
         );
     }
+    if matches!(code, "DL3006" | "DL3007")
+        && let Some(why) = base_image_reason(at)
+    {
+        return Some(why);
+    }
     match code {
         "DL3062" => {
             let go: Vec<_> = at.named("go").collect();
@@ -180,6 +185,11 @@ pub fn added(code: &str, at: &At<'_>) -> Option<&'static str> {
              hadolint compares the name as written",
         );
     }
+    if matches!(code, "DL3006" | "DL3007")
+        && let Some(why) = base_image_reason(at)
+    {
+        return Some(why);
+    }
     match code {
         "DL3016" | "DL3062" => {
             let tagged = at.commands().any(|(c, _)| {
@@ -251,4 +261,24 @@ pub fn added(code: &str, at: &At<'_>) -> Option<&'static str> {
         }
         _ => None,
     }
+}
+
+/// `FROM` differences: an image written with an ARG, which we expand with the ARG's
+/// default (to a stage, or an image with or without a tag) and hadolint reads as written;
+/// an image that is not a valid reference.
+fn base_image_reason(at: &At<'_>) -> Option<&'static str> {
+    let layerlint_syntax::Body::From(from) = &at.instruction.body else {
+        return None;
+    };
+    let image = from.image()?.text.as_str();
+    if image.contains('$') {
+        return Some(
+            "the image is written with an ARG: we expand its default (to a stage, or an \
+             image with or without a tag), hadolint reads the text",
+        );
+    }
+    if image.contains(['[', ']', '<', '>']) {
+        return Some("not an image reference (a template placeholder); BuildKit rejects it");
+    }
+    None
 }
