@@ -1,10 +1,21 @@
 //! shell rules.
 
+pub(crate) mod apk_missing_no_cache;
+pub(crate) mod apt_get_dist_upgrade;
+pub(crate) mod apt_get_missing_yes;
+pub(crate) mod apt_get_recommends;
+pub(crate) mod apt_instead_of_apt_get;
+pub(crate) mod apt_lists_not_removed;
+pub(crate) mod apt_update_without_install;
 pub(crate) mod cd_instead_of_workdir;
 pub(crate) mod consecutive_run;
 pub(crate) mod copy_archive_then_extract;
+pub(crate) mod dnf_missing_clean;
+pub(crate) mod dnf_missing_yes;
 pub(crate) mod ln_sh_instead_of_shell;
 pub(crate) mod missing_pipefail;
+pub(crate) mod package_managers;
+pub(crate) mod pip_missing_no_cache_dir;
 pub(crate) mod pointless_command;
 pub(crate) mod run_inside_run;
 pub(crate) mod run_support;
@@ -12,3 +23,9 @@ pub(crate) mod shellcheck;
 pub(crate) mod useradd_without_no_log_init;
 pub(crate) mod wget_and_curl;
 pub(crate) mod wget_without_progress;
+pub(crate) mod yarn_missing_cache_clean;
+pub(crate) mod yum_missing_clean;
+pub(crate) mod yum_missing_yes;
+pub(crate) mod zypper_dist_upgrade;
+pub(crate) mod zypper_missing_clean;
+pub(crate) mod zypper_missing_yes;
