@@ -15,9 +15,11 @@ pub mod classify;
 mod context;
 pub mod dockerignore;
 pub mod ecosystem;
+pub mod equivalence;
 pub mod model;
 pub mod optimize;
 pub mod paths;
+pub mod report;
 pub mod script;
 pub mod stage;
 

@@ -260,6 +260,32 @@ impl<'a> Optimizer<'a> {
         &self.walk
     }
 
+    pub fn file(&self) -> &'a Dockerfile {
+        self.file
+    }
+
+    pub fn context(&self) -> Option<&'a BuildContext> {
+        self.context
+    }
+
+    /// The context path that `copy` lays at the container path `path`, if it does.
+    pub fn map_copy(&self, copy: &CopyStep, path: &str) -> Option<String> {
+        map_through(copy, &source_kinds(copy, self.context), path)
+    }
+
+    /// Whether a source of `copy` is read as a directory (its contents copied).
+    pub fn source_is_dir(&self, copy: &CopyStep, source: &str) -> bool {
+        copy.sources
+            .iter()
+            .zip(source_kinds(copy, self.context))
+            .any(|(s, kind)| s == source && matches!(kind, SourceKind::Dir(_)))
+    }
+
+    /// Whether a copy brings in the sources (more than manifest files).
+    pub fn is_source_copy(&self, copy: &CopyStep) -> bool {
+        is_source_copy(copy, self.context)
+    }
+
     /// The analysis of a RUN step, with the copies of the sources before it in its stage.
     pub fn analyze(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
         let step = &stage.steps[position];
