@@ -3,10 +3,31 @@
 //! valid one none), its fix resolves the finding, and its metadata follows the house style.
 
 use layerlint_linter::fix::fix_file;
-use layerlint_linter::{Applicability, FixAvailability, Rule, Settings, docs, lint};
+use layerlint_linter::{
+    Applicability, BuildContext, FixAvailability, Rule, Settings, Target, docs, lint_target,
+};
 
-fn findings(rule: Rule, code: &str) -> Vec<String> {
-    lint(code, None, &Settings::all())
+/// The build context an example declares (` ```dockerfile context=a,b:content`): each
+/// entry a path, with `:content` for a file's text (`\n` for line breaks); empty
+/// otherwise.
+fn context_of(example: &docs::Example) -> Option<BuildContext> {
+    if example.context.is_empty() {
+        return None;
+    }
+    Some(BuildContext::in_memory(example.context.iter().map(|entry| {
+        match entry.split_once(':') {
+            Some((path, content)) => (path.to_owned(), content.replace("\\n", "\n")),
+            None => (entry.clone(), String::new()),
+        }
+    })))
+}
+
+fn findings_in(rule: Rule, code: &str, context: Option<&BuildContext>) -> Vec<String> {
+    let target = Target {
+        path: None,
+        context,
+    };
+    lint_target(code, &target, &Settings::all())
         .diagnostics
         .iter()
         .filter(|d| d.rule.code == rule.code())
@@ -66,7 +87,8 @@ fn examples_behave_as_documented() {
     for &rule in Rule::ALL {
         for example in docs::examples(rule.meta()) {
             count += 1;
-            let found = findings(rule, &example.code);
+            let context = context_of(&example);
+            let found = findings_in(rule, &example.code, context.as_ref());
             let expected = usize::from(example.invalid);
             if found.len() != expected {
                 problems.push(format!(
@@ -106,12 +128,12 @@ fn fixes_resolve_the_invalid_examples() {
             .filter(|e| e.invalid)
         {
             let settings = Settings::all();
-            let outcome = fix_file(
-                &example.code,
-                &layerlint_linter::Target::default(),
-                &settings,
-                Applicability::Unsafe,
-            );
+            let context = context_of(&example);
+            let target = Target {
+                path: None,
+                context: context.as_ref(),
+            };
+            let outcome = fix_file(&example.code, &target, &settings, Applicability::Unsafe);
             if outcome.not_converged.is_some() {
                 problems.push(format!(
                     "{}: fixes did not converge on\n{}",
@@ -127,12 +149,19 @@ fn fixes_resolve_the_invalid_examples() {
                     outcome.source
                 ));
             }
-            let again = fix_file(
-                &outcome.source,
-                &layerlint_linter::Target::default(),
-                &settings,
-                Applicability::Unsafe,
-            );
+            let fixed_context = context.as_ref().map(|c| {
+                c.with_files(
+                    outcome
+                        .files
+                        .iter()
+                        .map(|(p, t)| (p.to_string_lossy().into_owned(), t.clone())),
+                )
+            });
+            let again_target = Target {
+                path: None,
+                context: fixed_context.as_ref(),
+            };
+            let again = fix_file(&outcome.source, &again_target, &settings, Applicability::Unsafe);
             if again.source != outcome.source {
                 problems.push(format!(
                     "{}: fixing twice differs from fixing once",
@@ -140,7 +169,7 @@ fn fixes_resolve_the_invalid_examples() {
                 ));
             }
             if rule.meta().fix == FixAvailability::Always
-                && !findings(rule, &outcome.source).is_empty()
+                && !findings_in(rule, &outcome.source, fixed_context.as_ref()).is_empty()
             {
                 problems.push(format!(
                     "{}: the finding remains after fixing:\n{}",
