@@ -2195,7 +2195,7 @@ fn gradle_includes(text: &str) -> Vec<String> {
 }
 
 /// The first line of a command, shortened for messages.
-pub(crate) fn short(text: &str) -> String {
+pub fn short(text: &str) -> String {
     let line = text.lines().next().unwrap_or("").trim();
     let line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > 60 {

@@ -16,12 +16,14 @@ mod context;
 pub mod dockerignore;
 pub mod ecosystem;
 pub mod equivalence;
+pub mod features;
 pub mod model;
 pub mod optimize;
 pub mod paths;
 pub mod report;
 pub mod script;
 pub mod stage;
+pub mod suggest;
 
 pub use context::{BuildContext, MAX_LISTED_FILES, OPAQUE_DIRS};
 

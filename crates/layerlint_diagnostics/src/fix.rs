@@ -214,7 +214,10 @@ mod tests {
         assert_eq!(create.apply(None).as_deref(), Some(".git\n"));
         assert_eq!(create.apply(Some("x")), None);
         let append = FileEdit::append(".dockerignore", "node_modules\n");
-        assert_eq!(append.apply(Some(".git")).as_deref(), Some(".git\nnode_modules\n"));
+        assert_eq!(
+            append.apply(Some(".git")).as_deref(),
+            Some(".git\nnode_modules\n")
+        );
         assert_eq!(append.apply(None), None);
         let fix = Fix::unsafe_edits("Create .dockerignore", vec![]).with_file(create);
         assert_eq!(fix.files.len(), 1);

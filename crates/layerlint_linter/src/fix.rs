@@ -50,7 +50,11 @@ impl FixOutcome {
 }
 
 /// The current text of a file a [`FileEdit`] names.
-fn read_other(path: &Path, files: &BTreeMap<PathBuf, String>, context: &BuildContext) -> Option<String> {
+fn read_other(
+    path: &Path,
+    files: &BTreeMap<PathBuf, String>,
+    context: &BuildContext,
+) -> Option<String> {
     if let Some(text) = files.get(path) {
         return Some(text.clone());
     }
@@ -132,11 +136,13 @@ pub fn fix_file(
                 }
             }
             if files_changed {
-                overlay = Some(context.with_files(
-                    files
-                        .iter()
-                        .map(|(p, c)| (p.to_string_lossy().into_owned(), c.clone())),
-                ));
+                overlay = Some(
+                    context.with_files(
+                        files
+                            .iter()
+                            .map(|(p, c)| (p.to_string_lossy().into_owned(), c.clone())),
+                    ),
+                );
             }
         }
         if next == current && !files_changed {

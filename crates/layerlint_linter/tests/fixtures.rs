@@ -91,7 +91,11 @@ fn render(source: &str, target: &Target<'_>, settings: &Settings) -> String {
     out.push_str("## fixed (safe and unsafe fixes)\n");
     out.push_str(&outcome.source);
     for (path, text) in &outcome.files {
-        let _ = write!(out, "\n## {} (written by the fixes)\n{text}", path.display());
+        let _ = write!(
+            out,
+            "\n## {} (written by the fixes)\n{text}",
+            path.display()
+        );
     }
     out
 }
@@ -167,7 +171,12 @@ fn check_fixture(path: &Path, rule: Option<Rule>) -> String {
         path: Some(path),
         context: fixed_context.as_ref().or(context.as_ref()),
     };
-    let again = fix_file(&outcome.source, &fixed_target, &settings, Applicability::Unsafe);
+    let again = fix_file(
+        &outcome.source,
+        &fixed_target,
+        &settings,
+        Applicability::Unsafe,
+    );
     assert_eq!(
         again.source,
         outcome.source,

@@ -14,12 +14,12 @@ fn context_of(example: &docs::Example) -> Option<BuildContext> {
     if example.context.is_empty() {
         return None;
     }
-    Some(BuildContext::in_memory(example.context.iter().map(|entry| {
-        match entry.split_once(':') {
+    Some(BuildContext::in_memory(example.context.iter().map(
+        |entry| match entry.split_once(':') {
             Some((path, content)) => (path.to_owned(), content.replace("\\n", "\n")),
             None => (entry.clone(), String::new()),
-        }
-    })))
+        },
+    )))
 }
 
 fn findings_in(rule: Rule, code: &str, context: Option<&BuildContext>) -> Vec<String> {
@@ -161,7 +161,12 @@ fn fixes_resolve_the_invalid_examples() {
                 path: None,
                 context: fixed_context.as_ref(),
             };
-            let again = fix_file(&outcome.source, &again_target, &settings, Applicability::Unsafe);
+            let again = fix_file(
+                &outcome.source,
+                &again_target,
+                &settings,
+                Applicability::Unsafe,
+            );
             if again.source != outcome.source {
                 problems.push(format!(
                     "{}: fixing twice differs from fixing once",
