@@ -235,6 +235,13 @@ pub fn home_of(user: Option<&str>) -> Option<String> {
     }
 }
 
+/// Directories whose name says they hold something other than a project's manifests.
+const NOT_PROJECT_DIRS: [&str; 20] = [
+    "prisma", "public", "static", "assets", "config", "conf", "migrations", "scripts",
+    "templates", "docs", "test", "tests", "bin", "certs", "nginx", "data", "resources",
+    "locales", "fonts", "images",
+];
+
 /// The planner over one file.
 pub struct Optimizer<'a> {
     file: &'a Dockerfile,
@@ -396,9 +403,25 @@ impl<'a> Optimizer<'a> {
             install
                 .needs
                 .iter()
-                .filter(|n| n.required)
-                .any(|n| map_through(copy, &kinds, &n.path).is_some())
+                .filter(|n| n.required && !n.dir)
+                .any(|n| self.provides(copy, &kinds, &n.path))
         })
+    }
+
+    /// Whether `copy` lays a file at `path`: it maps there, and the context holds the
+    /// file (when known); without a context, a directory with a name that says it holds
+    /// something else (`prisma`, `public`, `config`) is taken not to.
+    fn provides(&self, copy: &CopyStep, kinds: &[SourceKind], path: &str) -> bool {
+        let Some(q) = map_through(copy, kinds, path) else {
+            return false;
+        };
+        match self.context {
+            Some(context) => context.exists(&q) && !context.is_ignored(&q),
+            None => {
+                let top = q.split('/').next().unwrap_or("");
+                !NOT_PROJECT_DIRS.contains(&top) || !q.contains('/')
+            }
+        }
     }
 
     fn findings_of(
@@ -491,7 +514,7 @@ impl<'a> Optimizer<'a> {
             .find(|&p| {
                 stage.steps[p].copy.as_ref().is_some_and(|c| {
                     is_source_copy(c, self.context)
-                        && install.needs.iter().filter(|n| n.required).any(|n| {
+                        && install.needs.iter().filter(|n| n.required && !n.dir).any(|n| {
                             map_through(c, &source_kinds(c, self.context), &n.path).is_some()
                         })
                 })
@@ -737,8 +760,13 @@ impl<'a> Optimizer<'a> {
                 }
             }
         }
-        if self.context.is_none() {
-            // The optional files by the ecosystem's conventional names.
+        let all_required_copied = needs.iter().filter(|(n, _)| n.required).all(|(need, _)| {
+            earlier.iter().any(|(c, k)| map_through(c, k, &need.path).is_some())
+                || map_through(copy, kinds, &need.path).is_none()
+        });
+        if self.context.is_none() && !all_required_copied {
+            // The optional files by the ecosystem's conventional names (when the author
+            // already copies the manifests, what they copy is taken as complete).
             let mut seen: Vec<(Ecosystem, String)> = Vec::new();
             for (need, position) in needs {
                 let Some(analysis) = self.analyze(stage, *position) else {

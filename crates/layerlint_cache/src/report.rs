@@ -245,7 +245,7 @@ impl CacheReport {
             }
             write_outcome(&mut out, "as written", &change.as_written);
             if self.optimizer_rewrites {
-                write_outcome(&mut out, "optimized ", &change.optimized);
+                write_outcome(&mut out, "optimized", &change.optimized);
             } else {
                 out.push_str("  optimized:  the optimizer does not change this file\n");
             }
@@ -296,12 +296,13 @@ fn write_stages(out: &mut String, stages: &[StageSummary]) {
 fn write_outcome(out: &mut String, label: &str, outcome: &Outcome) {
     match &outcome.first_miss {
         None => {
-            let _ = writeln!(out, "  {label}: no layer copies it; nothing rebuilds");
+            let _ = writeln!(out, "  {:<12}no layer copies it; nothing rebuilds", format!("{label}:"));
         }
         Some(first) => {
             let _ = writeln!(
                 out,
-                "  {label}: cache breaks at line {} `{}`; {} of {} layers rebuild; dependency installs re-run: {}",
+                "  {:<12}cache breaks at line {} `{}`; {} of {} layers rebuild; dependency installs re-run: {}",
+                format!("{label}:"),
                 first.line,
                 first.instruction,
                 outcome.rebuilt.len(),

@@ -156,17 +156,15 @@ pub fn for_new_file(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggestion
         });
     }
     if let Some(dockerfile) = usage.dockerfile {
-        let mut push = |pattern: &str| {
+        for pattern in [dockerfile, ".dockerignore"] {
             if !conflicts(pattern, usage) {
                 out.push(Suggestion {
                     pattern: pattern.to_owned(),
-                    present: Some(pattern.to_owned()),
+                    present: None,
                     why: "the build reads it on its own",
                 });
             }
-        };
-        push(dockerfile);
-        push(".dockerignore");
+        }
     }
     out
 }
