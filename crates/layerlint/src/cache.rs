@@ -42,9 +42,18 @@ pub fn run(args: &CacheArgs) -> Result<ExitCode> {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from(".")),
     };
-    anyhow::ensure!(dir.is_dir(), "{}: the build context is not a directory", dir.display());
+    anyhow::ensure!(
+        dir.is_dir(),
+        "{}: the build context is not a directory",
+        dir.display()
+    );
     let context = BuildContext::on_disk(&dir, Some(&args.file));
-    let report = CacheReport::new(&source, &args.file.display().to_string(), Some(&context), &args.changed);
+    let report = CacheReport::new(
+        &source,
+        &args.file.display().to_string(),
+        Some(&context),
+        &args.changed,
+    );
     match args.format {
         CacheFormat::Text => print!("{}", report.to_text()),
         CacheFormat::Json => println!("{}", report.to_json()),

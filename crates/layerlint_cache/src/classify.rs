@@ -538,10 +538,11 @@ impl Walker<'_, '_> {
                 let needs = js_manifest_needs(Ecosystem::Npm, &cwd);
                 self.manifests(needs);
             }
-            "run" | "run-script" | "rum" | "urn" => match positionals.get(1) {
-                Some(script) => self.package_script(command, script, &cwd),
-                None => {}
-            },
+            "run" | "run-script" | "rum" | "urn" => {
+                if let Some(script) = positionals.get(1) {
+                    self.package_script(command, script, &cwd);
+                }
+            }
             "start" | "test" | "t" | "tst" | "stop" | "restart" => {
                 let script = if sub.starts_with('t') { "test" } else { sub };
                 self.package_script(command, script, &cwd);

@@ -66,7 +66,8 @@ impl Frontend {
     /// Whether the frontend is at least `version` (the default one is taken to be recent).
     pub fn at_least(&self, version: FrontendVersion) -> bool {
         match self {
-            Frontend::Default => true,
+            // Docker 23 and later build with BuildKit and its frontend 1.5 or newer.
+            Frontend::Default => version <= DEFAULT,
             Frontend::Docker(v) => *v >= version,
             Frontend::Other(_) => false,
         }
@@ -87,6 +88,8 @@ impl Frontend {
     }
 }
 
+/// What a file without `# syntax=` can count on: the frontend built into Docker 23.
+pub const DEFAULT: FrontendVersion = FrontendVersion(1, 5);
 /// `RUN --mount` and octal `COPY --chmod`.
 pub const MOUNTS: FrontendVersion = FrontendVersion(1, 2);
 /// Symbolic `COPY --chmod=+x`.
@@ -126,6 +129,8 @@ mod tests {
     #[test]
     fn frontends() {
         assert_eq!(of("FROM a\n"), Frontend::Default);
+        assert!(of("FROM a\n").at_least(MOUNTS));
+        assert!(!of("FROM a\n").at_least(SYMBOLIC_CHMOD));
         assert!(of("# syntax=docker/dockerfile:1\nFROM a\n").at_least(SYMBOLIC_CHMOD));
         assert!(of("# syntax=docker/dockerfile:1.4\nFROM a\n").at_least(MOUNTS));
         assert!(!of("# syntax=docker/dockerfile:1.4\nFROM a\n").at_least(SYMBOLIC_CHMOD));

@@ -237,9 +237,26 @@ pub fn home_of(user: Option<&str>) -> Option<String> {
 
 /// Directories whose name says they hold something other than a project's manifests.
 const NOT_PROJECT_DIRS: [&str; 20] = [
-    "prisma", "public", "static", "assets", "config", "conf", "migrations", "scripts",
-    "templates", "docs", "test", "tests", "bin", "certs", "nginx", "data", "resources",
-    "locales", "fonts", "images",
+    "prisma",
+    "public",
+    "static",
+    "assets",
+    "config",
+    "conf",
+    "migrations",
+    "scripts",
+    "templates",
+    "docs",
+    "test",
+    "tests",
+    "bin",
+    "certs",
+    "nginx",
+    "data",
+    "resources",
+    "locales",
+    "fonts",
+    "images",
 ];
 
 /// The planner over one file.
@@ -514,9 +531,13 @@ impl<'a> Optimizer<'a> {
             .find(|&p| {
                 stage.steps[p].copy.as_ref().is_some_and(|c| {
                     is_source_copy(c, self.context)
-                        && install.needs.iter().filter(|n| n.required && !n.dir).any(|n| {
-                            map_through(c, &source_kinds(c, self.context), &n.path).is_some()
-                        })
+                        && install
+                            .needs
+                            .iter()
+                            .filter(|n| n.required && !n.dir)
+                            .any(|n| {
+                                map_through(c, &source_kinds(c, self.context), &n.path).is_some()
+                            })
                 })
             })
         {
@@ -761,7 +782,9 @@ impl<'a> Optimizer<'a> {
             }
         }
         let all_required_copied = needs.iter().filter(|(n, _)| n.required).all(|(need, _)| {
-            earlier.iter().any(|(c, k)| map_through(c, k, &need.path).is_some())
+            earlier
+                .iter()
+                .any(|(c, k)| map_through(c, k, &need.path).is_some())
                 || map_through(copy, kinds, &need.path).is_none()
         });
         if self.context.is_none() && !all_required_copied {
@@ -932,7 +955,10 @@ fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str) -> Vec<String> 
     for entry in entries {
         if entry.dir {
             let dest = relative(&entry.target, true);
-            lines.push((format_copy(&flags, &[entry.context.clone()], &dest), 1));
+            lines.push((
+                format_copy(&flags, std::slice::from_ref(&entry.context), &dest),
+                1,
+            ));
             continue;
         }
         let dest = relative(paths::parent(&entry.target).trim_end_matches('/'), false);

@@ -296,7 +296,11 @@ fn write_stages(out: &mut String, stages: &[StageSummary]) {
 fn write_outcome(out: &mut String, label: &str, outcome: &Outcome) {
     match &outcome.first_miss {
         None => {
-            let _ = writeln!(out, "  {:<12}no layer copies it; nothing rebuilds", format!("{label}:"));
+            let _ = writeln!(
+                out,
+                "  {:<12}no layer copies it; nothing rebuilds",
+                format!("{label}:")
+            );
         }
         Some(first) => {
             let _ = writeln!(

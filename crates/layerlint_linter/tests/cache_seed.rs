@@ -12,7 +12,8 @@ use layerlint_linter::fix::fix_file;
 use layerlint_linter::{Applicability, BuildContext, Settings, Target};
 
 fn seed() -> (std::path::PathBuf, String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seed/node-cache/Dockerfile");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seed/node-cache/Dockerfile");
     let source = std::fs::read_to_string(&path).unwrap();
     (path, source)
 }
@@ -38,7 +39,12 @@ fn node_cache_before_and_after_the_fix() {
         path: Some(&path),
         context: Some(&context),
     };
-    let outcome = fix_file(&source, &target, &Settings::default(), Applicability::Unsafe);
+    let outcome = fix_file(
+        &source,
+        &target,
+        &Settings::default(),
+        Applicability::Unsafe,
+    );
     assert!(outcome.not_converged.is_none());
     let fixed = &outcome.source;
     let install = line_of(fixed, "RUN npm ci");
@@ -46,9 +52,18 @@ fn node_cache_before_and_after_the_fix() {
     let prisma_copy = line_of(fixed, "COPY prisma ./prisma");
     let generate = line_of(fixed, "RUN npx prisma generate");
     let build = line_of(fixed, "RUN npm run build");
-    assert!(install < sources, "the install runs before the sources are copied");
-    assert!(prisma_copy < generate, "prisma generate runs with prisma/ present");
-    assert!(sources < build, "the build runs after the sources are copied");
+    assert!(
+        install < sources,
+        "the install runs before the sources are copied"
+    );
+    assert!(
+        prisma_copy < generate,
+        "prisma generate runs with prisma/ present"
+    );
+    assert!(
+        sources < build,
+        "the build runs after the sources are copied"
+    );
 
     let fixed_context = context.with_files(
         outcome
@@ -58,7 +73,10 @@ fn node_cache_before_and_after_the_fix() {
     );
     let after = CacheReport::new(fixed, "Dockerfile", Some(&fixed_context), &changed);
     assert_eq!(after.changes[0].as_written.installs_rerun, 0);
-    assert!(!after.optimizer_rewrites, "the fixed file is already optimal");
+    assert!(
+        !after.optimizer_rewrites,
+        "the fixed file is already optimal"
+    );
     insta::assert_snapshot!("node_cache_after", after.to_text());
 
     // The default path asked about is the source file.

@@ -4,8 +4,8 @@ use layerlint_cache::paths::{is_within, join};
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::{Command, OptionSpec};
 use layerlint_syntax::{CommandLine, InstructionKind};
-use layerlint_text::{TextRange, TextSize};
 
+use super::support::instruction_block;
 use crate::Context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
@@ -188,9 +188,7 @@ impl Check for ChmodAfterCopy {
                 if relevant.is_empty() {
                     continue;
                 }
-                let all_changes = changes
-                    .iter()
-                    .all(|c| c.as_ref().is_some_and(|c| on_copied(c)));
+                let all_changes = changes.iter().all(|c| c.as_ref().is_some_and(&on_copied));
                 let joined_by_and = commands.iter().all(|c| {
                     matches!(
                         c.separator(),
@@ -252,13 +250,7 @@ impl Check for ChmodAfterCopy {
                     None => {
                         let text: String =
                             flags.iter().map(|(f, v)| format!(" --{f}={v}")).collect();
-                        let source = cx.source();
-                        let start = source[..run.range.start().to_usize()]
-                            .rfind('\n')
-                            .map_or(0, |i| i + 1);
-                        let end = source[run.range.end().to_usize()..]
-                            .find('\n')
-                            .map_or(source.len(), |i| run.range.end().to_usize() + i + 1);
+                        let block = instruction_block(cx, run_step.index);
                         let title = flags
                             .iter()
                             .map(|(f, v)| format!("`--{f}={v}`"))
@@ -268,10 +260,7 @@ impl Check for ChmodAfterCopy {
                             format!("Set {title} on the {}", copy_instruction.kind),
                             vec![
                                 Edit::insert(copy_instruction.keyword.end(), text),
-                                Edit::delete(TextRange::new(
-                                    TextSize::from_usize(start),
-                                    TextSize::from_usize(end),
-                                )),
+                                Edit::delete(block),
                             ],
                         ))
                     }

@@ -4,8 +4,9 @@ use layerlint_cache::stage::{CopyFrom, StageWalk};
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::{Command, OptionSpec, known};
 use layerlint_syntax::{CommandLine, InstructionKind};
-use layerlint_text::{TextRange, TextSize};
+use layerlint_text::TextRange;
 
+use super::support::instruction_block;
 use crate::Context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
@@ -439,22 +440,13 @@ impl CleanupInLaterLayer {
         {
             return None;
         }
-        let source = cx.source();
-        let start = source[..remove.range.start().to_usize()]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let end = source[remove.range.end().to_usize()..]
-            .find('\n')
-            .map_or(source.len(), |i| remove.range.end().to_usize() + i + 1);
+        let block = instruction_block(cx, r.index);
         let end_of_form = form.range.end();
         Some(Fix::unsafe_edits(
             "Remove the files in the RUN that adds them",
             vec![
                 Edit::insert(end_of_form, format!(" && {removal_text}")),
-                Edit::delete(TextRange::new(
-                    TextSize::from_usize(start),
-                    TextSize::from_usize(end),
-                )),
+                Edit::delete(block),
             ],
         ))
     }

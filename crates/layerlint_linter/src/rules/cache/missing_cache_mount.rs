@@ -17,7 +17,8 @@ declare_rule! {
     /// `RUN --mount=type=cache` on that cache: apt (with `apt-get update` in the same
     /// RUN), apk, pip, uv, Poetry, Pipenv, npm, yarn, pnpm, bun, Go (module and build
     /// caches), Cargo (registry and git), Maven, Gradle, Bundler, Composer and NuGet
-    /// (`dotnet restore`). Off by default: select it to use it.
+    /// (`dotnet restore`). Off by default: select it to use it. Not reported for Windows
+    /// images, which BuildKit does not build.
     ///
     /// ## Why is this bad?
     /// When the layer rebuilds — a manifest changed, a line of the RUN was edited — the
@@ -139,6 +140,10 @@ impl Check for MissingCacheMount {
                         continue;
                     }
                     if exec && want.targets.is_empty() {
+                        continue;
+                    }
+                    // Cache mounts do not exist for Windows images: nothing to recommend.
+                    if windows {
                         continue;
                     }
                     let mut reason = want.unknown.clone();
@@ -427,7 +432,7 @@ fn wanted(
             add(target, false, &mut want);
         }
         "pipenv" if matches!(sub, Some("install" | "sync")) => {
-            add(in_home(".cache/pipenv"), false, &mut want)
+            add(in_home(".cache/pipenv"), false, &mut want);
         }
         "npm" if matches!(sub, Some("ci" | "install" | "i" | "clean-install")) => {
             let target = env(step, command, "npm_config_cache")
@@ -513,7 +518,7 @@ fn wanted(
             add(dir.map(|d| join(&d, "caches")), false, &mut want);
         }
         "bundle" | "bundler" if matches!(sub, None | Some("install")) => {
-            add(in_home(".gem"), false, &mut want)
+            add(in_home(".gem"), false, &mut want);
         }
         "composer" if matches!(sub, Some("install" | "update" | "require")) => {
             let target = match (

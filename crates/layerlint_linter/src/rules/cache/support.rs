@@ -6,6 +6,7 @@ use std::path::Path;
 use layerlint_cache::BuildContext;
 use layerlint_cache::stage::{CopyFrom, CopyStep, FileWalk};
 use layerlint_syntax::InstructionKind;
+use layerlint_text::{TextRange, TextSize};
 
 use crate::Context;
 
@@ -76,4 +77,33 @@ pub(crate) fn dockerfile_in_context(path: Option<&Path>, context: &BuildContext)
         .to_path_buf();
     let text = relative.to_str()?.replace('\\', "/");
     (!text.is_empty()).then_some(text)
+}
+
+/// The lines of instruction `index`, with the comment lines right above it (no blank line
+/// between; not the parser directives) and its line ending: what deleting or moving the
+/// instruction takes along.
+pub(crate) fn instruction_block(cx: &Context<'_>, index: usize) -> TextRange {
+    let source = cx.source();
+    let instruction = &cx.file.instructions()[index];
+    let mut start = source[..instruction.range.start().to_usize()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    while start > 0 {
+        let previous = source[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = source[previous..start].trim();
+        let directive = cx
+            .file
+            .directives()
+            .iter()
+            .any(|d| d.range.start().to_usize() == previous);
+        if line.starts_with('#') && !directive {
+            start = previous;
+        } else {
+            break;
+        }
+    }
+    let end = source[instruction.range.end().to_usize()..]
+        .find('\n')
+        .map_or(source.len(), |i| instruction.range.end().to_usize() + i + 1);
+    TextRange::new(TextSize::from_usize(start), TextSize::from_usize(end))
 }
