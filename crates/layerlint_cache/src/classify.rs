@@ -142,6 +142,8 @@ pub struct RunSite<'a> {
     /// relative path, reads the sources.
     pub project_dirs: &'a [String],
     pub project: &'a dyn Project,
+    /// The ARG and ENV values the RUN sees, for `$VAR` in paths.
+    pub scope: Option<&'a layerlint_syntax::semantic::Scope>,
 }
 
 /// Analyses the scripts of a RUN.
@@ -323,8 +325,15 @@ impl Walker<'_, '_> {
         } else {
             raw.to_owned()
         };
-        if raw.contains('$') || raw.contains('`') {
+        if raw.contains('`') {
             return None;
+        }
+        if raw.contains('$') {
+            let expanded = self.site.scope?.expand(&raw, '\\').ok()?;
+            if !expanded.unmatched.is_empty() || expanded.result.contains('$') {
+                return None;
+            }
+            return Some(join(&self.cwd, &expanded.result));
         }
         Some(join(&self.cwd, &raw))
     }
@@ -768,7 +777,7 @@ impl Walker<'_, '_> {
             None => {
                 if self.site.project.exists(&package_json) != Some(false) {
                     unchecked.push(
-                        "package.json was not read: its install scripts were not checked"
+                        "package.json was not read: its install scripts and workspaces were not checked"
                             .to_owned(),
                     );
                 }
@@ -776,6 +785,13 @@ impl Walker<'_, '_> {
         }
         if ecosystem == Ecosystem::Pnpm {
             let workspace = join(cwd, "pnpm-workspace.yaml");
+            let recursive = command.has_any_flag(&["-r", "--recursive", "--filter", "-F"]);
+            if recursive && self.site.project.read(&workspace).is_none() {
+                blocker.get_or_insert(
+                    "a recursive pnpm install needs the workspace's packages, which are not known"
+                        .to_owned(),
+                );
+            }
             if let Some(text) = self.site.project.read(&workspace) {
                 match pnpm_workspace_needs(&text, cwd, self.site.project) {
                     Ok(found) => needs.extend(found),
@@ -811,6 +827,11 @@ impl Walker<'_, '_> {
         unchecked: Vec<String>,
     ) {
         self.out.unchecked.extend(unchecked.iter().cloned());
+        let needs = if kind == InstallKind::Build && needs.is_empty() {
+            build_needs(ecosystem, cwd)
+        } else {
+            needs
+        };
         self.out.installs.push(Install {
             ecosystem,
             kind,
@@ -1305,6 +1326,21 @@ impl Walker<'_, '_> {
             (Some("install"), Some(target)) if target.contains('@') => {}
             (Some("env" | "version" | "telemetry"), _) => {}
             (Some("build" | "install" | "test" | "vet" | "generate" | "run" | "list"), _) => {
+                let vendored = command
+                    .words()
+                    .any(|w| matches!(w.value_lossy(), "-mod=vendor" | "--mod=vendor"))
+                    || self
+                        .site
+                        .scope
+                        .and_then(|s| s.get_var("GOFLAGS"))
+                        .and_then(|v| v.value.as_deref())
+                        .is_some_and(|v| v.contains("-mod=vendor"))
+                    || self.site.project.exists(&join(&cwd, "vendor")) == Some(true);
+                if vendored {
+                    // The modules come from vendor/: nothing is downloaded.
+                    self.sources(format!("`{}` builds the project", short(command.text())));
+                    return;
+                }
                 self.push_install(
                     command,
                     Ecosystem::Go,
@@ -1944,6 +1980,38 @@ impl Walker<'_, '_> {
     }
 }
 
+/// The manifest a build reads its dependencies from (to tell that the copy of the
+/// sources brings it).
+fn build_needs(ecosystem: Ecosystem, cwd: &str) -> Vec<Need> {
+    let names: &[(&str, bool)] = match ecosystem {
+        Ecosystem::Go => &[("go.mod", true)],
+        Ecosystem::Cargo => &[("Cargo.toml", true)],
+        Ecosystem::Maven => &[("pom.xml", true)],
+        Ecosystem::Gradle => &[
+            ("build.gradle", false),
+            ("build.gradle.kts", false),
+            ("settings.gradle", false),
+            ("settings.gradle.kts", false),
+        ],
+        Ecosystem::Dotnet => &[
+            ("*.csproj", false),
+            ("*.fsproj", false),
+            ("*.vbproj", false),
+            ("*.sln", false),
+        ],
+        Ecosystem::Mix => &[("mix.exs", true)],
+        _ => &[],
+    };
+    names
+        .iter()
+        .map(|(name, required)| Need {
+            path: join(cwd, name),
+            dir: false,
+            required: *required,
+        })
+        .collect()
+}
+
 /// The manifests, lock files and configuration of a JavaScript install at `cwd`.
 fn js_manifest_needs(ecosystem: Ecosystem, cwd: &str) -> Vec<Need> {
     let info = ecosystem.info();
@@ -2250,6 +2318,7 @@ mod tests {
             home: "/root",
             project_dirs: &dirs,
             project: &project,
+            scope: None,
         };
         analyze(&[layerlint_shell::parse_str(text)], &site)
     }

@@ -205,6 +205,7 @@ impl LayerModel {
                             home: "/root",
                             project_dirs: &[],
                             project: &UnknownProject,
+                            scope: Some(&step.scope),
                         };
                         let analysis = classify::analyze(&scripts, &site);
                         for install in analysis.installs {

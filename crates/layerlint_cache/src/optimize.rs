@@ -107,17 +107,37 @@ fn source_kinds(copy: &CopyStep, context: Option<&BuildContext>) -> Vec<SourceKi
         .collect()
 }
 
-/// A copy from the context that brings in more than manifests: the sources.
+/// A copy from the context that brings in the sources: a directory (`.`, `src/`) or a
+/// wildcard that is not a manifest pattern (`*.py`). A copy of files named one by one
+/// (`COPY package.json tsconfig.json ./`) is not one.
 fn is_source_copy(copy: &CopyStep, context: Option<&BuildContext>) -> bool {
     if copy.from != CopyFrom::Context || copy.sources.is_empty() {
         return false;
     }
     source_kinds(copy, context).iter().any(|kind| match kind {
         SourceKind::Dir(_) => true,
-        SourceKind::File(q) => !Ecosystem::is_manifest_name(base_name(q)),
         SourceKind::Glob(q) => !Ecosystem::is_manifest_pattern(base_name(q)),
-        SourceKind::Url => false,
+        SourceKind::File(_) | SourceKind::Url => false,
     })
+}
+
+/// Whether a copy brings only files an install reads (`COPY requirements/base.txt …` before
+/// `pip install -r requirements/base.txt`): the install's own manifests, whatever their
+/// names.
+fn only_needs(copy: &CopyStep, kinds: &[SourceKind], install: &Install) -> bool {
+    copy.sources
+        .iter()
+        .zip(kinds)
+        .all(|(source, kind)| match kind {
+            SourceKind::File(_) => {
+                let target = copy.target_of(source);
+                install
+                    .needs
+                    .iter()
+                    .any(|n| !n.dir && (n.path == target || glob_match(&n.path, &target)))
+            }
+            _ => false,
+        })
 }
 
 /// The context path a container path comes from through `copy`, if it does.
@@ -235,6 +255,22 @@ pub fn home_of(user: Option<&str>) -> Option<String> {
     }
 }
 
+/// Whether `context` is the one the file is built with: every path a COPY or ADD names
+/// (without wildcards or variables) is in it. A Dockerfile in a subdirectory is often
+/// built with the repository root as its context (`docker build -f docker/Dockerfile .`);
+/// taking its own directory for the context would make every manifest look missing, so
+/// such a context is set aside and the planner works without one.
+pub fn context_matches(walk: &FileWalk, context: &BuildContext) -> bool {
+    walk.stages
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter_map(|s| s.copy.as_ref())
+        .filter(|c| c.from == CopyFrom::Context && !c.unresolved)
+        .flat_map(|c| &c.sources)
+        .filter(|s| !s.is_empty() && !has_wildcards(s) && !CopyStep::is_url(s))
+        .all(|s| context.exists(s))
+}
+
 /// Directories whose name says they hold something other than a project's manifests.
 const NOT_PROJECT_DIRS: [&str; 20] = [
     "prisma",
@@ -272,10 +308,12 @@ impl<'a> Optimizer<'a> {
         semantic: &Semantic,
         context: Option<&'a BuildContext>,
     ) -> Self {
+        let walk = FileWalk::new(file, semantic);
+        let context = context.filter(|c| context_matches(&walk, c));
         Optimizer {
             file,
             context,
-            walk: FileWalk::new(file, semantic),
+            walk,
         }
     }
 
@@ -336,6 +374,7 @@ impl<'a> Optimizer<'a> {
             home: &home,
             project_dirs: &project_dirs,
             project: &through,
+            scope: Some(&step.scope),
         };
         Some(classify::analyze(&scripts, &site))
     }
@@ -412,8 +451,21 @@ impl<'a> Optimizer<'a> {
                 return false;
             }
             let kinds = source_kinds(copy, self.context);
+            if only_needs(copy, &kinds, install) {
+                return false;
+            }
             if install.kind == InstallKind::Build {
-                return kinds.iter().any(|k| matches!(k, SourceKind::Dir(_)))
+                // A copy of source directories into the build's directory, in a stage
+                // whose copies bring the build's manifest (a module is built).
+                let manifest = install.needs.iter().any(|n| {
+                    stage.steps[..position]
+                        .iter()
+                        .filter_map(|s| s.copy.as_ref())
+                        .filter(|c| c.from == CopyFrom::Context)
+                        .any(|c| self.provides(c, &source_kinds(c, self.context), &n.path))
+                });
+                return manifest
+                    && kinds.iter().any(|k| matches!(k, SourceKind::Dir(_)))
                     && (is_within(&install.cwd, &copy.dest)
                         || is_within(&copy.dest, &install.cwd));
             }
@@ -433,6 +485,17 @@ impl<'a> Optimizer<'a> {
             return false;
         };
         match self.context {
+            Some(context) if has_wildcards(&q) => {
+                let dir = paths::parent(&q);
+                context.list(dir).iter().any(|name| {
+                    let full = if dir.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{dir}/{name}")
+                    };
+                    glob_match(base_name(&q), name) && !context.is_ignored(&full)
+                })
+            }
             Some(context) => context.exists(&q) && !context.is_ignored(&q),
             None => {
                 let top = q.split('/').next().unwrap_or("");
@@ -531,6 +594,7 @@ impl<'a> Optimizer<'a> {
             .find(|&p| {
                 stage.steps[p].copy.as_ref().is_some_and(|c| {
                     is_source_copy(c, self.context)
+                        && !only_needs(c, &source_kinds(c, self.context), install)
                         && install
                             .needs
                             .iter()
@@ -568,6 +632,10 @@ impl<'a> Optimizer<'a> {
                         "the RUN on line {line} runs a script layerlint cannot read"
                     )),
                     Some(analysis) => match analysis.reads {
+                        Reads::Sources if position == install_position => Some(format!(
+                            "the same RUN needs the sources ({}): give the install a RUN of its own",
+                            analysis.sources_reason.unwrap_or_default()
+                        )),
                         Reads::Sources => Some(format!(
                             "the RUN on line {line} needs the sources: {}",
                             analysis.sources_reason.unwrap_or_default()
@@ -882,7 +950,22 @@ impl<'a> Optimizer<'a> {
         let mut edits = Vec::new();
         let copy_block = self.block(copy);
         let copy_text = &source[copy_block];
-        edits.push(Edit::delete(copy_block));
+        // Between two blank lines, take one of them along.
+        let mut deleted = copy_block;
+        let after_block = &source[copy_block.end().to_usize()..];
+        let blank_before = source[..copy_block.start().to_usize()].ends_with("\n\n")
+            || source[..copy_block.start().to_usize()].ends_with("\n\r\n");
+        let blank_after = after_block
+            .strip_prefix("\r\n")
+            .or_else(|| after_block.strip_prefix('\n'));
+        if blank_before && let Some(rest) = blank_after {
+            let len = after_block.len() - rest.len();
+            deleted = TextRange::new(
+                copy_block.start(),
+                copy_block.end() + TextSize::from_usize(len),
+            );
+        }
+        edits.push(Edit::delete(deleted));
         if !lines.is_empty() {
             let target = &self.file.instructions()[first_manifest_run];
             let at = self.block(first_manifest_run).start();
@@ -961,7 +1044,8 @@ fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str) -> Vec<String> 
             ));
             continue;
         }
-        let dest = relative(paths::parent(&entry.target).trim_end_matches('/'), false);
+        let dir = paths::parent(&entry.target);
+        let dest = relative(if dir.is_empty() { "/" } else { dir }, false);
         let dest = if dest == "./" || dest == "./." {
             "./".to_owned()
         } else {

@@ -81,9 +81,10 @@ pub fn base_name(path: &str) -> &str {
     trimmed.rsplit('/').next().unwrap_or(trimmed)
 }
 
-/// The directory part of a cleaned relative path (`a/b` → `a`, `b` → `""`).
+/// The directory part of a cleaned path (`a/b` → `a`, `b` → `""`, `/b` → `/`).
 pub fn parent(path: &str) -> &str {
     match path.trim_end_matches('/').rfind('/') {
+        Some(0) => "/",
         Some(i) => &path[..i],
         None => "",
     }
@@ -238,6 +239,7 @@ mod tests {
         assert_eq!(base_name("a/b/"), "b");
         assert_eq!(parent("a/b"), "a");
         assert_eq!(parent("b"), "");
+        assert_eq!(parent("/b"), "/");
     }
 
     #[test]
