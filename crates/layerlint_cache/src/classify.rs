@@ -2265,7 +2265,9 @@ fn gradle_includes(text: &str) -> Vec<String> {
 
 /// The first line of a command, shortened for messages.
 pub fn short(text: &str) -> String {
-    let line = text.lines().next().unwrap_or("").trim();
+    // Line continuations joined, so that `RUN \` shows its command.
+    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
+    let line = joined.lines().next().unwrap_or("").trim();
     let line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > 60 {
         let cut: String = line.chars().take(57).collect();

@@ -691,11 +691,6 @@ impl<'a> Optimizer<'a> {
         }
         // The copy goes right after the last RUN that can move.
         let last_moved = *moved.last().expect("the install moved");
-        let first_manifest_run = needs
-            .iter()
-            .map(|(_, p)| *p)
-            .min()
-            .unwrap_or(install_position);
         let kinds = source_kinds(copy, self.context);
         let mut notes = Vec::new();
         for &p in &moved {
@@ -741,17 +736,23 @@ impl<'a> Optimizer<'a> {
         }
         // The files to copy first.
         let entries = self.manifest_entries(stage, copy_position, copy, &kinds, &needs, install)?;
-        let insert_step = &stage.steps[first_manifest_run];
-        let lines = copy_lines(copy, &entries, &insert_step.workdir);
-        if lines.is_empty() && moved.is_empty() {
-            return Err("nothing to move".to_owned());
+        // Each file is copied right before the first RUN that reads it.
+        let mut positions: Vec<usize> = entries.iter().map(|e| e.position).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        let mut insertions: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut lines = Vec::new();
+        for position in positions {
+            let group: Vec<Entry> = entries
+                .iter()
+                .filter(|e| e.position == position)
+                .cloned()
+                .collect();
+            let group_lines = copy_lines(copy, &group, &stage.steps[position].workdir);
+            lines.extend(group_lines.iter().cloned());
+            insertions.push((stage.steps[position].index, group_lines));
         }
-        let edits = self.edits(
-            copy_step.index,
-            stage.steps[first_manifest_run].index,
-            stage.steps[last_moved].index,
-            &lines,
-        );
+        let edits = self.edits(copy_step.index, &insertions, stage.steps[last_moved].index);
         let moved_indices = moved.iter().map(|&p| stage.steps[p].index).collect();
         Ok((
             Rewrite {
@@ -782,15 +783,14 @@ impl<'a> Optimizer<'a> {
             .map(|c| (c, source_kinds(c, self.context)))
             .collect();
         let mut entries: Vec<Entry> = Vec::new();
-        let mut add = |entry: Entry| {
-            if !entries
-                .iter()
-                .any(|e| e.context == entry.context && e.target == entry.target)
-            {
-                entries.push(entry);
-            }
+        let mut add = |entry: Entry| match entries
+            .iter_mut()
+            .find(|e| e.context == entry.context && e.target == entry.target)
+        {
+            Some(existing) => existing.position = existing.position.min(entry.position),
+            None => entries.push(entry),
         };
-        for (need, _) in needs {
+        for &(ref need, position) in needs {
             let Some(q) = map_through(copy, kinds, &need.path) else {
                 continue;
             };
@@ -816,6 +816,7 @@ impl<'a> Optimizer<'a> {
                                     context: full,
                                     target: join(paths::parent(&need.path), &name),
                                     dir: false,
+                                    position,
                                 });
                             }
                         }
@@ -827,6 +828,7 @@ impl<'a> Optimizer<'a> {
                             context: q.clone(),
                             target: need.path.clone(),
                             dir: need.dir || context.is_dir(&q),
+                            position,
                         });
                     } else if need.required {
                         return Err(format!(
@@ -844,6 +846,7 @@ impl<'a> Optimizer<'a> {
                             context: q.clone(),
                             target: need.path.clone(),
                             dir: need.dir,
+                            position,
                         });
                     }
                 }
@@ -859,8 +862,8 @@ impl<'a> Optimizer<'a> {
             // The optional files by the ecosystem's conventional names (when the author
             // already copies the manifests, what they copy is taken as complete).
             let mut seen: Vec<(Ecosystem, String)> = Vec::new();
-            for (need, position) in needs {
-                let Some(analysis) = self.analyze(stage, *position) else {
+            for &(_, position) in needs {
+                let Some(analysis) = self.analyze(stage, position) else {
                     continue;
                 };
                 for moved in &analysis.installs {
@@ -877,10 +880,10 @@ impl<'a> Optimizer<'a> {
                             context: q,
                             target,
                             dir: false,
+                            position,
                         });
                     }
                 }
-                let _ = need;
             }
             // A conventional pattern covers the literal names it matches.
             let patterns: Vec<Entry> = entries
@@ -937,9 +940,8 @@ impl<'a> Optimizer<'a> {
     fn edits(
         &self,
         copy: usize,
-        first_manifest_run: usize,
+        insertions: &[(usize, Vec<String>)],
         last_moved: usize,
-        lines: &[String],
     ) -> Vec<Edit> {
         let source = self.file.source();
         let newline = if source.contains("\r\n") {
@@ -966,9 +968,9 @@ impl<'a> Optimizer<'a> {
             );
         }
         edits.push(Edit::delete(deleted));
-        if !lines.is_empty() {
-            let target = &self.file.instructions()[first_manifest_run];
-            let at = self.block(first_manifest_run).start();
+        for (run, lines) in insertions {
+            let target = &self.file.instructions()[*run];
+            let at = self.block(*run).start();
             let indent: String = source[line_start(source, target.range.start().to_usize())
                 ..target.range.start().to_usize()]
                 .chars()
@@ -1004,6 +1006,8 @@ struct Entry {
     /// Where it lands (container path; for a directory, the directory).
     target: String,
     dir: bool,
+    /// The first moved RUN that reads it (a step position): the copy goes right before.
+    position: usize,
 }
 
 /// `COPY` lines for the entries, relative to `workdir` where possible.
@@ -1222,7 +1226,7 @@ mod tests {
         assert_eq!(findings.len(), 1, "{findings:#?}");
         assert_eq!(
             out,
-            "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY prisma ./prisma\nRUN npm install\nRUN npx prisma generate\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n"
+            "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm install\nCOPY prisma ./prisma\nRUN npx prisma generate\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n"
         );
         assert_eq!(optimize_source(&out, Some(&context)), out);
     }

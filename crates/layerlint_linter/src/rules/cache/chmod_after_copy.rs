@@ -70,6 +70,8 @@ declare_rule! {
 
 /// One `chmod`/`chown` of the RUN.
 struct Change {
+    /// The command as written.
+    text: String,
     /// `chmod` or `chown`.
     flag: &'static str,
     value: String,
@@ -110,6 +112,7 @@ fn change(command: Command<'_>, workdir: &str) -> Option<Change> {
             }
         };
     Some(Change {
+        text: command.text().to_owned(),
         flag,
         value,
         recursive,
@@ -162,16 +165,23 @@ impl Check for ChmodAfterCopy {
                     .map(|c| change(*c, &run_step.workdir))
                     .collect();
                 // What the copy laid down: single files by name, and directory trees.
-                let files: Vec<String> = copy
-                    .sources
-                    .iter()
-                    .filter(|s| {
-                        !optimizer.source_is_dir(copy, s)
-                            && !layerlint_cache::paths::has_wildcards(s)
-                            && !layerlint_cache::stage::CopyStep::is_url(s)
-                    })
-                    .map(|s| copy.target_of(s))
-                    .collect();
+                let files: Vec<String> = if !copy.dest_is_dir
+                    && copy.sources.len() == 1
+                    && !optimizer.source_is_dir(copy, &copy.sources[0])
+                {
+                    // One file copied to a file name (a wildcard then matches one file).
+                    vec![copy.dest.clone()]
+                } else {
+                    copy.sources
+                        .iter()
+                        .filter(|s| {
+                            !optimizer.source_is_dir(copy, s)
+                                && !layerlint_cache::paths::has_wildcards(s)
+                                && !layerlint_cache::stage::CopyStep::is_url(s)
+                        })
+                        .map(|s| copy.target_of(s))
+                        .collect()
+                };
                 let copies_tree = copy.sources.iter().any(|s| {
                     optimizer.source_is_dir(copy, s) || layerlint_cache::paths::has_wildcards(s)
                 });
@@ -214,15 +224,26 @@ impl Check for ChmodAfterCopy {
                             ),
                             _ => "the command has options `COPY --chmod` does not have".to_owned(),
                         });
-                    } else if c.paths.iter().any(|p| !files.contains(p)) {
+                    } else if c
+                        .paths
+                        .iter()
+                        .any(|p| p == &copy.dest && !files.contains(p))
+                    {
                         reason = Some(
                             "`COPY --chown`/`--chmod` would not change the destination directory itself, nor files already in it"
                                 .to_owned(),
                         );
+                    } else if let Some(p) = c.paths.iter().find(|p| !files.contains(p)) {
+                        reason = Some(format!(
+                            "the COPY copies more than `{p}`: `--{}` would apply to every file it copies",
+                            c.flag
+                        ));
                     } else if copy.flag(c.flag).is_some() {
                         reason = Some(format!("the COPY already has `--{}`", c.flag));
                     } else if c.flag == "chmod" && !is_octal(&c.value) {
-                        reason = frontend.missing("a symbolic `COPY --chmod`", SYMBOLIC_CHMOD);
+                        reason = frontend
+                            .missing("a symbolic `COPY --chmod`", SYMBOLIC_CHMOD)
+                            .map(|r| format!("{r}, or the mode in octal (`--chmod=755`)"));
                     } else if c.flag == "chmod" {
                         reason = frontend.missing("`COPY --chmod`", MOUNTS);
                     }
@@ -275,7 +296,11 @@ impl Check for ChmodAfterCopy {
                     .join(" and ");
                 let message = format!(
                     "`{}` right after the {} stores the copied files again; use {} on the {}",
-                    layerlint_cache::classify::short(cx.text(run.args)),
+                    if all_changes {
+                        layerlint_cache::classify::short(cx.text(run.args))
+                    } else {
+                        layerlint_cache::classify::short(&relevant[0].text)
+                    },
                     copy_instruction.kind,
                     flags_text,
                     copy_instruction.kind

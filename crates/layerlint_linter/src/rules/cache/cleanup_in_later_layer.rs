@@ -130,10 +130,6 @@ fn produced_caches(command: Command<'_>, home: &str) -> Vec<String> {
             .nth(2)
             .map(|w| vec![w.value_lossy().to_owned()])
             .unwrap_or_default(),
-        "mkdir" => command
-            .positionals(OptionSpec::new(&["-m", "--mode"]))
-            .map(|w| w.value_lossy().to_owned())
-            .collect(),
         _ => Vec::new(),
     }
 }
@@ -164,6 +160,12 @@ fn removals(command: Command<'_>, workdir: &str, home: &str) -> Option<Removal> 
         "rm" => command
             .positionals(OptionSpec::NONE)
             .map(|w| w.value_lossy().to_owned())
+            .map(|p| {
+                p.strip_prefix('~')
+                    .or_else(|| p.strip_prefix("${HOME}"))
+                    .or_else(|| p.strip_prefix("$HOME"))
+                    .map_or_else(|| p.to_owned(), |rest| format!("{home}{rest}"))
+            })
             .filter(|p| !p.contains('$'))
             .map(|p| {
                 let p = p.trim_end_matches("/*").trim_end_matches("/**");
@@ -321,22 +323,24 @@ impl CleanupInLaterLayer {
             if let Some(copy) = &step.copy {
                 let adds = paths.iter().any(|removed| {
                     copy.sources.iter().any(|source| {
-                        let dir = optimizer.source_is_dir(copy, source);
+                        let git = source.ends_with(".git") || source.contains(".git#");
+                        let dir = optimizer.source_is_dir(copy, source) || git;
                         let target = if dir {
                             copy.dest.clone()
                         } else {
                             copy.target_of(source)
                         };
-                        if !(is_within(removed, &target) || (!dir && is_within(&target, removed))) {
-                            return false;
-                        }
                         if !dir {
-                            return true;
+                            // A file: removed itself, or with a directory holding it.
+                            return is_within(&target, removed);
+                        }
+                        if !is_within(removed, &target) || git {
+                            return false;
                         }
                         // A directory copy: only when the context is known to hold it.
                         copy.from == CopyFrom::Context
                             && removed != &target
-                            && match (cx.build_context, optimizer.map_copy(copy, removed)) {
+                            && match (optimizer.context(), optimizer.map_copy(copy, removed)) {
                                 (Some(context), Some(q)) => {
                                     context.exists(&q) && !context.is_ignored(&q)
                                 }

@@ -1,5 +1,7 @@
+use layerlint_cache::stage::FileWalk;
 use layerlint_syntax::{Body, InstructionKind};
 
+use super::support::trusted_context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
 use crate::{Context, Node};
@@ -10,7 +12,8 @@ declare_rule! {
     /// context, as BuildKit's `CopyIgnoredFile` check does: not when the ignore file has
     /// `!` exceptions (whether a path comes back is too hard to tell from the pattern),
     /// and for the context root (`COPY . .`) only when a pattern `*`, `**` or `**/*`
-    /// leaves out everything. Needs the build context.
+    /// leaves out everything. Needs the build context (and says nothing when the COPY
+    /// sources are not in it: the file is then built from another directory).
     ///
     /// ## Why is this bad?
     /// The builder never receives the file: `COPY` of a single ignored file fails with
@@ -44,13 +47,21 @@ declare_rule! {
 }
 
 impl Check for CopyIgnoredFile {
-    type State = ();
+    /// Whether the build context is the file's (computed at the first COPY).
+    type State = Option<bool>;
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Copy, InstructionKind::Add]);
 
-    fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
+    fn instruction(&self, cx: &mut Context<'_>, trusted: &mut Option<bool>, node: &Node<'_>) {
         let Some(ignore) = cx.build_context.and_then(|c| c.dockerignore()) else {
             return;
         };
+        let trusted = *trusted.get_or_insert_with(|| {
+            let walk = FileWalk::new(cx.file, cx.semantic);
+            trusted_context(cx, &walk).is_some()
+        });
+        if !trusted {
+            return;
+        }
         if ignore.has_exclusions() {
             return;
         }

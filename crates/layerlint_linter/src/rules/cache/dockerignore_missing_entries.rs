@@ -2,7 +2,7 @@ use layerlint_cache::stage::FileWalk;
 use layerlint_cache::suggest::{self, Usage};
 use layerlint_diagnostics::{FileEdit, Fix};
 
-use super::support::{builds_project, named_sources, whole_context_copy};
+use super::support::{builds_project, named_sources, trusted_context, whole_context_copy};
 use crate::Context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
@@ -57,13 +57,13 @@ impl Check for DockerignoreMissingEntries {
     const WANTS: Wants = Wants::NOTHING;
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
-        let Some(context) = cx.build_context else {
+        let walk = FileWalk::new(cx.file, cx.semantic);
+        let Some(context) = trusted_context(cx, &walk) else {
             return;
         };
         let (Some(path), Some(_)) = (context.dockerignore_path(), context.dockerignore()) else {
             return;
         };
-        let walk = FileWalk::new(cx.file, cx.semantic);
         let Some(copy) = whole_context_copy(&walk) else {
             return;
         };

@@ -2,7 +2,9 @@ use layerlint_cache::stage::FileWalk;
 use layerlint_cache::suggest::{self, Usage};
 use layerlint_diagnostics::{FileEdit, Fix};
 
-use super::support::{builds_project, dockerfile_in_context, named_sources, whole_context_copy};
+use super::support::{
+    builds_project, dockerfile_in_context, named_sources, trusted_context, whole_context_copy,
+};
 use crate::Context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
@@ -68,13 +70,13 @@ impl Check for MissingDockerignore {
     const WANTS: Wants = Wants::NOTHING;
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
-        let Some(context) = cx.build_context else {
+        let walk = FileWalk::new(cx.file, cx.semantic);
+        let Some(context) = trusted_context(cx, &walk) else {
             return;
         };
         if context.dockerignore_path().is_some() || context.dockerignore_error().is_some() {
             return;
         }
-        let walk = FileWalk::new(cx.file, cx.semantic);
         let Some(copy) = whole_context_copy(&walk) else {
             return;
         };

@@ -135,7 +135,7 @@ impl Check for NpmInstallWithLockfile {
                             .filter(|c| c.from == CopyFrom::Context)
                             .any(|copy| match optimizer.map_copy(copy, &path) {
                                 None => false,
-                                Some(q) => match cx.build_context {
+                                Some(q) => match optimizer.context() {
                                     Some(context) => context.exists(&q) && !context.is_ignored(&q),
                                     None => copy.sources.iter().any(|s| base_name(s) == *lock),
                                 },

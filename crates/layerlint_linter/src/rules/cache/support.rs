@@ -10,6 +10,14 @@ use layerlint_text::{TextRange, TextSize};
 
 use crate::Context;
 
+/// The build context, when it is the one the file is built with: a Dockerfile whose COPY
+/// sources are not in its own directory is built from another one (`docker build -f
+/// docker/Dockerfile .`), and rules that read the context say nothing then.
+pub(crate) fn trusted_context<'a>(cx: &Context<'a>, walk: &FileWalk) -> Option<&'a BuildContext> {
+    let context = cx.build_context?;
+    layerlint_cache::optimize::context_matches(walk, context).then_some(context)
+}
+
 /// The first COPY or ADD that takes the whole build context (`COPY . .`, `ADD . /app`,
 /// `COPY * ./`), by instruction index.
 pub(crate) fn whole_context_copy(walk: &FileWalk) -> Option<usize> {

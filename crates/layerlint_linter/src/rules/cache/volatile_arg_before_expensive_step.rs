@@ -12,7 +12,9 @@ use crate::rule::{Check, Wants};
 declare_rule! {
     /// ## What it does
     /// Reports an `ARG` whose value changes on every build — `BUILD_DATE`, `GIT_SHA`,
-    /// `GIT_COMMIT`, `VCS_REF`, `VERSION`, `BUILD_NUMBER` and the like — declared in a
+    /// `GIT_COMMIT`, `VCS_REF`, `BUILD_NUMBER` and the like, and `VERSION`, `RELEASE`,
+    /// `IMAGE_TAG` when they have no real default (`ARG VERSION=1.4.0` is a pinned
+    /// version, not a per-build value) — declared in a
     /// stage before an expensive step that does not use it: a package install, a
     /// dependency install, a download, a build.
     ///
@@ -104,8 +106,44 @@ const VOLATILE: [&str; 40] = [
     "TIMESTAMP",
 ];
 
-fn is_volatile(name: &str) -> bool {
-    VOLATILE.iter().any(|v| v.eq_ignore_ascii_case(name))
+/// Names that are volatile only when passed per build (no real default): `VERSION=1.2.3`
+/// is a pinned version, `VERSION` alone a release number given at build time.
+const VOLATILE_WITHOUT_DEFAULT: [&str; 7] = [
+    "VERSION",
+    "APP_VERSION",
+    "RELEASE",
+    "RELEASE_VERSION",
+    "IMAGE_VERSION",
+    "IMAGE_TAG",
+    "BUILD_VERSION",
+];
+
+fn is_volatile(arg: &layerlint_syntax::ArgDecl) -> bool {
+    let name = arg.name.text.as_str();
+    if !VOLATILE.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+        return false;
+    }
+    if !VOLATILE_WITHOUT_DEFAULT
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case(name))
+    {
+        return true;
+    }
+    let default = arg
+        .default
+        .as_ref()
+        .map_or("", |d| d.text.trim_matches(['"', '\'']));
+    matches!(
+        default.to_ascii_lowercase().as_str(),
+        "" | "dev"
+            | "latest"
+            | "unknown"
+            | "local"
+            | "snapshot"
+            | "0.0.0"
+            | "0.0.0-dev"
+            | "development"
+    )
 }
 
 /// Whether an instruction's text uses one of `names` (`$NAME`, `${NAME…}`).
@@ -141,7 +179,7 @@ impl Check for VolatileArgBeforeExpensiveStep {
                 let Body::Arg(args) = &instruction.body else {
                     continue;
                 };
-                if args.is_empty() || !args.iter().all(|a| is_volatile(&a.name.text)) {
+                if args.is_empty() || !args.iter().all(is_volatile) {
                     continue;
                 }
                 if let Some(report) = self.check_arg(cx, &optimizer, stage, position) {
