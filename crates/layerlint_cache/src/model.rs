@@ -36,6 +36,11 @@ pub enum StageBase {
 pub struct LayerInputs {
     /// Context paths it copies or bind-mounts (`""`: the whole context; may hold wildcards).
     pub context: Vec<String>,
+    /// With the build context known: how many of its files those take (what `.dockerignore`
+    /// leaves out not counted), and the first of them.
+    pub context_files: Option<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context_sample: Vec<String>,
     /// Stages it copies or mounts from.
     pub stages: Vec<usize>,
     /// Images, named contexts and URLs it reads.
@@ -133,6 +138,14 @@ impl LayerModel {
     ) -> LayerModel {
         let walk = FileWalk::new(file, semantic);
         let reachable = semantic.reachable_from_final(file);
+        let files: Vec<String> = context
+            .map(|c| {
+                c.files()
+                    .into_iter()
+                    .filter(|f| !f.ends_with('/') && !c.is_ignored(f))
+                    .collect()
+            })
+            .unwrap_or_default();
         let instructions = file.instructions();
         let mut stages = Vec::new();
         for (stage, walked) in semantic.stages.iter().zip(&walk.stages) {
@@ -217,6 +230,14 @@ impl LayerModel {
                         installs.dedup();
                         builds.dedup();
                     }
+                }
+                if context.is_some() && !inputs.context.is_empty() {
+                    let taken: Vec<&String> = files
+                        .iter()
+                        .filter(|f| inputs.context.iter().any(|i| Self::input_takes(i, f)))
+                        .collect();
+                    inputs.context_files = Some(taken.len());
+                    inputs.context_sample = taken.iter().take(20).map(|f| (*f).clone()).collect();
                 }
                 layers.push(Layer {
                     instruction: step.index,
@@ -418,6 +439,8 @@ mod tests {
         let stage = &model.stages[0];
         assert_eq!(stage.layers.len(), 4);
         assert_eq!(stage.layers[1].installs, [Ecosystem::Npm]);
+        // `COPY . .` takes the context's files but what .dockerignore leaves out.
+        assert_eq!(stage.layers[0].inputs.context_files, Some(3));
         let rebuild = model.rebuild(&["src/index.ts".to_owned()]);
         assert_eq!(rebuild.stages[0].first_miss, Some(0));
         assert_eq!(rebuild.stages[0].rebuilt, [true, true, true, true]);

@@ -20,6 +20,9 @@ pub struct LayerLine {
     pub instruction: String,
     /// Dependency installs it runs (`npm`, `pip`).
     pub installs: Vec<String>,
+    /// How many files of the build context it copies, when the context is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_files: Option<usize>,
 }
 
 /// A stage's layers.
@@ -99,6 +102,7 @@ impl Version {
             line: self.index.position(layer.range.start(), &self.source).line,
             instruction: layer.summary.clone(),
             installs: layer.installs.iter().map(|e| e.name().to_owned()).collect(),
+            context_files: layer.inputs.context_files,
         }
     }
 
@@ -284,9 +288,13 @@ fn write_stages(out: &mut String, stages: &[StageSummary]) {
             } else {
                 format!("  [install: {}]", layer.installs.join(", "))
             };
+            let files = match layer.context_files {
+                Some(n) => format!("  ({n} file{} of the context)", plural(n)),
+                None => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "    {:>4}  {}{installs}",
+                "    {:>4}  {}{installs}{files}",
                 layer.line, layer.instruction
             );
         }
