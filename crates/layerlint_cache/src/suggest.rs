@@ -141,6 +141,33 @@ pub fn for_new_file(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggestion
             push(name, Some(name.to_owned()), why);
         }
     }
+    // A directory an earlier entry already covers (`**/node_modules`) is not repeated.
+    let mut kept: Vec<Suggestion> = Vec::new();
+    for entry in out {
+        let text: String = kept.iter().map(|e| format!("{}\n", e.pattern)).collect();
+        let covered = DockerIgnore::parse(&text).is_ok_and(|i| i.matches(&entry.pattern));
+        if covered {
+            if let Some(present) = entry.present
+                && let Some(previous) = kept
+                    .iter_mut()
+                    .find(|e| DockerIgnore::parse(&e.pattern).is_ok_and(|i| i.matches(&present)))
+            {
+                previous.present.get_or_insert(present);
+            }
+        } else {
+            kept.push(entry);
+        }
+    }
+    let mut out = kept;
+    let mut push = |pattern: &str, present: Option<String>, why: &'static str| {
+        if !out.iter().any(|s| s.pattern == pattern) && !conflicts(pattern, usage) {
+            out.push(Suggestion {
+                pattern: pattern.to_owned(),
+                present,
+                why,
+            });
+        }
+    };
     push("**/*.log", None, "logs");
     push(
         ".env",
