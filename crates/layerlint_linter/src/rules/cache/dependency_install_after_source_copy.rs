@@ -67,7 +67,9 @@ declare_rule! {
     /// sources, when the install itself does (a `postinstall` that builds, `poetry install`
     /// without `--no-root`, `composer install` with scripts), when the context holds what
     /// the install writes (`node_modules` not in `.dockerignore`), or for a build with no
-    /// separate install step (`go build`: add `go mod download` first).
+    /// separate install step (`go build`: add `go mod download` first). The install
+    /// command itself is left as written: `npm-install-with-lockfile` (LL202) offers
+    /// `npm ci` when a lock file is copied.
     pub(crate) struct DependencyInstallAfterSourceCopy {
         code: "LL201",
         name: "dependency-install-after-source-copy",
