@@ -36,6 +36,8 @@ enum Command {
     /// Which layers rebuild when a path of the build context changes, as written and as
     /// the optimizer would rewrite the file.
     Cache(cache::CacheArgs),
+    /// Serve editors: the language server, over stdin and stdout.
+    Lsp,
     /// Developer tools.
     Debug {
         #[command(subcommand)]
@@ -83,6 +85,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Cache(args) => cache::run(&args),
+        Command::Lsp => {
+            layerlint_lsp::run_stdio().context("language server")?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Debug {
             command: DebugCommand::Parse { file, format },
         } => debug_parse(&file, format),

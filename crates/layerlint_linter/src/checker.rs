@@ -30,7 +30,8 @@ pub struct Node<'a> {
     pub stage: Option<&'a Stage>,
     /// The variables visible before the instruction.
     pub scope: &'a Scope,
-    /// The `SHELL` in effect (its exec-form words); empty for the default `/bin/sh -c`.
+    /// The `SHELL` in effect (its exec-form words); empty for the default `/bin/sh -c`
+    /// (`cmd /S /C` for stages of Windows images).
     pub shell: &'a [String],
 }
 
@@ -249,6 +250,8 @@ pub(crate) fn run(
                     layerlint_syntax::semantic::Base::Stage(parent) => {
                         stage_shells.get(parent).cloned().unwrap_or_default()
                     }
+                    // Windows images run RUN with `cmd /S /C`.
+                    _ if stage.windows => ["cmd", "/S", "/C"].map(String::from).to_vec(),
                     _ => Vec::new(),
                 };
                 for (rule, runner) in &mut runners {

@@ -81,7 +81,11 @@ pub fn lint_target(source: &str, target: &Target<'_>, settings: &Settings) -> Li
 pub fn check(parse: &Parse, target: &Target<'_>, settings: &Settings) -> Vec<Diagnostic> {
     let file = &parse.file;
     let semantic = Semantic::new(file);
-    let mut suppressions = suppression::Suppressions::collect(file, &semantic);
+    let check_override = settings
+        .build_args
+        .get(suppression::CHECK_BUILD_ARG)
+        .map(String::as_str);
+    let mut suppressions = suppression::Suppressions::collect(file, &semantic, check_override);
     let mut rules: Vec<Rule> = settings.enabled_rules().collect();
     for rule in &suppressions.experimental {
         if !rules.contains(rule) {

@@ -108,6 +108,11 @@ pub struct Settings {
     /// Paths (globs) to skip when walking directories.
     pub exclude: Vec<String>,
     pub options: Options,
+    /// Build arguments, as `docker build --build-arg NAME=VALUE` gives them: the values
+    /// some checks evaluate with (an ARG's default is not evaluated when its value is
+    /// given), and `BUILDKIT_DOCKERFILE_CHECK`, which replaces the file's `# check=`
+    /// directive as it does for BuildKit.
+    pub build_args: BTreeMap<String, String>,
     /// The configuration file these settings came from.
     pub origin: Option<PathBuf>,
 }
@@ -122,6 +127,7 @@ impl Default for Settings {
             unsafe_fixes: false,
             exclude: Vec::new(),
             options: Options::default(),
+            build_args: BTreeMap::new(),
             origin: None,
         }
     }

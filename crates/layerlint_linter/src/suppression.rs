@@ -91,11 +91,25 @@ enum Kind {
     Global,
 }
 
+/// The build argument that replaces the `# check=` directive of the file.
+pub(crate) const CHECK_BUILD_ARG: &str = "BUILDKIT_DOCKERFILE_CHECK";
+
 impl Suppressions {
-    pub(crate) fn collect(file: &Dockerfile, semantic: &Semantic) -> Suppressions {
+    /// The suppressions of `file`; `check_override` (the `BUILDKIT_DOCKERFILE_CHECK` build
+    /// argument) replaces the header's `# check=` directive, as BuildKit does.
+    pub(crate) fn collect(
+        file: &Dockerfile,
+        semantic: &Semantic,
+        check_override: Option<&str>,
+    ) -> Suppressions {
         let mut out = Suppressions::default();
         let source = file.source();
-        if let Some(check) = file.directive(DirectiveKind::Check) {
+        if let Some(value) = check_override {
+            // Not in the file: its codes have no place to point at.
+            let parsed = parse_check(value, 0, source);
+            let nowhere = TextRange::empty(TextSize::from_usize(0));
+            out.add_override(parsed, nowhere);
+        } else if let Some(check) = file.directive(DirectiveKind::Check) {
             let value = file.text(check.value);
             let parsed = parse_check(value, check.value.start().to_usize(), source);
             out.add(parsed, check.range, Scope::File, true);
@@ -154,6 +168,17 @@ impl Suppressions {
             out.add(parsed, comment, scope, false);
         }
         out
+    }
+
+    /// The `BUILDKIT_DOCKERFILE_CHECK` value: like the header's directive, with every code
+    /// range empty.
+    fn add_override(&mut self, parsed: Parsed, nowhere: TextRange) {
+        self.add(parsed, nowhere, Scope::File, true);
+        for entry in &mut self.entries {
+            for code in &mut entry.codes {
+                code.range = nowhere;
+            }
+        }
     }
 
     fn add(&mut self, parsed: Parsed, comment: TextRange, scope: Scope, header: bool) {
