@@ -27,8 +27,22 @@ pub fn run_scripts(file: &Dockerfile, run: &Instruction, shell: &[String]) -> Op
     }
     match run.command()? {
         CommandLine::Exec(exec) => {
-            let words: Vec<String> = exec.args.iter().map(|w| quote(&w.text)).collect();
-            Some(vec![layerlint_shell::parse_str(&words.join(" "))])
+            // The words quoted back into a command line, each mapped to its JSON string
+            // (so that ranges stay inside the instruction; approximate within a word).
+            let mut text = layerlint_text::MappedText::new();
+            for (i, word) in exec.args.iter().enumerate() {
+                if i > 0 {
+                    text.push(" ", word.range.start());
+                }
+                let quoted = quote(&word.text);
+                let start = if quoted == word.text {
+                    word.range.start() + layerlint_text::TextSize::from_usize(1)
+                } else {
+                    word.range.start()
+                };
+                text.push(&quoted, start);
+            }
+            Some(vec![layerlint_shell::parse(&text)])
         }
         CommandLine::Shell(form) => {
             let main = layerlint_shell::parse(&form.text);
@@ -101,6 +115,11 @@ mod tests {
             ["npm", "npm"]
         );
         assert_eq!(names("FROM a\nRUN [\"npm\", \"ci\"]\n").unwrap(), ["npm"]);
+        let source = "FROM a\nRUN [\"npm\", \"install\"]\n";
+        let file = layerlint_syntax::parse(source).file;
+        let scripts = run_scripts(&file, &file.instructions()[1], &[]).unwrap();
+        let command = scripts[0].commands().next().unwrap();
+        assert_eq!(&source[command.range()], "npm\", \"install");
         assert_eq!(
             names("FROM a\nRUN <<EOF\nnpm ci\nnpm test\nEOF\n").unwrap(),
             ["npm", "npm"]
