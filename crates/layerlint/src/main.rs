@@ -1,5 +1,7 @@
 //! `layerlint`: lint Dockerfiles, fix them, explain their layer cache, serve editors.
 
+mod cache;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -31,6 +33,9 @@ enum Command {
         /// A code (`LL101`), name or alias.
         rule: String,
     },
+    /// Which layers rebuild when a path of the build context changes, as written and as
+    /// the optimizer would rewrite the file.
+    Cache(cache::CacheArgs),
     /// Serve editors: the language server, over stdin and stdout.
     Lsp,
     /// Developer tools.
@@ -79,6 +84,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", layerlint_linter::docs::page(found[0].meta()));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Cache(args) => cache::run(&args),
         Command::Lsp => {
             layerlint_lsp::run_stdio().context("language server")?;
             Ok(ExitCode::SUCCESS)

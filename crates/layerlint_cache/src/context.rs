@@ -1,10 +1,13 @@
 //! The build context: the files `docker build` sends, on disk or given in memory (tests,
 //! the language server's fixtures), with the `.dockerignore` that applies.
+//!
+//! A context can carry an *overlay*: files written on top of it without touching the disk
+//! (what the fix loop uses when a fix creates or extends `.dockerignore`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::dockerignore::{DockerIgnore, load_ignore_file};
+use crate::dockerignore::{DOCKERIGNORE, DockerIgnore, load_ignore_file};
 
 /// Where the context's files come from.
 #[derive(Clone, Debug)]
@@ -13,10 +16,19 @@ enum Files {
     Memory(BTreeMap<String, String>),
 }
 
+/// How many files [`BuildContext::files`] lists at most (a guard against huge directories).
+pub const MAX_LISTED_FILES: usize = 20_000;
+
+/// Directories whose contents [`BuildContext::files`] does not descend into: version-control
+/// internals and installed dependencies. The directory itself is still listed (as `name/`).
+pub const OPAQUE_DIRS: [&str; 4] = [".git", "node_modules", ".hg", ".svn"];
+
 /// A build context.
 #[derive(Clone, Debug)]
 pub struct BuildContext {
     files: Files,
+    /// Files written over the context (context-relative path → content).
+    overlay: BTreeMap<String, String>,
     ignore: Option<DockerIgnore>,
     /// The ignore file that applies, relative to the context (or absolute when outside).
     ignore_path: Option<PathBuf>,
@@ -25,8 +37,20 @@ pub struct BuildContext {
 
 /// A context path as Docker sees it: `/`-separated, no leading `./` or `/`.
 fn clean(path: &str) -> String {
-    let path = path.trim_start_matches("./").trim_start_matches('/');
-    path.trim_end_matches('/').to_owned()
+    let mut path = path;
+    loop {
+        let next = path.trim_start_matches("./").trim_start_matches('/');
+        if next == path {
+            break;
+        }
+        path = next;
+    }
+    let path = path.trim_end_matches('/');
+    if path == "." {
+        String::new()
+    } else {
+        path.to_owned()
+    }
 }
 
 impl BuildContext {
@@ -36,12 +60,20 @@ impl BuildContext {
         let default_dockerfile = root.join("Dockerfile");
         let dockerfile = dockerfile.unwrap_or(&default_dockerfile);
         let (ignore, ignore_path, ignore_error) = match load_ignore_file(dockerfile, root) {
-            Ok(Some(file)) => (Some(file.ignore), Some(file.path), None),
+            Ok(Some(file)) => {
+                let path = file
+                    .path
+                    .strip_prefix(root)
+                    .map(Path::to_path_buf)
+                    .unwrap_or(file.path);
+                (Some(file.ignore), Some(path), None)
+            }
             Ok(None) => (None, None, None),
             Err(err) => (None, None, Some(err.to_string())),
         };
         BuildContext {
             files: Files::Disk(root.to_owned()),
+            overlay: BTreeMap::new(),
             ignore,
             ignore_path,
             ignore_error,
@@ -60,23 +92,57 @@ impl BuildContext {
             .into_iter()
             .map(|(p, c)| (clean(p.as_ref()), c.into()))
             .collect();
-        let (ignore, ignore_path, ignore_error) = match files.get(".dockerignore") {
-            Some(text) => match DockerIgnore::parse(text) {
-                Ok(ignore) => (Some(ignore), Some(PathBuf::from(".dockerignore")), None),
-                Err(err) => (
-                    None,
-                    Some(PathBuf::from(".dockerignore")),
-                    Some(err.to_string()),
-                ),
-            },
-            None => (None, None, None),
-        };
-        BuildContext {
+        let mut context = BuildContext {
             files: Files::Memory(files),
-            ignore,
-            ignore_path,
-            ignore_error,
+            overlay: BTreeMap::new(),
+            ignore: None,
+            ignore_path: None,
+            ignore_error: None,
+        };
+        if let Some(text) = context.read(DOCKERIGNORE) {
+            context.set_ignore(PathBuf::from(DOCKERIGNORE), &text);
         }
+        context
+    }
+
+    fn set_ignore(&mut self, path: PathBuf, text: &str) {
+        match DockerIgnore::parse(text) {
+            Ok(ignore) => {
+                self.ignore = Some(ignore);
+                self.ignore_error = None;
+            }
+            Err(err) => {
+                self.ignore = None;
+                self.ignore_error = Some(err.to_string());
+            }
+        }
+        self.ignore_path = Some(path);
+    }
+
+    /// This context with `files` (context-relative path, full new content) written over it,
+    /// in memory. When one of them is the ignore file that applies (or `.dockerignore` when
+    /// none applies yet), its patterns are read again.
+    #[must_use]
+    pub fn with_files<I, P, C>(&self, files: I) -> BuildContext
+    where
+        I: IntoIterator<Item = (P, C)>,
+        P: AsRef<str>,
+        C: Into<String>,
+    {
+        let mut context = self.clone();
+        for (path, content) in files {
+            let path = clean(path.as_ref());
+            let content = content.into();
+            let is_ignore_file = match &context.ignore_path {
+                Some(ignore) => ignore.to_str().is_some_and(|p| clean(p) == path),
+                None => path == DOCKERIGNORE,
+            };
+            if is_ignore_file {
+                context.set_ignore(PathBuf::from(&path), &content);
+            }
+            context.overlay.insert(path, content);
+        }
+        context
     }
 
     /// The context directory, when the context is on disk.
@@ -90,19 +156,44 @@ impl BuildContext {
     /// Whether `path` (a file or directory, context-relative) exists.
     pub fn exists(&self, path: &str) -> bool {
         let path = clean(path);
+        if self.overlay_has(&path) {
+            return true;
+        }
         match &self.files {
             Files::Disk(root) => root.join(&path).exists(),
-            Files::Memory(files) => {
-                path.is_empty()
-                    || files.contains_key(&path)
-                    || files.keys().any(|f| f.starts_with(&format!("{path}/")))
-            }
+            Files::Memory(files) => path.is_empty() || memory_has(files, &path),
         }
+    }
+
+    /// Whether `path` is a directory of the context (the root is one).
+    pub fn is_dir(&self, path: &str) -> bool {
+        let path = clean(path);
+        if path.is_empty() {
+            return true;
+        }
+        let prefix = format!("{path}/");
+        if self.overlay.keys().any(|f| f.starts_with(&prefix)) {
+            return true;
+        }
+        match &self.files {
+            Files::Disk(root) => root.join(&path).is_dir(),
+            Files::Memory(files) => files
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|(f, _)| f.starts_with(&prefix)),
+        }
+    }
+
+    fn overlay_has(&self, path: &str) -> bool {
+        path.is_empty() || memory_has(&self.overlay, path)
     }
 
     /// The text of a file of the context.
     pub fn read(&self, path: &str) -> Option<String> {
         let path = clean(path);
+        if let Some(text) = self.overlay.get(&path) {
+            return Some(text.clone());
+        }
         match &self.files {
             Files::Disk(root) => std::fs::read_to_string(root.join(path)).ok(),
             Files::Memory(files) => files.get(&path).cloned(),
@@ -112,34 +203,40 @@ impl BuildContext {
     /// The names in a directory of the context (`""` for the root), sorted.
     pub fn list(&self, dir: &str) -> Vec<String> {
         let dir = clean(dir);
-        match &self.files {
+        let mut names: Vec<String> = match &self.files {
+            Files::Disk(root) => std::fs::read_dir(root.join(&dir))
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Files::Memory(files) => memory_list(files, &dir),
+        };
+        names.extend(memory_list(&self.overlay, &dir));
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Every file of the context, context-relative and sorted, with directories that hold
+    /// nothing listed as `name/`. Does not descend into [`OPAQUE_DIRS`] (listed as `name/`)
+    /// and stops after [`MAX_LISTED_FILES`]. Ignored files are included: ask
+    /// [`BuildContext::is_ignored`].
+    pub fn files(&self) -> Vec<String> {
+        let mut out: Vec<String> = match &self.files {
             Files::Disk(root) => {
-                let mut names: Vec<String> = std::fs::read_dir(root.join(&dir))
-                    .map(|entries| {
-                        entries
-                            .filter_map(Result::ok)
-                            .map(|e| e.file_name().to_string_lossy().into_owned())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                names.sort();
-                names
+                let mut out = Vec::new();
+                walk(root, "", &mut out);
+                out
             }
-            Files::Memory(files) => {
-                let prefix = if dir.is_empty() {
-                    String::new()
-                } else {
-                    format!("{dir}/")
-                };
-                let mut names: Vec<String> = files
-                    .keys()
-                    .filter_map(|f| f.strip_prefix(&prefix))
-                    .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned())
-                    .collect();
-                names.dedup();
-                names
-            }
-        }
+            Files::Memory(files) => files.keys().cloned().collect(),
+        };
+        out.extend(self.overlay.keys().cloned());
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The `.dockerignore` that applies, if any.
@@ -147,7 +244,8 @@ impl BuildContext {
         self.ignore.as_ref()
     }
 
-    /// The path of the ignore file that applies.
+    /// The path of the ignore file that applies: relative to the context when it is inside
+    /// it, else absolute.
     pub fn dockerignore_path(&self) -> Option<&Path> {
         self.ignore_path.as_deref()
     }
@@ -163,6 +261,69 @@ impl BuildContext {
     }
 }
 
+fn memory_has(files: &BTreeMap<String, String>, path: &str) -> bool {
+    if files.contains_key(path) {
+        return true;
+    }
+    let prefix = format!("{path}/");
+    files
+        .range(prefix.clone()..)
+        .next()
+        .is_some_and(|(f, _)| f.starts_with(&prefix))
+}
+
+fn memory_list(files: &BTreeMap<String, String>, dir: &str) -> Vec<String> {
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let mut names: Vec<String> = files
+        .keys()
+        .filter_map(|f| f.strip_prefix(&prefix))
+        .filter(|rest| !rest.is_empty())
+        .map(|rest| rest.split('/').next().unwrap_or(rest).to_owned())
+        .collect();
+    names.dedup();
+    names
+}
+
+fn walk(root: &Path, dir: &str, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return;
+    };
+    let mut entries: Vec<(String, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            (e.file_name().to_string_lossy().into_owned(), is_dir)
+        })
+        .collect();
+    entries.sort();
+    if entries.is_empty() && !dir.is_empty() {
+        out.push(format!("{dir}/"));
+    }
+    for (name, is_dir) in entries {
+        if out.len() >= MAX_LISTED_FILES {
+            return;
+        }
+        let path = if dir.is_empty() {
+            name.clone()
+        } else {
+            format!("{dir}/{name}")
+        };
+        if is_dir {
+            if OPAQUE_DIRS.contains(&name.as_str()) {
+                out.push(format!("{path}/"));
+            } else {
+                walk(root, &path, out);
+            }
+        } else {
+            out.push(path);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,11 +336,56 @@ mod tests {
             (".dockerignore", "node_modules\n*.log\n"),
         ]);
         assert!(context.exists("src"));
+        assert!(context.is_dir("src"));
+        assert!(!context.is_dir("package.json"));
         assert!(context.exists("./package.json"));
         assert!(!context.exists("yarn.lock"));
         assert_eq!(context.list(""), [".dockerignore", "package.json", "src"]);
         assert!(context.is_ignored("node_modules/x"));
         assert!(!context.is_ignored("src/index.ts"));
         assert_eq!(context.read("package.json").as_deref(), Some("{}"));
+        assert_eq!(
+            context.files(),
+            [".dockerignore", "package.json", "src/index.ts"]
+        );
+    }
+
+    #[test]
+    fn overlay_adds_an_ignore_file() {
+        let context = BuildContext::in_memory([("package.json", "{}"), ("src/a.ts", "")]);
+        assert!(context.dockerignore().is_none());
+        let with = context.with_files([(".dockerignore", "src\n")]);
+        assert!(with.is_ignored("src/a.ts"));
+        assert_eq!(with.dockerignore_path(), Some(Path::new(".dockerignore")));
+        assert!(with.exists(".dockerignore"));
+        assert_eq!(with.list(""), [".dockerignore", "package.json", "src"]);
+        assert!(!context.is_ignored("src/a.ts"));
+    }
+
+    #[test]
+    fn on_disk_walk_and_overlay() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src/lib")).unwrap();
+        std::fs::create_dir_all(root.join("node_modules/x")).unwrap();
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        std::fs::write(root.join("src/lib/a.rs"), "").unwrap();
+        std::fs::write(root.join("node_modules/x/i.js"), "").unwrap();
+        std::fs::write(root.join("Dockerfile"), "FROM a\n").unwrap();
+        let context = BuildContext::on_disk(root, None);
+        assert_eq!(
+            context.files(),
+            ["Dockerfile", "empty/", "node_modules/", "src/lib/a.rs"]
+        );
+        assert!(context.is_dir("src/lib"));
+        std::fs::write(root.join(".dockerignore"), "node_modules\n").unwrap();
+        let context = BuildContext::on_disk(root, None);
+        assert_eq!(
+            context.dockerignore_path(),
+            Some(Path::new(".dockerignore"))
+        );
+        let extended = context.with_files([(".dockerignore", "node_modules\nsrc\n")]);
+        assert!(extended.is_ignored("src/lib/a.rs"));
+        assert!(!context.is_ignored("src/lib/a.rs"));
     }
 }

@@ -1,3 +1,5 @@
+use std::path::PathBuf;
+
 use layerlint_text::{TextRange, TextSize};
 
 /// Whether a fix may be applied without a person looking at it. Ordered:
@@ -57,6 +59,61 @@ impl Edit {
     }
 }
 
+/// A change to a file other than the Dockerfile, such as the build context's
+/// `.dockerignore`: a fix that creates or extends it carries one. Whoever writes fixes
+/// (the CLI, the language server as a `WorkspaceEdit`) resolves the path against the
+/// build context directory.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileEdit {
+    /// Relative to the build context (`.dockerignore`), or absolute when the file is
+    /// outside it (a `Dockerfile.dockerignore` next to a Dockerfile elsewhere).
+    pub path: PathBuf,
+    pub change: FileChange,
+}
+
+/// What a [`FileEdit`] does.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileChange {
+    /// Create the file with this content; does not apply when the file exists.
+    Create(String),
+    /// Add this text at the end (after a line ending, when the file does not end with one);
+    /// does not apply when the file does not exist.
+    Append(String),
+}
+
+impl FileEdit {
+    pub fn create(path: impl Into<PathBuf>, content: impl Into<String>) -> Self {
+        FileEdit {
+            path: path.into(),
+            change: FileChange::Create(content.into()),
+        }
+    }
+
+    pub fn append(path: impl Into<PathBuf>, content: impl Into<String>) -> Self {
+        FileEdit {
+            path: path.into(),
+            change: FileChange::Append(content.into()),
+        }
+    }
+
+    /// The file's content after the edit, given its current content (`None`: it does not
+    /// exist); `None` when the edit does not apply.
+    pub fn apply(&self, current: Option<&str>) -> Option<String> {
+        match (&self.change, current) {
+            (FileChange::Create(content), None) => Some(content.clone()),
+            (FileChange::Append(text), Some(current)) => {
+                let mut out = current.to_owned();
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push_str(if out.contains("\r\n") { "\r\n" } else { "\n" });
+                }
+                out.push_str(text);
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Edits that together resolve one finding, with a title for menus ("Remove the trailing
 /// comma") and an applicability decided by the rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +122,8 @@ pub struct Fix {
     /// Sorted by position, not overlapping.
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
+    /// Changes to other files (empty for most fixes).
+    pub files: Vec<FileEdit>,
 }
 
 impl Fix {
@@ -78,7 +137,15 @@ impl Fix {
             title: title.into(),
             edits,
             applicability,
+            files: Vec::new(),
         }
+    }
+
+    /// The fix, also changing another file.
+    #[must_use]
+    pub fn with_file(mut self, edit: FileEdit) -> Self {
+        self.files.push(edit);
+        self
     }
 
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
@@ -139,5 +206,21 @@ mod tests {
         assert_eq!(fix.range(), Some(TextRange::from_usize(8, 11)));
         assert!(fix.applies(Applicability::Unsafe));
         assert!(!Fix::unsafe_edits("x", vec![]).applies(Applicability::Safe));
+    }
+
+    #[test]
+    fn file_edits() {
+        let create = FileEdit::create(".dockerignore", ".git\n");
+        assert_eq!(create.apply(None).as_deref(), Some(".git\n"));
+        assert_eq!(create.apply(Some("x")), None);
+        let append = FileEdit::append(".dockerignore", "node_modules\n");
+        assert_eq!(
+            append.apply(Some(".git")).as_deref(),
+            Some(".git\nnode_modules\n")
+        );
+        assert_eq!(append.apply(None), None);
+        let fix = Fix::unsafe_edits("Create .dockerignore", vec![]).with_file(create);
+        assert_eq!(fix.files.len(), 1);
+        assert_eq!(fix.range(), None);
     }
 }

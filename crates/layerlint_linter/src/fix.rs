@@ -4,10 +4,17 @@
 //! and starts again, until no fix applies (bounded: not converging is reported with the
 //! rules involved). A pass whose output no longer parses, when the input did, is redone
 //! fix by fix, dropping the fixes that break the parse.
+//!
+//! A fix may also change another file of the build context (create or extend
+//! `.dockerignore`: [`layerlint_diagnostics::FileEdit`]). Those changes are not written
+//! here: they are kept in [`FixOutcome::files`] and laid over the build context for the
+//! next passes, so the rules see the file as it will be. The caller writes them.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-use layerlint_diagnostics::{Applicability, Diagnostic, Edit, apply_edits};
+use layerlint_cache::BuildContext;
+use layerlint_diagnostics::{Applicability, Diagnostic, Edit, FileEdit, apply_edits};
 
 use crate::{LintResult, Rule, Settings, Target, lint_target};
 
@@ -27,6 +34,9 @@ pub struct FixOutcome {
     pub not_converged: Option<Vec<Rule>>,
     /// Rules whose fix was dropped because the result no longer parsed.
     pub dropped: Vec<Rule>,
+    /// Other files the fixes change, with their whole new content: path relative to the
+    /// build context (absolute when outside it). The caller writes them.
+    pub files: BTreeMap<PathBuf, String>,
 }
 
 impl FixOutcome {
@@ -35,8 +45,23 @@ impl FixOutcome {
     }
 
     pub fn changed(&self, original: &str) -> bool {
-        self.source != original
+        self.source != original || !self.files.is_empty()
     }
+}
+
+/// The current text of a file a [`FileEdit`] names.
+fn read_other(
+    path: &Path,
+    files: &BTreeMap<PathBuf, String>,
+    context: &BuildContext,
+) -> Option<String> {
+    if let Some(text) = files.get(path) {
+        return Some(text.clone());
+    }
+    if path.is_absolute() {
+        return std::fs::read_to_string(path).ok();
+    }
+    context.read(&path.to_string_lossy())
 }
 
 /// Applies the fixes of at least `required` applicability until nothing changes.
@@ -50,7 +75,16 @@ pub fn fix_file(
     let mut current = source.to_owned();
     let mut fixed: BTreeMap<Rule, usize> = BTreeMap::new();
     let mut dropped = Vec::new();
-    let mut result = lint_target(&current, target, settings);
+    let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut overlay: Option<BuildContext> = None;
+    let lint_now = |text: &str, overlay: &Option<BuildContext>| {
+        let target = Target {
+            path: target.path,
+            context: overlay.as_ref().or(target.context),
+        };
+        lint_target(text, &target, settings)
+    };
+    let mut result = lint_now(&current, &overlay);
     for _ in 0..MAX_ITERATIONS {
         let candidates: Vec<&Diagnostic> = result
             .diagnostics
@@ -64,26 +98,68 @@ pub fn fix_file(
                 remaining: result,
                 not_converged: None,
                 dropped,
+                files,
             };
         }
-        let (mut next, mut applied) = apply_non_overlapping(&current, &candidates);
+        let (mut next, mut applied, mut taken) = apply_taking(&current, &candidates);
         if original_parses && !layerlint_syntax::parse(&next).parser_accepts() {
             (next, applied) = apply_each_checked(&current, &candidates, &mut dropped);
+            // Which fixes survived is not tracked here: only fixes that change nothing
+            // in the Dockerfile change other files in this pass.
+            taken.clear();
         }
-        if next == current {
+        // Other files: from fixes that change nothing else, or whose edits were taken.
+        let mut files_changed = false;
+        if let Some(context) = target.context {
+            let mut done: Vec<&FileEdit> = Vec::new();
+            for (i, diagnostic) in candidates.iter().enumerate() {
+                let Some(fix) = &diagnostic.fix else { continue };
+                if fix.files.is_empty() || (!fix.edits.is_empty() && !taken.contains(&i)) {
+                    continue;
+                }
+                let mut any = false;
+                for edit in &fix.files {
+                    if done.contains(&edit) {
+                        any = true;
+                        continue;
+                    }
+                    let before = read_other(&edit.path, &files, context);
+                    if let Some(after) = edit.apply(before.as_deref()) {
+                        files.insert(edit.path.clone(), after);
+                        done.push(edit);
+                        any = true;
+                        files_changed = true;
+                    }
+                }
+                if any && fix.edits.is_empty() {
+                    applied.extend(Rule::from_meta(diagnostic.rule));
+                }
+            }
+            if files_changed {
+                overlay = Some(
+                    context.with_files(
+                        files
+                            .iter()
+                            .map(|(p, c)| (p.to_string_lossy().into_owned(), c.clone())),
+                    ),
+                );
+            }
+        }
+        if next == current && !files_changed {
             return FixOutcome {
                 source: current,
                 fixed,
                 remaining: result,
                 not_converged: None,
                 dropped,
+                files,
             };
         }
         for rule in applied {
             *fixed.entry(rule).or_default() += 1;
         }
         current = next;
-        result = lint_target(&current, target, settings);
+        result = lint_now(&current, &overlay);
     }
     let still: Vec<Rule> = result
         .diagnostics
@@ -97,26 +173,37 @@ pub fn fix_file(
         remaining: result,
         not_converged: Some(still),
         dropped,
+        files,
     }
 }
 
 /// Applies the fixes in order of position, skipping any that overlaps one already taken;
 /// an edit identical to one already taken counts as applied (two findings sharing a fix).
 pub fn apply_non_overlapping(source: &str, diagnostics: &[&Diagnostic]) -> (String, Vec<Rule>) {
-    let mut order: Vec<&Diagnostic> = diagnostics.to_vec();
-    order.sort_by_key(|d| {
-        let range = d.fix.as_ref().and_then(|f| f.range());
+    let (text, applied, _) = apply_taking(source, diagnostics);
+    (text, applied)
+}
+
+/// [`apply_non_overlapping`], also returning the positions (in `diagnostics`) of the fixes
+/// whose edits were taken.
+fn apply_taking(source: &str, diagnostics: &[&Diagnostic]) -> (String, Vec<Rule>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by_key(|&i| {
+        let range = diagnostics[i].fix.as_ref().and_then(|f| f.range());
         range.map(|r| (r.start(), r.end()))
     });
     let mut taken: Vec<Edit> = Vec::new();
     let mut applied = Vec::new();
-    for diagnostic in order {
+    let mut taken_fixes = Vec::new();
+    for i in order {
+        let diagnostic = diagnostics[i];
         let Some(fix) = &diagnostic.fix else { continue };
         if fix.edits.is_empty() {
             continue;
         }
         if fix.edits.iter().all(|e| taken.contains(e)) {
             applied.extend(Rule::from_meta(diagnostic.rule));
+            taken_fixes.push(i);
             continue;
         }
         let overlaps = fix.edits.iter().any(|edit| {
@@ -132,10 +219,11 @@ pub fn apply_non_overlapping(source: &str, diagnostics: &[&Diagnostic]) -> (Stri
         }
         taken.extend(fix.edits.iter().cloned());
         applied.extend(Rule::from_meta(diagnostic.rule));
+        taken_fixes.push(i);
     }
     taken.sort_by_key(|e| (e.range.start(), e.range.end()));
     taken.dedup();
-    (apply_edits(source, &taken), applied)
+    (apply_edits(source, &taken), applied, taken_fixes)
 }
 
 /// Applies fixes one at a time, keeping only those after which the file still parses.

@@ -102,6 +102,13 @@ fn render(source: &str, target: &Target<'_>, settings: &Settings) -> String {
     let outcome = fix_file(source, target, settings, Applicability::Unsafe);
     out.push_str("## fixed (safe and unsafe fixes)\n");
     out.push_str(&outcome.source);
+    for (path, text) in &outcome.files {
+        let _ = write!(
+            out,
+            "\n## {} (written by the fixes)\n{text}",
+            path.display()
+        );
+    }
     out
 }
 
@@ -164,12 +171,35 @@ fn check_fixture(path: &Path, rule: Option<Rule>) -> String {
         "{}: the fixed file does not parse",
         path.display()
     );
-    let again = fix_file(&outcome.source, &target, &settings, Applicability::Unsafe);
+    let fixed_context = context.as_ref().map(|c| {
+        c.with_files(
+            outcome
+                .files
+                .iter()
+                .map(|(p, t)| (p.to_string_lossy().into_owned(), t.clone())),
+        )
+    });
+    let fixed_target = Target {
+        path: Some(path),
+        context: fixed_context.as_ref().or(context.as_ref()),
+    };
+    let again = fix_file(
+        &outcome.source,
+        &fixed_target,
+        &settings,
+        Applicability::Unsafe,
+    );
     assert_eq!(
         again.source,
         outcome.source,
         "{}: fixing is not idempotent",
         path.display()
+    );
+    assert!(
+        again.files.is_empty(),
+        "{}: fixing again changes {:?}",
+        path.display(),
+        again.files.keys().collect::<Vec<_>>()
     );
     if let Some(rule) = rule.filter(|r| r.meta().fix == FixAvailability::Always) {
         let left = outcome

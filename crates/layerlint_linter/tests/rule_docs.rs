@@ -4,7 +4,9 @@
 
 use layerlint_linter::fix::fix_file;
 use layerlint_linter::settings::ShellcheckSetting;
-use layerlint_linter::{Applicability, FixAvailability, Rule, Settings, docs, lint};
+use layerlint_linter::{
+    Applicability, BuildContext, FixAvailability, Rule, Settings, Target, docs, lint_target,
+};
 
 /// Every rule enabled, with the options of the rule's `## Options` block; ShellCheck runs
 /// only for the ShellCheck rule's own examples.
@@ -38,8 +40,27 @@ fn checkable(rule: Rule) -> bool {
     ok
 }
 
-fn findings(rule: Rule, code: &str) -> Vec<String> {
-    lint(code, None, &settings_for(rule))
+/// The build context an example declares (` ```dockerfile context=a,b:content`): each
+/// entry a path, with `:content` for a file's text (`\n` for line breaks); empty
+/// otherwise.
+fn context_of(example: &docs::Example) -> Option<BuildContext> {
+    if example.context.is_empty() {
+        return None;
+    }
+    Some(BuildContext::in_memory(example.context.iter().map(
+        |entry| match entry.split_once(':') {
+            Some((path, content)) => (path.to_owned(), content.replace("\\n", "\n")),
+            None => (entry.clone(), String::new()),
+        },
+    )))
+}
+
+fn findings_in(rule: Rule, code: &str, context: Option<&BuildContext>) -> Vec<String> {
+    let target = Target {
+        path: None,
+        context,
+    };
+    lint_target(code, &target, &settings_for(rule))
         .diagnostics
         .iter()
         .filter(|d| d.rule.code == rule.code())
@@ -102,7 +123,8 @@ fn examples_behave_as_documented() {
         }
         for example in docs::examples(rule.meta()) {
             count += 1;
-            let found = findings(rule, &example.code);
+            let context = context_of(&example);
+            let found = findings_in(rule, &example.code, context.as_ref());
             let expected = usize::from(example.invalid);
             if found.len() != expected {
                 problems.push(format!(
@@ -142,12 +164,12 @@ fn fixes_resolve_the_invalid_examples() {
             .filter(|e| e.invalid)
         {
             let settings = settings_for(rule);
-            let outcome = fix_file(
-                &example.code,
-                &layerlint_linter::Target::default(),
-                &settings,
-                Applicability::Unsafe,
-            );
+            let context = context_of(&example);
+            let target = Target {
+                path: None,
+                context: context.as_ref(),
+            };
+            let outcome = fix_file(&example.code, &target, &settings, Applicability::Unsafe);
             if outcome.not_converged.is_some() {
                 problems.push(format!(
                     "{}: fixes did not converge on\n{}",
@@ -163,9 +185,21 @@ fn fixes_resolve_the_invalid_examples() {
                     outcome.source
                 ));
             }
+            let fixed_context = context.as_ref().map(|c| {
+                c.with_files(
+                    outcome
+                        .files
+                        .iter()
+                        .map(|(p, t)| (p.to_string_lossy().into_owned(), t.clone())),
+                )
+            });
+            let again_target = Target {
+                path: None,
+                context: fixed_context.as_ref(),
+            };
             let again = fix_file(
                 &outcome.source,
-                &layerlint_linter::Target::default(),
+                &again_target,
                 &settings,
                 Applicability::Unsafe,
             );
@@ -176,7 +210,7 @@ fn fixes_resolve_the_invalid_examples() {
                 ));
             }
             if rule.meta().fix == FixAvailability::Always
-                && !findings(rule, &outcome.source).is_empty()
+                && !findings_in(rule, &outcome.source, fixed_context.as_ref()).is_empty()
             {
                 problems.push(format!(
                     "{}: the finding remains after fixing:\n{}",

@@ -1,0 +1,1294 @@
+//! The dependency-install planner.
+//!
+//! In each stage it looks for a dependency install (`npm ci`, `pip install -r`, `go mod
+//! download`, … see [`crate::classify`]) that runs after a copy of the sources (`COPY . .`,
+//! `COPY src/ …` covering the manifests): every source edit then re-runs the install. The
+//! rewrite it plans:
+//!
+//! 1. the copy of the sources (call it C) moves down, to right after the last RUN that does
+//!    not need the sources — the install, and every RUN after it that reads only manifests
+//!    or nothing of the project (`npx prisma generate`, `apt-get install`);
+//! 2. a `COPY <manifests and lock files> <dir>` goes in before the first of those RUNs that
+//!    reads manifests, with C's `--chown`/`--chmod`/`--link`;
+//! 3. nothing else moves: every other instruction, comment and flag stays where it is, and
+//!    the RUNs keep their order. C takes the comment lines right above it along.
+//!
+//! Which manifests: those the install reads (`package.json`, the lock files, `.npmrc`,
+//! `prisma/` for `prisma generate`, workspace manifests …), as they exist in the build
+//! context when it is known, else the ecosystem's conventional names with wildcards for
+//! the optional ones. A plan is refused — the finding stays, with the reason — when a
+//! RUN between C and the install needs the sources, when the install itself needs them
+//! (a `postinstall` script that builds, `poetry install` without `--no-root`, …), when
+//! the context holds what the install writes (`node_modules`), or when C cannot move
+//! safely (a `WORKDIR` in the way of a relative destination, an overlapping copy, a
+//! `VOLUME`).
+
+use layerlint_diagnostics::Edit;
+use layerlint_syntax::semantic::Semantic;
+use layerlint_syntax::{Dockerfile, InstructionKind};
+use layerlint_text::{TextRange, TextSize};
+use serde::Serialize;
+
+use crate::BuildContext;
+use crate::classify::{self, Install, InstallKind, Need, Project, Reads, RunAnalysis, RunSite};
+use crate::ecosystem::Ecosystem;
+use crate::paths::{self, base_name, glob_match, has_wildcards, is_within, join, relative_to};
+use crate::stage::{CopyFrom, CopyStep, FileWalk, StageWalk, Step};
+
+/// A dependency install that re-runs on every source edit.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub stage: usize,
+    /// The RUN's instruction index.
+    pub run: usize,
+    /// The install command's range.
+    pub range: TextRange,
+    pub ecosystem: Ecosystem,
+    pub kind: InstallKind,
+    /// The install command as written.
+    pub command: String,
+    /// The copy of the sources before it.
+    pub copy: usize,
+    /// The rewrite, or why there is none.
+    pub fix: Result<Rewrite, String>,
+    /// What the rewrite could not check, for the fix's note.
+    pub notes: Vec<String>,
+}
+
+/// A planned rewrite of one stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rewrite {
+    /// Text edits over the file (sorted, not overlapping).
+    pub edits: Vec<Edit>,
+    /// The `COPY` lines inserted.
+    pub inserted: Vec<String>,
+    /// The RUNs now before the copy of the sources (instruction indices).
+    pub moved: Vec<usize>,
+    /// The instruction the copy of the sources now follows.
+    pub after: usize,
+}
+
+/// How one source of a COPY is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum SourceKind {
+    /// A directory (the context root is `""`): its contents land in the destination.
+    Dir(String),
+    File(String),
+    Glob(String),
+    Url,
+}
+
+fn source_kinds(copy: &CopyStep, context: Option<&BuildContext>) -> Vec<SourceKind> {
+    copy.sources
+        .iter()
+        .zip(&copy.written)
+        .map(|(source, written)| {
+            if CopyStep::is_url(source) {
+                SourceKind::Url
+            } else if source.is_empty() {
+                SourceKind::Dir(String::new())
+            } else if has_wildcards(source) {
+                SourceKind::Glob(source.clone())
+            } else if let Some(context) = context.filter(|c| c.exists(source)) {
+                if context.is_dir(source) {
+                    SourceKind::Dir(source.clone())
+                } else {
+                    SourceKind::File(source.clone())
+                }
+            } else if written.ends_with('/')
+                || !base_name(source).contains('.')
+                    && !Ecosystem::is_manifest_name(base_name(source))
+            {
+                SourceKind::Dir(source.clone())
+            } else {
+                SourceKind::File(source.clone())
+            }
+        })
+        .collect()
+}
+
+/// A copy from the context that brings in the sources: a directory (`.`, `src/`) or a
+/// wildcard that is not a manifest pattern (`*.py`). A copy of files named one by one
+/// (`COPY package.json tsconfig.json ./`) is not one.
+fn is_source_copy(copy: &CopyStep, context: Option<&BuildContext>) -> bool {
+    if copy.from != CopyFrom::Context || copy.sources.is_empty() {
+        return false;
+    }
+    source_kinds(copy, context).iter().any(|kind| match kind {
+        SourceKind::Dir(_) => true,
+        SourceKind::Glob(q) => !Ecosystem::is_manifest_pattern(base_name(q)),
+        SourceKind::File(_) | SourceKind::Url => false,
+    })
+}
+
+/// Whether a copy brings only files an install reads (`COPY requirements/base.txt …` before
+/// `pip install -r requirements/base.txt`): the install's own manifests, whatever their
+/// names.
+fn only_needs(copy: &CopyStep, kinds: &[SourceKind], install: &Install) -> bool {
+    copy.sources
+        .iter()
+        .zip(kinds)
+        .all(|(source, kind)| match kind {
+            SourceKind::File(_) => {
+                let target = copy.target_of(source);
+                install
+                    .needs
+                    .iter()
+                    .any(|n| !n.dir && (n.path == target || glob_match(&n.path, &target)))
+            }
+            _ => false,
+        })
+}
+
+/// The context path a container path comes from through `copy`, if it does.
+fn map_through(copy: &CopyStep, kinds: &[SourceKind], path: &str) -> Option<String> {
+    for kind in kinds.iter().rev() {
+        match kind {
+            SourceKind::Dir(q) => {
+                if let Some(rel) = relative_to(path, &copy.dest) {
+                    return Some(paths::context_path(&join(
+                        if q.is_empty() { "." } else { q },
+                        rel,
+                    )));
+                }
+            }
+            SourceKind::File(q) => {
+                if copy.target_of(q) == path {
+                    return Some(q.clone());
+                }
+            }
+            SourceKind::Glob(q) => {
+                if copy.dest_is_dir
+                    && paths::clean(paths::parent(path)) == paths::clean(&copy.dest)
+                    && glob_match(base_name(q), base_name(path))
+                {
+                    return Some(paths::context_path(&join(
+                        if paths::parent(q).is_empty() {
+                            "."
+                        } else {
+                            paths::parent(q)
+                        },
+                        base_name(path),
+                    )));
+                }
+            }
+            SourceKind::Url => {}
+        }
+    }
+    None
+}
+
+/// The project as the copies from the context before a RUN lay it out.
+struct Through<'a> {
+    context: Option<&'a BuildContext>,
+    copies: Vec<(&'a CopyStep, Vec<SourceKind>)>,
+}
+
+impl Through<'_> {
+    fn mapped(&self, path: &str) -> Vec<String> {
+        self.copies
+            .iter()
+            .rev()
+            .filter_map(|(copy, kinds)| map_through(copy, kinds, path))
+            .collect()
+    }
+
+    fn present(&self, context: &BuildContext, q: &str) -> bool {
+        context.exists(q) && !context.is_ignored(q)
+    }
+}
+
+impl Project for Through<'_> {
+    fn exists(&self, path: &str) -> Option<bool> {
+        let context = self.context?;
+        let mapped = self.mapped(path);
+        if mapped.is_empty() {
+            return None;
+        }
+        Some(mapped.iter().any(|q| self.present(context, q)))
+    }
+
+    fn read(&self, path: &str) -> Option<String> {
+        let context = self.context?;
+        self.mapped(path)
+            .into_iter()
+            .find(|q| self.present(context, q))
+            .and_then(|q| context.read(&q))
+    }
+
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        let context = self.context?;
+        let mapped = self.mapped(dir);
+        if mapped.is_empty() {
+            return None;
+        }
+        let mut names = Vec::new();
+        for q in mapped {
+            if !context.is_dir(&q) {
+                continue;
+            }
+            for name in context.list(&q) {
+                let full = if q.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{q}/{name}")
+                };
+                if !context.is_ignored(&full) {
+                    names.push(name);
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        Some(names)
+    }
+}
+
+/// The home directory of a user, for `~` and cache targets: `/root` for root; `None`
+/// when not known.
+pub fn home_of(user: Option<&str>) -> Option<String> {
+    let name = user.map(|u| u.split(':').next().unwrap_or(u));
+    match name {
+        None | Some("" | "root" | "0") => Some("/root".to_owned()),
+        Some(name) if name.chars().all(|c| c.is_ascii_digit()) => None,
+        Some(name) => Some(format!("/home/{name}")),
+    }
+}
+
+/// Whether `context` is the one the file is built with: every path a COPY or ADD names
+/// (without wildcards or variables) is in it. A Dockerfile in a subdirectory is often
+/// built with the repository root as its context (`docker build -f docker/Dockerfile .`);
+/// taking its own directory for the context would make every manifest look missing, so
+/// such a context is set aside and the planner works without one.
+pub fn context_matches(walk: &FileWalk, context: &BuildContext) -> bool {
+    walk.stages
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter_map(|s| s.copy.as_ref())
+        .filter(|c| c.from == CopyFrom::Context && !c.unresolved)
+        .flat_map(|c| &c.sources)
+        .filter(|s| !s.is_empty() && !has_wildcards(s) && !CopyStep::is_url(s))
+        .all(|s| context.exists(s))
+}
+
+/// Directories whose name says they hold something other than a project's manifests.
+const NOT_PROJECT_DIRS: [&str; 20] = [
+    "prisma",
+    "public",
+    "static",
+    "assets",
+    "config",
+    "conf",
+    "migrations",
+    "scripts",
+    "templates",
+    "docs",
+    "test",
+    "tests",
+    "bin",
+    "certs",
+    "nginx",
+    "data",
+    "resources",
+    "locales",
+    "fonts",
+    "images",
+];
+
+/// The planner over one file.
+pub struct Optimizer<'a> {
+    file: &'a Dockerfile,
+    context: Option<&'a BuildContext>,
+    walk: FileWalk,
+}
+
+impl<'a> Optimizer<'a> {
+    pub fn new(
+        file: &'a Dockerfile,
+        semantic: &Semantic,
+        context: Option<&'a BuildContext>,
+    ) -> Self {
+        let walk = FileWalk::new(file, semantic);
+        let context = context.filter(|c| context_matches(&walk, c));
+        Optimizer {
+            file,
+            context,
+            walk,
+        }
+    }
+
+    /// The walk the planner works from.
+    pub fn walk(&self) -> &FileWalk {
+        &self.walk
+    }
+
+    pub fn file(&self) -> &'a Dockerfile {
+        self.file
+    }
+
+    pub fn context(&self) -> Option<&'a BuildContext> {
+        self.context
+    }
+
+    /// The context path that `copy` lays at the container path `path`, if it does.
+    pub fn map_copy(&self, copy: &CopyStep, path: &str) -> Option<String> {
+        map_through(copy, &source_kinds(copy, self.context), path)
+    }
+
+    /// Whether a source of `copy` is read as a directory (its contents copied).
+    pub fn source_is_dir(&self, copy: &CopyStep, source: &str) -> bool {
+        copy.sources
+            .iter()
+            .zip(source_kinds(copy, self.context))
+            .any(|(s, kind)| s == source && matches!(kind, SourceKind::Dir(_)))
+    }
+
+    /// Whether a copy brings in the sources (more than manifest files).
+    pub fn is_source_copy(&self, copy: &CopyStep) -> bool {
+        is_source_copy(copy, self.context)
+    }
+
+    /// The analysis of a RUN step, with the copies of the sources before it in its stage.
+    pub fn analyze(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
+        let step = &stage.steps[position];
+        let instruction = &self.file.instructions()[step.index];
+        let scripts = crate::script::run_scripts(self.file, instruction, &step.shell)?;
+        let copies: Vec<(&CopyStep, Vec<SourceKind>)> = stage.steps[..position]
+            .iter()
+            .filter_map(|s| s.copy.as_ref())
+            .filter(|c| c.from == CopyFrom::Context)
+            .map(|c| (c, source_kinds(c, self.context)))
+            .collect();
+        let project_dirs: Vec<String> = copies
+            .iter()
+            .filter(|(c, _)| is_source_copy(c, self.context))
+            .map(|(c, _)| c.dest.clone())
+            .collect();
+        let through = Through {
+            context: self.context,
+            copies,
+        };
+        let home = home_of(step.user.as_deref()).unwrap_or_else(|| "/?home".to_owned());
+        let site = RunSite {
+            workdir: &step.workdir,
+            home: &home,
+            project_dirs: &project_dirs,
+            project: &through,
+            scope: Some(&step.scope),
+        };
+        Some(classify::analyze(&scripts, &site))
+    }
+
+    /// Every dependency install that runs after a copy of the sources, with its plan.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for stage in &self.walk.stages {
+            out.extend(self.stage_findings(stage));
+        }
+        out
+    }
+
+    fn stage_findings(&self, stage: &StageWalk) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let Some(first_source) = stage.steps.iter().position(|s| {
+            s.copy
+                .as_ref()
+                .is_some_and(|c| is_source_copy(c, self.context))
+        }) else {
+            return out;
+        };
+        // The first install (or build) after a copy of the sources that provides its files.
+        for position in first_source + 1..stage.steps.len() {
+            if stage.steps[position].kind != InstructionKind::Run {
+                continue;
+            }
+            let Some(analysis) = self.analyze(stage, position) else {
+                continue;
+            };
+            for install in &analysis.installs {
+                let Some(copy_position) = self.source_copy_for(stage, position, install) else {
+                    continue;
+                };
+                if install.kind == InstallKind::Build
+                    && self.installed_before(stage, copy_position, install.ecosystem)
+                {
+                    continue;
+                }
+                let plan = self.plan(stage, copy_position, position, install);
+                let mut findings = self.findings_of(stage, copy_position, position, install, plan);
+                out.append(&mut findings);
+                return out;
+            }
+        }
+        out
+    }
+
+    /// Whether a stage runs an install of `ecosystem` before `position`.
+    fn installed_before(&self, stage: &StageWalk, position: usize, ecosystem: Ecosystem) -> bool {
+        (0..position).any(|p| {
+            stage.steps[p].kind == InstructionKind::Run
+                && self.analyze(stage, p).is_some_and(|a| {
+                    a.installs
+                        .iter()
+                        .any(|i| i.ecosystem == ecosystem && i.kind == InstallKind::Install)
+                })
+        })
+    }
+
+    /// The copy of the sources before `position` that brings the install's files (for a
+    /// build: that covers its directory).
+    fn source_copy_for(
+        &self,
+        stage: &StageWalk,
+        position: usize,
+        install: &Install,
+    ) -> Option<usize> {
+        (0..position).rev().find(|&p| {
+            let Some(copy) = stage.steps[p].copy.as_ref() else {
+                return false;
+            };
+            if !is_source_copy(copy, self.context) {
+                return false;
+            }
+            let kinds = source_kinds(copy, self.context);
+            if only_needs(copy, &kinds, install) {
+                return false;
+            }
+            if install.kind == InstallKind::Build {
+                // A copy of source directories into the build's directory, in a stage
+                // whose copies bring the build's manifest (a module is built).
+                let manifest = install.needs.iter().any(|n| {
+                    stage.steps[..position]
+                        .iter()
+                        .filter_map(|s| s.copy.as_ref())
+                        .filter(|c| c.from == CopyFrom::Context)
+                        .any(|c| self.provides(c, &source_kinds(c, self.context), &n.path))
+                });
+                return manifest
+                    && kinds.iter().any(|k| matches!(k, SourceKind::Dir(_)))
+                    && (is_within(&install.cwd, &copy.dest)
+                        || is_within(&copy.dest, &install.cwd));
+            }
+            install
+                .needs
+                .iter()
+                .filter(|n| n.required && !n.dir)
+                .any(|n| self.provides(copy, &kinds, &n.path))
+        })
+    }
+
+    /// Whether `copy` lays a file at `path`: it maps there, and the context holds the
+    /// file (when known); without a context, a directory with a name that says it holds
+    /// something else (`prisma`, `public`, `config`) is taken not to.
+    fn provides(&self, copy: &CopyStep, kinds: &[SourceKind], path: &str) -> bool {
+        let Some(q) = map_through(copy, kinds, path) else {
+            return false;
+        };
+        match self.context {
+            Some(context) if has_wildcards(&q) => {
+                let dir = paths::parent(&q);
+                context.list(dir).iter().any(|name| {
+                    let full = if dir.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{dir}/{name}")
+                    };
+                    glob_match(base_name(&q), name) && !context.is_ignored(&full)
+                })
+            }
+            Some(context) => context.exists(&q) && !context.is_ignored(&q),
+            None => {
+                let top = q.split('/').next().unwrap_or("");
+                !NOT_PROJECT_DIRS.contains(&top) || !q.contains('/')
+            }
+        }
+    }
+
+    fn findings_of(
+        &self,
+        stage: &StageWalk,
+        copy_position: usize,
+        install_position: usize,
+        install: &Install,
+        plan: Result<(Rewrite, Vec<String>), String>,
+    ) -> Vec<Finding> {
+        let copy = stage.steps[copy_position].index;
+        let finding = |run: usize,
+                       install: &Install,
+                       fix: Result<Rewrite, String>,
+                       notes: Vec<String>| Finding {
+            stage: stage.index,
+            run,
+            range: install.range,
+            ecosystem: install.ecosystem,
+            kind: install.kind,
+            command: classify::short(&install.text),
+            copy,
+            fix,
+            notes,
+        };
+        match plan {
+            Err(reason) => vec![finding(
+                stage.steps[install_position].index,
+                install,
+                Err(reason),
+                Vec::new(),
+            )],
+            Ok((rewrite, notes)) => {
+                // Every install the rewrite moves gets the finding, with the same fix.
+                let mut out = Vec::new();
+                for &run in &rewrite.moved {
+                    let Some(position) = stage.steps.iter().position(|s| s.index == run) else {
+                        continue;
+                    };
+                    let Some(analysis) = self.analyze(stage, position) else {
+                        continue;
+                    };
+                    for moved in analysis
+                        .installs
+                        .iter()
+                        .filter(|i| i.kind == InstallKind::Install)
+                    {
+                        out.push(finding(run, moved, Ok(rewrite.clone()), notes.clone()));
+                    }
+                }
+                if out.is_empty() {
+                    out.push(finding(
+                        stage.steps[install_position].index,
+                        install,
+                        Ok(rewrite),
+                        notes,
+                    ));
+                }
+                out
+            }
+        }
+    }
+
+    /// Plans moving the copy at `copy_position` after the install at `install_position`.
+    fn plan(
+        &self,
+        stage: &StageWalk,
+        copy_position: usize,
+        install_position: usize,
+        install: &Install,
+    ) -> Result<(Rewrite, Vec<String>), String> {
+        let instructions = self.file.instructions();
+        let copy_step = &stage.steps[copy_position];
+        let copy = copy_step.copy.as_ref().expect("a copy");
+        let copy_line = self.line_of(copy_step.index);
+        if install.kind == InstallKind::Build {
+            return Err(build_advice(install.ecosystem));
+        }
+        if let Some(blocker) = &install.blocker {
+            return Err(blocker.clone());
+        }
+        if copy.unresolved {
+            return Err(format!(
+                "the copy of the sources on line {copy_line} uses a variable layerlint cannot resolve"
+            ));
+        }
+        // Another copy of the sources before the install would still invalidate it.
+        if let Some(other) = (0..install_position)
+            .filter(|&p| p != copy_position)
+            .find(|&p| {
+                stage.steps[p].copy.as_ref().is_some_and(|c| {
+                    is_source_copy(c, self.context)
+                        && !only_needs(c, &source_kinds(c, self.context), install)
+                        && install
+                            .needs
+                            .iter()
+                            .filter(|n| n.required && !n.dir)
+                            .any(|n| {
+                                map_through(c, &source_kinds(c, self.context), &n.path).is_some()
+                            })
+                })
+            })
+        {
+            return Err(format!(
+                "the sources are also copied on line {}",
+                self.line_of(stage.steps[other].index)
+            ));
+        }
+        let variables = copy_variables(self.file.text(instructions[copy_step.index].args));
+        let dest_relative = match &instructions[copy_step.index].body {
+            layerlint_syntax::Body::Copy(paths) | layerlint_syntax::Body::Add(paths) => {
+                paths.destination().is_none_or(|d| !d.text.starts_with('/'))
+            }
+            _ => true,
+        };
+        // Walk the instructions after the copy: which RUNs can go before it.
+        let mut moved: Vec<usize> = Vec::new();
+        let mut needs: Vec<(Need, usize)> = Vec::new();
+        let mut stop: Option<String> = None;
+        let mut position = copy_position + 1;
+        while position < stage.steps.len() {
+            let step = &stage.steps[position];
+            let instruction = &instructions[step.index];
+            let line = self.line_of(step.index);
+            let blocker: Option<String> = match step.kind {
+                InstructionKind::Run => match self.analyze(stage, position) {
+                    None => Some(format!(
+                        "the RUN on line {line} runs a script layerlint cannot read"
+                    )),
+                    Some(analysis) => match analysis.reads {
+                        Reads::Sources if position == install_position => Some(format!(
+                            "the same RUN needs the sources ({}): give the install a RUN of its own",
+                            analysis.sources_reason.unwrap_or_default()
+                        )),
+                        Reads::Sources => Some(format!(
+                            "the RUN on line {line} needs the sources: {}",
+                            analysis.sources_reason.unwrap_or_default()
+                        )),
+                        Reads::Nothing | Reads::Manifests => {
+                            for need in analysis.needs {
+                                needs.push((need, position));
+                            }
+                            moved.push(position);
+                            None
+                        }
+                    },
+                },
+                InstructionKind::Copy | InstructionKind::Add => {
+                    let other = step.copy.as_ref().expect("a copy");
+                    let overlaps = other.from == CopyFrom::Context
+                        && is_source_copy(other, self.context)
+                        || is_within(&other.dest, &copy.dest)
+                        || is_within(&copy.dest, &other.dest);
+                    overlaps.then(|| {
+                        format!(
+                            "the {} on line {line} writes where the sources go",
+                            instruction.kind
+                        )
+                    })
+                }
+                InstructionKind::Workdir if dest_relative => Some(format!(
+                    "the WORKDIR on line {line} would change where the sources go"
+                )),
+                InstructionKind::Volume => Some(format!("the VOLUME on line {line}")),
+                InstructionKind::Env | InstructionKind::Arg => {
+                    let defines = defined_names(instruction);
+                    defines.iter().any(|d| variables.contains(d)).then(|| {
+                        format!(
+                            "the {} on line {line} changes a variable the copy uses",
+                            instruction.kind
+                        )
+                    })
+                }
+                InstructionKind::Unknown | InstructionKind::From => {
+                    Some(format!("the instruction on line {line}"))
+                }
+                _ => None,
+            };
+            if let Some(blocker) = blocker {
+                stop = Some(blocker);
+                break;
+            }
+            position += 1;
+        }
+        if !moved.contains(&install_position) {
+            return Err(stop.unwrap_or_else(|| "nothing can move before the sources".to_owned()));
+        }
+        // The copy goes right after the last RUN that can move.
+        let last_moved = *moved.last().expect("the install moved");
+        let kinds = source_kinds(copy, self.context);
+        let mut notes = Vec::new();
+        for &p in &moved {
+            if let Some(analysis) = self.analyze(stage, p) {
+                for note in analysis.unchecked {
+                    if !notes.contains(&note) {
+                        notes.push(note);
+                    }
+                }
+            }
+        }
+        // What the install writes into the project must not be laid over by the copy.
+        for &p in &moved {
+            let Some(analysis) = self.analyze(stage, p) else {
+                continue;
+            };
+            for moved_install in &analysis.installs {
+                for output in moved_install.ecosystem.info().outputs {
+                    let target = join(&moved_install.cwd, output);
+                    let Some(q) = map_through(copy, &kinds, &target) else {
+                        continue;
+                    };
+                    match self.context {
+                        Some(context) if context.exists(&q) && !context.is_ignored(&q) => {
+                            return Err(format!(
+                                "the build context holds `{q}`, which the copy of the sources would lay \
+                                 over what `{}` installs; add it to .dockerignore first",
+                                classify::short(&moved_install.text)
+                            ));
+                        }
+                        Some(_) => {}
+                        None => {
+                            let note = format!(
+                                "the build context was not available: make sure .dockerignore leaves out `{q}`"
+                            );
+                            if !notes.contains(&note) {
+                                notes.push(note);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The files to copy first.
+        let entries = self.manifest_entries(stage, copy_position, copy, &kinds, &needs, install)?;
+        // Each file is copied right before the first RUN that reads it.
+        let mut positions: Vec<usize> = entries.iter().map(|e| e.position).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        let mut insertions: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut lines = Vec::new();
+        for position in positions {
+            let group: Vec<Entry> = entries
+                .iter()
+                .filter(|e| e.position == position)
+                .cloned()
+                .collect();
+            let group_lines = copy_lines(copy, &group, &stage.steps[position].workdir);
+            lines.extend(group_lines.iter().cloned());
+            insertions.push((stage.steps[position].index, group_lines));
+        }
+        let edits = self.edits(copy_step.index, &insertions, stage.steps[last_moved].index);
+        let moved_indices = moved.iter().map(|&p| stage.steps[p].index).collect();
+        Ok((
+            Rewrite {
+                edits,
+                inserted: lines,
+                moved: moved_indices,
+                after: stage.steps[last_moved].index,
+            },
+            notes,
+        ))
+    }
+
+    /// The manifests to copy before the first RUN that reads them: context path, and
+    /// where it lands (container path; `dir` for directories).
+    fn manifest_entries(
+        &self,
+        stage: &StageWalk,
+        copy_position: usize,
+        copy: &CopyStep,
+        kinds: &[SourceKind],
+        needs: &[(Need, usize)],
+        install: &Install,
+    ) -> Result<Vec<Entry>, String> {
+        let earlier: Vec<(&CopyStep, Vec<SourceKind>)> = stage.steps[..copy_position]
+            .iter()
+            .filter_map(|s| s.copy.as_ref())
+            .filter(|c| c.from == CopyFrom::Context)
+            .map(|c| (c, source_kinds(c, self.context)))
+            .collect();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut add = |entry: Entry| match entries
+            .iter_mut()
+            .find(|e| e.context == entry.context && e.target == entry.target)
+        {
+            Some(existing) => existing.position = existing.position.min(entry.position),
+            None => entries.push(entry),
+        };
+        for &(ref need, position) in needs {
+            let Some(q) = map_through(copy, kinds, &need.path) else {
+                continue;
+            };
+            // Already copied before the sources.
+            if earlier
+                .iter()
+                .any(|(c, k)| map_through(c, k, &need.path).as_deref() == Some(q.as_str()))
+            {
+                continue;
+            }
+            match self.context {
+                Some(context) => {
+                    if has_wildcards(&q) {
+                        let dir = paths::parent(&q);
+                        for name in context.list(dir) {
+                            let full = if dir.is_empty() {
+                                name.clone()
+                            } else {
+                                format!("{dir}/{name}")
+                            };
+                            if glob_match(base_name(&q), &name) && !context.is_ignored(&full) {
+                                add(Entry {
+                                    context: full,
+                                    target: join(paths::parent(&need.path), &name),
+                                    dir: false,
+                                    position,
+                                });
+                            }
+                        }
+                        continue;
+                    }
+                    let present = context.exists(&q) && !context.is_ignored(&q);
+                    if present {
+                        add(Entry {
+                            context: q.clone(),
+                            target: need.path.clone(),
+                            dir: need.dir || context.is_dir(&q),
+                            position,
+                        });
+                    } else if need.required {
+                        return Err(format!(
+                            "`{q}`, which `{}` needs, is not in the build context",
+                            classify::short(&install.text)
+                        ));
+                    }
+                }
+                None => {
+                    if need.required || need.dir {
+                        if need.dir && !need.required {
+                            continue;
+                        }
+                        add(Entry {
+                            context: q.clone(),
+                            target: need.path.clone(),
+                            dir: need.dir,
+                            position,
+                        });
+                    }
+                }
+            }
+        }
+        let all_required_copied = needs.iter().filter(|(n, _)| n.required).all(|(need, _)| {
+            earlier
+                .iter()
+                .any(|(c, k)| map_through(c, k, &need.path).is_some())
+                || map_through(copy, kinds, &need.path).is_none()
+        });
+        if self.context.is_none() && !all_required_copied {
+            // The optional files by the ecosystem's conventional names (when the author
+            // already copies the manifests, what they copy is taken as complete).
+            let mut seen: Vec<(Ecosystem, String)> = Vec::new();
+            for &(_, position) in needs {
+                let Some(analysis) = self.analyze(stage, position) else {
+                    continue;
+                };
+                for moved in &analysis.installs {
+                    if seen.contains(&(moved.ecosystem, moved.cwd.clone())) {
+                        continue;
+                    }
+                    seen.push((moved.ecosystem, moved.cwd.clone()));
+                    for pattern in moved.ecosystem.info().conventional {
+                        let target = join(&moved.cwd, pattern);
+                        let Some(q) = map_through(copy, kinds, &target) else {
+                            continue;
+                        };
+                        add(Entry {
+                            context: q,
+                            target,
+                            dir: false,
+                            position,
+                        });
+                    }
+                }
+            }
+            // A conventional pattern covers the literal names it matches.
+            let patterns: Vec<Entry> = entries
+                .iter()
+                .filter(|e| has_wildcards(&e.context))
+                .cloned()
+                .collect();
+            entries.retain(|e| {
+                has_wildcards(&e.context)
+                    || !patterns.iter().any(|p| {
+                        paths::parent(&p.context) == paths::parent(&e.context)
+                            && glob_match(base_name(&p.context), base_name(&e.context))
+                            && paths::parent(&p.target) == paths::parent(&e.target)
+                    })
+            });
+        }
+        Ok(entries)
+    }
+
+    fn line_of(&self, index: usize) -> usize {
+        let start = self.file.instructions()[index].range.start().to_usize();
+        self.file.source()[..start].matches('\n').count() + 1
+    }
+
+    /// The byte range of an instruction's lines, with the comment lines right above it.
+    fn block(&self, index: usize) -> TextRange {
+        let source = self.file.source();
+        let instruction = &self.file.instructions()[index];
+        let mut start = line_start(source, instruction.range.start().to_usize());
+        // Comment lines directly above (no blank line between).
+        loop {
+            if start == 0 {
+                break;
+            }
+            let previous = line_start(source, start - 1);
+            let text = source[previous..start].trim();
+            if text.starts_with('#') && !self.is_directive_line(previous) {
+                start = previous;
+            } else {
+                break;
+            }
+        }
+        let end = line_end(source, instruction.range.end().to_usize());
+        TextRange::new(TextSize::from_usize(start), TextSize::from_usize(end))
+    }
+
+    fn is_directive_line(&self, offset: usize) -> bool {
+        self.file
+            .directives()
+            .iter()
+            .any(|d| d.range.start().to_usize() == offset)
+    }
+
+    fn edits(
+        &self,
+        copy: usize,
+        insertions: &[(usize, Vec<String>)],
+        last_moved: usize,
+    ) -> Vec<Edit> {
+        let source = self.file.source();
+        let newline = if source.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let mut edits = Vec::new();
+        let copy_block = self.block(copy);
+        let copy_text = &source[copy_block];
+        // Between two blank lines, take one of them along.
+        let mut deleted = copy_block;
+        let after_block = &source[copy_block.end().to_usize()..];
+        let blank_before = source[..copy_block.start().to_usize()].ends_with("\n\n")
+            || source[..copy_block.start().to_usize()].ends_with("\n\r\n");
+        let blank_after = after_block
+            .strip_prefix("\r\n")
+            .or_else(|| after_block.strip_prefix('\n'));
+        if blank_before && let Some(rest) = blank_after {
+            let len = after_block.len() - rest.len();
+            deleted = TextRange::new(
+                copy_block.start(),
+                copy_block.end() + TextSize::from_usize(len),
+            );
+        }
+        edits.push(Edit::delete(deleted));
+        for (run, lines) in insertions {
+            let target = &self.file.instructions()[*run];
+            let at = self.block(*run).start();
+            let indent: String = source[line_start(source, target.range.start().to_usize())
+                ..target.range.start().to_usize()]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .collect();
+            let mut text = String::new();
+            for line in lines {
+                text.push_str(&indent);
+                text.push_str(line);
+                text.push_str(newline);
+            }
+            edits.push(Edit::insert(at, text));
+        }
+        let after = self.block(last_moved).end();
+        let mut text = copy_text.to_owned();
+        if !source[..after.to_usize()].ends_with('\n') {
+            // The last line has no line ending: start a new one, keep the file's ending.
+            text = format!("{newline}{}", text.trim_end_matches(['\r', '\n']));
+        } else if !text.ends_with('\n') {
+            text.push_str(newline);
+        }
+        edits.push(Edit::insert(after, text));
+        edits.sort_by_key(|e| (e.range.start(), e.range.end()));
+        edits
+    }
+}
+
+/// A file or directory to copy before the install.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+struct Entry {
+    /// Context path (may hold wildcards).
+    context: String,
+    /// Where it lands (container path; for a directory, the directory).
+    target: String,
+    dir: bool,
+    /// The first moved RUN that reads it (a step position): the copy goes right before.
+    position: usize,
+}
+
+/// `COPY` lines for the entries, relative to `workdir` where possible.
+fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str) -> Vec<String> {
+    let flags: Vec<String> = copy
+        .flags
+        .iter()
+        .filter(|(name, _)| matches!(name.as_str(), "chown" | "chmod" | "link"))
+        .map(|(name, value)| {
+            if value.is_empty() {
+                format!("--{name}")
+            } else {
+                format!("--{name}={value}")
+            }
+        })
+        .collect();
+    let relative = |target: &str, dir: bool| -> String {
+        let rel = match relative_to(target, workdir) {
+            Some("") => ".".to_owned(),
+            Some(rel) => format!("./{rel}"),
+            None => target.to_owned(),
+        };
+        if dir || rel.ends_with('/') {
+            rel
+        } else {
+            format!("{rel}/")
+        }
+    };
+    // Files grouped by destination directory, in order of first appearance.
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    let mut lines = Vec::new();
+    for entry in entries {
+        if entry.dir {
+            let dest = relative(&entry.target, true);
+            lines.push((
+                format_copy(&flags, std::slice::from_ref(&entry.context), &dest),
+                1,
+            ));
+            continue;
+        }
+        let dir = paths::parent(&entry.target);
+        let dest = relative(if dir.is_empty() { "/" } else { dir }, false);
+        let dest = if dest == "./" || dest == "./." {
+            "./".to_owned()
+        } else {
+            dest
+        };
+        match groups.iter_mut().find(|(d, _)| *d == dest) {
+            Some((_, files)) => files.push(entry.context.clone()),
+            None => groups.push((dest, vec![entry.context.clone()])),
+        }
+    }
+    let mut out: Vec<String> = groups
+        .iter()
+        .map(|(dest, files)| format_copy(&flags, files, dest))
+        .collect();
+    out.extend(lines.into_iter().map(|(l, _)| l));
+    out
+}
+
+fn format_copy(flags: &[String], sources: &[String], dest: &str) -> String {
+    let needs_json = sources
+        .iter()
+        .chain(std::iter::once(&dest.to_owned()))
+        .any(|s| s.contains(char::is_whitespace) || s.contains('"') || s.contains('$'));
+    let mut line = String::from("COPY");
+    for flag in flags {
+        line.push(' ');
+        line.push_str(flag);
+    }
+    if needs_json {
+        let items: Vec<String> = sources
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(dest))
+            .map(|s| serde_json::to_string(s).unwrap_or_default())
+            .collect();
+        line.push_str(&format!(" [{}]", items.join(", ")));
+    } else {
+        for source in sources {
+            line.push(' ');
+            line.push_str(source);
+        }
+        line.push(' ');
+        line.push_str(dest);
+    }
+    line
+}
+
+/// The usual way to keep the dependencies of a build apart, for the note.
+fn build_advice(ecosystem: Ecosystem) -> String {
+    match ecosystem {
+        Ecosystem::Go => "copy go.mod and go.sum and run `go mod download` before copying the sources".to_owned(),
+        Ecosystem::Cargo => {
+            "build the dependencies first with cargo-chef (`cargo chef cook`) or cache them with `RUN --mount=type=cache`".to_owned()
+        }
+        Ecosystem::Maven => "copy pom.xml and run `mvn dependency:go-offline` before copying the sources".to_owned(),
+        Ecosystem::Gradle => {
+            "copy the Gradle build files and run `gradle dependencies` before copying the sources".to_owned()
+        }
+        Ecosystem::Dotnet => "copy the project files and run `dotnet restore` before copying the sources".to_owned(),
+        Ecosystem::Mix => "copy mix.exs and mix.lock and run `mix deps.get` before copying the sources".to_owned(),
+        other => format!("install the {} dependencies before copying the sources", other.name()),
+    }
+}
+
+/// Variable names a COPY's text uses.
+fn copy_variables(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let rest = &text[i + 1..];
+            let rest = rest.strip_prefix('{').unwrap_or(rest);
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The names an ARG or ENV defines.
+fn defined_names(instruction: &layerlint_syntax::Instruction) -> Vec<String> {
+    match &instruction.body {
+        layerlint_syntax::Body::Env(pairs) => pairs.iter().map(|p| p.key.text.clone()).collect(),
+        layerlint_syntax::Body::Arg(args) => args.iter().map(|a| a.name.text.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn line_start(source: &str, offset: usize) -> usize {
+    source[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn line_end(source: &str, offset: usize) -> usize {
+    source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i + 1)
+}
+
+/// Applies every rewrite the planner finds, once per stage, until nothing changes
+/// (bounded): the file as the optimizer would leave it.
+pub fn optimize_source(source: &str, context: Option<&BuildContext>) -> String {
+    let mut current = source.to_owned();
+    for _ in 0..8 {
+        let parse = layerlint_syntax::parse(&current);
+        let semantic = Semantic::new(&parse.file);
+        let optimizer = Optimizer::new(&parse.file, &semantic, context);
+        let mut edits: Vec<Edit> = Vec::new();
+        for finding in optimizer.findings() {
+            if let Ok(rewrite) = finding.fix {
+                for edit in rewrite.edits {
+                    if !edits.contains(&edit) {
+                        edits.push(edit);
+                    }
+                }
+            }
+        }
+        if edits.is_empty() {
+            break;
+        }
+        edits.sort_by_key(|e| (e.range.start(), e.range.end()));
+        // Keep non-overlapping edits (plans of different stages never overlap).
+        let mut kept: Vec<Edit> = Vec::new();
+        for edit in edits {
+            if kept
+                .last()
+                .is_some_and(|k: &Edit| k.range.end() > edit.range.start())
+            {
+                continue;
+            }
+            kept.push(edit);
+        }
+        let next = layerlint_diagnostics::apply_edits(&current, &kept);
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+/// The step of an instruction in a stage walk.
+pub fn step_of(walk: &FileWalk, index: usize) -> Option<&Step> {
+    walk.step(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn optimize(source: &str, context: Option<&BuildContext>) -> (String, Vec<Finding>) {
+        let parse = layerlint_syntax::parse(source);
+        let semantic = Semantic::new(&parse.file);
+        let findings = Optimizer::new(&parse.file, &semantic, context).findings();
+        (optimize_source(source, context), findings)
+    }
+
+    #[test]
+    fn tutorial_with_context() {
+        let context = BuildContext::in_memory([
+            ("package.json", r#"{"scripts": {"build": "tsc"}}"#),
+            ("package-lock.json", "{}"),
+            ("prisma/schema.prisma", ""),
+            ("src/index.ts", ""),
+        ]);
+        let source = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nRUN npx prisma generate\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n";
+        let (out, findings) = optimize(source, Some(&context));
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(
+            out,
+            "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm install\nCOPY prisma ./prisma\nRUN npx prisma generate\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n"
+        );
+        assert_eq!(optimize_source(&out, Some(&context)), out);
+    }
+
+    #[test]
+    fn without_context_uses_conventional_names() {
+        let source = "FROM node:20\nWORKDIR /app\n# all of it\nCOPY --chown=node:node . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]";
+        let (out, findings) = optimize(source, None);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            out,
+            "FROM node:20\nWORKDIR /app\nCOPY --chown=node:node package*.json .npmrc* ./\nRUN npm ci\n# all of it\nCOPY --chown=node:node . .\nCMD [\"node\", \"index.js\"]"
+        );
+    }
+
+    #[test]
+    fn refuses_when_a_run_needs_the_sources() {
+        let source = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN python setup.py build\nRUN pip install -r requirements.txt\n";
+        let (out, findings) = optimize(source, None);
+        assert_eq!(out, source);
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].fix.as_ref().unwrap_err().contains("line 4"));
+    }
+
+    #[test]
+    fn refuses_node_modules_in_context() {
+        let context =
+            BuildContext::in_memory([("package.json", "{}"), ("node_modules/x/i.js", "")]);
+        let source = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+        let (out, findings) = optimize(source, Some(&context));
+        assert_eq!(out, source);
+        assert!(
+            findings[0]
+                .fix
+                .as_ref()
+                .unwrap_err()
+                .contains("node_modules")
+        );
+    }
+
+    #[test]
+    fn go_build_without_download() {
+        let source = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n";
+        let (_, findings) = optimize(source, None);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].kind, InstallKind::Build);
+        assert!(findings[0].fix.is_err());
+        let source = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /app .\n";
+        let (out, _) = optimize(source, None);
+        assert_eq!(
+            out,
+            "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum* ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app .\n"
+        );
+    }
+
+    #[test]
+    fn pip_with_apt_between() {
+        let source = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nRUN apt-get update && apt-get install -y gcc\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
+        let (out, _) = optimize(source, None);
+        assert_eq!(
+            out,
+            "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y gcc\nCOPY requirements*.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . /app\nCMD [\"python\", \"app.py\"]\n"
+        );
+    }
+}

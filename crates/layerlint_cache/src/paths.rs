@@ -1,0 +1,265 @@
+//! Paths as the builder sees them: `/`-separated, cleaned like Go's `path.Clean`, and the
+//! wildcards of `COPY` sources (Go's `filepath.Match`, one path element per `*`).
+
+/// Cleans a `/`-separated path like Go's `path.Clean` (`a/./b/../c/` → `a/c`; `""` → `.`).
+pub fn clean(path: &str) -> String {
+    if path.is_empty() {
+        return ".".to_owned();
+    }
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_owned(),
+        (false, false) => joined,
+    }
+}
+
+/// `base` joined with `path` (which wins when absolute), cleaned.
+pub fn join(base: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        clean(path)
+    } else {
+        clean(&format!("{base}/{path}"))
+    }
+}
+
+/// A context-relative path: cleaned, without a leading `/` or `./`; `""` for the root.
+pub fn context_path(path: &str) -> String {
+    let cleaned = clean(path);
+    let trimmed = cleaned.trim_start_matches('/');
+    if trimmed == "." {
+        String::new()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// Whether `path` is `dir` or below it (both cleaned the same way; `""` is the root of a
+/// relative tree, `/` of an absolute one).
+pub fn is_within(path: &str, dir: &str) -> bool {
+    if dir.is_empty() || dir == "/" || dir == "." {
+        return true;
+    }
+    path == dir
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// `path` relative to `dir`, when it is within it (`""` when equal).
+pub fn relative_to<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
+    if dir.is_empty() || dir == "." {
+        return Some(path);
+    }
+    if path == dir {
+        return Some("");
+    }
+    if dir == "/" {
+        return path.strip_prefix('/');
+    }
+    path.strip_prefix(dir)?.strip_prefix('/')
+}
+
+/// The last element of a path (`a/b/` → `b`).
+pub fn base_name(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    trimmed.rsplit('/').next().unwrap_or(trimmed)
+}
+
+/// The directory part of a cleaned path (`a/b` → `a`, `b` → `""`, `/b` → `/`).
+pub fn parent(path: &str) -> &str {
+    match path.trim_end_matches('/').rfind('/') {
+        Some(0) => "/",
+        Some(i) => &path[..i],
+        None => "",
+    }
+}
+
+/// Whether a `COPY` source has wildcards (`*`, `?`, `[`), as BuildKit's `containsWildcards`.
+pub fn has_wildcards(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'*' | b'?' | b'[' => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Go's `path.Match`: `*` matches within one element, `?` one character other than `/`,
+/// `[...]` a class (`^` negates), `\` escapes. A malformed pattern matches nothing.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    glob(&pattern, &name).unwrap_or(false)
+}
+
+fn glob(pattern: &[char], name: &[char]) -> Option<bool> {
+    let (mut p, mut n) = (0, 0);
+    // Backtracking point for the last `*`: (pattern index after it, name index).
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if p < pattern.len() {
+            match pattern[p] {
+                '*' => {
+                    star = Some((p + 1, n));
+                    p += 1;
+                    continue;
+                }
+                '?' if n < name.len() && name[n] != '/' => {
+                    p += 1;
+                    n += 1;
+                    continue;
+                }
+                '[' if n < name.len() && name[n] != '/' => {
+                    let (matched, next) = class(pattern, p, name[n])?;
+                    if matched {
+                        p = next;
+                        n += 1;
+                        continue;
+                    }
+                }
+                '\\' if p + 1 < pattern.len() && n < name.len() && pattern[p + 1] == name[n] => {
+                    p += 2;
+                    n += 1;
+                    continue;
+                }
+                c if c != '?' && c != '[' && c != '\\' && n < name.len() && c == name[n] => {
+                    p += 1;
+                    n += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        } else if n == name.len() {
+            return Some(true);
+        }
+        // Mismatch: let the last `*` take one more character (never a `/`).
+        match star {
+            Some((sp, sn)) if sn < name.len() && name[sn] != '/' => {
+                star = Some((sp, sn + 1));
+                p = sp;
+                n = sn + 1;
+            }
+            _ => return Some(false),
+        }
+    }
+}
+
+/// Matches `c` against the class starting at `pattern[start] == '['`: whether it matched and
+/// the index after the class; `None` when the class is malformed.
+fn class(pattern: &[char], start: usize, c: char) -> Option<(bool, usize)> {
+    let mut i = start + 1;
+    let negated = pattern.get(i) == Some(&'^');
+    if negated {
+        i += 1;
+    }
+    let mut matched = false;
+    let mut first = true;
+    loop {
+        let &ch = pattern.get(i)?;
+        if ch == ']' && !first {
+            i += 1;
+            break;
+        }
+        first = false;
+        let lo = if ch == '\\' {
+            i += 1;
+            *pattern.get(i)?
+        } else {
+            ch
+        };
+        i += 1;
+        let mut hi = lo;
+        if pattern.get(i) == Some(&'-') && pattern.get(i + 1).is_some_and(|c| *c != ']') {
+            i += 1;
+            hi = if pattern[i] == '\\' {
+                i += 1;
+                *pattern.get(i)?
+            } else {
+                pattern[i]
+            };
+            i += 1;
+        }
+        if lo <= c && c <= hi {
+            matched = true;
+        }
+    }
+    Some((matched != negated, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning() {
+        assert_eq!(clean("a/./b/../c/"), "a/c");
+        assert_eq!(clean("/../a"), "/a");
+        assert_eq!(clean(""), ".");
+        assert_eq!(clean("./"), ".");
+        assert_eq!(join("/app", "./src"), "/app/src");
+        assert_eq!(join("/app", "/opt"), "/opt");
+        assert_eq!(join("/app", "."), "/app");
+        assert_eq!(context_path("./a/b/"), "a/b");
+        assert_eq!(context_path("."), "");
+        assert_eq!(context_path("/"), "");
+    }
+
+    #[test]
+    fn within() {
+        assert!(is_within("/app/src", "/app"));
+        assert!(is_within("/app", "/app"));
+        assert!(!is_within("/apple", "/app"));
+        assert!(is_within("src/a", ""));
+        assert_eq!(relative_to("/app/src/x", "/app"), Some("src/x"));
+        assert_eq!(relative_to("/app", "/app"), Some(""));
+        assert_eq!(relative_to("/x", "/"), Some("x"));
+        assert_eq!(relative_to("src/x", ""), Some("src/x"));
+        assert_eq!(relative_to("/b", "/app"), None);
+        assert_eq!(base_name("a/b/"), "b");
+        assert_eq!(parent("a/b"), "a");
+        assert_eq!(parent("b"), "");
+        assert_eq!(parent("/b"), "/");
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("package*.json", "package.json"));
+        assert!(glob_match("package*.json", "package-lock.json"));
+        assert!(!glob_match("package*.json", "src/package.json"));
+        assert!(glob_match("*.txt", "requirements.txt"));
+        assert!(glob_match("requirements*.txt", "requirements-dev.txt"));
+        assert!(glob_match("yarn.lock*", "yarn.lock"));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a?c", "a/c"));
+        assert!(glob_match("[a-c]x", "bx"));
+        assert!(!glob_match("[^a-c]x", "bx"));
+        assert!(glob_match("src/*", "src/a"));
+        assert!(!glob_match("src/*", "src/a/b"));
+        assert!(glob_match(r"a\*", "a*"));
+        assert!(!glob_match("[", "a"));
+        assert!(has_wildcards("a*"));
+        assert!(!has_wildcards(r"a\*"));
+        assert!(!has_wildcards("a/b"));
+    }
+}

@@ -1,0 +1,130 @@
+//! The shell scripts a RUN executes, for the layer model and the optimizer.
+//!
+//! The same choice as the linter's `shell` module (which sits above this crate): the
+//! shell-form text, and each heredoc body that a POSIX shell runs; nothing under a `SHELL`
+//! that is not a POSIX shell. An exec-form RUN is read as the command it runs (its words
+//! quoted back into one line), so its command can still be recognised.
+
+use layerlint_shell::Script;
+use layerlint_syntax::{CommandLine, Dockerfile, Instruction};
+
+const POSIX_SHELLS: [&str; 5] = ["sh", "bash", "dash", "ash", "ksh"];
+
+/// Whether a `SHELL` (exec form, first element the program) runs a POSIX shell.
+pub fn is_posix_shell(shell: &[String]) -> bool {
+    shell.first().is_none_or(|program| {
+        let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
+        let name = name.strip_suffix(".exe").unwrap_or(name);
+        POSIX_SHELLS.contains(&name)
+    })
+}
+
+/// The parsed scripts of a RUN under `shell`. `None` when they cannot be read: a
+/// non-POSIX `SHELL`, or a RUN without a command.
+pub fn run_scripts(file: &Dockerfile, run: &Instruction, shell: &[String]) -> Option<Vec<Script>> {
+    if !is_posix_shell(shell) {
+        return None;
+    }
+    match run.command()? {
+        CommandLine::Exec(exec) => {
+            // The words quoted back into a command line, each mapped to its JSON string
+            // (so that ranges stay inside the instruction; approximate within a word).
+            let mut text = layerlint_text::MappedText::new();
+            for (i, word) in exec.args.iter().enumerate() {
+                if i > 0 {
+                    text.push(" ", word.range.start());
+                }
+                let quoted = quote(&word.text);
+                let start = if quoted == word.text {
+                    word.range.start() + layerlint_text::TextSize::from_usize(1)
+                } else {
+                    word.range.start()
+                };
+                text.push(&quoted, start);
+            }
+            Some(vec![layerlint_shell::parse(&text)])
+        }
+        CommandLine::Shell(form) => {
+            let main = layerlint_shell::parse(&form.text);
+            let only_markers = main.commands().all(|c| c.name().is_none());
+            let shell_reads_stdin = main
+                .commands()
+                .next()
+                .and_then(|c| c.name())
+                .is_some_and(|name| POSIX_SHELLS.contains(&name));
+            let mut scripts = vec![main];
+            for heredoc in &run.heredocs {
+                let body = &file.source()[heredoc.body];
+                let interpreter_ok = match body.strip_prefix("#!") {
+                    Some(line) => {
+                        let line = line.lines().next().unwrap_or("");
+                        let mut words = line.split_whitespace();
+                        let program = words.next().unwrap_or("");
+                        let mut name = program.rsplit('/').next().unwrap_or(program);
+                        if name == "env" {
+                            name = words.find(|w| !w.starts_with('-')).unwrap_or("");
+                        }
+                        POSIX_SHELLS.contains(&name)
+                    }
+                    None => true,
+                };
+                if (only_markers || shell_reads_stdin) && interpreter_ok {
+                    scripts.push(layerlint_shell::parse(&heredoc.content(file.source())));
+                } else {
+                    // A heredoc fed to another program (python, a file): unknown reads.
+                    return None;
+                }
+            }
+            Some(scripts)
+        }
+    }
+}
+
+/// Single-quotes a word for the shell unless it is plain.
+fn quote(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:@%+,".contains(&b))
+    {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(source: &str) -> Option<Vec<String>> {
+        let file = layerlint_syntax::parse(source).file;
+        let run = &file.instructions()[1];
+        run_scripts(&file, run, &[]).map(|scripts| {
+            scripts
+                .iter()
+                .flat_map(|s| s.commands().filter_map(|c| c.name()).map(str::to_owned))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn scripts_of_runs() {
+        assert_eq!(
+            names("FROM a\nRUN npm ci && npm run build\n").unwrap(),
+            ["npm", "npm"]
+        );
+        assert_eq!(names("FROM a\nRUN [\"npm\", \"ci\"]\n").unwrap(), ["npm"]);
+        let source = "FROM a\nRUN [\"npm\", \"install\"]\n";
+        let file = layerlint_syntax::parse(source).file;
+        let scripts = run_scripts(&file, &file.instructions()[1], &[]).unwrap();
+        let command = scripts[0].commands().next().unwrap();
+        assert_eq!(&source[command.range()], "npm\", \"install");
+        assert_eq!(
+            names("FROM a\nRUN <<EOF\nnpm ci\nnpm test\nEOF\n").unwrap(),
+            ["npm", "npm"]
+        );
+        assert_eq!(names("FROM a\nRUN <<EOF python3\nprint(1)\nEOF\n"), None);
+        assert!(!is_posix_shell(&["powershell".into()]));
+    }
+}

@@ -1,0 +1,361 @@
+//! One walk over a Dockerfile's stages, keeping what each instruction runs with: the
+//! working directory, the user, the `SHELL`, the variables in scope, and for `COPY`/`ADD`
+//! their sources and destination resolved.
+
+use layerlint_syntax::image::ImageRef;
+use layerlint_syntax::semantic::{Base, Scope, Semantic};
+use layerlint_syntax::{Body, CommandLine, Dockerfile, InstructionKind};
+
+use crate::paths::{self, join};
+
+/// The working directory of a base image layerlint does not know (`WORKDIR` not set in
+/// the file): a placeholder that is never equal to a real path.
+pub const UNKNOWN_WORKDIR: &str = "/?";
+
+/// Where a COPY or ADD takes its files from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CopyFrom {
+    /// The build context.
+    Context,
+    /// An earlier stage.
+    Stage(usize),
+    /// An image or another build context named with `--from`.
+    Other(String),
+}
+
+/// A resolved COPY or ADD.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopyStep {
+    pub from: CopyFrom,
+    /// The sources after variable expansion: context paths cleaned (`""` for the root),
+    /// stage paths absolute, URLs as written.
+    pub sources: Vec<String>,
+    /// The sources as written.
+    pub written: Vec<String>,
+    /// Heredoc sources (`COPY <<EOF /x`).
+    pub heredocs: usize,
+    /// The destination, absolute.
+    pub dest: String,
+    /// The destination is a directory (ends with `/`, or several sources).
+    pub dest_is_dir: bool,
+    /// `--name=value` flags other than `--from`, as written.
+    pub flags: Vec<(String, String)>,
+    /// A source or the destination could not be expanded.
+    pub unresolved: bool,
+    /// Written with `ADD`.
+    pub is_add: bool,
+}
+
+impl CopyStep {
+    /// Whether the source is a URL (ADD only).
+    pub fn is_url(source: &str) -> bool {
+        source.starts_with("http://")
+            || source.starts_with("https://")
+            || source.starts_with("git@")
+    }
+
+    /// Where the file or directory `source` (one of [`CopyStep::sources`]) lands.
+    pub fn target_of(&self, source: &str) -> String {
+        if self.dest_is_dir {
+            join(&self.dest, paths::base_name(source))
+        } else {
+            self.dest.clone()
+        }
+    }
+
+    pub fn flag(&self, name: &str) -> Option<&str> {
+        self.flags
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One instruction of a stage with what it runs with.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// The index in [`Dockerfile::instructions`].
+    pub index: usize,
+    pub kind: InstructionKind,
+    /// The working directory before the instruction (absolute; [`UNKNOWN_WORKDIR`]-based when
+    /// the base image's is not known).
+    pub workdir: String,
+    /// The `USER` in effect (`None`: the base image's, usually root).
+    pub user: Option<String>,
+    /// The `SHELL` in effect (empty: `/bin/sh -c`).
+    pub shell: Vec<String>,
+    /// The variables visible before the instruction.
+    pub scope: Scope,
+    /// For COPY and ADD.
+    pub copy: Option<CopyStep>,
+}
+
+/// A stage and its instructions (FROM excluded).
+#[derive(Clone, Debug)]
+pub struct StageWalk {
+    pub index: usize,
+    /// The FROM's instruction index.
+    pub from: usize,
+    pub steps: Vec<Step>,
+    /// The base image's name (`node`, `golang`), when it is an image.
+    pub base_image: Option<String>,
+    /// What the stage ends with (for stages built on it).
+    pub exit_workdir: String,
+    pub exit_user: Option<String>,
+    pub exit_shell: Vec<String>,
+}
+
+/// Every stage of a file, walked.
+#[derive(Clone, Debug)]
+pub struct FileWalk {
+    pub stages: Vec<StageWalk>,
+}
+
+impl FileWalk {
+    pub fn new(file: &Dockerfile, semantic: &Semantic) -> FileWalk {
+        let escape = file.escape();
+        let instructions = file.instructions();
+        let mut stages: Vec<StageWalk> = Vec::with_capacity(semantic.stages.len());
+        for stage in &semantic.stages {
+            let (mut workdir, mut user, mut shell, base_image) = match &stage.base {
+                Base::Stage(parent) => {
+                    let parent: &StageWalk = &stages[*parent];
+                    (
+                        parent.exit_workdir.clone(),
+                        parent.exit_user.clone(),
+                        parent.exit_shell.clone(),
+                        parent.base_image.clone(),
+                    )
+                }
+                Base::Image { resolved, .. } => {
+                    let name = resolved.as_deref().and_then(image_name);
+                    let workdir = name
+                        .as_deref()
+                        .map_or(UNKNOWN_WORKDIR, base_workdir)
+                        .to_owned();
+                    (workdir, None, Vec::new(), name)
+                }
+                Base::Scratch => ("/".to_owned(), None, Vec::new(), None),
+                Base::Missing => (UNKNOWN_WORKDIR.to_owned(), None, Vec::new(), None),
+            };
+            let mut scope = semantic.stage_entry_scope(stage.index);
+            let mut steps = Vec::new();
+            for index in stage.body() {
+                let instruction = &instructions[index];
+                let copy = match &instruction.body {
+                    Body::Copy(paths) | Body::Add(paths) => Some(resolve_copy(
+                        instruction,
+                        paths,
+                        &workdir,
+                        &scope,
+                        semantic,
+                        stage.index,
+                        escape,
+                    )),
+                    _ => None,
+                };
+                steps.push(Step {
+                    index,
+                    kind: instruction.kind,
+                    workdir: workdir.clone(),
+                    user: user.clone(),
+                    shell: shell.clone(),
+                    scope: scope.clone(),
+                    copy,
+                });
+                match &instruction.body {
+                    Body::Workdir(Some(word)) => {
+                        let value = scope
+                            .expand(&word.text, escape)
+                            .map(|e| e.result)
+                            .unwrap_or_else(|_| "?".to_owned());
+                        workdir = join(&workdir, &value);
+                    }
+                    Body::User(Some(word)) => {
+                        user = scope.expand(&word.text, escape).ok().map(|e| e.result);
+                    }
+                    Body::Shell(Some(CommandLine::Exec(exec))) => {
+                        shell = exec.args.iter().map(|a| a.text.clone()).collect();
+                    }
+                    _ => {}
+                }
+                scope.apply(index, instruction, &semantic.global_scope, escape);
+            }
+            stages.push(StageWalk {
+                index: stage.index,
+                from: stage.from,
+                steps,
+                base_image,
+                exit_workdir: workdir,
+                exit_user: user,
+                exit_shell: shell,
+            });
+        }
+        FileWalk { stages }
+    }
+
+    /// The step of instruction `index`.
+    pub fn step(&self, index: usize) -> Option<&Step> {
+        self.stages
+            .iter()
+            .flat_map(|s| s.steps.iter())
+            .find(|s| s.index == index)
+    }
+}
+
+fn resolve_copy(
+    instruction: &layerlint_syntax::Instruction,
+    paths: &layerlint_syntax::Paths,
+    workdir: &str,
+    scope: &Scope,
+    semantic: &Semantic,
+    stage: usize,
+    escape: char,
+) -> CopyStep {
+    let mut unresolved = false;
+    let mut expand = |text: &str| -> String {
+        match scope.expand(text, escape) {
+            Ok(e) => {
+                if !e.unmatched.is_empty() {
+                    unresolved = true;
+                }
+                e.result
+            }
+            Err(_) => {
+                unresolved = true;
+                text.to_owned()
+            }
+        }
+    };
+    let from = match instruction.flag("from").and_then(|f| f.value.as_ref()) {
+        None => CopyFrom::Context,
+        Some(word) => {
+            let name = expand(&word.text);
+            match semantic.stage_named(&name) {
+                Some(s) if s.index < stage => CopyFrom::Stage(s.index),
+                _ => match name.parse::<usize>() {
+                    Ok(i) if i < stage => CopyFrom::Stage(i),
+                    _ => CopyFrom::Other(name),
+                },
+            }
+        }
+    };
+    let heredocs = instruction.heredocs.len();
+    let mut written = Vec::new();
+    let mut sources = Vec::new();
+    for word in paths.sources() {
+        if word.text.starts_with("<<") && heredocs > 0 {
+            continue;
+        }
+        written.push(word.text.clone());
+        let value = expand(&word.text);
+        let value = if CopyStep::is_url(&value) {
+            value
+        } else if from == CopyFrom::Context {
+            paths::context_path(&value)
+        } else {
+            join("/", &value)
+        };
+        sources.push(value);
+    }
+    let (dest, dest_is_dir) = match paths.destination() {
+        Some(word) => {
+            let value = expand(&word.text);
+            let is_dir = value.ends_with('/')
+                || value == "."
+                || value.ends_with("/.")
+                || paths.sources().len() > 1;
+            (join(workdir, &value), is_dir)
+        }
+        None => {
+            unresolved = true;
+            (workdir.to_owned(), true)
+        }
+    };
+    let flags = instruction
+        .flags
+        .iter()
+        .filter(|f| f.name != "from")
+        .map(|f| (f.name.clone(), f.value_str().to_owned()))
+        .collect();
+    CopyStep {
+        from,
+        sources,
+        written,
+        heredocs,
+        dest,
+        dest_is_dir,
+        flags,
+        unresolved,
+        is_add: instruction.kind == InstructionKind::Add,
+    }
+}
+
+/// The short name of an official image (`node` for `node:20`, `docker.io/library/node`),
+/// or the full path for others (`bitnami/node`).
+pub fn image_name(reference: &str) -> Option<String> {
+    let image = ImageRef::parse(reference).ok()?;
+    match image.domain.as_deref() {
+        None | Some("docker.io" | "index.docker.io") => Some(
+            image
+                .path
+                .strip_prefix("library/")
+                .unwrap_or(&image.path)
+                .to_owned(),
+        ),
+        Some(domain) => Some(format!("{domain}/{}", image.path)),
+    }
+}
+
+/// The `WORKDIR` an image sets, for the images layerlint knows; [`UNKNOWN_WORKDIR`] else.
+pub fn base_workdir(image: &str) -> &'static str {
+    match image {
+        "php" | "wordpress" | "drupal" | "joomla" | "nextcloud" => "/var/www/html",
+        "composer" => "/app",
+        "golang" => "/go",
+        "httpd" => "/usr/local/apache2",
+        "tomcat" => "/usr/local/tomcat",
+        "node" | "python" | "ruby" | "alpine" | "debian" | "ubuntu" | "busybox" | "openjdk"
+        | "eclipse-temurin" | "amazoncorretto" | "rust" | "elixir" | "erlang" | "nginx"
+        | "centos" | "fedora" | "rockylinux" | "almalinux" | "archlinux" | "amazonlinux"
+        | "oraclelinux" | "buildpack-deps" | "maven" | "haskell" | "swift" | "perl" | "r-base"
+        | "julia" | "clojure" | "bash" => "/",
+        other if other.starts_with("gcr.io/distroless/") => "/",
+        other if other.starts_with("mcr.microsoft.com/dotnet/") => "/",
+        _ => UNKNOWN_WORKDIR,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_resolves_copies() {
+        let source = "ARG APP=/srv\nFROM node:20 AS build\nWORKDIR /app\nCOPY package*.json ./\nARG APP\nCOPY . $APP\nUSER node\nFROM build\nCOPY --from=build /app/dist dist\nFROM php:8\nCOPY src/ .\n";
+        let parse = layerlint_syntax::parse(source);
+        let semantic = Semantic::new(&parse.file);
+        let walk = FileWalk::new(&parse.file, &semantic);
+        let first = &walk.stages[0];
+        let copy = first.steps[1].copy.as_ref().unwrap();
+        assert_eq!(copy.sources, ["package*.json"]);
+        assert_eq!(copy.dest, "/app");
+        assert!(copy.dest_is_dir);
+        let copy = first.steps[3].copy.as_ref().unwrap();
+        assert_eq!(copy.sources, [""]);
+        assert_eq!(copy.dest, "/srv");
+        assert_eq!(first.exit_user.as_deref(), Some("node"));
+        let second = &walk.stages[1];
+        assert_eq!(second.steps[0].workdir, "/app");
+        let copy = second.steps[0].copy.as_ref().unwrap();
+        assert_eq!(copy.from, CopyFrom::Stage(0));
+        assert_eq!(copy.dest, "/app/dist");
+        let third = &walk.stages[2];
+        assert_eq!(third.steps[0].copy.as_ref().unwrap().dest, "/var/www/html");
+        assert_eq!(
+            image_name("docker.io/library/node:20").as_deref(),
+            Some("node")
+        );
+        assert_eq!(image_name("ghcr.io/x/y:1").as_deref(), Some("ghcr.io/x/y"));
+    }
+}

@@ -1,0 +1,314 @@
+//! What a `.dockerignore` should leave out of a build context: version-control data,
+//! installed dependencies, build output and caches that the image makes itself, logs and
+//! local environment files — never a path the Dockerfile copies by name.
+
+use crate::{BuildContext, DockerIgnore};
+
+/// An entry for `.dockerignore`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The pattern, as written in the file.
+    pub pattern: String,
+    /// The top-level path it is about, when it exists in the context.
+    pub present: Option<String>,
+    /// Why, in a few words.
+    pub why: &'static str,
+}
+
+/// What the Dockerfile does that matters here.
+#[derive(Clone, Debug, Default)]
+pub struct Usage<'a> {
+    /// The context paths COPY and ADD name (never left out).
+    pub sources: &'a [String],
+    /// The Dockerfile's path inside the context, when it is inside.
+    pub dockerfile: Option<&'a str>,
+    /// The image builds the project (`npm run build`, `tsc`): build output in the context
+    /// is not needed.
+    pub builds: bool,
+}
+
+/// The directories (top level) worth leaving out when they exist, with why.
+const DIRECTORIES: [(&str, &str); 17] = [
+    (".git", "version-control history"),
+    ("node_modules", "dependencies the image installs"),
+    ("__pycache__", "Python bytecode caches"),
+    (".venv", "a local virtual environment"),
+    ("venv", "a local virtual environment"),
+    (".tox", "test environments"),
+    (".pytest_cache", "test caches"),
+    (".mypy_cache", "type-checker caches"),
+    ("coverage", "test coverage output"),
+    (".gradle", "Gradle's local caches"),
+    (".idea", "editor settings"),
+    (".vscode", "editor settings"),
+    (".terraform", "Terraform plugins and state"),
+    ("target", "build output"),
+    ("dist", "build output the image rebuilds"),
+    ("build", "build output the image rebuilds"),
+    (".next", "build output the image rebuilds"),
+];
+
+fn has_any(context: &BuildContext, names: &[&str]) -> bool {
+    names.iter().any(|n| context.exists(n))
+}
+
+fn is_python(context: &BuildContext) -> bool {
+    has_any(
+        context,
+        &[
+            "requirements.txt",
+            "pyproject.toml",
+            "setup.py",
+            "Pipfile",
+            "setup.cfg",
+        ],
+    ) || context.list("").iter().any(|n| n.ends_with(".py"))
+}
+
+fn is_dotnet(context: &BuildContext) -> bool {
+    context
+        .list("")
+        .iter()
+        .any(|n| n.ends_with(".csproj") || n.ends_with(".sln") || n.ends_with(".fsproj"))
+}
+
+/// Whether a directory entry applies to this context at all.
+fn applies(name: &str, context: &BuildContext, usage: &Usage<'_>) -> bool {
+    match name {
+        "target" => has_any(context, &["Cargo.toml", "pom.xml"]),
+        "dist" | "build" | ".next" => usage.builds && context.exists("package.json"),
+        _ => true,
+    }
+}
+
+/// Whether `pattern` would leave out something the Dockerfile copies by name.
+fn conflicts(pattern: &str, usage: &Usage<'_>) -> bool {
+    let Ok(ignore) = DockerIgnore::parse(pattern) else {
+        return true;
+    };
+    usage.sources.iter().any(|source| {
+        !source.is_empty()
+            && (ignore.matches(source)
+                || ignore
+                    .patterns()
+                    .iter()
+                    .any(|p| crate::paths::is_within(p.pattern(), source) && !p.is_exclusion()))
+    })
+}
+
+/// The entries for a new `.dockerignore` (LL204): the directories above that exist, and
+/// the usual ones for the ecosystems the context shows.
+pub fn for_new_file(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggestion> {
+    let mut out: Vec<Suggestion> = Vec::new();
+    let mut push = |pattern: &str, present: Option<String>, why: &'static str| {
+        if !out.iter().any(|s| s.pattern == pattern) && !conflicts(pattern, usage) {
+            out.push(Suggestion {
+                pattern: pattern.to_owned(),
+                present,
+                why,
+            });
+        }
+    };
+    push(
+        ".git",
+        context.exists(".git").then(|| ".git".to_owned()),
+        "version-control history",
+    );
+    if context.exists("package.json") || context.exists("node_modules") {
+        push(
+            "**/node_modules",
+            context
+                .exists("node_modules")
+                .then(|| "node_modules".to_owned()),
+            "dependencies the image installs",
+        );
+    }
+    if is_python(context) || context.exists("__pycache__") {
+        push("**/__pycache__", None, "Python bytecode caches");
+        push("**/*.py[cod]", None, "Python bytecode");
+        push(
+            ".venv",
+            context.exists(".venv").then(|| ".venv".to_owned()),
+            "a local virtual environment",
+        );
+    }
+    if is_dotnet(context) {
+        push("**/bin", None, "build output");
+        push("**/obj", None, "build output");
+    }
+    for (name, why) in DIRECTORIES {
+        if context.is_dir(name) && applies(name, context, usage) {
+            push(name, Some(name.to_owned()), why);
+        }
+    }
+    // A directory an earlier entry already covers (`**/node_modules`) is not repeated.
+    let mut kept: Vec<Suggestion> = Vec::new();
+    for entry in out {
+        let text: String = kept.iter().map(|e| format!("{}\n", e.pattern)).collect();
+        let covered = DockerIgnore::parse(&text).is_ok_and(|i| i.matches(&entry.pattern));
+        if covered {
+            if let Some(present) = entry.present
+                && let Some(previous) = kept
+                    .iter_mut()
+                    .find(|e| DockerIgnore::parse(&e.pattern).is_ok_and(|i| i.matches(&present)))
+            {
+                previous.present.get_or_insert(present);
+            }
+        } else {
+            kept.push(entry);
+        }
+    }
+    let mut out = kept;
+    let mut push = |pattern: &str, present: Option<String>, why: &'static str| {
+        if !out.iter().any(|s| s.pattern == pattern) && !conflicts(pattern, usage) {
+            out.push(Suggestion {
+                pattern: pattern.to_owned(),
+                present,
+                why,
+            });
+        }
+    };
+    push("**/*.log", None, "logs");
+    push(
+        ".env",
+        context.exists(".env").then(|| ".env".to_owned()),
+        "local secrets",
+    );
+    push(".env.*", None, "local secrets");
+    if context.exists(".env.example") && out.iter().any(|s| s.pattern == ".env.*") {
+        out.push(Suggestion {
+            pattern: "!.env.example".to_owned(),
+            present: None,
+            why: "an example, often copied",
+        });
+    }
+    if let Some(dockerfile) = usage.dockerfile {
+        for pattern in [dockerfile, ".dockerignore"] {
+            if !conflicts(pattern, usage) {
+                out.push(Suggestion {
+                    pattern: pattern.to_owned(),
+                    present: None,
+                    why: "the build reads it on its own",
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The directories an existing `.dockerignore` misses (LL205): they exist in the context,
+/// are not left out, and the Dockerfile does not copy them by name.
+pub fn missing_entries(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    for (name, why) in DIRECTORIES {
+        if matches!(name, ".idea" | ".vscode") {
+            continue;
+        }
+        if context.is_dir(name)
+            && !context.is_ignored(name)
+            && applies(name, context, usage)
+            && !conflicts(name, usage)
+        {
+            out.push(Suggestion {
+                pattern: name.to_owned(),
+                present: Some(name.to_owned()),
+                why,
+            });
+        }
+    }
+    if is_dotnet(context) {
+        for name in ["bin", "obj"] {
+            if context.is_dir(name) && !context.is_ignored(name) && !conflicts(name, usage) {
+                out.push(Suggestion {
+                    pattern: name.to_owned(),
+                    present: Some(name.to_owned()),
+                    why: "build output",
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The text of a `.dockerignore` with `entries`, with the file's line ending.
+pub fn render(entries: &[Suggestion], newline: &str) -> String {
+    let mut out = String::new();
+    for entry in entries {
+        out.push_str(&entry.pattern);
+        out.push_str(newline);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_file_for_a_node_context() {
+        let context = BuildContext::in_memory([
+            ("package.json", "{}"),
+            ("src/index.ts", ""),
+            ("dist/index.js", ""),
+            (".env", "SECRET=1"),
+        ]);
+        let sources = vec![String::new()];
+        let usage = Usage {
+            sources: &sources,
+            dockerfile: Some("Dockerfile"),
+            builds: true,
+        };
+        let entries: Vec<String> = for_new_file(&context, &usage)
+            .into_iter()
+            .map(|s| s.pattern)
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ".git",
+                "**/node_modules",
+                "dist",
+                "**/*.log",
+                ".env",
+                ".env.*",
+                "Dockerfile",
+                ".dockerignore"
+            ]
+        );
+        // A directory the Dockerfile copies by name stays.
+        let sources = vec![String::new(), "dist".to_owned(), ".env".to_owned()];
+        let usage = Usage {
+            sources: &sources,
+            dockerfile: None,
+            builds: true,
+        };
+        let entries: Vec<String> = for_new_file(&context, &usage)
+            .into_iter()
+            .map(|s| s.pattern)
+            .collect();
+        assert!(!entries.contains(&"dist".to_owned()));
+        assert!(!entries.contains(&".env".to_owned()));
+    }
+
+    #[test]
+    fn missing_directories() {
+        let context = BuildContext::in_memory([
+            (".dockerignore", ".git\n"),
+            ("package.json", "{}"),
+            ("node_modules/x/index.js", ""),
+            (".git/HEAD", ""),
+            ("src/index.ts", ""),
+        ]);
+        let sources = vec![String::new()];
+        let usage = Usage {
+            sources: &sources,
+            dockerfile: None,
+            builds: false,
+        };
+        let missing: Vec<String> = missing_entries(&context, &usage)
+            .into_iter()
+            .map(|s| s.pattern)
+            .collect();
+        assert_eq!(missing, ["node_modules"]);
+    }
+}

@@ -1,0 +1,457 @@
+use layerlint_cache::optimize::{Optimizer, home_of};
+use layerlint_cache::paths::{is_within, join};
+use layerlint_cache::stage::{CopyFrom, StageWalk};
+use layerlint_diagnostics::{Edit, Fix};
+use layerlint_shell::{Command, OptionSpec, known};
+use layerlint_syntax::{CommandLine, InstructionKind};
+use layerlint_text::TextRange;
+
+use super::support::instruction_block;
+use crate::Context;
+use crate::declare_rule;
+use crate::rule::{Check, Wants};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a RUN that removes files an earlier layer of the same stage added: a file
+    /// a COPY or ADD brought (`COPY app.tar.gz /tmp/` then `RUN … && rm /tmp/app.tar.gz`),
+    /// a download or clone of an earlier RUN, or a package manager's cache or lists
+    /// (`RUN apt-get update && apt-get install -y curl` then
+    /// `RUN rm -rf /var/lib/apt/lists/*`, `RUN apt-get clean`).
+    ///
+    /// ## Why is this bad?
+    /// Layers only add: the earlier layer still holds the files, so the image is exactly
+    /// as big as without the removal, and pulling it costs the same. The removal also
+    /// costs a layer of its own, rebuilt whenever an earlier layer is. Remove files in the
+    /// RUN that creates them, keep archives out of the image with
+    /// `RUN --mount=type=bind`, and keep unwanted files out of `COPY . .` with
+    /// `.dockerignore`.
+    ///
+    /// ## Examples
+    /// ### Invalid
+    /// ```dockerfile
+    /// FROM debian:bookworm
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl
+    /// RUN rm -rf /var/lib/apt/lists/*
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// COPY app.tar.gz /tmp/
+    /// RUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz
+    /// ```
+    ///
+    /// ### Valid
+    /// ```dockerfile
+    /// FROM debian:bookworm
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl \
+    ///     && rm -rf /var/lib/apt/lists/*
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz tar -xzf /tmp/app.tar.gz -C /opt
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: when the files come from the RUN right before (nothing but metadata
+    /// between, same user and working directory) and the later RUN only removes, the fix
+    /// appends the removal to the earlier RUN (`… && rm -rf /var/lib/apt/lists/*`) and
+    /// deletes the later RUN. The earlier RUN's layer changes, and so its cache. No fix
+    /// when the files come from a COPY, or when another RUN runs in between (it may still
+    /// use them).
+    pub(crate) struct CleanupInLaterLayer {
+        code: "LL207",
+        name: "cleanup-in-later-layer",
+        category: Cache,
+        severity: Warning,
+        fix: Sometimes,
+        summary: "a RUN removes files that an earlier layer added, which does not make the image smaller",
+    }
+}
+
+/// A removal in a RUN.
+struct Removal {
+    range: TextRange,
+    text: String,
+    /// Container paths removed (a directory for `dir/*`).
+    paths: Vec<String>,
+}
+
+/// What a RUN's package managers leave behind, by cache path.
+fn produced_caches(command: Command<'_>, home: &str) -> Vec<String> {
+    let Some(name) = command.name() else {
+        return Vec::new();
+    };
+    match name {
+        "apt-get" | "apt" => match command.subcommand_with(known::APT_GET) {
+            Some("update") => vec!["/var/lib/apt/lists".to_owned()],
+            Some("install" | "upgrade" | "dist-upgrade") => vec!["/var/cache/apt".to_owned()],
+            _ => Vec::new(),
+        },
+        "apk" if !command.has_flag("--no-cache") => match command.subcommand_with(known::APK) {
+            Some("add" | "update" | "upgrade") => vec!["/var/cache/apk".to_owned()],
+            _ => Vec::new(),
+        },
+        "yum" | "dnf" | "microdnf" => vec![format!(
+            "/var/cache/{}",
+            if name == "yum" { "yum" } else { "dnf" }
+        )],
+        "pip" | "pip3"
+            if !command.has_flag("--no-cache-dir")
+                && command.subcommand_with(known::PIP) == Some("install") =>
+        {
+            vec![join(home, ".cache/pip")]
+        }
+        "npm"
+            if matches!(
+                command.subcommand_with(known::NPM),
+                Some("ci" | "install" | "i")
+            ) =>
+        {
+            vec![join(home, ".npm")]
+        }
+        "yarn" if matches!(command.subcommand(), None | Some("install" | "add")) => vec![
+            "/usr/local/share/.cache/yarn".to_owned(),
+            join(home, ".cache/yarn"),
+        ],
+        "curl" => command
+            .flag_values(&["-o", "--output"])
+            .map(|v| v.as_str().to_owned())
+            .collect(),
+        "wget" => command
+            .flag_values(&["-O", "--output-document", "-P", "--directory-prefix"])
+            .map(|v| v.as_str().to_owned())
+            .collect(),
+        "git" if command.subcommand() == Some("clone") => command
+            .positionals(OptionSpec::new(&[
+                "-b", "--branch", "--depth", "-c", "--config",
+            ]))
+            .nth(2)
+            .map(|w| vec![w.value_lossy().to_owned()])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// System directories a removal of which says nothing about what a layer added.
+const SYSTEM: [&str; 16] = [
+    "/",
+    "/usr",
+    "/usr/local",
+    "/usr/share",
+    "/usr/lib",
+    "/usr/bin",
+    "/etc",
+    "/var",
+    "/var/lib",
+    "/var/cache",
+    "/opt",
+    "/tmp",
+    "/root",
+    "/home",
+    "/lib",
+    "/bin",
+];
+
+fn removals(command: Command<'_>, workdir: &str, home: &str) -> Option<Removal> {
+    let name = command.name()?;
+    let paths: Vec<String> = match name {
+        "rm" => command
+            .positionals(OptionSpec::NONE)
+            .map(|w| w.value_lossy().to_owned())
+            .map(|p| {
+                p.strip_prefix('~')
+                    .or_else(|| p.strip_prefix("${HOME}"))
+                    .or_else(|| p.strip_prefix("$HOME"))
+                    .map_or_else(|| p.to_owned(), |rest| format!("{home}{rest}"))
+            })
+            .filter(|p| !p.contains('$'))
+            .map(|p| {
+                let p = p.trim_end_matches("/*").trim_end_matches("/**");
+                join(workdir, p)
+            })
+            .collect(),
+        "apt-get" | "apt"
+            if matches!(
+                command.subcommand_with(known::APT_GET),
+                Some("clean" | "autoclean")
+            ) =>
+        {
+            vec!["/var/cache/apt".to_owned()]
+        }
+        "yum" | "dnf" | "microdnf" if command.subcommand() == Some("clean") => {
+            vec!["/var/cache/yum".to_owned(), "/var/cache/dnf".to_owned()]
+        }
+        "apk" if command.subcommand() == Some("cache") => vec!["/var/cache/apk".to_owned()],
+        "npm" if command.subcommand_with(known::NPM) == Some("cache") => vec![join(home, ".npm")],
+        "yarn" if command.subcommand() == Some("cache") => {
+            vec![
+                "/usr/local/share/.cache/yarn".to_owned(),
+                join(home, ".cache/yarn"),
+            ]
+        }
+        "pip" | "pip3" if command.subcommand_with(known::PIP) == Some("cache") => {
+            vec![join(home, ".cache/pip")]
+        }
+        _ => return None,
+    };
+    let paths: Vec<String> = paths
+        .into_iter()
+        .filter(|p| !SYSTEM.contains(&p.as_str()))
+        .collect();
+    (!paths.is_empty()).then(|| Removal {
+        range: command.range(),
+        text: command.text().to_owned(),
+        paths,
+    })
+}
+
+/// A layer that added a removed path.
+struct Producer {
+    position: usize,
+    is_run: bool,
+}
+
+impl Check for CleanupInLaterLayer {
+    type State = ();
+    const WANTS: Wants = Wants::NOTHING;
+
+    fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
+        let optimizer = Optimizer::new(cx.file, cx.semantic, cx.build_context);
+        let mut reports = Vec::new();
+        for stage in &optimizer.walk().stages {
+            for (position, step) in stage.steps.iter().enumerate() {
+                if step.kind != InstructionKind::Run {
+                    continue;
+                }
+                let instruction = &cx.file.instructions()[step.index];
+                let Some(scripts) =
+                    layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
+                else {
+                    continue;
+                };
+                if instruction.command().is_some_and(CommandLine::is_exec) {
+                    continue;
+                }
+                let home = home_of(step.user.as_deref()).unwrap_or_else(|| "/root".to_owned());
+                let commands: Vec<Command<'_>> = scripts
+                    .iter()
+                    .flat_map(|s| s.commands().map(|c| c.unwrapped()))
+                    .collect();
+                let own: Vec<String> = commands
+                    .iter()
+                    .flat_map(|c| produced_caches(*c, &home))
+                    .map(|p| join(&step.workdir, &p))
+                    .collect();
+                let found: Vec<Removal> = commands
+                    .iter()
+                    .filter_map(|c| removals(*c, &step.workdir, &home))
+                    .collect();
+                let only_removals = found.len() == commands.len();
+                for removal in &found {
+                    if removal
+                        .paths
+                        .iter()
+                        .any(|p| own.iter().any(|o| is_within(p, o) || is_within(o, p)))
+                    {
+                        continue;
+                    }
+                    let Some(producer) =
+                        self.producer(&optimizer, cx, stage, position, &removal.paths)
+                    else {
+                        continue;
+                    };
+                    let producer_step = &stage.steps[producer.position];
+                    let fix = if producer.is_run && only_removals && found.len() == 1 {
+                        self.fix(cx, stage, producer.position, position, removal)
+                    } else {
+                        None
+                    };
+                    let note = if fix.is_some() {
+                        None
+                    } else if producer.is_run {
+                        Some("remove the files in the RUN that creates them".to_owned())
+                    } else {
+                        Some(
+                            "keep the files out of the image: leave them out with .dockerignore, or \
+                             use them through `RUN --mount=type=bind` instead of copying them"
+                                .to_owned(),
+                        )
+                    };
+                    reports.push((
+                        removal.range,
+                        layerlint_cache::classify::short(&removal.text),
+                        cx.file.instructions()[producer_step.index].range,
+                        producer_step.kind,
+                        fix,
+                        note,
+                    ));
+                }
+            }
+        }
+        for (range, text, producer, kind, fix, note) in reports {
+            let line = cx.line_index().position(producer.start(), cx.source()).line;
+            let report = cx
+                .report(
+                    range,
+                    format!(
+                        "`{text}` removes what the {kind} on line {line} added, so the image does not get smaller"
+                    ),
+                )
+                .related(producer, "the files are added here")
+                .maybe_fix(fix);
+            if let Some(note) = note {
+                report.note(note);
+            }
+        }
+    }
+}
+
+impl CleanupInLaterLayer {
+    /// The latest earlier layer of the stage that added one of `paths`.
+    fn producer(
+        &self,
+        optimizer: &Optimizer<'_>,
+        cx: &Context<'_>,
+        stage: &StageWalk,
+        before: usize,
+        paths: &[String],
+    ) -> Option<Producer> {
+        for position in (0..before).rev() {
+            let step = &stage.steps[position];
+            if let Some(copy) = &step.copy {
+                let adds = paths.iter().any(|removed| {
+                    copy.sources.iter().any(|source| {
+                        let git = source.ends_with(".git") || source.contains(".git#");
+                        let dir = optimizer.source_is_dir(copy, source) || git;
+                        let target = if dir {
+                            copy.dest.clone()
+                        } else {
+                            copy.target_of(source)
+                        };
+                        if !dir {
+                            // A file: removed itself, or with a directory holding it.
+                            return is_within(&target, removed);
+                        }
+                        if !is_within(removed, &target) || git {
+                            return false;
+                        }
+                        // A directory copy: only when the context is known to hold it.
+                        copy.from == CopyFrom::Context
+                            && removed != &target
+                            && match (optimizer.context(), optimizer.map_copy(copy, removed)) {
+                                (Some(context), Some(q)) => {
+                                    context.exists(&q) && !context.is_ignored(&q)
+                                }
+                                _ => false,
+                            }
+                    })
+                });
+                if adds {
+                    return Some(Producer {
+                        position,
+                        is_run: false,
+                    });
+                }
+                continue;
+            }
+            if step.kind != InstructionKind::Run {
+                continue;
+            }
+            let instruction = &cx.file.instructions()[step.index];
+            let Some(scripts) =
+                layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
+            else {
+                continue;
+            };
+            let home = home_of(step.user.as_deref()).unwrap_or_else(|| "/root".to_owned());
+            let produced: Vec<String> = scripts
+                .iter()
+                .flat_map(|s| s.commands().map(|c| c.unwrapped()))
+                .flat_map(|c| produced_caches(c, &home))
+                .filter(|p| !p.contains('$'))
+                .map(|p| join(&step.workdir, &p))
+                .filter(|p| !SYSTEM.contains(&p.as_str()))
+                .collect();
+            if paths.iter().any(|removed| {
+                produced
+                    .iter()
+                    .any(|p| is_within(removed, p) || is_within(p, removed))
+            }) {
+                return Some(Producer {
+                    position,
+                    is_run: true,
+                });
+            }
+        }
+        None
+    }
+
+    /// Appends the removal to the producing RUN and deletes the removing one.
+    fn fix(
+        &self,
+        cx: &Context<'_>,
+        stage: &StageWalk,
+        producer: usize,
+        remover: usize,
+        removal: &Removal,
+    ) -> Option<Fix> {
+        let (p, r) = (&stage.steps[producer], &stage.steps[remover]);
+        if p.user != r.user || p.workdir != r.workdir {
+            return None;
+        }
+        // Nothing but metadata between them.
+        if stage.steps[producer + 1..remover].iter().any(|s| {
+            matches!(
+                s.kind,
+                InstructionKind::Run
+                    | InstructionKind::Copy
+                    | InstructionKind::Add
+                    | InstructionKind::Workdir
+                    | InstructionKind::User
+                    | InstructionKind::Shell
+            )
+        }) {
+            return None;
+        }
+        let produce = &cx.file.instructions()[p.index];
+        let remove = &cx.file.instructions()[r.index];
+        if !produce.heredocs.is_empty() || !remove.heredocs.is_empty() {
+            return None;
+        }
+        let Some(CommandLine::Shell(form)) = produce.command() else {
+            return None;
+        };
+        let Some(CommandLine::Shell(removing)) = remove.command() else {
+            return None;
+        };
+        let text = form.as_str().trim_end();
+        if text.ends_with(['\\', '&', '|', ';']) || text.is_empty() {
+            return None;
+        }
+        let removal_text: String = removal
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if removing
+            .as_str()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            != removal_text
+        {
+            return None;
+        }
+        let block = instruction_block(cx, r.index);
+        let end_of_form = form.range.end();
+        Some(Fix::unsafe_edits(
+            "Remove the files in the RUN that adds them",
+            vec![
+                Edit::insert(end_of_form, format!(" && {removal_text}")),
+                Edit::delete(block),
+            ],
+        ))
+    }
+}

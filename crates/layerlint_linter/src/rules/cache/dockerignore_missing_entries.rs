@@ -1,0 +1,108 @@
+use layerlint_cache::stage::FileWalk;
+use layerlint_cache::suggest::{self, Usage};
+use layerlint_diagnostics::{FileEdit, Fix};
+
+use super::support::{builds_project, named_sources, trusted_context, whole_context_copy};
+use crate::Context;
+use crate::declare_rule;
+use crate::rule::{Check, Wants};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `.dockerignore` that lets through directories a build should not copy —
+    /// `.git`, `node_modules`, `__pycache__`, `.venv`, `venv`, test and type-checker caches,
+    /// `.gradle`, `.terraform`, `target` (Cargo, Maven), `bin`/`obj` (.NET), and `dist`,
+    /// `build`, `.next` when the image builds the project — when they exist in the build
+    /// context and a stage copies the whole context. Needs the build context.
+    ///
+    /// ## Why is this bad?
+    /// Those directories change without any source change — a commit, a local install,
+    /// a test run — and each change breaks the cache of `COPY . .` and rebuilds every
+    /// layer after it. They also make the context upload slow and the image big, and an
+    /// installed `node_modules` copied over the one the image installed breaks native
+    /// modules built for another platform.
+    ///
+    /// ## Examples
+    /// ### Invalid
+    /// ```dockerfile context=.dockerignore:*.log,package.json,node_modules/x/index.js,src/index.js
+    /// FROM node:20
+    /// WORKDIR /app
+    /// COPY . .
+    /// ```
+    ///
+    /// ### Valid
+    /// ```dockerfile context=.dockerignore:node_modules,package.json,node_modules/x/index.js,src/index.js
+    /// FROM node:20
+    /// WORKDIR /app
+    /// COPY . .
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: the fix appends the missing directories to the ignore file that applies
+    /// (`.dockerignore`, or `<Dockerfile>.dockerignore`). A directory the Dockerfile copies
+    /// by name is never added; still, a RUN may read one of them (a build step that
+    /// expects a prebuilt `dist`), and the image no longer contains them.
+    pub(crate) struct DockerignoreMissingEntries {
+        code: "LL205",
+        name: "dockerignore-missing-entries",
+        category: Cache,
+        severity: Warning,
+        fix: Always,
+        summary: "the .dockerignore lets through directories that the whole-context copy should not take",
+    }
+}
+
+impl Check for DockerignoreMissingEntries {
+    type State = ();
+    const WANTS: Wants = Wants::NOTHING;
+
+    fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
+        let walk = FileWalk::new(cx.file, cx.semantic);
+        let Some(context) = trusted_context(cx, &walk) else {
+            return;
+        };
+        let (Some(path), Some(_)) = (context.dockerignore_path(), context.dockerignore()) else {
+            return;
+        };
+        let Some(copy) = whole_context_copy(&walk) else {
+            return;
+        };
+        let sources = named_sources(&walk);
+        let usage = Usage {
+            sources: &sources,
+            dockerfile: None,
+            builds: builds_project(cx),
+        };
+        let missing = suggest::missing_entries(context, &usage);
+        if missing.is_empty() {
+            return;
+        }
+        let existing = context.read(&path.to_string_lossy()).unwrap_or_default();
+        let newline = if existing.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let text = suggest::render(&missing, newline);
+        let names: Vec<&str> = missing.iter().map(|m| m.pattern.as_str()).collect();
+        let instruction = &cx.file.instructions()[copy];
+        let copy_text = layerlint_cache::classify::short(cx.text(instruction.range));
+        let title = if names.len() == 1 {
+            format!("Add `{}` to {}", names[0], path.display())
+        } else {
+            format!("Add {} entries to {}", names.len(), path.display())
+        };
+        cx.report(
+            instruction.range,
+            format!(
+                "`{copy_text}` copies {}, which {} does not leave out",
+                names.join(", "),
+                path.display()
+            ),
+        )
+        .fix(
+            Fix::unsafe_edits(title, Vec::new())
+                .with_file(FileEdit::append(path.to_path_buf(), text)),
+        );
+    }
+}

@@ -1,0 +1,582 @@
+use layerlint_cache::features::{self, MOUNTS};
+use layerlint_cache::paths::{is_within, join};
+use layerlint_cache::stage::{FileWalk, StageWalk, Step};
+use layerlint_diagnostics::{Edit, Fix};
+use layerlint_shell::{Command, OptionSpec, known};
+use layerlint_syntax::mount::MountKind;
+use layerlint_syntax::{Body, InstructionKind};
+use layerlint_text::TextRange;
+
+use crate::Context;
+use crate::declare_rule;
+use crate::rule::{Check, Wants};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a package manager that downloads into its cache without a
+    /// `RUN --mount=type=cache` on that cache: apt (with `apt-get update` in the same
+    /// RUN), apk, pip, uv, Poetry, Pipenv, npm, yarn, pnpm, bun, Go (module and build
+    /// caches), Cargo (registry and git), Maven, Gradle, Bundler, Composer and NuGet
+    /// (`dotnet restore`). Off by default: select it to use it. Not reported for Windows
+    /// images, which BuildKit does not build.
+    ///
+    /// ## Why is this bad?
+    /// When the layer rebuilds — a manifest changed, a line of the RUN was edited — the
+    /// package manager starts from an empty cache and downloads every package again. A
+    /// cache mount keeps the downloads between builds on the same builder, outside the
+    /// image: the rebuilt layer only fetches what changed, and the image does not carry
+    /// the cache. It is a recommendation, not a bug, and it needs BuildKit; CI runners
+    /// that start empty gain nothing from it without a persistent builder. Hence off by
+    /// default, and info severity.
+    ///
+    /// ## Examples
+    /// ### Invalid
+    /// ```dockerfile
+    /// FROM node:20
+    /// WORKDIR /app
+    /// COPY package.json package-lock.json ./
+    /// RUN npm ci
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM debian:bookworm
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl
+    /// ```
+    ///
+    /// ### Valid
+    /// ```dockerfile
+    /// FROM node:20
+    /// WORKDIR /app
+    /// COPY package.json package-lock.json ./
+    /// RUN --mount=type=cache,target=/root/.npm npm ci
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY requirements.txt .
+    /// RUN pip install --no-cache-dir -r requirements.txt
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe. The fix adds `--mount=type=cache,target=…` right after `RUN`, with the
+    /// target for the user the RUN runs as (`/root/.npm` for root, `/home/node/.npm` and
+    /// `uid=1000` for `node`; other users only when the file creates them with a known
+    /// home and uid), `sharing=locked` for apt and apk, and Docker's documented targets.
+    /// What the cache holds is no longer in the image: a later RUN without the mount
+    /// that expects it (an offline `mvn -o`, `apt-get install` without `update`) would
+    /// not find it, so apt gets no fix when a later RUN installs without updating.
+    /// Debian and Ubuntu images delete downloaded packages after each install
+    /// (`/etc/apt/apt.conf.d/docker-clean`): remove that file for the apt cache to keep
+    /// them. No fix when the file's `# syntax=` is older than `docker/dockerfile:1.2`, for
+    /// another frontend, or for a Windows image.
+    pub(crate) struct MissingCacheMount {
+        code: "LL203",
+        name: "missing-cache-mount",
+        category: Cache,
+        severity: Info,
+        fix: Sometimes,
+        default: false,
+        summary: "a package manager downloads without a cache mount that would keep its downloads between builds",
+    }
+}
+
+/// A cache a command fills.
+struct Want {
+    label: String,
+    range: TextRange,
+    targets: Vec<(String, bool)>,
+    /// Why the target is not known, when it is not.
+    unknown: Option<String>,
+    apt: bool,
+}
+
+impl Check for MissingCacheMount {
+    type State = ();
+    const WANTS: Wants = Wants::NOTHING;
+
+    fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
+        let walk = FileWalk::new(cx.file, cx.semantic);
+        let frontend = features::frontend(cx.file);
+        let mut reports = Vec::new();
+        for stage in &walk.stages {
+            let windows = features::is_windows(cx.file, stage);
+            for (position, step) in stage.steps.iter().enumerate() {
+                if step.kind != InstructionKind::Run {
+                    continue;
+                }
+                let instruction = &cx.file.instructions()[step.index];
+                let Body::Run(run) = &instruction.body else {
+                    continue;
+                };
+                let Some(scripts) =
+                    layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
+                else {
+                    continue;
+                };
+                let exec = instruction.command().is_some_and(|c| c.is_exec());
+                let mounted: Vec<String> = run
+                    .mounts
+                    .iter()
+                    .filter(|m| matches!(m.kind, MountKind::Cache | MountKind::Tmpfs))
+                    .filter_map(|m| m.target().map(|t| join("/", t)))
+                    .collect();
+                let commands: Vec<Command<'_>> = scripts
+                    .iter()
+                    .flat_map(|s| s.commands().map(|c| c.unwrapped()))
+                    .collect();
+                let updates = commands.iter().any(|c| {
+                    c.is_any(&["apt-get", "apt"])
+                        && c.subcommand_with(known::APT_GET) == Some("update")
+                });
+                let mut user = user_of(stage, step);
+                resolve_created(stage, position, &mut user, cx);
+                for command in &commands {
+                    let Some(mut want) = wanted(*command, step, stage, &user, updates) else {
+                        continue;
+                    };
+                    want.targets
+                        .retain(|(t, _)| !mounted.iter().any(|m| is_within(t, m)));
+                    if want.targets.is_empty() && want.unknown.is_none() {
+                        continue;
+                    }
+                    if exec && want.targets.is_empty() {
+                        continue;
+                    }
+                    // Cache mounts do not exist for Windows images: nothing to recommend.
+                    if windows {
+                        continue;
+                    }
+                    let mut reason = want.unknown.clone();
+                    if reason.is_none()
+                        && let Some(u) = user.as_ref().filter(|u| u.uid.is_none())
+                    {
+                        reason = Some(format!(
+                            "the RUN runs as `{}`, whose uid layerlint does not know (the mount would belong to root)",
+                            u.name
+                        ));
+                    }
+                    if reason.is_none() && windows {
+                        reason = Some(
+                            "cache mounts need BuildKit, which does not build Windows images"
+                                .to_owned(),
+                        );
+                    }
+                    if reason.is_none() {
+                        reason = frontend.missing("`RUN --mount`", MOUNTS);
+                    }
+                    if reason.is_none() && want.apt && later_apt_without_update(stage, position, cx)
+                    {
+                        reason = Some(
+                            "a later RUN installs with the package lists this RUN leaves in the image; \
+                             a cache mount would take them out"
+                                .to_owned(),
+                        );
+                    }
+                    let uid = user.as_ref().and_then(|u| u.uid);
+                    let mounts: Vec<String> = want
+                        .targets
+                        .iter()
+                        .map(|(target, locked)| {
+                            let mut mount = format!("--mount=type=cache,target={target}");
+                            if *locked {
+                                mount.push_str(",sharing=locked");
+                            }
+                            if let Some(uid) = uid {
+                                mount.push_str(&format!(",uid={uid}"));
+                            }
+                            mount
+                        })
+                        .collect();
+                    reports.push((want, mounts, reason, instruction.keyword));
+                }
+            }
+        }
+        for (want, mounts, reason, keyword) in reports {
+            let targets: Vec<&str> = want.targets.iter().map(|(t, _)| t.as_str()).collect();
+            let message = if targets.is_empty() {
+                format!(
+                    "`{}` runs without a cache mount for its downloads",
+                    want.label
+                )
+            } else {
+                format!(
+                    "`{}` runs without a cache mount for its downloads ({})",
+                    want.label,
+                    targets.join(", ")
+                )
+            };
+            let apt_note = "Debian and Ubuntu images delete downloaded packages after each install: \
+                            remove /etc/apt/apt.conf.d/docker-clean for the cache to keep them";
+            match reason {
+                Some(reason) => {
+                    cx.report(want.range, message)
+                        .note(format!("no automatic fix: {reason}"));
+                }
+                None => {
+                    let text = format!(" {}", mounts.join(" "));
+                    let title = if mounts.len() == 1 {
+                        format!("Add `{}`", mounts[0])
+                    } else {
+                        "Add cache mounts".to_owned()
+                    };
+                    let report = cx.report(want.range, message).fix(Fix::unsafe_edits(
+                        title,
+                        vec![Edit::insert(keyword.end(), text)],
+                    ));
+                    if want.apt {
+                        report.note(apt_note);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The user a RUN runs as: home and uid.
+struct User {
+    home: Option<String>,
+    uid: Option<u32>,
+    name: String,
+}
+
+fn user_of(stage: &StageWalk, step: &Step) -> Option<User> {
+    let name = step.user.as_deref()?;
+    let name = name.split(':').next().unwrap_or(name).to_owned();
+    if name.is_empty() || name == "root" || name == "0" {
+        return None;
+    }
+    if name == "node" && stage.base_image.as_deref().is_some_and(|b| b == "node") {
+        return Some(User {
+            home: Some("/home/node".to_owned()),
+            uid: Some(1000),
+            name,
+        });
+    }
+    if let Ok(uid) = name.parse::<u32>() {
+        return Some(User {
+            home: None,
+            uid: Some(uid),
+            name,
+        });
+    }
+    Some(User {
+        home: None,
+        uid: None,
+        name,
+    })
+}
+
+/// A user created in the stage: home and uid from `useradd`/`adduser`.
+fn created_user(
+    stage: &StageWalk,
+    before: usize,
+    name: &str,
+    cx: &Context<'_>,
+) -> Option<(String, Option<u32>)> {
+    for step in stage.steps[..before].iter().rev() {
+        if step.kind != InstructionKind::Run {
+            continue;
+        }
+        let instruction = &cx.file.instructions()[step.index];
+        let scripts = layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)?;
+        for script in &scripts {
+            for command in script.commands().map(|c| c.unwrapped()) {
+                if !command.is_any(&["useradd", "adduser"]) {
+                    continue;
+                }
+                let spec = OptionSpec::new(&[
+                    "-u",
+                    "--uid",
+                    "-d",
+                    "--home-dir",
+                    "--home",
+                    "-h",
+                    "-g",
+                    "--gid",
+                    "-G",
+                    "--groups",
+                    "-s",
+                    "--shell",
+                    "-c",
+                    "--comment",
+                    "--gecos",
+                    "--ingroup",
+                    "-k",
+                ]);
+                let positionals: Vec<String> = command
+                    .positionals(spec)
+                    .map(|w| w.value_lossy().to_owned())
+                    .collect();
+                if positionals.first().map(String::as_str) != Some(name) {
+                    continue;
+                }
+                let uid = command
+                    .flag_values(&["-u", "--uid"])
+                    .next()
+                    .and_then(|v| v.as_str().parse::<u32>().ok());
+                let home = command
+                    .flag_values(&["-d", "--home-dir", "--home", "-h"])
+                    .next()
+                    .map_or_else(|| format!("/home/{name}"), |v| v.as_str().to_owned());
+                return Some((home, uid));
+            }
+        }
+    }
+    None
+}
+
+fn env<'a>(step: &'a Step, command: Command<'a>, name: &str) -> Option<String> {
+    if let Some(assignment) = command.assignment(name) {
+        return Some(assignment.value().value_lossy().to_owned());
+    }
+    step.scope.get_var(name).and_then(|v| v.value.clone())
+}
+
+fn wanted(
+    command: Command<'_>,
+    step: &Step,
+    stage: &StageWalk,
+    user: &Option<User>,
+    apt_updates: bool,
+) -> Option<Want> {
+    let name = command.name()?;
+    let sub = command.subcommand();
+    let label = layerlint_cache::classify::short(command.text());
+    let base = stage.base_image.as_deref().unwrap_or("");
+    let home: Result<String, String> = match user {
+        None => Ok("/root".to_owned()),
+        Some(User {
+            home: Some(home), ..
+        }) => Ok(home.clone()),
+        Some(User { name, .. }) => Err(format!(
+            "the RUN runs as `{name}`, whose home directory and uid layerlint does not know"
+        )),
+    };
+    let in_home = |rel: &str| home.as_ref().map(|h| join(h, rel)).map_err(Clone::clone);
+    let mut want = Want {
+        label,
+        range: command.range(),
+        targets: Vec::new(),
+        unknown: None,
+        apt: false,
+    };
+    let add = |target: Result<String, String>, locked: bool, want: &mut Want| match target {
+        Ok(t) => want.targets.push((t, locked)),
+        Err(e) => want.unknown = Some(e),
+    };
+    match name {
+        "apt-get" | "apt" => {
+            let sub = command.subcommand_with(known::APT_GET)?;
+            if !matches!(
+                sub,
+                "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep"
+            ) || !apt_updates
+            {
+                return None;
+            }
+            want.apt = true;
+            add(Ok("/var/cache/apt".to_owned()), true, &mut want);
+            add(Ok("/var/lib/apt".to_owned()), true, &mut want);
+        }
+        "apk" => {
+            if command.subcommand_with(known::APK) != Some("add") || command.has_flag("--no-cache")
+            {
+                return None;
+            }
+            add(Ok("/etc/apk/cache".to_owned()), true, &mut want);
+        }
+        n if n == "pip"
+            || n.starts_with("pip3")
+            || (n.starts_with("python") && command.has_arg("pip")) =>
+        {
+            let install = command
+                .positionals(known::PIP)
+                .any(|w| w.value() == Some("install"));
+            if !install
+                || command.has_flag("--no-cache-dir")
+                || env(step, command, "PIP_NO_CACHE_DIR").is_some()
+            {
+                return None;
+            }
+            let only_pip = command
+                .positionals(known::PIP)
+                .filter(|w| !matches!(w.value(), Some("install" | "-m" | "pip")))
+                .all(|w| matches!(w.value(), Some("pip" | "setuptools" | "wheel")));
+            if only_pip
+                && command
+                    .flag_values(&["-r", "--requirement"])
+                    .next()
+                    .is_none()
+            {
+                return None;
+            }
+            let target =
+                env(step, command, "PIP_CACHE_DIR").map_or_else(|| in_home(".cache/pip"), Ok);
+            add(target, false, &mut want);
+        }
+        "uv" => {
+            let uses = matches!(sub, Some("sync" | "pip" | "tool"));
+            if !uses
+                || command.has_flag("--no-cache")
+                || env(step, command, "UV_NO_CACHE").is_some()
+            {
+                return None;
+            }
+            let target =
+                env(step, command, "UV_CACHE_DIR").map_or_else(|| in_home(".cache/uv"), Ok);
+            add(target, false, &mut want);
+        }
+        "poetry" if sub == Some("install") => {
+            let target = env(step, command, "POETRY_CACHE_DIR")
+                .map_or_else(|| in_home(".cache/pypoetry"), Ok);
+            add(target, false, &mut want);
+        }
+        "pipenv" if matches!(sub, Some("install" | "sync")) => {
+            add(in_home(".cache/pipenv"), false, &mut want);
+        }
+        "npm" if matches!(sub, Some("ci" | "install" | "i" | "clean-install")) => {
+            let target = env(step, command, "npm_config_cache")
+                .or_else(|| env(step, command, "NPM_CONFIG_CACHE"))
+                .map_or_else(|| in_home(".npm"), Ok);
+            add(target, false, &mut want);
+        }
+        "yarn" if matches!(sub, None | Some("install")) => {
+            let berry = command.has_any_flag(&["--immutable", "--immutable-cache"]);
+            let target = match env(step, command, "YARN_CACHE_FOLDER") {
+                Some(dir) => Ok(dir),
+                None if berry => in_home(".yarn/berry/cache"),
+                None if user.is_none() => Ok("/usr/local/share/.cache/yarn".to_owned()),
+                None => in_home(".cache/yarn"),
+            };
+            add(target, false, &mut want);
+        }
+        "pnpm" if matches!(sub, Some("install" | "i" | "fetch")) => {
+            let target = match command.flag_values(&["--store-dir"]).next() {
+                Some(dir) => Ok(dir.as_str().to_owned()),
+                None => match env(step, command, "PNPM_HOME") {
+                    Some(home) => Ok(join(&home, "store")),
+                    None => in_home(".local/share/pnpm/store"),
+                },
+            };
+            add(target, false, &mut want);
+        }
+        "bun" if matches!(sub, Some("install" | "i")) => {
+            let target = env(step, command, "BUN_INSTALL_CACHE_DIR")
+                .map_or_else(|| in_home(".bun/install/cache"), Ok);
+            add(target, false, &mut want);
+        }
+        "go" => {
+            let words: Vec<String> = command.args().map(|w| w.value_lossy().to_owned()).collect();
+            let download = words.first().map(String::as_str) == Some("mod")
+                && words.get(1).map(String::as_str) == Some("download");
+            let build = matches!(sub, Some("build" | "install" | "test" | "get"));
+            if !download && !build {
+                return None;
+            }
+            let modcache = match (
+                env(step, command, "GOMODCACHE"),
+                env(step, command, "GOPATH"),
+            ) {
+                (Some(dir), _) => Ok(dir),
+                (None, Some(gopath)) => Ok(join(&gopath, "pkg/mod")),
+                (None, None) if base == "golang" => Ok("/go/pkg/mod".to_owned()),
+                (None, None) => in_home("go/pkg/mod"),
+            };
+            add(modcache, false, &mut want);
+            if build {
+                let cache =
+                    env(step, command, "GOCACHE").map_or_else(|| in_home(".cache/go-build"), Ok);
+                add(cache, false, &mut want);
+            }
+        }
+        "cargo" if matches!(sub, Some("build" | "install" | "fetch" | "test" | "chef")) => {
+            let home = match env(step, command, "CARGO_HOME") {
+                Some(dir) => Ok(dir),
+                None if base == "rust" => Ok("/usr/local/cargo".to_owned()),
+                None => in_home(".cargo"),
+            };
+            add(
+                home.as_ref()
+                    .map(|h| join(h, "registry"))
+                    .map_err(Clone::clone),
+                false,
+                &mut want,
+            );
+            add(home.map(|h| join(&h, "git/db")), false, &mut want);
+        }
+        "mvn" | "mvnw" | "./mvnw" => {
+            command.args().next()?;
+            add(in_home(".m2/repository"), false, &mut want);
+        }
+        "gradle" | "gradlew" | "./gradlew" => {
+            command.args().next()?;
+            let dir = match env(step, command, "GRADLE_USER_HOME") {
+                Some(dir) => Ok(dir),
+                None if base == "gradle" => Ok("/home/gradle/.gradle".to_owned()),
+                None => in_home(".gradle"),
+            };
+            add(dir.map(|d| join(&d, "caches")), false, &mut want);
+        }
+        "bundle" | "bundler" if matches!(sub, None | Some("install")) => {
+            add(in_home(".gem"), false, &mut want);
+        }
+        "composer" if matches!(sub, Some("install" | "update" | "require")) => {
+            let target = match (
+                env(step, command, "COMPOSER_CACHE_DIR"),
+                env(step, command, "COMPOSER_HOME"),
+            ) {
+                (Some(dir), _) => Ok(dir),
+                (None, Some(home)) => Ok(join(&home, "cache")),
+                (None, None) if base == "composer" => Ok("/tmp/cache".to_owned()),
+                (None, None) => Err(
+                    "Composer's cache directory depends on the image; set COMPOSER_CACHE_DIR"
+                        .to_owned(),
+                ),
+            };
+            add(target, false, &mut want);
+        }
+        "dotnet" if matches!(sub, Some("restore" | "build" | "publish" | "test")) => {
+            let target =
+                env(step, command, "NUGET_PACKAGES").map_or_else(|| in_home(".nuget/packages"), Ok);
+            add(target, false, &mut want);
+        }
+        _ => return None,
+    }
+    Some(want)
+}
+
+/// Whether a later RUN of the stage runs `apt-get install` without `apt-get update`.
+fn later_apt_without_update(stage: &StageWalk, position: usize, cx: &Context<'_>) -> bool {
+    stage.steps[position + 1..].iter().any(|step| {
+        if step.kind != InstructionKind::Run {
+            return false;
+        }
+        let instruction = &cx.file.instructions()[step.index];
+        let Some(scripts) = layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
+        else {
+            return false;
+        };
+        let commands: Vec<Command<'_>> = scripts
+            .iter()
+            .flat_map(|s| s.commands().map(|c| c.unwrapped()))
+            .collect();
+        let apt = |sub: &str| {
+            commands.iter().any(|c| {
+                c.is_any(&["apt-get", "apt"]) && c.subcommand_with(known::APT_GET) == Some(sub)
+            })
+        };
+        apt("install") && !apt("update")
+    })
+}
+
+/// Fills in the home and uid of a user the stage creates (`useradd -u 1001 -m app`,
+/// `adduser -D -u 1001 app`).
+fn resolve_created(stage: &StageWalk, position: usize, user: &mut Option<User>, cx: &Context<'_>) {
+    if let Some(u) = user.as_mut()
+        && u.home.is_none()
+        && let Some((home, uid)) = created_user(stage, position, &u.name, cx)
+    {
+        u.home = Some(home);
+        u.uid = u.uid.or(uid);
+    }
+}

@@ -1,0 +1,165 @@
+use layerlint_cache::ecosystem::Ecosystem;
+use layerlint_cache::optimize::Optimizer;
+use layerlint_cache::paths::{base_name, join};
+use layerlint_cache::stage::CopyFrom;
+use layerlint_diagnostics::{Edit, Fix};
+use layerlint_shell::known;
+use layerlint_syntax::InstructionKind;
+
+use crate::Context;
+use crate::declare_rule;
+use crate::rule::{Check, Wants};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `npm install` (no package named) in a stage that has copied a lock file
+    /// (`package-lock.json` or `npm-shrinkwrap.json`) to where it runs.
+    ///
+    /// ## Why is this bad?
+    /// `npm install` treats the lock file as a starting point: it may resolve other
+    /// versions and rewrite the lock, so two builds of the same sources can install
+    /// different dependencies, and the layer cache hides which. `npm ci` installs exactly
+    /// what the lock file records, fails when it disagrees with `package.json`, and is
+    /// faster on a clean install. It is the command npm documents for automated builds.
+    ///
+    /// ## Examples
+    /// ### Invalid
+    /// ```dockerfile
+    /// FROM node:20
+    /// WORKDIR /app
+    /// COPY package.json package-lock.json ./
+    /// RUN npm install
+    /// COPY . .
+    /// ```
+    ///
+    /// ```dockerfile context=package.json,package-lock.json
+    /// FROM node:20
+    /// WORKDIR /app
+    /// COPY package*.json ./
+    /// RUN npm install --omit=dev
+    /// COPY . .
+    /// ```
+    ///
+    /// ### Valid
+    /// ```dockerfile
+    /// FROM node:20
+    /// WORKDIR /app
+    /// COPY package.json package-lock.json ./
+    /// RUN npm ci
+    /// COPY . .
+    /// ```
+    ///
+    /// ```dockerfile context=package.json
+    /// FROM node:20
+    /// WORKDIR /app
+    /// COPY package*.json ./
+    /// RUN npm install
+    /// COPY . .
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: `npm ci` fails when `package.json` and the lock file disagree (which
+    /// `npm install` would have papered over), and it deletes an existing `node_modules`
+    /// first. Not reported when the install opts out of the lock file
+    /// (`--no-package-lock`, `--package-lock=false`).
+    pub(crate) struct NpmInstallWithLockfile {
+        code: "LL202",
+        name: "npm-install-with-lockfile",
+        category: Cache,
+        severity: Warning,
+        fix: Always,
+        summary: "`npm install` where a lock file is copied; `npm ci` installs exactly what it locks",
+    }
+}
+
+const LOCKS: [&str; 2] = ["package-lock.json", "npm-shrinkwrap.json"];
+
+impl Check for NpmInstallWithLockfile {
+    type State = ();
+    const WANTS: Wants = Wants::NOTHING;
+
+    fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
+        let optimizer = Optimizer::new(cx.file, cx.semantic, cx.build_context);
+        let mut reports = Vec::new();
+        for stage in &optimizer.walk().stages {
+            for (position, step) in stage.steps.iter().enumerate() {
+                if step.kind != InstructionKind::Run {
+                    continue;
+                }
+                let instruction = &cx.file.instructions()[step.index];
+                if instruction.command().is_none_or(|c| c.is_exec()) {
+                    continue;
+                }
+                let Some(analysis) = optimizer.analyze(stage, position) else {
+                    continue;
+                };
+                let Some(scripts) =
+                    layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
+                else {
+                    continue;
+                };
+                for install in analysis
+                    .installs
+                    .iter()
+                    .filter(|i| i.ecosystem == Ecosystem::Npm)
+                {
+                    let Some(command) = scripts
+                        .iter()
+                        .flat_map(|s| s.commands().map(|c| c.unwrapped()))
+                        .find(|c| c.range() == install.range)
+                    else {
+                        continue;
+                    };
+                    let Some(sub) = command.positionals(known::NPM).next() else {
+                        continue;
+                    };
+                    if !matches!(
+                        sub.value(),
+                        Some("install" | "i" | "in" | "add" | "isntall")
+                    ) {
+                        continue;
+                    }
+                    let opts_out = command
+                        .has_any_flag(&["--no-package-lock", "--package-lock-only"])
+                        || command
+                            .flag_values(&["--package-lock"])
+                            .any(|v| v.as_str() == "false");
+                    if opts_out {
+                        continue;
+                    }
+                    let lock = LOCKS.iter().find_map(|lock| {
+                        let path = join(&install.cwd, lock);
+                        let provided = stage.steps[..position]
+                            .iter()
+                            .filter_map(|s| s.copy.as_ref())
+                            .filter(|c| c.from == CopyFrom::Context)
+                            .any(|copy| match optimizer.map_copy(copy, &path) {
+                                None => false,
+                                Some(q) => match optimizer.context() {
+                                    Some(context) => context.exists(&q) && !context.is_ignored(&q),
+                                    None => copy.sources.iter().any(|s| base_name(s) == *lock),
+                                },
+                            });
+                        provided.then_some(*lock)
+                    });
+                    let Some(lock) = lock else {
+                        continue;
+                    };
+                    reports.push((command.range(), sub.range(), lock));
+                }
+            }
+        }
+        for (range, sub, lock) in reports {
+            cx.report(
+                range,
+                format!(
+                    "`npm install` may change what {lock} locks; `npm ci` installs exactly that"
+                ),
+            )
+            .fix(Fix::unsafe_edits(
+                "Use `npm ci`",
+                vec![Edit::replace(sub, "ci")],
+            ));
+        }
+    }
+}

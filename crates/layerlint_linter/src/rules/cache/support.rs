@@ -1,0 +1,117 @@
+//! What the cache rules share: the copies of the whole build context, the context paths a
+//! file copies by name, and whether the image builds the project.
+
+use std::path::Path;
+
+use layerlint_cache::BuildContext;
+use layerlint_cache::stage::{CopyFrom, CopyStep, FileWalk};
+use layerlint_syntax::InstructionKind;
+use layerlint_text::{TextRange, TextSize};
+
+use crate::Context;
+
+/// The build context, when it is the one the file is built with: a Dockerfile whose COPY
+/// sources are not in its own directory is built from another one (`docker build -f
+/// docker/Dockerfile .`), and rules that read the context say nothing then.
+pub(crate) fn trusted_context<'a>(cx: &Context<'a>, walk: &FileWalk) -> Option<&'a BuildContext> {
+    let context = cx.build_context?;
+    layerlint_cache::optimize::context_matches(walk, context).then_some(context)
+}
+
+/// The first COPY or ADD that takes the whole build context (`COPY . .`, `ADD . /app`,
+/// `COPY * ./`), by instruction index.
+pub(crate) fn whole_context_copy(walk: &FileWalk) -> Option<usize> {
+    walk.stages
+        .iter()
+        .flat_map(|s| &s.steps)
+        .find(|s| s.copy.as_ref().is_some_and(copies_whole_context))
+        .map(|s| s.index)
+}
+
+pub(crate) fn copies_whole_context(copy: &CopyStep) -> bool {
+    copy.from == CopyFrom::Context
+        && copy
+            .sources
+            .iter()
+            .any(|s| s.is_empty() || s == "*" || s == "**")
+}
+
+/// The context paths COPY and ADD name (not the root).
+pub(crate) fn named_sources(walk: &FileWalk) -> Vec<String> {
+    walk.stages
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter_map(|s| s.copy.as_ref())
+        .filter(|c| c.from == CopyFrom::Context)
+        .flat_map(|c| c.sources.iter())
+        .filter(|s| !s.is_empty() && !CopyStep::is_url(s))
+        .cloned()
+        .collect()
+}
+
+/// Whether a RUN of the file builds the project (so build output in the context is not
+/// needed).
+pub(crate) fn builds_project(cx: &Context<'_>) -> bool {
+    const BUILDS: [&str; 10] = [
+        "run build",
+        "yarn build",
+        "pnpm build",
+        "bun run build",
+        "next build",
+        "vite build",
+        "ng build",
+        "tsc",
+        "webpack",
+        "nuxt build",
+    ];
+    cx.file
+        .instructions()
+        .iter()
+        .filter(|i| i.kind == InstructionKind::Run)
+        .any(|i| {
+            let text = cx.text(i.args);
+            BUILDS.iter().any(|b| text.contains(b))
+        })
+}
+
+/// The Dockerfile's path inside the context, when both are on disk and it is inside.
+pub(crate) fn dockerfile_in_context(path: Option<&Path>, context: &BuildContext) -> Option<String> {
+    let root = context.root()?;
+    let path = path?;
+    let absolute = |p: &Path| std::fs::canonicalize(p).ok();
+    let relative = absolute(path)?
+        .strip_prefix(absolute(root)?)
+        .ok()?
+        .to_path_buf();
+    let text = relative.to_str()?.replace('\\', "/");
+    (!text.is_empty()).then_some(text)
+}
+
+/// The lines of instruction `index`, with the comment lines right above it (no blank line
+/// between; not the parser directives) and its line ending: what deleting or moving the
+/// instruction takes along.
+pub(crate) fn instruction_block(cx: &Context<'_>, index: usize) -> TextRange {
+    let source = cx.source();
+    let instruction = &cx.file.instructions()[index];
+    let mut start = source[..instruction.range.start().to_usize()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    while start > 0 {
+        let previous = source[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = source[previous..start].trim();
+        let directive = cx
+            .file
+            .directives()
+            .iter()
+            .any(|d| d.range.start().to_usize() == previous);
+        if line.starts_with('#') && !directive {
+            start = previous;
+        } else {
+            break;
+        }
+    }
+    let end = source[instruction.range.end().to_usize()..]
+        .find('\n')
+        .map_or(source.len(), |i| instruction.range.end().to_usize() + i + 1);
+    TextRange::new(TextSize::from_usize(start), TextSize::from_usize(end))
+}
