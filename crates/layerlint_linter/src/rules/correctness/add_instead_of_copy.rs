@@ -11,9 +11,14 @@ declare_rule! {
     /// that are not archives: what `COPY` does.
     ///
     /// Not reported: URLs (`https://…`), git addresses (`git@…`, `….git`), and local
-    /// archives (`.tar`, `.tar.gz`, `.tgz`, `.tar.xz`, `.zip`, …), which `ADD` downloads,
-    /// clones or unpacks on purpose; sources written with a variable whose value is not
-    /// known.
+    /// tar archives (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, `.tar.zst`, or a
+    /// bare `.gz`, `.bz2`, `.xz`, `.zst` that may hold one), which `ADD` downloads, clones
+    /// or unpacks on purpose; sources written with a variable whose value is not known.
+    ///
+    /// Other archives are reported: `ADD` unpacks only tar, bare or compressed with
+    /// gzip, bzip2, xz or zstd. A `.zip`, `.7z`, `.rar`, `.lz` or `.Z` file is copied as it
+    /// is, exactly as `COPY` would copy it (hadolint's DL3020 exempts `.lz`, `.lzma` and `.Z`
+    /// as if `ADD` unpacked them).
     ///
     /// ## Why is this bad?
     /// `ADD` does more than copy: it unpacks any local tar archive it is given — by
@@ -30,6 +35,11 @@ declare_rule! {
     /// ADD requirements.txt ./
     /// ```
     ///
+    /// ```dockerfile
+    /// FROM nginx:1.27
+    /// ADD site.zip /usr/share/nginx/html/
+    /// ```
+    ///
     /// ### Valid
     /// ```dockerfile
     /// FROM python:3.12-slim
@@ -39,9 +49,15 @@ declare_rule! {
     /// ADD vendor.tar.gz /opt/
     /// ```
     ///
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// ADD site.tar.zst /srv/
+    /// ```
+    ///
     /// ## Fix safety
     /// Safe: `COPY` copies local files and folders exactly as `ADD` does, with the same
-    /// `--chown`, `--chmod`, `--link` and `--exclude`. The fix is unsafe when a source is
+    /// `--chown`, `--chmod`, `--link` and `--exclude`, and copies a zip file (or any other
+    /// file that is not a tar archive) as it is, as `ADD` did. The fix is unsafe when a source is
     /// a wildcard (it may match a tar archive, which `ADD` would unpack), and not offered
     /// when `ADD`-only flags (`--checksum`, `--keep-git-dir`, `--unpack`) are used.
     pub(crate) struct AddInsteadOfCopy {
@@ -58,34 +74,17 @@ declare_rule! {
 /// Flags `COPY` does not take.
 const ADD_ONLY_FLAGS: [&str; 3] = ["checksum", "keep-git-dir", "unpack"];
 
-/// File names `ADD` unpacks (tar, possibly compressed) or that look like archives a
-/// reader may expect to be unpacked.
-const ARCHIVE_SUFFIXES: [&str; 24] = [
-    ".tar",
-    ".tar.gz",
-    ".tgz",
-    ".tar.bz2",
-    ".tbz",
-    ".tbz2",
-    ".tar.xz",
-    ".txz",
-    ".tar.zst",
-    ".tzst",
-    ".tar.lz",
-    ".tar.lzma",
-    ".tlz",
-    ".tar.z",
-    ".taz",
-    ".gz",
-    ".bz2",
-    ".xz",
-    ".zst",
-    ".lz",
-    ".lzma",
-    ".zip",
-    ".7z",
-    ".rar",
+/// File names `ADD` may unpack: a tar archive, bare or compressed with gzip, bzip2, xz or
+/// zstd (BuildKit detects these by content: `moby/go-archive` `DetectCompression`), and a
+/// bare compression suffix, which may hold a tar. Other archives — zip, 7z, rar, lzip,
+/// lzma, `compress` (`.Z`) — are copied as they are, exactly as `COPY` copies them.
+const ARCHIVE_SUFFIXES: [&str; 15] = [
+    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tb2", ".tar.xz", ".txz", ".tar.zst",
+    ".tzst", ".gz", ".bz2", ".xz", ".zst",
 ];
+
+/// Archive formats `ADD` does not unpack, named in a note because a reader may expect it to.
+const NOT_UNPACKED_SUFFIXES: [&str; 6] = [".zip", ".7z", ".rar", ".lz", ".lzma", ".z"];
 
 impl Check for AddInsteadOfCopy {
     type State = ();
@@ -102,6 +101,7 @@ impl Check for AddInsteadOfCopy {
         }
         let escape = cx.file.escape();
         let mut wildcard = false;
+        let mut not_unpacked = None;
         for source in sources {
             if source.text.starts_with("<<") {
                 continue;
@@ -117,6 +117,9 @@ impl Check for AddInsteadOfCopy {
                 return;
             }
             wildcard |= path.contains(['*', '?', '[']);
+            if not_unpacked.is_none() && is_not_unpacked_archive(&path) {
+                not_unpacked = Some(path);
+            }
         }
         let add_only = instruction
             .flags
@@ -133,16 +136,23 @@ impl Check for AddInsteadOfCopy {
             None if wildcard => Some(Fix::unsafe_edits("Use `COPY`", edits)),
             None => Some(Fix::safe("Use `COPY`", edits)),
         };
-        let note =
-            add_only.map(|flag| format!("no fix: `--{}` is a flag only ADD takes", flag.name));
+        let notes: Vec<String> = [
+            not_unpacked.map(|archive| {
+                format!("ADD does not unpack `{archive}`: it unpacks only tar archives (bare or compressed with gzip, bzip2, xz or zstd)")
+            }),
+            add_only.map(|flag| format!("no fix: `--{}` is a flag only ADD takes", flag.name)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let report = cx
             .report(
                 instruction.keyword,
                 "ADD of local files: use COPY, which only copies",
             )
             .maybe_fix(fix);
-        if let Some(note) = note {
-            report.note(note);
+        if !notes.is_empty() {
+            report.note(notes.join("; "));
         }
     }
 }
@@ -150,6 +160,14 @@ impl Check for AddInsteadOfCopy {
 fn is_remote(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower.contains("://") || lower.starts_with("git@") || lower.ends_with(".git")
+}
+
+/// A zip, 7z, rar, lzip, lzma or `compress` file: `ADD` copies it without unpacking it.
+fn is_not_unpacked_archive(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    NOT_UNPACKED_SUFFIXES
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
 }
 
 fn is_archive(path: &str) -> bool {
