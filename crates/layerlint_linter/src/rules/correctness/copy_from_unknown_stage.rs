@@ -10,15 +10,17 @@ use crate::{Context, Node};
 declare_rule! {
     /// ## What it does
     /// Reports `COPY --from=…` (and `RUN --mount=from=…`) naming a stage that does not
-    /// exist, when the name is clearly a misspelt stage name: a plain name, close to the
-    /// name of an earlier stage. Also reports a stage index that is out of range
-    /// (`--from=3` in a file with two stages).
+    /// exist, when the name is clearly meant for a stage: a plain name close to the name
+    /// of an earlier stage (`buidl` for `build`), the last part of one (`set` for
+    /// `license-set`), or a name stages are conventionally given and no official image
+    /// has (`builder`, `build`, `deps`, `runtime`, …). Also reports a stage index that is
+    /// out of range (`--from=3` in a file with two stages).
     ///
     /// Not reported, because `--from` may rightly name something other than a stage:
     /// an image (`--from=nginx:1.27`, `--from=ghcr.io/org/tool`, `--from=busybox`), a
     /// named build context (`docker buildx build --build-context assets=./assets`), or
-    /// any plain name that is not close to a stage name. Names written with a variable
-    /// are left to BuildKit, which refuses to expand `--from`.
+    /// any other plain name. Names written with a variable are left to BuildKit, which
+    /// refuses to expand `--from`.
     ///
     /// ## Why is this bad?
     /// A name that is no stage is pulled as an image: `COPY --from=buidl /app /app` fails
@@ -34,6 +36,12 @@ declare_rule! {
     ///
     /// FROM alpine:3.20
     /// COPY --from=buid /out/app /usr/local/bin/app
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM node:20-slim
+    /// WORKDIR /app
+    /// COPY --from=builder /app/dist ./dist
     /// ```
     ///
     /// ### Valid
@@ -80,7 +88,24 @@ impl Check for CopyFromUnknownStage {
                     );
                 }
                 Resolved::NotAStage => {
+                    if is_image_name(cx, reference.name) {
+                        continue;
+                    }
+                    let pulled = format!(
+                        "a name that is no stage is pulled as an image: this one as `docker.io/library/{}`",
+                        reference.name.to_lowercase()
+                    );
                     let Some(suggestion) = misspelt_stage(cx, reference.name, current.index) else {
+                        if is_conventional_stage_name(reference.name) {
+                            cx.report(
+                                reference.range,
+                                format!("no stage is named `{}`", reference.name),
+                            )
+                            .note(format!(
+                                "{pulled}, which does not exist; name a stage `{}` (`FROM … AS {}`) or pass a build context of that name",
+                                reference.name, reference.name
+                            ));
+                        }
                         continue;
                     };
                     let related = cx
@@ -95,10 +120,7 @@ impl Check for CopyFromUnknownStage {
                                 reference.name
                             ),
                         )
-                        .note(format!(
-                            "a name that is no stage is pulled as an image: this one as `docker.io/library/{}`",
-                            reference.name.to_lowercase()
-                        ));
+                        .note(pulled);
                     if let Some(range) = related {
                         report.related(range, format!("stage `{suggestion}`"));
                     }
@@ -109,35 +131,81 @@ impl Check for CopyFromUnknownStage {
     }
 }
 
-/// The earlier stage `name` is a misspelling of, when `name` can only be a stage name.
-fn misspelt_stage(cx: &Context<'_>, name: &str, current: usize) -> Option<String> {
-    // Tags, digests, registries and paths make it an image reference.
+/// Whether `name` is an image reference rather than a plain name: it has a tag, a
+/// digest, a registry or a path, or it is an image the file itself builds on
+/// (`FROM node:20 AS build` … `--from=node`).
+fn is_image_name(cx: &Context<'_>, name: &str) -> bool {
     if name.is_empty() || name.contains([':', '/', '@']) {
-        return None;
+        return true;
     }
     let lower = name.to_lowercase();
-    // An image the file itself uses as a base (`FROM node:20 AS build` … `--from=node`).
-    let is_base_image = cx.semantic.stages.iter().any(|stage| match &stage.base {
+    cx.semantic.stages.iter().any(|stage| match &stage.base {
         Base::Image {
             resolved: Some(resolved),
             ..
         } => ImageRef::parse(resolved)
             .is_ok_and(|image| image.path.rsplit('/').next() == Some(lower.as_str())),
         _ => false,
-    });
-    if is_base_image {
-        return None;
-    }
+    })
+}
+
+/// The earlier stage the plain name `name` is a misspelling of (`buidl` for `build`), or
+/// the last `-`/`_`-separated part of (`set` for `license-set`).
+fn misspelt_stage(cx: &Context<'_>, name: &str, current: usize) -> Option<String> {
+    let lower = name.to_lowercase();
+    let earlier = || {
+        cx.semantic
+            .stages
+            .iter()
+            .take(current)
+            .filter_map(|stage| stage.name.as_deref())
+    };
     let limit = (lower.chars().count() / 3).max(1);
-    cx.semantic
-        .stages
-        .iter()
-        .take(current)
-        .filter_map(|stage| stage.name.as_deref())
+    let close = earlier()
         .map(|candidate| (edit_distance(&lower, candidate), candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate.to_owned())
+        .map(|(_, candidate)| candidate.to_owned());
+    if lower.len() < 3 {
+        return close;
+    }
+    close.or_else(|| {
+        // The last stage so named wins, as in BuildKit.
+        earlier()
+            .rfind(|candidate| {
+                candidate
+                    .strip_suffix(lower.as_str())
+                    .is_some_and(|head| head.ends_with(['-', '_']) && head.len() > 1)
+            })
+            .map(str::to_owned)
+    })
+}
+
+/// Names stages are conventionally given that no Docker official image has: used as a
+/// `--from` without such a stage, the pull of `docker.io/library/<name>` fails.
+const CONVENTIONAL_STAGE_NAMES: [&str; 16] = [
+    "build",
+    "builder",
+    "build-env",
+    "deps",
+    "dependencies",
+    "compile",
+    "compiler",
+    "dev",
+    "development",
+    "prod",
+    "production",
+    "runtime",
+    "release",
+    "final",
+    "installer",
+    "packager",
+];
+
+fn is_conventional_stage_name(name: &str) -> bool {
+    CONVENTIONAL_STAGE_NAMES
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// Edits between two names, a swap of neighbours counting as one (`buidl` → `build`):
