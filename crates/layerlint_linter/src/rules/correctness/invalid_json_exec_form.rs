@@ -9,7 +9,7 @@ declare_rule! {
     /// ## What it does
     /// Reports an exec-form command (`CMD`, `ENTRYPOINT`, `RUN`, `SHELL`,
     /// `HEALTHCHECK CMD`) that is not valid JSON: a trailing comma, single quotes, a missing
-    /// `]`.
+    /// `]`, a string whose closing quote is missing (`CMD ["npm", "start]`).
     ///
     /// ## Why is this bad?
     /// BuildKit does not reject it: text that is not a JSON array silently becomes a shell
@@ -42,7 +42,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe: the fix writes the array as valid JSON with the same strings, which is what
-    /// the instruction was written to do; as it stands it cannot work.
+    /// the instruction was written to do; as it stands it cannot work. Unsafe when the
+    /// last string has no closing quote: the fix ends it before the final `]`
+    /// (`"start]` → `"start"]`), a guess at what was meant.
     pub(crate) struct InvalidJsonExecForm {
         code: "LL101",
         name: "invalid-json-exec-form",
@@ -69,30 +71,47 @@ impl Check for InvalidJsonExecForm {
             return;
         };
         let text = shell.as_str();
-        let Some(items) = loose_array(text) else {
+        let Some(array) = loose_array(text) else {
             return;
         };
-        let strings: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
+        let strings: Vec<String> = array.items.iter().map(|s| go_quote(s)).collect();
         let replacement = format!("[{}]", strings.join(", "));
         let keyword = node.instruction.kind.as_str();
-        cx.report(
-            shell.range,
-            format!("{keyword} array is not valid JSON, so it runs as a shell command"),
-        )
-        .fix(Fix::safe(
-            "Write the array as valid JSON",
-            vec![Edit::replace(shell.range, replacement)],
-        ));
+        let edits = vec![Edit::replace(shell.range, replacement)];
+        let fix = if array.unterminated {
+            Fix::unsafe_edits("Write the array as valid JSON", edits)
+        } else {
+            Fix::safe("Write the array as valid JSON", edits)
+        };
+        let report = cx
+            .report(
+                shell.range,
+                format!("{keyword} array is not valid JSON, so it runs as a shell command"),
+            )
+            .fix(fix);
+        if array.unterminated {
+            report.note("the last string has no closing quote");
+        }
     }
 }
 
+/// The strings of a loosely written array.
+#[derive(Debug, PartialEq, Eq)]
+struct LooseArray {
+    items: Vec<String>,
+    /// The last string has no closing quote (it is taken to end before a final `]`).
+    unterminated: bool,
+}
+
 /// Reads `[ "a", 'b', ]`-like text written as an exec form: strings in double or single
-/// quotes, separated by commas, with an optional trailing comma and an optional missing
-/// `]`. `None` when the text is not that (e.g. the shell test `[ -f x ]`).
-fn loose_array(text: &str) -> Option<Vec<String>> {
+/// quotes, separated by commas, with an optional trailing comma, an optional missing
+/// `]` and an optional missing closing quote of the last string. `None` when the text is
+/// not that (e.g. the shell test `[ -f x ]`).
+fn loose_array(text: &str) -> Option<LooseArray> {
     let mut rest = text.trim().strip_prefix('[')?.trim_start();
     let mut items = Vec::new();
     let mut closed = false;
+    let mut unterminated = false;
     loop {
         if let Some(after) = rest.strip_prefix(']') {
             if !after.trim().is_empty() {
@@ -108,7 +127,21 @@ fn loose_array(text: &str) -> Option<Vec<String>> {
         if quote != '"' && quote != '\'' {
             return None;
         }
-        let (value, after) = quoted(rest, quote)?;
+        let Some((value, after)) = quoted(rest, quote) else {
+            // No closing quote: the string runs to the end, or to a final `]`.
+            let body = rest[1..].trim_end();
+            let (value, bracket) = match body.strip_suffix(']') {
+                Some(value) => (value, true),
+                None => (body, false),
+            };
+            if value.contains(quote) || value.is_empty() {
+                return None;
+            }
+            items.push(value.to_owned());
+            closed = bracket;
+            unterminated = true;
+            break;
+        };
         items.push(value);
         rest = after.trim_start();
         if let Some(after_comma) = rest.strip_prefix(',') {
@@ -120,7 +153,10 @@ fn loose_array(text: &str) -> Option<Vec<String>> {
     // A shell test like `[ "$A" ]` has no commas; only flag arrays that look like lists
     // or that are broken in a JSON way.
     let looks_like_list = text.contains(',') || text.contains('\'') || !closed;
-    (looks_like_list && !items.is_empty()).then_some(items)
+    (looks_like_list && !items.is_empty()).then_some(LooseArray {
+        items,
+        unterminated,
+    })
 }
 
 /// A quoted string at the start of `text`: its value and the text after it.
@@ -151,15 +187,24 @@ fn quoted(text: &str, quote: char) -> Option<(String, &str)> {
 mod tests {
     use super::loose_array;
 
+    fn items(text: &str) -> Vec<String> {
+        loose_array(text).unwrap().items
+    }
+
     #[test]
     fn loose_arrays() {
         assert_eq!(
-            loose_array(r#"["node", "dist/index.js", ]"#).unwrap(),
+            items(r#"["node", "dist/index.js", ]"#),
             ["node", "dist/index.js"]
         );
-        assert_eq!(loose_array("['echo', 'a b']").unwrap(), ["echo", "a b"]);
-        assert_eq!(loose_array(r#"["a", "b""#).unwrap(), ["a", "b"]);
-        assert_eq!(loose_array(r#"["a\"b", 'c']"#).unwrap(), ["a\"b", "c"]);
+        assert_eq!(items("['echo', 'a b']"), ["echo", "a b"]);
+        assert_eq!(items(r#"["a", "b""#), ["a", "b"]);
+        assert_eq!(items(r#"["a\"b", 'c']"#), ["a\"b", "c"]);
+        let unterminated = loose_array(r#"["npm", "run", "start]"#).unwrap();
+        assert_eq!(unterminated.items, ["npm", "run", "start"]);
+        assert!(unterminated.unterminated);
+        assert_eq!(items(r#"["npm", "start"#), ["npm", "start"]);
+        assert_eq!(loose_array(r#"[ "$A ]"#), None);
         assert_eq!(loose_array("[ -f /x ] && echo"), None);
         assert_eq!(loose_array(r#"[ "$A" = "b" ]"#), None);
         assert_eq!(loose_array(r#"[ "$A" ]"#), None);
