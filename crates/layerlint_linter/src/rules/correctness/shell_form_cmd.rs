@@ -1,4 +1,5 @@
 use layerlint_diagnostics::{Edit, Fix};
+use layerlint_syntax::semantic::Base;
 use layerlint_syntax::{CommandLine, InstructionKind, ShellForm};
 
 use crate::declare_rule;
@@ -9,7 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a `CMD` or `ENTRYPOINT` written in shell form (`CMD node server.js`) rather
     /// than exec form (`CMD ["node", "server.js"]`). Like BuildKit, it stays quiet when a
-    /// `SHELL` instruction chose the shell: then the shell form is deliberate.
+    /// `SHELL` instruction (of the stage, or of a stage it is built on) chose the shell:
+    /// then the shell form is deliberate. A Windows stage without a `SHELL` runs the shell
+    /// form with `cmd /S /C`, and is reported as BuildKit reports it.
     ///
     /// ## Why is this bad?
     /// The shell form runs `/bin/sh -c "node server.js"`: the shell is PID 1, and `sh`
@@ -45,8 +48,8 @@ declare_rule! {
     /// ## Fix safety
     /// The fix is offered only when the command has no shell syntax at all — no `$`,
     /// quotes, escapes, `&&`, `|`, `;`, redirections, globs, `~`, assignments or shell
-    /// builtins — so that splitting it at spaces gives exactly the words the shell would
-    /// have run. It is unsafe all the same: the program becomes PID 1 (it now receives
+    /// builtins, nor `%` in a Windows stage (`cmd` expands `%VAR%`) — so that splitting it
+    /// at spaces gives exactly the words the shell would have run. It is unsafe all the same: the program becomes PID 1 (it now receives
     /// signals, and must reap children), and an exec-form `ENTRYPOINT` takes `CMD` and
     /// `docker run` arguments as extra arguments where the shell form ignored them.
     pub(crate) struct ShellFormCmd {
@@ -66,7 +69,8 @@ impl Check for ShellFormCmd {
         Wants::kinds(&[InstructionKind::Cmd, InstructionKind::Entrypoint]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
-        if !node.shell.is_empty() {
+        let windows = node.stage.is_some_and(|s| s.windows);
+        if !node.shell.is_empty() && (!windows || shell_instruction_before(cx, node)) {
             return;
         }
         let Some(CommandLine::Shell(shell)) = node.instruction.command() else {
@@ -77,7 +81,8 @@ impl Check for ShellFormCmd {
             return;
         }
         let keyword = node.instruction.kind.as_str();
-        let fix = exec_form(cx, shell).map(|json| {
+        let runner = if windows { "cmd /S /C" } else { "/bin/sh -c" };
+        let fix = exec_form(cx, shell, windows).map(|json| {
             Fix::unsafe_edits(
                 "Convert to exec form",
                 vec![Edit::replace(shell.range, json)],
@@ -85,13 +90,39 @@ impl Check for ShellFormCmd {
         });
         cx.report(
             shell.range,
-            format!("{keyword} in shell form runs under `/bin/sh -c`, which does not pass signals to the program"),
+            format!("{keyword} in shell form runs under `{runner}`, which does not pass signals to the program"),
         )
         .maybe_fix(fix)
         .note(format!(
             "write it as a JSON array, `{keyword} [\"executable\", \"arg\"]`, or use a wrapper script that ends with `exec`"
         ));
     }
+}
+
+/// Whether a `SHELL` instruction comes before the node in its stage or in the stages it
+/// is built on (a Windows stage's default `cmd /S /C` is not one).
+fn shell_instruction_before(cx: &Context<'_>, node: &Node<'_>) -> bool {
+    let instructions = cx.file.instructions();
+    let Some(mut stage) = node.stage else {
+        return false;
+    };
+    let mut end = node.index;
+    for _ in 0..=cx.semantic.stages.len() {
+        if instructions[stage.from + 1..end]
+            .iter()
+            .any(|i| i.kind == InstructionKind::Shell)
+        {
+            return true;
+        }
+        match stage.base {
+            Base::Stage(parent) if parent < stage.index => {
+                stage = &cx.semantic.stages[parent];
+                end = stage.end;
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Text that was meant as an exec-form array but is not valid JSON.
@@ -113,7 +144,7 @@ const BUILTINS: &[&str] = &[
 ];
 
 /// The exec form of a shell command that has no shell syntax, or `None`.
-fn exec_form(cx: &Context<'_>, shell: &ShellForm) -> Option<String> {
+fn exec_form(cx: &Context<'_>, shell: &ShellForm, windows: bool) -> Option<String> {
     // Comment lines inside the continuation would be lost.
     if cx.text(shell.range).contains('#') {
         return None;
@@ -133,7 +164,8 @@ fn exec_form(cx: &Context<'_>, shell: &ShellForm) -> Option<String> {
                     )
             })
     };
-    if !words.iter().all(plain) {
+    // `cmd` expands `%VAR%`.
+    if !words.iter().all(plain) || (windows && words.iter().any(|w| w.contains('%'))) {
         return None;
     }
     let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
