@@ -15,9 +15,12 @@ declare_rule! {
     /// or `version` — BuildKit's own pattern. Unlike BuildKit, it also lets pass names that
     /// say where a secret is (`_PATH`, `_DIR`), the GPG key fingerprints official images
     /// verify downloads with (`GPG_KEY`), and switches (`USE_…_AUTH_PLUGIN`, `ENABLE_AUTH`)
-    /// — unless a part is `private`. `ARG`s before the first `FROM` are left
-    /// alone, as BuildKit does: they reach a stage only through a redeclaration, which is
-    /// reported. The values are another rule's concern.
+    /// — unless a part is `private`. A value that is a path to a file
+    /// (`ENV NGROK_CA_KEY=assets/tls/ca.key`, `ENV SSL_KEY=/etc/ssl/private/app.key`) says
+    /// where the secret is, as a `_PATH` name does, and is not reported either. `ARG`s
+    /// before the first `FROM` are left alone, as BuildKit does: they reach a stage only
+    /// through a redeclaration, which is reported. Secret-looking values are another
+    /// rule's concern.
     ///
     /// ## Why is this bad?
     /// `ENV` values are stored in the image configuration: anyone who can pull the image
@@ -100,9 +103,11 @@ impl Check for SecretInArgOrEnv {
         Wants::kinds(&[InstructionKind::Arg, InstructionKind::Env]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
-        let keys: Vec<&Word> = match &node.instruction.body {
-            Body::Arg(args) if node.stage.is_some() => args.iter().map(|a| &a.name).collect(),
-            Body::Env(pairs) => pairs.iter().map(|p| &p.key).collect(),
+        let keys: Vec<(&Word, Option<&Word>)> = match &node.instruction.body {
+            Body::Arg(args) if node.stage.is_some() => {
+                args.iter().map(|a| (&a.name, a.default.as_ref())).collect()
+            }
+            Body::Env(pairs) => pairs.iter().map(|p| (&p.key, Some(&p.value))).collect(),
             _ => return,
         };
         let keyword = node.instruction.kind.as_str();
@@ -111,7 +116,10 @@ impl Check for SecretInArgOrEnv {
         } else {
             "ARG values are recorded in the image history and the build provenance"
         };
-        for key in keys.into_iter().filter(|k| secret_name(&k.text)) {
+        for (key, value) in keys {
+            if !secret_name(&key.text) || value.is_some_and(|v| is_file_path(&v.text)) {
+                continue;
+            }
             let name = &key.text;
             cx.report(
                 key.range,
@@ -125,9 +133,58 @@ impl Check for SecretInArgOrEnv {
     }
 }
 
+/// Whether a value, as written, is a path to a file: several segments, the last one a
+/// file name with an extension (`assets/tls/ca.key`, `/run/secrets/db.password`,
+/// `C:\\secrets\\sa.password`). Base64 and hex keys have no `.`; tokens and JWTs have no
+/// `/`.
+fn is_file_path(value: &str) -> bool {
+    let value = value.trim_matches(['"', '\'']);
+    let Some((dir, file)) = value.rsplit_once(['/', '\\']) else {
+        return false;
+    };
+    let Some((stem, extension)) = file.rsplit_once('.') else {
+        return false;
+    };
+    let plain = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-/\\:$~{}".contains(&b))
+    };
+    !dir.is_empty()
+        && !stem.is_empty()
+        && (1..=8).contains(&extension.len())
+        && extension.bytes().all(|b| b.is_ascii_alphanumeric())
+        && extension.bytes().any(|b| b.is_ascii_alphabetic())
+        && plain(dir)
+        && plain(file)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::secret_name;
+    use super::{is_file_path, secret_name};
+
+    #[test]
+    fn file_paths() {
+        for value in [
+            "assets/client/tls/ngrokroot.key",
+            "/run/secrets/db.password",
+            "\"/etc/ssl/private/app.key\"",
+            "C:\\secrets\\sa.password",
+            "${HOME}/.ssh/id_rsa.pub",
+        ] {
+            assert!(is_file_path(value), "{value}");
+        }
+        for value in [
+            "lgNvGyhnUKpa5PJi",
+            "FFFFFFFF00000000",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+            "/aB3/xY+z9Qw==",
+            "key.pem",
+            "postgres",
+            "",
+        ] {
+            assert!(!is_file_path(value), "{value}");
+        }
+    }
 
     #[test]
     fn buildkit_pattern() {
