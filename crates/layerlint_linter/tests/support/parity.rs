@@ -365,6 +365,102 @@ impl<'a> At<'a> {
     pub fn contains(&self, needle: &str) -> bool {
         self.text.contains(needle)
     }
+
+    /// The index of the instruction's stage.
+    pub fn stage(&self) -> Option<usize> {
+        self.view.semantic.stage_of(self.index)
+    }
+
+    /// The instructions that came before this one in its stage and in the stages it is
+    /// built on (`FROM <stage>`), nearest first.
+    pub fn earlier(&self) -> Vec<&'a Instruction> {
+        let instructions = self.view.file.instructions();
+        let Some(stage) = self.stage() else {
+            return instructions[..self.index].iter().rev().collect();
+        };
+        let mut out = Vec::new();
+        let mut end = self.index;
+        for (n, &index) in stage_chain(&self.view.semantic, stage).iter().enumerate() {
+            let current = &self.view.semantic.stages[index];
+            if n > 0 {
+                end = current.end;
+            }
+            out.extend(instructions[current.from + 1..end].iter().rev());
+        }
+        out
+    }
+
+    /// The instructions after this one in its stage.
+    pub fn later_in_stage(&self) -> &'a [Instruction] {
+        let instructions = self.view.file.instructions();
+        let end = self
+            .stage()
+            .map_or(instructions.len(), |s| self.view.semantic.stages[s].end);
+        &instructions[(self.index + 1).min(end)..end]
+    }
+
+    /// The exec-form `SHELL` in effect at the instruction (empty: the default shell).
+    pub fn shell(&self) -> Vec<String> {
+        self.earlier()
+            .into_iter()
+            .find(|i| i.kind == InstructionKind::Shell)
+            .and_then(|i| match i.command() {
+                Some(layerlint_syntax::CommandLine::Exec(exec)) => {
+                    Some(exec.args.iter().map(|a| a.text.clone()).collect())
+                }
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether a RUN here runs PowerShell or `cmd`: a `SHELL` naming one, or the default
+    /// shell of a Windows stage.
+    pub fn non_posix_shell(&self) -> bool {
+        let shell = self.shell();
+        if shell.is_empty() {
+            self.stage()
+                .is_some_and(|s| self.view.semantic.stages[s].windows)
+        } else {
+            !layerlint_linter::shell::is_posix_shell(&shell)
+        }
+    }
+
+    /// Whether the instruction's stage is the final image's or one it is built on.
+    pub fn in_final_image(&self) -> bool {
+        let (Some(stage), Some(last)) =
+            (self.stage(), self.view.semantic.stages.len().checked_sub(1))
+        else {
+            return false;
+        };
+        stage_chain(&self.view.semantic, last).contains(&stage)
+    }
+
+    /// Whether the stage (or the first stage of its chain) is built `FROM scratch`.
+    pub fn scratch_based(&self) -> bool {
+        self.stage().is_some_and(|stage| {
+            let chain = stage_chain(&self.view.semantic, stage);
+            chain.last().is_some_and(|&root| {
+                matches!(
+                    self.view.semantic.stages[root].base,
+                    layerlint_syntax::semantic::Base::Scratch
+                )
+            })
+        })
+    }
+}
+
+/// A stage and the stages it is built on (`FROM <stage>`), nearest first.
+pub fn stage_chain(semantic: &Semantic, stage: usize) -> Vec<usize> {
+    let mut chain = vec![stage];
+    let mut current = stage;
+    while let layerlint_syntax::semantic::Base::Stage(parent) = semantic.stages[current].base {
+        if parent >= current || chain.contains(&parent) {
+            break;
+        }
+        chain.push(parent);
+        current = parent;
+    }
+    chain
 }
 
 /// Why hadolint reports `line` and we do not.
@@ -451,9 +547,24 @@ pub fn markdown(report: &Report) -> String {
     );
     out.push_str(
         "*Agreed %* is agreed / hadolint's findings; *without FPs* leaves out the findings \
-         hadolint should not report (dropped for a reason listed below). Every difference is \
-         classified by `crates/layerlint_linter/tests/support/parity_reasons.rs`; *unexplained* \
-         counts what it cannot classify.\n\n",
+         dropped for a reason listed below: hadolint's false positives, and the few concerns \
+         we report elsewhere (on another line or by another rule, as the reason says). Every \
+         difference is classified by `crates/layerlint_linter/tests/support/parity_reasons.rs`; \
+         *unexplained* counts what it cannot classify.\n\n",
+    );
+    let total = |f: fn(&Row) -> usize| report.rows.iter().map(f).sum::<usize>();
+    let codes: usize = report.rows.iter().map(|r| r.codes.len()).sum();
+    let _ = writeln!(
+        out,
+        "In all: {codes} hadolint codes mapped by {} rules; hadolint {} findings, ours {}, \
+         agreed {}; {} dropped and {} added, {} of them unexplained.\n",
+        report.rows.iter().map(|r| r.rules.len()).sum::<usize>(),
+        total(|r| r.hadolint.len()),
+        total(|r| r.ours.len()),
+        total(Row::agreed),
+        total(|r| r.dropped.len()),
+        total(|r| r.added.len()),
+        total(Row::unexplained),
     );
     out.push_str("| hadolint | layerlint | hadolint findings | ours | agreed | agreed % | without FPs % | dropped | added | unexplained |\n");
     out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
