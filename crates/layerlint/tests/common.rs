@@ -1,0 +1,67 @@
+//! Helpers for the command-line tests: a scratch directory with files, and the binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub const TUTORIAL: &str = "FROM node:20\n\nWORKDIR /usr/src/app\n\nCOPY package* .\nCOPY ./prisma .\n    \nRUN npm install\nRUN npx prisma generate\n\nCOPY . .\n\nEXPOSE 3000\n\nCMD [\"node\", \"dist/index.js\", ]\n";
+pub const FIXED_TUTORIAL_CMD: &str = "CMD [\"node\", \"dist/index.js\"]\n";
+pub const CLEAN: &str = "FROM alpine:3.20\nCMD [\"echo\", \"hi\"]\n";
+
+/// A scratch directory.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(relative)).unwrap()
+    }
+
+    /// `layerlint` run in this directory, with no colour and no config from outside.
+    pub fn layerlint(&self) -> Command {
+        let mut command = Command::cargo_bin("layerlint").unwrap();
+        command
+            .current_dir(self.dir.path())
+            .env_remove("FORCE_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env("NO_COLOR", "1");
+        command
+    }
+}
+
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// The repository's root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .to_owned()
+}
