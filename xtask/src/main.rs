@@ -68,7 +68,12 @@ fn root() -> PathBuf {
 fn run() -> Result<bool> {
     let root = root();
     match Xtask::parse().task {
-        Task::Rules { check } => sync(&root.join("rules"), &rule_pages(), check, "cargo xtask rules"),
+        Task::Rules { check } => sync(
+            &root.join("rules"),
+            &rule_pages(),
+            check,
+            "cargo xtask rules",
+        ),
         Task::Schema { check } => {
             let files = BTreeMap::from([(
                 "layerlint.schema.json".to_owned(),
@@ -182,7 +187,12 @@ fn sync(dir: &Path, files: &BTreeMap<String, String>, check: bool, task: &str) -
     Ok(ok && problems.is_empty())
 }
 
-fn sync_files(dir: &Path, files: &BTreeMap<String, String>, check: bool, task: &str) -> Result<bool> {
+fn sync_files(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    check: bool,
+    task: &str,
+) -> Result<bool> {
     let mut stale = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);

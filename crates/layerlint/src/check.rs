@@ -267,11 +267,35 @@ fn findings(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Finding> {
                 start: position(range.start()),
                 end: position(range.end()),
                 related,
-                text_hash: normalized_hash(&text[range]),
+                text_hash: text_hash(text, &index, range),
                 diagnostic,
             }
         })
         .collect()
+}
+
+/// The hash of a finding's text; for a finding on blank text (an empty line, a position
+/// between two words), the hash of its line and the line before, which identify it as well
+/// and move with it.
+fn text_hash(text: &str, index: &LineIndex, range: layerlint_text::TextRange) -> u64 {
+    let snippet = &text[range];
+    if !snippet.trim().is_empty() {
+        return normalized_hash(snippet);
+    }
+    let line = index.line_of(range.start());
+    let from = index.line_start(line.saturating_sub(1));
+    let to = index.line_range(line).end();
+    let mut hash = Fnv(normalized_hash(
+        &text[layerlint_text::TextRange::new(from, to)],
+    ));
+    hash.write(
+        &range
+            .start()
+            .to_u32()
+            .saturating_sub(from.to_u32())
+            .to_le_bytes(),
+    );
+    hash.0
 }
 
 /// FNV-1a of the text with runs of whitespace made one space.

@@ -15,7 +15,11 @@ fn findings_exit_1_clean_files_exit_0() {
         stdout(&out),
         "Dockerfile:15:5: LL101 [invalid-json-exec-form] CMD array is not valid JSON, so it runs as a shell command\n"
     );
-    assert!(stderr(&out).contains("1 fixable with `--fix`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 fixable with `--fix`"),
+        "{}",
+        stderr(&out)
+    );
     let out = s.layerlint().args(["check", "clean"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
@@ -28,13 +32,28 @@ fn exit_zero_and_failure_threshold() {
     s.file("Dockerfile", TUTORIAL);
     let code = |args: &[&str]| s.layerlint().args(args).output().unwrap().status.code();
     assert_eq!(code(&["--exit-zero", "Dockerfile"]), Some(0));
-    assert_eq!(code(&["--failure-threshold", "none", "Dockerfile"]), Some(0));
-    assert_eq!(code(&["--failure-threshold", "error", "Dockerfile"]), Some(1));
     assert_eq!(
-        code(&["--severity", "LL101=info", "--failure-threshold", "warning", "Dockerfile"]),
+        code(&["--failure-threshold", "none", "Dockerfile"]),
         Some(0)
     );
-    assert_eq!(code(&["--ignore", "invalid-json-exec-form", "Dockerfile"]), Some(0));
+    assert_eq!(
+        code(&["--failure-threshold", "error", "Dockerfile"]),
+        Some(1)
+    );
+    assert_eq!(
+        code(&[
+            "--severity",
+            "LL101=info",
+            "--failure-threshold",
+            "warning",
+            "Dockerfile"
+        ]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&["--ignore", "invalid-json-exec-form", "Dockerfile"]),
+        Some(0)
+    );
     assert_eq!(code(&["--select", "LL0", "Dockerfile"]), Some(0));
     assert_eq!(code(&["--select", "correctness", "Dockerfile"]), Some(1));
     assert_eq!(code(&["--extend-select", "ALL", "Dockerfile"]), Some(1));
@@ -44,12 +63,28 @@ fn exit_zero_and_failure_threshold() {
 fn usage_errors_exit_2() {
     let s = Scratch::new();
     s.file("Dockerfile", TUTORIAL);
-    let out = s.layerlint().args(["--select", "LL9999", "Dockerfile"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--select", "LL9999", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown rule `LL9999`"), "{}", stderr(&out));
-    let out = s.layerlint().args(["--severity", "LL101", "Dockerfile"]).output().unwrap();
+    assert!(
+        stderr(&out).contains("unknown rule `LL9999`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = s
+        .layerlint()
+        .args(["--severity", "LL101", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = s.layerlint().args(["--format", "yaml", "Dockerfile"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--format", "yaml", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = s.layerlint().args(["--no-such-flag"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -60,7 +95,10 @@ fn errors_name_the_file_and_the_rest_is_still_checked() {
     let s = Scratch::new();
     s.file("a/Dockerfile", TUTORIAL);
     s.file("binary.Dockerfile", b"\x7fELF\x02\x01\x01\x00\x00\x00");
-    s.file("latin1.Dockerfile", b"FROM alpine\nLABEL author=\"Jos\xe9\"\n");
+    s.file(
+        "latin1.Dockerfile",
+        b"FROM alpine\nLABEL author=\"Jos\xe9\"\n",
+    );
     std::fs::create_dir_all(s.path().join("empty")).unwrap();
     let out = s
         .layerlint()
@@ -74,7 +112,11 @@ fn errors_name_the_file_and_the_rest_is_still_checked() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stdout(&out).starts_with("a/Dockerfile:15:5: LL101 "), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("a/Dockerfile:15:5: LL101 "),
+        "{}",
+        stdout(&out)
+    );
     let err = stderr(&out);
     for line in [
         "error: missing/Dockerfile: No such file or directory",
@@ -92,7 +134,11 @@ fn no_dockerfile_found() {
     s.file("README.md", "# nothing here\n");
     let out = s.layerlint().output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no Dockerfile found"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no Dockerfile found"),
+        "{}",
+        stderr(&out)
+    );
     let out = s.layerlint().arg("--allow-empty").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
@@ -121,7 +167,11 @@ fn discovery_walks_directories_with_their_ignores() {
     s.file("README.md", "FROM x\n");
     s.file(".gitignore", "ignored/\n");
     s.file("layerlint.toml", "exclude = [\"vendor\"]\n");
-    let out = s.layerlint().args(["--format", "concise"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--format", "concise"])
+        .output()
+        .unwrap();
     let mut files: Vec<String> = stdout(&out)
         .lines()
         .map(|l| l.split(':').next().unwrap().to_owned())
@@ -165,14 +215,23 @@ fn stdin_with_a_filename() {
     s.file("layerlint.toml", "[severity]\nLL101 = \"info\"\n");
     let out = s
         .layerlint()
-        .args(["-", "--stdin-filename", "sub/Dockerfile", "--format", "json"])
+        .args([
+            "-",
+            "--stdin-filename",
+            "sub/Dockerfile",
+            "--format",
+            "json",
+        ])
         .write_stdin(TUTORIAL)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json[0]["file"], "sub/Dockerfile");
-    assert_eq!(json[0]["severity"], "info", "the config above the stdin path applies");
+    assert_eq!(
+        json[0]["severity"], "info",
+        "the config above the stdin path applies"
+    );
     let out = s.layerlint().arg("-").write_stdin(CLEAN).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // --fix on standard input prints the fixed file.
@@ -183,7 +242,11 @@ fn stdin_with_a_filename() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).ends_with(FIXED_TUTORIAL_CMD), "{}", stdout(&out));
+    assert!(
+        stdout(&out).ends_with(FIXED_TUTORIAL_CMD),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -201,12 +264,23 @@ fn fix_writes_atomically_keeping_line_endings_bom_and_mode() {
         .unwrap()
         .modified()
         .unwrap();
-    let out = s.layerlint().args(["--fix", "--show-fixes", "."]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--fix", "--show-fixes", "."])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("1 × LL101 (invalid-json-exec-form)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 × LL101 (invalid-json-exec-form)"),
+        "{}",
+        stderr(&out)
+    );
     let fixed = s.read("Dockerfile");
     assert!(fixed.starts_with('\u{feff}'), "BOM kept");
-    assert!(fixed.ends_with(&FIXED_TUTORIAL_CMD.replace('\n', "\r\n")), "{fixed:?}");
+    assert!(
+        fixed.ends_with(&FIXED_TUTORIAL_CMD.replace('\n', "\r\n")),
+        "{fixed:?}"
+    );
     assert_eq!(fixed.matches('\n').count(), fixed.matches("\r\n").count());
     #[cfg(unix)]
     {
@@ -218,7 +292,10 @@ fn fix_writes_atomically_keeping_line_endings_bom_and_mode() {
         .unwrap()
         .modified()
         .unwrap();
-    assert_eq!(clean_before, clean_after, "an unchanged file is not written");
+    assert_eq!(
+        clean_before, clean_after,
+        "an unchanged file is not written"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(s.path())
         .unwrap()
         .filter_map(Result::ok)
@@ -233,7 +310,11 @@ fn fix_writes_atomically_keeping_line_endings_bom_and_mode() {
 fn diff_writes_nothing_and_exits_1_with_changes() {
     let s = Scratch::new();
     s.file("Dockerfile", TUTORIAL);
-    let out = s.layerlint().args(["--diff", "Dockerfile"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--diff", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stdout(&out),
@@ -250,7 +331,11 @@ fn diff_writes_nothing_and_exits_1_with_changes() {
 fn fix_only_and_exit_non_zero_on_fix() {
     let s = Scratch::new();
     s.file("Dockerfile", TUTORIAL);
-    let out = s.layerlint().args(["--fix-only", "Dockerfile"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--fix-only", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
     assert!(s.read("Dockerfile").ends_with(FIXED_TUTORIAL_CMD));
@@ -278,7 +363,11 @@ fn fix_from_the_configuration() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(s.read("Dockerfile").ends_with(FIXED_TUTORIAL_CMD));
     s.file("Dockerfile", TUTORIAL);
-    let out = s.layerlint().args(["--no-fix", "Dockerfile"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--no-fix", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(s.read("Dockerfile"), TUTORIAL);
 }
@@ -291,11 +380,17 @@ fn configuration_per_directory() {
     s.file("b/Dockerfile", TUTORIAL);
     s.file("b/sub/Dockerfile", TUTORIAL);
     s.file("broken/Dockerfile", TUTORIAL);
-    s.file("broken/layerlint.toml", "select = [\"LL101\"]\ncolour = \"red\"\n");
+    s.file(
+        "broken/layerlint.toml",
+        "select = [\"LL101\"]\ncolour = \"red\"\n",
+    );
     let out = s.layerlint().args(["a", "b"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        stdout(&out).lines().map(|l| &l[..l.find(':').unwrap()]).collect::<Vec<_>>(),
+        stdout(&out)
+            .lines()
+            .map(|l| &l[..l.find(':').unwrap()])
+            .collect::<Vec<_>>(),
         ["b/Dockerfile", "b/sub/Dockerfile"]
     );
     let out = s.layerlint().args(["broken", "b"]).output().unwrap();
@@ -317,10 +412,18 @@ fn configuration_per_directory() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 2);
     assert_eq!(json[0]["severity"], "style");
-    assert_eq!(out.status.code(), Some(0), "style is below the default threshold");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "style is below the default threshold"
+    );
     let out = s.layerlint().args(["--isolated", "a"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let out = s.layerlint().args(["--config", "nope.toml", "a"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--config", "nope.toml", "a"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nope.toml"), "{}", stderr(&out));
 }
@@ -353,19 +456,36 @@ fn several_formats_and_outputs_in_one_run() {
     let out = s
         .layerlint()
         .args([
-            "--format", "sarif", "--output", "report.sarif", "--format", "concise", "--format",
-            "json", "-o", "report.json", "Dockerfile",
+            "--format",
+            "sarif",
+            "--output",
+            "report.sarif",
+            "--format",
+            "concise",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+            "Dockerfile",
         ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).starts_with("Dockerfile:15:5: LL101"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("Dockerfile:15:5: LL101"),
+        "{}",
+        stdout(&out)
+    );
     let sarif: serde_json::Value = serde_json::from_str(&s.read("report.sarif")).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let json: serde_json::Value = serde_json::from_str(&s.read("report.json")).unwrap();
     assert_eq!(json[0]["code"], "LL101");
     // Without --format, a file gets the concise format.
-    let out = s.layerlint().args(["-o", "out.txt", "Dockerfile"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["-o", "out.txt", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&out), "");
     assert!(s.read("out.txt").starts_with("Dockerfile:15:5: LL101"));
 }
@@ -375,8 +495,15 @@ fn statistics_and_quiet() {
     let s = Scratch::new();
     s.file("a/Dockerfile", TUTORIAL);
     s.file("b/Dockerfile", TUTORIAL);
-    let out = s.layerlint().args(["--statistics", "--quiet"]).output().unwrap();
-    assert_eq!(stdout(&out), "2  LL101  invalid-json-exec-form (2 fixable)\n");
+    let out = s
+        .layerlint()
+        .args(["--statistics", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "2  LL101  invalid-json-exec-form (2 fixable)\n"
+    );
     assert_eq!(stderr(&out), "");
     let out = s
         .layerlint()
@@ -397,20 +524,39 @@ fn colour_follows_the_flag_and_no_color() {
         .output()
         .unwrap();
     assert!(stdout(&out).contains("\u{1b}["), "colour when asked");
-    let out = s.layerlint().args(["--format", "text", "Dockerfile"]).output().unwrap();
-    assert!(!stdout(&out).contains("\u{1b}["), "NO_COLOR and no terminal");
+    let out = s
+        .layerlint()
+        .args(["--format", "text", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert!(
+        !stdout(&out).contains("\u{1b}["),
+        "NO_COLOR and no terminal"
+    );
     assert!(stdout(&out).contains("error[LL101]"), "{}", stdout(&out));
-    assert!(stdout(&out).contains("help: Write the array as valid JSON"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("help: Write the array as valid JSON"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
 fn context_must_be_a_directory() {
     let s = Scratch::new();
     s.file("Dockerfile", TUTORIAL);
-    let out = s.layerlint().args(["--context", "nope", "Dockerfile"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--context", "nope", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     std::fs::create_dir_all(s.path().join("ctx")).unwrap();
-    let out = s.layerlint().args(["--context", "ctx", "Dockerfile"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["--context", "ctx", "Dockerfile"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -419,7 +565,10 @@ fn version_help_and_completions() {
     let s = Scratch::new();
     let out = s.layerlint().arg("--version").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out), format!("layerlint {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&out),
+        format!("layerlint {}\n", env!("CARGO_PKG_VERSION"))
+    );
     let out = s.layerlint().arg("--help").output().unwrap();
     assert!(stdout(&out).contains("check"));
     for shell in ["bash", "zsh", "fish"] {
@@ -436,7 +585,10 @@ fn init_writes_a_starter_that_loads() {
     let out = s.layerlint().arg("init").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = s.read("layerlint.toml");
-    assert!(text.contains("ignore = [\"NoEmptyContinuation\"]"), "{text}");
+    assert!(
+        text.contains("ignore = [\"NoEmptyContinuation\"]"),
+        "{text}"
+    );
     assert!(text.contains("DL9999"), "{text}");
     s.file("Dockerfile", CLEAN);
     let out = s.layerlint().arg("Dockerfile").output().unwrap();
@@ -449,16 +601,27 @@ fn init_writes_a_starter_that_loads() {
 fn rule_pages_match_the_committed_ones() {
     let s = Scratch::new();
     let out = s.layerlint().args(["rule", "LL101"]).output().unwrap();
-    let page = std::fs::read_to_string(
-        common::root().join("rules/LL101-invalid-json-exec-form.md"),
-    )
-    .unwrap();
+    let page =
+        std::fs::read_to_string(common::root().join("rules/LL101-invalid-json-exec-form.md"))
+            .unwrap();
     assert_eq!(stdout(&out), page);
-    let by_name = s.layerlint().args(["rule", "invalid-json-exec-form"]).output().unwrap();
+    let by_name = s
+        .layerlint()
+        .args(["rule", "invalid-json-exec-form"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&by_name), page);
-    let by_alias = s.layerlint().args(["rule", "NoEmptyContinuation"]).output().unwrap();
+    let by_alias = s
+        .layerlint()
+        .args(["rule", "NoEmptyContinuation"])
+        .output()
+        .unwrap();
     assert!(stdout(&by_alias).starts_with("# LL006 `empty-continuation-line`"));
-    let out = s.layerlint().args(["rule", "--all", "--format", "json"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["rule", "--all", "--format", "json"])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let codes: Vec<&str> = json
         .as_array()
@@ -468,9 +631,17 @@ fn rule_pages_match_the_committed_ones() {
         .collect();
     assert!(codes.contains(&"LL101"));
     assert_eq!(json[0]["url"].as_str().unwrap().contains("/rules/"), true);
-    let out = s.layerlint().args(["rule", "invalid-json-exec-from"]).output().unwrap();
+    let out = s
+        .layerlint()
+        .args(["rule", "invalid-json-exec-from"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("did you mean `invalid-json-exec-form`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean `invalid-json-exec-form`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -490,5 +661,11 @@ fn the_repository_dockerfile_lints_clean() {
         .args(["check", "--isolated", "Dockerfile"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }
