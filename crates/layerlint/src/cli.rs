@@ -213,13 +213,14 @@ impl From<FailureThresholdArg> for FailureThreshold {
 }
 
 /// The arguments as given, with `check` put in front when the first one is not a
-/// subcommand (`layerlint Dockerfile`, `layerlint --fix .`, `layerlint`).
-pub fn with_default_subcommand(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    use clap::CommandFactory;
-    let mut args = args;
+/// subcommand of `command` (`layerlint Dockerfile`, `layerlint --fix .`, `layerlint`).
+pub fn with_default_subcommand(
+    command: &clap::Command,
+    mut args: Vec<std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
     let first = args.get(1).and_then(|a| a.to_str()).map(str::to_owned);
     let is_subcommand = |name: &str| {
-        Cli::command()
+        command
             .get_subcommands()
             .any(|c| c.get_name() == name || c.get_all_aliases().any(|a| a == name))
     };

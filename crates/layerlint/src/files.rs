@@ -34,8 +34,22 @@ pub fn read_dockerfile(path: &Path) -> Result<SourceFile, ReadError> {
     if metadata.is_dir() {
         return Err(ReadError::Directory);
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0) + 1);
-    file.read_to_end(&mut bytes)?;
+    // Read into a buffer sized from the metadata: `read_to_end` would ask for the size
+    // again (two more system calls per file).
+    let mut bytes = vec![0; usize::try_from(metadata.len()).unwrap_or(0) + 1];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            bytes.resize(bytes.len() * 2, 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    bytes.truncate(filled);
     Ok(SourceFile {
         text: decode(bytes)?,
         modified: metadata.modified().ok(),

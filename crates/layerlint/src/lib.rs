@@ -28,8 +28,9 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Runs the command line of this process.
 pub fn main() -> ExitCode {
-    let args = cli::with_default_subcommand(std::env::args_os().collect());
-    let matches = match cli::Cli::command().try_get_matches_from(args) {
+    let command = cli::Cli::command();
+    let args = cli::with_default_subcommand(&command, std::env::args_os().collect());
+    let matches = match command.try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(err) => {
             let code = if err.use_stderr() {
