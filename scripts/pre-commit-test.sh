@@ -8,7 +8,8 @@
 #   - a file that is not a Dockerfile is never passed to the hooks.
 # pre-commit builds the hook with `cargo install --path .`; CARGO_TARGET_DIR (default:
 # this repository's target/) keeps that build incremental, and the release profile is
-# relaxed through the environment to keep it quick.
+# relaxed through the environment to keep it quick (try-repo installs the hook afresh for
+# every run: only the workspace crates rebuild).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,7 +22,7 @@ PRE_COMMIT="$WORK/venv/bin/pre-commit"
 export PRE_COMMIT_HOME="$WORK/cache"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 export CARGO_PROFILE_RELEASE_LTO=false
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=1
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=0
 export CARGO_PROFILE_RELEASE_DEBUG=false
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 export CARGO_PROFILE_RELEASE_INCREMENTAL=true
