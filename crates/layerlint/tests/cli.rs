@@ -630,7 +630,7 @@ fn rule_pages_match_the_committed_ones() {
         .map(|r| r["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"LL101"));
-    assert_eq!(json[0]["url"].as_str().unwrap().contains("/rules/"), true);
+    assert!(json[0]["url"].as_str().unwrap().contains("/rules/"));
     let out = s
         .layerlint()
         .args(["rule", "invalid-json-exec-from"])

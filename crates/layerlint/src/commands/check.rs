@@ -25,12 +25,12 @@ pub struct Output {
     pub file: Option<PathBuf>,
 }
 
-pub fn run(args: CheckArgs, matches: &ArgMatches) -> Result<u8> {
+pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
     let stdout_terminal = std::io::stdout().is_terminal();
-    let outputs = pair_outputs(&args, matches, stdout_terminal)?;
+    let outputs = pair_outputs(args, matches, stdout_terminal)?;
     let color = use_color(args.color, stdout_terminal);
-    let overrides = Overrides::from_args(&args)?;
-    let resolver = Arc::new(ConfigResolver::new(&args, overrides)?);
+    let overrides = Overrides::from_args(args)?;
+    let resolver = Arc::new(ConfigResolver::new(args, overrides)?);
     let found = discovery::discover(
         &args.paths,
         args.stdin_filename.as_deref(),
@@ -168,7 +168,7 @@ pub fn run(args: CheckArgs, matches: &ArgMatches) -> Result<u8> {
         eprint!("{}", fixes_listing(&reports, mode));
     }
     if !args.quiet {
-        eprint!("{}", summary(&reports, &args, mode, fixed_total));
+        eprint!("{}", summary(&reports, args, mode, fixed_total));
     }
 
     let status = if !errors.is_empty() {

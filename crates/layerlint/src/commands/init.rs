@@ -61,6 +61,8 @@ pub fn starter(hadolint: Option<(String, &HadolintConfig)>) -> String {
     );
     let ignored: Vec<String>;
     let mut severities: Vec<(String, &str)> = Vec::new();
+    // Tables come last: a key after `[table]` belongs to it.
+    let mut tables = String::new();
     match hadolint {
         Some((path, config)) => {
             let _ = writeln!(out, "# Imported from {path}.\n");
@@ -101,12 +103,14 @@ pub fn starter(hadolint: Option<(String, &HadolintConfig)>) -> String {
                 );
             }
             if !config.label_schema.is_empty() {
-                out.push_str("[label-schema]\n");
+                tables.push_str(
+                    "# Labels the final image must carry, and their format.\n[label-schema]\n",
+                );
                 for (label, kind) in &config.label_schema {
                     let kind = format!("{kind:?}").to_ascii_lowercase();
-                    let _ = writeln!(out, "{label:?} = \"{kind}\"");
+                    let _ = writeln!(tables, "{label:?} = \"{kind}\"");
                 }
-                out.push('\n');
+                tables.push('\n');
             }
             if let Some(strict) = config.strict_labels {
                 let _ = writeln!(out, "strict-labels = {strict}\n");
@@ -138,10 +142,10 @@ pub fn starter(hadolint: Option<(String, &HadolintConfig)>) -> String {
         "\n# Apply safe fixes on every `layerlint check` (as `--fix` does).\n\
          # fix = true\n\n\
          # Paths to skip when walking directories (names anywhere, or paths from here).\n\
-         # exclude = [\"vendor\", \"testdata/**\"]\n\n\
-         # Severity per rule.\n\
-         [severity]\n",
+         # exclude = [\"vendor\", \"testdata/**\"]\n\n",
     );
+    out.push_str(&tables);
+    out.push_str("# Severity per rule.\n[severity]\n");
     if severities.is_empty() {
         out.push_str("# LL101 = \"error\"\n");
     } else {

@@ -19,7 +19,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<u8> {
             let sub = matches
                 .subcommand_matches("check")
                 .expect("clap matched `check`");
-            check::run(*args, sub)
+            check::run(&args, sub)
         }
         Command::Rule(args) => rule::run(&args),
         Command::Config(args) => config::run(&args),

@@ -15,11 +15,17 @@ pub struct Scratch {
     pub dir: tempfile::TempDir,
 }
 
-impl Scratch {
-    pub fn new() -> Scratch {
+impl Default for Scratch {
+    fn default() -> Self {
         Scratch {
             dir: tempfile::tempdir().unwrap(),
         }
+    }
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch::default()
     }
 
     pub fn path(&self) -> &Path {
