@@ -94,7 +94,7 @@ impl FileReport {
 /// Checks every input; reports come back in input order.
 pub fn run(
     inputs: &[Input],
-    stdin: Option<&SourceFile>,
+    stdin: Option<&Result<SourceFile, String>>,
     resolver: &ConfigResolver,
     options: &RunOptions<'_>,
 ) -> Vec<FileReport> {
@@ -108,7 +108,7 @@ pub fn run(
 
 fn check_one(
     input: &Input,
-    stdin: Option<&SourceFile>,
+    stdin: Option<&Result<SourceFile, String>>,
     resolver: &ConfigResolver,
     options: &RunOptions<'_>,
 ) -> FileReport {
@@ -131,7 +131,11 @@ fn check_one(
     let read;
     let source: &SourceFile = if input.stdin {
         match stdin {
-            Some(source) => source,
+            Some(Ok(source)) => source,
+            Some(Err(err)) => {
+                report.error = Some(format!("{path}: {err}"));
+                return report;
+            }
             None => {
                 report.error = Some(format!("{path}: standard input was not read"));
                 return report;

@@ -234,6 +234,17 @@ fn stdin_with_a_filename() {
     );
     let out = s.layerlint().arg("-").write_stdin(CLEAN).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = s
+        .layerlint()
+        .arg("-")
+        .write_stdin(&b"\x00\x01binary"[..])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: -: binary file (NUL byte at offset 0), not a Dockerfile\n"
+    );
     // --fix on standard input prints the fixed file.
     let out = s
         .layerlint()

@@ -62,17 +62,11 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
         }
         return Ok(EXIT_ERROR);
     }
-    let stdin = if found.inputs.iter().any(|i| i.stdin) {
-        match files::read_stdin() {
-            Ok(source) => Some(source),
-            Err(err) => {
-                errors.push(format!("-: {err}"));
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let stdin = found
+        .inputs
+        .iter()
+        .any(|i| i.stdin)
+        .then(|| files::read_stdin().map_err(|e| e.to_string()));
     let context = args
         .context
         .as_ref()
@@ -92,7 +86,10 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
     let options = RunOptions {
         mode,
         context: context.as_deref(),
-        keep_source: !args.statistics && outputs.iter().any(|o| o.format == Format::Text),
+        // `--statistics` replaces the reports on standard output, not those in files.
+        keep_source: outputs
+            .iter()
+            .any(|o| o.format == Format::Text && (o.file.is_some() || !args.statistics)),
     };
     let mut reports = check::run(&found.inputs, stdin.as_ref(), &resolver, &options);
 
@@ -340,6 +337,10 @@ fn fixes_listing(reports: &[FileReport], mode: FixMode) -> String {
 
 fn summary(reports: &[FileReport], args: &CheckArgs, mode: FixMode, fixed: usize) -> String {
     let files = reports.iter().filter(|r| r.error.is_none()).count();
+    if files == 0 {
+        // Every file had an error, and each was reported.
+        return String::new();
+    }
     if mode == FixMode::Diff {
         let changed = reports.iter().filter(|r| r.diff.is_some()).count();
         return if changed == 0 {

@@ -31,7 +31,23 @@ pub(super) fn write(files: &[FileReport], color: bool, out: &mut dyn Write) -> i
         if file.findings.is_empty() {
             continue;
         }
-        let source = file.source.as_deref().unwrap_or("");
+        let Some(source) = file.source.as_deref() else {
+            // Without the text there is no frame to draw: one line per finding.
+            for finding in &file.findings {
+                let d = &finding.diagnostic;
+                let line = format!(
+                    "{}:{}:{}: {} [{}] {}\n",
+                    file.path,
+                    finding.start.line,
+                    finding.start.column,
+                    d.code(),
+                    d.rule.name,
+                    d.message
+                );
+                std::io::Write::write_all(&mut buffer, line.as_bytes())?;
+            }
+            continue;
+        };
         let simple = SimpleFile::new(file.path.as_str(), source);
         for finding in &file.findings {
             let d = &finding.diagnostic;
