@@ -55,9 +55,6 @@ mapfile -t FILES < "$WORK/files.txt"
 printf '%s\n' "${FILES[@]}" | awk 'NR % 10 == 1' | head -200 | paste -sd, > "$WORK/sample.txt"
 printf '%s\n' "${FILES[@]}" | awk 'NR % 60 == 1' | head -30 | paste -sd, > "$WORK/sample-slow.txt"
 
-# Each tool's whole-corpus command, as a script (hyperfine runs it through a shell).
-printf '#!/bin/sh\nexec %q check --quiet --format concise --exit-zero "$@" >/dev/null\n' "$LAYERLINT" > "$WORK/layerlint.sh"
-printf '#!/bin/sh\nexec %q --no-fail "$@" >/dev/null 2>&1\n' "$HADOLINT" > "$WORK/hadolint.sh"
 # dockerfilelint's command line stops at the first file it crashes on (a few corpus files
 # make it throw): for the whole corpus, an in-process loop over its library, each file in
 # its own try/catch, read as the CLI reads it.
@@ -76,30 +73,30 @@ for (const file of process.argv.slice(2)) {
 console.error(`${findings} findings, ${crashed} files crashed`);
 JS
 export DOCKERFILELINT_LIB="$WORK/npm/node_modules/dockerfilelint/lib/index.js"
-printf '#!/bin/sh\nexec node %q "$@" >/dev/null 2>>%q\n' "$WORK/dockerfilelint-loop.js" "$WORK/dockerfilelint-loop.log" > "$WORK/dockerfilelint.sh"
-chmod +x "$WORK"/*.sh
 
-whole() { # name runs
-  hyperfine --style none --warmup "$([ "$2" -gt 2 ] && echo 2 || echo 0)" --runs "$2" \
-    --export-json "$WORK/$1-whole.json" "$WORK/$1.sh ${FILES[*]@Q}" >/dev/null
-  /usr/bin/time -f '%M' -o "$WORK/$1-rss.txt" "$WORK/$1.sh" "${FILES[@]}"
+whole() { # name runs command... — run directly (hyperfine -N: no shell in between)
+  local name=$1 runs=$2
+  shift 2
+  hyperfine -N -i --style none --warmup "$([ "$runs" -gt 2 ] && echo 2 || echo 0)" --runs "$runs" \
+    --export-json "$WORK/$name-whole.json" "$(printf '%q ' "$@")" >/dev/null 2>&1
+  /usr/bin/time -f '%M' -o "$WORK/$name-rss.txt" "$@" >/dev/null 2>"$WORK/$name-stderr.txt" || true
 }
 per_file() { # name sample-file command...
   local name=$1 sample=$2
   shift 2
   hyperfine -N --style none --runs "$([ "$name" = hadolint ] && echo 1 || echo 5)" -i \
-    --export-json "$WORK/$name-each.json" -L file "$(cat "$sample")" "$* {file}" >/dev/null
+    --export-json "$WORK/$name-each.json" -L file "$(cat "$sample")" "$* {file}" >/dev/null 2>&1
 }
 
 echo "== layerlint" >&2
-whole layerlint 20
+whole layerlint 20 "$LAYERLINT" check --quiet --format concise --exit-zero "${FILES[@]}"
 per_file layerlint "$WORK/sample.txt" "$LAYERLINT" check --quiet --exit-zero
 echo "== dockerfilelint" >&2
-whole dockerfilelint 3
+whole dockerfilelint 3 node "$WORK/dockerfilelint-loop.js" "${FILES[@]}"
 per_file dockerfilelint "$WORK/sample-slow.txt" "$DOCKERFILELINT" -j
-echo "dockerfilelint loop: $(tail -1 "$WORK/dockerfilelint-loop.log")" >&2
+echo "dockerfilelint loop: $(grep -a 'crashed' "$WORK/dockerfilelint-stderr.txt")" >&2
 echo "== hadolint (minutes)" >&2
-whole hadolint "$RUNS_SLOW"
+whole hadolint "$RUNS_SLOW" "$HADOLINT" --no-fail "${FILES[@]}"
 per_file hadolint "$WORK/sample-slow.txt" "$HADOLINT" --no-fail
 
 python3 - "$WORK" "$COUNT" <<'PY'

@@ -63,7 +63,14 @@ pub fn discover(
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let cwd = resolver.cwd().to_owned();
     let absolute = |p: &Path| normalize(&cwd.join(p));
-    for path in paths {
+    // One `stat` per path named; in parallel when there are many (`xargs`, pre-commit).
+    let metadata: Vec<std::io::Result<std::fs::Metadata>> = if paths.len() > 64 {
+        use rayon::prelude::*;
+        paths.par_iter().map(std::fs::metadata).collect()
+    } else {
+        paths.iter().map(std::fs::metadata).collect()
+    };
+    for (path, metadata) in paths.iter().zip(metadata) {
         if path.as_os_str() == "-" {
             let display = stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_owned);
             let abs = stdin_filename.map_or_else(|| cwd.join("Dockerfile"), &absolute);
@@ -77,7 +84,7 @@ pub fn discover(
             });
             continue;
         }
-        let metadata = match std::fs::metadata(path) {
+        let metadata = match metadata {
             Ok(m) => m,
             Err(err) => {
                 found
