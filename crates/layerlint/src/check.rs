@@ -7,15 +7,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use layerlint_linter::fix::fix_file;
-use layerlint_linter::{
-    Applicability, BuildContext, Diagnostic, FailureThreshold, Rule, Target, lint_target,
-};
+use layerlint_linter::{Applicability, Diagnostic, FailureThreshold, Rule, Target, lint_target};
 use layerlint_text::{LineIndex, SourcePosition, TextSize};
 use rayon::prelude::*;
 
 use crate::config::ConfigResolver;
 use crate::discovery::Input;
 use crate::files::{self, SourceFile};
+use crate::listing::{Contexts, Listings};
 
 /// How the run treats fixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +28,8 @@ pub enum FixMode {
 /// What the run needs besides the files.
 pub struct RunOptions<'a> {
     pub mode: FixMode,
+    /// Directory listings made during discovery.
+    pub listings: &'a Listings,
     /// `--context DIR` (absolute).
     pub context: Option<&'a Path>,
     /// Keep each file's text for reporters that quote it (the text format).
@@ -98,7 +99,8 @@ pub fn run(
     resolver: &ConfigResolver,
     options: &RunOptions<'_>,
 ) -> Vec<FileReport> {
-    let one = |input: &Input| check_one(input, stdin, resolver, options);
+    let contexts = Contexts::default();
+    let one = |input: &Input| check_one(input, stdin, resolver, options, &contexts);
     if inputs.len() < 2 {
         inputs.iter().map(one).collect()
     } else {
@@ -111,6 +113,7 @@ fn check_one(
     stdin: Option<&Result<SourceFile, String>>,
     resolver: &ConfigResolver,
     options: &RunOptions<'_>,
+    contexts: &Contexts,
 ) -> FileReport {
     let path = input.display.display().to_string();
     let mut report = FileReport {
@@ -158,10 +161,10 @@ fn check_one(
         None if input.stdin && input.display.as_os_str() == "-" => None,
         None => Some(dir),
     };
-    let context = context_dir.map(|dir| BuildContext::on_disk(dir, Some(&input.absolute)));
+    let context = context_dir.map(|dir| contexts.get(dir, &input.absolute, options.listings));
     let target = Target {
         path: Some(&input.display),
-        context: context.as_ref(),
+        context: context.as_deref(),
     };
     let required = if settings.unsafe_fixes {
         Applicability::Unsafe

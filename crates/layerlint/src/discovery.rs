@@ -1,11 +1,12 @@
 //! Finding the Dockerfiles to check: files named on the command line, and Dockerfiles
 //! found by walking directories (honouring `.gitignore`, `.ignore` and `exclude`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::ConfigResolver;
+use crate::listing::{LIST_FROM, Listings};
 
 /// Directories never walked into (a file inside one can still be named explicitly).
 pub const SKIPPED_DIRS: [&str; 4] = [".git", ".hg", ".svn", "node_modules"];
@@ -52,6 +53,7 @@ pub fn discover(
     stdin_filename: Option<&Path>,
     force_exclude: bool,
     resolver: &Arc<ConfigResolver>,
+    listings: &Listings,
 ) -> Discovered {
     let mut found = Discovered::default();
     let default = [PathBuf::from(".")];
@@ -63,14 +65,31 @@ pub fn discover(
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let cwd = resolver.cwd().to_owned();
     let absolute = |p: &Path| normalize(&cwd.join(p));
-    // One `stat` per path named; in parallel when there are many (`xargs`, pre-commit).
-    let metadata: Vec<std::io::Result<std::fs::Metadata>> = if paths.len() > 64 {
-        use rayon::prelude::*;
-        paths.par_iter().map(std::fs::metadata).collect()
-    } else {
-        paths.iter().map(std::fs::metadata).collect()
+    // Whether each named path is a directory: from the listing of its directory when many
+    // paths share one (`xargs`, pre-commit on a big commit), else from a `stat`.
+    let mut per_dir: HashMap<PathBuf, usize> = HashMap::new();
+    for path in paths.iter().filter(|p| p.as_os_str() != "-") {
+        if let Some(dir) = absolute(path).parent() {
+            *per_dir.entry(dir.to_owned()).or_default() += 1;
+        }
+    }
+    for (dir, count) in &per_dir {
+        if *count >= LIST_FROM {
+            listings.list(dir);
+        }
+    }
+    let is_dir = |path: &Path| -> std::io::Result<bool> {
+        let abs = absolute(path);
+        let known = abs
+            .parent()
+            .and_then(|dir| listings.get(dir))
+            .and_then(|listing| abs.file_name().and_then(|n| listing.get(n).copied()));
+        match known {
+            Some(Some(is_dir)) => Ok(is_dir),
+            Some(None) | None => std::fs::metadata(path).map(|m| m.is_dir()),
+        }
     };
-    for (path, metadata) in paths.iter().zip(metadata) {
+    for path in paths {
         if path.as_os_str() == "-" {
             let display = stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_owned);
             let abs = stdin_filename.map_or_else(|| cwd.join("Dockerfile"), &absolute);
@@ -84,8 +103,8 @@ pub fn discover(
             });
             continue;
         }
-        let metadata = match metadata {
-            Ok(m) => m,
+        let dir = match is_dir(path) {
+            Ok(dir) => dir,
             Err(err) => {
                 found
                     .errors
@@ -93,7 +112,7 @@ pub fn discover(
                 continue;
             }
         };
-        if !metadata.is_dir() {
+        if !dir {
             let abs = absolute(path);
             if force_exclude && excluded(resolver, &abs) {
                 continue;

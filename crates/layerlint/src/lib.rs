@@ -12,6 +12,7 @@ pub mod config;
 pub mod discovery;
 pub mod files;
 pub mod hadolint;
+pub mod listing;
 pub mod report;
 
 use std::io::Write as _;

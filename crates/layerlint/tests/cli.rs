@@ -680,3 +680,25 @@ fn the_repository_dockerfile_lints_clean() {
         stderr(&out)
     );
 }
+
+#[test]
+fn many_paths_in_one_directory() {
+    // Enough paths to make discovery list the directory instead of a `stat` each.
+    let s = Scratch::new();
+    let mut args: Vec<String> = Vec::new();
+    for i in 0..20 {
+        s.file(&format!("many/{i}.Dockerfile"), TUTORIAL);
+        args.push(format!("many/{i}.Dockerfile"));
+    }
+    s.file("many/sub/Dockerfile", TUTORIAL);
+    args.push("many/sub".to_owned());
+    args.push("many/missing.Dockerfile".to_owned());
+    let out = s.layerlint().args(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out).lines().count(), 21, "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("error: many/missing.Dockerfile: No such file or directory"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -15,6 +15,7 @@ use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::config::{ConfigResolver, Overrides};
 use crate::discovery;
 use crate::files;
+use crate::listing::Listings;
 use crate::report;
 use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
@@ -31,11 +32,13 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
     let color = use_color(args.color, stdout_terminal);
     let overrides = Overrides::from_args(args)?;
     let resolver = Arc::new(ConfigResolver::new(args, overrides)?);
+    let listings = Listings::default();
     let found = discovery::discover(
         &args.paths,
         args.stdin_filename.as_deref(),
         args.force_exclude,
         &resolver,
+        &listings,
     );
     let mut errors: Vec<String> = found.errors.clone();
     if !args.allow_empty {
@@ -85,6 +88,7 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
     };
     let options = RunOptions {
         mode,
+        listings: &listings,
         context: context.as_deref(),
         // `--statistics` replaces the reports on standard output, not those in files.
         keep_source: outputs
