@@ -40,10 +40,12 @@ pub enum Command {
     Init(commands::init::InitArgs),
     /// Print a shell completion script.
     Completions(commands::completions::CompletionsArgs),
+    /// Serve editors: the language server, over stdin and stdout.
+    Lsp(commands::lsp::LspArgs),
     /// Developer tools.
     #[command(hide = true)]
     Debug(commands::debug::DebugArgs),
-    // New subcommands (`lsp`, `cache`) go here: one variant, its arguments in
+    // New subcommands (`cache`) go here: one variant, its arguments and `run` in
     // `src/commands/<name>.rs`, and one arm in `commands::run`.
 }
 

@@ -30,7 +30,8 @@ pub struct Node<'a> {
     pub stage: Option<&'a Stage>,
     /// The variables visible before the instruction.
     pub scope: &'a Scope,
-    /// The `SHELL` in effect (its exec-form words); empty for the default `/bin/sh -c`.
+    /// The `SHELL` in effect (its exec-form words); empty for the default `/bin/sh -c`
+    /// (`cmd /S /C` for stages of Windows images).
     pub shell: &'a [String],
 }
 
@@ -53,6 +54,9 @@ pub struct Context<'a> {
     pub build_context: Option<&'a BuildContext>,
     pub(crate) current: Rule,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The scripts the `shellcheck` rule prepared, run after the walk (per file or
+    /// batched across files).
+    pub(crate) shellcheck_jobs: Vec<crate::shellcheck::Job>,
     line_index: OnceCell<LineIndex>,
     scripts: RefCell<ScriptCache>,
 }
@@ -110,19 +114,46 @@ impl<'a> Context<'a> {
 
     /// The shell scripts a RUN runs (its shell form, and heredoc bodies a POSIX shell
     /// executes), parsed once for all rules. Empty for other instructions, for the exec
-    /// form, and under a `SHELL` that is not a POSIX shell.
+    /// form, under a `SHELL` that is not a POSIX shell, and in a stage built on a Windows
+    /// image without a `SHELL` (its default shell is `cmd`).
     pub fn scripts(&self, node: &Node<'_>) -> Rc<[ShellScript]> {
         let key = (node.index, node.onbuild.is_some());
         if let Some(found) = self.scripts.borrow().get(&key) {
             return Rc::clone(found);
         }
-        let parsed: Rc<[ShellScript]> = if node.instruction.kind == InstructionKind::Run {
-            scripts(self.file, node.instruction, node.shell).into()
-        } else {
-            Rc::from(Vec::new())
-        };
+        let windows_default_shell =
+            node.shell.is_empty() && node.stage.is_some_and(|s| self.is_windows_stage(s.index));
+        let parsed: Rc<[ShellScript]> =
+            if node.instruction.kind == InstructionKind::Run && !windows_default_shell {
+                scripts(self.file, node.instruction, node.shell).into()
+            } else {
+                Rc::from(Vec::new())
+            };
         self.scripts.borrow_mut().insert(key, Rc::clone(&parsed));
         parsed
+    }
+
+    /// Whether a stage is built on a Windows image (`mcr.microsoft.com/windows/servercore`,
+    /// `…/nanoserver`), whose default shell is `cmd /S /C`, not `/bin/sh -c`.
+    fn is_windows_stage(&self, mut stage: usize) -> bool {
+        for _ in 0..=self.semantic.stages.len() {
+            match self.semantic.stages.get(stage).map(|s| &s.base) {
+                Some(layerlint_syntax::semantic::Base::Stage(parent)) if *parent < stage => {
+                    stage = *parent;
+                }
+                Some(layerlint_syntax::semantic::Base::Image {
+                    resolved: Some(image),
+                    ..
+                }) => {
+                    let image = image.to_ascii_lowercase();
+                    return ["windows/", "nanoserver", "servercore"]
+                        .iter()
+                        .any(|w| image.contains(w));
+                }
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// The rule options from the settings.
@@ -188,6 +219,12 @@ impl<R: Check> AnyCheck for Runner<R> {
 
 const KINDS: usize = InstructionKind::Unknown as usize + 1;
 
+/// What a walk over a file gives: the findings, and the scripts prepared for ShellCheck.
+pub(crate) struct Walk {
+    pub diagnostics: Vec<Diagnostic>,
+    pub shellcheck_jobs: Vec<crate::shellcheck::Job>,
+}
+
 /// Runs `rules` over the file.
 pub(crate) fn run(
     file: &Dockerfile,
@@ -196,7 +233,7 @@ pub(crate) fn run(
     settings: &Settings,
     target: &Target<'_>,
     rules: &[Rule],
-) -> Vec<Diagnostic> {
+) -> Walk {
     let mut runners: Vec<(Rule, Box<dyn AnyCheck>)> =
         rules.iter().map(|rule| (*rule, rule.runner())).collect();
     let mut by_kind: [Vec<usize>; KINDS] = std::array::from_fn(|_| Vec::new());
@@ -222,6 +259,7 @@ pub(crate) fn run(
         build_context: target.context,
         current: rules.first().copied().unwrap_or(Rule::ALL[0]),
         diagnostics: Vec::new(),
+        shellcheck_jobs: Vec::new(),
         line_index: OnceCell::new(),
         scripts: RefCell::new(HashMap::new()),
     };
@@ -249,6 +287,8 @@ pub(crate) fn run(
                     layerlint_syntax::semantic::Base::Stage(parent) => {
                         stage_shells.get(parent).cloned().unwrap_or_default()
                     }
+                    // Windows images run RUN with `cmd /S /C`.
+                    _ if stage.windows => ["cmd", "/S", "/C"].map(String::from).to_vec(),
                     _ => Vec::new(),
                 };
                 for (rule, runner) in &mut runners {
@@ -306,7 +346,10 @@ pub(crate) fn run(
         cx.current = *rule;
         runner.finish(&mut cx);
     }
-    cx.diagnostics
+    Walk {
+        diagnostics: cx.diagnostics,
+        shellcheck_jobs: cx.shellcheck_jobs,
+    }
 }
 
 fn platform_scope() -> Scope {

@@ -72,6 +72,30 @@ fn capitalize(text: &str) -> String {
     }
 }
 
+/// The configuration a rule's examples are checked with: the ` ```toml ` block under its
+/// `## Options` heading (the options the rule reads, e.g. `trusted-registries`).
+pub fn example_options(meta: &RuleMeta) -> Option<String> {
+    let markdown = docs_markdown(meta);
+    let mut in_options = false;
+    let mut block: Option<String> = None;
+    for line in markdown.lines() {
+        if let Some(text) = &mut block {
+            if line.trim_start().starts_with("```") {
+                return block;
+            }
+            text.push_str(line);
+            text.push('\n');
+            continue;
+        }
+        if line.starts_with("## ") {
+            in_options = line.trim() == "## Options";
+        } else if in_options && line.trim_start().starts_with("```toml") {
+            block = Some(String::new());
+        }
+    }
+    None
+}
+
 /// A code example of the documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Example {

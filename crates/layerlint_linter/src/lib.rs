@@ -17,6 +17,7 @@ mod rules;
 mod selector;
 pub mod settings;
 pub mod shell;
+pub mod shellcheck;
 mod suppression;
 
 use std::path::Path;
@@ -26,7 +27,9 @@ pub use layerlint_diagnostics::{
     Applicability, Category, Diagnostic, Edit, Equivalent, Fix, FixAvailability, RuleMeta, Severity,
 };
 pub use registry::Rule;
-pub use selector::{levenshtein, resolve_selector, suggest};
+pub use selector::{
+    Selection, levenshtein, resolve_selection, resolve_selector, shellcheck_code, suggest,
+};
 pub use settings::{ConfigError, FailureThreshold, Settings};
 
 pub use layerlint_cache::BuildContext;
@@ -76,40 +79,78 @@ pub fn lint_target(source: &str, target: &Target<'_>, settings: &Settings) -> Li
     LintResult { parse, diagnostics }
 }
 
-/// Checks a parsed Dockerfile: runs the enabled rules, applies suppression comments and
-/// severities, and sorts the findings by position.
+/// Checks a parsed Dockerfile: runs the enabled rules (ShellCheck too, one process for
+/// the file, when the `shellcheck` rule is enabled and a binary is found), applies
+/// suppression comments and severities, and sorts the findings by position.
 pub fn check(parse: &Parse, target: &Target<'_>, settings: &Settings) -> Vec<Diagnostic> {
+    check_with(parse, target, settings, true)
+}
+
+/// [`check`] without running ShellCheck: for callers that run it over many files at once
+/// with a [`shellcheck::Batch`] and add its findings.
+pub fn check_without_shellcheck(
+    parse: &Parse,
+    target: &Target<'_>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    check_with(parse, target, settings, false)
+}
+
+fn check_with(
+    parse: &Parse,
+    target: &Target<'_>,
+    settings: &Settings,
+    run_shellcheck: bool,
+) -> Vec<Diagnostic> {
     let file = &parse.file;
     let semantic = Semantic::new(file);
-    let mut suppressions = suppression::Suppressions::collect(file, &semantic);
+    let check_override = settings
+        .build_args
+        .get(suppression::CHECK_BUILD_ARG)
+        .map(String::as_str);
+    let mut suppressions = suppression::Suppressions::collect(file, &semantic, check_override);
     let mut rules: Vec<Rule> = settings.enabled_rules().collect();
     for rule in &suppressions.experimental {
         if !rules.contains(rule) {
             rules.push(*rule);
         }
     }
-    let mut diagnostics = checker::run(file, &semantic, &parse.errors, settings, target, &rules);
+    let walk = checker::run(file, &semantic, &parse.errors, settings, target, &rules);
+    let mut diagnostics = walk.diagnostics;
+    let mut shellcheck_ran = false;
+    if run_shellcheck
+        && rules.contains(&Rule::Shellcheck)
+        && let shellcheck::Status::Found(binary) = shellcheck::status(settings)
+        && let Ok(found) =
+            shellcheck::check_jobs(&binary, &walk.shellcheck_jobs, file.source(), settings)
+    {
+        diagnostics.extend(found);
+        shellcheck_ran = true;
+    }
     diagnostics.retain(|diagnostic| {
         let Some(rule) = Rule::from_meta(diagnostic.rule) else {
             return true;
         };
         let instruction = instruction_at(file, diagnostic.range.start());
         let stage = instruction.and_then(|i| semantic.stage_of(i));
-        !suppressions.suppresses(rule, instruction, stage)
+        !suppressions.suppresses(rule, diagnostic.subcode.as_deref(), instruction, stage)
     });
-    diagnostics.extend(suppressions.report(file, settings));
+    diagnostics.extend(suppressions.report(file, settings, shellcheck_ran));
     for diagnostic in &mut diagnostics {
-        if let Some(rule) = Rule::from_meta(diagnostic.rule) {
-            diagnostic.severity = settings.severity(rule);
-        }
+        diagnostic.severity = settings.severity_of(diagnostic);
     }
     if suppressions.error_on_warning {
         suppression::apply_error_on_warning(&mut diagnostics);
     }
+    sort_diagnostics(&mut diagnostics);
+    diagnostics
+}
+
+/// Sorts findings by position (then code), as [`check`] returns them.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (a.range.start(), a.range.end(), a.code()).cmp(&(b.range.start(), b.range.end(), b.code()))
     });
-    diagnostics
 }
 
 /// The index of the instruction holding `offset`.

@@ -36,7 +36,35 @@ impl Rule {
     }
 }
 
-/// Resolves one selector to the rules it names; `None` when it names nothing.
+/// What a selector names: rules, or one ShellCheck code reported by the
+/// [`shellcheck`](crate::shellcheck) rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Rules(Vec<Rule>),
+    /// A ShellCheck code, spelled `SC` and four digits (`SC2086`).
+    ShellCheck(String),
+}
+
+/// Resolves one selector to rules or a ShellCheck code; `None` when it names nothing.
+pub fn resolve_selection(selector: &str) -> Option<Selection> {
+    if let Some(code) = shellcheck_code(selector) {
+        return Some(Selection::ShellCheck(code));
+    }
+    resolve_selector(selector).map(Selection::Rules)
+}
+
+/// `SC2086` (any case) as ShellCheck spells it; `None` for anything else.
+pub fn shellcheck_code(text: &str) -> Option<String> {
+    let text = text.trim();
+    let digits = text
+        .get(..2)
+        .filter(|p| p.eq_ignore_ascii_case("sc"))
+        .and(text.get(2..))?;
+    (digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| format!("SC{digits}"))
+}
+
+/// Resolves one selector to the rules it names; `None` when it names nothing. ShellCheck
+/// codes are not rules: see [`resolve_selection`].
 pub fn resolve_selector(selector: &str) -> Option<Vec<Rule>> {
     let selector = selector.trim();
     if selector.eq_ignore_ascii_case("all") {
@@ -122,5 +150,20 @@ mod tests {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("", "abc"), 3);
         assert_eq!(levenshtein("PAHT", "PATH"), 2);
+    }
+
+    #[test]
+    fn shellcheck_codes() {
+        assert_eq!(shellcheck_code("sc2086").as_deref(), Some("SC2086"));
+        assert_eq!(shellcheck_code("SC208"), None);
+        assert_eq!(shellcheck_code("DL3008"), None);
+        assert_eq!(
+            resolve_selection("SC1000"),
+            Some(Selection::ShellCheck("SC1000".into()))
+        );
+        assert_eq!(
+            resolve_selection("shellcheck"),
+            Some(Selection::Rules(vec![Rule::Shellcheck]))
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! from `layerlint.toml` / `.layerlint.toml` (found by walking up from each Dockerfile)
 //! and command-line overrides.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use layerlint_diagnostics::Severity;
@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Rule;
-use crate::selector::{resolve_selector, suggest};
+use crate::selector::{Selection, resolve_selection, suggest};
 
 /// The names a configuration file may have, in the order they are looked for.
 pub const CONFIG_FILE_NAMES: [&str; 2] = ["layerlint.toml", ".layerlint.toml"];
@@ -82,6 +82,25 @@ pub enum ShellcheckSetting {
     Path(PathBuf),
 }
 
+/// Which ShellCheck codes the `shellcheck` rule reports, and their severities: ShellCheck
+/// codes (`SC2086`) can be selected, ignored, given a severity and suppressed like rules.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ShellcheckCodes {
+    /// When set (`select = ["SC2086"]` without the whole rule), only these codes.
+    pub only: Option<BTreeSet<String>>,
+    /// Codes turned off (`ignore = ["SC2086"]`).
+    pub ignored: BTreeSet<String>,
+    /// Severities per code (`[severity] SC2086 = "error"`); otherwise ShellCheck's own.
+    pub severity: BTreeMap<String, Severity>,
+}
+
+impl ShellcheckCodes {
+    /// Whether findings with this ShellCheck code are reported.
+    pub fn allows(&self, code: &str) -> bool {
+        !self.ignored.contains(code) && self.only.as_ref().is_none_or(|only| only.contains(code))
+    }
+}
+
 /// Options that some rules read. In a configuration file each can be given at the top
 /// level or in a rule's table (`[rules.untrusted-registry]`).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -108,6 +127,13 @@ pub struct Settings {
     /// Paths (globs) to skip when walking directories.
     pub exclude: Vec<String>,
     pub options: Options,
+    /// Build arguments, as `docker build --build-arg NAME=VALUE` gives them: the values
+    /// some checks evaluate with (an ARG's default is not evaluated when its value is
+    /// given), and `BUILDKIT_DOCKERFILE_CHECK`, which replaces the file's `# check=`
+    /// directive as it does for BuildKit.
+    pub build_args: BTreeMap<String, String>,
+    /// ShellCheck codes selected, ignored or given a severity.
+    pub shellcheck_codes: ShellcheckCodes,
     /// The configuration file these settings came from.
     pub origin: Option<PathBuf>,
 }
@@ -122,6 +148,8 @@ impl Default for Settings {
             unsafe_fixes: false,
             exclude: Vec::new(),
             options: Options::default(),
+            build_args: BTreeMap::new(),
+            shellcheck_codes: ShellcheckCodes::default(),
             origin: None,
         }
     }
@@ -168,6 +196,113 @@ impl Settings {
         self.severity.insert(rule, severity);
     }
 
+    /// The severity a finding gets: a severity configured for its ShellCheck code, else
+    /// one configured for its rule, else the one it was reported with (ShellCheck's level
+    /// for ShellCheck findings), else the rule's default.
+    pub fn severity_of(&self, diagnostic: &layerlint_diagnostics::Diagnostic) -> Severity {
+        if let Some(code) = &diagnostic.subcode
+            && let Some(severity) = self.shellcheck_codes.severity.get(code)
+        {
+            return *severity;
+        }
+        let Some(rule) = Rule::from_meta(diagnostic.rule) else {
+            return diagnostic.severity;
+        };
+        match self.severity.get(&rule) {
+            Some(severity) => *severity,
+            None if diagnostic.subcode.is_some() => diagnostic.severity,
+            None => rule.meta().severity,
+        }
+    }
+
+    /// Applies selectors as written on a command line or in a configuration file (codes,
+    /// prefixes, names, categories, aliases, `ALL`, ShellCheck codes): `select` (replacing
+    /// the enabled set), then `extend_select`, then `ignore`. The error names the first
+    /// selector that names nothing.
+    pub fn apply_selectors(
+        &mut self,
+        select: Option<&[&str]>,
+        extend_select: &[&str],
+        ignore: &[&str],
+    ) -> Result<(), String> {
+        let resolve = |list: &[&str]| -> Result<Vec<Selection>, String> {
+            list.iter()
+                .map(|s| resolve_selection(s).ok_or_else(|| (*s).to_owned()))
+                .collect()
+        };
+        let select = select.map(resolve).transpose()?;
+        let extend = resolve(extend_select)?;
+        let ignore = resolve(ignore)?;
+        self.apply_selections(select.as_deref(), &extend, &ignore);
+        Ok(())
+    }
+
+    /// [`Settings::apply_selection`] for rules and ShellCheck codes: selecting a ShellCheck
+    /// code enables the `shellcheck` rule for that code (only the selected codes when
+    /// `select` does not also name the whole rule); ignoring one turns off that code.
+    pub fn apply_selections(
+        &mut self,
+        select: Option<&[Selection]>,
+        extend_select: &[Selection],
+        ignore: &[Selection],
+    ) {
+        let rules = |list: &[Selection]| -> Vec<Rule> {
+            list.iter()
+                .flat_map(|s| match s {
+                    Selection::Rules(rules) => rules.clone(),
+                    Selection::ShellCheck(_) => vec![Rule::Shellcheck],
+                })
+                .collect()
+        };
+        let codes = |list: &[Selection]| -> Vec<String> {
+            list.iter()
+                .filter_map(|s| match s {
+                    Selection::ShellCheck(code) => Some(code.clone()),
+                    Selection::Rules(_) => None,
+                })
+                .collect()
+        };
+        let whole_rule = |list: &[Selection]| {
+            list.iter()
+                .any(|s| matches!(s, Selection::Rules(r) if r.contains(&Rule::Shellcheck)))
+        };
+        let was_enabled = self.is_enabled(Rule::Shellcheck);
+        if let Some(select) = select {
+            let selected = codes(select);
+            self.shellcheck_codes.only = (!selected.is_empty() && !whole_rule(select))
+                .then(|| selected.into_iter().collect());
+        }
+        let extended = codes(extend_select);
+        if !extended.is_empty() && !whole_rule(extend_select) {
+            let enabled_before = select.map_or(was_enabled, |s| {
+                whole_rule(s) || s.iter().any(|x| matches!(x, Selection::ShellCheck(_)))
+            });
+            match &mut self.shellcheck_codes.only {
+                Some(only) => only.extend(extended),
+                None if !enabled_before => {
+                    self.shellcheck_codes.only = Some(extended.into_iter().collect());
+                }
+                None => {}
+            }
+        } else if whole_rule(extend_select) {
+            self.shellcheck_codes.only = None;
+        }
+        self.shellcheck_codes.ignored.extend(codes(ignore));
+        let ignored_rules: Vec<Rule> = ignore
+            .iter()
+            .filter_map(|s| match s {
+                Selection::Rules(rules) => Some(rules.clone()),
+                Selection::ShellCheck(_) => None,
+            })
+            .flatten()
+            .collect();
+        self.apply_selection(
+            select.map(rules).as_deref(),
+            &rules(extend_select),
+            &ignored_rules,
+        );
+    }
+
     /// Applies `select` (replacing the enabled set), then `extend-select`, then `ignore`.
     pub fn apply_selection(
         &mut self,
@@ -186,6 +321,21 @@ impl Settings {
         }
         for rule in ignore {
             self.enabled[*rule as usize] = false;
+        }
+    }
+
+    fn set_selection_severity(&mut self, selection: &Selection, severity: Severity) {
+        match selection {
+            Selection::Rules(rules) => {
+                for rule in rules {
+                    self.set_severity(*rule, severity);
+                }
+            }
+            Selection::ShellCheck(code) => {
+                self.shellcheck_codes
+                    .severity
+                    .insert(code.clone(), severity);
+            }
         }
     }
 
@@ -213,12 +363,12 @@ impl Settings {
             toml::from_str(text).map_err(|e| invalid(e.span(), e.message().to_owned()))?;
         let resolve = |list: &Option<Vec<toml::Spanned<String>>>,
                        key: &str|
-         -> Result<Option<Vec<Rule>>, ConfigError> {
+         -> Result<Option<Vec<Selection>>, ConfigError> {
             let Some(list) = list else { return Ok(None) };
-            let mut rules = Vec::new();
+            let mut selections = Vec::new();
             for selector in list {
-                match resolve_selector(selector.get_ref()) {
-                    Some(found) => rules.extend(found),
+                match resolve_selection(selector.get_ref()) {
+                    Some(found) => selections.push(found),
                     None => {
                         return Err(invalid(
                             Some(selector.span()),
@@ -227,7 +377,7 @@ impl Settings {
                     }
                 }
             }
-            Ok(Some(rules))
+            Ok(Some(selections))
         };
         let mut settings = Settings {
             origin: Some(path.to_owned()),
@@ -236,7 +386,7 @@ impl Settings {
         let select = resolve(&file.select, "select")?;
         let extend = resolve(&file.extend_select, "extend-select")?.unwrap_or_default();
         let ignore = resolve(&file.ignore, "ignore")?.unwrap_or_default();
-        settings.apply_selection(select.as_deref(), &extend, &ignore);
+        settings.apply_selections(select.as_deref(), &extend, &ignore);
         if let Some(threshold) = file.failure_threshold {
             settings.failure_threshold = threshold;
         }
@@ -254,31 +404,30 @@ impl Settings {
             file.shellcheck.as_ref(),
         );
         for (selector, severity) in &file.severity {
-            let rules = resolve_selector(selector.get_ref()).ok_or_else(|| {
+            let selection = resolve_selection(selector.get_ref()).ok_or_else(|| {
                 invalid(
                     Some(selector.span()),
                     unknown_rule_message(selector.get_ref(), "severity"),
                 )
             })?;
-            for rule in rules {
-                settings.set_severity(rule, *severity);
-            }
+            settings.set_selection_severity(&selection, *severity);
         }
         for (selector, table) in &file.rules {
-            let rules = resolve_selector(selector.get_ref()).ok_or_else(|| {
+            let selection = resolve_selection(selector.get_ref()).ok_or_else(|| {
                 invalid(
                     Some(selector.span()),
                     unknown_rule_message(selector.get_ref(), "rules"),
                 )
             })?;
             if let Some(severity) = table.severity {
-                for rule in &rules {
-                    settings.set_severity(*rule, severity);
-                }
+                settings.set_selection_severity(&selection, severity);
             }
             if let Some(enabled) = table.enabled {
-                for rule in &rules {
-                    settings.set_enabled(*rule, enabled);
+                let one = std::slice::from_ref(&selection);
+                if enabled {
+                    settings.apply_selections(None, one, &[]);
+                } else {
+                    settings.apply_selections(None, &[], one);
                 }
             }
             apply_options(
@@ -484,6 +633,35 @@ mod tests {
                 .all(|r| settings.severity(r) == Severity::Info)
         );
         assert_eq!(settings.options.trusted_registries, ["docker.io"]);
+    }
+
+    #[test]
+    fn shellcheck_codes_select_ignore_and_severity() {
+        let settings =
+            load("ignore = [\"SC2086\"]\n[severity]\nSC2046 = \"error\"\n[rules.sc2164]\nenabled = false\n")
+                .unwrap();
+        assert!(settings.is_enabled(Rule::Shellcheck));
+        assert!(!settings.shellcheck_codes.allows("SC2086"));
+        assert!(!settings.shellcheck_codes.allows("SC2164"));
+        assert!(settings.shellcheck_codes.allows("SC2046"));
+        assert_eq!(
+            settings.shellcheck_codes.severity.get("SC2046"),
+            Some(&Severity::Error)
+        );
+        let only = load("select = [\"LL1\", \"SC2086\"]\n").unwrap();
+        assert!(only.is_enabled(Rule::Shellcheck));
+        assert!(only.shellcheck_codes.allows("SC2086"));
+        assert!(!only.shellcheck_codes.allows("SC2046"));
+        let whole = load("select = [\"shellcheck\", \"SC2086\"]\n").unwrap();
+        assert!(whole.shellcheck_codes.allows("SC2046"));
+        let mut cli = Settings::default();
+        cli.apply_selectors(None, &[], &["sc2086", "LL528"])
+            .unwrap();
+        assert!(!cli.is_enabled(Rule::Shellcheck));
+        assert_eq!(
+            cli.apply_selectors(None, &["nope"], &[]),
+            Err("nope".to_owned())
+        );
     }
 
     #[test]

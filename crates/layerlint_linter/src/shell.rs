@@ -32,7 +32,7 @@ pub fn is_posix_shell(shell: &[String]) -> bool {
 }
 
 /// The interpreter a `#!` line names, by basename (`#!/usr/bin/env bash` → `bash`).
-fn shebang_interpreter(body: &str) -> Option<&str> {
+pub(crate) fn shebang_interpreter(body: &str) -> Option<&str> {
     let line = body.strip_prefix("#!")?.lines().next()?;
     let mut words = line.split_whitespace();
     let program = words.next()?;

@@ -19,7 +19,7 @@ use layerlint_syntax::{DirectiveKind, Dockerfile, InstructionKind};
 use layerlint_text::{TextRange, TextSize};
 
 use crate::Rule;
-use crate::selector::resolve_selector;
+use crate::selector::{resolve_selector, shellcheck_code};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Scope {
@@ -41,6 +41,8 @@ pub(crate) struct Code {
     pub range: TextRange,
     /// `None` for `all`; empty when the code is unknown.
     pub rules: Option<Vec<Rule>>,
+    /// A ShellCheck code (`SC2086`): only the `shellcheck` rule's findings with it.
+    pub subcode: Option<String>,
     pub used: bool,
 }
 
@@ -91,11 +93,25 @@ enum Kind {
     Global,
 }
 
+/// The build argument that replaces the `# check=` directive of the file.
+pub(crate) const CHECK_BUILD_ARG: &str = "BUILDKIT_DOCKERFILE_CHECK";
+
 impl Suppressions {
-    pub(crate) fn collect(file: &Dockerfile, semantic: &Semantic) -> Suppressions {
+    /// The suppressions of `file`; `check_override` (the `BUILDKIT_DOCKERFILE_CHECK` build
+    /// argument) replaces the header's `# check=` directive, as BuildKit does.
+    pub(crate) fn collect(
+        file: &Dockerfile,
+        semantic: &Semantic,
+        check_override: Option<&str>,
+    ) -> Suppressions {
         let mut out = Suppressions::default();
         let source = file.source();
-        if let Some(check) = file.directive(DirectiveKind::Check) {
+        if let Some(value) = check_override {
+            // Not in the file: its codes have no place to point at.
+            let parsed = parse_check(value, 0, source);
+            let nowhere = TextRange::empty(TextSize::from_usize(0));
+            out.add_override(parsed, nowhere);
+        } else if let Some(check) = file.directive(DirectiveKind::Check) {
             let value = file.text(check.value);
             let parsed = parse_check(value, check.value.start().to_usize(), source);
             out.add(parsed, check.range, Scope::File, true);
@@ -156,6 +172,17 @@ impl Suppressions {
         out
     }
 
+    /// The `BUILDKIT_DOCKERFILE_CHECK` value: like the header's directive, with every code
+    /// range empty.
+    fn add_override(&mut self, parsed: Parsed, nowhere: TextRange) {
+        self.add(parsed, nowhere, Scope::File, true);
+        for entry in &mut self.entries {
+            for code in &mut entry.codes {
+                code.range = nowhere;
+            }
+        }
+    }
+
     fn add(&mut self, parsed: Parsed, comment: TextRange, scope: Scope, header: bool) {
         let code_range = |offset: usize, len: usize| {
             TextRange::at(
@@ -172,6 +199,7 @@ impl Suppressions {
                     .map(|(text, offset)| Code {
                         range: code_range(offset, text.len()),
                         rules: Some(resolve_code(&text)),
+                        subcode: shellcheck_code(&text),
                         text,
                         used: false,
                     })
@@ -200,6 +228,7 @@ impl Suppressions {
                     .map(|(text, offset)| Code {
                         range: code_range(offset, text.len()),
                         rules: Some(resolve_code(&text)),
+                        subcode: shellcheck_code(&text),
                         text,
                         used: false,
                     })
@@ -209,6 +238,7 @@ impl Suppressions {
                         text: "all".into(),
                         range: code_range(offset, 3),
                         rules: None,
+                        subcode: None,
                         used: false,
                     });
                 }
@@ -228,6 +258,7 @@ impl Suppressions {
     pub(crate) fn suppresses(
         &mut self,
         rule: Rule,
+        subcode: Option<&str>,
         instruction: Option<usize>,
         stage: Option<usize>,
     ) -> bool {
@@ -250,7 +281,10 @@ impl Suppressions {
                             .iter()
                             .any(|e| matches!(e, layerlint_diagnostics::Equivalent::BuildKit(_)))
                     }
-                    Some(rules) => rules.contains(&rule),
+                    Some(rules) => {
+                        rules.contains(&rule)
+                            && code.subcode.as_deref().is_none_or(|c| subcode == Some(c))
+                    }
                 };
                 if matches {
                     code.used = true;
@@ -261,8 +295,14 @@ impl Suppressions {
         suppressed
     }
 
-    /// The findings about the suppressions themselves.
-    pub(crate) fn report(&self, file: &Dockerfile, settings: &crate::Settings) -> Vec<Diagnostic> {
+    /// The findings about the suppressions themselves. Codes that name ShellCheck findings
+    /// are judged unused only when `shellcheck_ran`.
+    pub(crate) fn report(
+        &self,
+        file: &Dockerfile,
+        settings: &crate::Settings,
+        shellcheck_ran: bool,
+    ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let meta = |rule: Rule| rule.meta();
         if settings.is_enabled(Rule::InvalidSuppression) {
@@ -301,8 +341,17 @@ impl Suppressions {
                 if code.used || !any_enabled || entry.origin == Origin::BuildKit {
                     continue;
                 }
+                if rules.contains(&Rule::Shellcheck)
+                    && (!shellcheck_ran
+                        || code
+                            .subcode
+                            .as_deref()
+                            .is_some_and(|c| !settings.shellcheck_codes.allows(c)))
+                {
+                    continue;
+                }
                 if settings.is_enabled(Rule::UnusedSuppression) {
-                    let fix = removal_fix(file, entry, code);
+                    let fix = removal_fix(file.source(), entry, code);
                     let mut diagnostic = Diagnostic::new(
                         meta(Rule::UnusedSuppression),
                         code.range,
@@ -317,6 +366,45 @@ impl Suppressions {
     }
 }
 
+impl Suppressions {
+    /// The `unused-suppression` findings of codes naming ShellCheck findings only (a
+    /// ShellCheck code, or the `shellcheck` rule), for a ShellCheck pass run apart from
+    /// the other rules ([`crate::shellcheck::Batch`]).
+    pub(crate) fn report_shellcheck_unused(
+        &self,
+        source: &str,
+        settings: &crate::Settings,
+    ) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if !settings.is_enabled(Rule::UnusedSuppression) {
+            return out;
+        }
+        for entry in &self.entries {
+            if entry.origin == Origin::BuildKit {
+                continue;
+            }
+            for code in &entry.codes {
+                let only_shellcheck = code.rules.as_deref() == Some(&[Rule::Shellcheck]);
+                let allowed = code
+                    .subcode
+                    .as_deref()
+                    .is_none_or(|c| settings.shellcheck_codes.allows(c));
+                if code.used || !only_shellcheck || !allowed {
+                    continue;
+                }
+                let mut diagnostic = Diagnostic::new(
+                    Rule::UnusedSuppression.meta(),
+                    code.range,
+                    format!("suppression of `{}` suppresses nothing", code.text),
+                );
+                diagnostic.fix = removal_fix(source, entry, code);
+                out.push(diagnostic);
+            }
+        }
+        out
+    }
+}
+
 fn looks_like_hadolint_code(code: &str) -> bool {
     let upper = code.to_ascii_uppercase();
     (upper.starts_with("DL") || upper.starts_with("SC"))
@@ -324,15 +412,18 @@ fn looks_like_hadolint_code(code: &str) -> bool {
         && upper[2..].bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The rules a suppression code names (empty when none).
+/// The rules a suppression code names (empty when none): a ShellCheck code names the
+/// `shellcheck` rule.
 fn resolve_code(code: &str) -> Vec<Rule> {
+    if shellcheck_code(code).is_some() {
+        return vec![Rule::Shellcheck];
+    }
     resolve_selector(code).unwrap_or_default()
 }
 
 /// Removes an unused code from its comment, or the whole comment line when it is the only
 /// one.
-fn removal_fix(file: &Dockerfile, entry: &Entry, code: &Code) -> Option<Fix> {
-    let source = file.source();
+fn removal_fix(source: &str, entry: &Entry, code: &Code) -> Option<Fix> {
     if entry.codes.len() == 1 {
         let start = entry.comment.start().to_usize();
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);

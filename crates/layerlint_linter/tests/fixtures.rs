@@ -16,16 +16,28 @@ use std::fmt::Write;
 use std::path::Path;
 
 use layerlint_linter::fix::fix_file;
+use layerlint_linter::settings::ShellcheckSetting;
 use layerlint_linter::{
     Applicability, BuildContext, FixAvailability, Rule, Settings, Target, instruction_at,
     lint_target,
 };
 use layerlint_text::LineIndex;
 
-fn settings_for(rule: Option<Rule>) -> Settings {
-    let mut settings = Settings::default();
+/// The default rules plus the rule under test, with the options of `<case>.toml` beside
+/// the fixture when there is one. ShellCheck runs only for its own fixtures (its findings
+/// depend on the installed version).
+fn settings_for(rule: Option<Rule>, path: &Path) -> Settings {
+    let options = path.with_extension("toml");
+    let mut settings = if options.is_file() {
+        Settings::from_file(&options).unwrap_or_else(|e| panic!("{e}"))
+    } else {
+        Settings::default()
+    };
     if let Some(rule) = rule {
         settings.set_enabled(rule, true);
+    }
+    if rule != Some(Rule::Shellcheck) {
+        settings.options.shellcheck = ShellcheckSetting::Off;
     }
     settings
 }
@@ -106,7 +118,7 @@ fn context_of(path: &Path, seed: bool) -> Option<BuildContext> {
 
 fn check_fixture(path: &Path, rule: Option<Rule>) -> String {
     let source = std::fs::read_to_string(path).unwrap();
-    let settings = settings_for(rule);
+    let settings = settings_for(rule, path);
     let context = context_of(path, rule.is_none());
     let target = Target {
         path: Some(path),
@@ -188,6 +200,14 @@ fn rule_fixtures() {
             .to_string_lossy();
         let rule = Rule::from_code_or_name(&folder)
             .unwrap_or_else(|| panic!("fixtures/rules/{folder} is not a rule name"));
+        if rule == Rule::Shellcheck
+            && layerlint_linter::shellcheck::status(&settings_for(Some(rule), path))
+                .binary()
+                .is_none()
+        {
+            eprintln!("skipping {}: no shellcheck binary", path.display());
+            return;
+        }
         insta::assert_snapshot!(check_fixture(path, Some(rule)));
     });
 }

@@ -238,6 +238,18 @@ impl<'s> Command<'s> {
         }
     }
 
+    /// The command viewed from its word `n` on, the way [`Command::unwrapped`] views a
+    /// wrapped command: `python3 -m pip install x` shifted by 2 reads as `pip install x`.
+    /// Shifting past the last word leaves no words.
+    pub fn shifted(self, n: usize) -> Command<'s> {
+        let (start, end) = self.data.words;
+        let left = end.saturating_sub(start + self.skip);
+        Command {
+            skip: self.skip + u32::try_from(n).unwrap_or(u32::MAX).min(left),
+            ..self
+        }
+    }
+
     /// Whether this command runs another one given in its arguments (see
     /// [`Command::unwrapped`]).
     pub fn is_wrapper(self) -> bool {

@@ -1000,3 +1000,20 @@ fn unwrapped_commands() {
         ]
     );
 }
+
+#[test]
+fn shifted_views_a_command_from_a_later_word() {
+    let s = parse_str("python3 -m pip install --no-cache-dir flask && sudo python -m pip -V");
+    let python = s.commands().next().unwrap();
+    let pip = python.shifted(2);
+    assert_eq!(pip.name(), Some("pip"));
+    assert_eq!(pip.subcommand(), Some("install"));
+    assert!(pip.has_flag("--no-cache-dir") && !pip.has_flag("-m"));
+    assert_eq!(pip.range(), python.range(), "the whole command");
+    let wrapped = s.commands().nth(1).unwrap().unwrapped().shifted(2);
+    assert_eq!(wrapped.name(), Some("pip"));
+    assert!(wrapped.has_flag("-V"));
+    let none = python.shifted(100);
+    assert_eq!(none.name(), None);
+    assert_eq!(none.args().count(), 0);
+}

@@ -2,8 +2,9 @@
 //!
 //! * Global ARGs (before the first FROM) and BuildKit's automatic platform ARGs are visible
 //!   in FROM lines. Inside a stage a global ARG is visible only when redeclared (`ARG NAME`).
-//! * A stage sees its own ARGs and ENVs in order; ENV values (not ARGs) carry over to a
-//!   stage built `FROM` an earlier one.
+//! * A stage sees its own ARGs and ENVs in order; both carry over to a stage built `FROM`
+//!   an earlier one (BuildKit's `dispatchState.init` takes the parent's state, whose
+//!   environment holds its ARG values, and its build args).
 //! * Values are expanded as BuildKit expands them, with the defaults written in the file
 //!   (no build arguments given) and the platform `linux/amd64`.
 
@@ -184,6 +185,10 @@ pub struct Stage {
     pub name: Option<String>,
     pub name_range: Option<TextRange>,
     pub base: Base,
+    /// Whether the stage builds a Windows image (its base, or an ancestor stage's, is a
+    /// Windows image, or `--platform=windows/…`): `RUN` then runs `cmd /S /C`, not
+    /// `/bin/sh -c`.
+    pub windows: bool,
 }
 
 impl Stage {
@@ -203,7 +208,7 @@ pub struct Semantic {
     pub stages: Vec<Stage>,
     /// Each instruction's stage (`None` before the first FROM).
     stage_of: Vec<Option<usize>>,
-    /// The ENV variables each stage ends with (what a stage built on it inherits).
+    /// The variables (ARG and ENV) each stage ends with: what a stage built on it inherits.
     exit_env: Vec<Scope>,
 }
 
@@ -245,6 +250,17 @@ impl Semantic {
                     None => Base::Missing,
                     Some(image) => Self::resolve_base(&image.text, &stages, &global_scope, escape),
                 };
+                let platform_windows = instruction
+                    .flag("platform")
+                    .is_some_and(|f| f.value_str().to_ascii_lowercase().starts_with("windows"));
+                let windows = platform_windows
+                    || match &base {
+                        Base::Stage(parent) => stages[*parent].windows,
+                        Base::Image {
+                            written, resolved, ..
+                        } => looks_like_windows_image(resolved.as_deref().unwrap_or(written)),
+                        Base::Scratch | Base::Missing => false,
+                    };
                 stages.push(Stage {
                     index: stages.len(),
                     from: index,
@@ -252,6 +268,7 @@ impl Semantic {
                     name: from.stage_name().map(|n| n.text.to_lowercase()),
                     name_range: from.stage_name().map(|n| n.range),
                     base,
+                    windows,
                 });
             }
             stage_of[index] = stages.len().checked_sub(1);
@@ -260,13 +277,13 @@ impl Semantic {
         let mut exit_env: Vec<Scope> = Vec::with_capacity(stages.len());
         for stage in &stages {
             let mut scope = match stage.base {
-                Base::Stage(parent) => env_only(&exit_env[parent]),
+                Base::Stage(parent) => exit_env[parent].clone(),
                 _ => Scope::default(),
             };
             for index in stage.body() {
                 scope.apply(index, &instructions[index], &global_scope, escape);
             }
-            exit_env.push(env_only(&scope));
+            exit_env.push(scope);
         }
 
         Semantic {
@@ -319,7 +336,7 @@ impl Semantic {
             .find(|s| s.name.as_deref() == Some(lower.as_str()))
     }
 
-    /// The scope a stage starts with: the ENV it inherits from a parent stage.
+    /// The scope a stage starts with: the ARGs and ENVs it inherits from a parent stage.
     pub fn stage_entry_scope(&self, stage: usize) -> Scope {
         match self.stages.get(stage).map(|s| &s.base) {
             Some(Base::Stage(parent)) => self.exit_env[*parent].clone(),
@@ -383,16 +400,21 @@ impl Semantic {
     }
 }
 
-/// Keeps only the ENV variables of a scope.
-fn env_only(scope: &Scope) -> Scope {
-    Scope {
-        vars: scope
-            .vars
-            .iter()
-            .filter(|(_, v)| matches!(v.source, VarSource::Env(_)))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    }
+/// Whether an image reference names a Windows image (Windows Server Core, Nano Server,
+/// and the `-nanoserver`/`-windowsservercore`/`-ltsc` tags of images built on them).
+pub fn looks_like_windows_image(reference: &str) -> bool {
+    let lower = reference.to_ascii_lowercase();
+    let (path, tag) = match lower.rsplit_once(':') {
+        Some((path, tag)) if !tag.contains('/') => (path, tag),
+        _ => (lower.as_str(), ""),
+    };
+    path.contains("/windows/")
+        || path.ends_with("/windows")
+        || path.contains("nanoserver")
+        || path.contains("servercore")
+        || tag.contains("nanoserver")
+        || tag.contains("windowsservercore")
+        || tag.contains("ltsc20")
 }
 
 /// The stage names (or indices) an instruction takes files from: `COPY --from=…`,
@@ -467,6 +489,28 @@ mod tests {
             [false, false, false, true]
         );
         assert_eq!(semantic.stage_named("BUILD").map(|s| s.index), Some(1));
+    }
+
+    #[test]
+    fn windows_stages() {
+        let file = parse(
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\nFROM win AS child\nFROM mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-1809\nFROM --platform=windows/amd64 foo\nFROM node:20\nFROM mcr.microsoft.com/powershell:lts-ubuntu-22.04\n",
+        )
+        .file;
+        let semantic = Semantic::new(&file);
+        let windows: Vec<bool> = semantic.stages.iter().map(|s| s.windows).collect();
+        assert_eq!(windows, [true, true, true, true, false, false]);
+    }
+
+    #[test]
+    fn child_stages_inherit_args_and_envs() {
+        let file = parse("FROM alpine AS base\nARG foo=x\nARG bare\nENV e=1\nFROM base\n").file;
+        let semantic = Semantic::new(&file);
+        let scope = semantic.stage_entry_scope(1);
+        assert_eq!(scope.get("foo"), Some("x"));
+        assert_eq!(scope.get("e"), Some("1"));
+        assert!(scope.is_declared("bare"));
+        assert_eq!(semantic.stage_entry_scope(0), Scope::default());
     }
 
     #[test]

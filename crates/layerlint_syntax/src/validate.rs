@@ -1,9 +1,11 @@
 //! What BuildKit's instruction layer (`instructions/parse.go`) refuses in an instruction
 //! that its parser accepted: unknown keywords, unknown or malformed flags, wrong argument
-//! counts, bad HEALTHCHECK durations, `ONBUILD ONBUILD`.
+//! counts, bad HEALTHCHECK durations.
 //!
 //! Checks that need the whole file (an instruction before the first FROM, an unknown
-//! stage in `COPY --from`) are lint rules, not parse errors.
+//! stage in `COPY --from`) are lint rules, not parse errors; so is an `ONBUILD` that
+//! triggers `ONBUILD`, `FROM` or `MAINTAINER` (rule `onbuild-invalid-trigger`, reported
+//! once under the code users look for).
 
 use layerlint_text::TextRange;
 
@@ -281,18 +283,6 @@ impl Check<'_> {
                 }
                 Some(_) => {}
             },
-            Body::Onbuild(Some(inner)) => {
-                let trigger = inner.kind;
-                match trigger {
-                    InstructionKind::Onbuild => self.args_error(
-                        "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".to_owned(),
-                    ),
-                    InstructionKind::Maintainer | InstructionKind::From => self.args_error(
-                        format!("{} isn't allowed as an ONBUILD trigger", trigger.as_str()),
-                    ),
-                    _ => {}
-                }
-            }
             Body::Run(_) => self.run(),
             Body::Healthcheck(health) => self.healthcheck(health),
             _ => {}
@@ -493,6 +483,16 @@ mod tests {
         assert!(parse_go_duration("five").is_err());
         assert!(parse_go_duration("1x").is_err());
         assert!(parse_go_duration("").is_err());
+    }
+
+    #[test]
+    fn onbuild_triggers_are_left_to_the_linter() {
+        for source in [
+            "FROM a\nONBUILD ONBUILD RUN x\n",
+            "FROM a\nONBUILD FROM b\n",
+        ] {
+            assert!(crate::parse(source).errors.is_empty(), "{source}");
+        }
     }
 
     #[test]

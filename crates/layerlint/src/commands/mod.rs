@@ -5,6 +5,7 @@ pub mod completions;
 pub mod config;
 pub mod debug;
 pub mod init;
+pub mod lsp;
 pub mod rule;
 
 use anyhow::Result;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<u8> {
         Command::Config(args) => config::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Debug(args) => debug::run(&args),
     }
 }

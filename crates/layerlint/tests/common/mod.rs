@@ -15,6 +15,16 @@ pub struct Scratch {
     pub dir: tempfile::TempDir,
 }
 
+/// The rules the command-line tests run (a `select` in the scratch directory's
+/// `layerlint.toml`), so that rules added later do not change what they expect.
+pub const RULES: &str = "LL001,LL002,LL003,LL004,LL005,LL006,LL101";
+
+/// `select = [...]` for a test's own configuration file.
+pub fn select_line() -> String {
+    let codes: Vec<String> = RULES.split(',').map(|c| format!("{c:?}")).collect();
+    format!("select = [{}]\n", codes.join(", "))
+}
+
 impl Default for Scratch {
     fn default() -> Self {
         Scratch {
@@ -24,7 +34,15 @@ impl Default for Scratch {
 }
 
 impl Scratch {
+    /// A scratch directory whose `layerlint.toml` selects [`RULES`].
     pub fn new() -> Scratch {
+        let scratch = Scratch::default();
+        scratch.file("layerlint.toml", select_line());
+        scratch
+    }
+
+    /// A scratch directory without configuration (every default rule runs).
+    pub fn bare() -> Scratch {
         Scratch::default()
     }
 

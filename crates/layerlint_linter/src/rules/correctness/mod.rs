@@ -1,3 +1,29 @@
 //! `LL1xx`: mistakes that break the build or change what the container does.
 
+pub(crate) mod add_instead_of_copy;
+pub(crate) mod constant_platform;
+pub(crate) mod copy_dest_not_directory;
+pub(crate) mod copy_from_later_stage;
+pub(crate) mod copy_from_own_stage;
+pub(crate) mod copy_from_unknown_stage;
+pub(crate) mod copy_relative_dest_without_workdir;
+pub(crate) mod duplicate_stage_name;
+pub(crate) mod env_self_reference;
+pub(crate) mod expose_host_mapping;
+pub(crate) mod expose_protocol_casing;
+pub(crate) mod instruction_before_from;
+pub(crate) mod invalid_default_arg_in_from;
+pub(crate) mod invalid_expose_port;
 pub(crate) mod invalid_json_exec_form;
+pub(crate) mod multiple_cmd;
+pub(crate) mod multiple_entrypoint;
+pub(crate) mod multiple_healthcheck;
+pub(crate) mod onbuild_invalid_trigger;
+pub(crate) mod redundant_target_platform;
+pub(crate) mod relative_workdir;
+pub(crate) mod reserved_stage_name;
+pub(crate) mod shell_form_cmd;
+pub(crate) mod stage_refs;
+pub(crate) mod undefined_arg_in_from;
+pub(crate) mod undefined_variable;
+pub(crate) mod variables;

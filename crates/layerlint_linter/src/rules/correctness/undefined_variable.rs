@@ -1,0 +1,656 @@
+use std::collections::HashMap;
+
+use layerlint_syntax::expand::{Env, Lex};
+use layerlint_syntax::semantic::{Base, PLATFORM_ARGS, Scope, Stage, VarSource};
+use layerlint_syntax::{Body, InstructionKind, Word};
+use layerlint_text::{TextRange, TextSize};
+
+use super::variables::{Reference, reference_range, references, suggest, transposition_distance};
+use crate::declare_rule;
+use crate::rule::{Check, Wants};
+use crate::{Context, Node};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a variable that is used where BuildKit expands it — `ENV`, `LABEL`, `ARG`
+    /// defaults, `COPY`/`ADD` paths, flags and heredocs, `WORKDIR`, `USER`, `VOLUME`,
+    /// `STOPSIGNAL`, `RUN --mount` options — but is not defined there. Like BuildKit it
+    /// does not look at shell-form `RUN`, `CMD` and `ENTRYPOINT`, whose variables the shell
+    /// expands at run time. The message suggests the closest defined name.
+    ///
+    /// BuildKit also knows the `ENV` of the base image, which it pulls; a linter cannot.
+    /// So the rule knows everything only in stages built `FROM scratch` (directly or
+    /// through earlier stages), where it reports every undefined variable as BuildKit does.
+    /// In a stage built on an image it reports a variable only when there is evidence that
+    /// the image is not meant to provide it:
+    ///
+    /// * the file declares it elsewhere — a global `ARG` not redeclared in the stage, an
+    ///   `ARG`/`ENV` of another stage, one declared later in this stage, or one of
+    ///   BuildKit's automatic platform ARGs (`TARGETARCH`…), which a stage sees only after
+    ///   `ARG TARGETARCH`;
+    /// * or it is a near miss of a defined name (`$PAHT` for `$PATH`, `$DIR_ASSET` for
+    ///   `$DIR_ASSETS`: one edit for short names, two for longer ones);
+    ///
+    /// and never for the variables well-known images define (`HOME`, `JAVA_HOME`,
+    /// `NODE_VERSION`, `GOPATH`, `PYTHON_VERSION`…), nor for `${NAME:-default}` and the
+    /// other forms that expect the variable to be unset.
+    ///
+    /// ## Why is this bad?
+    /// An undefined variable expands to an empty string without an error:
+    /// `COPY app-$VERSION.jar /app.jar` copies `app-.jar`, `ENV PATH=$PAHT:/app/bin`
+    /// throws the whole `PATH` away. The usual causes are a typo, a global `ARG` that was
+    /// not redeclared inside the stage, and a variable used before its `ARG`.
+    ///
+    /// ## Examples
+    /// ### Invalid
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// ENV PATH=$PAHT:/app/bin
+    /// ```
+    ///
+    /// ```dockerfile
+    /// ARG VERSION=1.4.2
+    /// FROM eclipse-temurin:21-jre
+    /// COPY target/app-${VERSION}.jar /app.jar
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM scratch
+    /// COPY $BINARY /app
+    /// ```
+    ///
+    /// ### Valid
+    /// ```dockerfile
+    /// ARG VERSION=1.4.2
+    /// FROM eclipse-temurin:21-jre
+    /// ARG VERSION
+    /// COPY target/app-${VERSION}.jar /app.jar
+    /// ENV PATH=$JAVA_HOME/bin:$PATH
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN echo "$UNDEFINED_IN_SHELL_FORM"
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: whether to declare the variable, redeclare a global `ARG` or correct a typo
+    /// is the author's choice.
+    pub(crate) struct UndefinedVariable {
+        code: "LL109",
+        name: "undefined-variable",
+        category: Correctness,
+        severity: Warning,
+        fix: None,
+        summary: "a variable is used where BuildKit expands it but is not defined there",
+        equivalents: [BuildKit("UndefinedVar")],
+    }
+}
+
+/// Variables BuildKit never reports (`nonEnvArgs`).
+const NON_ENV_ARGS: [&str; 2] = ["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"];
+
+/// The `PATH` BuildKit sets in every stage whose image has none.
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Variables that common base images (or the container runtime) define: never reported
+/// in a stage built on an image.
+const WELL_KNOWN: &[&str] = &[
+    // The runtime and most images.
+    "PATH",
+    "HOME",
+    "HOSTNAME",
+    "USER",
+    "SHELL",
+    "TERM",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "TZ",
+    "PWD",
+    "container",
+    "LD_LIBRARY_PATH",
+    "LIBRARY_PATH",
+    "PKG_CONFIG_PATH",
+    "MANPATH",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "DEBIAN_FRONTEND",
+    // Node.js.
+    "NODE_VERSION",
+    "YARN_VERSION",
+    "NPM_CONFIG_LOGLEVEL",
+    "NODE_PATH",
+    // Python.
+    "PYTHON_VERSION",
+    "PYTHON_PIP_VERSION",
+    "PYTHON_SETUPTOOLS_VERSION",
+    "PYTHON_GET_PIP_URL",
+    "PYTHON_GET_PIP_SHA256",
+    "PYTHON_SHA256",
+    "GPG_KEY",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "VIRTUAL_ENV",
+    "PIP_NO_CACHE_DIR",
+    // Go.
+    "GOLANG_VERSION",
+    "GOPATH",
+    "GOROOT",
+    "GOTOOLCHAIN",
+    "GOOS",
+    "GOARCH",
+    "CGO_ENABLED",
+    "GOPROXY",
+    "GOFLAGS",
+    // Java and its build tools.
+    "JAVA_HOME",
+    "JAVA_VERSION",
+    "JDK_VERSION",
+    "JRE_HOME",
+    "JAVA_OPTS",
+    "MAVEN_HOME",
+    "MAVEN_CONFIG",
+    "MAVEN_VERSION",
+    "M2_HOME",
+    "GRADLE_HOME",
+    "GRADLE_VERSION",
+    "GRADLE_USER_HOME",
+    "CATALINA_HOME",
+    "CATALINA_BASE",
+    "TOMCAT_VERSION",
+    "TOMCAT_MAJOR",
+    "TOMCAT_NATIVE_LIBDIR",
+    "JETTY_HOME",
+    "JETTY_BASE",
+    "SBT_VERSION",
+    "SCALA_VERSION",
+    // Ruby.
+    "RUBY_VERSION",
+    "RUBY_MAJOR",
+    "RUBY_DOWNLOAD_SHA256",
+    "GEM_HOME",
+    "BUNDLE_PATH",
+    "BUNDLE_APP_CONFIG",
+    "BUNDLE_SILENCE_ROOT_WARNING",
+    "BUNDLE_BIN",
+    // PHP.
+    "PHP_VERSION",
+    "PHP_INI_DIR",
+    "PHP_CFLAGS",
+    "PHP_CPPFLAGS",
+    "PHP_LDFLAGS",
+    "PHPIZE_DEPS",
+    "PHP_URL",
+    "PHP_ASC_URL",
+    "PHP_SHA256",
+    "GPG_KEYS",
+    "APACHE_CONFDIR",
+    "APACHE_ENVVARS",
+    "APACHE_DOCUMENT_ROOT",
+    "COMPOSER_HOME",
+    "COMPOSER_ALLOW_SUPERUSER",
+    // Rust.
+    "RUSTUP_HOME",
+    "CARGO_HOME",
+    "RUST_VERSION",
+    // .NET.
+    "DOTNET_VERSION",
+    "ASPNET_VERSION",
+    "ASPNETCORE_VERSION",
+    "DOTNET_SDK_VERSION",
+    "ASPNETCORE_URLS",
+    "ASPNETCORE_HTTP_PORTS",
+    "DOTNET_RUNNING_IN_CONTAINER",
+    "APP_UID",
+    "NUGET_XMLDOC_MODE",
+    "DOTNET_USE_POLLING_FILE_WATCHER",
+    // Servers and databases.
+    "NGINX_VERSION",
+    "NJS_VERSION",
+    "NJS_RELEASE",
+    "PKG_RELEASE",
+    "DYNPKG_RELEASE",
+    "HTTPD_PREFIX",
+    "HTTPD_VERSION",
+    "PGDATA",
+    "PG_MAJOR",
+    "PG_VERSION",
+    "MYSQL_MAJOR",
+    "MYSQL_VERSION",
+    "MARIADB_VERSION",
+    "MONGO_VERSION",
+    "MONGO_MAJOR",
+    "REDIS_VERSION",
+    "REDIS_DOWNLOAD_URL",
+    "REDIS_DOWNLOAD_SHA",
+    "JENKINS_HOME",
+    "JENKINS_VERSION",
+    "ELASTIC_CONTAINER",
+    "ES_JAVA_OPTS",
+    "KAFKA_HOME",
+    "SPARK_HOME",
+    "HADOOP_HOME",
+    "ZOO_CONF_DIR",
+    "RABBITMQ_VERSION",
+    "RABBITMQ_HOME",
+    // Other languages and toolchains.
+    "OTP_VERSION",
+    "ELIXIR_VERSION",
+    "REBAR3_VERSION",
+    "MIX_HOME",
+    "HEX_HOME",
+    "DART_SDK",
+    "PUB_CACHE",
+    "FLUTTER_HOME",
+    "SWIFT_VERSION",
+    "DENO_VERSION",
+    "DENO_DIR",
+    "DENO_INSTALL",
+    "BUN_INSTALL",
+    "BUN_VERSION",
+    "PERL_VERSION",
+    "R_HOME",
+    "R_VERSION",
+    "JULIA_PATH",
+    "JULIA_VERSION",
+    "HASKELL_VERSION",
+    "GHC",
+    "ANDROID_HOME",
+    "ANDROID_SDK_ROOT",
+    // GPUs, conda, notebooks.
+    "CUDA_VERSION",
+    "CUDA_HOME",
+    "CUDA_PATH",
+    "NVIDIA_VISIBLE_DEVICES",
+    "NVIDIA_DRIVER_CAPABILITIES",
+    "NVIDIA_REQUIRE_CUDA",
+    "NV_CUDA_LIB_VERSION",
+    "CUDNN_VERSION",
+    "NCCL_VERSION",
+    "CONDA_DIR",
+    "CONDA_PREFIX",
+    "CONDA_DEFAULT_ENV",
+    "MAMBA_ROOT_PREFIX",
+    "NB_USER",
+    "NB_UID",
+    "NB_GID",
+    // Windows images.
+    "ProgramFiles",
+    "ProgramData",
+    "SystemRoot",
+    "windir",
+    "TEMP",
+    "TMP",
+    "USERPROFILE",
+    "APPDATA",
+    "LOCALAPPDATA",
+    "ComSpec",
+    "USERNAME",
+];
+
+#[derive(Default)]
+pub(crate) struct State {
+    /// Whether each stage (by index) knows its whole environment: built `FROM scratch`,
+    /// directly or through earlier stages.
+    known_by_stage: Vec<bool>,
+    /// Every name an ARG or ENV of the file declares, with the instructions that declare
+    /// it (computed on first use).
+    declared: Option<HashMap<String, Vec<usize>>>,
+}
+
+impl Check for UndefinedVariable {
+    type State = State;
+    const WANTS: Wants = Wants::kinds(&[
+        InstructionKind::Env,
+        InstructionKind::Label,
+        InstructionKind::Arg,
+        InstructionKind::Copy,
+        InstructionKind::Add,
+        InstructionKind::Workdir,
+        InstructionKind::User,
+        InstructionKind::Volume,
+        InstructionKind::Stopsignal,
+        InstructionKind::Run,
+    ]);
+
+    fn start_stage(&self, _cx: &mut Context<'_>, state: &mut State, stage: &Stage) {
+        let known = match stage.base {
+            Base::Scratch => true,
+            Base::Stage(parent) => state.known_by_stage.get(parent).copied().unwrap_or(false),
+            Base::Image { .. } | Base::Missing => false,
+        };
+        if state.known_by_stage.len() <= stage.index {
+            state.known_by_stage.resize(stage.index + 1, false);
+        }
+        state.known_by_stage[stage.index] = known;
+    }
+
+    fn instruction(&self, cx: &mut Context<'_>, state: &mut State, node: &Node<'_>) {
+        // Global ARGs are checked as BuildKit checks them: not at all.
+        let Some(stage) = node.stage else { return };
+        let known = state
+            .known_by_stage
+            .get(stage.index)
+            .copied()
+            .unwrap_or(false);
+        if state.declared.is_none() {
+            state.declared = Some(declared_names(cx));
+        }
+        let declared = state.declared.as_ref().expect("just computed");
+        let mut check = Checker {
+            cx,
+            node,
+            known,
+            declared,
+            reported: Vec::new(),
+        };
+        let instruction = node.instruction;
+        match &instruction.body {
+            Body::Env(pairs) | Body::Label(pairs) => {
+                for pair in pairs {
+                    check.word(&pair.key, &[]);
+                    check.word(&pair.value, &[]);
+                    // A later value using this key reads the value from before the ENV:
+                    // `env-self-reference` reports that, with a fix.
+                    if instruction.kind == InstructionKind::Env {
+                        check.reported.push(pair.key.text.clone());
+                    }
+                }
+            }
+            Body::Arg(args) => {
+                // Each default sees the ARGs declared before it in the same instruction.
+                let mut before: Vec<&str> = Vec::new();
+                for arg in args {
+                    let name = arg.name.text.as_str();
+                    if let Some(default) = &arg.default
+                        && !check.cx.settings.build_args.contains_key(name)
+                    {
+                        check.word(default, &before);
+                    }
+                    before.push(name);
+                }
+            }
+            Body::Copy(paths) | Body::Add(paths) => {
+                for name in ["chown", "chmod", "checksum"] {
+                    if let Some(value) = instruction.flag(name).and_then(|f| f.value.as_ref()) {
+                        check.word(value, &[]);
+                    }
+                }
+                for word in &paths.words {
+                    let is_heredoc = instruction.heredocs.iter().any(|h| h.marker == word.range);
+                    if !is_heredoc {
+                        check.word(word, &[]);
+                    }
+                }
+                for heredoc in instruction.heredocs.iter().filter(|h| h.expand) {
+                    check.heredoc(heredoc);
+                }
+            }
+            Body::Volume(paths) => {
+                for word in &paths.words {
+                    check.word(word, &[]);
+                }
+            }
+            Body::Workdir(Some(word)) | Body::User(Some(word)) | Body::Stopsignal(Some(word)) => {
+                check.word(word, &[]);
+            }
+            Body::Run(run) => {
+                for mount in &run.mounts {
+                    for option in &mount.options {
+                        if let Some(value) = &option.value {
+                            check.text(value, option.range, &[]);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The names the ARGs and ENVs of the file declare (not those `ONBUILD` declares for
+/// another image), with the instructions that declare them.
+fn declared_names(cx: &Context<'_>) -> HashMap<String, Vec<usize>> {
+    let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, instruction) in cx.file.instructions().iter().enumerate() {
+        let declared: Vec<&Word> = match &instruction.body {
+            Body::Arg(args) => args.iter().map(|a| &a.name).collect(),
+            Body::Env(pairs) => pairs.iter().map(|p| &p.key).collect(),
+            _ => continue,
+        };
+        for name in declared {
+            names.entry(name.text.clone()).or_default().push(index);
+        }
+    }
+    names
+}
+
+/// The environment BuildKit expands with in a stage: the stage's variables and `PATH`.
+struct StageEnv<'a> {
+    scope: &'a Scope,
+    /// ARGs declared earlier in the same instruction.
+    before: &'a [&'a str],
+}
+
+impl Env for StageEnv<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        if self.before.contains(&name) {
+            return Some("");
+        }
+        self.scope
+            .get(name)
+            .or_else(|| (name == "PATH").then_some(DEFAULT_PATH))
+    }
+}
+
+struct Checker<'c, 'a, 'n> {
+    cx: &'c mut Context<'a>,
+    node: &'n Node<'n>,
+    known: bool,
+    declared: &'n HashMap<String, Vec<usize>>,
+    /// Names reported for this instruction already, and names left to another rule (a
+    /// key set earlier in the same ENV is `env-self-reference`'s finding).
+    reported: Vec<String>,
+}
+
+impl Checker<'_, '_, '_> {
+    fn word(&mut self, word: &Word, before: &[&str]) {
+        self.text(&word.text, word.range, before);
+    }
+
+    /// Expands `text` (whose source is `range`) as BuildKit does and reports what it
+    /// cannot find.
+    fn text(&mut self, text: &str, range: TextRange, before: &[&str]) {
+        if !text.contains('$') {
+            return;
+        }
+        let escape = self.cx.file.escape();
+        let env = StageEnv {
+            scope: self.node.scope,
+            before,
+        };
+        let Ok(expansion) = Lex::new(escape).process_word(text, &env) else {
+            return;
+        };
+        let refs = references(text, escape, true);
+        for name in expansion.unmatched {
+            let at = reference_range(self.cx.source(), range, &name, escape);
+            self.consider(&name, &refs, at, before);
+        }
+    }
+
+    /// A heredoc a `COPY`/`ADD` writes, whose variables BuildKit expands (raw: quotes are
+    /// kept, `\` escapes).
+    fn heredoc(&mut self, heredoc: &layerlint_syntax::Heredoc) {
+        let content = heredoc.content(self.cx.source());
+        let text = content.as_str();
+        if !text.contains('$') {
+            return;
+        }
+        let env = StageEnv {
+            scope: self.node.scope,
+            before: &[],
+        };
+        let mut lex = Lex::new('\\');
+        lex.skip_process_quotes = true;
+        let Ok(expansion) = lex.process_word(text, &env) else {
+            return;
+        };
+        let refs = references(text, '\\', false);
+        for name in expansion.unmatched {
+            let at = refs
+                .iter()
+                .find(|r| r.name == name)
+                .map_or(heredoc.body, |r| {
+                    content.range_to_source(TextRange::new(
+                        TextSize::from_usize(r.start),
+                        TextSize::from_usize(r.end),
+                    ))
+                });
+            self.consider(&name, &refs, at, &[]);
+        }
+    }
+
+    fn consider(&mut self, name: &str, refs: &[Reference], at: TextRange, before: &[&str]) {
+        let scope = self.node.scope;
+        if scope.is_declared(name)
+            || NON_ENV_ARGS.contains(&name)
+            || self.reported.iter().any(|r| r == name)
+        {
+            return;
+        }
+        // BuildKit suggests among the variables with a value, in the order they were set.
+        let mut options: Vec<(usize, &str)> = scope
+            .names()
+            .filter_map(|n| {
+                let var = scope.get_var(n)?;
+                var.value.as_ref()?;
+                let order = match var.source {
+                    VarSource::Platform => 1,
+                    VarSource::Arg(i) | VarSource::Env(i) => i + 2,
+                };
+                Some((order, n))
+            })
+            .collect();
+        options.push((0, "PATH"));
+        options.extend(before.iter().map(|n| (usize::MAX, *n)));
+        options.sort_unstable();
+        let suggestion = suggest(name, options.iter().map(|(_, n)| *n));
+        let note = self.evidence(name, refs, &options);
+        let Some(note) = note else { return };
+        self.reported.push(name.to_owned());
+        let mut message = format!("undefined variable `${name}`");
+        if let Some(suggestion) = suggestion {
+            message.push_str(&format!(" (did you mean `${suggestion}`?)"));
+        }
+        let report = self.cx.report(at, message);
+        if !note.is_empty() {
+            report.note(note);
+        }
+    }
+
+    /// Why `name` is reported (an empty note when the stage's environment is fully
+    /// known), or `None` when an image may well define it.
+    fn evidence(
+        &self,
+        name: &str,
+        refs: &[Reference],
+        options: &[(usize, &str)],
+    ) -> Option<String> {
+        if self.known {
+            return Some(String::new());
+        }
+        if WELL_KNOWN.contains(&name) {
+            return None;
+        }
+        let uses: Vec<&Reference> = refs.iter().filter(|r| r.name == name).collect();
+        if !uses.is_empty() && uses.iter().all(|r| r.guarded) {
+            return None;
+        }
+        if PLATFORM_ARGS.iter().any(|(n, _)| *n == name) {
+            return Some(format!(
+                "BuildKit's automatic platform ARGs are visible in a stage only after `ARG {name}` in it"
+            ));
+        }
+        if self
+            .cx
+            .semantic
+            .global_scope
+            .get_var(name)
+            .is_some_and(|v| matches!(v.source, VarSource::Arg(_)))
+        {
+            return Some(format!(
+                "`{name}` is a global ARG: a stage sees it only after `ARG {name}` in the stage"
+            ));
+        }
+        if let Some(at) = self.declared.get(name) {
+            let here = self.node.index;
+            let stage = self.node.stage.map(|s| s.body());
+            let note = if at.contains(&here) {
+                format!(
+                    "an instruction sees only the variables defined before it, not the build host's environment: declare `ARG {name}` before it to pass a value"
+                )
+            } else if at
+                .iter()
+                .any(|i| *i > here && stage.as_ref().is_some_and(|s| s.contains(i)))
+            {
+                format!("`{name}` is declared later in this stage: declare it before its first use")
+            } else {
+                format!(
+                    "`{name}` is declared in another stage: a stage sees only its own ARGs and ENVs and those of the stage it is built FROM"
+                )
+            };
+            return Some(note);
+        }
+        let limit = if name.chars().count() <= 5 { 1 } else { 2 };
+        let near = options
+            .iter()
+            .any(|(_, option)| transposition_distance(name, option) <= limit);
+        near.then(String::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Rule, Settings, lint};
+
+    fn found(source: &str, settings: &Settings) -> Vec<String> {
+        lint(source, None, settings)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule.code == Rule::UndefinedVariable.code())
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn a_given_build_arg_skips_the_default() {
+        let source = "FROM scratch\nARG OUT=$UNSET\nCOPY a $OUT\n";
+        let mut settings = Settings::only(&[Rule::UndefinedVariable]);
+        assert_eq!(found(source, &settings), ["undefined variable `$UNSET`"]);
+        settings.build_args.insert("OUT".into(), "/out".into());
+        assert!(found(source, &settings).is_empty());
+    }
+
+    #[test]
+    fn image_stages_need_evidence() {
+        let settings = Settings::only(&[Rule::UndefinedVariable]);
+        // Unknown to the file: the image may define it.
+        assert!(found("FROM node:20\nCOPY $APP_DIR /app\n", &settings).is_empty());
+        // Declared in another stage.
+        assert_eq!(
+            found(
+                "FROM node:20 AS a\nARG APP_DIR=x\nFROM node:20\nCOPY $APP_DIR /app\n",
+                &settings
+            ),
+            ["undefined variable `$APP_DIR`"]
+        );
+        // A near miss of a short name needs a single edit.
+        assert!(found("FROM node:20\nARG HOST=x\nWORKDIR /$HOLE\n", &settings).is_empty());
+        assert_eq!(
+            found("FROM node:20\nARG NAME=x\nWORKDIR /$NAEM\n", &settings),
+            ["undefined variable `$NAEM` (did you mean `$NAME`?)"]
+        );
+    }
+}

@@ -1,0 +1,291 @@
+use std::sync::LazyLock;
+
+use layerlint_syntax::{Body, InstructionKind, Word};
+use layerlint_text::{TextRange, TextSize};
+use regex::Regex;
+
+use crate::declare_rule;
+use crate::rule::{Check, Wants};
+use crate::{Context, Node};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `ARG` defaults, `ENV` values and `LABEL` values that hold a credential:
+    /// an AWS access key ID (`AKIA…`), a GitHub token (`ghp_…`, `github_pat_…`), a
+    /// GitLab token (`glpat-…`), a Slack token or webhook, a Stripe, Google, npm, PyPI,
+    /// Docker Hub, OpenAI or Hugging Face key, a private key (`-----BEGIN … PRIVATE
+    /// KEY-----`), a JSON Web Token, or a URL with a password
+    /// (`postgres://app:s3cret@db/app`).
+    ///
+    /// A URL whose password is a variable (`postgres://app:${DB_PASSWORD}@db/app`) or
+    /// empty (`user:@host`) is fine, and so are documentation placeholders
+    /// (`AKIAIOSFODNN7EXAMPLE`, `ghp_xxxx…`). The message shows the value redacted,
+    /// never the secret. Variable *names* that sound secret are another rule's
+    /// (`secret-in-arg-or-env`).
+    ///
+    /// ## Why is this bad?
+    /// `ENV` and `LABEL` values are stored in the image configuration, and `ARG` values
+    /// in its history: anyone who can pull the image can read them with
+    /// `docker image inspect` or `docker history`, and the Dockerfile itself usually
+    /// sits in a repository. A leaked key must be revoked.
+    ///
+    /// ## Examples
+    /// ### Invalid
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// ENV DATABASE_URL=postgres://app:s3cr3t-pw@db.internal:5432/app
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// ARG GITHUB_TOKEN=ghp_R8m2kQ7vX1pL9sD4fH6jN3bT5wY0cZ2aE8uK
+    /// ```
+    ///
+    /// ### Valid
+    /// ```dockerfile
+    /// # syntax=docker/dockerfile:1
+    /// FROM python:3.12-slim
+    /// ENV DATABASE_URL=postgres://app@db.internal:5432/app
+    /// RUN --mount=type=secret,id=pgpass,env=PGPASSWORD python manage.py migrate
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: the secret must be revoked and passed at build time with
+    /// `RUN --mount=type=secret` (or at run time), which the file cannot say by itself.
+    pub(crate) struct HardcodedCredential {
+        code: "LL302",
+        name: "hardcoded-credential",
+        category: Security,
+        severity: Error,
+        fix: None,
+        summary: "a credential written into an `ARG`, `ENV` or `LABEL` value",
+        equivalents: [Checkov("CKV_DOCKER_1005"), Trivy("DS-0031")],
+    }
+}
+
+/// What a credential is called, how to find it, and how much of it may be shown.
+struct Pattern {
+    what: &'static str,
+    regex: Regex,
+    /// How many leading characters are a public prefix (`ghp_`), shown in messages.
+    prefix: usize,
+}
+
+static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    let pattern = |what, regex: &str, prefix| Pattern {
+        what,
+        regex: Regex::new(regex).expect("valid credential pattern"),
+        prefix,
+    };
+    vec![
+        pattern(
+            "a private key",
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
+            0,
+        ),
+        pattern(
+            "an AWS access key ID",
+            r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+            4,
+        ),
+        pattern("a GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b", 4),
+        pattern("a GitHub token", r"\bgithub_pat_[A-Za-z0-9_]{50,}", 11),
+        pattern("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}", 6),
+        pattern("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 5),
+        pattern(
+            "a Slack webhook URL",
+            r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}",
+            31,
+        ),
+        pattern("a Stripe secret key", r"\b[rs]k_live_[0-9A-Za-z]{20,}", 8),
+        pattern("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}", 4),
+        pattern("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b", 4),
+        pattern(
+            "a PyPI token",
+            r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+            5,
+        ),
+        pattern("a Docker Hub token", r"\bdckr_pat_[A-Za-z0-9_-]{20,}", 9),
+        pattern(
+            "an OpenAI API key",
+            r"\bsk-(?:proj-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}",
+            3,
+        ),
+        pattern("a Hugging Face token", r"\bhf_[A-Za-z]{34}\b", 3),
+        pattern(
+            "a JSON Web Token",
+            r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
+            3,
+        ),
+    ]
+});
+
+/// `scheme://user:password@host`: captures the scheme and user (1), the password (2)
+/// and the rest (3).
+static URL_WITH_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b([a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'"]*:)([^\s@/'"]+)(@[^\s'"]*)"#)
+        .expect("valid URL pattern")
+});
+
+/// A finding in one value: what it is, where in the value's text, and how to show it.
+struct Found {
+    what: &'static str,
+    start: usize,
+    end: usize,
+    shown: String,
+}
+
+impl Check for HardcodedCredential {
+    type State = ();
+    const WANTS: Wants = Wants::kinds(&[
+        InstructionKind::Arg,
+        InstructionKind::Env,
+        InstructionKind::Label,
+    ])
+    .and_onbuild_triggers();
+
+    fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
+        let instruction = node.instruction;
+        let values: Vec<(&Word, &Word)> = match &instruction.body {
+            Body::Env(pairs) | Body::Label(pairs) => {
+                pairs.iter().map(|p| (&p.key, &p.value)).collect()
+            }
+            Body::Arg(args) => args
+                .iter()
+                .filter_map(|a| a.default.as_ref().map(|d| (&a.name, d)))
+                .collect(),
+            _ => return,
+        };
+        for (key, value) in values {
+            let Some(found) = find_credential(&value.text) else {
+                continue;
+            };
+            // The match's own range when the value is written on one line.
+            let range = if cx.text(value.range) == value.text {
+                TextRange::new(
+                    value.range.start() + TextSize::from_usize(found.start),
+                    value.range.start() + TextSize::from_usize(found.end),
+                )
+            } else {
+                value.range
+            };
+            let stored = match instruction.kind {
+                InstructionKind::Arg => "build arguments are recorded in the image history",
+                InstructionKind::Label => "labels are stored in the image configuration",
+                _ => "ENV values are stored in the image configuration",
+            };
+            let kind = instruction.kind;
+            let name = &key.text;
+            cx.report(
+                range,
+                format!(
+                    "{kind} `{name}` holds {} ({}): {stored}, readable by anyone who pulls it",
+                    found.what, found.shown
+                ),
+            )
+            .note(
+                "revoke it, and pass secrets at build time with `RUN --mount=type=secret,id=…` (`docker build --secret id=…`) or at run time",
+            );
+        }
+    }
+}
+
+fn find_credential(text: &str) -> Option<Found> {
+    for pattern in PATTERNS.iter() {
+        for m in pattern.regex.find_iter(text) {
+            let secret = m.as_str();
+            if is_placeholder(&secret[pattern.prefix.min(secret.len())..]) {
+                continue;
+            }
+            let shown = if pattern.prefix == 0 {
+                format!("`{secret}`")
+            } else {
+                format!(
+                    "`{}…`, {} characters",
+                    &secret[..pattern.prefix],
+                    secret.chars().count()
+                )
+            };
+            return Some(Found {
+                what: pattern.what,
+                start: m.start(),
+                end: m.end(),
+                shown,
+            });
+        }
+    }
+    for captures in URL_WITH_PASSWORD.captures_iter(text) {
+        let (Some(whole), Some(head), Some(password), Some(tail)) = (
+            captures.get(0),
+            captures.get(1),
+            captures.get(2),
+            captures.get(3),
+        ) else {
+            continue;
+        };
+        let password = password.as_str();
+        if password.contains(['$', '{', '<', '%']) || is_placeholder(password) {
+            continue;
+        }
+        return Some(Found {
+            what: "a URL with a password",
+            start: whole.start(),
+            end: whole.end(),
+            shown: format!("`{}****{}`", head.as_str(), tail.as_str()),
+        });
+    }
+    None
+}
+
+/// Documentation placeholders: `EXAMPLE`, runs of `x`, `*`, `.` or `0`.
+fn is_placeholder(secret: &str) -> bool {
+    let upper = secret.to_ascii_uppercase();
+    upper.contains("EXAMPLE")
+        || upper.contains("XXXX")
+        || secret
+            .chars()
+            .all(|c| matches!(c, '*' | '.' | 'x' | 'X' | '0' | '-' | '_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_credential;
+
+    #[test]
+    fn credentials() {
+        let what = |text: &str| find_credential(text).map(|f| f.what);
+        assert_eq!(what("AKIAZ7VRSQ5TJN2VWX4Q"), Some("an AWS access key ID"));
+        assert_eq!(what("AKIAIOSFODNN7EXAMPLE"), None);
+        assert_eq!(
+            what("ghp_R8m2kQ7vX1pL9sD4fH6jN3bT5wY0cZ2aE8uK"),
+            Some("a GitHub token")
+        );
+        assert_eq!(what("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), None);
+        assert_eq!(what("glpat-Ab3dEf6hIj9kLm2nOp5q"), Some("a GitLab token"));
+        assert_eq!(
+            what("\"-----BEGIN RSA PRIVATE KEY-----\\nMIIE\""),
+            Some("a private key")
+        );
+        assert_eq!(
+            what("postgres://user:pass@host/db"),
+            Some("a URL with a password")
+        );
+        assert_eq!(what("postgres://user:@host/db"), None);
+        assert_eq!(what("postgres://user:${PW}@host/db"), None);
+        assert_eq!(what("postgres://user:$PW@host/db"), None);
+        assert_eq!(what("https://example.com:8080/a@b"), None);
+        assert_eq!(what("git+ssh://git@github.com:org/repo.git"), None);
+        assert_eq!(what("http://proxy.internal:3128"), None);
+        assert_eq!(
+            what(
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+            ),
+            Some("a JSON Web Token")
+        );
+        let found = find_credential("DB=postgres://app:hunter22@db:5432/app").unwrap();
+        assert_eq!(found.shown, "`postgres://app:****@db:5432/app`");
+        assert!(!found.shown.contains("hunter22"));
+        let found = find_credential("ghp_R8m2kQ7vX1pL9sD4fH6jN3bT5wY0cZ2aE8uK").unwrap();
+        assert_eq!(found.shown, "`ghp_…`, 40 characters");
+    }
+}

@@ -1,0 +1,166 @@
+use std::sync::LazyLock;
+
+use layerlint_syntax::{Body, InstructionKind, Word};
+use regex::Regex;
+
+use crate::declare_rule;
+use crate::rule::{Check, Wants};
+use crate::{Context, Node};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `ARG` or `ENV` whose name says it holds a secret: a `_`-separated part
+    /// of the name is `password`, `passwd`, `pword`, `secret`, `token`, `key`, `apikey`,
+    /// `auth`, `credential` or `credentials` (any case), and no part is `public`, `file`
+    /// or `version` — BuildKit's own pattern. Unlike BuildKit, it also lets pass names that
+    /// say where a secret is (`_PATH`, `_DIR`), the GPG key fingerprints official images
+    /// verify downloads with (`GPG_KEY`), and switches (`USE_…_AUTH_PLUGIN`, `ENABLE_AUTH`)
+    /// — unless a part is `private`. `ARG`s before the first `FROM` are left
+    /// alone, as BuildKit does: they reach a stage only through a redeclaration, which is
+    /// reported. The values are another rule's concern.
+    ///
+    /// ## Why is this bad?
+    /// `ENV` values are stored in the image configuration: anyone who can pull the image
+    /// reads them with `docker inspect`. `ARG` values end up in the image history of every
+    /// `RUN` that sees them and in the build's provenance. A secret passed that way leaks
+    /// with the image and stays in the layer cache.
+    ///
+    /// ## Examples
+    /// ### Invalid
+    /// ```dockerfile
+    /// FROM node:20
+    /// ARG NPM_TOKEN
+    /// RUN npm ci
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM postgres:16
+    /// ENV POSTGRES_PASSWORD=postgres
+    /// ```
+    ///
+    /// ### Valid
+    /// ```dockerfile
+    /// FROM node:20
+    /// RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
+    /// ```
+    ///
+    /// ```dockerfile
+    /// FROM postgres:16
+    /// ENV POSTGRES_PASSWORD_FILE=/run/secrets/db_password
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: moving a secret to a secret mount changes how the build is invoked
+    /// (`docker build --secret id=npm_token,env=NPM_TOKEN`).
+    pub(crate) struct SecretInArgOrEnv {
+        code: "LL301",
+        name: "secret-in-arg-or-env",
+        category: Security,
+        severity: Warning,
+        fix: None,
+        summary: "an `ARG` or `ENV` named like a secret keeps it in the image",
+        equivalents: [
+            BuildKit("SecretsUsedInArgOrEnv"),
+            Hadolint("DL3064"),
+            Trivy("DS-0031"),
+        ],
+    }
+}
+
+/// BuildKit's `getSecretsRegex`: a whole `_`-separated part of the name.
+static DENY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)",
+    )
+    .expect("valid pattern")
+});
+
+/// BuildKit's allow-list (`public`, `file`, `version`), and ours: where a secret is
+/// (`_PATH`, `_DIR`), the fingerprint of a GPG key that verifies a download (`GPG_KEY` in
+/// the official images), switches (`USE_…`, `ENABLE_…`).
+static ALLOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:_|^)(?:public|file|version|path|dir|gpg|use|enable|enabled|disable|disabled)(?:_|$)",
+    )
+    .expect("valid pattern")
+});
+
+static PRIVATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:_|^)private(?:_|$)").expect("valid pattern"));
+
+/// Whether `name` says it holds a secret: BuildKit's pattern, with a longer allow-list
+/// (that never excuses a `PRIVATE` name).
+pub(crate) fn secret_name(name: &str) -> bool {
+    DENY.is_match(name) && (!ALLOW.is_match(name) || PRIVATE.is_match(name))
+}
+
+impl Check for SecretInArgOrEnv {
+    type State = ();
+    const WANTS: Wants =
+        Wants::kinds(&[InstructionKind::Arg, InstructionKind::Env]).and_onbuild_triggers();
+
+    fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
+        let keys: Vec<&Word> = match &node.instruction.body {
+            Body::Arg(args) if node.stage.is_some() => args.iter().map(|a| &a.name).collect(),
+            Body::Env(pairs) => pairs.iter().map(|p| &p.key).collect(),
+            _ => return,
+        };
+        let keyword = node.instruction.kind.as_str();
+        let kept = if node.instruction.kind == InstructionKind::Env {
+            "ENV values are stored in the image configuration"
+        } else {
+            "ARG values are recorded in the image history and the build provenance"
+        };
+        for key in keys.into_iter().filter(|k| secret_name(&k.text)) {
+            let name = &key.text;
+            cx.report(
+                key.range,
+                format!("`{keyword} {name}` looks like a secret: {kept}"),
+            )
+            .note(format!(
+                "pass it to the commands that need it with `RUN --mount=type=secret,id={id},env={name}` and `docker build --secret id={id}`",
+                id = name.to_ascii_lowercase()
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secret_name;
+
+    #[test]
+    fn buildkit_pattern() {
+        for name in [
+            "SECRET_PASSPHRASE",
+            "SUPER_Secret",
+            "password",
+            "super_duper_secret_token",
+            "auth",
+            "apikey",
+            "git_key",
+            "AWS_SECRET_ACCESS_KEY",
+            "GITHUB_TOKEN",
+            "GPG_PRIVATE_KEY",
+        ] {
+            assert!(secret_name(name), "{name}");
+        }
+        for name in [
+            "sunflower",
+            "PUBLIC_KEY",
+            "public_token",
+            "SECRET_PASSPHRASE_FILE",
+            "password_file",
+            "AUTH_MODULE_VERSION",
+            "KEYCLOAK_URL",
+            "TOKENIZERS_PARALLELISM",
+            "GPG_KEY",
+            "WORDPRESS_CLI_GPG_KEY",
+            "PASSWORD_PATH",
+            "USE_GKE_GCLOUD_AUTH_PLUGIN",
+            "SECRETS_DIR",
+        ] {
+            assert!(!secret_name(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+use layerlint_shell::{Word, known};
+use layerlint_syntax::InstructionKind;
+
+use crate::declare_rule;
+use crate::rule::{Check, Wants};
+use crate::rules::shell::run_support::commands;
+use crate::{Context, Node};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports package installs that skip signature or digest checks:
+    ///
+    /// * `apk add --allow-untrusted` (not `apk index`, which indexes packages the build
+    ///   made itself);
+    /// * `apt-get` / `apt` with `--allow-unauthenticated`, `--allow-insecure-repositories`,
+    ///   `--force-yes`, or `-o APT::Get::AllowUnauthenticated=true`;
+    /// * `rpm` with `--nosignature`, `--nodigest`, `--nofiledigest` or `--noverify`;
+    /// * `yum`, `dnf`, `microdnf`, `tdnf` with `--nogpgcheck` or `--setopt=gpgcheck=0`;
+    /// * `zypper` with `--no-gpg-checks` or `--allow-unsigned-rpm`.
+    ///
+    /// ## Why is this bad?
+    /// Package signatures are what ties a package to its publisher. Without the check, a
+    /// mirror, a proxy or a typo-squatted repository can install anything, and it runs as
+    /// root in the build and stays in the image. `--force-yes` also lets apt downgrade
+    /// packages and remove essential ones. Import the repository's key instead
+    /// (`signed-by=` for apt, `rpm --import`, `/etc/apk/keys`).
+    ///
+    /// ## Examples
+    /// ### Invalid
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN apk add --no-cache --allow-untrusted /tmp/tool.apk
+    /// ```
+    ///
+    /// ### Valid
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// COPY tool.rsa.pub /etc/apk/keys/
+    /// RUN apk add --no-cache /tmp/tool.apk
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: the install may fail once signatures are checked, until the right key is
+    /// imported.
+    pub(crate) struct UnauthenticatedPackages {
+        code: "LL306",
+        name: "unauthenticated-packages",
+        category: Security,
+        severity: Warning,
+        fix: None,
+        summary: "packages installed without checking their signatures",
+        equivalents: [
+            Checkov("CKV2_DOCKER_7"),
+            Checkov("CKV2_DOCKER_8"),
+            Checkov("CKV2_DOCKER_9"),
+            Checkov("CKV2_DOCKER_10"),
+            Checkov("CKV2_DOCKER_11"),
+        ],
+    }
+}
+
+impl Check for UnauthenticatedPackages {
+    type State = ();
+    const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+
+    fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
+        let scripts = cx.scripts(node);
+        for command in commands(&scripts) {
+            let Some(name) = command.name() else { continue };
+            // `apk index --allow-untrusted` indexes packages built in the same build.
+            if name == "apk" && command.subcommand_with(known::APK) == Some("index") {
+                continue;
+            }
+            let args: Vec<Word<'_>> = command.args().collect();
+            for (i, word) in args.iter().enumerate() {
+                let value = word.value_lossy();
+                let next = args.get(i + 1).map(|w| w.value_lossy());
+                if let Some(what) = skipped_check(name, value, next) {
+                    cx.report(
+                        word.range(),
+                        format!(
+                            "`{name} {what}` installs packages without checking their signatures"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The option (as shown in the message) when `value` turns off signature checks for
+/// `tool`; `next` is the word after it.
+fn skipped_check(tool: &str, value: &str, next: Option<&str>) -> Option<String> {
+    let flag = value.split('=').next().unwrap_or(value);
+    match tool {
+        "apk" if flag == "--allow-untrusted" => Some(flag.to_owned()),
+        "apt-get" | "apt" | "aptitude" => {
+            if matches!(
+                flag,
+                "--allow-unauthenticated" | "--allow-insecure-repositories" | "--force-yes"
+            ) {
+                return Some(flag.to_owned());
+            }
+            let setting = match value.strip_prefix("-o") {
+                Some("") => next?,
+                Some(rest) => rest.trim_start_matches('='),
+                None => value
+                    .strip_prefix("--option=")
+                    .or_else(|| (value == "--option").then_some(next).flatten())?,
+            };
+            let (key, setting_value) = setting.split_once('=')?;
+            let key_name = key.rsplit("::").next().unwrap_or(key).to_ascii_lowercase();
+            (matches!(
+                key_name.as_str(),
+                "allowunauthenticated"
+                    | "allowinsecurerepositories"
+                    | "allowdowngradetoinsecurerepositories"
+            ) && is_true(setting_value))
+            .then(|| format!("-o {key}={setting_value}"))
+        }
+        "rpm"
+            if matches!(
+                flag,
+                "--nosignature" | "--nodigest" | "--nofiledigest" | "--noverify"
+            ) =>
+        {
+            Some(flag.to_owned())
+        }
+        "yum" | "dnf" | "microdnf" | "tdnf" | "dnf5" | "yum-config-manager" => {
+            if flag == "--nogpgcheck" {
+                return Some(flag.to_owned());
+            }
+            let setting = match value.strip_prefix("--setopt") {
+                Some("") => next?,
+                Some(rest) => rest.strip_prefix('=')?,
+                None => return None,
+            };
+            let setting = setting.trim_matches(['\'', '"']);
+            let (key, setting_value) = setting.split_once('=')?;
+            let key_name = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+            (matches!(
+                key_name.as_str(),
+                "gpgcheck" | "repo_gpgcheck" | "localpkg_gpgcheck"
+            ) && is_false(setting_value))
+            .then(|| format!("--setopt={setting}"))
+        }
+        "zypper" if matches!(flag, "--no-gpg-checks" | "--allow-unsigned-rpm") => {
+            Some(flag.to_owned())
+        }
+        _ => None,
+    }
+}
+
+fn is_true(value: &str) -> bool {
+    matches!(
+        value
+            .trim_matches(['\'', '"'])
+            .to_ascii_lowercase()
+            .as_str(),
+        "1" | "true" | "yes" | "on"
+    )
+}
+
+fn is_false(value: &str) -> bool {
+    matches!(
+        value
+            .trim_matches(['\'', '"'])
+            .to_ascii_lowercase()
+            .as_str(),
+        "0" | "false" | "no" | "off"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skipped_check;
+
+    #[test]
+    fn options() {
+        assert_eq!(
+            skipped_check("apt-get", "-o", Some("APT::Get::AllowUnauthenticated=true")).as_deref(),
+            Some("-o APT::Get::AllowUnauthenticated=true")
+        );
+        assert_eq!(
+            skipped_check("apt-get", "-oAcquire::AllowInsecureRepositories=1", None).as_deref(),
+            Some("-o Acquire::AllowInsecureRepositories=1")
+        );
+        assert_eq!(
+            skipped_check("apt-get", "-o", Some("Dpkg::Options::=--force-confold")),
+            None
+        );
+        assert_eq!(
+            skipped_check("dnf", "--setopt=*.gpgcheck=0", None).as_deref(),
+            Some("--setopt=*.gpgcheck=0")
+        );
+        assert_eq!(skipped_check("dnf", "--setopt=tsflags=nodocs", None), None);
+        assert_eq!(
+            skipped_check("yum", "--nogpgcheck", None).as_deref(),
+            Some("--nogpgcheck")
+        );
+        assert_eq!(skipped_check("curl", "--nogpgcheck", None), None);
+    }
+}

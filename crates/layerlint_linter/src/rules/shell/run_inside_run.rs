@@ -1,0 +1,89 @@
+use layerlint_diagnostics::{Edit, Fix};
+use layerlint_syntax::InstructionKind;
+use layerlint_text::{TextRange, TextSize};
+
+use crate::declare_rule;
+use crate::rule::{Check, Wants};
+use crate::{Context, Node};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a command named `RUN` inside a `RUN`: `RUN apt-get update && RUN apt-get
+    /// install -y curl`, a line of another instruction pasted into a continuation.
+    /// (hadolint does not see it: #760.) `run` in lower case counts in a file that writes
+    /// its instructions in lower case.
+    ///
+    /// ## Why is this bad?
+    /// The shell looks for a program called `RUN`, does not find it (`RUN: not found`), and
+    /// the build fails — or, after `||` or `;`, goes on without running the command at all.
+    ///
+    /// ## Examples
+    /// ### Invalid
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN apt-get update && \
+    ///     RUN apt-get install -y --no-install-recommends curl
+    /// ```
+    ///
+    /// ### Valid
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN apt-get update && \
+    ///     apt-get install -y --no-install-recommends curl
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: the fix removes the stray `RUN` word, so the command runs as it was meant to;
+    /// as written it cannot run. It is offered when a command follows the word.
+    pub(crate) struct RunInsideRun {
+        code: "LL525",
+        name: "run-inside-run",
+        category: Shell,
+        severity: Error,
+        fix: Sometimes,
+        summary: "a stray `RUN` word inside a RUN command",
+    }
+}
+
+impl Check for RunInsideRun {
+    type State = ();
+    const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+
+    fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
+        let keyword = cx.text(node.instruction.keyword);
+        let scripts = cx.scripts(node);
+        for script in scripts.iter() {
+            for command in script.script.commands() {
+                let Some(word) = command.name_word() else {
+                    continue;
+                };
+                let text = cx.text(word.range());
+                if text != "RUN" && !(text == keyword && text.eq_ignore_ascii_case("run")) {
+                    continue;
+                }
+                let fix = command.arg(0).map(|next| {
+                    let source = cx.source();
+                    let mut end = word.range().end().to_usize();
+                    while source[end..].starts_with([' ', '\t']) {
+                        end += 1;
+                    }
+                    let end = end.min(next.range().start().to_usize());
+                    Fix::safe(
+                        format!("Remove the stray `{text}`"),
+                        vec![Edit::delete(TextRange::new(
+                            word.range().start(),
+                            TextSize::from_usize(end),
+                        ))],
+                    )
+                });
+                cx.report(
+                    word.range(),
+                    format!(
+                        "`{text}` inside a RUN runs a program called `{text}`, which does not exist"
+                    ),
+                )
+                .maybe_fix(fix);
+            }
+        }
+    }
+}

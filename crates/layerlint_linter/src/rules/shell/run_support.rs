@@ -1,0 +1,134 @@
+//! Small queries the hygiene, security and ShellCheck rules share: commands through their
+//! wrappers, the image a stage builds on, the user a RUN runs as.
+
+use layerlint_shell::Command;
+use layerlint_syntax::semantic::{Base, Semantic};
+use layerlint_syntax::{Body, Dockerfile, InstructionKind};
+
+use crate::shell::ShellScript;
+
+/// The command a chain of wrappers runs: `curl` for `sudo -E env A=1 curl -k u`.
+pub(crate) fn innermost(command: Command<'_>) -> Command<'_> {
+    command.unwrapped()
+}
+
+/// The command as written and, when it is a wrapper, the command it runs: `env`, `curl`
+/// for `env A=1 curl u`.
+pub(crate) fn outer_and_inner(command: Command<'_>) -> Vec<Command<'_>> {
+    let inner = command.unwrapped();
+    if command.is_wrapper() {
+        vec![command, inner]
+    } else {
+        vec![command]
+    }
+}
+
+/// Every simple command of the scripts, nested ones included, each viewed through its
+/// wrappers.
+pub(crate) fn commands(scripts: &[ShellScript]) -> impl Iterator<Item = Command<'_>> {
+    scripts
+        .iter()
+        .flat_map(|s| s.script.commands())
+        .map(innermost)
+}
+
+/// The image reference a stage is built on, following `FROM <earlier stage>`:
+/// `scratch`, or the reference after ARG expansion. `None` when unknown.
+pub(crate) fn base_image(semantic: &Semantic, stage: usize) -> Option<&str> {
+    let mut current = stage;
+    for _ in 0..semantic.stages.len() + 1 {
+        match &semantic.stages.get(current)?.base {
+            Base::Stage(parent) if *parent < current => current = *parent,
+            Base::Scratch => return Some("scratch"),
+            Base::Image {
+                resolved: Some(resolved),
+                unmatched,
+                ..
+            } if unmatched.is_empty() => return Some(resolved),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// What the shell of an image is likely to be, from its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ImageShell {
+    /// Alpine or BusyBox: `/bin/sh` is BusyBox ash, there is no bash.
+    Busybox,
+    /// No shell at all: `scratch`, distroless, Windows images.
+    NoPosixShell,
+    /// Anything else: most likely a glibc distribution with bash.
+    Other,
+}
+
+pub(crate) fn image_shell(image: &str) -> ImageShell {
+    let lower = image.to_ascii_lowercase();
+    let name = lower.split(['@']).next().unwrap_or(&lower);
+    let repository = name.rsplit('/').next().unwrap_or(name);
+    let repository = repository.split(':').next().unwrap_or(repository);
+    if lower == "scratch"
+        || lower.contains("distroless")
+        || lower.contains("windows")
+        || lower.contains("nanoserver")
+        || lower.contains("servercore")
+    {
+        ImageShell::NoPosixShell
+    } else if lower.contains("alpine") || repository == "busybox" {
+        ImageShell::Busybox
+    } else {
+        ImageShell::Other
+    }
+}
+
+/// The `USER` in effect before instruction `index` (as written), following the stages a
+/// stage is built on; `None` when no `USER` in the file applies (the base image's user).
+pub(crate) fn user_before(file: &Dockerfile, semantic: &Semantic, index: usize) -> Option<String> {
+    let instructions = file.instructions();
+    let mut stage = semantic.stage_of(index)?;
+    let mut end = index;
+    for _ in 0..semantic.stages.len() + 1 {
+        let from = semantic.stages[stage].from;
+        for i in (from + 1..end).rev() {
+            if instructions[i].kind == InstructionKind::User
+                && let Body::User(Some(word)) = &instructions[i].body
+            {
+                return Some(word.text.clone());
+            }
+        }
+        match semantic.stages[stage].base {
+            Base::Stage(parent) if parent < stage => {
+                stage = parent;
+                end = semantic.stages[parent].end;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a `USER` value is root (`root`, `0`, `root:staff`, `0:0`).
+pub(crate) fn is_root_user(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user).trim();
+    name == "root" || name == "0"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_shells() {
+        assert_eq!(image_shell("alpine:3.20"), ImageShell::Busybox);
+        assert_eq!(image_shell("node:20-alpine"), ImageShell::Busybox);
+        assert_eq!(image_shell("busybox:1.36"), ImageShell::Busybox);
+        assert_eq!(
+            image_shell("gcr.io/distroless/static"),
+            ImageShell::NoPosixShell
+        );
+        assert_eq!(image_shell("debian:12"), ImageShell::Other);
+        assert!(is_root_user("0:0"));
+        assert!(is_root_user("root"));
+        assert!(!is_root_user("app"));
+    }
+}

@@ -1,0 +1,150 @@
+//! The ShellCheck integration: positions mapped back to the Dockerfile, the per-file and
+//! batched runs agreeing, suppressions and selection by ShellCheck code, and a missing
+//! binary. Tests that need ShellCheck skip with a message when no `shellcheck` is on PATH.
+
+use std::path::{Path, PathBuf};
+
+use layerlint_linter::settings::ShellcheckSetting;
+use layerlint_linter::shellcheck::{Batch, Status, status};
+use layerlint_linter::{Diagnostic, Settings, Severity, Target, check, check_without_shellcheck};
+
+fn shellcheck_available() -> bool {
+    let found = status(&Settings::default()).binary().is_some();
+    if !found {
+        eprintln!("skipping: no shellcheck on PATH");
+    }
+    found
+}
+
+fn shellcheck_findings(source: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let parse = layerlint_syntax::parse(source);
+    check(&parse, &Target::default(), settings)
+        .into_iter()
+        .filter(|d| d.rule.name == "shellcheck" || d.rule.name == "unused-suppression")
+        .collect()
+}
+
+/// `(code, text of the range)` of each finding.
+fn located(source: &str, findings: &[Diagnostic]) -> Vec<(String, String)> {
+    findings
+        .iter()
+        .map(|d| (d.code().to_owned(), source[d.range].to_owned()))
+        .collect()
+}
+
+#[test]
+fn positions_map_through_continuations_heredocs_and_crlf() {
+    if !shellcheck_available() {
+        return;
+    }
+    let source = "FROM debian:12\r\nARG dir=/opt\r\nRUN mkdir -p $dir \\\r\n    && cp  $SRC \"$dir\"\r\nRUN <<EOF\r\n#!/bin/bash\r\necho $undefined_thing\r\nEOF\r\n";
+    let findings = shellcheck_findings(source, &Settings::default());
+    assert_eq!(
+        located(source, &findings),
+        [
+            ("SC2086".to_owned(), "$SRC".to_owned()),
+            ("SC2086".to_owned(), "$undefined_thing".to_owned()),
+            ("SC2154".to_owned(), "$undefined_thing".to_owned()),
+        ]
+    );
+    // The exported ARG keeps `$dir` quiet (its value has no spaces: no SC2086 either).
+    assert!(findings.iter().all(|d| d.severity <= Severity::Warning));
+}
+
+#[test]
+fn codes_select_ignore_suppress_and_take_severities() {
+    if !shellcheck_available() {
+        return;
+    }
+    let source = "FROM debian:12\n# hadolint ignore=SC2046\nRUN echo `date` $HOME\n# layerlint ignore=SC2164\nRUN echo $HOME\n";
+    let all = shellcheck_findings(source, &Settings::default());
+    let codes: Vec<&str> = all.iter().map(Diagnostic::code).collect();
+    // SC2046 is suppressed; the SC2164 suppression suppresses nothing.
+    assert_eq!(codes, ["SC2006", "SC2086", "LL005", "SC2086"]);
+
+    let settings = Settings::from_toml(
+        "ignore = [\"SC2006\"]\n[severity]\nSC2086 = \"error\"\n",
+        Path::new("layerlint.toml"),
+    )
+    .unwrap();
+    let found = shellcheck_findings(source, &settings);
+    let codes: Vec<(&str, Severity)> = found.iter().map(|d| (d.code(), d.severity)).collect();
+    assert_eq!(
+        codes,
+        [
+            ("SC2086", Severity::Error),
+            ("LL005", Severity::Warning),
+            ("SC2086", Severity::Error),
+        ]
+    );
+}
+
+#[test]
+fn a_missing_binary_gives_no_findings_and_no_error() {
+    let mut settings = Settings::default();
+    settings.options.shellcheck =
+        ShellcheckSetting::Path(PathBuf::from("/nonexistent/bin/shellcheck"));
+    let Status::Missing(note) = status(&settings) else {
+        panic!("expected a missing binary");
+    };
+    assert!(note.contains("/nonexistent/bin/shellcheck"), "{note}");
+    // No findings, and a ShellCheck suppression is not called unused.
+    let source = "FROM debian:12\n# hadolint ignore=SC2086\nRUN echo $HOME\n";
+    assert!(shellcheck_findings(source, &settings).is_empty());
+
+    let mut batch = Batch::new(&settings);
+    batch.add("a", &layerlint_syntax::parse(source), &Target::default());
+    let outcome = batch.run();
+    assert!(outcome.findings["a"].is_empty());
+    assert!(outcome.note.is_some());
+
+    settings.options.shellcheck = ShellcheckSetting::Off;
+    assert_eq!(status(&settings), Status::Off);
+}
+
+#[test]
+fn the_batch_agrees_with_the_per_file_run() {
+    if !shellcheck_available() {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rules");
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for folder in std::fs::read_dir(&root).unwrap().filter_map(Result::ok) {
+        for file in std::fs::read_dir(folder.path())
+            .unwrap()
+            .filter_map(Result::ok)
+        {
+            let path = file.path();
+            if path.extension().is_some_and(|e| e == "Dockerfile") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                files.push((path, text));
+            }
+        }
+    }
+    files.sort();
+    let settings = Settings::default();
+    let parses: Vec<_> = files
+        .iter()
+        .map(|(_, text)| layerlint_syntax::parse(text))
+        .collect();
+    let mut batch = Batch::new(&settings);
+    let mut combined = Vec::new();
+    for (i, ((path, _), parse)) in files.iter().zip(&parses).enumerate() {
+        let target = Target::path(path);
+        combined.push(check_without_shellcheck(parse, &target, &settings));
+        batch.add(i, parse, &target);
+    }
+    let outcome = batch.run();
+    assert!(outcome.note.is_none(), "{:?}", outcome.note);
+    let mut total = 0;
+    for (i, found) in outcome.findings {
+        total += found.len();
+        combined[i].extend(found);
+        layerlint_linter::sort_diagnostics(&mut combined[i]);
+    }
+    assert!(total > 10, "the fixtures have ShellCheck findings");
+    for (((path, _), parse), batched) in files.iter().zip(&parses).zip(&combined) {
+        let per_file = check(parse, &Target::path(path), &settings);
+        assert_eq!(&per_file, batched, "{}", path.display());
+    }
+}

@@ -1,0 +1,515 @@
+//! `textDocument/codeAction`: a quick fix per fix (safe, unsafe and display-only, from the
+//! same `Fix` objects as the CLI), "Ignore CODE for this instruction", fix-all
+//! (`source.fixAll.layerlint`, what fix-on-save runs) and "Optimize layer caching"
+//! (`refactor.rewrite`: the layer-cache rules' fixes for the stage under the cursor).
+
+use std::collections::HashMap;
+
+use layerlint_linter::fix::fix_file;
+use layerlint_linter::{Applicability, Category, Diagnostic, Edit, Target, instruction_at};
+use layerlint_syntax::Dockerfile;
+use layerlint_text::{TextRange, TextSize};
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+    DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit,
+    Uri, WorkspaceEdit,
+};
+
+use crate::convert::{self, Lines};
+use crate::handlers::initialize::FIX_ALL_KIND;
+use crate::session::{ClientCaps, Session};
+use crate::snapshot::Snapshot;
+
+/// Rules about suppression comments: ignoring them with another comment makes no sense.
+const NOT_IGNORABLE: [&str; 3] = [
+    "invalid-suppression",
+    "unknown-suppressed-rule",
+    "unused-suppression",
+];
+
+pub fn handle(session: &Session, params: CodeActionParams) -> Option<CodeActionResponse> {
+    let uri = params.text_document.uri;
+    let snapshot = session.snapshot(&uri)?;
+    let caps = session.caps();
+    let lines = snapshot.lines(caps.encoding);
+    let range = lines.text_range(params.range);
+    let only = params.context.only.as_deref();
+    let wants = |kind: &str| {
+        only.is_none_or(|only| {
+            only.iter().any(|asked| {
+                let asked = asked.as_str();
+                kind == asked || kind.strip_prefix(asked).is_some_and(|r| r.starts_with('.'))
+            })
+        })
+    };
+    let out = Output {
+        uri: &uri,
+        snapshot: &snapshot,
+        lines: &lines,
+        caps: &caps,
+    };
+
+    let mut actions = Vec::new();
+    if wants(CodeActionKind::QUICKFIX.as_str()) {
+        for diagnostic in snapshot
+            .diagnostics()
+            .iter()
+            .filter(|d| touches(d.range, range))
+        {
+            if let Some(action) = out.quick_fix(diagnostic) {
+                actions.push(action);
+            }
+        }
+        for diagnostic in snapshot
+            .diagnostics()
+            .iter()
+            .filter(|d| touches(d.range, range))
+        {
+            if let Some(action) = out.ignore(diagnostic) {
+                actions.push(action);
+            }
+        }
+    }
+    if wants(CodeActionKind::REFACTOR_REWRITE.as_str())
+        && let Some(action) = out.optimize(range.start())
+    {
+        actions.push(action);
+    }
+    if wants(FIX_ALL_KIND) {
+        let unsafe_fixes = session.options().unsafe_fixes || snapshot.env.settings.unsafe_fixes;
+        if let Some(action) = out.fix_all(unsafe_fixes) {
+            actions.push(action);
+        }
+    }
+    Some(
+        actions
+            .into_iter()
+            .map(CodeActionOrCommand::CodeAction)
+            .collect(),
+    )
+}
+
+/// Whether a finding is at the requested range (a cursor touching either end counts).
+fn touches(finding: TextRange, requested: TextRange) -> bool {
+    finding.start() <= requested.end() && requested.start() <= finding.end()
+}
+
+struct Output<'a> {
+    uri: &'a Uri,
+    snapshot: &'a Snapshot,
+    lines: &'a Lines<'a>,
+    caps: &'a ClientCaps,
+}
+
+impl Output<'_> {
+    fn quick_fix(&self, diagnostic: &Diagnostic) -> Option<CodeAction> {
+        let fix = diagnostic.fix.as_ref()?;
+        if fix.edits.is_empty() {
+            return None;
+        }
+        let code = diagnostic.code();
+        let title = match fix.applicability {
+            Applicability::Safe => format!("{} ({code})", fix.title),
+            Applicability::Unsafe => format!("{} ({code}, unsafe fix)", fix.title),
+            Applicability::DisplayOnly => {
+                format!("{} ({code}, display-only: review the result)", fix.title)
+            }
+        };
+        Some(CodeAction {
+            title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![convert::diagnostic(diagnostic, self.lines, self.uri)]),
+            edit: Some(self.edit(&fix.edits)),
+            is_preferred: Some(fix.applicability == Applicability::Safe),
+            ..CodeAction::default()
+        })
+    }
+
+    fn ignore(&self, diagnostic: &Diagnostic) -> Option<CodeAction> {
+        if NOT_IGNORABLE.contains(&diagnostic.rule.name) {
+            return None;
+        }
+        let code = diagnostic.rule.code;
+        let edit = ignore_edit(self.snapshot.file(), diagnostic.range.start(), code)?;
+        Some(CodeAction {
+            title: format!("Ignore {code} for this instruction"),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![convert::diagnostic(diagnostic, self.lines, self.uri)]),
+            edit: Some(self.edit(&[edit])),
+            is_preferred: Some(false),
+            ..CodeAction::default()
+        })
+    }
+
+    fn fix_all(&self, unsafe_fixes: bool) -> Option<CodeAction> {
+        let required = if unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let env = &self.snapshot.env;
+        let target = Target {
+            path: env.path.as_deref(),
+            context: env.context.as_deref(),
+        };
+        let source = self.snapshot.source();
+        let outcome =
+            crate::snapshot::guard(|| fix_file(source, &target, &env.settings, required))?;
+        let edit = minimal_edit(source, &outcome.source)?;
+        Some(CodeAction {
+            title: "Fix all auto-fixable problems".to_owned(),
+            kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
+            edit: Some(self.edit(&[edit])),
+            ..CodeAction::default()
+        })
+    }
+
+    fn optimize(&self, at: TextSize) -> Option<CodeAction> {
+        let file = self.snapshot.file();
+        let semantic = self.snapshot.semantic();
+        let instructions = file.instructions();
+        let stage = semantic
+            .stages
+            .iter()
+            .rev()
+            .find(|s| instructions[s.from].range.start() <= at)?;
+        let span = instructions[stage.from]
+            .range
+            .cover(instructions[stage.end - 1].range);
+        let edits = stage_fixes(self.snapshot.cache_findings(), span);
+        if edits.is_empty() {
+            return None;
+        }
+        let title = match &stage.name {
+            Some(name) => format!("Optimize layer caching of stage `{name}`"),
+            None => "Optimize layer caching".to_owned(),
+        };
+        Some(CodeAction {
+            title,
+            kind: Some(CodeActionKind::REFACTOR_REWRITE),
+            edit: Some(self.edit(&edits)),
+            ..CodeAction::default()
+        })
+    }
+
+    /// Byte edits of the snapshot's text as a workspace edit, tied to the snapshot's
+    /// version when the client takes versioned edits.
+    fn edit(&self, edits: &[Edit]) -> WorkspaceEdit {
+        let edits: Vec<TextEdit> = edits
+            .iter()
+            .map(|e| TextEdit::new(self.lines.range(e.range), e.content.clone()))
+            .collect();
+        if self.caps.document_changes {
+            WorkspaceEdit {
+                document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier {
+                        uri: self.uri.clone(),
+                        version: Some(self.snapshot.version),
+                    },
+                    edits: edits.into_iter().map(OneOf::Left).collect(),
+                }])),
+                ..WorkspaceEdit::default()
+            }
+        } else {
+            WorkspaceEdit {
+                changes: Some(HashMap::from([(self.uri.clone(), edits)])),
+                ..WorkspaceEdit::default()
+            }
+        }
+    }
+}
+
+/// The fixes of layer-cache findings inside `span`, as one set of edits: applied in order
+/// of position, skipping any that overlaps one already taken (display-only fixes are left
+/// out).
+pub fn stage_fixes(findings: &[Diagnostic], span: TextRange) -> Vec<Edit> {
+    let mut fixes: Vec<&layerlint_linter::Fix> = findings
+        .iter()
+        .filter(|d| d.rule.category == Category::Cache && span.contains_range(d.range))
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| f.applies(Applicability::Unsafe) && !f.edits.is_empty())
+        .collect();
+    fixes.sort_by_key(|f| f.range().map(|r| (r.start(), r.end())));
+    let mut taken: Vec<Edit> = Vec::new();
+    for fix in fixes {
+        if fix.edits.iter().all(|e| taken.contains(e)) {
+            continue;
+        }
+        let overlaps = fix.edits.iter().any(|edit| {
+            taken.iter().any(|t| {
+                edit.range.overlaps(t.range)
+                    || (edit.range.is_empty() && t.range.contains(edit.range.start()))
+                    || (t.range.is_empty() && edit.range.contains(t.range.start()))
+                    || (edit.range.is_empty() && edit.range == t.range)
+            })
+        });
+        if !overlaps {
+            taken.extend(fix.edits.iter().cloned());
+        }
+    }
+    taken.sort_by_key(|e| (e.range.start(), e.range.end()));
+    taken.dedup();
+    taken
+}
+
+/// Inserts `# layerlint ignore=CODE` on the line before the instruction holding `offset`
+/// (with its indentation and the file's line ending), or adds the code to a
+/// `# layerlint ignore=` comment already there.
+pub fn ignore_edit(file: &Dockerfile, offset: TextSize, code: &str) -> Option<Edit> {
+    let index = instruction_at(file, offset)?;
+    let instruction = &file.instructions()[index];
+    let source = file.source();
+    let keyword = instruction.range.start().to_usize();
+    let line_start = match source[..keyword].rfind('\n') {
+        Some(newline) => newline + 1,
+        None if file.has_bom() => '\u{feff}'.len_utf8(),
+        None => 0,
+    };
+    let indent = &source[line_start..keyword];
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    if source[..line_start].ends_with('\n') {
+        let previous_end = line_start - 1;
+        let previous_start = source[..previous_end].rfind('\n').map_or(0, |i| i + 1);
+        let previous = source[previous_start..previous_end].trim_end_matches('\r');
+        if let Some(end) = ignore_list_end(previous) {
+            return Some(Edit::insert(
+                TextSize::from_usize(previous_start + end),
+                format!(",{code}"),
+            ));
+        }
+    }
+    let newline = match source.find('\n') {
+        Some(i) if source[..i].ends_with('\r') => "\r\n",
+        _ => "\n",
+    };
+    Some(Edit::insert(
+        TextSize::from_usize(line_start),
+        format!("{indent}# layerlint ignore={code}{newline}"),
+    ))
+}
+
+/// In a `# layerlint ignore=A,B  # reason` line, the offset right after the last code.
+fn ignore_list_end(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    let rest = trimmed.strip_prefix('#')?.trim_start();
+    let rest = rest.strip_prefix("layerlint")?;
+    let words = rest.trim_start();
+    if words.len() == rest.len() {
+        return None;
+    }
+    let codes = words.strip_prefix("ignore=")?;
+    let list_len = codes.find(char::is_whitespace).unwrap_or(codes.len());
+    if list_len == 0 || codes[..list_len].ends_with(',') {
+        return None;
+    }
+    Some(line.len() - codes.len() + list_len)
+}
+
+/// One edit turning `before` into `after`: the span between their common prefix and suffix.
+fn minimal_edit(before: &str, after: &str) -> Option<Edit> {
+    if before == after {
+        return None;
+    }
+    let mut prefix = before
+        .bytes()
+        .zip(after.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !before.is_char_boundary(prefix) || !after.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = before.len().min(after.len()) - prefix;
+    let mut suffix = before
+        .bytes()
+        .rev()
+        .zip(after.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !before.is_char_boundary(before.len() - suffix)
+        || !after.is_char_boundary(after.len() - suffix)
+    {
+        suffix -= 1;
+    }
+    Some(Edit::replace(
+        TextRange::from_usize(prefix, before.len() - suffix),
+        &after[prefix..after.len() - suffix],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layerlint_linter::{Fix, FixAvailability, RuleMeta, Settings, Severity};
+
+    fn ignore(source: &str, at: &str, code: &str) -> String {
+        let parse = layerlint_syntax::parse(source);
+        let offset = TextSize::from_usize(source.find(at).unwrap());
+        let edit = ignore_edit(&parse.file, offset, code).expect("an edit");
+        layerlint_diagnostics::apply_edits(source, [&edit])
+    }
+
+    #[test]
+    fn ignore_comment_is_inserted_with_indentation_and_line_ending() {
+        assert_eq!(
+            ignore("FROM a\nCMD [\"x\", ]\n", "CMD", "LL101"),
+            "FROM a\n# layerlint ignore=LL101\nCMD [\"x\", ]\n"
+        );
+        assert_eq!(
+            ignore("FROM a\r\nONBUILD  RUN x\r\n  CMD y\r\n", "CMD", "LL102"),
+            "FROM a\r\nONBUILD  RUN x\r\n  # layerlint ignore=LL102\r\n  CMD y\r\n"
+        );
+        // A finding inside a continuation line: before the instruction's first line.
+        assert_eq!(
+            ignore("FROM a\nRUN a \\\n  && b\n", "b\n", "LL501"),
+            "FROM a\n# layerlint ignore=LL501\nRUN a \\\n  && b\n"
+        );
+        // At the top of a file with a BOM.
+        assert_eq!(
+            ignore("\u{feff}FROM a\n", "FROM", "LL401"),
+            "\u{feff}# layerlint ignore=LL401\nFROM a\n"
+        );
+    }
+
+    #[test]
+    fn ignore_merges_into_an_existing_comment() {
+        assert_eq!(
+            ignore(
+                "FROM a\n# layerlint ignore=LL102\nCMD [\"x\", ]\n",
+                "CMD",
+                "LL101"
+            ),
+            "FROM a\n# layerlint ignore=LL102,LL101\nCMD [\"x\", ]\n"
+        );
+        assert_eq!(
+            ignore(
+                "FROM a\r\n  #layerlint ignore=LL102 # legacy\r\n  CMD x\r\n",
+                "CMD",
+                "LL101"
+            ),
+            "FROM a\r\n  #layerlint ignore=LL102,LL101 # legacy\r\n  CMD x\r\n"
+        );
+        // Not into a global or hadolint suppression.
+        assert_eq!(
+            ignore("FROM a\n# hadolint ignore=DL3025\nCMD x\n", "CMD", "LL101"),
+            "FROM a\n# hadolint ignore=DL3025\n# layerlint ignore=LL101\nCMD x\n"
+        );
+        assert_eq!(ignore_list_end("# layerlint global ignore=LL1"), None);
+    }
+
+    #[test]
+    fn inserted_comment_suppresses_the_finding() {
+        let source = "FROM node:20\nCMD [\"node\", \"index.js\", ]\n";
+        let result = layerlint_linter::lint(source, None, &Settings::default());
+        let finding = &result.diagnostics[0];
+        assert_eq!(finding.rule.code, "LL101");
+        let edit = ignore_edit(&result.parse.file, finding.range.start(), "LL101").unwrap();
+        let fixed = layerlint_diagnostics::apply_edits(source, [&edit]);
+        let again = layerlint_linter::lint(&fixed, None, &Settings::default());
+        assert!(again.diagnostics.is_empty(), "{:?}", again.diagnostics);
+    }
+
+    #[test]
+    fn minimal_edits() {
+        let edit = minimal_edit("FROM a\nCMD [\"x\", ]\n", "FROM a\nCMD [\"x\"]\n").unwrap();
+        assert_eq!(edit.range, TextRange::from_usize(15, 17));
+        assert_eq!(edit.content, "");
+        let edit = minimal_edit("aé", "aè").unwrap();
+        assert_eq!(
+            (edit.range, edit.content.as_str()),
+            (TextRange::from_usize(1, 3), "è")
+        );
+        assert!(minimal_edit("x", "x").is_none());
+    }
+
+    static CACHE_RULE: RuleMeta = RuleMeta {
+        code: "LL299",
+        name: "test-cache-rule",
+        category: Category::Cache,
+        summary: "a stand-in for the optimizer's rules",
+        severity: Severity::Warning,
+        default_enabled: true,
+        fix: FixAvailability::Always,
+        equivalents: &[],
+        docs: "",
+    };
+    static OTHER_RULE: RuleMeta = RuleMeta {
+        code: "LL199",
+        category: Category::Correctness,
+        ..CACHE_RULE
+    };
+
+    fn finding(meta: &'static RuleMeta, range: (usize, usize), fix: Option<Fix>) -> Diagnostic {
+        let mut d = Diagnostic::new(meta, TextRange::from_usize(range.0, range.1), "x");
+        d.fix = fix;
+        d
+    }
+
+    #[test]
+    fn optimize_takes_the_cache_fixes_of_the_stage() {
+        let span = TextRange::from_usize(0, 100);
+        let move_copy = Fix::unsafe_edits(
+            "Copy the manifests first",
+            vec![
+                Edit::insert(TextSize::new(10), "COPY package.json .\n"),
+                Edit::delete(TextRange::from_usize(40, 50)),
+            ],
+        );
+        let findings = [
+            finding(&CACHE_RULE, (10, 50), Some(move_copy)),
+            // Overlaps the first: left for the next round.
+            finding(
+                &CACHE_RULE,
+                (45, 48),
+                Some(Fix::safe(
+                    "x",
+                    vec![Edit::delete(TextRange::from_usize(45, 48))],
+                )),
+            ),
+            // Outside the stage.
+            finding(
+                &CACHE_RULE,
+                (120, 130),
+                Some(Fix::safe(
+                    "x",
+                    vec![Edit::delete(TextRange::from_usize(120, 130))],
+                )),
+            ),
+            // Not a cache rule.
+            finding(
+                &OTHER_RULE,
+                (60, 61),
+                Some(Fix::safe(
+                    "x",
+                    vec![Edit::delete(TextRange::from_usize(60, 61))],
+                )),
+            ),
+            // Display-only.
+            finding(
+                &CACHE_RULE,
+                (70, 71),
+                Some(Fix::display_only(
+                    "x",
+                    vec![Edit::delete(TextRange::from_usize(70, 71))],
+                )),
+            ),
+            finding(
+                &CACHE_RULE,
+                (80, 90),
+                Some(Fix::safe(
+                    "Add a cache mount",
+                    vec![Edit::insert(
+                        TextSize::new(84),
+                        "--mount=type=cache,target=/root/.npm ",
+                    )],
+                )),
+            ),
+            finding(&CACHE_RULE, (91, 92), None),
+        ];
+        let edits = stage_fixes(&findings, span);
+        let starts: Vec<u32> = edits.iter().map(|e| e.range.start().to_u32()).collect();
+        assert_eq!(starts, [10, 40, 84]);
+    }
+}

@@ -1,0 +1,483 @@
+//! The server driven over JSON-RPC, as an editor drives it.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use support::{Client, apply_edits, edits_of};
+
+fn tutorial() -> (String, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/seed/tutorial/Dockerfile")
+        .canonicalize()
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    (file_uri(&path), text)
+}
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// What VS Code declares, in the parts the server reads (push diagnostics: no `diagnostic`).
+fn push_client() -> Value {
+    json!({
+        "textDocument": {
+            "documentSymbol": {"hierarchicalDocumentSymbolSupport": true},
+            "hover": {"contentFormat": ["markdown", "plaintext"]},
+            "publishDiagnostics": {"relatedInformation": true, "versionSupport": true}
+        },
+        "workspace": {"workspaceEdit": {"documentChanges": true}}
+    })
+}
+
+fn position(line: u32, character: u32) -> Value {
+    json!({"line": line, "character": character})
+}
+
+#[tokio::test]
+async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
+    let mut client = Client::start();
+    let init = client
+        .initialize(push_client(), json!({"debounceMs": 0}))
+        .await;
+    let caps = &init["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental");
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "source.fixAll.layerlint", "refactor.rewrite"])
+    );
+    assert_eq!(caps["diagnosticProvider"]["identifier"], "layerlint");
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["documentSymbolProvider"], true);
+    assert!(caps["completionProvider"]["triggerCharacters"].is_array());
+    assert_eq!(init["serverInfo"]["name"], "layerlint");
+
+    let (uri, text) = tutorial();
+    client.open(&uri, &text).await;
+    let published = client.diagnostics(&uri).await;
+    assert_eq!(published["version"], 1);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    // Other rules may report on the tutorial too; this test follows LL101.
+    let diagnostic = diagnostics
+        .iter()
+        .find(|d| d["code"] == "LL101")
+        .unwrap_or_else(|| panic!("no LL101 in {published}"));
+    assert_eq!(diagnostic["source"], "layerlint");
+    assert_eq!(diagnostic["severity"], 1, "LL101 is an error");
+    assert_eq!(diagnostic["range"]["start"], position(14, 4));
+    assert!(
+        diagnostic["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("/rules/LL101-invalid-json-exec-form.md")
+    );
+
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}
+            }),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles[0].ends_with("(LL101)"), "{titles:?}");
+    assert_eq!(titles[1], "Ignore LL101 for this instruction");
+    let fix = &actions[0];
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "LL101");
+    let document_change = &fix["edit"]["documentChanges"][0];
+    assert_eq!(document_change["textDocument"]["version"], 1);
+    let edits = edits_of(&fix["edit"], &uri);
+    let fixed = apply_edits(&text, &edits);
+    assert!(
+        fixed.ends_with("CMD [\"node\", \"dist/index.js\"]\n"),
+        "{fixed}"
+    );
+
+    // The editor applies the edit and sends it back as an incremental change.
+    let changes: Vec<Value> = edits
+        .iter()
+        .rev()
+        .map(|e| json!({"range": e["range"], "text": e["newText"]}))
+        .collect();
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": changes}),
+        )
+        .await;
+    let cleared = client.diagnostics(&uri).await;
+    assert_eq!(cleared["version"], 2);
+    let remaining = cleared["diagnostics"].as_array().unwrap();
+    assert!(remaining.iter().all(|d| d["code"] != "LL101"), "{cleared}");
+    assert_eq!(remaining.len(), diagnostics.len() - 1, "{cleared}");
+
+    // Nothing left to fix for LL101.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": position(0, 0), "end": position(20, 0)}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or_default())
+        .collect();
+    assert!(titles.iter().all(|t| !t.contains("LL101")), "{titles:?}");
+
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert_eq!(client.diagnostics(&uri).await["diagnostics"], json!([]));
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn ignore_fix_all_and_optimize_actions() {
+    let mut client = Client::start();
+    client.initialize(json!({}), json!({"debounceMs": 0})).await;
+    let uri = "untitled:Dockerfile-1";
+    let text =
+        "FROM node:20\n  CMD [\"node\", \"a.js\", ]\nFROM alpine:3.20\nENTRYPOINT [\"sh\", ]\n";
+    client.open(uri, text).await;
+    let published = client.diagnostics(uri).await;
+    assert_eq!(published["diagnostics"].as_array().unwrap().len(), 2);
+
+    // The ignore comment, with the instruction's indentation.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": position(1, 7), "end": position(1, 7)}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let ignore = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Ignore LL101 for this instruction")
+        .expect("an ignore action");
+    // Without `documentChanges` support: plain `changes`.
+    let edits = edits_of(&ignore["edit"], uri);
+    assert_eq!(
+        apply_edits(text, &edits),
+        "FROM node:20\n  # layerlint ignore=LL101\n  CMD [\"node\", \"a.js\", ]\nFROM alpine:3.20\nENTRYPOINT [\"sh\", ]\n"
+    );
+
+    // Fix all: one edit fixing both.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": position(0, 0), "end": position(0, 0)}, "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.layerlint");
+    assert_eq!(actions[0]["title"], "Fix all auto-fixable problems");
+    let fixed = apply_edits(text, &edits_of(&actions[0]["edit"], uri));
+    assert_eq!(
+        fixed,
+        "FROM node:20\n  CMD [\"node\", \"a.js\"]\nFROM alpine:3.20\nENTRYPOINT [\"sh\"]\n"
+    );
+
+    // "Optimize layer caching" is offered only when a cache rule has a fix in the stage.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": position(0, 0), "end": position(0, 0)}, "context": {"diagnostics": [], "only": ["refactor"]}}),
+        )
+        .await;
+    let has_cache_rules = layerlint_linter::Rule::ALL
+        .iter()
+        .any(|r| r.meta().category == layerlint_linter::Category::Cache);
+    if !has_cache_rules {
+        assert_eq!(actions, json!([]));
+    }
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn hover_symbols_and_completion() {
+    let mut client = Client::start();
+    client.initialize(push_client(), json!({})).await;
+    let uri = "untitled:Dockerfile-2";
+    let text = "ARG NODE=20\nFROM node:${NODE}-slim AS build\n# layerlint ignore=LL101\nCMD [\"node\", ]\nFROM nginx:1.27\nCOPY --from=\n";
+    client.open(uri, text).await;
+    client.diagnostics(uri).await;
+
+    let hover = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": position(line, character)});
+    let keyword = client.request("textDocument/hover", hover(3, 1)).await;
+    assert_eq!(keyword["contents"]["kind"], "markdown");
+    assert!(
+        keyword["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**CMD**")
+    );
+    assert_eq!(keyword["range"]["end"], position(3, 3));
+    let code = client.request("textDocument/hover", hover(2, 21)).await;
+    assert!(
+        code["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("# LL101 `invalid-json-exec-form`")
+    );
+    let image = client.request("textDocument/hover", hover(1, 7)).await;
+    assert!(
+        image["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Base image `node:20-slim`**"),
+        "{image}"
+    );
+    assert_eq!(
+        client.request("textDocument/hover", hover(0, 11)).await,
+        Value::Null
+    );
+
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ARG NODE=20", "build", "nginx:1.27"]);
+    assert_eq!(symbols[1]["children"].as_array().unwrap().len(), 2);
+
+    let completion = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": position(5, 12)}),
+        )
+        .await;
+    let labels: Vec<&str> = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["build"]);
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn pull_diagnostics_in_utf8() {
+    let mut client = Client::start();
+    let init = client
+        .initialize(
+            json!({
+                "general": {"positionEncodings": ["utf-8", "utf-16"]},
+                "textDocument": {"diagnostic": {"dynamicRegistration": false}}
+            }),
+            json!({"debounceMs": 0}),
+        )
+        .await;
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    let uri = "untitled:Dockerfile-3";
+    // "é" is 2 bytes: the diagnostic's column counts bytes.
+    client
+        .open(uri, "FROM alpine:3.20\nLABEL x=\"é\"\nCMD [\"é\", ]\n")
+        .await;
+    let params = json!({"textDocument": {"uri": uri}});
+    let report = client
+        .request("textDocument/diagnostic", params.clone())
+        .await;
+    assert_eq!(report["kind"], "full");
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["code"], "LL101");
+    assert_eq!(items[0]["range"]["end"], position(2, 12));
+    let result_id = report["resultId"].as_str().unwrap().to_owned();
+    let again = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}, "previousResultId": result_id}),
+        )
+        .await;
+    assert_eq!(again["kind"], "unchanged");
+    // A client that pulls gets no pushes.
+    assert!(
+        !client
+            .inbox
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics")
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn rapid_edits_publish_once() {
+    let mut client = Client::start();
+    client
+        .initialize(json!({}), json!({"debounceMs": 100}))
+        .await;
+    let uri = "untitled:Dockerfile-4";
+    client.open(uri, "FROM alpine:3.20\n").await;
+    assert_eq!(client.diagnostics(uri).await["version"], 1);
+    for version in 2..=6 {
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{"range": {"start": position(1, 0), "end": position(1, 0)}, "text": if version == 6 { "CMD [\"x\", ]" } else { "" }}]
+                }),
+            )
+            .await;
+    }
+    let published = client.diagnostics(uri).await;
+    assert_eq!(published["version"], 6, "only the last version is linted");
+    assert_eq!(published["diagnostics"][0]["code"], "LL101");
+    // The server answers in order: nothing else was published before the request below.
+    client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position(0, 0)}),
+        )
+        .await;
+    assert!(
+        !client
+            .inbox
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics")
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_messages_leave_the_server_running() {
+    let mut client = Client::start();
+    client.initialize(json!({}), json!({})).await;
+    // Broken JSON: a parse error for an unknown id.
+    client
+        .send_raw("{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ")
+        .await;
+    let parse_error = client.request_raw("layerlint/another", json!({})).await;
+    let broken = client
+        .inbox
+        .iter()
+        .find(|m| m["id"].is_null() && m.get("error").is_some())
+        .expect("an error for the broken message");
+    assert_eq!(broken["error"]["code"], -32700, "{broken}");
+    assert_eq!(parse_error["error"]["code"], -32601);
+    // JSON that is not a JSON-RPC message: an invalid request, with its id.
+    client.send_raw("{\"id\": 98, \"method\": \"x\"}").await;
+    client.request_raw("layerlint/yetAnother", json!({})).await;
+    let invalid = client
+        .inbox
+        .iter()
+        .find(|m| m["id"] == 98)
+        .expect("an error for the invalid message");
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+    let unknown = client
+        .request_raw("layerlint/doesNotExist", json!({}))
+        .await;
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    client
+        .notify("layerlint/unknownNotification", json!({}))
+        .await;
+    let bad_params = client
+        .request_raw("textDocument/hover", json!({"textDocument": 42}))
+        .await;
+    assert_eq!(bad_params["error"]["code"], -32602, "{bad_params}");
+    // A request about a document that is not open.
+    let none = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": "file:///nowhere/Dockerfile"}, "position": position(0, 0)}),
+        )
+        .await;
+    assert_eq!(none, Value::Null);
+    // Still serving.
+    client
+        .open("untitled:x", "FROM alpine:3.20\nCMD [\"a\", ]\n")
+        .await;
+    let published = client.diagnostics("untitled:x").await;
+    assert_eq!(published["diagnostics"][0]["code"], "LL101");
+    client.shutdown().await;
+}
+
+#[tokio::test]
+async fn configuration_files_are_found_and_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path: PathBuf = dir.path().canonicalize().unwrap();
+    let dockerfile = dir_path.join("app").join("Dockerfile");
+    std::fs::create_dir(dockerfile.parent().unwrap()).unwrap();
+    let text = "FROM alpine:3.20\nCMD [\"a\", ]\n";
+    std::fs::write(&dockerfile, text).unwrap();
+    std::fs::write(dir_path.join("layerlint.toml"), "ignore = [\"LL101\"]\n").unwrap();
+    let uri = file_uri(&dockerfile);
+
+    let mut client = Client::start();
+    client
+        .initialize(
+            json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+            json!({"debounceMs": 0}),
+        )
+        .await;
+    client.open(&uri, text).await;
+    assert_eq!(client.diagnostics(&uri).await["diagnostics"], json!([]));
+    let registration = client
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "client/registerCapability")
+        .expect("a registration for watched files");
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert_eq!(watchers[0]["globPattern"], "**/layerlint.toml");
+
+    std::fs::write(dir_path.join("layerlint.toml"), "select = [\"LL1\"]\n").unwrap();
+    let config_uri = file_uri(&dir_path.join("layerlint.toml"));
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": config_uri, "type": 2}]}),
+        )
+        .await;
+    let published = client.diagnostics(&uri).await;
+    assert_eq!(published["diagnostics"][0]["code"], "LL101");
+
+    // A broken configuration: the defaults, and a message saying why.
+    std::fs::write(dir_path.join("layerlint.toml"), "colour = \"red\"\n").unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": config_uri, "type": 2}]}),
+        )
+        .await;
+    let message = client.notification("window/showMessage").await;
+    assert!(
+        message["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `colour`"),
+        "{message}"
+    );
+    assert_eq!(
+        client.diagnostics(&uri).await["diagnostics"][0]["code"],
+        "LL101"
+    );
+    client.shutdown().await;
+}
