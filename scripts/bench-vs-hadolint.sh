@@ -13,14 +13,18 @@
 #   - one process per file: the median and p99 of per-process wall time (hyperfine -N over
 #     a sample of the files).
 # --quick measures hadolint's whole-corpus run once instead of twice (it takes minutes).
+# layerlint runs with --shellcheck=off (its own rules only; hadolint embeds ShellCheck);
+# --with-shellcheck lets it run the `shellcheck` binary when one is on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 CORPUS=../shared/corpus/real
 RUNS_SLOW=2
+SHELLCHECK=--shellcheck=off
 for arg in "$@"; do
   case "$arg" in
     --quick) RUNS_SLOW=1 ;;
+    --with-shellcheck) SHELLCHECK=--shellcheck=auto ;;
     *) CORPUS=$arg ;;
   esac
 done
@@ -89,8 +93,8 @@ per_file() { # name sample-file command...
 }
 
 echo "== layerlint" >&2
-whole layerlint 20 "$LAYERLINT" check --quiet --format concise --exit-zero "${FILES[@]}"
-per_file layerlint "$WORK/sample.txt" "$LAYERLINT" check --quiet --exit-zero
+whole layerlint 20 "$LAYERLINT" check --quiet --format concise --exit-zero $SHELLCHECK "${FILES[@]}"
+per_file layerlint "$WORK/sample.txt" "$LAYERLINT" check --quiet --exit-zero $SHELLCHECK
 echo "== dockerfilelint" >&2
 whole dockerfilelint 3 node "$WORK/dockerfilelint-loop.js" "${FILES[@]}"
 per_file dockerfilelint "$WORK/sample-slow.txt" "$DOCKERFILELINT" -j

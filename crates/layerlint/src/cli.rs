@@ -111,6 +111,10 @@ pub struct CheckArgs {
     /// Exit with 1 for findings at or above this severity (`none`: never).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub failure_threshold: Option<FailureThresholdArg>,
+    /// Run ShellCheck on RUN scripts: `auto` (when `shellcheck` is on PATH), `off`, or the
+    /// binary's path.
+    #[arg(long, value_name = "auto|off|PATH")]
+    pub shellcheck: Option<String>,
 
     /// Apply safe fixes and write the files.
     #[arg(long, overrides_with = "no_fix", help_heading = "Fixes")]

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, bail};
 use globset::{GlobSet, GlobSetBuilder};
-use layerlint_linter::settings::CONFIG_FILE_NAMES;
+use layerlint_linter::settings::{CONFIG_FILE_NAMES, ShellcheckSetting};
 use layerlint_linter::{FailureThreshold, Rule, Settings, Severity, resolve_selector, suggest};
 
 use crate::cli::CheckArgs;
@@ -28,6 +28,7 @@ pub struct Overrides {
     unsafe_fixes: Option<bool>,
     exclude: Option<Vec<String>>,
     extend_exclude: Vec<String>,
+    shellcheck: Option<ShellcheckSetting>,
 }
 
 fn resolve_all(list: &[String], flag: &str) -> Result<Vec<Rule>> {
@@ -82,6 +83,11 @@ impl Overrides {
             unsafe_fixes: flag(args.unsafe_fixes, args.no_unsafe_fixes),
             exclude: args.exclude.clone(),
             extend_exclude: args.extend_exclude.clone(),
+            shellcheck: args.shellcheck.as_deref().map(|value| match value {
+                "auto" => ShellcheckSetting::Auto,
+                "off" => ShellcheckSetting::Off,
+                path => ShellcheckSetting::Path(PathBuf::from(path)),
+            }),
         })
     }
 
@@ -98,6 +104,9 @@ impl Overrides {
         }
         if let Some(unsafe_fixes) = self.unsafe_fixes {
             settings.unsafe_fixes = unsafe_fixes;
+        }
+        if let Some(shellcheck) = &self.shellcheck {
+            settings.options.shellcheck = shellcheck.clone();
         }
     }
 }

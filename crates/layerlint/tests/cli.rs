@@ -714,3 +714,22 @@ fn many_paths_in_one_directory() {
         stderr(&out)
     );
 }
+
+#[test]
+fn shellcheck_can_be_turned_off_from_the_command_line() {
+    let s = Scratch::new();
+    s.file("Dockerfile", "FROM alpine:3.20\nRUN echo $HOME\n");
+    let out = s
+        .layerlint()
+        .args([
+            "check",
+            "--shellcheck",
+            "off",
+            "--select",
+            "ALL",
+            "Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains("SC"), "{}", stdout(&out));
+}
