@@ -25,7 +25,7 @@
 
 use layerlint_diagnostics::Edit;
 use layerlint_syntax::semantic::Semantic;
-use layerlint_syntax::{Dockerfile, InstructionKind};
+use layerlint_syntax::{Body, Dockerfile, InstructionKind};
 use layerlint_text::{TextRange, TextSize};
 use serde::Serialize;
 
@@ -410,7 +410,8 @@ impl<'a> Optimizer<'a> {
                     continue;
                 };
                 if install.kind == InstallKind::Build
-                    && self.installed_before(stage, copy_position, install.ecosystem)
+                    && (self.installed_before(stage, copy_position, install.ecosystem)
+                        || self.downloads_cached(&stage.steps[position], install.ecosystem))
                 {
                     continue;
                 }
@@ -421,6 +422,29 @@ impl<'a> Optimizer<'a> {
             }
         }
         out
+    }
+
+    /// Whether a RUN keeps `ecosystem`'s downloads in a cache mount: a build without a
+    /// separate install step then re-downloads nothing when the sources change.
+    fn downloads_cached(&self, step: &Step, ecosystem: Ecosystem) -> bool {
+        let Body::Run(run) = &self.file().instructions()[step.index].effective().body else {
+            return false;
+        };
+        let home = home_of(step.user.as_deref()).unwrap_or_else(|| "/root".to_owned());
+        ecosystem.info().caches.iter().any(|cache| {
+            let cache = if cache.starts_with('/') {
+                (*cache).to_owned()
+            } else {
+                format!("{}/{cache}", home.trim_end_matches('/'))
+            };
+            run.mounts.iter().any(|m| {
+                m.is_cache_like()
+                    && m.target().is_some_and(|t| {
+                        let t = t.trim_end_matches('/');
+                        t == cache || cache.starts_with(&format!("{t}/"))
+                    })
+            })
+        })
     }
 
     /// Whether a stage runs an install of `ecosystem` before `position`.

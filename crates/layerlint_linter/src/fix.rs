@@ -71,7 +71,6 @@ pub fn fix_file(
     settings: &Settings,
     required: Applicability,
 ) -> FixOutcome {
-    let original_parses = layerlint_syntax::parse(source).parser_accepts();
     let mut current = source.to_owned();
     let mut fixed: BTreeMap<Rule, usize> = BTreeMap::new();
     let mut dropped = Vec::new();
@@ -85,6 +84,8 @@ pub fn fix_file(
         lint_target(text, &target, settings)
     };
     let mut result = lint_now(&current, &overlay);
+    // The first lint's parse tells, without parsing the file a second time.
+    let original_parses = result.parse.parser_accepts();
     for _ in 0..MAX_ITERATIONS {
         let candidates: Vec<&Diagnostic> = result
             .diagnostics

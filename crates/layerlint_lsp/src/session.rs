@@ -29,6 +29,9 @@ pub struct ClientCaps {
     pub hierarchical_symbols: bool,
     /// Versioned `documentChanges` in workspace edits.
     pub document_changes: bool,
+    /// `create` resource operations in workspace edits (fixes that create a file, such as
+    /// a `.dockerignore`).
+    pub create_files: bool,
     /// `workspace/didChangeWatchedFiles` registered at run time.
     pub watch_files: bool,
     pub markdown: bool,

@@ -481,3 +481,78 @@ async fn configuration_files_are_found_and_reloaded() {
     );
     client.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_fix_that_creates_the_dockerignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let root: PathBuf = dir.path().canonicalize().unwrap();
+    let dockerfile = root.join("Dockerfile");
+    let text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n";
+    std::fs::write(&dockerfile, text).unwrap();
+    std::fs::write(root.join("package.json"), "{}").unwrap();
+    std::fs::write(root.join("package-lock.json"), "{}").unwrap();
+    let uri = file_uri(&dockerfile);
+
+    let mut client = Client::start();
+    client
+        .initialize(
+            json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
+            json!({"debounceMs": 0}),
+        )
+        .await;
+    client.open(&uri, text).await;
+    let published = client.diagnostics(&uri).await;
+    let diagnostic = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "LL204")
+        .unwrap_or_else(|| panic!("no missing-dockerignore finding in {published}"))
+        .clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
+        )
+        .await;
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains("(LL204"))
+        .unwrap_or_else(|| panic!("no fix for LL204 in {actions}"));
+    let changes = fix["edit"]["documentChanges"].as_array().unwrap();
+    let ignore_uri = file_uri(&root.join(".dockerignore"));
+    assert_eq!(changes[0]["kind"], "create");
+    assert_eq!(changes[0]["uri"], ignore_uri.as_str());
+    assert_eq!(changes[0]["options"]["ignoreIfExists"], true);
+    assert_eq!(changes[1]["textDocument"]["uri"], ignore_uri.as_str());
+    let content = changes[1]["edits"][0]["newText"].as_str().unwrap();
+    assert!(content.lines().any(|l| l.trim() == ".git"), "{content}");
+
+    // A client that cannot create files is not offered the fix.
+    let mut plain = Client::start();
+    plain.initialize(json!({}), json!({"debounceMs": 0})).await;
+    plain.open(&uri, text).await;
+    let published = plain.diagnostics(&uri).await;
+    let diagnostic = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "LL204")
+        .unwrap()
+        .clone();
+    let actions = plain
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(!titles.iter().any(|t| t.contains("(LL204")), "{titles:?}");
+}

@@ -5,14 +5,16 @@
 
 use std::collections::HashMap;
 
+use layerlint_diagnostics::{FileChange, FileEdit};
 use layerlint_linter::fix::fix_file;
 use layerlint_linter::{Applicability, Category, Diagnostic, Edit, Target, instruction_at};
 use layerlint_syntax::Dockerfile;
 use layerlint_text::{TextRange, TextSize};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
-    DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit,
-    Uri, WorkspaceEdit,
+    CreateFile, CreateFileOptions, DocumentChangeOperation, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, Position, Range, ResourceOp, TextDocumentEdit,
+    TextEdit, Uri, WorkspaceEdit,
 };
 
 use crate::convert::{self, Lines};
@@ -104,9 +106,14 @@ struct Output<'a> {
 impl Output<'_> {
     fn quick_fix(&self, diagnostic: &Diagnostic) -> Option<CodeAction> {
         let fix = diagnostic.fix.as_ref()?;
-        if fix.edits.is_empty() {
+        if fix.edits.is_empty() && fix.files.is_empty() {
             return None;
         }
+        let edit = if fix.files.is_empty() {
+            self.edit(&fix.edits)
+        } else {
+            self.edit_with_files(&fix.edits, &fix.files)?
+        };
         let code = diagnostic.code();
         let title = match fix.applicability {
             Applicability::Safe => format!("{} ({code})", fix.title),
@@ -119,7 +126,7 @@ impl Output<'_> {
             title,
             kind: Some(CodeActionKind::QUICKFIX),
             diagnostics: Some(vec![convert::diagnostic(diagnostic, self.lines, self.uri)]),
-            edit: Some(self.edit(&fix.edits)),
+            edit: Some(edit),
             is_preferred: Some(fix.applicability == Applicability::Safe),
             ..CodeAction::default()
         })
@@ -192,6 +199,67 @@ impl Output<'_> {
         })
     }
 
+    /// A fix that also creates or extends another file (a `.dockerignore`): resource
+    /// operations plus text edits. `None` when the client cannot create files, or the
+    /// build context is not a directory on disk.
+    fn edit_with_files(&self, edits: &[Edit], files: &[FileEdit]) -> Option<WorkspaceEdit> {
+        if !self.caps.document_changes || !self.caps.create_files {
+            return None;
+        }
+        let root = self.snapshot.env.context.as_deref()?.root()?.to_owned();
+        let mut operations = Vec::new();
+        for file in files {
+            let path = root.join(&file.path);
+            let uri = Uri::from_file_path(&path)?;
+            let (insert_at, text) = match &file.change {
+                FileChange::Create(content) => {
+                    operations.push(DocumentChangeOperation::Op(ResourceOp::Create(
+                        CreateFile {
+                            uri: uri.clone(),
+                            options: Some(CreateFileOptions {
+                                overwrite: Some(false),
+                                ignore_if_exists: Some(true),
+                            }),
+                            annotation_id: None,
+                        },
+                    )));
+                    (Position::new(0, 0), content.clone())
+                }
+                FileChange::Append(_) => {
+                    let current = std::fs::read_to_string(&path).ok()?;
+                    let appended = file.apply(Some(&current))?;
+                    let added = appended.get(current.len()..)?.to_owned();
+                    (end_position(&current, self.caps.encoding), added)
+                }
+            };
+            operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+                edits: vec![OneOf::Left(TextEdit::new(
+                    Range::new(insert_at, insert_at),
+                    text,
+                ))],
+            }));
+        }
+        if !edits.is_empty() {
+            operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: self.uri.clone(),
+                    version: Some(self.snapshot.version),
+                },
+                edits: edits
+                    .iter()
+                    .map(|e| {
+                        OneOf::Left(TextEdit::new(self.lines.range(e.range), e.content.clone()))
+                    })
+                    .collect(),
+            }));
+        }
+        Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(operations)),
+            ..WorkspaceEdit::default()
+        })
+    }
+
     /// Byte edits of the snapshot's text as a workspace edit, tied to the snapshot's
     /// version when the client takes versioned edits.
     fn edit(&self, edits: &[Edit]) -> WorkspaceEdit {
@@ -217,6 +285,13 @@ impl Output<'_> {
             }
         }
     }
+}
+
+/// The position just after the last character of `text`.
+fn end_position(text: &str, encoding: layerlint_text::PositionEncoding) -> Position {
+    let index = layerlint_text::LineIndex::new(text);
+    let at = index.line_col(TextSize::of(text), text, encoding);
+    Position::new(at.line, at.col)
 }
 
 /// The fixes of layer-cache findings inside `span`, as one set of edits: applied in order

@@ -15,7 +15,9 @@ declare_rule! {
     /// `gradle dependencies`, `cargo chef cook`) that runs after a copy of the sources
     /// (`COPY . .`, `COPY src/ …`) in the same stage — and a build that fetches its
     /// dependencies on the way (`go build`, `cargo build`, `mvn package`, `dotnet publish`)
-    /// with no install before the copy of the sources.
+    /// with no install before the copy of the sources. Such a build is not reported when its
+    /// RUN keeps the downloads in a cache mount (`--mount=type=cache,target=/go/pkg/mod`,
+    /// `target=/usr/local/cargo/registry`): a source edit then re-downloads nothing.
     ///
     /// ## Why is this bad?
     /// A layer's cache breaks when the files it copies change, and every layer after it

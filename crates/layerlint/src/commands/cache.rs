@@ -2,14 +2,13 @@
 //! layer-cache report of `layerlint_cache::report`.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, ValueEnum};
 use layerlint_cache::BuildContext;
 use layerlint_cache::report::CacheReport;
 
-#[derive(Args)]
+#[derive(Debug, Args)]
 pub struct CacheArgs {
     /// The Dockerfile.
     file: PathBuf,
@@ -24,13 +23,13 @@ pub struct CacheArgs {
     format: CacheFormat,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum CacheFormat {
     Text,
     Json,
 }
 
-pub fn run(args: &CacheArgs) -> Result<ExitCode> {
+pub fn run(args: &CacheArgs) -> Result<u8> {
     let source = std::fs::read_to_string(&args.file)
         .with_context(|| format!("{}: cannot read", args.file.display()))?;
     let dir = match &args.context {
@@ -58,5 +57,5 @@ pub fn run(args: &CacheArgs) -> Result<ExitCode> {
         CacheFormat::Text => print!("{}", report.to_text()),
         CacheFormat::Json => println!("{}", report.to_json()),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(crate::EXIT_OK)
 }

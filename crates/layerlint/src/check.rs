@@ -1,0 +1,483 @@
+//! Checking (and fixing) the discovered Dockerfiles, in parallel: each file is read once,
+//! parsed and linted once per fix pass, and turned into a [`FileReport`] that every
+//! reporter can print without the source, except the text reporter's code frames.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use layerlint_linter::fix::fix_file;
+use layerlint_linter::{Applicability, Diagnostic, FailureThreshold, Rule, Target, lint_target};
+use layerlint_text::{LineIndex, SourcePosition, TextSize};
+use rayon::prelude::*;
+
+use crate::config::ConfigResolver;
+use crate::discovery::Input;
+use crate::files::{self, SourceFile};
+use crate::listing::{Contexts, Listings};
+
+/// How the run treats fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixMode {
+    /// Report; apply fixes where the settings say `fix = true`.
+    Check,
+    /// Print the fixes as a diff, write nothing.
+    Diff,
+}
+
+/// What the run needs besides the files.
+pub struct RunOptions<'a> {
+    pub mode: FixMode,
+    /// Directory listings made during discovery.
+    pub listings: &'a Listings,
+    /// `--context DIR` (absolute).
+    pub context: Option<&'a Path>,
+    /// Keep each file's text for reporters that quote it (the text format).
+    pub keep_source: bool,
+}
+
+/// One finding, with the positions every format needs.
+#[derive(Debug)]
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    /// One-based line and column (in characters) of the start and of the end.
+    pub start: SourcePosition,
+    pub end: SourcePosition,
+    /// Positions of the related locations, in the order of `diagnostic.related`.
+    pub related: Vec<(SourcePosition, SourcePosition)>,
+    /// A hash of the finding's text with whitespace collapsed: with the path and the code
+    /// it identifies the finding across edits that move lines (GitLab fingerprints).
+    pub text_hash: u64,
+}
+
+impl Finding {
+    pub fn fixable(&self, required: Applicability) -> bool {
+        self.diagnostic
+            .fix
+            .as_ref()
+            .is_some_and(|f| !f.edits.is_empty() && f.applies(required))
+    }
+}
+
+/// Everything the reporters and the exit status need about one file.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    /// The path as reports show it.
+    pub path: String,
+    /// The text the findings point into (the fixed text after `--fix`); only kept for
+    /// the text format.
+    pub source: Option<String>,
+    pub findings: Vec<Finding>,
+    /// Fixes applied (or, with `--diff`, that would be), per rule.
+    pub fixed: BTreeMap<Rule, usize>,
+    /// `--diff`: the unified diff, when something would change.
+    pub diff: Option<String>,
+    /// Standard input with fixes: the fixed text, printed instead of written.
+    pub fixed_stdin: Option<String>,
+    /// A problem that stopped the file from being checked or written: one line.
+    pub error: Option<String>,
+    /// Things the user should know (fixes that did not converge or were dropped).
+    pub warnings: Vec<String>,
+    pub threshold: FailureThreshold,
+    /// The configuration error behind `error`, shared by every file it governs.
+    pub config_error: Option<Arc<String>>,
+}
+
+impl FileReport {
+    /// Whether a finding is at or above the file's failure threshold.
+    pub fn fails(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| self.threshold.fails(f.diagnostic.severity))
+    }
+}
+
+/// Checks every input; reports come back in input order.
+pub fn run(
+    inputs: &[Input],
+    stdin: Option<&Result<SourceFile, String>>,
+    resolver: &ConfigResolver,
+    options: &RunOptions<'_>,
+) -> Vec<FileReport> {
+    let contexts = Contexts::default();
+    let one = |input: &Input| check_one(input, stdin, resolver, options, &contexts);
+    let checked: Vec<(FileReport, Option<Deferred>)> = if inputs.len() < 2 {
+        inputs.iter().map(one).collect()
+    } else {
+        inputs.par_iter().map(one).collect()
+    };
+    let (mut reports, deferred): (Vec<FileReport>, Vec<Option<Deferred>>) =
+        checked.into_iter().unzip();
+    run_shellcheck(&mut reports, deferred);
+    reports
+}
+
+/// A file whose ShellCheck findings are still to come: ShellCheck runs once over many
+/// files rather than once per file.
+pub struct Deferred {
+    parse: layerlint_syntax::Parse,
+    resolved: Arc<crate::config::Resolved>,
+    context: Option<Arc<layerlint_linter::BuildContext>>,
+    path: std::path::PathBuf,
+    diagnostics: Vec<Diagnostic>,
+    keep_source: bool,
+}
+
+/// Runs ShellCheck over the deferred files, in as many batches (processes) as there are
+/// threads, and completes their reports.
+fn run_shellcheck(reports: &mut [FileReport], deferred: Vec<Option<Deferred>>) {
+    let work: Vec<(usize, Deferred)> = deferred
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.map(|d| (i, d)))
+        .collect();
+    if work.is_empty() {
+        return;
+    }
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = work.len().div_ceil(threads);
+    let results: Vec<(usize, Vec<Diagnostic>, String, bool)> = work
+        .par_chunks(chunk)
+        .flat_map_iter(|part| {
+            let mut batch = layerlint_linter::shellcheck::Batch::new(&part[0].1.resolved.settings);
+            for (i, file) in part {
+                let target = Target {
+                    path: Some(&file.path),
+                    context: file.context.as_deref(),
+                };
+                batch.add_with_settings(*i, &file.parse, &target, &file.resolved.settings);
+            }
+            let mut outcome = batch.run();
+            part.iter()
+                .map(|(i, file)| {
+                    let mut diagnostics = file.diagnostics.clone();
+                    diagnostics.extend(outcome.findings.remove(i).unwrap_or_default());
+                    layerlint_linter::sort_diagnostics(&mut diagnostics);
+                    (
+                        *i,
+                        diagnostics,
+                        file.parse.file.source().to_owned(),
+                        file.keep_source,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (i, diagnostics, text, keep_source) in results {
+        let report = &mut reports[i];
+        report.findings = findings(&text, diagnostics);
+        if keep_source && !report.findings.is_empty() {
+            report.source = Some(text);
+        }
+    }
+}
+
+fn check_one(
+    input: &Input,
+    stdin: Option<&Result<SourceFile, String>>,
+    resolver: &ConfigResolver,
+    options: &RunOptions<'_>,
+    contexts: &Contexts,
+) -> (FileReport, Option<Deferred>) {
+    let mut deferred = None;
+    let report = check_file(input, stdin, resolver, options, contexts, &mut deferred);
+    (report, deferred)
+}
+
+fn check_file(
+    input: &Input,
+    stdin: Option<&Result<SourceFile, String>>,
+    resolver: &ConfigResolver,
+    options: &RunOptions<'_>,
+    contexts: &Contexts,
+    deferred: &mut Option<Deferred>,
+) -> FileReport {
+    let path = input.display.display().to_string();
+    let mut report = FileReport {
+        path: path.clone(),
+        ..FileReport::default()
+    };
+    let dir = input.absolute.parent().unwrap_or(&input.absolute);
+    let resolved = match resolver.for_dir(dir) {
+        Ok(resolved) => resolved,
+        Err(problem) => {
+            report.error = Some(problem.to_string());
+            report.config_error = Some(problem);
+            return report;
+        }
+    };
+    let settings = &resolved.settings;
+    report.threshold = settings.failure_threshold;
+    let read;
+    let source: &SourceFile = if input.stdin {
+        match stdin {
+            Some(Ok(source)) => source,
+            Some(Err(err)) => {
+                report.error = Some(format!("{path}: {err}"));
+                return report;
+            }
+            None => {
+                report.error = Some(format!("{path}: standard input was not read"));
+                return report;
+            }
+        }
+    } else {
+        match files::read_dockerfile(&input.absolute) {
+            Ok(file) => {
+                read = file;
+                &read
+            }
+            Err(err) => {
+                report.error = Some(format!("{path}: {}", read_message(&err)));
+                return report;
+            }
+        }
+    };
+    let context_dir = match options.context {
+        Some(dir) => Some(dir),
+        None if input.stdin && input.display.as_os_str() == "-" => None,
+        None => Some(dir),
+    };
+    let context = context_dir.map(|dir| contexts.get(dir, &input.absolute, options.listings));
+    let target = Target {
+        path: Some(&input.display),
+        context: context.as_deref(),
+    };
+    let required = if settings.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let text = &source.text;
+    let (fixed_text, diagnostics): (Option<String>, Vec<Diagnostic>) =
+        if options.mode == FixMode::Diff || settings.fix {
+            let outcome = fix_file(text, &target, settings, required);
+            if let Some(rules) = &outcome.not_converged {
+                report.warnings.push(format!(
+                    "{path}: fixes did not converge after {} passes ({}); please report this",
+                    layerlint_linter::fix::MAX_ITERATIONS,
+                    codes(rules)
+                ));
+            }
+            if !outcome.dropped.is_empty() {
+                report.warnings.push(format!(
+                "{path}: fixes dropped because the result did not parse ({}); please report this",
+                codes(&outcome.dropped)
+            ));
+            }
+            let changed = outcome.changed(text);
+            report.fixed = outcome.fixed;
+            if options.mode == FixMode::Diff {
+                if changed {
+                    let mut diff = String::new();
+                    if outcome.source != *text {
+                        diff.push_str(&unified_diff(&path, text, &outcome.source));
+                    }
+                    for (file, content) in &outcome.files {
+                        let shown = context_dir.map_or_else(
+                            || file.display().to_string(),
+                            |dir| dir.join(file).display().to_string(),
+                        );
+                        let old = context_dir
+                            .and_then(|dir| std::fs::read_to_string(dir.join(file)).ok())
+                            .unwrap_or_default();
+                        diff.push_str(&unified_diff(&shown, &old, content));
+                    }
+                    report.diff = Some(diff);
+                }
+                // `--diff` reports the changes only.
+                (None, Vec::new())
+            } else if !changed {
+                (None, outcome.remaining.diagnostics)
+            } else if input.stdin {
+                report.fixed_stdin = Some(outcome.source.clone());
+                (Some(outcome.source), outcome.remaining.diagnostics)
+            } else {
+                let written = if outcome.source == *text {
+                    Ok(())
+                } else {
+                    files::write_atomic(&input.absolute, source, &outcome.source)
+                };
+                let written = written.and_then(|()| {
+                    write_other_files(&outcome.files, context_dir, &mut report.warnings)
+                });
+                match written {
+                    Ok(()) => (Some(outcome.source), outcome.remaining.diagnostics),
+                    Err(err) => {
+                        report.error = Some(format!("{path}: {err}"));
+                        report.fixed.clear();
+                        let result = lint_target(text, &target, settings);
+                        (None, result.diagnostics)
+                    }
+                }
+            }
+        } else if shellcheck_wanted(settings) {
+            // Linted now; ShellCheck runs later over many files at once.
+            let parse = layerlint_syntax::parse(text);
+            let diagnostics = layerlint_linter::check_without_shellcheck(&parse, &target, settings);
+            *deferred = Some(Deferred {
+                parse,
+                resolved: Arc::clone(&resolved),
+                context: context.clone(),
+                path: input.display.clone(),
+                diagnostics,
+                keep_source: options.keep_source,
+            });
+            return report;
+        } else {
+            let result = lint_target(text, &target, settings);
+            (None, result.diagnostics)
+        };
+    let text: &str = fixed_text.as_deref().unwrap_or(text);
+    report.findings = findings(text, diagnostics);
+    if options.keep_source && !report.findings.is_empty() {
+        report.source = Some(text.to_owned());
+    }
+    report
+}
+
+/// Whether ShellCheck is to run on files checked with `settings` (its binary is looked up
+/// once per run, by the batch).
+fn shellcheck_wanted(settings: &layerlint_linter::Settings) -> bool {
+    settings.is_enabled(Rule::Shellcheck)
+        && settings.options.shellcheck != layerlint_linter::settings::ShellcheckSetting::Off
+}
+
+/// Writes the files fixes created or extended (a `.dockerignore`), relative to the build
+/// context, atomically.
+fn write_other_files(
+    files: &BTreeMap<std::path::PathBuf, String>,
+    context: Option<&Path>,
+    warnings: &mut Vec<String>,
+) -> Result<(), files::WriteError> {
+    for (file, content) in files {
+        let path = match context {
+            Some(dir) => dir.join(file),
+            None if file.is_absolute() => file.clone(),
+            None => {
+                warnings.push(format!(
+                    "{}: not written: the fix needs a build context",
+                    file.display()
+                ));
+                continue;
+            }
+        };
+        files::write_new_or_changed(&path, content)?;
+    }
+    Ok(())
+}
+
+fn read_message(err: &files::ReadError) -> String {
+    match err {
+        files::ReadError::Io(io) => crate::discovery::io_message(io),
+        other => other.to_string(),
+    }
+}
+
+fn codes(rules: &[Rule]) -> String {
+    let mut codes: Vec<&str> = rules.iter().map(|r| r.code()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes.join(", ")
+}
+
+/// A unified diff of a file's fixes (`--- a/path`, `+++ b/path`).
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    let path = path.trim_start_matches('/');
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+/// Positions for each diagnostic.
+fn findings(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Finding> {
+    if diagnostics.is_empty() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(text);
+    let bom = text.starts_with('\u{feff}');
+    let position = |offset: TextSize| {
+        let mut at = index.position(offset, text);
+        if bom && at.line == 1 && at.column > 1 {
+            at.column -= 1;
+        }
+        at
+    };
+    diagnostics
+        .into_iter()
+        .map(|diagnostic| {
+            let range = diagnostic.range;
+            let related = diagnostic
+                .related
+                .iter()
+                .map(|r| (position(r.range.start()), position(r.range.end())))
+                .collect();
+            Finding {
+                start: position(range.start()),
+                end: position(range.end()),
+                related,
+                text_hash: text_hash(text, &index, range),
+                diagnostic,
+            }
+        })
+        .collect()
+}
+
+/// The hash of a finding's text; for a finding on blank text (an empty line, a position
+/// between two words), the hash of its line and the line before, which identify it as well
+/// and move with it.
+fn text_hash(text: &str, index: &LineIndex, range: layerlint_text::TextRange) -> u64 {
+    let snippet = &text[range];
+    if !snippet.trim().is_empty() {
+        return normalized_hash(snippet);
+    }
+    let line = index.line_of(range.start());
+    let from = index.line_start(line.saturating_sub(1));
+    let to = index.line_range(line).end();
+    let mut hash = Fnv(normalized_hash(
+        &text[layerlint_text::TextRange::new(from, to)],
+    ));
+    hash.write(
+        &range
+            .start()
+            .to_u32()
+            .saturating_sub(from.to_u32())
+            .to_le_bytes(),
+    );
+    hash.0
+}
+
+/// FNV-1a of the text with runs of whitespace made one space.
+pub fn normalized_hash(text: &str) -> u64 {
+    let mut hash = Fnv::default();
+    let mut space = false;
+    for word in text.split_whitespace() {
+        if space {
+            hash.write(b" ");
+        }
+        hash.write(word.as_bytes());
+        space = true;
+    }
+    hash.0
+}
+
+/// The 64-bit FNV-1a hash: small, stable across versions and platforms.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! `layerlint check`: find the Dockerfiles, check (and fix) them in parallel, write the
+//! reports, and decide the exit status.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result, bail};
+use clap::ArgMatches;
+use layerlint_linter::{Applicability, Severity};
+
+use crate::check::{self, FileReport, FixMode, RunOptions};
+use crate::cli::{CheckArgs, ColorChoice, Format};
+use crate::config::{ConfigResolver, Overrides};
+use crate::discovery;
+use crate::files;
+use crate::listing::Listings;
+use crate::report;
+use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+
+/// A report to write: its format, and its file (`None`: standard output).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
+    let stdout_terminal = std::io::stdout().is_terminal();
+    let outputs = pair_outputs(args, matches, stdout_terminal)?;
+    let color = use_color(args.color, stdout_terminal);
+    let overrides = Overrides::from_args(args)?;
+    let resolver = Arc::new(ConfigResolver::new(args, overrides)?);
+    let listings = Listings::default();
+    let found = discovery::discover(
+        &args.paths,
+        args.stdin_filename.as_deref(),
+        args.force_exclude,
+        &resolver,
+        &listings,
+    );
+    let mut errors: Vec<String> = found.errors.clone();
+    if !args.allow_empty {
+        for dir in &found.empty_dirs {
+            errors.push(format!(
+                "{}: no Dockerfile found (looked for Dockerfile, Dockerfile.*, Dockerfile-*, \
+                 *.Dockerfile, *.dockerfile, Containerfile, Containerfile.*, dockerfile)",
+                dir.display()
+            ));
+        }
+    }
+    if found.inputs.is_empty() {
+        if args.allow_empty && errors.is_empty() {
+            if !args.quiet {
+                eprintln!("No Dockerfile found.");
+            }
+            return Ok(EXIT_OK);
+        }
+        for error in &errors {
+            eprintln!("error: {error}");
+        }
+        if errors.is_empty() {
+            eprintln!("error: no Dockerfile found");
+        }
+        return Ok(EXIT_ERROR);
+    }
+    let stdin = found
+        .inputs
+        .iter()
+        .any(|i| i.stdin)
+        .then(|| files::read_stdin().map_err(|e| e.to_string()));
+    let context = args
+        .context
+        .as_ref()
+        .map(std::path::absolute)
+        .transpose()
+        .context("--context")?;
+    if let Some(dir) = &context
+        && !dir.is_dir()
+    {
+        bail!("--context {}: not a directory", dir.display());
+    }
+    let mode = if args.diff {
+        FixMode::Diff
+    } else {
+        FixMode::Check
+    };
+    let options = RunOptions {
+        mode,
+        listings: &listings,
+        context: context.as_deref(),
+        // `--statistics` replaces the reports on standard output, not those in files.
+        keep_source: outputs
+            .iter()
+            .any(|o| o.format == Format::Text && (o.file.is_some() || !args.statistics)),
+    };
+    let mut reports = check::run(&found.inputs, stdin.as_ref(), &resolver, &options);
+
+    // Problems: each configuration error once, then each file's.
+    let mut config_errors_seen: Vec<Arc<String>> = Vec::new();
+    for report in &reports {
+        if let Some(problem) = &report.config_error {
+            if !config_errors_seen.iter().any(|p| Arc::ptr_eq(p, problem)) {
+                config_errors_seen.push(Arc::clone(problem));
+                errors.push(problem.to_string());
+            }
+        } else if let Some(error) = &report.error {
+            errors.push(error.clone());
+        }
+    }
+    let warnings: Vec<String> = reports.iter().flat_map(|r| r.warnings.clone()).collect();
+
+    let fixed_total: usize = reports
+        .iter()
+        .map(|r| r.fixed.values().sum::<usize>())
+        .sum();
+    if args.fix_only {
+        for report in &mut reports {
+            report.findings.clear();
+        }
+    }
+
+    // Fixed standard input goes to standard output; the reports then go to stderr.
+    let stdin_fixed = reports.iter().find_map(|r| r.fixed_stdin.clone());
+    let mut stdout = std::io::stdout().lock();
+    if let Some(text) = &stdin_fixed {
+        stdout.write_all(text.as_bytes())?;
+    }
+    if mode == FixMode::Diff {
+        for report in &reports {
+            if let Some(diff) = &report.diff {
+                stdout.write_all(diff.as_bytes())?;
+            }
+        }
+    } else if !args.fix_only {
+        for output in &outputs {
+            let mut buffer = Vec::new();
+            match &output.file {
+                None if args.statistics => write_statistics(&reports, output.format, &mut buffer)?,
+                None => report::write(output.format, &reports, color, &mut buffer)?,
+                Some(_) => report::write(output.format, &reports, false, &mut buffer)?,
+            }
+            match &output.file {
+                Some(path) => {
+                    if let Err(err) = std::fs::write(path, &buffer) {
+                        errors.push(format!(
+                            "{}: cannot write the report: {}",
+                            path.display(),
+                            discovery::io_message(&err)
+                        ));
+                    }
+                }
+                None if stdin_fixed.is_some() => std::io::stderr().write_all(&buffer)?,
+                None => stdout.write_all(&buffer)?,
+            }
+        }
+    }
+    stdout.flush()?;
+    drop(stdout);
+
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    if args.show_fixes && fixed_total > 0 {
+        eprint!("{}", fixes_listing(&reports, mode));
+    }
+    if !args.quiet {
+        eprint!("{}", summary(&reports, args, mode, fixed_total));
+    }
+
+    let status = if !errors.is_empty() {
+        EXIT_ERROR
+    } else if mode == FixMode::Diff {
+        if reports.iter().any(|r| r.diff.is_some()) {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        }
+    } else if args.exit_non_zero_on_fix && fixed_total > 0 {
+        EXIT_FINDINGS
+    } else if args.fix_only || args.exit_zero {
+        EXIT_OK
+    } else if reports.iter().any(FileReport::fails) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    };
+    Ok(status)
+}
+
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+            if set("NO_COLOR") {
+                false
+            } else if set("FORCE_COLOR") || set("CLICOLOR_FORCE") {
+                true
+            } else {
+                terminal && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        }
+    }
+}
+
+/// Pairs each `--output` with the `--format` given before it (or, failing that, the next
+/// one); formats left over print to standard output. Without `--format`, one report in
+/// the default format: `text` on a terminal, `concise` otherwise (and in files).
+pub fn pair_outputs(
+    args: &CheckArgs,
+    matches: &ArgMatches,
+    stdout_terminal: bool,
+) -> Result<Vec<Output>> {
+    let format_at: Vec<usize> = matches
+        .indices_of("format")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let output_at: Vec<usize> = matches
+        .indices_of("output")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let mut outputs: Vec<Output> = args
+        .format
+        .iter()
+        .map(|format| Output {
+            format: *format,
+            file: None,
+        })
+        .collect();
+    if outputs.is_empty() {
+        let format = if stdout_terminal && args.output.is_empty() {
+            Format::Text
+        } else {
+            Format::Concise
+        };
+        outputs.push(Output { format, file: None });
+        return match args.output.as_slice() {
+            [] => Ok(outputs),
+            [file] => {
+                outputs[0].file = Some(file.clone());
+                Ok(outputs)
+            }
+            _ => bail!("several --output files need a --format each"),
+        };
+    }
+    let mut taken = vec![false; outputs.len()];
+    for (file, at) in args.output.iter().zip(output_at.iter()) {
+        let before = (0..outputs.len())
+            .rev()
+            .find(|&i| !taken[i] && format_at.get(i).is_some_and(|f| f < at));
+        let slot = before.or_else(|| (0..outputs.len()).find(|&i| !taken[i]));
+        let Some(slot) = slot else {
+            bail!(
+                "--output {}: no --format left to write to it",
+                file.display()
+            );
+        };
+        taken[slot] = true;
+        outputs[slot].file = Some(file.clone());
+    }
+    Ok(outputs)
+}
+
+fn write_statistics(reports: &[FileReport], format: Format, out: &mut Vec<u8>) -> Result<()> {
+    struct Count {
+        name: &'static str,
+        count: usize,
+        fixable: usize,
+    }
+    let mut counts: BTreeMap<&str, Count> = BTreeMap::new();
+    for report in reports {
+        for finding in &report.findings {
+            let d = &finding.diagnostic;
+            let entry = counts.entry(d.rule.code).or_insert(Count {
+                name: d.rule.name,
+                count: 0,
+                fixable: 0,
+            });
+            entry.count += 1;
+            entry.fixable += usize::from(finding.fixable(Applicability::Safe));
+        }
+    }
+    let mut rows: Vec<(&str, Count)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+    if format == Format::Json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(code, c)| {
+                serde_json::json!({"code": code, "name": c.name, "count": c.count, "fixable": c.fixable})
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let width = rows
+        .iter()
+        .map(|(_, c)| c.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for (code, c) in &rows {
+        let fixable = if c.fixable > 0 {
+            format!(" ({} fixable)", c.fixable)
+        } else {
+            String::new()
+        };
+        writeln!(out, "{:>width$}  {code}  {}{fixable}", c.count, c.name)?;
+    }
+    Ok(())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn fixes_listing(reports: &[FileReport], mode: FixMode) -> String {
+    let verb = if mode == FixMode::Diff {
+        "Would fix"
+    } else {
+        "Fixed"
+    };
+    let mut out = format!("{verb}:\n");
+    for report in reports.iter().filter(|r| !r.fixed.is_empty()) {
+        out.push_str(&format!("  {}:\n", report.path));
+        for (rule, count) in &report.fixed {
+            out.push_str(&format!(
+                "    {count} × {} ({})\n",
+                rule.code(),
+                rule.name()
+            ));
+        }
+    }
+    out
+}
+
+fn summary(reports: &[FileReport], args: &CheckArgs, mode: FixMode, fixed: usize) -> String {
+    let files = reports.iter().filter(|r| r.error.is_none()).count();
+    if files == 0 {
+        // Every file had an error, and each was reported.
+        return String::new();
+    }
+    if mode == FixMode::Diff {
+        let changed = reports.iter().filter(|r| r.diff.is_some()).count();
+        return if changed == 0 {
+            format!("No fixes to apply in {}.\n", plural(files, "file", "files"))
+        } else {
+            format!(
+                "Would fix {} in {}.\n",
+                plural(fixed, "finding", "findings"),
+                plural(changed, "file", "files")
+            )
+        };
+    }
+    let mut out = String::new();
+    if fixed > 0 {
+        out.push_str(&format!(
+            "Fixed {}.\n",
+            plural(fixed, "finding", "findings")
+        ));
+    }
+    if args.fix_only {
+        if fixed == 0 {
+            out.push_str(&format!(
+                "No fixes to apply in {}.\n",
+                plural(files, "file", "files")
+            ));
+        }
+        return out;
+    }
+    let mut by_severity: BTreeMap<std::cmp::Reverse<Severity>, usize> = BTreeMap::new();
+    let mut total = 0;
+    let mut safe = 0;
+    let mut unsafe_only = 0;
+    let with_findings = reports.iter().filter(|r| !r.findings.is_empty()).count();
+    for finding in reports.iter().flat_map(|r| &r.findings) {
+        total += 1;
+        *by_severity
+            .entry(std::cmp::Reverse(finding.diagnostic.severity))
+            .or_default() += 1;
+        if finding.fixable(Applicability::Safe) {
+            safe += 1;
+        } else if finding.fixable(Applicability::Unsafe) {
+            unsafe_only += 1;
+        }
+    }
+    if total == 0 {
+        out.push_str(&format!(
+            "No findings in {}.\n",
+            plural(files, "checked file", "checked files")
+        ));
+        return out;
+    }
+    let parts: Vec<String> = by_severity
+        .iter()
+        .map(|(severity, n)| format!("{n} {}", severity.0.as_str()))
+        .collect();
+    out.push_str(&format!(
+        "Found {} ({}) in {} of {}.\n",
+        plural(total, "finding", "findings"),
+        parts.join(", "),
+        with_findings,
+        plural(files, "file", "files")
+    ));
+    let fixing = args.fix || args.fix_only;
+    if safe > 0 && !fixing {
+        out.push_str(&format!("{safe} fixable with `--fix`"));
+        if unsafe_only > 0 {
+            out.push_str(&format!(
+                " ({unsafe_only} more with `--fix --unsafe-fixes`)"
+            ));
+        }
+        out.push_str(".\n");
+    } else if unsafe_only > 0 && !(fixing && args.unsafe_fixes) {
+        out.push_str(&format!(
+            "{unsafe_only} fixable with `--fix --unsafe-fixes`.\n"
+        ));
+    }
+    out
+}

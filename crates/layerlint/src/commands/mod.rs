@@ -1,0 +1,34 @@
+//! One file per subcommand; [`run`] sends the parsed command line to it.
+
+pub mod cache;
+pub mod check;
+pub mod completions;
+pub mod config;
+pub mod debug;
+pub mod init;
+pub mod lsp;
+pub mod rule;
+
+use anyhow::Result;
+use clap::ArgMatches;
+
+use crate::cli::{Cli, Command};
+
+/// Runs a parsed command line; the exit status on success.
+pub fn run(cli: Cli, matches: &ArgMatches) -> Result<u8> {
+    match cli.command {
+        Command::Check(args) => {
+            let sub = matches
+                .subcommand_matches("check")
+                .expect("clap matched `check`");
+            check::run(&args, sub)
+        }
+        Command::Cache(args) => cache::run(&args),
+        Command::Rule(args) => rule::run(&args),
+        Command::Config(args) => config::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
+        Command::Debug(args) => debug::run(&args),
+    }
+}

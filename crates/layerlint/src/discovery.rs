@@ -1,0 +1,290 @@
+//! Finding the Dockerfiles to check: files named on the command line, and Dockerfiles
+//! found by walking directories (honouring `.gitignore`, `.ignore` and `exclude`).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::ConfigResolver;
+use crate::listing::{LIST_FROM, Listings};
+
+/// Directories never walked into (a file inside one can still be named explicitly).
+pub const SKIPPED_DIRS: [&str; 4] = [".git", ".hg", ".svn", "node_modules"];
+
+/// Whether a file name is a Dockerfile's: `Dockerfile`, `Dockerfile.*`, `Dockerfile-*`,
+/// `*.Dockerfile`, `*.dockerfile`, `Containerfile`, `Containerfile.*`, `dockerfile`
+/// (but not `Dockerfile.dockerignore` and the like).
+pub fn is_dockerfile_name(name: &str) -> bool {
+    if name.ends_with(".dockerignore") || name.ends_with(".containerignore") {
+        return false;
+    }
+    matches!(name, "Dockerfile" | "dockerfile" | "Containerfile")
+        || name.starts_with("Dockerfile.")
+        || name.starts_with("Dockerfile-")
+        || name.starts_with("Containerfile.")
+        || (name.len() > ".dockerfile".len()
+            && (name.ends_with(".Dockerfile") || name.ends_with(".dockerfile")))
+}
+
+/// One Dockerfile to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    /// The path as reports show it (as given, or as found below a given directory);
+    /// for standard input, `--stdin-filename` or `-`.
+    pub display: PathBuf,
+    /// The absolute path (for configuration lookup and the build context).
+    pub absolute: PathBuf,
+    pub stdin: bool,
+}
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    /// One-line problems (`path: No such file or directory`).
+    pub errors: Vec<String>,
+    /// Directories given that hold no Dockerfile.
+    pub empty_dirs: Vec<PathBuf>,
+}
+
+/// Finds the Dockerfiles of `paths` (`.` when empty).
+pub fn discover(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    force_exclude: bool,
+    resolver: &Arc<ConfigResolver>,
+    listings: &Listings,
+) -> Discovered {
+    let mut found = Discovered::default();
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let cwd = resolver.cwd().to_owned();
+    let absolute = |p: &Path| normalize(&cwd.join(p));
+    // Whether each named path is a directory: from the listing of its directory when many
+    // paths share one (`xargs`, pre-commit on a big commit), else from a `stat`.
+    let mut per_dir: HashMap<PathBuf, usize> = HashMap::new();
+    for path in paths.iter().filter(|p| p.as_os_str() != "-") {
+        if let Some(dir) = absolute(path).parent() {
+            *per_dir.entry(dir.to_owned()).or_default() += 1;
+        }
+    }
+    for (dir, count) in &per_dir {
+        if *count >= LIST_FROM {
+            listings.list(dir);
+        }
+    }
+    let is_dir = |path: &Path| -> std::io::Result<bool> {
+        let abs = absolute(path);
+        let known = abs
+            .parent()
+            .and_then(|dir| listings.get(dir))
+            .and_then(|listing| abs.file_name().and_then(|n| listing.get(n).copied()));
+        match known {
+            Some(Some(is_dir)) => Ok(is_dir),
+            Some(None) | None => std::fs::metadata(path).map(|m| m.is_dir()),
+        }
+    };
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let display = stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_owned);
+            let abs = stdin_filename.map_or_else(|| cwd.join("Dockerfile"), &absolute);
+            if force_exclude && stdin_filename.is_some() && excluded(resolver, &abs) {
+                continue;
+            }
+            found.inputs.push(Input {
+                display,
+                absolute: abs,
+                stdin: true,
+            });
+            continue;
+        }
+        let dir = match is_dir(path) {
+            Ok(dir) => dir,
+            Err(err) => {
+                found
+                    .errors
+                    .push(format!("{}: {}", path.display(), io_message(&err)));
+                continue;
+            }
+        };
+        if !dir {
+            let abs = absolute(path);
+            if force_exclude && excluded(resolver, &abs) {
+                continue;
+            }
+            if seen.insert(abs.clone()) {
+                found.inputs.push(Input {
+                    display: clean_display(path),
+                    absolute: abs,
+                    stdin: false,
+                });
+            }
+            continue;
+        }
+        let before = found.inputs.len();
+        walk(path, &absolute(path), resolver, &mut seen, &mut found);
+        if found.inputs.len() == before {
+            found.empty_dirs.push(path.clone());
+        }
+    }
+    found
+}
+
+fn excluded(resolver: &ConfigResolver, abs: &Path) -> bool {
+    let dir = abs.parent().unwrap_or(abs);
+    resolver
+        .for_dir(dir)
+        .is_ok_and(|resolved| resolved.is_excluded(abs))
+}
+
+fn walk(
+    root: &Path,
+    root_abs: &Path,
+    resolver: &Arc<ConfigResolver>,
+    seen: &mut HashSet<PathBuf>,
+    found: &mut Discovered,
+) {
+    let filter_resolver = Arc::clone(resolver);
+    let root_display = root.to_owned();
+    let root_abs_filter = root_abs.to_owned();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .parents(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .ignore(true)
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .filter_entry(move |entry| {
+            let name = entry.file_name().to_str().unwrap_or("");
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && entry.depth() > 0 && SKIPPED_DIRS.contains(&name) {
+                return false;
+            }
+            if !is_dir && !is_dockerfile_name(name) {
+                return false;
+            }
+            if entry.depth() == 0 {
+                return true;
+            }
+            let relative = entry
+                .path()
+                .strip_prefix(&root_display)
+                .unwrap_or(entry.path());
+            let abs = root_abs_filter.join(relative);
+            let dir = if is_dir {
+                abs.as_path()
+            } else {
+                abs.parent().unwrap_or(&abs)
+            };
+            filter_resolver
+                .for_dir(dir)
+                .map_or(true, |resolved| !resolved.is_excluded(&abs))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                found.errors.push(walk_error(&err));
+                continue;
+            }
+        };
+        if entry.file_type().is_none_or(|t| t.is_dir()) {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let abs = root_abs.join(relative);
+        if seen.insert(abs.clone()) {
+            found.inputs.push(Input {
+                display: clean_display(entry.path()),
+                absolute: abs,
+                stdin: false,
+            });
+        }
+    }
+}
+
+fn walk_error(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { path, err } => format!("{}: {err}", path.display()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err)
+        }
+        ignore::Error::Io(err) => io_message(err),
+        other => other.to_string(),
+    }
+}
+
+/// `No such file or directory` without Rust's ` (os error 2)`.
+pub fn io_message(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// `./a/Dockerfile` → `a/Dockerfile`.
+fn clean_display(path: &Path) -> PathBuf {
+    path.strip_prefix(".").unwrap_or(path).to_owned()
+}
+
+/// Removes `.` and resolves `..` lexically (no file-system access).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for yes in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.dev",
+            "Dockerfile-prod",
+            "api.Dockerfile",
+            "api.dockerfile",
+            "Containerfile",
+            "Containerfile.arm64",
+        ] {
+            assert!(is_dockerfile_name(yes), "{yes}");
+        }
+        for no in [
+            "Dockerfile.dockerignore",
+            "Containerfile.containerignore",
+            ".dockerignore",
+            ".dockerfile",
+            "DOCKERFILE",
+            "Dockerfiles",
+            "docker-compose.yml",
+            "README.md",
+        ] {
+            assert!(!is_dockerfile_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn normalizing() {
+        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+    }
+}

@@ -1,0 +1,61 @@
+//! `layerlint`: lint Dockerfiles, fix them, explain their layer cache, serve editors.
+//!
+//! The binary is a thin shell over this library: [`cli`] declares the command line,
+//! [`commands`] holds one file per subcommand, and `check` is built from file discovery
+//! ([`discovery`]), per-directory configuration ([`config`]), linting and fixing in
+//! parallel ([`check`]), and the reporters ([`report`]).
+
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod discovery;
+pub mod files;
+pub mod hadolint;
+pub mod listing;
+pub mod report;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+/// Exit status: nothing at or above the failure threshold.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: findings (or, with `--diff`, changes pending).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status: usage, configuration or I/O error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs the command line of this process.
+pub fn main() -> ExitCode {
+    let command = cli::Cli::command();
+    let args = cli::with_default_subcommand(&command, std::env::args_os().collect());
+    let matches = match command.try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(err) => {
+            let code = if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let parsed = match cli::Cli::from_arg_matches(&matches) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    match commands::run(parsed, &matches) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            let _ = std::io::stdout().flush();
+            eprintln!("layerlint: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

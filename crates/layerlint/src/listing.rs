@@ -1,0 +1,126 @@
+//! Directory listings, read once and shared: when many Dockerfiles sit in one directory
+//! (a monorepo's `docker/`, a corpus), one `readdir` answers "is this a file?" and "is
+//! there a `<name>.dockerignore`?" for all of them, instead of a `stat` each.
+
+use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use layerlint_linter::BuildContext;
+
+/// The entries of one directory: name → whether it is a directory (`None`: a symbolic
+/// link or unknown, to be asked with `stat`).
+pub type Listing = HashMap<OsString, Option<bool>>;
+
+/// Listings of the directories that hold many of the paths checked.
+#[derive(Default)]
+pub struct Listings {
+    dirs: Mutex<HashMap<PathBuf, Arc<Listing>>>,
+}
+
+/// How many named paths in one directory make listing it cheaper than a `stat` each.
+pub const LIST_FROM: usize = 16;
+
+impl Listings {
+    /// Lists `dir` (once); `None` when it cannot be read.
+    pub fn list(&self, dir: &Path) -> Option<Arc<Listing>> {
+        if let Some(found) = self.get(dir) {
+            return Some(found);
+        }
+        let mut listing = Listing::new();
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let kind = entry
+                .file_type()
+                .ok()
+                .filter(|t| !t.is_symlink())
+                .map(|t| t.is_dir());
+            listing.insert(entry.file_name(), kind);
+        }
+        let listing = Arc::new(listing);
+        self.dirs
+            .lock()
+            .expect("not poisoned")
+            .insert(dir.to_owned(), Arc::clone(&listing));
+        Some(listing)
+    }
+
+    /// The listing of `dir`, if it was listed.
+    pub fn get(&self, dir: &Path) -> Option<Arc<Listing>> {
+        self.dirs.lock().expect("not poisoned").get(dir).cloned()
+    }
+}
+
+/// The ignore files Docker would take for this Dockerfile before the context's own
+/// `.dockerignore`: `<name>.dockerignore` (and `Dockerfile.dockerignore` for `dockerfile`).
+fn own_ignore_files(name: &OsStr) -> Vec<OsString> {
+    let mut own = name.to_os_string();
+    own.push(".dockerignore");
+    let mut names = vec![own];
+    if name == "dockerfile" {
+        names.push("Dockerfile.dockerignore".into());
+    }
+    names
+}
+
+/// Build contexts, shared by the Dockerfiles of a context root that have no ignore file of
+/// their own (all of them see the same files and the same `.dockerignore`).
+#[derive(Default)]
+pub struct Contexts {
+    shared: Mutex<HashMap<PathBuf, Arc<BuildContext>>>,
+}
+
+impl Contexts {
+    /// The build context `root` for the Dockerfile at `dockerfile` (absolute).
+    pub fn get(&self, root: &Path, dockerfile: &Path, listings: &Listings) -> Arc<BuildContext> {
+        let listing = dockerfile.parent().and_then(|dir| listings.get(dir));
+        let shareable = match (&listing, dockerfile.file_name()) {
+            (Some(listing), Some(name)) => own_ignore_files(name)
+                .iter()
+                .all(|own| !listing.contains_key(own)),
+            _ => false,
+        };
+        if !shareable {
+            return Arc::new(BuildContext::on_disk(root, Some(dockerfile)));
+        }
+        if let Some(found) = self.shared.lock().expect("not poisoned").get(root) {
+            return Arc::clone(found);
+        }
+        let context = Arc::new(BuildContext::on_disk(root, Some(dockerfile)));
+        self.shared
+            .lock()
+            .expect("not poisoned")
+            .entry(root.to_owned())
+            .or_insert(context)
+            .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contexts_are_shared_unless_a_dockerfile_has_its_own_ignore_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "a.Dockerfile",
+            "b.Dockerfile",
+            "c.Dockerfile",
+            "c.Dockerfile.dockerignore",
+        ] {
+            std::fs::write(dir.path().join(name), "x\n").unwrap();
+        }
+        std::fs::write(dir.path().join(".dockerignore"), "secret\n").unwrap();
+        let listings = Listings::default();
+        listings.list(dir.path()).unwrap();
+        let contexts = Contexts::default();
+        let a = contexts.get(dir.path(), &dir.path().join("a.Dockerfile"), &listings);
+        let b = contexts.get(dir.path(), &dir.path().join("b.Dockerfile"), &listings);
+        let c = contexts.get(dir.path(), &dir.path().join("c.Dockerfile"), &listings);
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert!(a.is_ignored("secret"));
+        assert!(!c.is_ignored("secret"), "c has its own ignore file");
+    }
+}

@@ -1,0 +1,74 @@
+//! The report formats. Each one is a function from the checked files to bytes; they all
+//! carry the rule code, name, severity, exact range and the fix, when there is one.
+
+mod checkstyle;
+mod concise;
+mod github;
+mod gitlab;
+mod json;
+mod junit;
+mod sarif;
+mod text;
+
+use std::io::{self, Write};
+
+use crate::check::FileReport;
+use crate::cli::Format;
+
+/// Writes the findings of `files` in `format`; `color` only matters to `text`.
+pub fn write(
+    format: Format,
+    files: &[FileReport],
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(files, color, out),
+        Format::Concise => concise::write(files, out),
+        Format::Json => json::write(files, out),
+        Format::Sarif => sarif::write(files, out),
+        Format::Checkstyle => checkstyle::write(files, out),
+        Format::Junit => junit::write(files, out),
+        Format::Github => github::write(files, out),
+        Format::Gitlab => gitlab::write(files, out),
+    }
+}
+
+/// Whether a format is for people (its stream may also get the summary line).
+pub fn is_human(format: Format) -> bool {
+    matches!(format, Format::Text | Format::Concise)
+}
+
+/// Escapes text for XML attributes and content.
+pub(crate) fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A path as a relative URI reference (`/` separators, reserved bytes %-encoded).
+pub(crate) fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,735 @@
+//! The command line's behaviours and exit codes, run as a user runs them.
+
+mod common;
+
+use common::{CLEAN, FIXED_TUTORIAL_CMD, Scratch, TUTORIAL, select_line, stderr, stdout};
+
+#[test]
+fn findings_exit_1_clean_files_exit_0() {
+    let s = Scratch::new();
+    s.file("Dockerfile", TUTORIAL);
+    s.file("clean/Dockerfile", CLEAN);
+    let out = s.layerlint().arg("Dockerfile").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "Dockerfile:15:5: LL101 [invalid-json-exec-form] CMD array is not valid JSON, so it runs as a shell command\n"
+    );
+    assert!(
+        stderr(&out).contains("1 fixable with `--fix`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = s.layerlint().args(["check", "clean"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("No findings in 1 checked file."));
+}
+
+#[test]
+fn exit_zero_and_failure_threshold() {
+    let s = Scratch::new();
+    s.file("Dockerfile", TUTORIAL);
+    let code = |args: &[&str]| s.layerlint().args(args).output().unwrap().status.code();
+    assert_eq!(code(&["--exit-zero", "Dockerfile"]), Some(0));
+    assert_eq!(
+        code(&["--failure-threshold", "none", "Dockerfile"]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&["--failure-threshold", "error", "Dockerfile"]),
+        Some(1)
+    );
+    assert_eq!(
+        code(&[
+            "--severity",
+            "LL101=info",
+            "--failure-threshold",
+            "warning",
+            "Dockerfile"
+        ]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&["--ignore", "invalid-json-exec-form", "Dockerfile"]),
+        Some(0)
+    );
+    assert_eq!(code(&["--select", "LL0", "Dockerfile"]), Some(0));
+    assert_eq!(code(&["--select", "correctness", "Dockerfile"]), Some(1));
+    assert_eq!(code(&["--extend-select", "ALL", "Dockerfile"]), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let s = Scratch::new();
+    s.file("Dockerfile", TUTORIAL);
+    let out = s
+        .layerlint()
+        .args(["--select", "LL9999", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown rule `LL9999`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = s
+        .layerlint()
+        .args(["--severity", "LL101", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = s
+        .layerlint()
+        .args(["--format", "yaml", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = s.layerlint().args(["--no-such-flag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn errors_name_the_file_and_the_rest_is_still_checked() {
+    let s = Scratch::new();
+    s.file("a/Dockerfile", TUTORIAL);
+    s.file("binary.Dockerfile", b"\x7fELF\x02\x01\x01\x00\x00\x00");
+    s.file(
+        "latin1.Dockerfile",
+        b"FROM alpine\nLABEL author=\"Jos\xe9\"\n",
+    );
+    std::fs::create_dir_all(s.path().join("empty")).unwrap();
+    let out = s
+        .layerlint()
+        .args([
+            "missing/Dockerfile",
+            "binary.Dockerfile",
+            "latin1.Dockerfile",
+            "empty",
+            "a/Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).starts_with("a/Dockerfile:15:5: LL101 "),
+        "{}",
+        stdout(&out)
+    );
+    let err = stderr(&out);
+    for line in [
+        "error: missing/Dockerfile: No such file or directory",
+        "error: binary.Dockerfile: binary file (NUL byte at offset 7), not a Dockerfile",
+        "error: latin1.Dockerfile: not UTF-8 text (invalid byte at line 2, column 18)",
+        "error: empty: no Dockerfile found",
+    ] {
+        assert!(err.contains(line), "missing `{line}` in:\n{err}");
+    }
+}
+
+#[test]
+fn no_dockerfile_found() {
+    let s = Scratch::new();
+    s.file("README.md", "# nothing here\n");
+    let out = s.layerlint().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no Dockerfile found"),
+        "{}",
+        stderr(&out)
+    );
+    let out = s.layerlint().arg("--allow-empty").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn discovery_walks_directories_with_their_ignores() {
+    let s = Scratch::new();
+    for path in [
+        "Dockerfile",
+        "dockerfile",
+        "Dockerfile.dev",
+        "Dockerfile-prod",
+        "api.Dockerfile",
+        "web/web.dockerfile",
+        "Containerfile",
+        "Containerfile.arm64",
+        ".devcontainer/Dockerfile",
+        "ignored/Dockerfile",
+        "node_modules/pkg/Dockerfile",
+        "vendor/Dockerfile",
+        "deep/vendor/Dockerfile",
+    ] {
+        s.file(path, TUTORIAL);
+    }
+    s.file("Dockerfile.dockerignore", "node_modules\n");
+    s.file("README.md", "FROM x\n");
+    s.file(".gitignore", "ignored/\n");
+    s.file("layerlint.toml", select_line() + "exclude = [\"vendor\"]\n");
+    let out = s
+        .layerlint()
+        .args(["--format", "concise"])
+        .output()
+        .unwrap();
+    let mut files: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| l.split(':').next().unwrap().to_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            ".devcontainer/Dockerfile",
+            "Containerfile",
+            "Containerfile.arm64",
+            "Dockerfile",
+            "Dockerfile-prod",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "dockerfile",
+            "web/web.dockerfile",
+        ]
+    );
+    // A file named explicitly is checked even when excluded, unless --force-exclude.
+    let out = s.layerlint().args(["vendor/Dockerfile"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = s
+        .layerlint()
+        .args(["--force-exclude", "vendor/Dockerfile", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("Dockerfile:"));
+    let out = s
+        .layerlint()
+        .args(["--extend-exclude", "web", "--format", "concise", "."])
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains("web/"), "{}", stdout(&out));
+}
+
+#[test]
+fn stdin_with_a_filename() {
+    let s = Scratch::new();
+    s.file(
+        "layerlint.toml",
+        select_line() + "[severity]\nLL101 = \"info\"\n",
+    );
+    let out = s
+        .layerlint()
+        .args([
+            "-",
+            "--stdin-filename",
+            "sub/Dockerfile",
+            "--format",
+            "json",
+        ])
+        .write_stdin(TUTORIAL)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json[0]["file"], "sub/Dockerfile");
+    assert_eq!(
+        json[0]["severity"], "info",
+        "the config above the stdin path applies"
+    );
+    let out = s.layerlint().arg("-").write_stdin(CLEAN).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = s
+        .layerlint()
+        .arg("-")
+        .write_stdin(&b"\x00\x01binary"[..])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: -: binary file (NUL byte at offset 0), not a Dockerfile\n"
+    );
+    // --fix on standard input prints the fixed file.
+    let out = s
+        .layerlint()
+        .args(["--fix", "--quiet", "-"])
+        .write_stdin(TUTORIAL)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).ends_with(FIXED_TUTORIAL_CMD),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn fix_writes_atomically_keeping_line_endings_bom_and_mode() {
+    let s = Scratch::new();
+    let crlf = format!("\u{feff}{}", TUTORIAL.replace('\n', "\r\n"));
+    let path = s.file("Dockerfile", &crlf);
+    s.file("clean/Dockerfile", CLEAN);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let clean_before = std::fs::metadata(s.path().join("clean/Dockerfile"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let out = s
+        .layerlint()
+        .args(["--fix", "--show-fixes", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 × LL101 (invalid-json-exec-form)"),
+        "{}",
+        stderr(&out)
+    );
+    let fixed = s.read("Dockerfile");
+    assert!(fixed.starts_with('\u{feff}'), "BOM kept");
+    assert!(
+        fixed.ends_with(&FIXED_TUTORIAL_CMD.replace('\n', "\r\n")),
+        "{fixed:?}"
+    );
+    assert_eq!(fixed.matches('\n').count(), fixed.matches("\r\n").count());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let clean_after = std::fs::metadata(s.path().join("clean/Dockerfile"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(
+        clean_before, clean_after,
+        "an unchanged file is not written"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(s.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".layerlint-"))
+        .collect();
+    assert!(leftovers.is_empty());
+    let out = s.layerlint().arg(".").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn diff_writes_nothing_and_exits_1_with_changes() {
+    let s = Scratch::new();
+    s.file("Dockerfile", TUTORIAL);
+    let out = s
+        .layerlint()
+        .args(["--diff", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -12,4 +12,4 @@\n \n EXPOSE 3000\n \n-CMD [\"node\", \"dist/index.js\", ]\n+CMD [\"node\", \"dist/index.js\"]\n"
+    );
+    assert_eq!(s.read("Dockerfile"), TUTORIAL);
+    s.file("clean/Dockerfile", CLEAN);
+    let out = s.layerlint().args(["--diff", "clean"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn fix_only_and_exit_non_zero_on_fix() {
+    let s = Scratch::new();
+    s.file("Dockerfile", TUTORIAL);
+    let out = s
+        .layerlint()
+        .args(["--fix-only", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(s.read("Dockerfile").ends_with(FIXED_TUTORIAL_CMD));
+    s.file("Dockerfile", TUTORIAL);
+    let out = s
+        .layerlint()
+        .args(["--fix", "--exit-non-zero-on-fix", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = s
+        .layerlint()
+        .args(["--fix", "--exit-non-zero-on-fix", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "nothing left to fix");
+}
+
+#[test]
+fn fix_from_the_configuration() {
+    let s = Scratch::new();
+    s.file("Dockerfile", TUTORIAL);
+    std::fs::remove_file(s.path().join("layerlint.toml")).unwrap();
+    s.file(".layerlint.toml", select_line() + "fix = true\n");
+    let out = s.layerlint().arg("Dockerfile").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(s.read("Dockerfile").ends_with(FIXED_TUTORIAL_CMD));
+    s.file("Dockerfile", TUTORIAL);
+    let out = s
+        .layerlint()
+        .args(["--no-fix", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(s.read("Dockerfile"), TUTORIAL);
+}
+
+#[test]
+fn configuration_per_directory() {
+    let s = Scratch::new();
+    s.file("a/Dockerfile", TUTORIAL);
+    s.file("a/layerlint.toml", select_line() + "ignore = [\"LL101\"]\n");
+    s.file("b/Dockerfile", TUTORIAL);
+    s.file("b/sub/Dockerfile", TUTORIAL);
+    s.file("broken/Dockerfile", TUTORIAL);
+    s.file(
+        "broken/layerlint.toml",
+        "select = [\"LL101\"]\ncolour = \"red\"\n",
+    );
+    let out = s.layerlint().args(["a", "b"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out)
+            .lines()
+            .map(|l| &l[..l.find(':').unwrap()])
+            .collect::<Vec<_>>(),
+        ["b/Dockerfile", "b/sub/Dockerfile"]
+    );
+    let out = s.layerlint().args(["broken", "b"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out).lines().count(), 2, "b is still checked");
+    let err = stderr(&out);
+    assert!(
+        err.contains("layerlint.toml:2:1: unknown field `colour`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("unknown field").count(), 1, "{err}");
+    // --config replaces discovery; --isolated ignores every file.
+    s.file(
+        "strict.toml",
+        select_line() + "[severity]\nLL101 = \"style\"\n",
+    );
+    let out = s
+        .layerlint()
+        .args(["--config", "strict.toml", "--format", "json", "a", "broken"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[0]["severity"], "style");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "style is below the default threshold"
+    );
+    let out = s.layerlint().args(["--isolated", "a"]).output().unwrap();
+    // (--isolated runs every default rule: at least LL101 fails.)
+    assert_eq!(out.status.code(), Some(1));
+    let out = s
+        .layerlint()
+        .args(["--config", "nope.toml", "a"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nope.toml"), "{}", stderr(&out));
+}
+
+#[test]
+fn hadolint_configuration_when_there_is_no_layerlint_one() {
+    let s = Scratch::bare();
+    s.file("Dockerfile", "FROM alpine:3.20\nRUN echo a \\\n\n    b\n");
+    s.file(
+        ".hadolint.yaml",
+        "ignored:\n  - NoEmptyContinuation\nfailure-threshold: error\nformat: tty\n",
+    );
+    let out = s.layerlint().arg("Dockerfile").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("LL006"), "{}", stdout(&out));
+    s.file("layerlint.toml", "");
+    let out = s.layerlint().arg("Dockerfile").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "layerlint.toml wins");
+    std::fs::remove_file(s.path().join("layerlint.toml")).unwrap();
+    s.file(".hadolint.yaml", "ignored: [\n");
+    let out = s.layerlint().arg("Dockerfile").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(".hadolint.yaml:"), "{}", stderr(&out));
+}
+
+#[test]
+fn several_formats_and_outputs_in_one_run() {
+    let s = Scratch::new();
+    s.file("Dockerfile", TUTORIAL);
+    let out = s
+        .layerlint()
+        .args([
+            "--format",
+            "sarif",
+            "--output",
+            "report.sarif",
+            "--format",
+            "concise",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+            "Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with("Dockerfile:15:5: LL101"),
+        "{}",
+        stdout(&out)
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&s.read("report.sarif")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let json: serde_json::Value = serde_json::from_str(&s.read("report.json")).unwrap();
+    assert_eq!(json[0]["code"], "LL101");
+    // Without --format, a file gets the concise format.
+    let out = s
+        .layerlint()
+        .args(["-o", "out.txt", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "");
+    assert!(s.read("out.txt").starts_with("Dockerfile:15:5: LL101"));
+}
+
+#[test]
+fn statistics_and_quiet() {
+    let s = Scratch::new();
+    s.file("a/Dockerfile", TUTORIAL);
+    s.file("b/Dockerfile", TUTORIAL);
+    let out = s
+        .layerlint()
+        .args(["--statistics", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "2  LL101  invalid-json-exec-form (2 fixable)\n"
+    );
+    assert_eq!(stderr(&out), "");
+    let out = s
+        .layerlint()
+        .args(["--statistics", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json[0]["count"], 2);
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let s = Scratch::new();
+    s.file("Dockerfile", TUTORIAL);
+    let out = s
+        .layerlint()
+        .args(["--format", "text", "--color", "always", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("\u{1b}["), "colour when asked");
+    let out = s
+        .layerlint()
+        .args(["--format", "text", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert!(
+        !stdout(&out).contains("\u{1b}["),
+        "NO_COLOR and no terminal"
+    );
+    assert!(stdout(&out).contains("error[LL101]"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("help: Write the array as valid JSON"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn context_must_be_a_directory() {
+    let s = Scratch::new();
+    s.file("Dockerfile", TUTORIAL);
+    let out = s
+        .layerlint()
+        .args(["--context", "nope", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::create_dir_all(s.path().join("ctx")).unwrap();
+    let out = s
+        .layerlint()
+        .args(["--context", "ctx", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn version_help_and_completions() {
+    let s = Scratch::new();
+    let out = s.layerlint().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        format!("layerlint {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let out = s.layerlint().arg("--help").output().unwrap();
+    assert!(stdout(&out).contains("check"));
+    for shell in ["bash", "zsh", "fish"] {
+        let out = s.layerlint().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains("layerlint"), "{shell}");
+    }
+}
+
+#[test]
+fn init_writes_a_starter_that_loads() {
+    let s = Scratch::bare();
+    s.file(".hadolint.yaml", "ignored: [NoEmptyContinuation, DL9999]\n");
+    let out = s.layerlint().arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = s.read("layerlint.toml");
+    assert!(
+        text.contains("ignore = [\"NoEmptyContinuation\"]"),
+        "{text}"
+    );
+    assert!(text.contains("DL9999"), "{text}");
+    s.file("Dockerfile", CLEAN);
+    let out = s
+        .layerlint()
+        .args(["check", "--select", common::RULES, "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = s.layerlint().arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "refuses to overwrite");
+}
+
+#[test]
+fn rule_pages_match_the_committed_ones() {
+    let s = Scratch::new();
+    let out = s.layerlint().args(["rule", "LL101"]).output().unwrap();
+    let page =
+        std::fs::read_to_string(common::root().join("rules/LL101-invalid-json-exec-form.md"))
+            .unwrap();
+    assert_eq!(stdout(&out), page);
+    let by_name = s
+        .layerlint()
+        .args(["rule", "invalid-json-exec-form"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&by_name), page);
+    let by_alias = s
+        .layerlint()
+        .args(["rule", "NoEmptyContinuation"])
+        .output()
+        .unwrap();
+    assert!(stdout(&by_alias).starts_with("# LL006 `empty-continuation-line`"));
+    let out = s
+        .layerlint()
+        .args(["rule", "--all", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let codes: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"LL101"));
+    assert!(json[0]["url"].as_str().unwrap().contains("/rules/"));
+    let out = s
+        .layerlint()
+        .args(["rule", "invalid-json-exec-from"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean `invalid-json-exec-form`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let s = Scratch::new();
+    let out = s.layerlint().args(["config", "--schema"]).output().unwrap();
+    let committed = std::fs::read_to_string(common::root().join("layerlint.schema.json")).unwrap();
+    assert_eq!(stdout(&out), committed, "run `cargo xtask schema`");
+}
+
+#[test]
+fn the_repository_dockerfile_lints_clean() {
+    let root = common::root();
+    let out = assert_cmd::Command::cargo_bin("layerlint")
+        .unwrap()
+        .current_dir(&root)
+        .args(["check", "--isolated", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
+
+#[test]
+fn many_paths_in_one_directory() {
+    // Enough paths to make discovery list the directory instead of a `stat` each.
+    let s = Scratch::new();
+    let mut args: Vec<String> = Vec::new();
+    for i in 0..20 {
+        s.file(&format!("many/{i}.Dockerfile"), TUTORIAL);
+        args.push(format!("many/{i}.Dockerfile"));
+    }
+    s.file("many/sub/Dockerfile", TUTORIAL);
+    args.push("many/sub".to_owned());
+    args.push("many/missing.Dockerfile".to_owned());
+    let out = s.layerlint().args(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out).lines().count(), 21, "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("error: many/missing.Dockerfile: No such file or directory"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn shellcheck_can_be_turned_off_from_the_command_line() {
+    let s = Scratch::new();
+    s.file("Dockerfile", "FROM alpine:3.20\nRUN echo $HOME\n");
+    let out = s
+        .layerlint()
+        .args([
+            "check",
+            "--shellcheck",
+            "off",
+            "--select",
+            "ALL",
+            "Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains("SC"), "{}", stdout(&out));
+}

@@ -1,0 +1,106 @@
+//! The command line over the real-Dockerfile corpus (`../shared/corpus/real`, skipped when
+//! absent): every file is checked without an error, the reports agree, and `--fix` on a
+//! scratch copy converges, leaves nothing fixable and is idempotent. ShellCheck is off: it
+//! has its own corpus test, and one process per file would take minutes here.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{stderr, stdout};
+
+fn corpus() -> Option<Vec<PathBuf>> {
+    let dir = common::root().join("../shared/corpus/real");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: no corpus at {}", dir.display());
+        return None;
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .extension()
+                    .is_some_and(|e| e == "tsv" || e == "json" || e == "md")
+        })
+        .collect();
+    files.sort();
+    Some(files)
+}
+
+fn layerlint() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("layerlint").unwrap();
+    command.env("NO_COLOR", "1");
+    command
+}
+
+#[test]
+fn the_whole_corpus_in_one_run() {
+    let Some(files) = corpus() else { return };
+    let started = std::time::Instant::now();
+    let out = layerlint()
+        .args(["check", "--shellcheck", "off", "--format", "concise"])
+        .args(&files)
+        .output()
+        .unwrap();
+    eprintln!(
+        "{} files in {:?} (debug build)",
+        files.len(),
+        started.elapsed()
+    );
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("error:"), "{}", stderr(&out));
+    let concise = stdout(&out).lines().count();
+    let out = layerlint()
+        .args(["check", "--shellcheck", "off", "--format", "json"])
+        .args(&files)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), concise);
+}
+
+#[test]
+fn fixing_the_corpus_converges_and_is_idempotent() {
+    let Some(files) = corpus() else { return };
+    let scratch = tempfile::tempdir().unwrap();
+    let mut copies = Vec::new();
+    for file in &files {
+        let copy = scratch.path().join(file.file_name().unwrap());
+        std::fs::copy(file, &copy).unwrap();
+        copies.push(copy);
+    }
+    let out = layerlint()
+        .args([
+            "check",
+            "--isolated",
+            "--shellcheck",
+            "off",
+            "--fix",
+            "--unsafe-fixes",
+            "--exit-zero",
+        ])
+        .args(&copies)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("did not converge"), "{err}");
+    assert!(!err.contains("error:"), "{err}");
+    // Nothing left to fix: the diff is empty and a second --fix changes nothing.
+    let out = layerlint()
+        .args([
+            "check",
+            "--isolated",
+            "--shellcheck",
+            "off",
+            "--diff",
+            "--unsafe-fixes",
+        ])
+        .args(&copies)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+}

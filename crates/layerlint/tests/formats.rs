@@ -1,0 +1,156 @@
+//! Every report format on the same inputs, as snapshots; SARIF validated against the
+//! SARIF 2.1.0 JSON schema; GitLab fingerprints stable when lines move.
+
+mod common;
+
+use common::{Scratch, TUTORIAL, stdout};
+
+/// The rules the snapshots use: fixed, so that new rules do not change them.
+const RULES: &str = "LL001,LL002,LL003,LL004,LL005,LL006,LL101";
+
+fn scratch() -> Scratch {
+    let s = Scratch::new();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for name in ["app.Dockerfile", "crlf.Dockerfile", "clean.Dockerfile"] {
+        s.file(name, std::fs::read(data.join(name)).unwrap());
+    }
+    s.file("tutorial/Dockerfile", TUTORIAL);
+    s
+}
+
+fn report(s: &Scratch, format: &str) -> String {
+    let out = s
+        .layerlint()
+        .args(["check", "--select", RULES, "--format", format, "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    stdout(&out).replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}
+
+#[test]
+fn every_format() {
+    let s = scratch();
+    for format in [
+        "text",
+        "concise",
+        "json",
+        "sarif",
+        "checkstyle",
+        "junit",
+        "github",
+        "gitlab",
+    ] {
+        insta::assert_snapshot!(format, report(&s, format));
+    }
+}
+
+#[test]
+fn json_and_sarif_parse_and_agree() {
+    let s = scratch();
+    let json: serde_json::Value = serde_json::from_str(&report(&s, "json")).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&report(&s, "sarif")).unwrap();
+    let findings = json.as_array().unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(findings.len(), results.len());
+    for (finding, result) in findings.iter().zip(results) {
+        assert_eq!(finding["code"], result["ruleId"]);
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(finding["line"], region["startLine"]);
+        assert_eq!(finding["column"], region["startColumn"]);
+        assert_eq!(finding["end_column"], region["endColumn"]);
+    }
+}
+
+/// The SARIF 2.1.0 schema as the `serde-sarif` crate (from crates.io) ships it.
+fn sarif_schema() -> Option<serde_json::Value> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let manifest = metadata["packages"]
+        .as_array()?
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")?["manifest_path"]
+        .as_str()?
+        .to_owned();
+    let schema = std::path::Path::new(&manifest)
+        .parent()?
+        .join("src/schema.json");
+    serde_json::from_str(&std::fs::read_to_string(schema).ok()?).ok()
+}
+
+#[test]
+fn sarif_is_valid_against_the_schema() {
+    let Some(schema) = sarif_schema() else {
+        eprintln!("skipped: serde-sarif's schema.json not found through `cargo metadata`");
+        return;
+    };
+    assert_eq!(
+        schema["title"],
+        "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    );
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let s = scratch();
+    // With every rule, fixes and related locations included.
+    let out = s
+        .layerlint()
+        .args(["check", "--select", "ALL", "--format", "sarif", "."])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["fixes"].is_array()),
+        "a fix is exported"
+    );
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["helpUri"].is_string() && r["help"]["markdown"].is_string())
+    );
+    // An empty run is valid too.
+    let clean = s
+        .layerlint()
+        .args(["check", "--format", "sarif", "clean.Dockerfile"])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    assert!(validator.is_valid(&sarif));
+}
+
+#[test]
+fn gitlab_fingerprints_survive_moved_lines() {
+    let s = scratch();
+    let fingerprints = |s: &Scratch| -> Vec<String> {
+        let report: serde_json::Value = serde_json::from_str(&report(s, "gitlab")).unwrap();
+        report
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = fingerprints(&s);
+    let mut unique = before.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), before.len(), "fingerprints are unique");
+    let moved = format!("# syntax=docker/dockerfile:1\n\n# a new header\n{TUTORIAL}");
+    s.file("tutorial/Dockerfile", moved);
+    assert_eq!(before, fingerprints(&s));
+}
