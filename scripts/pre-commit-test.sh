@@ -34,9 +34,10 @@ git init -q
 git config user.email ci@example.invalid
 git config user.name ci
 printf 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js", ]\n' > Dockerfile
-printf 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask \\\n\n    && true\nCMD ["python", "app.py"]\n' > services/api/api.dockerfile
+printf 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3 \\\n\n    && true\nCMD ["python", "app.py"]\n' > services/api/api.dockerfile
 printf 'FROM alpine:3.20\nENTRYPOINT ["/bin/true", ]\n' > dockerfile
 printf 'CMD ["not", "a", "dockerfile", ]\n' > notes.txt
+printf '.git\nnode_modules\n' > .dockerignore
 cp Dockerfile "$WORK/original"
 git add -A
 git commit -qm scratch

@@ -135,6 +135,7 @@ fn check_with(
         let stage = instruction.and_then(|i| semantic.stage_of(i));
         !suppressions.suppresses(rule, diagnostic.subcode.as_deref(), instruction, stage)
     });
+    drop_fixes_on_refused_instructions(file, &parse.errors, &mut diagnostics);
     diagnostics.extend(suppressions.report(file, settings, shellcheck_ran));
     for diagnostic in &mut diagnostics {
         diagnostic.severity = settings.severity_of(diagnostic);
@@ -144,6 +145,38 @@ fn check_with(
     }
     sort_diagnostics(&mut diagnostics);
     diagnostics
+}
+
+/// A fix on an instruction whose flags BuildKit refuses (`COPY --from build /a /b`: a flag
+/// without its value) rests on a misreading of its arguments — there `build` looks like a
+/// second source — so the finding stays but its fix goes, with a note: the flag is to be
+/// fixed first. (Other errors keep their fixes: LL101's fix is what repairs `SHELL` in
+/// shell form.)
+fn drop_fixes_on_refused_instructions(
+    file: &Dockerfile,
+    errors: &[layerlint_syntax::ParseError],
+    diagnostics: &mut [Diagnostic],
+) {
+    if errors.is_empty() {
+        return;
+    }
+    for diagnostic in diagnostics.iter_mut().filter(|d| d.fix.is_some()) {
+        let Some(index) = instruction_at(file, diagnostic.range.start()) else {
+            continue;
+        };
+        let range = file.instructions()[index].range;
+        if let Some(error) = errors.iter().find(|e| {
+            e.kind == layerlint_syntax::ParseErrorKind::InvalidFlag && range.contains_range(e.range)
+        }) {
+            diagnostic.fix = None;
+            diagnostic.note.get_or_insert_with(|| {
+                format!(
+                    "no fix while BuildKit refuses a flag of this instruction ({})",
+                    error.message
+                )
+            });
+        }
+    }
 }
 
 /// Sorts findings by position (then code), as [`check`] returns them.

@@ -514,6 +514,11 @@ fn parse_comment(comment: &str) -> Parsed {
         return Parsed::NotASuppression;
     }
     let Some(after_ignore) = after_kind.strip_prefix("ignore") else {
+        // Prose that starts with the tool's name (`# layerlint runs in CI`) is a comment:
+        // only text with `=`, or after `global`/`stage`, is an attempted suppression.
+        if kind == Kind::Next && !after_kind.contains('=') {
+            return Parsed::NotASuppression;
+        }
         return Parsed::Malformed(format!(
             "expected `ignore=` after `{}`",
             if origin == Origin::Layerlint {
@@ -674,6 +679,11 @@ mod tests {
         );
         assert_eq!(codes("# an ordinary comment"), Vec::<String>::new());
         assert_eq!(codes("# layerlintish"), Vec::<String>::new());
+        assert_eq!(
+            codes("# layerlint reads on and reports every error"),
+            Vec::<String>::new()
+        );
+        assert_eq!(codes("# hadolint is slower"), Vec::<String>::new());
         assert_eq!(
             codes("# layerlint ignore=LL101 because"),
             ["malformed: unexpected `because` after the codes (put a reason after `#`)"]
