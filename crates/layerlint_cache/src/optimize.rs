@@ -511,13 +511,15 @@ impl<'a> Optimizer<'a> {
         match self.context {
             Some(context) if has_wildcards(&q) => {
                 let dir = paths::parent(&q);
-                context.list(dir).iter().any(|name| {
-                    let full = if dir.is_empty() {
-                        name.clone()
-                    } else {
-                        format!("{dir}/{name}")
-                    };
-                    glob_match(base_name(&q), name) && !context.is_ignored(&full)
+                context.names(dir).iter().any(|name| {
+                    glob_match(base_name(&q), name) && {
+                        let full = if dir.is_empty() {
+                            name.clone()
+                        } else {
+                            format!("{dir}/{name}")
+                        };
+                        !context.is_ignored(&full)
+                    }
                 })
             }
             Some(context) => context.exists(&q) && !context.is_ignored(&q),
@@ -829,16 +831,19 @@ impl<'a> Optimizer<'a> {
                 Some(context) => {
                     if has_wildcards(&q) {
                         let dir = paths::parent(&q);
-                        for name in context.list(dir) {
+                        for name in context.names(dir).iter() {
+                            if !glob_match(base_name(&q), name) {
+                                continue;
+                            }
                             let full = if dir.is_empty() {
                                 name.clone()
                             } else {
                                 format!("{dir}/{name}")
                             };
-                            if glob_match(base_name(&q), &name) && !context.is_ignored(&full) {
+                            if !context.is_ignored(&full) {
                                 add(Entry {
                                     context: full,
-                                    target: join(paths::parent(&need.path), &name),
+                                    target: join(paths::parent(&need.path), name),
                                     dir: false,
                                     position,
                                 });
