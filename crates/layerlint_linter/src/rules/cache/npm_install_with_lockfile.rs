@@ -92,6 +92,9 @@ impl Check for NpmInstallWithLockfile {
                 let Some(analysis) = optimizer.analyze(stage, position) else {
                     continue;
                 };
+                if !analysis.installs.iter().any(|i| i.ecosystem == Ecosystem::Npm) {
+                    continue;
+                }
                 let Some(scripts) =
                     layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
                 else {
