@@ -51,6 +51,8 @@ struct DiskCache {
     stats: Mutex<HashMap<String, Option<bool>>>,
     /// The walk of [`BuildContext::files`] (no overlay).
     walk: OnceLock<Arc<[String]>>,
+    /// (directory, pattern) → the names there that match (no overlay).
+    globs: Mutex<HashMap<(String, String), Arc<[String]>>>,
 }
 
 /// A context path as Docker sees it: `/`-separated, no leading `./` or `/`.
@@ -305,6 +307,32 @@ impl BuildContext {
         names.sort();
         names.dedup();
         names.into()
+    }
+
+    /// The names in a directory of the context that match `pattern` (Go's `path.Match`,
+    /// see [`crate::paths::glob_match`]), sorted.
+    pub fn glob(&self, dir: &str, pattern: &str) -> Arc<[String]> {
+        let matching = || -> Arc<[String]> {
+            self.names(dir)
+                .iter()
+                .filter(|name| crate::paths::glob_match(pattern, name))
+                .cloned()
+                .collect()
+        };
+        let Some(cache) = self.cache.as_ref().filter(|_| self.overlay.is_empty()) else {
+            return matching();
+        };
+        let key = (clean(dir), pattern.to_owned());
+        if let Some(known) = cache.globs.lock().expect("not poisoned").get(&key) {
+            return Arc::clone(known);
+        }
+        let found = matching();
+        cache
+            .globs
+            .lock()
+            .expect("not poisoned")
+            .insert(key, Arc::clone(&found));
+        found
     }
 
     /// Every file of the context, context-relative and sorted, with directories that hold

@@ -307,6 +307,8 @@ pub struct Optimizer<'a> {
     /// [`Optimizer::analyze`]'s answers by (stage, position): the planner and the rules ask
     /// about the same RUNs many times.
     analyses: RefCell<HashMap<(usize, usize), Option<Rc<RunAnalysis>>>>,
+    /// [`Optimizer::scripts`]' answers by (stage, position).
+    scripts: RefCell<HashMap<(usize, usize), Option<Rc<Vec<layerlint_shell::Script>>>>>,
 }
 
 impl<'a> Optimizer<'a> {
@@ -322,6 +324,7 @@ impl<'a> Optimizer<'a> {
             context,
             walk,
             analyses: RefCell::default(),
+            scripts: RefCell::default(),
         }
     }
 
@@ -372,10 +375,27 @@ impl<'a> Optimizer<'a> {
         analysis
     }
 
-    fn analyze_uncached(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
+    /// The parsed scripts of the RUN at `position` ([`crate::script::run_scripts`] under its
+    /// shell), parsed once and shared.
+    pub fn scripts(
+        &self,
+        stage: &StageWalk,
+        position: usize,
+    ) -> Option<Rc<Vec<layerlint_shell::Script>>> {
+        let key = (stage.index, position);
+        if let Some(known) = self.scripts.borrow().get(&key) {
+            return known.clone();
+        }
         let step = &stage.steps[position];
         let instruction = &self.file.instructions()[step.index];
-        let scripts = crate::script::run_scripts(self.file, instruction, &step.shell)?;
+        let scripts = crate::script::run_scripts(self.file, instruction, &step.shell).map(Rc::new);
+        self.scripts.borrow_mut().insert(key, scripts.clone());
+        scripts
+    }
+
+    fn analyze_uncached(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
+        let step = &stage.steps[position];
+        let scripts = self.scripts(stage, position)?;
         let copies: Vec<(&CopyStep, Vec<SourceKind>)> = stage.steps[..position]
             .iter()
             .filter_map(|s| s.copy.as_ref())
@@ -534,15 +554,13 @@ impl<'a> Optimizer<'a> {
         match self.context {
             Some(context) if has_wildcards(&q) => {
                 let dir = paths::parent(&q);
-                context.names(dir).iter().any(|name| {
-                    glob_match(base_name(&q), name) && {
-                        let full = if dir.is_empty() {
-                            name.clone()
-                        } else {
-                            format!("{dir}/{name}")
-                        };
-                        !context.is_ignored(&full)
-                    }
+                context.glob(dir, base_name(&q)).iter().any(|name| {
+                    let full = if dir.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{dir}/{name}")
+                    };
+                    !context.is_ignored(&full)
                 })
             }
             Some(context) => context.exists(&q) && !context.is_ignored(&q),
@@ -854,10 +872,7 @@ impl<'a> Optimizer<'a> {
                 Some(context) => {
                     if has_wildcards(&q) {
                         let dir = paths::parent(&q);
-                        for name in context.names(dir).iter() {
-                            if !glob_match(base_name(&q), name) {
-                                continue;
-                            }
+                        for name in context.glob(dir, base_name(&q)).iter() {
                             let full = if dir.is_empty() {
                                 name.clone()
                             } else {
