@@ -62,7 +62,10 @@ fn main() {
     let base = time(&none);
     println!("{} files, best of {runs} runs, one thread", files.len());
     println!("{:>9.1} ms  every default rule", ms(all));
-    println!("{:>9.1} ms  no rule (parse, semantic, suppressions)", ms(base));
+    println!(
+        "{:>9.1} ms  no rule (parse, semantic, suppressions)",
+        ms(base)
+    );
     let mut rows: Vec<(Duration, Rule)> = Rule::ALL
         .iter()
         .copied()

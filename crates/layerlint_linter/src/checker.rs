@@ -130,8 +130,9 @@ impl<'a> Context<'a> {
     /// the file's), built once for all the cache rules.
     pub fn optimizer(&self) -> Rc<Optimizer<'a>> {
         Rc::clone(
-            self.optimizer
-                .get_or_init(|| Rc::new(Optimizer::new(self.file, self.semantic, self.build_context))),
+            self.optimizer.get_or_init(|| {
+                Rc::new(Optimizer::new(self.file, self.semantic, self.build_context))
+            }),
         )
     }
 

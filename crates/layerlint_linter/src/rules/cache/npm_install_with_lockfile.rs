@@ -92,7 +92,11 @@ impl Check for NpmInstallWithLockfile {
                 let Some(analysis) = optimizer.analyze(stage, position) else {
                     continue;
                 };
-                if !analysis.installs.iter().any(|i| i.ecosystem == Ecosystem::Npm) {
+                if !analysis
+                    .installs
+                    .iter()
+                    .any(|i| i.ecosystem == Ecosystem::Npm)
+                {
                     continue;
                 }
                 let Some(scripts) =

@@ -37,7 +37,14 @@ pub(crate) fn final_user(cx: &Context<'_>) -> Option<FinalUser> {
 }
 
 /// Tools that start a process as another user.
-const PRIVILEGE_DROP_TOOLS: [&str; 6] = ["gosu", "su-exec", "setpriv", "runuser", "s6-setuidgid", "chpst"];
+const PRIVILEGE_DROP_TOOLS: [&str; 6] = [
+    "gosu",
+    "su-exec",
+    "setpriv",
+    "runuser",
+    "s6-setuidgid",
+    "chpst",
+];
 
 /// [`PRIVILEGE_DROP_TOOLS`] as whole words.
 static PRIVILEGE_DROP: LazyLock<Regex> = LazyLock::new(|| {

@@ -193,9 +193,27 @@ impl Check for HardcodedCredential {
 /// Literals every one of [`PATTERNS`] contains (one of them): a text without any cannot
 /// match, and the patterns are then not compiled.
 const PATTERN_LITERALS: [&str; 21] = [
-    "-----BEGIN ", "AKIA", "ASIA", "ABIA", "ACCA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
-    "github_pat_", "glpat-", "xox", "hooks.slack.com", "k_live_", "AIza", "npm_",
-    "pypi-AgEIcHlwaS5vcmc", "dckr_pat_", "T3BlbkFJ", "eyJ",
+    "-----BEGIN ",
+    "AKIA",
+    "ASIA",
+    "ABIA",
+    "ACCA",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "xox",
+    "hooks.slack.com",
+    "k_live_",
+    "AIza",
+    "npm_",
+    "pypi-AgEIcHlwaS5vcmc",
+    "dckr_pat_",
+    "T3BlbkFJ",
+    "eyJ",
 ];
 
 fn find_credential(text: &str) -> Option<Found> {

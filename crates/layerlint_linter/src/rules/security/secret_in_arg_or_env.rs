@@ -95,7 +95,16 @@ pub(crate) fn secret_name(name: &str) -> bool {
     // compiled (a name with other characters may, by case folding: `K` is `K`).
     if name.is_ascii() {
         let lower = name.to_ascii_lowercase();
-        let words = ["auth", "credential", "key", "password", "pword", "passwd", "secret", "token"];
+        let words = [
+            "auth",
+            "credential",
+            "key",
+            "password",
+            "pword",
+            "passwd",
+            "secret",
+            "token",
+        ];
         if !words.iter().any(|w| lower.contains(w)) {
             return false;
         }
