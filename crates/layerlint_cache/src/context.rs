@@ -52,8 +52,11 @@ struct DiskCache {
     /// The walk of [`BuildContext::files`] (no overlay).
     walk: OnceLock<Arc<[String]>>,
     /// (directory, pattern) → the names there that match (no overlay).
-    globs: Mutex<HashMap<(String, String), Arc<[String]>>>,
+    globs: Mutex<GlobCache>,
 }
+
+/// (directory, pattern) → names.
+type GlobCache = HashMap<(String, String), Arc<[String]>>;
 
 /// A context path as Docker sees it: `/`-separated, no leading `./` or `/`.
 fn clean(path: &str) -> String {

@@ -306,10 +306,13 @@ pub struct Optimizer<'a> {
     walk: FileWalk,
     /// [`Optimizer::analyze`]'s answers by (stage, position): the planner and the rules ask
     /// about the same RUNs many times.
-    analyses: RefCell<HashMap<(usize, usize), Option<Rc<RunAnalysis>>>>,
+    analyses: RefCell<ByRun<RunAnalysis>>,
     /// [`Optimizer::scripts`]' answers by (stage, position).
-    scripts: RefCell<HashMap<(usize, usize), Option<Rc<Vec<layerlint_shell::Script>>>>>,
+    scripts: RefCell<ByRun<Vec<layerlint_shell::Script>>>,
 }
+
+/// What the optimizer remembers per RUN: (stage, position) → the answer.
+type ByRun<T> = HashMap<(usize, usize), Option<Rc<T>>>;
 
 impl<'a> Optimizer<'a> {
     pub fn new(

@@ -82,7 +82,7 @@ fn main() {
             }
         })
         .collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
     for (took, rule) in rows {
         println!("{:>9.1} ms  {} {}", ms(took), rule.code(), rule.name());
     }
