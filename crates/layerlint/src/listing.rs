@@ -81,12 +81,12 @@ impl Contexts {
             _ => false,
         };
         if !shareable {
-            return Arc::new(BuildContext::on_disk(root, Some(dockerfile)));
+            return Arc::new(BuildContext::on_disk(root, Some(dockerfile)).cached());
         }
         if let Some(found) = self.shared.lock().expect("not poisoned").get(root) {
             return Arc::clone(found);
         }
-        let context = Arc::new(BuildContext::on_disk(root, Some(dockerfile)));
+        let context = Arc::new(BuildContext::on_disk(root, Some(dockerfile)).cached());
         self.shared
             .lock()
             .expect("not poisoned")

@@ -4,8 +4,9 @@
 //! A context can carry an *overlay*: files written on top of it without touching the disk
 //! (what the fix loop uses when a fix creates or extends `.dockerignore`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::dockerignore::{DOCKERIGNORE, DockerIgnore, load_ignore_file};
 
@@ -33,7 +34,29 @@ pub struct BuildContext {
     /// The ignore file that applies, relative to the context (or absolute when outside).
     ignore_path: Option<PathBuf>,
     ignore_error: Option<String>,
+    /// What was read from disk, when the context remembers it ([`BuildContext::cached`]);
+    /// shared by the clones.
+    cache: Option<Arc<DiskCache>>,
 }
+
+/// What an on-disk context has read: listings, file types, the walk. A linter run asks the
+/// same questions for every Dockerfile of a directory (many per file), so a context shared
+/// by them answers each once.
+#[derive(Debug, Default)]
+struct DiskCache {
+    /// Directory → its names, sorted (no overlay).
+    lists: Mutex<HashMap<String, Arc<[String]>>>,
+    /// Path → `None` when it does not exist, else whether it is a directory (following
+    /// symbolic links, as [`Path::exists`] and [`Path::is_dir`] do).
+    stats: Mutex<HashMap<String, Option<bool>>>,
+    /// The walk of [`BuildContext::files`] (no overlay).
+    walk: OnceLock<Arc<[String]>>,
+    /// (directory, pattern) → the names there that match (no overlay).
+    globs: Mutex<GlobCache>,
+}
+
+/// (directory, pattern) → names.
+type GlobCache = HashMap<(String, String), Arc<[String]>>;
 
 /// A context path as Docker sees it: `/`-separated, no leading `./` or `/`.
 fn clean(path: &str) -> String {
@@ -77,6 +100,7 @@ impl BuildContext {
             ignore,
             ignore_path,
             ignore_error,
+            cache: None,
         }
     }
 
@@ -98,11 +122,73 @@ impl BuildContext {
             ignore: None,
             ignore_path: None,
             ignore_error: None,
+            cache: None,
         };
         if let Some(text) = context.read(DOCKERIGNORE) {
             context.set_ignore(PathBuf::from(DOCKERIGNORE), &text);
         }
         context
+    }
+
+    /// This context, remembering what it reads from disk (listings, whether paths exist and
+    /// are directories, the walk of [`BuildContext::files`]) instead of asking the file
+    /// system again: for a run in which the context does not change on disk (the command
+    /// line), shared by the Dockerfiles that see it. Clones share what it remembers.
+    #[must_use]
+    pub fn cached(mut self) -> BuildContext {
+        if matches!(self.files, Files::Disk(_)) {
+            self.cache = Some(Arc::default());
+        }
+        self
+    }
+
+    /// `None` when `path` (clean, context-relative) does not exist on disk, else whether it
+    /// is a directory.
+    fn stat(&self, root: &Path, path: &str) -> Option<bool> {
+        let ask = || std::fs::metadata(root.join(path)).ok().map(|m| m.is_dir());
+        let Some(cache) = &self.cache else {
+            return ask();
+        };
+        if let Some(&known) = cache.stats.lock().expect("not poisoned").get(path) {
+            return known;
+        }
+        let answer = ask();
+        cache
+            .stats
+            .lock()
+            .expect("not poisoned")
+            .insert(path.to_owned(), answer);
+        answer
+    }
+
+    /// The names in `dir` (clean) on disk, sorted.
+    fn disk_names(&self, root: &Path, dir: &str) -> Arc<[String]> {
+        let ask = || -> Arc<[String]> {
+            let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            names.sort();
+            names.dedup();
+            names.into()
+        };
+        let Some(cache) = &self.cache else {
+            return ask();
+        };
+        if let Some(known) = cache.lists.lock().expect("not poisoned").get(dir) {
+            return Arc::clone(known);
+        }
+        let names = ask();
+        cache
+            .lists
+            .lock()
+            .expect("not poisoned")
+            .insert(dir.to_owned(), Arc::clone(&names));
+        names
     }
 
     fn set_ignore(&mut self, path: PathBuf, text: &str) {
@@ -160,7 +246,7 @@ impl BuildContext {
             return true;
         }
         match &self.files {
-            Files::Disk(root) => root.join(&path).exists(),
+            Files::Disk(root) => self.stat(root, &path).is_some(),
             Files::Memory(files) => path.is_empty() || memory_has(files, &path),
         }
     }
@@ -176,7 +262,7 @@ impl BuildContext {
             return true;
         }
         match &self.files {
-            Files::Disk(root) => root.join(&path).is_dir(),
+            Files::Disk(root) => self.stat(root, &path) == Some(true),
             Files::Memory(files) => files
                 .range(prefix.clone()..)
                 .next()
@@ -202,22 +288,54 @@ impl BuildContext {
 
     /// The names in a directory of the context (`""` for the root), sorted.
     pub fn list(&self, dir: &str) -> Vec<String> {
+        self.names(dir).to_vec()
+    }
+
+    /// The names in a directory of the context (`""` for the root), sorted, shared: what
+    /// [`BuildContext::list`] returns, without a copy when the context remembers it.
+    pub fn names(&self, dir: &str) -> Arc<[String]> {
         let dir = clean(dir);
+        let overlay = memory_list(&self.overlay, &dir);
         let mut names: Vec<String> = match &self.files {
-            Files::Disk(root) => std::fs::read_dir(root.join(&dir))
-                .map(|entries| {
-                    entries
-                        .filter_map(Result::ok)
-                        .map(|e| e.file_name().to_string_lossy().into_owned())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            Files::Disk(root) => {
+                let names = self.disk_names(root, &dir);
+                if overlay.is_empty() {
+                    return names;
+                }
+                names.to_vec()
+            }
             Files::Memory(files) => memory_list(files, &dir),
         };
-        names.extend(memory_list(&self.overlay, &dir));
+        names.extend(overlay);
         names.sort();
         names.dedup();
-        names
+        names.into()
+    }
+
+    /// The names in a directory of the context that match `pattern` (Go's `path.Match`,
+    /// see [`crate::paths::glob_match`]), sorted.
+    pub fn glob(&self, dir: &str, pattern: &str) -> Arc<[String]> {
+        let matching = || -> Arc<[String]> {
+            self.names(dir)
+                .iter()
+                .filter(|name| crate::paths::glob_match(pattern, name))
+                .cloned()
+                .collect()
+        };
+        let Some(cache) = self.cache.as_ref().filter(|_| self.overlay.is_empty()) else {
+            return matching();
+        };
+        let key = (clean(dir), pattern.to_owned());
+        if let Some(known) = cache.globs.lock().expect("not poisoned").get(&key) {
+            return Arc::clone(known);
+        }
+        let found = matching();
+        cache
+            .globs
+            .lock()
+            .expect("not poisoned")
+            .insert(key, Arc::clone(&found));
+        found
     }
 
     /// Every file of the context, context-relative and sorted, with directories that hold
@@ -226,11 +344,21 @@ impl BuildContext {
     /// [`BuildContext::is_ignored`].
     pub fn files(&self) -> Vec<String> {
         let mut out: Vec<String> = match &self.files {
-            Files::Disk(root) => {
-                let mut out = Vec::new();
-                walk(root, "", &mut out);
-                out
-            }
+            Files::Disk(root) => match &self.cache {
+                Some(cache) => cache
+                    .walk
+                    .get_or_init(|| {
+                        let mut out = Vec::new();
+                        walk(root, "", &mut out);
+                        out.into()
+                    })
+                    .to_vec(),
+                None => {
+                    let mut out = Vec::new();
+                    walk(root, "", &mut out);
+                    out
+                }
+            },
             Files::Memory(files) => files.keys().cloned().collect(),
         };
         out.extend(self.overlay.keys().cloned());

@@ -23,6 +23,10 @@
 //! safely (a `WORKDIR` in the way of a relative destination, an overlapping copy, a
 //! `VOLUME`).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use layerlint_diagnostics::Edit;
 use layerlint_syntax::semantic::Semantic;
 use layerlint_syntax::{Body, Dockerfile, InstructionKind};
@@ -300,7 +304,15 @@ pub struct Optimizer<'a> {
     file: &'a Dockerfile,
     context: Option<&'a BuildContext>,
     walk: FileWalk,
+    /// [`Optimizer::analyze`]'s answers by (stage, position): the planner and the rules ask
+    /// about the same RUNs many times.
+    analyses: RefCell<ByRun<RunAnalysis>>,
+    /// [`Optimizer::scripts`]' answers by (stage, position).
+    scripts: RefCell<ByRun<Vec<layerlint_shell::Script>>>,
 }
+
+/// What the optimizer remembers per RUN: (stage, position) → the answer.
+type ByRun<T> = HashMap<(usize, usize), Option<Rc<T>>>;
 
 impl<'a> Optimizer<'a> {
     pub fn new(
@@ -314,6 +326,8 @@ impl<'a> Optimizer<'a> {
             file,
             context,
             walk,
+            analyses: RefCell::default(),
+            scripts: RefCell::default(),
         }
     }
 
@@ -350,9 +364,41 @@ impl<'a> Optimizer<'a> {
 
     /// The analysis of a RUN step, with the copies of the sources before it in its stage.
     pub fn analyze(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
+        self.analysis(stage, position).map(|a| (*a).clone())
+    }
+
+    /// [`Optimizer::analyze`], computed once per RUN and shared.
+    fn analysis(&self, stage: &StageWalk, position: usize) -> Option<Rc<RunAnalysis>> {
+        let key = (stage.index, position);
+        if let Some(known) = self.analyses.borrow().get(&key) {
+            return known.clone();
+        }
+        let analysis = self.analyze_uncached(stage, position).map(Rc::new);
+        self.analyses.borrow_mut().insert(key, analysis.clone());
+        analysis
+    }
+
+    /// The parsed scripts of the RUN at `position` ([`crate::script::run_scripts`] under its
+    /// shell), parsed once and shared.
+    pub fn scripts(
+        &self,
+        stage: &StageWalk,
+        position: usize,
+    ) -> Option<Rc<Vec<layerlint_shell::Script>>> {
+        let key = (stage.index, position);
+        if let Some(known) = self.scripts.borrow().get(&key) {
+            return known.clone();
+        }
         let step = &stage.steps[position];
         let instruction = &self.file.instructions()[step.index];
-        let scripts = crate::script::run_scripts(self.file, instruction, &step.shell)?;
+        let scripts = crate::script::run_scripts(self.file, instruction, &step.shell).map(Rc::new);
+        self.scripts.borrow_mut().insert(key, scripts.clone());
+        scripts
+    }
+
+    fn analyze_uncached(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
+        let step = &stage.steps[position];
+        let scripts = self.scripts(stage, position)?;
         let copies: Vec<(&CopyStep, Vec<SourceKind>)> = stage.steps[..position]
             .iter()
             .filter_map(|s| s.copy.as_ref())
@@ -402,7 +448,7 @@ impl<'a> Optimizer<'a> {
             if stage.steps[position].kind != InstructionKind::Run {
                 continue;
             }
-            let Some(analysis) = self.analyze(stage, position) else {
+            let Some(analysis) = self.analysis(stage, position) else {
                 continue;
             };
             for install in &analysis.installs {
@@ -451,7 +497,7 @@ impl<'a> Optimizer<'a> {
     fn installed_before(&self, stage: &StageWalk, position: usize, ecosystem: Ecosystem) -> bool {
         (0..position).any(|p| {
             stage.steps[p].kind == InstructionKind::Run
-                && self.analyze(stage, p).is_some_and(|a| {
+                && self.analysis(stage, p).is_some_and(|a| {
                     a.installs
                         .iter()
                         .any(|i| i.ecosystem == ecosystem && i.kind == InstallKind::Install)
@@ -511,13 +557,13 @@ impl<'a> Optimizer<'a> {
         match self.context {
             Some(context) if has_wildcards(&q) => {
                 let dir = paths::parent(&q);
-                context.list(dir).iter().any(|name| {
+                context.glob(dir, base_name(&q)).iter().any(|name| {
                     let full = if dir.is_empty() {
                         name.clone()
                     } else {
                         format!("{dir}/{name}")
                     };
-                    glob_match(base_name(&q), name) && !context.is_ignored(&full)
+                    !context.is_ignored(&full)
                 })
             }
             Some(context) => context.exists(&q) && !context.is_ignored(&q),
@@ -565,7 +611,7 @@ impl<'a> Optimizer<'a> {
                     let Some(position) = stage.steps.iter().position(|s| s.index == run) else {
                         continue;
                     };
-                    let Some(analysis) = self.analyze(stage, position) else {
+                    let Some(analysis) = self.analysis(stage, position) else {
                         continue;
                     };
                     for moved in analysis
@@ -651,22 +697,22 @@ impl<'a> Optimizer<'a> {
             let instruction = &instructions[step.index];
             let line = self.line_of(step.index);
             let blocker: Option<String> = match step.kind {
-                InstructionKind::Run => match self.analyze(stage, position) {
+                InstructionKind::Run => match self.analysis(stage, position) {
                     None => Some(format!(
                         "the RUN on line {line} runs a script layerlint cannot read"
                     )),
                     Some(analysis) => match analysis.reads {
                         Reads::Sources if position == install_position => Some(format!(
                             "the same RUN needs the sources ({}): give the install a RUN of its own",
-                            analysis.sources_reason.unwrap_or_default()
+                            analysis.sources_reason.clone().unwrap_or_default()
                         )),
                         Reads::Sources => Some(format!(
                             "the RUN on line {line} needs the sources: {}",
-                            analysis.sources_reason.unwrap_or_default()
+                            analysis.sources_reason.clone().unwrap_or_default()
                         )),
                         Reads::Nothing | Reads::Manifests => {
-                            for need in analysis.needs {
-                                needs.push((need, position));
+                            for need in &analysis.needs {
+                                needs.push((need.clone(), position));
                             }
                             moved.push(position);
                             None
@@ -718,17 +764,17 @@ impl<'a> Optimizer<'a> {
         let kinds = source_kinds(copy, self.context);
         let mut notes = Vec::new();
         for &p in &moved {
-            if let Some(analysis) = self.analyze(stage, p) {
-                for note in analysis.unchecked {
-                    if !notes.contains(&note) {
-                        notes.push(note);
+            if let Some(analysis) = self.analysis(stage, p) {
+                for note in &analysis.unchecked {
+                    if !notes.contains(note) {
+                        notes.push(note.clone());
                     }
                 }
             }
         }
         // What the install writes into the project must not be laid over by the copy.
         for &p in &moved {
-            let Some(analysis) = self.analyze(stage, p) else {
+            let Some(analysis) = self.analysis(stage, p) else {
                 continue;
             };
             for moved_install in &analysis.installs {
@@ -829,16 +875,16 @@ impl<'a> Optimizer<'a> {
                 Some(context) => {
                     if has_wildcards(&q) {
                         let dir = paths::parent(&q);
-                        for name in context.list(dir) {
+                        for name in context.glob(dir, base_name(&q)).iter() {
                             let full = if dir.is_empty() {
                                 name.clone()
                             } else {
                                 format!("{dir}/{name}")
                             };
-                            if glob_match(base_name(&q), &name) && !context.is_ignored(&full) {
+                            if !context.is_ignored(&full) {
                                 add(Entry {
                                     context: full,
-                                    target: join(paths::parent(&need.path), &name),
+                                    target: join(paths::parent(&need.path), name),
                                     dir: false,
                                     position,
                                 });
@@ -887,7 +933,7 @@ impl<'a> Optimizer<'a> {
             // already copies the manifests, what they copy is taken as complete).
             let mut seen: Vec<(Ecosystem, String)> = Vec::new();
             for &(_, position) in needs {
-                let Some(analysis) = self.analyze(stage, position) else {
+                let Some(analysis) = self.analysis(stage, position) else {
                     continue;
                 };
                 for moved in &analysis.installs {

@@ -108,29 +108,54 @@ pub fn has_wildcards(path: &str) -> bool {
 /// Go's `path.Match`: `*` matches within one element, `?` one character other than `/`,
 /// `[...]` a class (`^` negates), `\` escapes. A malformed pattern matches nothing.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
+    if !pattern.contains(['*', '?', '[', '\\']) {
+        return pattern == name;
+    }
+    // Without allocating for the usual ASCII names; characters otherwise.
+    if pattern.is_ascii() && name.is_ascii() {
+        return glob(pattern.as_bytes(), name.as_bytes()).unwrap_or(false);
+    }
     let pattern: Vec<char> = pattern.chars().collect();
     let name: Vec<char> = name.chars().collect();
     glob(&pattern, &name).unwrap_or(false)
 }
 
-fn glob(pattern: &[char], name: &[char]) -> Option<bool> {
+/// A unit of text [`glob`] matches on: a byte of ASCII text, or a character.
+trait Unit: Copy + Ord {
+    fn is(self, ascii: u8) -> bool;
+}
+
+impl Unit for u8 {
+    fn is(self, ascii: u8) -> bool {
+        self == ascii
+    }
+}
+
+impl Unit for char {
+    fn is(self, ascii: u8) -> bool {
+        self == char::from(ascii)
+    }
+}
+
+fn glob<C: Unit>(pattern: &[C], name: &[C]) -> Option<bool> {
     let (mut p, mut n) = (0, 0);
     // Backtracking point for the last `*`: (pattern index after it, name index).
     let mut star: Option<(usize, usize)> = None;
     loop {
         if p < pattern.len() {
-            match pattern[p] {
-                '*' => {
-                    star = Some((p + 1, n));
-                    p += 1;
-                    continue;
-                }
-                '?' if n < name.len() && name[n] != '/' => {
+            let c = pattern[p];
+            if c.is(b'*') {
+                star = Some((p + 1, n));
+                p += 1;
+                continue;
+            } else if c.is(b'?') {
+                if n < name.len() && !name[n].is(b'/') {
                     p += 1;
                     n += 1;
                     continue;
                 }
-                '[' if n < name.len() && name[n] != '/' => {
+            } else if c.is(b'[') {
+                if n < name.len() && !name[n].is(b'/') {
                     let (matched, next) = class(pattern, p, name[n])?;
                     if matched {
                         p = next;
@@ -138,24 +163,23 @@ fn glob(pattern: &[char], name: &[char]) -> Option<bool> {
                         continue;
                     }
                 }
-                '\\' if p + 1 < pattern.len() && n < name.len() && pattern[p + 1] == name[n] => {
+            } else if c.is(b'\\') {
+                if p + 1 < pattern.len() && n < name.len() && pattern[p + 1] == name[n] {
                     p += 2;
                     n += 1;
                     continue;
                 }
-                c if c != '?' && c != '[' && c != '\\' && n < name.len() && c == name[n] => {
-                    p += 1;
-                    n += 1;
-                    continue;
-                }
-                _ => {}
+            } else if n < name.len() && c == name[n] {
+                p += 1;
+                n += 1;
+                continue;
             }
         } else if n == name.len() {
             return Some(true);
         }
         // Mismatch: let the last `*` take one more character (never a `/`).
         match star {
-            Some((sp, sn)) if sn < name.len() && name[sn] != '/' => {
+            Some((sp, sn)) if sn < name.len() && !name[sn].is(b'/') => {
                 star = Some((sp, sn + 1));
                 p = sp;
                 n = sn + 1;
@@ -167,9 +191,9 @@ fn glob(pattern: &[char], name: &[char]) -> Option<bool> {
 
 /// Matches `c` against the class starting at `pattern[start] == '['`: whether it matched and
 /// the index after the class; `None` when the class is malformed.
-fn class(pattern: &[char], start: usize, c: char) -> Option<(bool, usize)> {
+fn class<C: Unit>(pattern: &[C], start: usize, c: C) -> Option<(bool, usize)> {
     let mut i = start + 1;
-    let negated = pattern.get(i) == Some(&'^');
+    let negated = pattern.get(i).is_some_and(|c| c.is(b'^'));
     if negated {
         i += 1;
     }
@@ -177,12 +201,12 @@ fn class(pattern: &[char], start: usize, c: char) -> Option<(bool, usize)> {
     let mut first = true;
     loop {
         let &ch = pattern.get(i)?;
-        if ch == ']' && !first {
+        if ch.is(b']') && !first {
             i += 1;
             break;
         }
         first = false;
-        let lo = if ch == '\\' {
+        let lo = if ch.is(b'\\') {
             i += 1;
             *pattern.get(i)?
         } else {
@@ -190,9 +214,11 @@ fn class(pattern: &[char], start: usize, c: char) -> Option<(bool, usize)> {
         };
         i += 1;
         let mut hi = lo;
-        if pattern.get(i) == Some(&'-') && pattern.get(i + 1).is_some_and(|c| *c != ']') {
+        if pattern.get(i).is_some_and(|c| c.is(b'-'))
+            && pattern.get(i + 1).is_some_and(|c| !c.is(b']'))
+        {
             i += 1;
-            hi = if pattern[i] == '\\' {
+            hi = if pattern[i].is(b'\\') {
                 i += 1;
                 *pattern.get(i)?
             } else {

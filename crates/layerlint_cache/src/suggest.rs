@@ -62,7 +62,7 @@ fn is_python(context: &BuildContext) -> bool {
             "Pipfile",
             "setup.cfg",
         ],
-    ) || context.list("").iter().any(|n| n.ends_with(".py"))
+    ) || context.names("").iter().any(|n| n.ends_with(".py"))
 }
 
 fn is_dotnet(context: &BuildContext) -> bool {

@@ -6,6 +6,8 @@ use std::path::Path;
 use std::rc::Rc;
 
 use layerlint_cache::BuildContext;
+use layerlint_cache::optimize::Optimizer;
+use layerlint_cache::stage::FileWalk;
 
 use layerlint_diagnostics::{Diagnostic, Fix};
 use layerlint_syntax::semantic::{PLATFORM_ARGS, Scope, Semantic, Stage, Var, VarSource};
@@ -59,6 +61,18 @@ pub struct Context<'a> {
     pub(crate) shellcheck_jobs: Vec<crate::shellcheck::Job>,
     line_index: OnceCell<LineIndex>,
     scripts: RefCell<ScriptCache>,
+    optimizer: OnceCell<Rc<Optimizer<'a>>>,
+}
+
+/// [`Context::file_walk`]: the walk the context's optimizer holds.
+pub struct SharedWalk<'a>(Rc<Optimizer<'a>>);
+
+impl std::ops::Deref for SharedWalk<'_> {
+    type Target = FileWalk;
+
+    fn deref(&self) -> &FileWalk {
+        self.0.walk()
+    }
 }
 
 /// Parsed scripts by (instruction index, is an ONBUILD trigger).
@@ -110,6 +124,22 @@ impl<'a> Context<'a> {
     pub fn line_index(&self) -> &LineIndex {
         self.line_index
             .get_or_init(|| LineIndex::new(self.file.source()))
+    }
+
+    /// The layer-cache planner over this file and its build context (when the context is
+    /// the file's), built once for all the cache rules.
+    pub fn optimizer(&self) -> Rc<Optimizer<'a>> {
+        Rc::clone(
+            self.optimizer.get_or_init(|| {
+                Rc::new(Optimizer::new(self.file, self.semantic, self.build_context))
+            }),
+        )
+    }
+
+    /// The file's stages walked as the builder sees them (working directory, user, shell,
+    /// resolved COPY sources at each step), built once for all the cache rules.
+    pub fn file_walk(&self) -> SharedWalk<'a> {
+        SharedWalk(self.optimizer())
     }
 
     /// The shell scripts a RUN runs (its shell form, and heredoc bodies a POSIX shell
@@ -262,6 +292,7 @@ pub(crate) fn run(
         shellcheck_jobs: Vec::new(),
         line_index: OnceCell::new(),
         scripts: RefCell::new(HashMap::new()),
+        optimizer: OnceCell::new(),
     };
     // The SHELL each stage ends with, for stages built on it.
     let mut stage_shells: Vec<Vec<String>> = Vec::with_capacity(semantic.stages.len());

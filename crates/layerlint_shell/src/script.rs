@@ -21,11 +21,17 @@ use crate::wrappers::wrapped_index;
 #[derive(Clone)]
 pub struct Script {
     pub(crate) tables: Tables,
+    /// The wrapper words each command skips ([`Command::unwrapped`]), by command id:
+    /// computed once, on first use, for the many rules that look through wrappers.
+    unwrapped: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl Script {
     pub(crate) fn new(tables: Tables) -> Self {
-        Script { tables }
+        Script {
+            tables,
+            unwrapped: std::sync::OnceLock::new(),
+        }
     }
 
     /// The script's text (line continuations already removed by the Dockerfile parser).
@@ -222,6 +228,21 @@ impl<'s> Command<'s> {
     ///
     /// To find wrapped commands too: `script.commands().map(Command::unwrapped)`.
     pub fn unwrapped(self) -> Command<'s> {
+        if self.skip == 0 {
+            let skips = self.script.unwrapped.get_or_init(|| {
+                self.script
+                    .commands()
+                    .map(|c| c.unwrapped_uncached().skip)
+                    .collect()
+            });
+            if let Some(&skip) = skips.get(self.id as usize) {
+                return Command { skip, ..self };
+            }
+        }
+        self.unwrapped_uncached()
+    }
+
+    fn unwrapped_uncached(self) -> Command<'s> {
         let script = self.script;
         let words = self.word_data();
         let index = wrapped_index(

@@ -1,5 +1,4 @@
 use layerlint_cache::features::{self, MOUNTS, SYMBOLIC_CHMOD};
-use layerlint_cache::optimize::Optimizer;
 use layerlint_cache::paths::{is_within, join};
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::{Command, OptionSpec};
@@ -130,7 +129,7 @@ impl Check for ChmodAfterCopy {
     const WANTS: Wants = Wants::NOTHING;
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
-        let optimizer = Optimizer::new(cx.file, cx.semantic, cx.build_context);
+        let optimizer = cx.optimizer();
         let frontend = features::frontend(cx.file);
         let mut reports = Vec::new();
         for stage in &optimizer.walk().stages {

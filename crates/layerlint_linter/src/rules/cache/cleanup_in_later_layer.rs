@@ -218,7 +218,7 @@ impl Check for CleanupInLaterLayer {
     const WANTS: Wants = Wants::NOTHING;
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
-        let optimizer = Optimizer::new(cx.file, cx.semantic, cx.build_context);
+        let optimizer = cx.optimizer();
         let mut reports = Vec::new();
         for stage in &optimizer.walk().stages {
             for (position, step) in stage.steps.iter().enumerate() {
@@ -226,9 +226,7 @@ impl Check for CleanupInLaterLayer {
                     continue;
                 }
                 let instruction = &cx.file.instructions()[step.index];
-                let Some(scripts) =
-                    layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
-                else {
+                let Some(scripts) = optimizer.scripts(stage, position) else {
                     continue;
                 };
                 if instruction.command().is_some_and(CommandLine::is_exec) {
@@ -313,7 +311,7 @@ impl CleanupInLaterLayer {
     fn producer(
         &self,
         optimizer: &Optimizer<'_>,
-        cx: &Context<'_>,
+        _cx: &Context<'_>,
         stage: &StageWalk,
         before: usize,
         paths: &[String],
@@ -359,10 +357,7 @@ impl CleanupInLaterLayer {
             if step.kind != InstructionKind::Run {
                 continue;
             }
-            let instruction = &cx.file.instructions()[step.index];
-            let Some(scripts) =
-                layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
-            else {
+            let Some(scripts) = optimizer.scripts(stage, position) else {
                 continue;
             };
             let home = home_of(step.user.as_deref()).unwrap_or_else(|| "/root".to_owned());

@@ -1,4 +1,3 @@
-use layerlint_cache::stage::FileWalk;
 use layerlint_syntax::{Body, InstructionKind};
 
 use super::support::trusted_context;
@@ -56,7 +55,7 @@ impl Check for CopyIgnoredFile {
             return;
         };
         let trusted = *trusted.get_or_insert_with(|| {
-            let walk = FileWalk::new(cx.file, cx.semantic);
+            let walk = cx.file_walk();
             trusted_context(cx, &walk).is_some()
         });
         if !trusted {

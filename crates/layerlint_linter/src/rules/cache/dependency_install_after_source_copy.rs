@@ -1,5 +1,4 @@
 use layerlint_cache::classify::InstallKind;
-use layerlint_cache::optimize::Optimizer;
 use layerlint_diagnostics::Fix;
 
 use crate::Context;
@@ -87,7 +86,7 @@ impl Check for DependencyInstallAfterSourceCopy {
     const WANTS: Wants = Wants::NOTHING;
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
-        let optimizer = Optimizer::new(cx.file, cx.semantic, cx.build_context);
+        let optimizer = cx.optimizer();
         let findings = optimizer.findings();
         for finding in findings {
             let copy = &cx.file.instructions()[finding.copy];

@@ -1,4 +1,3 @@
-use layerlint_cache::stage::FileWalk;
 use layerlint_cache::suggest::{self, Usage};
 use layerlint_diagnostics::{FileEdit, Fix};
 
@@ -57,7 +56,7 @@ impl Check for DockerignoreMissingEntries {
     const WANTS: Wants = Wants::NOTHING;
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
-        let walk = FileWalk::new(cx.file, cx.semantic);
+        let walk = cx.file_walk();
         let Some(context) = trusted_context(cx, &walk) else {
             return;
         };

@@ -1,6 +1,6 @@
 use layerlint_cache::features::{self, MOUNTS};
 use layerlint_cache::paths::{is_within, join};
-use layerlint_cache::stage::{FileWalk, StageWalk, Step};
+use layerlint_cache::stage::{StageWalk, Step};
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::{Command, OptionSpec, known};
 use layerlint_syntax::mount::MountKind;
@@ -95,7 +95,7 @@ impl Check for MissingCacheMount {
     const WANTS: Wants = Wants::NOTHING;
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
-        let walk = FileWalk::new(cx.file, cx.semantic);
+        let walk = cx.file_walk();
         let frontend = features::frontend(cx.file);
         let mut reports = Vec::new();
         for stage in &walk.stages {

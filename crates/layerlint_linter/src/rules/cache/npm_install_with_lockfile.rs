@@ -1,5 +1,4 @@
 use layerlint_cache::ecosystem::Ecosystem;
-use layerlint_cache::optimize::Optimizer;
 use layerlint_cache::paths::{base_name, join};
 use layerlint_cache::stage::CopyFrom;
 use layerlint_diagnostics::{Edit, Fix};
@@ -79,7 +78,7 @@ impl Check for NpmInstallWithLockfile {
     const WANTS: Wants = Wants::NOTHING;
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
-        let optimizer = Optimizer::new(cx.file, cx.semantic, cx.build_context);
+        let optimizer = cx.optimizer();
         let mut reports = Vec::new();
         for stage in &optimizer.walk().stages {
             for (position, step) in stage.steps.iter().enumerate() {
@@ -93,6 +92,13 @@ impl Check for NpmInstallWithLockfile {
                 let Some(analysis) = optimizer.analyze(stage, position) else {
                     continue;
                 };
+                if !analysis
+                    .installs
+                    .iter()
+                    .any(|i| i.ecosystem == Ecosystem::Npm)
+                {
+                    continue;
+                }
                 let Some(scripts) =
                     layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
                 else {

@@ -171,7 +171,7 @@ impl Check for VolatileArgBeforeExpensiveStep {
     const WANTS: Wants = Wants::NOTHING;
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
-        let optimizer = Optimizer::new(cx.file, cx.semantic, cx.build_context);
+        let optimizer = cx.optimizer();
         let mut reports = Vec::new();
         for stage in &optimizer.walk().stages {
             for (position, step) in stage.steps.iter().enumerate() {

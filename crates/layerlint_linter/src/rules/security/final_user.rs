@@ -37,6 +37,16 @@ pub(crate) fn final_user(cx: &Context<'_>) -> Option<FinalUser> {
 }
 
 /// Tools that start a process as another user.
+const PRIVILEGE_DROP_TOOLS: [&str; 6] = [
+    "gosu",
+    "su-exec",
+    "setpriv",
+    "runuser",
+    "s6-setuidgid",
+    "chpst",
+];
+
+/// [`PRIVILEGE_DROP_TOOLS`] as whole words.
 static PRIVILEGE_DROP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^A-Za-z0-9_.-])(?:gosu|su-exec|setpriv|runuser|s6-setuidgid|chpst)(?:$|[^A-Za-z0-9_-])")
         .expect("valid pattern")
@@ -51,7 +61,12 @@ pub(crate) fn drops_privileges(cx: &Context<'_>, chain: &[usize]) -> bool {
             matches!(
                 i.effective().kind,
                 InstructionKind::Run | InstructionKind::Entrypoint | InstructionKind::Cmd
-            ) && PRIVILEGE_DROP.is_match(cx.text(i.range))
+            ) && {
+                // The pattern is compiled only for a text that names a tool.
+                let text = cx.text(i.range);
+                PRIVILEGE_DROP_TOOLS.iter().any(|tool| text.contains(tool))
+                    && PRIVILEGE_DROP.is_match(text)
+            }
         })
     })
 }

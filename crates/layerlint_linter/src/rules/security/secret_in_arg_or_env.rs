@@ -94,6 +94,24 @@ static PRIVATE: LazyLock<Regex> =
 /// Whether `name` says it holds a secret: BuildKit's pattern, with a longer allow-list
 /// (that never excuses a `PRIVATE` name).
 pub(crate) fn secret_name(name: &str) -> bool {
+    // An ASCII name without a word of `DENY` cannot match: the patterns are then not
+    // compiled (a name with other characters may, by case folding: `K` is `K`).
+    if name.is_ascii() {
+        let lower = name.to_ascii_lowercase();
+        let words = [
+            "auth",
+            "credential",
+            "key",
+            "password",
+            "pword",
+            "passwd",
+            "secret",
+            "token",
+        ];
+        if !words.iter().any(|w| lower.contains(w)) {
+            return false;
+        }
+    }
     DENY.is_match(name) && (!ALLOW.is_match(name) || PRIVATE.is_match(name))
 }
 
