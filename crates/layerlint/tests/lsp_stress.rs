@@ -5,6 +5,8 @@
 //! memory must not grow from one open/close cycle of the big document to the next.
 
 #![cfg(target_os = "linux")]
+// The helpers take `json!` values by value, as they are written at the call.
+#![allow(clippy::needless_pass_by_value)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -197,10 +199,18 @@ fn the_server_stays_up_under_stress() {
     // Out-of-range positions: in edits and requests.
     server.notify(
         "textDocument/didChange",
-        change(uri, 20_000, json!([{"range": range(1000, 1000, 2000, 5), "text": "\n# end\n"}])),
+        change(
+            uri,
+            20_000,
+            json!([{"range": range(1000, 1000, 2000, 5), "text": "\n# end\n"}]),
+        ),
     );
     for (line, character) in [(99_999, 0), (0, 99_999), (u32::MAX, u32::MAX)] {
-        assert!(hover(&mut server, uri, line, character).get("error").is_none());
+        assert!(
+            hover(&mut server, uri, line, character)
+                .get("error")
+                .is_none()
+        );
         let completion = server.request(
             "textDocument/completion",
             json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
@@ -218,7 +228,11 @@ fn the_server_stays_up_under_stress() {
     let ghost = "file:///stress/never-opened/Dockerfile";
     server.notify(
         "textDocument/didChange",
-        change(ghost, 2, json!([{"range": range(0, 0, 0, 0), "text": "FROM x\n"}])),
+        change(
+            ghost,
+            2,
+            json!([{"range": range(0, 0, 0, 0), "text": "FROM x\n"}]),
+        ),
     );
     let answer = hover(&mut server, ghost, 0, 0);
     assert!(answer["result"].is_null(), "{answer}");
@@ -233,9 +247,17 @@ fn the_server_stays_up_under_stress() {
     for character in 9..14 {
         server.notify(
             "textDocument/didChange",
-            change(emoji, i32::try_from(character).unwrap(), json!([{"range": range(1, character, 1, character + 1), "text": "é"}])),
+            change(
+                emoji,
+                i32::try_from(character).unwrap(),
+                json!([{"range": range(1, character, 1, character + 1), "text": "é"}]),
+            ),
         );
-        assert!(hover(&mut server, emoji, 1, character).get("error").is_none());
+        assert!(
+            hover(&mut server, emoji, 1, character)
+                .get("error")
+                .is_none()
+        );
     }
     let symbols = server.request(
         "textDocument/documentSymbol",
@@ -260,7 +282,10 @@ fn the_server_stays_up_under_stress() {
         "RUN apt-get install -y curl && echo {} > /tmp/x\n",
         "hello ".repeat(160)
     );
-    let big_text = format!("FROM alpine:3.20\n{}", line.repeat(5_000_000 / line.len() + 1));
+    let big_text = format!(
+        "FROM alpine:3.20\n{}",
+        line.repeat(5_000_000 / line.len() + 1)
+    );
     assert!(big_text.len() >= 5_000_000);
     let big = "file:///stress/big/Dockerfile";
     let mut after_close = Vec::new();
@@ -277,8 +302,14 @@ fn the_server_stays_up_under_stress() {
             json!({"textDocument": {"uri": big}}),
         );
         assert!(pulled.get("error").is_none());
-        eprintln!("5 MB document, round {round}: answered in {:?}", started.elapsed());
-        server.notify("textDocument/didClose", json!({"textDocument": {"uri": big}}));
+        eprintln!(
+            "5 MB document, round {round}: answered in {:?}",
+            started.elapsed()
+        );
+        server.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": big}}),
+        );
         // A request after the close: the close has been handled.
         assert!(hover(&mut server, uri, 0, 1)["result"].is_object());
         after_close.push(server.rss_kb());
@@ -296,7 +327,10 @@ fn the_server_stays_up_under_stress() {
     server.notify("exit", json!(null));
     let started = Instant::now();
     while server.alive() {
-        assert!(started.elapsed() < Duration::from_secs(10), "no exit after `exit`");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no exit after `exit`"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }

@@ -59,7 +59,10 @@ fn socket_calls(dir: &Path, args: &[&str], input: &[u8]) -> Vec<String> {
     }
     child.wait().unwrap();
     let log = std::fs::read_to_string(&log).unwrap();
-    assert!(log.contains("+++ exited with"), "strace traced nothing:\n{log}");
+    assert!(
+        log.contains("+++ exited with"),
+        "strace traced nothing:\n{log}"
+    );
     log.lines()
         .filter(|line| SOCKET_CALLS.iter().any(|call| line.contains(call)))
         .map(str::to_owned)
@@ -90,7 +93,11 @@ fn no_network_access() {
         &["rule", "--all", "--format", "json"],
     ] {
         let calls = socket_calls(s.path(), args, b"");
-        assert!(calls.is_empty(), "{args:?} made socket calls:\n{}", calls.join("\n"));
+        assert!(
+            calls.is_empty(),
+            "{args:?} made socket calls:\n{}",
+            calls.join("\n")
+        );
     }
     // The language server: a whole session over standard input and output.
     let uri = format!("file://{}/Dockerfile", s.path().display());
@@ -107,14 +114,21 @@ fn no_network_access() {
         session.extend(frame(&message));
     }
     let calls = socket_calls(s.path(), &["lsp"], &session);
-    assert!(calls.is_empty(), "lsp made socket calls:\n{}", calls.join("\n"));
+    assert!(
+        calls.is_empty(),
+        "lsp made socket calls:\n{}",
+        calls.join("\n")
+    );
 }
 
 #[test]
 fn json_output_does_not_depend_on_the_environment() {
     let s = Scratch::new();
     s.file("Dockerfile", TUTORIAL);
-    s.file("é/Dockerfile", "FROM alpine\nLABEL a=\"ü\" \nCMD [\"x\", ]\n");
+    s.file(
+        "é/Dockerfile",
+        "FROM alpine\nLABEL a=\"ü\" \nCMD [\"x\", ]\n",
+    );
     let home_a = tempfile::tempdir().unwrap();
     let home_b = tempfile::tempdir().unwrap();
     let run = |env: &[(&str, &Path)], term: &str, locale: &str, tz: &str| {
@@ -148,12 +162,19 @@ fn json_output_does_not_depend_on_the_environment() {
             "Asia/Kolkata",
         ),
         (
-            [("HOME", Path::new("/nonexistent")), ("XDG_CONFIG_HOME", Path::new("/nonexistent"))],
+            [
+                ("HOME", Path::new("/nonexistent")),
+                ("XDG_CONFIG_HOME", Path::new("/nonexistent")),
+            ],
             "",
             "tr_TR.UTF-8",
             "America/St_Johns",
         ),
     ] {
-        assert_eq!(run(&env, term, locale, tz), reference, "TERM={term} LANG={locale} TZ={tz}");
+        assert_eq!(
+            run(&env, term, locale, tz),
+            reference,
+            "TERM={term} LANG={locale} TZ={tz}"
+        );
     }
 }

@@ -141,7 +141,9 @@ impl<'a> Context<'a> {
     pub(crate) fn memo<T: 'static>(&self, compute: impl FnOnce(&Self) -> T) -> Rc<T> {
         let key = std::any::TypeId::of::<T>();
         if let Some(found) = self.memo.borrow().get(&key) {
-            return Rc::clone(found).downcast::<T>().expect("memo keyed by type");
+            return Rc::clone(found)
+                .downcast::<T>()
+                .expect("memo keyed by type");
         }
         let value = Rc::new(compute(self));
         self.memo

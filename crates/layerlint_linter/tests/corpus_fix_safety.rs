@@ -177,10 +177,7 @@ fn check_file(
     }
     let again = fix_file(fixed, &target, all, Applicability::Unsafe);
     if again.source != *fixed {
-        problems.push(format!(
-            "a second run changes the file ({:?})",
-            again.fixed
-        ));
+        problems.push(format!("a second run changes the file ({:?})", again.fixed));
     }
     let old = findings(&before.diagnostics);
     for (key, count) in findings(&outcome.remaining.diagnostics) {
