@@ -296,7 +296,12 @@ fn check_file(
                 let written = if outcome.source == *text {
                     Ok(())
                 } else {
-                    files::write_atomic(&input.absolute, source, &outcome.source)
+                    files::write_atomic(
+                        &input.absolute,
+                        source,
+                        &outcome.source,
+                        input.walked_from.as_deref(),
+                    )
                 };
                 let written = written.and_then(|()| {
                     write_other_files(&outcome.files, context_dir, &mut report.warnings)

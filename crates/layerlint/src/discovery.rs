@@ -35,6 +35,10 @@ pub struct Input {
     /// The absolute path (for configuration lookup and the build context).
     pub absolute: PathBuf,
     pub stdin: bool,
+    /// For a file found by walking a directory: that directory (absolute). `--fix` writes
+    /// through a symbolic link only to a file inside it; a file named on the command line
+    /// (`None`) is written wherever its link points.
+    pub walked_from: Option<PathBuf>,
 }
 
 /// What discovery found.
@@ -100,6 +104,7 @@ pub fn discover(
                 display,
                 absolute: abs,
                 stdin: true,
+                walked_from: None,
             });
             continue;
         }
@@ -122,6 +127,7 @@ pub fn discover(
                     display: clean_display(path),
                     absolute: abs,
                     stdin: false,
+                    walked_from: None,
                 });
             }
             continue;
@@ -206,6 +212,7 @@ fn walk(
                 display: clean_display(entry.path()),
                 absolute: abs,
                 stdin: false,
+                walked_from: Some(root_abs.to_owned()),
             });
         }
     }

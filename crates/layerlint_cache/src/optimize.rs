@@ -309,6 +309,9 @@ pub struct Optimizer<'a> {
     analyses: RefCell<ByRun<RunAnalysis>>,
     /// [`Optimizer::scripts`]' answers by (stage, position).
     scripts: RefCell<ByRun<Vec<layerlint_shell::Script>>>,
+    /// Per stage of `walk`, the positions of its steps that copy from the build context
+    /// (computed once: scanning every earlier step per RUN is quadratic on big files).
+    context_copies: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 /// What the optimizer remembers per RUN: (stage, position) → the answer.
@@ -328,7 +331,34 @@ impl<'a> Optimizer<'a> {
             walk,
             analyses: RefCell::default(),
             scripts: RefCell::default(),
+            context_copies: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The positions of the steps of `stage` before `position` that copy from the build
+    /// context.
+    fn context_copies_before(&self, stage: &StageWalk, position: usize) -> Vec<usize> {
+        let is_context_copy =
+            |s: &crate::stage::Step| s.copy.as_ref().is_some_and(|c| c.from == CopyFrom::Context);
+        let Some(at) = self.walk.stages.iter().position(|s| std::ptr::eq(s, stage)) else {
+            // A stage of another walk: look.
+            return (0..position)
+                .filter(|&i| is_context_copy(&stage.steps[i]))
+                .collect();
+        };
+        let all = self.context_copies.get_or_init(|| {
+            self.walk
+                .stages
+                .iter()
+                .map(|stage| {
+                    (0..stage.steps.len())
+                        .filter(|&i| is_context_copy(&stage.steps[i]))
+                        .collect()
+                })
+                .collect()
+        });
+        let positions = &all[at];
+        positions[..positions.partition_point(|&i| i < position)].to_vec()
     }
 
     /// The walk the planner works from.
@@ -399,10 +429,10 @@ impl<'a> Optimizer<'a> {
     fn analyze_uncached(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
         let step = &stage.steps[position];
         let scripts = self.scripts(stage, position)?;
-        let copies: Vec<(&CopyStep, Vec<SourceKind>)> = stage.steps[..position]
-            .iter()
-            .filter_map(|s| s.copy.as_ref())
-            .filter(|c| c.from == CopyFrom::Context)
+        let copies: Vec<(&CopyStep, Vec<SourceKind>)> = self
+            .context_copies_before(stage, position)
+            .into_iter()
+            .filter_map(|i| stage.steps[i].copy.as_ref())
             .map(|c| (c, source_kinds(c, self.context)))
             .collect();
         let project_dirs: Vec<String> = copies

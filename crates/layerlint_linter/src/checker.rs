@@ -62,6 +62,8 @@ pub struct Context<'a> {
     line_index: OnceCell<LineIndex>,
     scripts: RefCell<ScriptCache>,
     optimizer: OnceCell<Rc<Optimizer<'a>>>,
+    /// Per-file facts that rules compute once (see [`Context::memo`]).
+    memo: RefCell<HashMap<std::any::TypeId, Rc<dyn std::any::Any>>>,
 }
 
 /// [`Context::file_walk`]: the walk the context's optimizer holds.
@@ -161,6 +163,23 @@ impl<'a> Context<'a> {
             };
         self.scripts.borrow_mut().insert(key, Rc::clone(&parsed));
         parsed
+    }
+
+    /// A fact about the whole file, computed on first use and shared by every rule and
+    /// instruction (one value per type `T`): for what would otherwise be recomputed per
+    /// instruction from the instructions before it (quadratic on big files).
+    pub(crate) fn memo<T: 'static>(&self, compute: impl FnOnce(&Self) -> T) -> Rc<T> {
+        let key = std::any::TypeId::of::<T>();
+        if let Some(found) = self.memo.borrow().get(&key) {
+            return Rc::clone(found)
+                .downcast::<T>()
+                .expect("memo keyed by type");
+        }
+        let value = Rc::new(compute(self));
+        self.memo
+            .borrow_mut()
+            .insert(key, Rc::clone(&value) as Rc<dyn std::any::Any>);
+        value
     }
 
     /// Whether a stage is built on a Windows image (`mcr.microsoft.com/windows/servercore`,
@@ -293,6 +312,7 @@ pub(crate) fn run(
         line_index: OnceCell::new(),
         scripts: RefCell::new(HashMap::new()),
         optimizer: OnceCell::new(),
+        memo: RefCell::new(HashMap::new()),
     };
     // The SHELL each stage ends with, for stages built on it.
     let mut stage_shells: Vec<Vec<String>> = Vec::with_capacity(semantic.stages.len());

@@ -10,6 +10,8 @@
 
 pub mod convert;
 pub mod document;
+#[doc(hidden)]
+pub mod fuzzing;
 mod handlers;
 pub mod reference;
 mod server;

@@ -243,15 +243,16 @@ impl LineParser<'_> {
         parse_words(self.text, start, end, self.escape)
             .into_iter()
             .map(|raw| {
+                // `raw.text` is unescaped: it can be shorter than its source span, so
+                // offsets into it are not source offsets (fuzzing found the panic).
                 let eq = raw.text.find('=');
-                let name_end = eq.map_or(raw.end, |i| raw.start + i);
-                let name = self.word(
-                    raw.start,
-                    name_end,
-                    raw.text[..name_end - raw.start].to_owned(),
-                );
-                let default =
-                    eq.map(|i| self.word(raw.start + i + 1, raw.end, raw.text[i + 1..].to_owned()));
+                let name_end = eq.map_or(raw.end, |i| (raw.start + i).min(raw.end));
+                let name_text = eq.map_or_else(|| raw.text.clone(), |i| raw.text[..i].to_owned());
+                let name = self.word(raw.start, name_end, name_text);
+                let default = eq.map(|i| {
+                    let start = (raw.start + i + 1).min(raw.end);
+                    self.word(start, raw.end, raw.text[i + 1..].to_owned())
+                });
                 ArgDecl {
                     word: self.raw(raw),
                     name,

@@ -33,9 +33,33 @@ pub fn handle(session: &Session, params: CodeActionParams) -> Option<CodeActionR
     let uri = params.text_document.uri;
     let snapshot = session.snapshot(&uri)?;
     let caps = session.caps();
+    let unsafe_fixes = session.options().unsafe_fixes || snapshot.env.settings.unsafe_fixes;
+    let range = snapshot.lines(caps.encoding).text_range(params.range);
+    Some(
+        actions(
+            &snapshot,
+            &uri,
+            &caps,
+            range,
+            params.context.only.as_deref(),
+            unsafe_fixes,
+        )
+        .into_iter()
+        .map(CodeActionOrCommand::CodeAction)
+        .collect(),
+    )
+}
+
+/// The code actions for `range` of a snapshot (what [`handle`] answers, without a session).
+pub fn actions(
+    snapshot: &Snapshot,
+    uri: &Uri,
+    caps: &ClientCaps,
+    range: TextRange,
+    only: Option<&[CodeActionKind]>,
+    unsafe_fixes: bool,
+) -> Vec<CodeAction> {
     let lines = snapshot.lines(caps.encoding);
-    let range = lines.text_range(params.range);
-    let only = params.context.only.as_deref();
     let wants = |kind: &str| {
         only.is_none_or(|only| {
             only.iter().any(|asked| {
@@ -45,10 +69,10 @@ pub fn handle(session: &Session, params: CodeActionParams) -> Option<CodeActionR
         })
     };
     let out = Output {
-        uri: &uri,
-        snapshot: &snapshot,
+        uri,
+        snapshot,
         lines: &lines,
-        caps: &caps,
+        caps,
     };
 
     let mut actions = Vec::new();
@@ -77,18 +101,12 @@ pub fn handle(session: &Session, params: CodeActionParams) -> Option<CodeActionR
     {
         actions.push(action);
     }
-    if wants(FIX_ALL_KIND) {
-        let unsafe_fixes = session.options().unsafe_fixes || snapshot.env.settings.unsafe_fixes;
-        if let Some(action) = out.fix_all(unsafe_fixes) {
-            actions.push(action);
-        }
+    if wants(FIX_ALL_KIND)
+        && let Some(action) = out.fix_all(unsafe_fixes)
+    {
+        actions.push(action);
     }
-    Some(
-        actions
-            .into_iter()
-            .map(CodeActionOrCommand::CodeAction)
-            .collect(),
-    )
+    actions
 }
 
 /// Whether a finding is at the requested range (a cursor touching either end counts).

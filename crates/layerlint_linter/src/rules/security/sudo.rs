@@ -84,8 +84,8 @@ impl Check for Sudo {
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);
-        let runs_as_root = node.onbuild.is_none()
-            && user_before(cx.file, cx.semantic, node.index).is_none_or(|u| is_root_user(&u));
+        let runs_as_root =
+            node.onbuild.is_none() && user_before(cx, node.index).is_none_or(|u| is_root_user(&u));
         for script in scripts.iter() {
             for command in script.script.commands() {
                 // `sudo` as the command or as a wrapper in front of it (`env A=1 sudo x`):

@@ -897,16 +897,34 @@ pub(crate) fn apt_config(
     key: &str,
     before: TextSize,
 ) -> Option<bool> {
+    // Only RUNs that mention `apt.conf` can set anything: their indices, found once per file
+    // (scanning every earlier RUN per command is quadratic on big files).
+    let candidates = cx.memo(|cx| {
+        AptConfRuns(
+            cx.file
+                .instructions()
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| {
+                    i.effective().kind == layerlint_syntax::InstructionKind::Run
+                        && !matches!(i.body, Body::Onbuild(_))
+                        && cx.source()[i.range].contains("apt.conf")
+                })
+                .map(|(index, _)| index)
+                .collect(),
+        )
+    });
     let mut texts: Vec<TextRange> = Vec::new();
     let mut stage = node.stage;
     let mut end = node.index;
     while let Some(current) = stage {
-        for index in (current.from + 1..end.min(current.end)).rev() {
-            let instruction = &cx.file.instructions()[index];
-            if instruction.effective().kind == layerlint_syntax::InstructionKind::Run
-                && !matches!(instruction.body, Body::Onbuild(_))
-            {
-                texts.push(instruction.range);
+        let (from, to) = (current.from + 1, end.min(current.end));
+        if from < to {
+            let runs = &candidates.0;
+            let start = runs.partition_point(|&i| i < from);
+            let stop = runs.partition_point(|&i| i < to);
+            for &index in runs[start..stop].iter().rev() {
+                texts.push(cx.file.instructions()[index].range);
             }
         }
         match current.base {
@@ -933,6 +951,9 @@ pub(crate) fn apt_config(
         }
     })
 }
+
+/// The RUN instructions (indices, in order) whose text mentions `apt.conf`.
+struct AptConfRuns(Vec<usize>);
 
 /// The last value `key` is given in `text`.
 fn last_setting(text: &str, key: &str) -> Option<bool> {

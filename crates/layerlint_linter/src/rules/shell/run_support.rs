@@ -3,8 +3,9 @@
 
 use layerlint_shell::Command;
 use layerlint_syntax::semantic::{Base, Semantic};
-use layerlint_syntax::{Body, Dockerfile, InstructionKind};
+use layerlint_syntax::{Body, InstructionKind};
 
+use crate::Context;
 use crate::shell::ShellScript;
 
 /// The command a chain of wrappers runs: `curl` for `sudo -E env A=1 curl -k u`.
@@ -83,18 +84,34 @@ pub(crate) fn image_shell(image: &str) -> ImageShell {
 
 /// The `USER` in effect before instruction `index` (as written), following the stages a
 /// stage is built on; `None` when no `USER` in the file applies (the base image's user).
-pub(crate) fn user_before(file: &Dockerfile, semantic: &Semantic, index: usize) -> Option<String> {
+pub(crate) fn user_before(cx: &Context<'_>, index: usize) -> Option<String> {
+    let (file, semantic) = (cx.file, cx.semantic);
     let instructions = file.instructions();
+    // The USER instructions with a value, found once per file (a scan back from every RUN
+    // is quadratic on big files).
+    let users = cx.memo(|cx| {
+        UserIndices(
+            cx.file
+                .instructions()
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| {
+                    i.kind == InstructionKind::User && matches!(i.body, Body::User(Some(_)))
+                })
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    });
     let mut stage = semantic.stage_of(index)?;
     let mut end = index;
     for _ in 0..semantic.stages.len() + 1 {
         let from = semantic.stages[stage].from;
-        for i in (from + 1..end).rev() {
-            if instructions[i].kind == InstructionKind::User
-                && let Body::User(Some(word)) = &instructions[i].body
-            {
-                return Some(word.text.clone());
-            }
+        let before = users.0.partition_point(|&i| i < end);
+        if let Some(&i) = users.0[..before].last()
+            && i > from
+            && let Body::User(Some(word)) = &instructions[i].body
+        {
+            return Some(word.text.clone());
         }
         match semantic.stages[stage].base {
             Base::Stage(parent) if parent < stage => {
@@ -106,6 +123,9 @@ pub(crate) fn user_before(file: &Dockerfile, semantic: &Semantic, index: usize) 
     }
     None
 }
+
+/// The indices of the USER instructions that give a user.
+struct UserIndices(Vec<usize>);
 
 /// Whether a `USER` value is root (`root`, `0`, `root:staff`, `0:0`).
 pub(crate) fn is_root_user(user: &str) -> bool {
