@@ -2,6 +2,8 @@
 //! working directory, the user, the `SHELL`, the variables in scope, and for `COPY`/`ADD`
 //! their sources and destination resolved.
 
+use std::rc::Rc;
+
 use layerlint_syntax::image::ImageRef;
 use layerlint_syntax::semantic::{Base, Scope, Semantic};
 use layerlint_syntax::{Body, CommandLine, Dockerfile, InstructionKind};
@@ -85,7 +87,9 @@ pub struct Step {
     /// The `SHELL` in effect (empty: `/bin/sh -c`).
     pub shell: Vec<String>,
     /// The variables visible before the instruction.
-    pub scope: Scope,
+    /// Shared by the steps between two `ARG`/`ENV`s (cloning it per step was a tenth of a
+    /// big file's lint).
+    pub scope: Rc<Scope>,
     /// For COPY and ADD.
     pub copy: Option<CopyStep>,
 }
@@ -139,6 +143,7 @@ impl FileWalk {
                 Base::Missing => (UNKNOWN_WORKDIR.to_owned(), None, Vec::new(), None),
             };
             let mut scope = semantic.stage_entry_scope(stage.index);
+            let mut shared = Rc::new(scope.clone());
             let mut steps = Vec::new();
             for index in stage.body() {
                 let instruction = &instructions[index];
@@ -160,7 +165,7 @@ impl FileWalk {
                     workdir: workdir.clone(),
                     user: user.clone(),
                     shell: shell.clone(),
-                    scope: scope.clone(),
+                    scope: Rc::clone(&shared),
                     copy,
                 });
                 match &instruction.body {
@@ -179,7 +184,10 @@ impl FileWalk {
                     }
                     _ => {}
                 }
-                scope.apply(index, instruction, &semantic.global_scope, escape);
+                if matches!(instruction.body, Body::Arg(_) | Body::Env(_)) {
+                    scope.apply(index, instruction, &semantic.global_scope, escape);
+                    shared = Rc::new(scope.clone());
+                }
             }
             stages.push(StageWalk {
                 index: stage.index,
