@@ -74,7 +74,10 @@ impl Check for Shellcheck {
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
-        if cx.shellcheck_jobs.len() >= MAX_SCRIPTS {
+        // `shellcheck = "off"`: no job would run, so none is prepared.
+        if cx.shellcheck_jobs.len() >= MAX_SCRIPTS
+            || cx.settings.options.shellcheck == crate::settings::ShellcheckSetting::Off
+        {
             return;
         }
         let scripts = cx.scripts(node);
