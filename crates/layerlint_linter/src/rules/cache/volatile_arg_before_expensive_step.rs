@@ -3,11 +3,12 @@ use layerlint_cache::stage::StageWalk;
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::known;
 use layerlint_syntax::{Body, Instruction, InstructionKind};
-use layerlint_text::{TextRange, TextSize};
+use layerlint_text::TextRange;
 
 use crate::Context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
+use crate::rules::cache::support::instruction_block;
 
 declare_rule! {
     /// ## What it does
@@ -321,32 +322,8 @@ impl VolatileArgBeforeExpensiveStep {
         first_use: Option<usize>,
     ) -> Option<Fix> {
         let source = cx.source();
-        let instructions = cx.file.instructions();
         let newline = cx.newline();
-        let block = |index: usize| -> TextRange {
-            let instruction = &instructions[index];
-            let mut start = source[..instruction.range.start().to_usize()]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            while start > 0 {
-                let previous = source[..start - 1].rfind('\n').map_or(0, |i| i + 1);
-                let line = source[previous..start].trim();
-                let directive = cx
-                    .file
-                    .directives()
-                    .iter()
-                    .any(|d| d.range.start().to_usize() == previous);
-                if line.starts_with('#') && !directive {
-                    start = previous;
-                } else {
-                    break;
-                }
-            }
-            let end = source[instruction.range.end().to_usize()..]
-                .find('\n')
-                .map_or(source.len(), |i| instruction.range.end().to_usize() + i + 1);
-            TextRange::new(TextSize::from_usize(start), TextSize::from_usize(end))
-        };
+        let block = |index: usize| instruction_block(cx, index);
         let mut moved = String::new();
         let mut edits = Vec::new();
         for &p in group {

@@ -1,4 +1,4 @@
-use layerlint_shell::OptionSpec;
+use layerlint_shell::known::USERADD;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
@@ -49,40 +49,6 @@ declare_rule! {
         equivalents: [Checkov("CKV2_DOCKER_17")],
     }
 }
-
-/// `useradd` and `usermod` options that take a value.
-const USERADD: OptionSpec<'static> = OptionSpec::new(&[
-    "-b",
-    "-c",
-    "-d",
-    "-e",
-    "-f",
-    "-g",
-    "-G",
-    "-k",
-    "-K",
-    "-p",
-    "-R",
-    "-P",
-    "-s",
-    "-u",
-    "-Z",
-    "--home-dir",
-    "--base-dir",
-    "--comment",
-    "--expiredate",
-    "--inactive",
-    "--gid",
-    "--groups",
-    "--skel",
-    "--key",
-    "--password",
-    "--root",
-    "--prefix",
-    "--shell",
-    "--uid",
-    "--selinux-user",
-]);
 
 /// What a password generated in the command is read from.
 const RANDOM_SOURCES: [&str; 5] = [

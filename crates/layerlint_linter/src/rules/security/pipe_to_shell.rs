@@ -1,3 +1,4 @@
+use layerlint_shell::known::{CURL, WGET};
 use layerlint_shell::{Command, OptionSpec};
 use layerlint_syntax::InstructionKind;
 use layerlint_text::TextRange;
@@ -51,77 +52,6 @@ declare_rule! {
         summary: "a download piped into a shell or interpreter runs unverified code",
     }
 }
-
-const CURL: OptionSpec<'static> = OptionSpec::new(&[
-    "-A",
-    "-b",
-    "-c",
-    "-C",
-    "-d",
-    "-D",
-    "-e",
-    "-E",
-    "-F",
-    "-H",
-    "-K",
-    "-m",
-    "-o",
-    "-P",
-    "-Q",
-    "-r",
-    "-T",
-    "-t",
-    "-u",
-    "-U",
-    "-w",
-    "-x",
-    "-X",
-    "-y",
-    "-Y",
-    "-z",
-    "--output",
-    "--header",
-    "--data",
-    "--user",
-    "--request",
-    "--url",
-    "--config",
-    "--max-time",
-    "--proxy",
-]);
-
-const WGET: OptionSpec<'static> = OptionSpec::new(&[
-    "-O",
-    "-o",
-    "-a",
-    "-P",
-    "-U",
-    "-T",
-    "-t",
-    "-e",
-    "-i",
-    "-B",
-    "-w",
-    "-Q",
-    "-l",
-    "-A",
-    "-R",
-    "-D",
-    "-I",
-    "-X",
-    "--output-document",
-    "--output-file",
-    "--append-output",
-    "--directory-prefix",
-    "--user-agent",
-    "--timeout",
-    "--tries",
-    "--execute",
-    "--input-file",
-    "--header",
-    "--user",
-    "--password",
-]);
 
 const SHELLS: [&str; 7] = ["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"];
 

@@ -1,5 +1,6 @@
 use layerlint_diagnostics::{Edit, Fix};
-use layerlint_shell::{OptionSpec, Word};
+use layerlint_shell::Word;
+use layerlint_shell::known::SUDO;
 use layerlint_syntax::InstructionKind;
 use layerlint_text::TextRange;
 
@@ -53,30 +54,6 @@ declare_rule! {
         equivalents: [Hadolint("DL3004"), Trivy("DS-0010"), Checkov("CKV2_DOCKER_1")],
     }
 }
-
-/// sudo's options that take a value.
-const SUDO: OptionSpec<'static> = OptionSpec::new(&[
-    "-u",
-    "-g",
-    "-h",
-    "-p",
-    "-C",
-    "-D",
-    "-r",
-    "-t",
-    "-U",
-    "-T",
-    "--user",
-    "--group",
-    "--host",
-    "--prompt",
-    "--close-from",
-    "--chdir",
-    "--role",
-    "--type",
-    "--other-user",
-    "--command-timeout",
-]);
 
 impl Check for Sudo {
     type State = ();

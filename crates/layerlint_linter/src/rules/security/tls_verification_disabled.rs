@@ -1,4 +1,5 @@
-use layerlint_shell::{Command, OptionSpec, Word};
+use layerlint_shell::known::CURL;
+use layerlint_shell::{Command, Word};
 use layerlint_syntax::{Body, InstructionKind};
 use layerlint_text::TextRange;
 
@@ -78,45 +79,6 @@ declare_rule! {
         ],
     }
 }
-
-/// curl's options that take a value (so that `-H k` is not read as `-k`).
-const CURL: OptionSpec<'static> = OptionSpec::new(&[
-    "-A",
-    "-b",
-    "-c",
-    "-C",
-    "-d",
-    "-D",
-    "-e",
-    "-E",
-    "-F",
-    "-H",
-    "-K",
-    "-m",
-    "-o",
-    "-P",
-    "-Q",
-    "-r",
-    "-T",
-    "-t",
-    "-u",
-    "-U",
-    "-w",
-    "-x",
-    "-X",
-    "-y",
-    "-Y",
-    "-z",
-    "--output",
-    "--header",
-    "--data",
-    "--user",
-    "--request",
-    "--url",
-    "--config",
-    "--max-time",
-    "--proxy",
-]);
 
 /// An environment variable that turns verification off, and the values that do.
 struct Variable {

@@ -2,10 +2,11 @@ use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::{Command, Separator};
 use layerlint_syntax::semantic::{Base, Scope};
 use layerlint_syntax::{Body, InstructionKind};
-use layerlint_text::{TextRange, TextSize};
+use layerlint_text::TextRange;
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
+use crate::rules::shell::run_support::insert_instruction_before;
 use crate::shell::ScriptSource;
 use crate::{Context, Node};
 
@@ -183,30 +184,10 @@ fn fix(cx: &Context<'_>, node: &Node<'_>, cd: Command<'_>, directory: &str) -> O
     if !later_instructions_ignore_directory(cx, node.index) {
         return None;
     }
-    let source = cx.source();
-    let anchor = instruction
-        .comments
-        .first()
-        .map_or(instruction.range.start(), |c| c.start());
-    let line_start = source[..anchor.to_usize()].rfind('\n').map_or(0, |i| i + 1);
-    let indent = &source[line_start..instruction.range.start().to_usize()];
-    let indent = if indent.trim().is_empty() { indent } else { "" };
-    let keyword = if cx
-        .text(instruction.keyword)
-        .bytes()
-        .all(|b| b.is_ascii_lowercase())
-    {
-        "workdir"
-    } else {
-        "WORKDIR"
-    };
     Some(Fix::unsafe_edits(
         format!("Set `WORKDIR {directory}` before the RUN"),
         vec![
-            Edit::insert(
-                TextSize::from_usize(line_start),
-                format!("{indent}{keyword} {directory}{}", cx.newline()),
-            ),
+            insert_instruction_before(cx, instruction, "WORKDIR", directory),
             Edit::delete(delete),
         ],
     ))

@@ -2,11 +2,13 @@ use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::{Command, Script};
 use layerlint_syntax::InstructionKind;
 use layerlint_syntax::semantic::Stage;
-use layerlint_text::{TextRange, TextSize};
+use layerlint_text::TextRange;
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
-use crate::rules::shell::run_support::{ImageShell, base_image, image_shell};
+use crate::rules::shell::run_support::{
+    ImageShell, base_image, image_shell, insert_instruction_before,
+};
 use crate::shell::{POSIX_SHELLS, ScriptSource, shebang_interpreter};
 use crate::{Context, Node};
 
@@ -223,29 +225,13 @@ fn stage_fix(cx: &Context<'_>, node: &Node<'_>) -> Option<Fix> {
             ));
         }
     }
-    let instruction = node.instruction;
-    let source = cx.source();
-    let anchor = instruction
-        .comments
-        .first()
-        .map_or(instruction.range.start(), |c| c.start());
-    let line_start = source[..anchor.to_usize()].rfind('\n').map_or(0, |i| i + 1);
-    let indent = &source[line_start..instruction.range.start().to_usize()];
-    let indent = if indent.trim().is_empty() { indent } else { "" };
-    let keyword = if cx
-        .text(instruction.keyword)
-        .bytes()
-        .all(|b| b.is_ascii_lowercase())
-    {
-        "shell"
-    } else {
-        "SHELL"
-    };
     Some(Fix::unsafe_edits(
         title,
-        vec![Edit::insert(
-            TextSize::from_usize(line_start),
-            format!("{indent}{keyword} {array}{}", cx.newline()),
+        vec![insert_instruction_before(
+            cx,
+            node.instruction,
+            "SHELL",
+            &array,
         )],
     ))
 }

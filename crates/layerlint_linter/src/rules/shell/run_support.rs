@@ -1,9 +1,11 @@
 //! Small queries the hygiene, security and ShellCheck rules share: commands through their
 //! wrappers, the image a stage builds on, the user a RUN runs as.
 
+use layerlint_diagnostics::Edit;
 use layerlint_shell::Command;
 use layerlint_syntax::semantic::{Base, Semantic};
-use layerlint_syntax::{Body, InstructionKind};
+use layerlint_syntax::{Body, Instruction, InstructionKind};
+use layerlint_text::TextSize;
 
 use crate::Context;
 use crate::shell::ShellScript;
@@ -131,6 +133,38 @@ struct UserIndices(Vec<usize>);
 pub(crate) fn is_root_user(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or(user).trim();
     name == "root" || name == "0"
+}
+
+/// An edit inserting the line `KEYWORD args` before `instruction` (and before the comments
+/// that lead it), with the instruction's indentation and its keyword's case (`workdir`
+/// in a lower-case file).
+pub(crate) fn insert_instruction_before(
+    cx: &Context<'_>,
+    instruction: &Instruction,
+    keyword: &str,
+    args: &str,
+) -> Edit {
+    let source = cx.source();
+    let anchor = instruction
+        .comments
+        .first()
+        .map_or(instruction.range.start(), |c| c.start());
+    let line_start = source[..anchor.to_usize()].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &source[line_start..instruction.range.start().to_usize()];
+    let indent = if indent.trim().is_empty() { indent } else { "" };
+    let lower = cx
+        .text(instruction.keyword)
+        .bytes()
+        .all(|b| b.is_ascii_lowercase());
+    let keyword = if lower {
+        keyword.to_ascii_lowercase()
+    } else {
+        keyword.to_owned()
+    };
+    Edit::insert(
+        TextSize::from_usize(line_start),
+        format!("{indent}{keyword} {args}{}", cx.newline()),
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use layerlint_diagnostics::{Edit, Fix};
-use layerlint_shell::OptionSpec;
+use layerlint_shell::known::USERADD;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
@@ -54,40 +54,6 @@ declare_rule! {
         equivalents: [Hadolint("DL3046")],
     }
 }
-
-/// `useradd` options that take a value.
-const USERADD: OptionSpec<'static> = OptionSpec::new(&[
-    "-b",
-    "-c",
-    "-d",
-    "-e",
-    "-f",
-    "-g",
-    "-G",
-    "-k",
-    "-K",
-    "-p",
-    "-R",
-    "-P",
-    "-s",
-    "-u",
-    "-Z",
-    "--home-dir",
-    "--base-dir",
-    "--comment",
-    "--expiredate",
-    "--inactive",
-    "--gid",
-    "--groups",
-    "--skel",
-    "--key",
-    "--password",
-    "--root",
-    "--prefix",
-    "--shell",
-    "--uid",
-    "--selinux-user",
-]);
 
 /// The largest UID whose log records stay small (the 16-bit range).
 const LARGEST_SMALL_UID: u64 = 65535;
