@@ -67,7 +67,7 @@ fn is_python(context: &BuildContext) -> bool {
 
 fn is_dotnet(context: &BuildContext) -> bool {
     context
-        .list("")
+        .names("")
         .iter()
         .any(|n| n.ends_with(".csproj") || n.ends_with(".sln") || n.ends_with(".fsproj"))
 }
