@@ -6,6 +6,8 @@
 //! working directory (and `cd`s before it). Files are looked up through a [`Project`],
 //! which maps container paths to the build context when the optimizer knows how.
 
+use std::rc::Rc;
+
 use layerlint_shell::{Command, OptionSpec, RedirectOp, Script, known};
 use layerlint_text::TextRange;
 use serde::Serialize;
@@ -147,7 +149,7 @@ pub struct RunSite<'a> {
 }
 
 /// Analyses the scripts of a RUN.
-pub fn analyze(scripts: &[Script], site: &RunSite<'_>) -> RunAnalysis {
+pub fn analyze(scripts: &[Rc<Script>], site: &RunSite<'_>) -> RunAnalysis {
     let mut walker = Walker {
         site,
         cwd: site.workdir.to_owned(),
@@ -2322,7 +2324,7 @@ mod tests {
             project: &project,
             scope: None,
         };
-        analyze(&[layerlint_shell::parse_str(text)], &site)
+        analyze(&[Rc::new(layerlint_shell::parse_str(text))], &site)
     }
 
     #[test]

@@ -147,6 +147,7 @@ impl LayerModel {
             })
             .unwrap_or_default();
         let instructions = file.instructions();
+        let parsed = crate::script::ParsedScripts::default();
         let mut stages = Vec::new();
         for (stage, walked) in semantic.stages.iter().zip(&walk.stages) {
             let base = match &stage.base {
@@ -211,7 +212,7 @@ impl LayerModel {
                         }
                     }
                     if let Some(scripts) =
-                        crate::script::run_scripts(file, instruction, &step.shell)
+                        crate::script::run_scripts(file, instruction, &step.shell, &parsed)
                     {
                         let site = RunSite {
                             workdir: &step.workdir,

@@ -37,6 +37,7 @@ use crate::BuildContext;
 use crate::classify::{self, Install, InstallKind, Need, Project, Reads, RunAnalysis, RunSite};
 use crate::ecosystem::Ecosystem;
 use crate::paths::{self, base_name, glob_match, has_wildcards, is_within, join, relative_to};
+use crate::script::ParsedScripts;
 use crate::stage::{CopyFrom, CopyStep, FileWalk, StageWalk, Step};
 
 /// A dependency install that re-runs on every source edit.
@@ -231,14 +232,14 @@ impl Project for Through<'_> {
             if !context.is_dir(&q) {
                 continue;
             }
-            for name in context.list(&q) {
+            for name in context.names(&q).iter() {
                 let full = if q.is_empty() {
                     name.clone()
                 } else {
                     format!("{q}/{name}")
                 };
                 if !context.is_ignored(&full) {
-                    names.push(name);
+                    names.push(name.clone());
                 }
             }
         }
@@ -308,7 +309,9 @@ pub struct Optimizer<'a> {
     /// about the same RUNs many times.
     analyses: RefCell<ByRun<RunAnalysis>>,
     /// [`Optimizer::scripts`]' answers by (stage, position).
-    scripts: RefCell<ByRun<Vec<layerlint_shell::Script>>>,
+    scripts: RefCell<ByRun<Vec<Rc<layerlint_shell::Script>>>>,
+    /// The parsed scripts, shared with whoever else reads this file's RUNs (the linter).
+    parsed: Rc<ParsedScripts>,
     /// Per stage of `walk`, the positions of its steps that copy from the build context
     /// (computed once: scanning every earlier step per RUN is quadratic on big files).
     context_copies: std::sync::OnceLock<Vec<Vec<usize>>>,
@@ -323,6 +326,17 @@ impl<'a> Optimizer<'a> {
         semantic: &Semantic,
         context: Option<&'a BuildContext>,
     ) -> Self {
+        Self::with_parsed(file, semantic, context, Rc::default())
+    }
+
+    /// [`Optimizer::new`], reading RUNs through `parsed` (shared with the caller, who parses
+    /// the same scripts).
+    pub fn with_parsed(
+        file: &'a Dockerfile,
+        semantic: &Semantic,
+        context: Option<&'a BuildContext>,
+        parsed: Rc<ParsedScripts>,
+    ) -> Self {
         let walk = FileWalk::new(file, semantic);
         let context = context.filter(|c| context_matches(&walk, c));
         Optimizer {
@@ -331,6 +345,7 @@ impl<'a> Optimizer<'a> {
             walk,
             analyses: RefCell::default(),
             scripts: RefCell::default(),
+            parsed,
             context_copies: std::sync::OnceLock::new(),
         }
     }
@@ -414,14 +429,15 @@ impl<'a> Optimizer<'a> {
         &self,
         stage: &StageWalk,
         position: usize,
-    ) -> Option<Rc<Vec<layerlint_shell::Script>>> {
+    ) -> Option<Rc<Vec<Rc<layerlint_shell::Script>>>> {
         let key = (stage.index, position);
         if let Some(known) = self.scripts.borrow().get(&key) {
             return known.clone();
         }
         let step = &stage.steps[position];
         let instruction = &self.file.instructions()[step.index];
-        let scripts = crate::script::run_scripts(self.file, instruction, &step.shell).map(Rc::new);
+        let scripts = crate::script::run_scripts(self.file, instruction, &step.shell, &self.parsed)
+            .map(Rc::new);
         self.scripts.borrow_mut().insert(key, scripts.clone());
         scripts
     }

@@ -5,8 +5,57 @@
 //! that is not a POSIX shell. An exec-form RUN is read as the command it runs (its words
 //! quoted back into one line), so its command can still be recognised.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use layerlint_shell::Script;
 use layerlint_syntax::{CommandLine, Dockerfile, Instruction};
+
+/// The shell scripts of one file's RUNs, each parsed once and shared: the planner and every
+/// rule of the linter read the same scripts (parsing them twice was a twentieth of a lint).
+/// Keyed by the instruction (its address: the file is borrowed while this lives) and the
+/// part of it: its shell-form text or heredoc `n`.
+#[derive(Default)]
+pub struct ParsedScripts {
+    parsed: RefCell<HashMap<(usize, Part), Rc<Script>>>,
+}
+
+/// Which text of a RUN a script is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Part {
+    ShellForm,
+    Heredoc(usize),
+}
+
+impl ParsedScripts {
+    fn get(&self, run: &Instruction, part: Part, parse: impl FnOnce() -> Script) -> Rc<Script> {
+        let key = (std::ptr::from_ref(run) as usize, part);
+        if let Some(found) = self.parsed.borrow().get(&key) {
+            return Rc::clone(found);
+        }
+        let script = Rc::new(parse());
+        self.parsed.borrow_mut().insert(key, Rc::clone(&script));
+        script
+    }
+
+    /// The shell-form text of `run`, parsed. `None` for the exec form.
+    pub fn shell_form(&self, run: &Instruction) -> Option<Rc<Script>> {
+        match run.command()? {
+            CommandLine::Shell(form) => {
+                Some(self.get(run, Part::ShellForm, || layerlint_shell::parse(&form.text)))
+            }
+            CommandLine::Exec(_) => None,
+        }
+    }
+
+    /// Heredoc `index` of `run` (a RUN of `file`), parsed as a shell script.
+    pub fn heredoc(&self, file: &Dockerfile, run: &Instruction, index: usize) -> Rc<Script> {
+        self.get(run, Part::Heredoc(index), || {
+            layerlint_shell::parse(&run.heredocs[index].content(file.source()))
+        })
+    }
+}
 
 const POSIX_SHELLS: [&str; 5] = ["sh", "bash", "dash", "ash", "ksh"];
 
@@ -21,7 +70,12 @@ pub fn is_posix_shell(shell: &[String]) -> bool {
 
 /// The parsed scripts of a RUN under `shell`. `None` when they cannot be read: a
 /// non-POSIX `SHELL`, or a RUN without a command.
-pub fn run_scripts(file: &Dockerfile, run: &Instruction, shell: &[String]) -> Option<Vec<Script>> {
+pub fn run_scripts(
+    file: &Dockerfile,
+    run: &Instruction,
+    shell: &[String],
+    parsed: &ParsedScripts,
+) -> Option<Vec<Rc<Script>>> {
     if !is_posix_shell(shell) {
         return None;
     }
@@ -42,10 +96,10 @@ pub fn run_scripts(file: &Dockerfile, run: &Instruction, shell: &[String]) -> Op
                 };
                 text.push(&quoted, start);
             }
-            Some(vec![layerlint_shell::parse(&text)])
+            Some(vec![Rc::new(layerlint_shell::parse(&text))])
         }
-        CommandLine::Shell(form) => {
-            let main = layerlint_shell::parse(&form.text);
+        CommandLine::Shell(_) => {
+            let main = parsed.shell_form(run)?;
             let only_markers = main.commands().all(|c| c.name().is_none());
             let shell_reads_stdin = main
                 .commands()
@@ -53,7 +107,7 @@ pub fn run_scripts(file: &Dockerfile, run: &Instruction, shell: &[String]) -> Op
                 .and_then(|c| c.name())
                 .is_some_and(|name| POSIX_SHELLS.contains(&name));
             let mut scripts = vec![main];
-            for heredoc in &run.heredocs {
+            for (index, heredoc) in run.heredocs.iter().enumerate() {
                 let body = &file.source()[heredoc.body];
                 let interpreter_ok = match body.strip_prefix("#!") {
                     Some(line) => {
@@ -69,7 +123,7 @@ pub fn run_scripts(file: &Dockerfile, run: &Instruction, shell: &[String]) -> Op
                     None => true,
                 };
                 if (only_markers || shell_reads_stdin) && interpreter_ok {
-                    scripts.push(layerlint_shell::parse(&heredoc.content(file.source())));
+                    scripts.push(parsed.heredoc(file, run, index));
                 } else {
                     // A heredoc fed to another program (python, a file): unknown reads.
                     return None;
@@ -100,7 +154,7 @@ mod tests {
     fn names(source: &str) -> Option<Vec<String>> {
         let file = layerlint_syntax::parse(source).file;
         let run = &file.instructions()[1];
-        run_scripts(&file, run, &[]).map(|scripts| {
+        run_scripts(&file, run, &[], &ParsedScripts::default()).map(|scripts| {
             scripts
                 .iter()
                 .flat_map(|s| s.commands().filter_map(|c| c.name()).map(str::to_owned))
@@ -117,7 +171,8 @@ mod tests {
         assert_eq!(names("FROM a\nRUN [\"npm\", \"ci\"]\n").unwrap(), ["npm"]);
         let source = "FROM a\nRUN [\"npm\", \"install\"]\n";
         let file = layerlint_syntax::parse(source).file;
-        let scripts = run_scripts(&file, &file.instructions()[1], &[]).unwrap();
+        let parsed = ParsedScripts::default();
+        let scripts = run_scripts(&file, &file.instructions()[1], &[], &parsed).unwrap();
         let command = scripts[0].commands().next().unwrap();
         assert_eq!(&source[command.range()], "npm\", \"install");
         assert_eq!(

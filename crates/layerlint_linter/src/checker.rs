@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use layerlint_cache::BuildContext;
 use layerlint_cache::optimize::Optimizer;
+use layerlint_cache::script::ParsedScripts;
 use layerlint_cache::stage::FileWalk;
 
 use layerlint_diagnostics::{Diagnostic, Fix};
@@ -61,6 +62,8 @@ pub struct Context<'a> {
     pub(crate) shellcheck_jobs: Vec<crate::shellcheck::Job>,
     line_index: OnceCell<LineIndex>,
     scripts: RefCell<ScriptCache>,
+    /// The parsed RUN scripts, shared with the optimizer.
+    parsed: Rc<ParsedScripts>,
     optimizer: OnceCell<Rc<Optimizer<'a>>>,
     /// Per-file facts that rules compute once (see [`Context::memo`]).
     memo: RefCell<HashMap<std::any::TypeId, Rc<dyn std::any::Any>>>,
@@ -131,11 +134,14 @@ impl<'a> Context<'a> {
     /// The layer-cache planner over this file and its build context (when the context is
     /// the file's), built once for all the cache rules.
     pub fn optimizer(&self) -> Rc<Optimizer<'a>> {
-        Rc::clone(
-            self.optimizer.get_or_init(|| {
-                Rc::new(Optimizer::new(self.file, self.semantic, self.build_context))
-            }),
-        )
+        Rc::clone(self.optimizer.get_or_init(|| {
+            Rc::new(Optimizer::with_parsed(
+                self.file,
+                self.semantic,
+                self.build_context,
+                Rc::clone(&self.parsed),
+            ))
+        }))
     }
 
     /// The file's stages walked as the builder sees them (working directory, user, shell,
@@ -157,12 +163,27 @@ impl<'a> Context<'a> {
             node.shell.is_empty() && node.stage.is_some_and(|s| self.is_windows_stage(s.index));
         let parsed: Rc<[ShellScript]> =
             if node.instruction.kind == InstructionKind::Run && !windows_default_shell {
-                scripts(self.file, node.instruction, node.shell).into()
+                scripts(self.file, node.instruction, node.shell, &self.parsed).into()
             } else {
                 Rc::from(Vec::new())
             };
         self.scripts.borrow_mut().insert(key, Rc::clone(&parsed));
         parsed
+    }
+
+    /// The file's parsed RUN scripts (what [`Context::scripts`] reads through).
+    pub(crate) fn parsed(&self) -> &ParsedScripts {
+        &self.parsed
+    }
+
+    /// The scripts of a RUN as the layer-cache planner reads them
+    /// ([`layerlint_cache::script::run_scripts`]), parsed once for the planner and every rule.
+    pub fn run_scripts(
+        &self,
+        run: &Instruction,
+        shell: &[String],
+    ) -> Option<Vec<Rc<layerlint_shell::Script>>> {
+        layerlint_cache::script::run_scripts(self.file, run, shell, &self.parsed)
     }
 
     /// A fact about the whole file, computed on first use and shared by every rule and
@@ -311,6 +332,7 @@ pub(crate) fn run(
         shellcheck_jobs: Vec::new(),
         line_index: OnceCell::new(),
         scripts: RefCell::new(HashMap::new()),
+        parsed: Rc::default(),
         optimizer: OnceCell::new(),
         memo: RefCell::new(HashMap::new()),
     };

@@ -1,7 +1,10 @@
 //! The shell scripts a RUN executes, parsed once per instruction for every rule.
 
+use std::rc::Rc;
+
+use layerlint_cache::script::ParsedScripts;
 use layerlint_shell::Script;
-use layerlint_syntax::{CommandLine, Dockerfile, Heredoc, Instruction};
+use layerlint_syntax::{Dockerfile, Heredoc, Instruction};
 
 /// Where a script comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,7 +19,8 @@ pub enum ScriptSource {
 #[derive(Debug)]
 pub struct ShellScript {
     pub source: ScriptSource,
-    pub script: Script,
+    /// Shared with the layer-cache planner, which reads the same RUNs.
+    pub script: Rc<Script>,
 }
 
 /// The shells whose scripts layerlint reads (by basename).
@@ -46,15 +50,19 @@ pub(crate) fn shebang_interpreter(body: &str) -> Option<&str> {
 /// The scripts `instruction` (a RUN) runs with `shell`: its shell-form text, and each
 /// heredoc body that a POSIX shell executes (`RUN <<EOF`, `RUN bash <<EOF`, a body whose
 /// `#!` names a POSIX shell). Nothing when `shell` is not a POSIX shell (PowerShell, cmd).
-pub fn scripts(file: &Dockerfile, instruction: &Instruction, shell: &[String]) -> Vec<ShellScript> {
+pub fn scripts(
+    file: &Dockerfile,
+    instruction: &Instruction,
+    shell: &[String],
+    parsed: &ParsedScripts,
+) -> Vec<ShellScript> {
     let mut scripts = Vec::new();
     if !is_posix_shell(shell) {
         return scripts;
     }
-    let Some(CommandLine::Shell(form)) = instruction.command() else {
+    let Some(main) = parsed.shell_form(instruction) else {
         return scripts;
     };
-    let main = layerlint_shell::parse(&form.text);
     // The heredoc bodies a shell reads: the command line is only heredoc markers, or the
     // command taking them on stdin is a POSIX shell.
     let only_markers = main.commands().all(|c| c.name().is_none());
@@ -67,10 +75,9 @@ pub fn scripts(file: &Dockerfile, instruction: &Instruction, shell: &[String]) -
         if !runs_heredoc(file, heredoc, only_markers, shell_reads_stdin) {
             continue;
         }
-        let content = heredoc.content(file.source());
         scripts.push(ShellScript {
             source: ScriptSource::Heredoc(index),
-            script: layerlint_shell::parse(&content),
+            script: parsed.heredoc(file, instruction, index),
         });
     }
     scripts.insert(
@@ -105,7 +112,7 @@ mod tests {
     fn heredoc_scripts(source: &str) -> usize {
         let file = layerlint_syntax::parse(source).file;
         let run = &file.instructions()[1];
-        scripts(&file, run, &[])
+        scripts(&file, run, &[], &ParsedScripts::default())
             .iter()
             .filter(|s| matches!(s.source, ScriptSource::Heredoc(_)))
             .count()

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use layerlint_cache::script::ParsedScripts;
 use layerlint_linter::shell::{ScriptSource, ShellScript, scripts};
 use layerlint_linter::{Diagnostic, Equivalent, Rule, Settings, instruction_at, lint};
 use layerlint_shell::Command;
@@ -317,7 +318,7 @@ impl<'a> At<'a> {
         let (index, instruction) = view.instruction_at_line(line)?;
         let effective = instruction.effective();
         let scripts = if effective.kind == InstructionKind::Run {
-            scripts(view.file, effective, &[])
+            scripts(view.file, effective, &[], &ParsedScripts::default())
         } else {
             Vec::new()
         };
@@ -510,9 +511,14 @@ pub fn has_cache_mount(instruction: &Instruction) -> bool {
 
 /// Whether any script of the RUN is a heredoc body.
 pub fn has_heredoc_script(file: &Dockerfile, instruction: &Instruction) -> bool {
-    scripts(file, instruction.effective(), &[])
-        .iter()
-        .any(|s| matches!(s.source, ScriptSource::Heredoc(_)))
+    scripts(
+        file,
+        instruction.effective(),
+        &[],
+        &ParsedScripts::default(),
+    )
+    .iter()
+    .any(|s| matches!(s.source, ScriptSource::Heredoc(_)))
 }
 
 /// The report as Markdown.

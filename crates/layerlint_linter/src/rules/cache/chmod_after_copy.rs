@@ -152,9 +152,7 @@ impl Check for ChmodAfterCopy {
                 {
                     continue;
                 }
-                let Some(scripts) =
-                    layerlint_cache::script::run_scripts(cx.file, run, &run_step.shell)
-                else {
+                let Some(scripts) = cx.run_scripts(run, &run_step.shell) else {
                     continue;
                 };
                 let commands: Vec<Command<'_>> =

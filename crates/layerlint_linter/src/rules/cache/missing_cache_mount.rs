@@ -108,9 +108,7 @@ impl Check for MissingCacheMount {
                 let Body::Run(run) = &instruction.body else {
                     continue;
                 };
-                let Some(scripts) =
-                    layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
-                else {
+                let Some(scripts) = cx.run_scripts(instruction, &step.shell) else {
                     continue;
                 };
                 let exec = instruction.command().is_some_and(|c| c.is_exec());
@@ -278,7 +276,7 @@ fn created_user(
             continue;
         }
         let instruction = &cx.file.instructions()[step.index];
-        let scripts = layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)?;
+        let scripts = cx.run_scripts(instruction, &step.shell)?;
         for script in &scripts {
             for command in script.commands().map(|c| c.unwrapped()) {
                 if !command.is_any(&["useradd", "adduser"]) {
@@ -552,8 +550,7 @@ fn later_apt_without_update(stage: &StageWalk, position: usize, cx: &Context<'_>
             return false;
         }
         let instruction = &cx.file.instructions()[step.index];
-        let Some(scripts) = layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
-        else {
+        let Some(scripts) = cx.run_scripts(instruction, &step.shell) else {
             return false;
         };
         let commands: Vec<Command<'_>> = scripts

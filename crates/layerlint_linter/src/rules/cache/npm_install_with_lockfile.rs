@@ -99,9 +99,7 @@ impl Check for NpmInstallWithLockfile {
                 {
                     continue;
                 }
-                let Some(scripts) =
-                    layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
-                else {
+                let Some(scripts) = cx.run_scripts(instruction, &step.shell) else {
                     continue;
                 };
                 for install in analysis

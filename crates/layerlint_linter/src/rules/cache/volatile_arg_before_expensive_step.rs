@@ -288,8 +288,7 @@ impl VolatileArgBeforeExpensiveStep {
         }
         let step = &stage.steps[position];
         let instruction = &cx.file.instructions()[step.index];
-        let Some(scripts) = layerlint_cache::script::run_scripts(cx.file, instruction, &step.shell)
-        else {
+        let Some(scripts) = cx.run_scripts(instruction, &step.shell) else {
             return false;
         };
         scripts

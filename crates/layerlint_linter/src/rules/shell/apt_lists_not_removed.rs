@@ -183,7 +183,7 @@ fn later_run_relies_on_lists(cx: &Context<'_>, node: &Node<'_>) -> bool {
         if !in_family || instruction.kind != layerlint_syntax::InstructionKind::Run {
             continue;
         }
-        let later = scripts(cx.file, instruction, node.shell);
+        let later = scripts(cx.file, instruction, node.shell, cx.parsed());
         // The first command that refreshes or needs the lists: `update`, an install, or
         // `apt-cache` (not `remove`, `purge`, `clean`).
         let first = pm::all_commands(&later).find_map(|(command, _)| {
