@@ -138,6 +138,21 @@ pub fn discover(
             found.empty_dirs.push(path.clone());
         }
     }
+    // Dockerfiles found by walking that share a directory share its build context (see
+    // `listing::Contexts`), which takes the directory's listing: one `readdir` here instead
+    // of a context, and a listing, per Dockerfile. A lone Dockerfile is not listed (that
+    // costs a process linting one file in a big directory milliseconds).
+    let mut walked: HashMap<&Path, usize> = HashMap::new();
+    for input in found.inputs.iter().filter(|i| i.walked_from.is_some()) {
+        if let Some(dir) = input.absolute.parent() {
+            *walked.entry(dir).or_default() += 1;
+        }
+    }
+    for (dir, count) in walked {
+        if count >= 2 && listings.get(dir).is_none() {
+            listings.list(dir);
+        }
+    }
     found
 }
 

@@ -73,10 +73,8 @@ pub struct Contexts {
 impl Contexts {
     /// The build context `root` for the Dockerfile at `dockerfile` (absolute).
     pub fn get(&self, root: &Path, dockerfile: &Path, listings: &Listings) -> Arc<BuildContext> {
-        // The directory is listed here when discovery did not (files found by walking a
-        // directory): one listing, instead of a context of its own for each Dockerfile
-        // there, each listing the directory again.
-        let listing = dockerfile.parent().and_then(|dir| listings.list(dir));
+        // Discovery lists the directories holding several of the Dockerfiles checked.
+        let listing = dockerfile.parent().and_then(|dir| listings.get(dir));
         let shareable = match (&listing, dockerfile.file_name()) {
             (Some(listing), Some(name)) => own_ignore_files(name)
                 .iter()
