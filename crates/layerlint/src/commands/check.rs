@@ -135,14 +135,10 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
         }
     } else if !args.fix_only {
         for output in &outputs {
-            let mut buffer = Vec::new();
-            match &output.file {
-                None if args.statistics => write_statistics(&reports, output.format, &mut buffer)?,
-                None => report::write(output.format, &reports, color, &mut buffer)?,
-                Some(_) => report::write(output.format, &reports, false, &mut buffer)?,
-            }
             match &output.file {
                 Some(path) => {
+                    let mut buffer = Vec::new();
+                    report::write(output.format, &reports, false, &mut buffer)?;
                     if let Err(err) = std::fs::write(path, &buffer) {
                         errors.push(format!(
                             "{}: cannot write the report: {}",
@@ -151,8 +147,26 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
                         ));
                     }
                 }
-                None if stdin_fixed.is_some() => std::io::stderr().write_all(&buffer)?,
-                None => stdout.write_all(&buffer)?,
+                None => {
+                    // Streamed, not built in memory first: the report of a monorepo can
+                    // be megabytes.
+                    let mut stderr;
+                    let stream: &mut dyn std::io::Write = if stdin_fixed.is_some() {
+                        stderr = std::io::stderr().lock();
+                        &mut stderr
+                    } else {
+                        &mut stdout
+                    };
+                    let mut out = std::io::BufWriter::with_capacity(1 << 16, stream);
+                    if args.statistics {
+                        let mut buffer = Vec::new();
+                        write_statistics(&reports, output.format, &mut buffer)?;
+                        out.write_all(&buffer)?;
+                    } else {
+                        report::write(output.format, &reports, color, &mut out)?;
+                    }
+                    out.flush()?;
+                }
             }
         }
     }
