@@ -18,6 +18,10 @@ use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent
 
 mod support;
 
+/// The allocator of the `layerlint` binary that serves `layerlint lsp`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
