@@ -24,6 +24,9 @@ pub struct Script {
     /// The wrapper words each command skips ([`Command::unwrapped`]), by command id:
     /// computed once, on first use, for the many rules that look through wrappers.
     unwrapped: std::sync::OnceLock<Vec<u32>>,
+    /// Each command's name seen through its wrappers (see [`Script::unwrapped_name`]), by
+    /// command id, computed once.
+    names: std::sync::OnceLock<Vec<Option<Box<str>>>>,
 }
 
 impl Script {
@@ -31,7 +34,20 @@ impl Script {
         Script {
             tables,
             unwrapped: std::sync::OnceLock::new(),
+            names: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The name of command `id` seen through its wrappers — what
+    /// `command.unwrapped().name()` gives — computed once for the script: for the many
+    /// rules that each look for their program among every command.
+    pub fn unwrapped_name(&self, id: CommandId) -> Option<&str> {
+        let names = self.names.get_or_init(|| {
+            self.commands()
+                .map(|c| c.unwrapped().name().map(Box::from))
+                .collect()
+        });
+        names.get(id.0 as usize)?.as_deref()
     }
 
     /// The script's text (line continuations already removed by the Dockerfile parser).

@@ -67,6 +67,16 @@ impl Lex {
     /// Expands `word` as one word (BuildKit's `ProcessWordWithMatches`): the result, and
     /// which variable names were found and which were not.
     pub fn process_word(&self, word: &str, env: &dyn Env) -> Result<Expansion, ExpandError> {
+        // Nothing to expand, unquote or unescape (most words): the word itself. Every rule
+        // that reads a value expands it, so this is the common case by far.
+        if !word.contains(['$', '\'', '"', self.escape]) {
+            return Ok(Expansion {
+                result: word.to_owned(),
+                words: Vec::new(),
+                matched: Vec::new(),
+                unmatched: Vec::new(),
+            });
+        }
         let mut state = State::new(self, word, env, true);
         let (result, _) = state.process_stop_on(None, self.raw_escapes)?;
         Ok(Expansion {

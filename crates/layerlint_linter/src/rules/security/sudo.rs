@@ -61,10 +61,21 @@ impl Check for Sudo {
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);
-        let runs_as_root =
-            node.onbuild.is_none() && user_before(cx, node.index).is_none_or(|u| is_root_user(&u));
+        let is_sudo = |word: &Word<'_>| {
+            word.value()
+                .is_some_and(|v| v.rsplit('/').next() == Some("sudo"))
+        };
+        // Asked only when there is a `sudo` (it looks back through the instructions).
+        let mut runs_as_root = None;
         for script in scripts.iter() {
             for command in script.script.commands() {
+                if !command.words().any(|w| is_sudo(&w)) {
+                    continue;
+                }
+                let runs_as_root = *runs_as_root.get_or_insert_with(|| {
+                    node.onbuild.is_none()
+                        && user_before(cx, node.index).is_none_or(|u| is_root_user(&u))
+                });
                 // `sudo` as the command or as a wrapper in front of it (`env A=1 sudo x`):
                 // a word before the name of the command that finally runs.
                 let words: Vec<Word<'_>> = command.words().collect();
@@ -74,10 +85,7 @@ impl Check for Sudo {
                     .unwrap_or(1)
                     .max(1);
                 for (i, word) in words[..end.min(words.len())].iter().enumerate() {
-                    let is_sudo = word
-                        .value()
-                        .is_some_and(|v| v.rsplit('/').next() == Some("sudo"));
-                    if !is_sudo || (i > 0 && is_option_value(&words, i)) {
+                    if !is_sudo(word) || (i > 0 && is_option_value(&words, i)) {
                         continue;
                     }
                     let fix = if runs_as_root && inner.is_some() && end > i {

@@ -127,6 +127,12 @@ const VARIABLES: &[Variable] = &[
 ];
 
 /// The finding for `NAME=value`, if it turns verification off.
+/// Whether `name` is a variable that can turn verification off (checked before its value
+/// is expanded).
+fn is_known(name: &str) -> bool {
+    VARIABLES.iter().any(|v| v.name == name)
+}
+
 fn variable_message(name: &str, value: &str) -> Option<String> {
     let variable = VARIABLES.iter().find(|v| v.name == name)?;
     let disables = match variable.disabling {
@@ -155,6 +161,9 @@ impl Check for TlsVerificationDisabled {
         match &node.instruction.body {
             Body::Env(pairs) => {
                 for pair in pairs {
+                    if !is_known(&pair.key.text) {
+                        continue;
+                    }
                     let value = node
                         .scope
                         .expand(&pair.value.text, escape)
@@ -169,6 +178,9 @@ impl Check for TlsVerificationDisabled {
                     let Some(default) = &arg.default else {
                         continue;
                     };
+                    if !is_known(&arg.name.text) {
+                        continue;
+                    }
                     let value = node
                         .scope
                         .expand(&default.text, escape)

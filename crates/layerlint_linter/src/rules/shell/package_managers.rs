@@ -509,6 +509,13 @@ impl PackageManager {
         })
     }
 
+    /// Whether a command whose name (through wrappers) is `name` may be this manager: its
+    /// own name, or a Python interpreter when it is run as a module (`python3 -m pip`).
+    /// A cheap test before [`PackageManager::view`].
+    fn may_be(&self, name: &str) -> bool {
+        self.is_named(name) || (self.module.is_some() && name.starts_with("python"))
+    }
+
     /// The command viewed as this manager (through wrappers, and `python -m pip` as
     /// `pip`), if it is one.
     pub fn view<'s>(&self, command: Command<'s>) -> Option<Command<'s>> {
@@ -628,6 +635,15 @@ pub(crate) fn uses<'s>(scripts: &'s [ShellScript], pm: &PackageManager) -> Vec<U
     let mut found = Vec::new();
     for (index, script) in scripts.iter().enumerate() {
         for written in script.script.commands() {
+            // Every package-manager rule looks at every command: the names are computed
+            // once per script.
+            if !script
+                .script
+                .unwrapped_name(written.id())
+                .is_some_and(|name| pm.may_be(name))
+            {
+                continue;
+            }
             if let Some(command) = pm.view(written) {
                 found.push(Use {
                     command,
