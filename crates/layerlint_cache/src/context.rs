@@ -53,6 +53,8 @@ struct DiskCache {
     walk: OnceLock<Arc<[String]>>,
     /// (directory, pattern) → the names there that match (no overlay).
     globs: Mutex<GlobCache>,
+    /// Facts about the whole context ([`BuildContext::remembered`]).
+    facts: Mutex<HashMap<&'static str, bool>>,
 }
 
 /// (directory, pattern) → names.
@@ -310,6 +312,21 @@ impl BuildContext {
         names.sort();
         names.dedup();
         names.into()
+    }
+
+    /// A fact about the context's files (`key` names it), computed once per run when the
+    /// context remembers what it reads and has no overlay: for questions every Dockerfile
+    /// of a directory asks (is this a Python project? — a scan of every name there).
+    pub fn remembered(&self, key: &'static str, compute: impl FnOnce() -> bool) -> bool {
+        let Some(cache) = self.cache.as_ref().filter(|_| self.overlay.is_empty()) else {
+            return compute();
+        };
+        if let Some(&known) = cache.facts.lock().expect("not poisoned").get(key) {
+            return known;
+        }
+        let fact = compute();
+        cache.facts.lock().expect("not poisoned").insert(key, fact);
+        fact
     }
 
     /// The names in a directory of the context that match `pattern` (Go's `path.Match`,

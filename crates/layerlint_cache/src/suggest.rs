@@ -53,6 +53,10 @@ fn has_any(context: &BuildContext, names: &[&str]) -> bool {
 }
 
 fn is_python(context: &BuildContext) -> bool {
+    context.remembered("suggest::is_python", || is_python_uncached(context))
+}
+
+fn is_python_uncached(context: &BuildContext) -> bool {
     has_any(
         context,
         &[
@@ -66,10 +70,12 @@ fn is_python(context: &BuildContext) -> bool {
 }
 
 fn is_dotnet(context: &BuildContext) -> bool {
-    context
-        .names("")
-        .iter()
-        .any(|n| n.ends_with(".csproj") || n.ends_with(".sln") || n.ends_with(".fsproj"))
+    context.remembered("suggest::is_dotnet", || {
+        context
+            .names("")
+            .iter()
+            .any(|n| n.ends_with(".csproj") || n.ends_with(".sln") || n.ends_with(".fsproj"))
+    })
 }
 
 /// Whether a directory entry applies to this context at all.

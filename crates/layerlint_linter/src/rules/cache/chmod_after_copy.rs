@@ -161,6 +161,9 @@ impl Check for ChmodAfterCopy {
                     .iter()
                     .map(|c| change(*c, &run_step.workdir))
                     .collect();
+                if changes.iter().all(Option::is_none) {
+                    continue;
+                }
                 // What the copy laid down: single files by name, and directory trees.
                 let files: Vec<String> = if !copy.dest_is_dir
                     && copy.sources.len() == 1

@@ -237,14 +237,17 @@ impl Check for CleanupInLaterLayer {
                     .iter()
                     .flat_map(|s| s.commands().map(|c| c.unwrapped()))
                     .collect();
+                let found: Vec<Removal> = commands
+                    .iter()
+                    .filter_map(|c| removals(*c, &step.workdir, &home))
+                    .collect();
+                if found.is_empty() {
+                    continue;
+                }
                 let own: Vec<String> = commands
                     .iter()
                     .flat_map(|c| produced_caches(*c, &home))
                     .map(|p| join(&step.workdir, &p))
-                    .collect();
-                let found: Vec<Removal> = commands
-                    .iter()
-                    .filter_map(|c| removals(*c, &step.workdir, &home))
                     .collect();
                 let only_removals = found.len() == commands.len();
                 for removal in &found {

@@ -89,6 +89,18 @@ impl Check for NpmInstallWithLockfile {
                 if instruction.command().is_none_or(|c| c.is_exec()) {
                     continue;
                 }
+                let Some(scripts) = cx.run_scripts(instruction, &step.shell) else {
+                    continue;
+                };
+                // Only an `npm` command makes an npm install: the planner's analysis (which
+                // most RUNs would otherwise get only for this rule) is asked for those.
+                let runs_npm = scripts.iter().any(|s| {
+                    s.commands()
+                        .any(|c| c.is("npm") || s.unwrapped_name(c.id()) == Some("npm"))
+                });
+                if !runs_npm {
+                    continue;
+                }
                 let Some(analysis) = optimizer.analyze(stage, position) else {
                     continue;
                 };
@@ -99,9 +111,6 @@ impl Check for NpmInstallWithLockfile {
                 {
                     continue;
                 }
-                let Some(scripts) = cx.run_scripts(instruction, &step.shell) else {
-                    continue;
-                };
                 for install in analysis
                     .installs
                     .iter()
