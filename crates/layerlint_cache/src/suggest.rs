@@ -2,6 +2,9 @@
 //! installed dependencies, build output and caches that the image makes itself, logs and
 //! local environment files — never a path the Dockerfile copies by name.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use crate::{BuildContext, DockerIgnore};
 
 /// An entry for `.dockerignore`.
@@ -87,9 +90,29 @@ fn applies(name: &str, context: &BuildContext, usage: &Usage<'_>) -> bool {
     }
 }
 
+/// `text` (a few ignore-file lines) parsed, once per process: every Dockerfile of a context
+/// without a `.dockerignore` checks the same suggested entries. `None` when it does not
+/// parse.
+fn compiled(text: &str) -> Option<Arc<DockerIgnore>> {
+    /// Suggested entries and their combinations are few; past this, parse without keeping.
+    const MAX_CACHED: usize = 1024;
+    type Cache = HashMap<String, Option<Arc<DockerIgnore>>>;
+    static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Default::default);
+    if let Some(found) = CACHE.lock().ok().and_then(|c| c.get(text).cloned()) {
+        return found;
+    }
+    let parsed = DockerIgnore::parse(text).ok().map(Arc::new);
+    if let Ok(mut cache) = CACHE.lock()
+        && cache.len() < MAX_CACHED
+    {
+        cache.insert(text.to_owned(), parsed.clone());
+    }
+    parsed
+}
+
 /// Whether `pattern` would leave out something the Dockerfile copies by name.
 fn conflicts(pattern: &str, usage: &Usage<'_>) -> bool {
-    let Ok(ignore) = DockerIgnore::parse(pattern) else {
+    let Some(ignore) = compiled(pattern) else {
         return true;
     };
     usage.sources.iter().any(|source| {
@@ -151,12 +174,12 @@ pub fn for_new_file(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggestion
     let mut kept: Vec<Suggestion> = Vec::new();
     for entry in out {
         let text: String = kept.iter().map(|e| format!("{}\n", e.pattern)).collect();
-        let covered = DockerIgnore::parse(&text).is_ok_and(|i| i.matches(&entry.pattern));
+        let covered = compiled(&text).is_some_and(|i| i.matches(&entry.pattern));
         if covered {
             if let Some(present) = entry.present
                 && let Some(previous) = kept
                     .iter_mut()
-                    .find(|e| DockerIgnore::parse(&e.pattern).is_ok_and(|i| i.matches(&present)))
+                    .find(|e| compiled(&e.pattern).is_some_and(|i| i.matches(&present)))
             {
                 previous.present.get_or_insert(present);
             }
