@@ -308,10 +308,11 @@ pub(crate) fn run(
         rules.iter().map(|rule| (*rule, rule.runner())).collect();
     let mut by_kind: [Vec<usize>; KINDS] = std::array::from_fn(|_| Vec::new());
     let mut triggers_by_kind: [Vec<usize>; KINDS] = std::array::from_fn(|_| Vec::new());
+    // Each index's kind, looked up once (not once per rule and kind).
+    let kinds: [InstructionKind; KINDS] = std::array::from_fn(kind_from_index);
     for (i, (_, runner)) in runners.iter().enumerate() {
         let wants = runner.wants();
-        for kind in 0..KINDS {
-            let kind_enum = kind_from_index(kind);
+        for (kind, &kind_enum) in kinds.iter().enumerate() {
             if wants.contains(kind_enum) {
                 by_kind[kind].push(i);
                 if wants.onbuild_triggers {
