@@ -40,10 +40,9 @@ mod glob;
 mod goregex;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 
@@ -231,26 +230,11 @@ impl fmt::Display for Pattern {
     }
 }
 
-/// Compiles a pattern's expression, once per process: the same patterns recur across the
-/// files of a monorepo, and the suggested entries of a new `.dockerignore` (LL204) are
-/// checked against every Dockerfile; compiling them was a twentieth of a corpus run.
 fn build_regex(source: &str) -> Result<Regex, regex::Error> {
-    /// Enough for every distinct pattern of a large monorepo; past it, compile without keeping.
-    const MAX_CACHED: usize = 4096;
-    static CACHE: LazyLock<Mutex<HashMap<String, Regex>>> = LazyLock::new(Default::default);
-    if let Some(regex) = CACHE.lock().ok().and_then(|c| c.get(source).cloned()) {
-        return Ok(regex);
-    }
-    let regex = RegexBuilder::new(source)
+    RegexBuilder::new(source)
         .size_limit(REGEX_SIZE_LIMIT)
         .nest_limit(REGEX_NEST_LIMIT)
-        .build()?;
-    if let Ok(mut cache) = CACHE.lock()
-        && cache.len() < MAX_CACHED
-    {
-        cache.insert(source.to_owned(), regex.clone());
-    }
-    Ok(regex)
+        .build()
 }
 
 /// How Docker treats one path.

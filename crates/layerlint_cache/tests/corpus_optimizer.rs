@@ -7,9 +7,8 @@
 //! source-only edit re-runs before and after.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use layerlint_cache::BuildContext;
 use layerlint_cache::classify::InstallKind;
 use layerlint_cache::equivalence;
 use layerlint_cache::model::LayerModel;
@@ -17,128 +16,9 @@ use layerlint_cache::optimize::{Optimizer, optimize_source};
 use layerlint_cache::stage::FileWalk;
 use layerlint_syntax::semantic::Semantic;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("LAYERLINT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real")
-        });
-    dir.is_dir().then_some(dir)
-}
-
-/// Names without an extension that are files, not directories.
-const FILE_NAMES: [&str; 30] = [
-    "Dockerfile",
-    "Makefile",
-    "Gemfile",
-    "Rakefile",
-    "Procfile",
-    "Pipfile",
-    "LICENSE",
-    "README",
-    "CHANGELOG",
-    "VERSION",
-    "Jenkinsfile",
-    "Vagrantfile",
-    "mvnw",
-    "gradlew",
-    "Brewfile",
-    "Caddyfile",
-    "Justfile",
-    "Taskfile",
-    "CODEOWNERS",
-    "AUTHORS",
-    "NOTICE",
-    "COPYING",
-    "CONTRIBUTING",
-    "Containerfile",
-    "Guardfile",
-    "Capfile",
-    "Berksfile",
-    "Podfile",
-    "Earthfile",
-    "Tiltfile",
-];
-
-/// Dot-names that are directories.
-const DOT_DIRS: [&str; 18] = [
-    ".mvn",
-    ".yarn",
-    ".github",
-    ".vscode",
-    ".idea",
-    ".git",
-    ".husky",
-    ".devcontainer",
-    ".circleci",
-    ".storybook",
-    ".next",
-    ".venv",
-    ".cargo",
-    ".bundle",
-    ".config",
-    ".gradle",
-    ".docker",
-    ".gitlab",
-];
-
-fn is_dir(name: &str) -> bool {
-    if name.starts_with('.') {
-        return DOT_DIRS.contains(&name);
-    }
-    !name.contains('.')
-        && !FILE_NAMES.iter().any(|f| name.starts_with(f))
-        && !name.starts_with("Dockerfile")
-}
-
-fn unescape(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('r') => out.push('\r'),
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// file → in-memory context, from `CONTEXT.tsv`.
-fn contexts(dir: &Path) -> BTreeMap<String, BuildContext> {
-    let Ok(text) = std::fs::read_to_string(dir.join("CONTEXT.tsv")) else {
-        return BTreeMap::new();
-    };
-    let mut out = BTreeMap::new();
-    for line in text.lines().skip(1) {
-        let fields: Vec<&str> = line.split('\t').collect();
-        if fields.len() < 4 {
-            continue;
-        }
-        let ignore = unescape(fields[2]);
-        let mut files: Vec<(String, String)> = Vec::new();
-        for name in fields[3].split(',').filter(|n| !n.is_empty()) {
-            if name == ".dockerignore" {
-                files.push((name.to_owned(), ignore.clone()));
-            } else if is_dir(name) {
-                files.push((
-                    format!("{name}/.layerlint-probe-placeholder"),
-                    String::new(),
-                ));
-            } else {
-                files.push((name.to_owned(), String::new()));
-            }
-        }
-        out.insert(fields[0].to_owned(), BuildContext::in_memory(files));
-    }
-    out
-}
+#[path = "support/context_tsv.rs"]
+mod context_tsv;
+use context_tsv::{contexts, corpus};
 
 /// The reason for no fix, by kind.
 fn category(reason: &str) -> &'static str {

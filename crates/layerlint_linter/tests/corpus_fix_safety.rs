@@ -13,7 +13,7 @@
 //! A failing file is a bug to fix, not an exclusion. The files run in parallel (rayon).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use layerlint_cache::{BuildContext, equivalence};
@@ -22,84 +22,10 @@ use layerlint_linter::settings::ShellcheckSetting;
 use layerlint_linter::{Applicability, Rule, Settings, Target};
 use rayon::prelude::*;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("LAYERLINT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real")
-        });
-    dir.is_dir().then_some(dir)
-}
-
-/// Names without an extension that are files, not directories (as the cache tests read
-/// `CONTEXT.tsv`).
-const FILE_NAMES: [&str; 12] = [
-    "Dockerfile",
-    "Makefile",
-    "Gemfile",
-    "Rakefile",
-    "Procfile",
-    "Pipfile",
-    "LICENSE",
-    "README",
-    "VERSION",
-    "Jenkinsfile",
-    "mvnw",
-    "gradlew",
-];
-
-fn is_dir(name: &str) -> bool {
-    if name.starts_with('.') {
-        return [".mvn", ".yarn", ".github", ".git", ".cargo", ".config"].contains(&name);
-    }
-    !name.contains('.') && !FILE_NAMES.iter().any(|f| name.starts_with(f))
-}
-
-fn unescape(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('r') => out.push('\r'),
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// file → in-memory build context (its `.dockerignore` and top-level names, files empty).
-fn contexts(dir: &Path) -> BTreeMap<String, BuildContext> {
-    let Ok(text) = std::fs::read_to_string(dir.join("CONTEXT.tsv")) else {
-        return BTreeMap::new();
-    };
-    let mut out = BTreeMap::new();
-    for line in text.lines().skip(1) {
-        let fields: Vec<&str> = line.split('\t').collect();
-        if fields.len() < 4 {
-            continue;
-        }
-        let ignore = unescape(fields[2]);
-        let mut files: Vec<(String, String)> = Vec::new();
-        for name in fields[3].split(',').filter(|n| !n.is_empty()) {
-            if name == ".dockerignore" {
-                files.push((name.to_owned(), ignore.clone()));
-            } else if is_dir(name) {
-                files.push((format!("{name}/.placeholder"), String::new()));
-            } else {
-                files.push((name.to_owned(), String::new()));
-            }
-        }
-        out.insert(fields[0].to_owned(), BuildContext::in_memory(files));
-    }
-    out
-}
+// The corpus and its build contexts, read as the optimizer's corpus test reads them.
+#[path = "../../layerlint_cache/tests/support/context_tsv.rs"]
+mod context_tsv;
+use context_tsv::{contexts, corpus};
 
 #[derive(Debug, PartialEq, Eq)]
 enum Endings {
