@@ -81,6 +81,8 @@ pub struct FileReport {
     pub threshold: FailureThreshold,
     /// The configuration error behind `error`, shared by every file it governs.
     pub config_error: Option<Arc<String>>,
+    /// ShellCheck still to run over this file (batched across files after the walk).
+    deferred: Option<Box<Deferred>>,
 }
 
 impl FileReport {
@@ -101,19 +103,18 @@ pub fn run(
 ) -> Vec<FileReport> {
     let contexts = Contexts::default();
     let one = |input: &Input| check_one(input, stdin, resolver, options, &contexts);
-    let checked: Vec<(FileReport, Option<Deferred>)> = if inputs.len() < 2 {
+    let mut reports: Vec<FileReport> = if inputs.len() < 2 {
         inputs.iter().map(one).collect()
     } else {
         inputs.par_iter().map(one).collect()
     };
-    let (mut reports, deferred): (Vec<FileReport>, Vec<Option<Deferred>>) =
-        checked.into_iter().unzip();
-    run_shellcheck(&mut reports, deferred);
+    run_shellcheck(&mut reports);
     reports
 }
 
 /// A file whose ShellCheck findings are still to come: ShellCheck runs once over many
 /// files rather than once per file.
+#[derive(Debug)]
 pub struct Deferred {
     parse: layerlint_syntax::Parse,
     resolved: Arc<crate::config::Resolved>,
@@ -125,11 +126,11 @@ pub struct Deferred {
 
 /// Runs ShellCheck over the deferred files, in as many batches (processes) as there are
 /// threads, and completes their reports.
-fn run_shellcheck(reports: &mut [FileReport], deferred: Vec<Option<Deferred>>) {
-    let work: Vec<(usize, Deferred)> = deferred
-        .into_iter()
+fn run_shellcheck(reports: &mut [FileReport]) {
+    let work: Vec<(usize, Box<Deferred>)> = reports
+        .iter_mut()
         .enumerate()
-        .filter_map(|(i, d)| d.map(|d| (i, d)))
+        .filter_map(|(i, r)| r.deferred.take().map(|d| (i, d)))
         .collect();
     if work.is_empty() {
         return;
@@ -178,10 +179,11 @@ fn check_one(
     resolver: &ConfigResolver,
     options: &RunOptions<'_>,
     contexts: &Contexts,
-) -> (FileReport, Option<Deferred>) {
+) -> FileReport {
     let mut deferred = None;
-    let report = check_file(input, stdin, resolver, options, contexts, &mut deferred);
-    (report, deferred)
+    let mut report = check_file(input, stdin, resolver, options, contexts, &mut deferred);
+    report.deferred = deferred.map(Box::new);
+    report
 }
 
 fn check_file(

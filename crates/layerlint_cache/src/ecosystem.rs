@@ -112,17 +112,42 @@ impl Ecosystem {
     /// Whether `name` (a file name, no directory) is a manifest, lock or configuration file
     /// of any ecosystem.
     pub fn is_manifest_name(name: &str) -> bool {
-        ECOSYSTEMS.iter().any(|e| {
-            e.manifests
+        let (exact, patterns) = manifest_names();
+        exact.binary_search(&name).is_ok()
+            || patterns
                 .iter()
-                .chain(e.locks)
-                .chain(e.extras)
                 .any(|m| crate::paths::glob_match(m, name) || m.trim_end_matches('/') == name)
-        }) || name.starts_with("requirements") && name.ends_with(".txt")
+            || name.starts_with("requirements") && name.ends_with(".txt")
             || [".csproj", ".fsproj", ".vbproj", ".sln", ".gemspec"]
                 .iter()
                 .any(|ext| name.ends_with(ext))
     }
+}
+
+/// The manifest, lock and configuration names of every ecosystem, split once into exact
+/// names (sorted, without a trailing `/`) and wildcard patterns: asked for each file of
+/// a build context, so a name is looked up, not matched against each pattern in turn.
+fn manifest_names() -> &'static (Vec<&'static str>, Vec<&'static str>) {
+    static NAMES: std::sync::OnceLock<(Vec<&'static str>, Vec<&'static str>)> =
+        std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let (mut exact, mut patterns) = (Vec::new(), Vec::new());
+        for m in ECOSYSTEMS
+            .iter()
+            .flat_map(|e| e.manifests.iter().chain(e.locks).chain(e.extras))
+        {
+            if m.contains(['*', '?', '[', '\\']) {
+                patterns.push(*m);
+            } else {
+                exact.push(m.trim_end_matches('/'));
+            }
+        }
+        exact.sort_unstable();
+        exact.dedup();
+        patterns.sort_unstable();
+        patterns.dedup();
+        (exact, patterns)
+    })
 }
 
 /// Indexed by `Ecosystem as usize`.

@@ -80,8 +80,8 @@ impl std::ops::Deref for SharedWalk<'_> {
     }
 }
 
-/// Parsed scripts by (instruction index, is an ONBUILD trigger).
-type ScriptCache = HashMap<(usize, bool), Rc<[ShellScript]>>;
+/// Parsed scripts at `2 × instruction index (+ 1 for an ONBUILD trigger)`.
+type ScriptCache = Vec<Option<Rc<[ShellScript]>>>;
 
 /// A diagnostic being reported: add a fix, a related location or a note.
 pub struct Report<'c> {
@@ -155,8 +155,8 @@ impl<'a> Context<'a> {
     /// form, under a `SHELL` that is not a POSIX shell, and in a stage built on a Windows
     /// image without a `SHELL` (its default shell is `cmd`).
     pub fn scripts(&self, node: &Node<'_>) -> Rc<[ShellScript]> {
-        let key = (node.index, node.onbuild.is_some());
-        if let Some(found) = self.scripts.borrow().get(&key) {
+        let key = 2 * node.index + usize::from(node.onbuild.is_some());
+        if let Some(Some(found)) = self.scripts.borrow().get(key) {
             return Rc::clone(found);
         }
         let windows_default_shell =
@@ -167,7 +167,11 @@ impl<'a> Context<'a> {
             } else {
                 Rc::from(Vec::new())
             };
-        self.scripts.borrow_mut().insert(key, Rc::clone(&parsed));
+        let mut cache = self.scripts.borrow_mut();
+        if cache.len() <= key {
+            cache.resize(key + 1, None);
+        }
+        cache[key] = Some(Rc::clone(&parsed));
         parsed
     }
 
@@ -295,6 +299,57 @@ pub(crate) struct Walk {
     pub shellcheck_jobs: Vec<crate::shellcheck::Job>,
 }
 
+/// Which runners want each instruction kind (by index into the rule list), and which of
+/// them also want `ONBUILD` triggers of that kind.
+struct Dispatch {
+    rules: Vec<Rule>,
+    by_kind: [Vec<u16>; KINDS],
+    triggers_by_kind: [Vec<u16>; KINDS],
+}
+
+thread_local! {
+    /// The table of the last rule list seen on this thread: every file of a run usually
+    /// enables the same rules, and building the table cost as much as a small rule.
+    static DISPATCH: RefCell<Option<Rc<Dispatch>>> = const { RefCell::new(None) };
+}
+
+impl Dispatch {
+    fn for_rules(rules: &[Rule], runners: &[(Rule, Box<dyn AnyCheck>)]) -> Rc<Dispatch> {
+        DISPATCH.with(|cached| {
+            if let Some(table) = cached.borrow().as_ref()
+                && table.rules == rules
+            {
+                return Rc::clone(table);
+            }
+            let table = Rc::new(Dispatch::new(rules, runners));
+            *cached.borrow_mut() = Some(Rc::clone(&table));
+            table
+        })
+    }
+
+    fn new(rules: &[Rule], runners: &[(Rule, Box<dyn AnyCheck>)]) -> Dispatch {
+        let mut by_kind: [Vec<u16>; KINDS] = std::array::from_fn(|_| Vec::new());
+        let mut triggers_by_kind: [Vec<u16>; KINDS] = std::array::from_fn(|_| Vec::new());
+        for (i, (_, runner)) in runners.iter().enumerate() {
+            let i = u16::try_from(i).expect("fewer than 65,536 rules");
+            let wants = runner.wants();
+            for (kind, index) in (0..KINDS).map(|k| (kind_from_index(k), k)) {
+                if wants.contains(kind) {
+                    by_kind[index].push(i);
+                    if wants.onbuild_triggers {
+                        triggers_by_kind[index].push(i);
+                    }
+                }
+            }
+        }
+        Dispatch {
+            rules: rules.to_vec(),
+            by_kind,
+            triggers_by_kind,
+        }
+    }
+}
+
 /// Runs `rules` over the file.
 pub(crate) fn run(
     file: &Dockerfile,
@@ -306,21 +361,8 @@ pub(crate) fn run(
 ) -> Walk {
     let mut runners: Vec<(Rule, Box<dyn AnyCheck>)> =
         rules.iter().map(|rule| (*rule, rule.runner())).collect();
-    let mut by_kind: [Vec<usize>; KINDS] = std::array::from_fn(|_| Vec::new());
-    let mut triggers_by_kind: [Vec<usize>; KINDS] = std::array::from_fn(|_| Vec::new());
-    // Each index's kind, looked up once (not once per rule and kind).
-    let kinds: [InstructionKind; KINDS] = std::array::from_fn(kind_from_index);
-    for (i, (_, runner)) in runners.iter().enumerate() {
-        let wants = runner.wants();
-        for (kind, &kind_enum) in kinds.iter().enumerate() {
-            if wants.contains(kind_enum) {
-                by_kind[kind].push(i);
-                if wants.onbuild_triggers {
-                    triggers_by_kind[kind].push(i);
-                }
-            }
-        }
-    }
+    let dispatch = Dispatch::for_rules(rules, &runners);
+    let (by_kind, triggers_by_kind) = (&dispatch.by_kind, &dispatch.triggers_by_kind);
     let mut cx = Context {
         file,
         semantic,
@@ -332,7 +374,7 @@ pub(crate) fn run(
         diagnostics: Vec::new(),
         shellcheck_jobs: Vec::new(),
         line_index: OnceCell::new(),
-        scripts: RefCell::new(HashMap::new()),
+        scripts: RefCell::new(Vec::new()),
         parsed: Rc::default(),
         optimizer: OnceCell::new(),
         memo: RefCell::new(HashMap::new()),
@@ -380,7 +422,7 @@ pub(crate) fn run(
             shell: &shell,
         };
         for &i in &by_kind[instruction.kind as usize] {
-            let (rule, runner) = &mut runners[i];
+            let (rule, runner) = &mut runners[usize::from(i)];
             cx.current = *rule;
             runner.instruction(&mut cx, &node);
         }
@@ -394,7 +436,7 @@ pub(crate) fn run(
                 shell: &shell,
             };
             for &i in &triggers_by_kind[trigger.kind as usize] {
-                let (rule, runner) = &mut runners[i];
+                let (rule, runner) = &mut runners[usize::from(i)];
                 cx.current = *rule;
                 runner.instruction(&mut cx, &node);
             }
