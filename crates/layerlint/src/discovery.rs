@@ -71,10 +71,23 @@ pub fn discover(
     let absolute = |p: &Path| normalize(&cwd.join(p));
     // Whether each named path is a directory: from the listing of its directory when many
     // paths share one (`xargs`, pre-commit on a big commit), else from a `stat`.
-    let mut per_dir: HashMap<PathBuf, usize> = HashMap::new();
-    for path in paths.iter().filter(|p| p.as_os_str() != "-") {
-        if let Some(dir) = absolute(path).parent() {
-            *per_dir.entry(dir.to_owned()).or_default() += 1;
+    // Each named path made absolute once.
+    let absolutes: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                PathBuf::new()
+            } else {
+                absolute(p)
+            }
+        })
+        .collect();
+    let mut per_dir: HashMap<&Path, usize> = HashMap::new();
+    for (path, abs) in paths.iter().zip(&absolutes) {
+        if path.as_os_str() != "-"
+            && let Some(dir) = abs.parent()
+        {
+            *per_dir.entry(dir).or_default() += 1;
         }
     }
     for (dir, count) in &per_dir {
@@ -82,8 +95,7 @@ pub fn discover(
             listings.list(dir);
         }
     }
-    let is_dir = |path: &Path| -> std::io::Result<bool> {
-        let abs = absolute(path);
+    let is_dir = |path: &Path, abs: &Path| -> std::io::Result<bool> {
         let known = abs
             .parent()
             .and_then(|dir| listings.get(dir))
@@ -93,7 +105,7 @@ pub fn discover(
             Some(None) | None => std::fs::metadata(path).map(|m| m.is_dir()),
         }
     };
-    for path in paths {
+    for (path, abs) in paths.iter().zip(absolutes) {
         if path.as_os_str() == "-" {
             let display = stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_owned);
             let abs = stdin_filename.map_or_else(|| cwd.join("Dockerfile"), &absolute);
@@ -108,7 +120,7 @@ pub fn discover(
             });
             continue;
         }
-        let dir = match is_dir(path) {
+        let dir = match is_dir(path, &abs) {
             Ok(dir) => dir,
             Err(err) => {
                 found
@@ -118,7 +130,6 @@ pub fn discover(
             }
         };
         if !dir {
-            let abs = absolute(path);
             if force_exclude && excluded(resolver, &abs) {
                 continue;
             }
@@ -133,7 +144,7 @@ pub fn discover(
             continue;
         }
         let before = found.inputs.len();
-        walk(path, &absolute(path), resolver, &mut seen, &mut found);
+        walk(path, &abs, resolver, &mut seen, &mut found);
         if found.inputs.len() == before {
             found.empty_dirs.push(path.clone());
         }

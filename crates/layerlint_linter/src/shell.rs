@@ -21,6 +21,9 @@ pub struct ShellScript {
     pub source: ScriptSource,
     /// Shared with the layer-cache planner, which reads the same RUNs.
     pub script: Rc<Script>,
+    /// Which package managers the script may run (one bit each), for the
+    /// package-manager rules to skip the scripts without theirs.
+    pub(crate) managers: std::cell::OnceCell<u16>,
 }
 
 /// The shells whose scripts layerlint reads (by basename).
@@ -78,6 +81,7 @@ pub fn scripts(
         scripts.push(ShellScript {
             source: ScriptSource::Heredoc(index),
             script: parsed.heredoc(file, instruction, index),
+            managers: std::cell::OnceCell::new(),
         });
     }
     scripts.insert(
@@ -85,6 +89,7 @@ pub fn scripts(
         ShellScript {
             source: ScriptSource::ShellForm,
             script: main,
+            managers: std::cell::OnceCell::new(),
         },
     );
     scripts

@@ -630,10 +630,42 @@ pub(crate) fn span(a: TextRange, b: TextRange) -> TextRange {
     TextRange::new(a.start().min(b.start()), a.end().max(b.end()))
 }
 
+/// Every package manager, by its bit in [`may_run`]'s index (names are unique).
+const ALL: [&PackageManager; 13] = [
+    &APT_GET, &APT, &APTITUDE, &APK, &YUM, &DNF, &MICRODNF, &ZYPPER, &PIP, &NPM, &YARN, &GEM, &GO,
+];
+
+/// Whether a script may run `pm` (a command named as it, or a Python interpreter for a
+/// manager run as a module). Which managers a script may run is found once per script, so
+/// that each of the twenty-odd package-manager rules skips the scripts without its
+/// manager instead of looking at every command.
+fn may_run(script: &ShellScript, pm: &PackageManager) -> bool {
+    let Some(bit) = ALL.iter().position(|m| m.name == pm.name) else {
+        return true;
+    };
+    let mask = *script.managers.get_or_init(|| {
+        let mut mask = 0u16;
+        for command in script.script.commands() {
+            if let Some(name) = script.script.unwrapped_name(command.id()) {
+                for (i, m) in ALL.iter().enumerate() {
+                    if m.may_be(name) {
+                        mask |= 1 << i;
+                    }
+                }
+            }
+        }
+        mask
+    });
+    mask & (1 << bit) != 0
+}
+
 /// Every command of `pm` in the scripts of a RUN, in order.
 pub(crate) fn uses<'s>(scripts: &'s [ShellScript], pm: &PackageManager) -> Vec<Use<'s>> {
     let mut found = Vec::new();
     for (index, script) in scripts.iter().enumerate() {
+        if !may_run(script, pm) {
+            continue;
+        }
         for written in script.script.commands() {
             // Every package-manager rule looks at every command: the names are computed
             // once per script.
@@ -1162,6 +1194,15 @@ pub(crate) fn report_unpinned(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn managers_have_distinct_names() {
+        // `may_run` finds a manager's bit by its name.
+        let mut names: Vec<&str> = ALL.iter().map(|m| m.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+    }
 
     #[test]
     fn names() {
