@@ -224,7 +224,13 @@ fn check_file(
             }
         }
     } else {
-        match files::read_dockerfile(&input.absolute) {
+        // The modification time is only needed to write the file back.
+        let read_file = if settings.fix {
+            files::read_dockerfile
+        } else {
+            files::read_dockerfile_only
+        };
+        match read_file(&input.absolute) {
             Ok(file) => {
                 read = file;
                 &read
