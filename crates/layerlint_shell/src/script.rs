@@ -44,7 +44,7 @@ impl Script {
     pub fn unwrapped_name(&self, id: CommandId) -> Option<&str> {
         let names = self.names.get_or_init(|| {
             self.commands()
-                .map(|c| c.unwrapped().name().map(Box::from))
+                .map(|c| c.unwrapped().name_uncached().map(Box::from))
                 .collect()
         });
         names.get(id.0 as usize)?.as_deref()
@@ -307,6 +307,20 @@ impl<'s> Command<'s> {
     /// The name by its basename: `apt-get` for `/usr/bin/apt-get` and for `"apt-get"`.
     /// `None` when there is no name, or it has an expansion (`$PM install`).
     pub fn name(self) -> Option<&'s str> {
+        // Viewed as through its wrappers (what rules iterating every command mostly ask
+        // about): the script has the name already.
+        if self
+            .script
+            .unwrapped
+            .get()
+            .is_some_and(|skips| skips.get(self.id as usize) == Some(&self.skip))
+        {
+            return self.script.unwrapped_name(self.id());
+        }
+        self.name_uncached()
+    }
+
+    fn name_uncached(self) -> Option<&'s str> {
         self.name_path().map(basename)
     }
 

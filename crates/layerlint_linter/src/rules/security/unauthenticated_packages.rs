@@ -66,7 +66,9 @@ impl Check for UnauthenticatedPackages {
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);
         for command in commands(&scripts) {
-            let Some(name) = command.name() else { continue };
+            let Some(name) = command.name().filter(|n| TOOLS.contains(n)) else {
+                continue;
+            };
             // `apk index --allow-untrusted` indexes packages built in the same build.
             if name == "apk" && command.subcommand_with(known::APK) == Some("index") {
                 continue;
@@ -87,6 +89,22 @@ impl Check for UnauthenticatedPackages {
         }
     }
 }
+
+/// The tools [`skipped_check`] knows (the others are not looked at word by word).
+const TOOLS: &[&str] = &[
+    "apk",
+    "apt-get",
+    "apt",
+    "aptitude",
+    "rpm",
+    "yum",
+    "dnf",
+    "microdnf",
+    "tdnf",
+    "dnf5",
+    "yum-config-manager",
+    "zypper",
+];
 
 /// The option (as shown in the message) when `value` turns off signature checks for
 /// `tool`; `next` is the word after it.

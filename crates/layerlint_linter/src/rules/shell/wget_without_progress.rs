@@ -62,6 +62,10 @@ impl Check for WgetWithoutProgress {
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
+        let scripts = cx.scripts(node);
+        if !commands(&scripts).any(|c| c.is("wget")) {
+            return;
+        }
         let busybox = node.onbuild.is_none()
             && node
                 .stage
@@ -72,7 +76,6 @@ impl Check for WgetWithoutProgress {
         } else {
             ("--progress=dot:giga", "Add `--progress=dot:giga`")
         };
-        let scripts = cx.scripts(node);
         for command in commands(&scripts) {
             if !command.is("wget") || is_quiet(command) {
                 continue;
