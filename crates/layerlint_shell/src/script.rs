@@ -50,6 +50,19 @@ impl Script {
         names.get(id.0 as usize)?.as_deref()
     }
 
+    /// Whether the value of some word may contain `needle`: when `false`, none does (a
+    /// word's value is a slice of one of the script's texts, or of the values it unquoted,
+    /// and both are searched at once rather than word by word). For rules that look for
+    /// one program among every command.
+    pub fn may_mention(&self, needle: &str) -> bool {
+        self.tables.strings.contains(needle)
+            || self
+                .tables
+                .texts
+                .iter()
+                .any(|t| t.as_str().contains(needle))
+    }
+
     /// The script's text (line continuations already removed by the Dockerfile parser).
     pub fn text(&self) -> &str {
         self.mapped().as_str()

@@ -140,6 +140,19 @@ fn check_script(script: &Script, source: &str) -> Result<(), proptest::test_runn
                 w.static_prefix(),
                 w.as_assignment(),
             );
+            // `may_mention` never rules out a word's value (rules skip scripts by it).
+            for value in [w.value(), Some(w.value_lossy())].into_iter().flatten() {
+                prop_assert!(
+                    script.may_mention(value),
+                    "may_mention({value:?}) is false for a word of {source:?}"
+                );
+            }
+            // A command's name, through its wrappers or not, is its name word's basename
+            // (the script's table of names gives the same as the word).
+            for view in [c, c.unwrapped()] {
+                let basename = view.name_path().map(|p| p.rsplit('/').next().unwrap_or(p));
+                prop_assert_eq!(view.name(), basename);
+            }
             for e in w.expansions() {
                 check_range("expansion", e.range, source)?;
                 let _ = e.parameter_name();

@@ -67,7 +67,7 @@ impl Check for Sudo {
         };
         // Asked only when there is a `sudo` (it looks back through the instructions).
         let mut runs_as_root = None;
-        for script in scripts.iter() {
+        for script in scripts.iter().filter(|s| s.script.may_mention("sudo")) {
             for command in script.script.commands() {
                 if !command.words().any(|w| is_sudo(&w)) {
                     continue;
