@@ -69,8 +69,6 @@ pub fn discover(
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let cwd = resolver.cwd().to_owned();
     let absolute = |p: &Path| normalize(&cwd.join(p));
-    // Whether each named path is a directory: from the listing of its directory when many
-    // paths share one (`xargs`, pre-commit on a big commit), else from a `stat`.
     // Each named path made absolute once.
     let absolutes: Vec<PathBuf> = paths
         .iter()
@@ -82,6 +80,8 @@ pub fn discover(
             }
         })
         .collect();
+    // Whether each named path is a directory: from the listing of its directory when many
+    // paths share one (`xargs`, pre-commit on a big commit), else from a `stat`.
     let mut per_dir: HashMap<&Path, usize> = HashMap::new();
     for (path, abs) in paths.iter().zip(&absolutes) {
         if path.as_os_str() != "-"
