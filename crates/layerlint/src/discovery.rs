@@ -2,6 +2,7 @@
 //! found by walking directories (honouring `.gitignore`, `.ignore` and `exclude`).
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -66,7 +67,9 @@ pub fn discover(
     } else {
         paths
     };
-    let mut seen: HashSet<PathBuf> = HashSet::new();
+    // Absolute paths already taken, by their bytes (normalized, so equal paths are equal
+    // bytes; hashing a `Path` goes component by component).
+    let mut seen: HashSet<OsString> = HashSet::new();
     let cwd = resolver.cwd().to_owned();
     let absolute = |p: &Path| normalize(&cwd.join(p));
     // Each named path made absolute once.
@@ -95,11 +98,19 @@ pub fn discover(
             listings.list(dir);
         }
     }
-    let is_dir = |path: &Path, abs: &Path| -> std::io::Result<bool> {
-        let known = abs
-            .parent()
-            .and_then(|dir| listings.get(dir))
-            .and_then(|listing| abs.file_name().and_then(|n| listing.get(n).copied()));
+    // The last directory's listing: named paths come grouped by directory.
+    let mut last_dir: Option<(PathBuf, Option<Arc<crate::listing::Listing>>)> = None;
+    let mut is_dir = |path: &Path, abs: &Path| -> std::io::Result<bool> {
+        let listing = abs.parent().and_then(|dir| match &last_dir {
+            Some((known, listing)) if known == dir => listing.clone(),
+            _ => {
+                let listing = listings.get(dir);
+                last_dir = Some((dir.to_owned(), listing.clone()));
+                listing
+            }
+        });
+        let known =
+            listing.and_then(|listing| abs.file_name().and_then(|n| listing.get(n).copied()));
         match known {
             Some(Some(is_dir)) => Ok(is_dir),
             Some(None) | None => std::fs::metadata(path).map(|m| m.is_dir()),
@@ -133,7 +144,7 @@ pub fn discover(
             if force_exclude && excluded(resolver, &abs) {
                 continue;
             }
-            if seen.insert(abs.clone()) {
+            if seen.insert(abs.as_os_str().to_owned()) {
                 found.inputs.push(Input {
                     display: clean_display(path),
                     absolute: abs,
@@ -178,7 +189,7 @@ fn walk(
     root: &Path,
     root_abs: &Path,
     resolver: &Arc<ConfigResolver>,
-    seen: &mut HashSet<PathBuf>,
+    seen: &mut HashSet<OsString>,
     found: &mut Discovered,
 ) {
     let filter_resolver = Arc::clone(resolver);
@@ -233,7 +244,7 @@ fn walk(
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let abs = root_abs.join(relative);
-        if seen.insert(abs.clone()) {
+        if seen.insert(abs.as_os_str().to_owned()) {
             found.inputs.push(Input {
                 display: clean_display(entry.path()),
                 absolute: abs,
@@ -271,6 +282,9 @@ fn clean_display(path: &Path) -> PathBuf {
 
 /// Removes `.` and resolves `..` lexically (no file-system access).
 fn normalize(path: &Path) -> PathBuf {
+    if is_normal(path) {
+        return path.to_owned();
+    }
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -284,9 +298,45 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Whether [`normalize`] would give `path` back as it is: an absolute path of plain
+/// elements, without an empty, `.` or `..` one and without a trailing `/`.
+fn is_normal(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    bytes.len() > 1
+        && bytes[0] == b'/'
+        && bytes[1..]
+            .split(|b| *b == b'/')
+            .all(|part| !matches!(part, b"" | b"." | b".."))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normal_paths_are_kept_as_they_are() {
+        for path in [
+            "/", "/a", "/a/b", "/a/", "/a//b", "/a/./b", "/a/../b", "/.", "/..", "/a/.", "/a/..",
+            "a/b", "./a", "/a/.b", "/a/b..", "/a/...",
+        ] {
+            let path = Path::new(path);
+            if is_normal(path) {
+                let mut slow = PathBuf::new();
+                for component in path.components() {
+                    match component {
+                        std::path::Component::CurDir => {}
+                        std::path::Component::ParentDir => {
+                            slow.pop();
+                        }
+                        other => slow.push(other),
+                    }
+                }
+                assert_eq!(slow.as_os_str(), path.as_os_str(), "{}", path.display());
+            }
+        }
+        assert!(is_normal(Path::new("/a/b")) && is_normal(Path::new("/a/.b")));
+        assert!(!is_normal(Path::new("/a/./b")) && !is_normal(Path::new("/a/")));
+    }
 
     #[test]
     fn names() {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use crate::check::FileReport;
 
 pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for file in files {
+    super::per_file(files, out, |file, out| {
         for finding in &file.findings {
             let d = &finding.diagnostic;
             writeln!(
@@ -19,6 +19,6 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
                 d.message
             )?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

@@ -8,7 +8,7 @@ use layerlint_linter::Severity;
 use crate::check::FileReport;
 
 pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for file in files {
+    super::per_file(files, out, |file, out| {
         for finding in &file.findings {
             let d = &finding.diagnostic;
             let level = match d.severity {
@@ -36,8 +36,8 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
                 data(&message),
             )?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Escapes a command's message (GitHub's `escapeData`).

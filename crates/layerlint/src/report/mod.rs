@@ -34,6 +34,33 @@ pub fn write(
     }
 }
 
+/// Writes, in file order, parts rendered per file in parallel: for the formats that are a
+/// sequence of independent per-file parts. Rendered a batch of files at a time, so that
+/// memory stays bounded on a monorepo.
+pub(crate) fn per_file(
+    files: &[FileReport],
+    out: &mut dyn Write,
+    render: impl Fn(&FileReport, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    for batch in files.chunks(512) {
+        let parts: Vec<io::Result<Vec<u8>>> = batch
+            .par_iter()
+            .map(|file| {
+                let mut part = Vec::new();
+                if !file.findings.is_empty() {
+                    render(file, &mut part)?;
+                }
+                Ok(part)
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether a format is for people (its stream may also get the summary line).
 pub fn is_human(format: Format) -> bool {
     matches!(format, Format::Text | Format::Concise)

@@ -22,67 +22,72 @@ fn frame_severity(severity: Severity) -> FrameSeverity {
 
 pub(super) fn write(files: &[FileReport], color: bool, out: &mut dyn Write) -> io::Result<()> {
     let config = Config::default();
-    let mut buffer = if color {
-        termcolor::Buffer::ansi()
-    } else {
-        termcolor::Buffer::no_color()
-    };
-    for file in files {
-        if file.findings.is_empty() {
-            continue;
-        }
-        let Some(source) = file.source.as_deref() else {
-            // Without the text there is no frame to draw: one line per finding.
-            for finding in &file.findings {
-                let d = &finding.diagnostic;
-                let line = format!(
-                    "{}:{}:{}: {} [{}] {}\n",
-                    file.path,
-                    finding.start.line,
-                    finding.start.column,
-                    d.code(),
-                    d.rule.name,
-                    d.message
-                );
-                std::io::Write::write_all(&mut buffer, line.as_bytes())?;
-            }
-            continue;
+    super::per_file(files, out, |file, out| {
+        let mut buffer = if color {
+            termcolor::Buffer::ansi()
+        } else {
+            termcolor::Buffer::no_color()
         };
-        let simple = SimpleFile::new(file.path.as_str(), source);
+        write_file(file, &config, &mut buffer)?;
+        out.extend_from_slice(buffer.as_slice());
+        Ok(())
+    })
+}
+
+fn write_file(
+    file: &FileReport,
+    config: &Config,
+    buffer: &mut termcolor::Buffer,
+) -> io::Result<()> {
+    let Some(source) = file.source.as_deref() else {
+        // Without the text there is no frame to draw: one line per finding.
         for finding in &file.findings {
             let d = &finding.diagnostic;
-            let mut labels = vec![Label::primary((), d.range.to_std())];
-            for related in &d.related {
-                labels.push(
-                    Label::secondary((), related.range.to_std()).with_message(&related.message),
-                );
-            }
-            let mut notes = Vec::new();
-            if let Some(note) = &d.note {
-                notes.push(note.clone());
-            }
-            if let Some(fix) = &d.fix {
-                let how = match fix.applicability {
-                    Applicability::Safe => "safe fix, applied by --fix",
-                    Applicability::Unsafe => "unsafe fix, applied by --fix --unsafe-fixes",
-                    Applicability::DisplayOnly => "suggestion, not applied automatically",
-                };
-                notes.push(format!("help: {} ({how})", fix.title));
-            }
-            notes.push(format!("rule: {} {}", d.rule.name, d.rule.url()));
-            let severity_label = match d.severity {
-                Severity::Info => "info: ",
-                Severity::Style => "style: ",
-                _ => "",
-            };
-            let frame = Frame::new(frame_severity(d.severity))
-                .with_code(d.code())
-                .with_message(format!("{severity_label}{}", d.message))
-                .with_labels(labels)
-                .with_notes(notes);
-            term::emit_to_write_style(&mut buffer, &config, &simple, &frame)
-                .map_err(io::Error::other)?;
+            let line = format!(
+                "{}:{}:{}: {} [{}] {}\n",
+                file.path,
+                finding.start.line,
+                finding.start.column,
+                d.code(),
+                d.rule.name,
+                d.message
+            );
+            std::io::Write::write_all(buffer, line.as_bytes())?;
         }
+        return Ok(());
+    };
+    let simple = SimpleFile::new(file.path.as_str(), source);
+    for finding in &file.findings {
+        let d = &finding.diagnostic;
+        let mut labels = vec![Label::primary((), d.range.to_std())];
+        for related in &d.related {
+            labels
+                .push(Label::secondary((), related.range.to_std()).with_message(&related.message));
+        }
+        let mut notes = Vec::new();
+        if let Some(note) = &d.note {
+            notes.push(note.clone());
+        }
+        if let Some(fix) = &d.fix {
+            let how = match fix.applicability {
+                Applicability::Safe => "safe fix, applied by --fix",
+                Applicability::Unsafe => "unsafe fix, applied by --fix --unsafe-fixes",
+                Applicability::DisplayOnly => "suggestion, not applied automatically",
+            };
+            notes.push(format!("help: {} ({how})", fix.title));
+        }
+        notes.push(format!("rule: {} {}", d.rule.name, d.rule.url()));
+        let severity_label = match d.severity {
+            Severity::Info => "info: ",
+            Severity::Style => "style: ",
+            _ => "",
+        };
+        let frame = Frame::new(frame_severity(d.severity))
+            .with_code(d.code())
+            .with_message(format!("{severity_label}{}", d.message))
+            .with_labels(labels)
+            .with_notes(notes);
+        term::emit_to_write_style(buffer, config, &simple, &frame).map_err(io::Error::other)?;
     }
-    out.write_all(buffer.as_slice())
+    Ok(())
 }
