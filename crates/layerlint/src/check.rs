@@ -34,6 +34,9 @@ pub struct RunOptions<'a> {
     pub context: Option<&'a Path>,
     /// Keep each file's text for reporters that quote it (the text format).
     pub keep_source: bool,
+    /// Compute each finding's [`Finding::text_hash`] (the SARIF and GitLab formats'
+    /// fingerprints; 0 otherwise).
+    pub fingerprints: bool,
 }
 
 /// One finding, with the positions every format needs.
@@ -46,7 +49,8 @@ pub struct Finding {
     /// Positions of the related locations, in the order of `diagnostic.related`.
     pub related: Vec<(SourcePosition, SourcePosition)>,
     /// A hash of the finding's text with whitespace collapsed: with the path and the code
-    /// it identifies the finding across edits that move lines (GitLab fingerprints).
+    /// it identifies the finding across edits that move lines (GitLab fingerprints). 0
+    /// unless [`RunOptions::fingerprints`].
     pub text_hash: u64,
 }
 
@@ -108,7 +112,7 @@ pub fn run(
     } else {
         inputs.par_iter().map(one).collect()
     };
-    run_shellcheck(&mut reports);
+    run_shellcheck(&mut reports, options.fingerprints);
     reports
 }
 
@@ -126,7 +130,7 @@ pub struct Deferred {
 
 /// Runs ShellCheck over the deferred files, in as many batches (processes) as there are
 /// threads, and completes their reports.
-fn run_shellcheck(reports: &mut [FileReport]) {
+fn run_shellcheck(reports: &mut [FileReport], fingerprints: bool) {
     let work: Vec<(usize, Box<Deferred>)> = reports
         .iter_mut()
         .enumerate()
@@ -166,7 +170,7 @@ fn run_shellcheck(reports: &mut [FileReport]) {
         .collect();
     for (i, diagnostics, text, keep_source) in results {
         let report = &mut reports[i];
-        report.findings = findings(&text, diagnostics);
+        report.findings = findings(&text, diagnostics, fingerprints);
         if keep_source && !report.findings.is_empty() {
             report.source = Some(text);
         }
@@ -342,7 +346,7 @@ fn check_file(
             (None, result.diagnostics)
         };
     let text: &str = fixed_text.as_deref().unwrap_or(text);
-    report.findings = findings(text, diagnostics);
+    report.findings = findings(text, diagnostics, options.fingerprints);
     if options.keep_source && !report.findings.is_empty() {
         report.source = Some(text.to_owned());
     }
@@ -405,7 +409,7 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 }
 
 /// Positions for each diagnostic.
-fn findings(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Finding> {
+fn findings(text: &str, diagnostics: Vec<Diagnostic>, fingerprints: bool) -> Vec<Finding> {
     if diagnostics.is_empty() {
         return Vec::new();
     }
@@ -431,7 +435,11 @@ fn findings(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Finding> {
                 start: position(range.start()),
                 end: position(range.end()),
                 related,
-                text_hash: text_hash(text, &index, range),
+                text_hash: if fingerprints {
+                    text_hash(text, &index, range)
+                } else {
+                    0
+                },
                 diagnostic,
             }
         })

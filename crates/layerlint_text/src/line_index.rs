@@ -39,11 +39,9 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(TextSize::ZERO);
-        for (i, byte) in text.bytes().enumerate() {
-            if byte == b'\n' {
-                line_starts.push(TextSize::from_usize(i + 1));
-            }
-        }
+        line_starts.extend(
+            memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| TextSize::from_usize(i + 1)),
+        );
         LineIndex {
             line_starts,
             len: TextSize::of(text),

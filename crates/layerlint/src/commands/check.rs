@@ -94,6 +94,9 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
         keep_source: outputs
             .iter()
             .any(|o| o.format == Format::Text && (o.file.is_some() || !args.statistics)),
+        fingerprints: outputs
+            .iter()
+            .any(|o| matches!(o.format, Format::Sarif | Format::Gitlab)),
     };
     let mut reports = check::run(&found.inputs, stdin.as_ref(), &resolver, &options);
 
