@@ -36,13 +36,24 @@ pub fn write(
 
 /// Writes, in file order, parts rendered per file in parallel: for the formats that are a
 /// sequence of independent per-file parts. Rendered a batch of files at a time, so that
-/// memory stays bounded on a monorepo.
+/// memory stays bounded on a monorepo; a single file is rendered on this thread (the
+/// lint of one file starts no thread pool either).
 pub(crate) fn per_file(
     files: &[FileReport],
     out: &mut dyn Write,
     render: impl Fn(&FileReport, &mut Vec<u8>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     use rayon::prelude::*;
+    if files.len() < 2 {
+        // One file (an editor on save, a hook per file): no thread pool to start.
+        let mut part = Vec::new();
+        for file in files.iter().filter(|f| !f.findings.is_empty()) {
+            part.clear();
+            render(file, &mut part)?;
+            out.write_all(&part)?;
+        }
+        return Ok(());
+    }
     for batch in files.chunks(512) {
         let parts: Vec<io::Result<Vec<u8>>> = batch
             .par_iter()
