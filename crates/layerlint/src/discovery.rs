@@ -244,7 +244,8 @@ fn walk(
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let abs = root_abs.join(relative);
-        if seen.insert(abs.as_os_str().to_owned()) {
+        // Normalized like named paths, so that the bytes compare as the paths would.
+        if seen.insert(normalize(&abs).into_os_string()) {
             found.inputs.push(Input {
                 display: clean_display(entry.path()),
                 absolute: abs,
