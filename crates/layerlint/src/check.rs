@@ -234,7 +234,19 @@ fn check_file(
         } else {
             files::read_dockerfile_only
         };
-        match read_file(&input.absolute) {
+        // A relative path without `..` names the file the absolute path names (which
+        // resolves `..` lexically), with fewer elements for the kernel to look up.
+        let read_path = if input.display.is_relative()
+            && !input
+                .display
+                .components()
+                .any(|c| c == std::path::Component::ParentDir)
+        {
+            &input.display
+        } else {
+            &input.absolute
+        };
+        match read_file(read_path) {
             Ok(file) => {
                 read = file;
                 &read
