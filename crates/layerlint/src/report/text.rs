@@ -41,20 +41,7 @@ fn write_file(
 ) -> io::Result<()> {
     let Some(source) = file.source.as_deref() else {
         // Without the text there is no frame to draw: one line per finding.
-        for finding in &file.findings {
-            let d = &finding.diagnostic;
-            let line = format!(
-                "{}:{}:{}: {} [{}] {}\n",
-                file.path,
-                finding.start.line,
-                finding.start.column,
-                d.code(),
-                d.rule.name,
-                d.message
-            );
-            std::io::Write::write_all(buffer, line.as_bytes())?;
-        }
-        return Ok(());
+        return super::concise::write_file(file, buffer);
     };
     let simple = SimpleFile::new(file.path.as_str(), source);
     for finding in &file.findings {

@@ -66,7 +66,7 @@ impl Check for UnauthenticatedPackages {
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);
         for command in commands(&scripts) {
-            let Some(name) = command.name().filter(|n| TOOLS.contains(n)) else {
+            let Some((name, tool)) = command.name().and_then(|n| Some((n, Tool::named(n)?))) else {
                 continue;
             };
             // `apk index --allow-untrusted` indexes packages built in the same build.
@@ -77,7 +77,7 @@ impl Check for UnauthenticatedPackages {
             for (i, word) in args.iter().enumerate() {
                 let value = word.value_lossy();
                 let next = args.get(i + 1).map(|w| w.value_lossy());
-                if let Some(what) = skipped_check(name, value, next) {
+                if let Some(what) = tool.skipped_check(value, next) {
                     cx.report(
                         word.range(),
                         format!(
@@ -90,82 +90,90 @@ impl Check for UnauthenticatedPackages {
     }
 }
 
-/// The tools [`skipped_check`] knows (the others are not looked at word by word).
-const TOOLS: &[&str] = &[
-    "apk",
-    "apt-get",
-    "apt",
-    "aptitude",
-    "rpm",
-    "yum",
-    "dnf",
-    "microdnf",
-    "tdnf",
-    "dnf5",
-    "yum-config-manager",
-    "zypper",
-];
+/// The package tools whose options can turn off signature checks (other commands are
+/// not looked at word by word).
+#[derive(Clone, Copy)]
+enum Tool {
+    Apk,
+    Apt,
+    Rpm,
+    Yum,
+    Zypper,
+}
 
-/// The option (as shown in the message) when `value` turns off signature checks for
-/// `tool`; `next` is the word after it.
-fn skipped_check(tool: &str, value: &str, next: Option<&str>) -> Option<String> {
-    let flag = value.split('=').next().unwrap_or(value);
-    match tool {
-        "apk" if flag == "--allow-untrusted" => Some(flag.to_owned()),
-        "apt-get" | "apt" | "aptitude" => {
-            if matches!(
-                flag,
-                "--allow-unauthenticated" | "--allow-insecure-repositories" | "--force-yes"
-            ) {
-                return Some(flag.to_owned());
+impl Tool {
+    fn named(name: &str) -> Option<Tool> {
+        Some(match name {
+            "apk" => Tool::Apk,
+            "apt-get" | "apt" | "aptitude" => Tool::Apt,
+            "rpm" => Tool::Rpm,
+            "yum" | "dnf" | "microdnf" | "tdnf" | "dnf5" | "yum-config-manager" => Tool::Yum,
+            "zypper" => Tool::Zypper,
+            _ => return None,
+        })
+    }
+
+    /// The option (as shown in the message) when `value` turns off signature checks;
+    /// `next` is the word after it.
+    fn skipped_check(self, value: &str, next: Option<&str>) -> Option<String> {
+        let flag = value.split('=').next().unwrap_or(value);
+        match self {
+            Tool::Apk if flag == "--allow-untrusted" => Some(flag.to_owned()),
+            Tool::Apt => {
+                if matches!(
+                    flag,
+                    "--allow-unauthenticated" | "--allow-insecure-repositories" | "--force-yes"
+                ) {
+                    return Some(flag.to_owned());
+                }
+                let setting = match value.strip_prefix("-o") {
+                    Some("") => next?,
+                    Some(rest) => rest.trim_start_matches('='),
+                    None => value
+                        .strip_prefix("--option=")
+                        .or_else(|| (value == "--option").then_some(next).flatten())?,
+                };
+                let (key, setting_value) = setting.split_once('=')?;
+                let key_name = key.rsplit("::").next().unwrap_or(key).to_ascii_lowercase();
+                (matches!(
+                    key_name.as_str(),
+                    "allowunauthenticated"
+                        | "allowinsecurerepositories"
+                        | "allowdowngradetoinsecurerepositories"
+                ) && is_true(setting_value))
+                .then(|| format!("-o {key}={setting_value}"))
             }
-            let setting = match value.strip_prefix("-o") {
-                Some("") => next?,
-                Some(rest) => rest.trim_start_matches('='),
-                None => value
-                    .strip_prefix("--option=")
-                    .or_else(|| (value == "--option").then_some(next).flatten())?,
-            };
-            let (key, setting_value) = setting.split_once('=')?;
-            let key_name = key.rsplit("::").next().unwrap_or(key).to_ascii_lowercase();
-            (matches!(
-                key_name.as_str(),
-                "allowunauthenticated"
-                    | "allowinsecurerepositories"
-                    | "allowdowngradetoinsecurerepositories"
-            ) && is_true(setting_value))
-            .then(|| format!("-o {key}={setting_value}"))
-        }
-        "rpm"
-            if matches!(
-                flag,
-                "--nosignature" | "--nodigest" | "--nofiledigest" | "--noverify"
-            ) =>
-        {
-            Some(flag.to_owned())
-        }
-        "yum" | "dnf" | "microdnf" | "tdnf" | "dnf5" | "yum-config-manager" => {
-            if flag == "--nogpgcheck" {
-                return Some(flag.to_owned());
+            Tool::Rpm
+                if matches!(
+                    flag,
+                    "--nosignature" | "--nodigest" | "--nofiledigest" | "--noverify"
+                ) =>
+            {
+                Some(flag.to_owned())
             }
-            let setting = match value.strip_prefix("--setopt") {
-                Some("") => next?,
-                Some(rest) => rest.strip_prefix('=')?,
-                None => return None,
-            };
-            let setting = setting.trim_matches(['\'', '"']);
-            let (key, setting_value) = setting.split_once('=')?;
-            let key_name = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
-            (matches!(
-                key_name.as_str(),
-                "gpgcheck" | "repo_gpgcheck" | "localpkg_gpgcheck"
-            ) && is_false(setting_value))
-            .then(|| format!("--setopt={setting}"))
+            Tool::Yum => {
+                if flag == "--nogpgcheck" {
+                    return Some(flag.to_owned());
+                }
+                let setting = match value.strip_prefix("--setopt") {
+                    Some("") => next?,
+                    Some(rest) => rest.strip_prefix('=')?,
+                    None => return None,
+                };
+                let setting = setting.trim_matches(['\'', '"']);
+                let (key, setting_value) = setting.split_once('=')?;
+                let key_name = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+                (matches!(
+                    key_name.as_str(),
+                    "gpgcheck" | "repo_gpgcheck" | "localpkg_gpgcheck"
+                ) && is_false(setting_value))
+                .then(|| format!("--setopt={setting}"))
+            }
+            Tool::Zypper if matches!(flag, "--no-gpg-checks" | "--allow-unsigned-rpm") => {
+                Some(flag.to_owned())
+            }
+            _ => None,
         }
-        "zypper" if matches!(flag, "--no-gpg-checks" | "--allow-unsigned-rpm") => {
-            Some(flag.to_owned())
-        }
-        _ => None,
     }
 }
 
@@ -191,7 +199,11 @@ fn is_false(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::skipped_check;
+    use super::Tool;
+
+    fn skipped_check(tool: &str, value: &str, next: Option<&str>) -> Option<String> {
+        Tool::named(tool)?.skipped_check(value, next)
+    }
 
     #[test]
     fn options() {
