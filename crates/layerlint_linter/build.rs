@@ -23,7 +23,14 @@ struct Found {
     name: String,
     type_name: String,
     path: String,
+    /// Which of the hooks other than `instruction` the rule's file defines: a rule is
+    /// called only for those (the trait's defaults do nothing).
+    hooks: [bool; 3],
 }
+
+/// The hooks the engine calls on every rule unless its file does not define them, in the
+/// order of `Found::hooks`.
+const HOOKS: [&str; 3] = ["start_stage", "end_stage", "finish"];
 
 fn main() {
     let root = Path::new("src/rules");
@@ -131,6 +138,28 @@ fn main() {
             rule.type_name, rule.path
         );
     }
+    out.push_str("        }\n    }\n\n");
+    out.push_str(
+        "    /// The instructions the rule wants to see.\n    pub(crate) fn wants(self) -> crate::rule::Wants {\n        match self {\n",
+    );
+    for rule in &rules {
+        let _ = writeln!(
+            out,
+            "            Rule::{} => <{} as crate::rule::Check>::WANTS,",
+            rule.type_name, rule.path
+        );
+    }
+    out.push_str("        }\n    }\n\n");
+    out.push_str(
+        "    /// Which of `start_stage`, `end_stage` and `finish` the rule's file defines.\n    pub(crate) fn hooks(self) -> [bool; 3] {\n        match self {\n",
+    );
+    for rule in &rules {
+        let _ = writeln!(
+            out,
+            "            Rule::{} => {:?},",
+            rule.type_name, rule.hooks
+        );
+    }
     out.push_str("        }\n    }\n}\n");
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("registry.rs"), out).expect("writable OUT_DIR");
@@ -153,5 +182,6 @@ fn read_declaration(text: &str, category: &str, stem: &str) -> Option<Found> {
         name: field("name")?,
         path: format!("crate::rules::{category}::{stem}::{type_name}"),
         type_name,
+        hooks: HOOKS.map(|hook| text.contains(&format!("fn {hook}("))),
     })
 }

@@ -15,7 +15,7 @@ use layerlint_syntax::semantic::{PLATFORM_ARGS, Scope, Semantic, Stage, Var, Var
 use layerlint_syntax::{Body, Dockerfile, Instruction, InstructionKind, ParseError};
 use layerlint_text::{LineIndex, TextRange};
 
-use crate::rule::{Check, Wants};
+use crate::rule::Check;
 use crate::shell::{ShellScript, scripts};
 use crate::{Rule, Settings, Target};
 
@@ -256,11 +256,12 @@ impl<'a> Context<'a> {
 
 /// A rule with its state, behind one object type for the engine.
 pub(crate) trait AnyCheck {
-    fn wants(&self) -> Wants;
     fn instruction(&mut self, cx: &mut Context<'_>, node: &Node<'_>);
     fn start_stage(&mut self, cx: &mut Context<'_>, stage: &Stage);
     fn end_stage(&mut self, cx: &mut Context<'_>, stage: &Stage);
     fn finish(&mut self, cx: &mut Context<'_>);
+    /// Back to the state of a new runner, for the next file.
+    fn reset(&mut self);
 }
 
 #[derive(Default)]
@@ -270,10 +271,6 @@ pub(crate) struct Runner<R: Check> {
 }
 
 impl<R: Check> AnyCheck for Runner<R> {
-    fn wants(&self) -> Wants {
-        R::WANTS
-    }
-
     fn instruction(&mut self, cx: &mut Context<'_>, node: &Node<'_>) {
         self.rule.instruction(cx, &mut self.state, node);
     }
@@ -289,6 +286,10 @@ impl<R: Check> AnyCheck for Runner<R> {
     fn finish(&mut self, cx: &mut Context<'_>) {
         self.rule.finish(cx, &mut self.state);
     }
+
+    fn reset(&mut self) {
+        *self = Runner::default();
+    }
 }
 
 const KINDS: usize = InstructionKind::Unknown as usize + 1;
@@ -299,40 +300,76 @@ pub(crate) struct Walk {
     pub shellcheck_jobs: Vec<crate::shellcheck::Job>,
 }
 
-/// Which runners want each instruction kind (by index into the rule list), and which of
-/// them also want `ONBUILD` triggers of that kind.
+/// Which runners want each instruction kind (by index into the rule list), which of them
+/// also want `ONBUILD` triggers of that kind, and which define each of the other hooks.
 struct Dispatch {
     rules: Vec<Rule>,
     by_kind: [Vec<u16>; KINDS],
     triggers_by_kind: [Vec<u16>; KINDS],
+    start_stage: Vec<u16>,
+    end_stage: Vec<u16>,
+    finish: Vec<u16>,
+}
+
+/// A rule list's runners, kept for the next file of the same list.
+struct Runners {
+    rules: Vec<Rule>,
+    runners: Vec<Box<dyn AnyCheck>>,
 }
 
 thread_local! {
     /// The table of the last rule list seen on this thread: every file of a run usually
     /// enables the same rules, and building the table cost as much as a small rule.
     static DISPATCH: RefCell<Option<Rc<Dispatch>>> = const { RefCell::new(None) };
+    /// The runners of the last file linted on this thread, reset for the next one instead
+    /// of allocated again (a box per rule per file).
+    static RUNNERS: RefCell<Option<Runners>> = const { RefCell::new(None) };
+}
+
+impl Runners {
+    /// Fresh runners for `rules`: the kept ones, reset, when they are for the same list.
+    fn take(rules: &[Rule]) -> Runners {
+        match RUNNERS.with(|kept| kept.borrow_mut().take()) {
+            Some(mut kept) if kept.rules == rules => {
+                for runner in &mut kept.runners {
+                    runner.reset();
+                }
+                kept
+            }
+            _ => Runners {
+                rules: rules.to_vec(),
+                runners: rules.iter().map(|rule| rule.runner()).collect(),
+            },
+        }
+    }
+
+    /// Keeps the runners for the next file on this thread.
+    fn keep(self) {
+        RUNNERS.with(|kept| *kept.borrow_mut() = Some(self));
+    }
 }
 
 impl Dispatch {
-    fn for_rules(rules: &[Rule], runners: &[(Rule, Box<dyn AnyCheck>)]) -> Rc<Dispatch> {
+    fn for_rules(rules: &[Rule]) -> Rc<Dispatch> {
         DISPATCH.with(|cached| {
             if let Some(table) = cached.borrow().as_ref()
                 && table.rules == rules
             {
                 return Rc::clone(table);
             }
-            let table = Rc::new(Dispatch::new(rules, runners));
+            let table = Rc::new(Dispatch::new(rules));
             *cached.borrow_mut() = Some(Rc::clone(&table));
             table
         })
     }
 
-    fn new(rules: &[Rule], runners: &[(Rule, Box<dyn AnyCheck>)]) -> Dispatch {
+    fn new(rules: &[Rule]) -> Dispatch {
         let mut by_kind: [Vec<u16>; KINDS] = std::array::from_fn(|_| Vec::new());
         let mut triggers_by_kind: [Vec<u16>; KINDS] = std::array::from_fn(|_| Vec::new());
-        for (i, (_, runner)) in runners.iter().enumerate() {
+        let mut hooks: [Vec<u16>; 3] = Default::default();
+        for (i, rule) in rules.iter().enumerate() {
             let i = u16::try_from(i).expect("fewer than 65,536 rules");
-            let wants = runner.wants();
+            let wants = rule.wants();
             for (kind, index) in (0..KINDS).map(|k| (kind_from_index(k), k)) {
                 if wants.contains(kind) {
                     by_kind[index].push(i);
@@ -341,11 +378,20 @@ impl Dispatch {
                     }
                 }
             }
+            for (list, defined) in hooks.iter_mut().zip(rule.hooks()) {
+                if defined {
+                    list.push(i);
+                }
+            }
         }
+        let [start_stage, end_stage, finish] = hooks;
         Dispatch {
             rules: rules.to_vec(),
             by_kind,
             triggers_by_kind,
+            start_stage,
+            end_stage,
+            finish,
         }
     }
 }
@@ -359,9 +405,9 @@ pub(crate) fn run(
     target: &Target<'_>,
     rules: &[Rule],
 ) -> Walk {
-    let mut runners: Vec<(Rule, Box<dyn AnyCheck>)> =
-        rules.iter().map(|rule| (*rule, rule.runner())).collect();
-    let dispatch = Dispatch::for_rules(rules, &runners);
+    let mut kept = Runners::take(rules);
+    let runners = &mut kept.runners;
+    let dispatch = Dispatch::for_rules(rules);
     let (by_kind, triggers_by_kind) = (&dispatch.by_kind, &dispatch.triggers_by_kind);
     let mut cx = Context {
         file,
@@ -388,10 +434,9 @@ pub(crate) fn run(
     for (index, instruction) in file.instructions().iter().enumerate() {
         if instruction.kind == InstructionKind::From {
             if let Some(stage) = current_stage {
-                for (rule, runner) in &mut runners {
-                    cx.current = *rule;
-                    runner.end_stage(&mut cx, stage);
-                }
+                each(&dispatch.end_stage, rules, runners, &mut cx, |r, cx| {
+                    r.end_stage(cx, stage);
+                });
             }
             if current_stage.is_some() {
                 stage_shells.push(std::mem::take(&mut shell));
@@ -407,10 +452,9 @@ pub(crate) fn run(
                     _ if stage.windows => ["cmd", "/S", "/C"].map(String::from).to_vec(),
                     _ => Vec::new(),
                 };
-                for (rule, runner) in &mut runners {
-                    cx.current = *rule;
-                    runner.start_stage(&mut cx, stage);
-                }
+                each(&dispatch.start_stage, rules, runners, &mut cx, |r, cx| {
+                    r.start_stage(cx, stage);
+                });
             }
         }
         let node = Node {
@@ -421,11 +465,15 @@ pub(crate) fn run(
             scope: &scope,
             shell: &shell,
         };
-        for &i in &by_kind[instruction.kind as usize] {
-            let (rule, runner) = &mut runners[usize::from(i)];
-            cx.current = *rule;
-            runner.instruction(&mut cx, &node);
-        }
+        each(
+            &by_kind[instruction.kind as usize],
+            rules,
+            runners,
+            &mut cx,
+            |r, cx| {
+                r.instruction(cx, &node);
+            },
+        );
         if let Body::Onbuild(Some(trigger)) = &instruction.body {
             let node = Node {
                 index,
@@ -435,11 +483,15 @@ pub(crate) fn run(
                 scope: &scope,
                 shell: &shell,
             };
-            for &i in &triggers_by_kind[trigger.kind as usize] {
-                let (rule, runner) = &mut runners[usize::from(i)];
-                cx.current = *rule;
-                runner.instruction(&mut cx, &node);
-            }
+            each(
+                &triggers_by_kind[trigger.kind as usize],
+                rules,
+                runners,
+                &mut cx,
+                |r, cx| {
+                    r.instruction(cx, &node);
+                },
+            );
         }
         if let Body::Shell(Some(layerlint_syntax::CommandLine::Exec(exec))) = &instruction.body {
             shell = exec.args.iter().map(|a| a.text.clone()).collect();
@@ -453,18 +505,33 @@ pub(crate) fn run(
         }
     }
     if let Some(stage) = current_stage {
-        for (rule, runner) in &mut runners {
-            cx.current = *rule;
-            runner.end_stage(&mut cx, stage);
-        }
+        each(&dispatch.end_stage, rules, runners, &mut cx, |r, cx| {
+            r.end_stage(cx, stage);
+        });
     }
-    for (rule, runner) in &mut runners {
-        cx.current = *rule;
-        runner.finish(&mut cx);
-    }
-    Walk {
+    each(&dispatch.finish, rules, runners, &mut cx, |r, cx| {
+        r.finish(cx);
+    });
+    let walk = Walk {
         diagnostics: cx.diagnostics,
         shellcheck_jobs: cx.shellcheck_jobs,
+    };
+    kept.keep();
+    walk
+}
+
+/// Calls `hook` on the runners in `list` (indexes into `rules` and `runners`), each as the
+/// current rule.
+fn each(
+    list: &[u16],
+    rules: &[Rule],
+    runners: &mut [Box<dyn AnyCheck>],
+    cx: &mut Context<'_>,
+    mut hook: impl FnMut(&mut dyn AnyCheck, &mut Context<'_>),
+) {
+    for &i in list {
+        cx.current = rules[usize::from(i)];
+        hook(runners[usize::from(i)].as_mut(), cx);
     }
 }
 
@@ -488,4 +555,80 @@ fn kind_from_index(index: usize) -> InstructionKind {
         .copied()
         .find(|k| *k as usize == index)
         .unwrap_or(InstructionKind::Unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::ShellcheckSetting;
+    use crate::{Rule, Settings, lint};
+
+    /// The engine calls a rule's `start_stage`, `end_stage` and `finish` only when its file
+    /// defines them (`build.rs` looks there, see `Rule::hooks`): no other file under
+    /// `src/rules` may define them.
+    #[test]
+    fn hooks_are_defined_in_rule_files() {
+        let mut dirs = vec![std::path::PathBuf::from("src/rules")];
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("src/rules is readable") {
+                let path = entry.expect("readable entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("readable rule source");
+                files += 1;
+                for hook in ["start_stage", "end_stage", "finish"] {
+                    assert!(
+                        !text.contains(&format!("fn {hook}(")) || text.contains("declare_rule!"),
+                        "{} defines `{hook}` outside a rule file: the engine would not call it",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(files > 100, "walked {files} files");
+    }
+
+    /// The runners kept from one file start the next file as new runners would: every
+    /// fixture linted after the one before it on one thread gets what it gets alone.
+    #[test]
+    fn kept_runners_start_fresh() {
+        let mut settings = Settings::default();
+        for &rule in Rule::ALL {
+            settings.set_enabled(rule, true);
+        }
+        settings.options.shellcheck = ShellcheckSetting::Off;
+        let mut sources = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from("../../fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures are readable") {
+                let path = entry.expect("readable entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains("ockerfile"))
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    sources.push(text);
+                }
+            }
+        }
+        assert!(sources.len() > 100, "read {} fixtures", sources.len());
+        let alone: Vec<String> = std::thread::scope(|s| {
+            let settings = &settings;
+            let threads: Vec<_> = sources
+                .iter()
+                .map(|source| s.spawn(move || format!("{:?}", lint(source, None, settings))))
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| t.join().expect("no panic"))
+                .collect()
+        });
+        for (source, alone) in sources.iter().zip(alone) {
+            assert_eq!(format!("{:?}", lint(source, None, &settings)), alone);
+        }
+    }
 }
