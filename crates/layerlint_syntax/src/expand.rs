@@ -143,7 +143,12 @@ struct State<'a> {
     input: &'a str,
     pos: usize,
     env: &'a dyn Env,
+    /// Expanding one word ([`Lex::process_word`]): the variables used are recorded, the
+    /// split words are not built.
     capture: bool,
+    /// Whether a run of plain characters may be copied at once (when capturing, with an
+    /// ASCII escape; off only to test that the result is the same).
+    plain_runs: bool,
     raw_escapes: bool,
     /// BuildKit shares one word buffer between nested `processStopOn` calls.
     word_buf: String,
@@ -166,6 +171,7 @@ impl<'a> State<'a> {
             pos: 0,
             env,
             capture,
+            plain_runs: capture && lex.escape.is_ascii(),
             raw_escapes: lex.raw_escapes,
             word_buf: String::new(),
             word_start: 0,
@@ -262,8 +268,29 @@ impl<'a> State<'a> {
             in_word: false,
         };
         let process_quotes = !self.lex.skip_process_quotes;
+        // Capturing one word ([`Lex::process_word`]), the split words are not wanted, and a
+        // run of characters none of which is special is copied at once. The special ones are
+        // all ASCII when the escape and the stop are, so the scan can go byte by byte.
+        let plain_runs = self.plain_runs && stop.is_none_or(|s| s.is_ascii());
+        let is_special = |byte: u8| {
+            matches!(byte, b'$' | b'<')
+                || (process_quotes && matches!(byte, b'\'' | b'"'))
+                || u32::from(byte) == u32::from(self.lex.escape)
+                || stop.is_some_and(|s| u32::from(byte) == u32::from(s))
+        };
         while let Some(ch) = self.peek() {
             let at = self.pos;
+            if plain_runs {
+                let run = self.input.as_bytes()[at..]
+                    .iter()
+                    .position(|&b| is_special(b))
+                    .unwrap_or(self.input.len() - at);
+                if run > 0 {
+                    result.push_str(&self.input[at..at + run]);
+                    self.pos += run;
+                    continue;
+                }
+            }
             if stop == Some(ch) {
                 self.next();
                 return Ok((result, self.finish_words(words)));
@@ -276,27 +303,33 @@ impl<'a> State<'a> {
                 _ => None,
             };
             if let Some(text) = special {
-                result.push_str(&text);
-                if ch == '$' {
-                    self.add_string(&mut words, &text, at);
-                } else {
-                    self.add_raw_string(&mut words, &text, at);
+                if !self.capture {
+                    if ch == '$' {
+                        self.add_string(&mut words, &text, at);
+                    } else {
+                        self.add_raw_string(&mut words, &text, at);
+                    }
                 }
+                result.push_str(&text);
                 continue;
             }
             self.next();
             let mut ch = ch;
             if ch == self.lex.escape {
                 if self.raw_escapes {
-                    self.add_raw_char(&mut words, ch, at);
+                    if !self.capture {
+                        self.add_raw_char(&mut words, ch, at);
+                    }
                     result.push(ch);
                 }
                 match self.next() {
                     Some(escaped) => ch = escaped,
                     None => break,
                 }
-                self.add_raw_char(&mut words, ch, at);
-            } else {
+                if !self.capture {
+                    self.add_raw_char(&mut words, ch, at);
+                }
+            } else if !self.capture {
                 self.add_char(&mut words, ch, at);
             }
             result.push(ch);
@@ -710,6 +743,28 @@ mod tests {
             .process_word(input, &env)
             .map(|e| e.result)
             .map_err(|e| e.message)
+    }
+
+    proptest::proptest! {
+        /// Copying runs of plain characters at once gives what the character-by-character
+        /// walk gives: the word, the variables found and not found, or the error.
+        #[test]
+        fn plain_runs_change_nothing(
+            input in "[ab $'\"\\\\`{}:#%/<?+*-]{0,24}|[ab$ ]{0,4}[{}]?(PATH|VER|EMPTY|X)[:#%/?+*-]{0,2}[ab$}/ ]{0,6}",
+            backtick: bool,
+            raw: bool,
+        ) {
+            let mut lex = Lex::new(if backtick { '`' } else { '\\' });
+            lex.raw_escapes = raw;
+            lex.raw_quotes = raw;
+            let run = |plain_runs: bool| {
+                let mut state = State::new(&lex, &input, &env, true);
+                state.plain_runs = plain_runs;
+                let outcome = state.process_stop_on(None, lex.raw_escapes).map(|(result, _)| result);
+                (outcome, state.matched, state.unmatched)
+            };
+            proptest::prop_assert_eq!(run(true), run(false));
+        }
     }
 
     #[test]
