@@ -4,7 +4,7 @@
 //! Loaded configurations are cached per directory and per file, so a tree of Dockerfiles
 //! reads each configuration once.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 

@@ -1,7 +1,7 @@
 //! Finding the Dockerfiles to check: files named on the command line, and Dockerfiles
 //! found by walking directories (honouring `.gitignore`, `.ignore` and `exclude`).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! (a monorepo's `docker/`, a corpus), one `readdir` answers "is this a file?" and "is
 //! there a `<name>.dockerignore`?" for all of them, instead of a `stat` each.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -28,7 +28,7 @@ impl Listings {
         if let Some(found) = self.get(dir) {
             return Some(found);
         }
-        let mut listing = Listing::new();
+        let mut listing = Listing::default();
         for entry in std::fs::read_dir(dir).ok()?.flatten() {
             let kind = entry
                 .file_type()

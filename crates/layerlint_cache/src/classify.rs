@@ -167,7 +167,7 @@ pub fn analyze(scripts: &[Rc<Script>], site: &RunSite<'_>) -> RunAnalysis {
         walker.script(script);
     }
     let mut out = walker.out;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     out.needs.retain(|n| seen.insert(n.clone()));
     out
 }

@@ -4,7 +4,9 @@
 //! A context can carry an *overlay*: files written on top of it without touching the disk
 //! (what the fix loop uses when a fix creates or extends `.dockerignore`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 

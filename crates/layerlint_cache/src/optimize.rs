@@ -23,8 +23,8 @@
 //! safely (a `WORKDIR` in the way of a relative destination, an overlapping copy, a
 //! `VOLUME`).
 
+use foldhash::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use layerlint_diagnostics::Edit;

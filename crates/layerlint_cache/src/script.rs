@@ -5,8 +5,8 @@
 //! that is not a POSIX shell. An exec-form RUN is read as the command it runs (its words
 //! quoted back into one line), so its command can still be recognised.
 
+use foldhash::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use layerlint_shell::Script;

@@ -2,7 +2,7 @@
 //! installed dependencies, build output and caches that the image makes itself, logs and
 //! local environment files — never a path the Dockerfile copies by name.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::{BuildContext, DockerIgnore};

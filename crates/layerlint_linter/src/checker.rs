@@ -1,7 +1,6 @@
 //! The engine: one walk over the file, handing each instruction to the rules that want it.
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -66,7 +65,7 @@ pub struct Context<'a> {
     parsed: Rc<ParsedScripts>,
     optimizer: OnceCell<Rc<Optimizer<'a>>>,
     /// Per-file facts that rules compute once (see [`Context::memo`]).
-    memo: RefCell<HashMap<std::any::TypeId, Rc<dyn std::any::Any>>>,
+    memo: RefCell<foldhash::HashMap<std::any::TypeId, Rc<dyn std::any::Any>>>,
 }
 
 /// [`Context::file_walk`]: the walk the context's optimizer holds.
@@ -423,7 +422,7 @@ pub(crate) fn run(
         scripts: RefCell::new(Vec::new()),
         parsed: Rc::default(),
         optimizer: OnceCell::new(),
-        memo: RefCell::new(HashMap::new()),
+        memo: RefCell::default(),
     };
     // The SHELL each stage ends with, for stages built on it.
     let mut stage_shells: Vec<Vec<String>> = Vec::with_capacity(semantic.stages.len());

@@ -8,8 +8,6 @@
 //! * Values are expanded as BuildKit expands them, with the defaults written in the file
 //!   (no build arguments given) and the platform `linux/amd64`.
 
-use std::collections::HashMap;
-
 use layerlint_text::TextRange;
 
 use crate::ast::{Body, Dockerfile, Instruction, InstructionKind};
@@ -65,7 +63,7 @@ pub struct Var {
 /// The variables visible at a point of the file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scope {
-    vars: HashMap<String, Var>,
+    vars: foldhash::HashMap<String, Var>,
 }
 
 impl Scope {

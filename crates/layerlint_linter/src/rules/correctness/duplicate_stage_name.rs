@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use layerlint_syntax::InstructionKind;
 use layerlint_text::TextRange;

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use layerlint_syntax::expand::{Env, Lex};
 use layerlint_syntax::semantic::{Base, PLATFORM_ARGS, Scope, Stage, VarSource};
