@@ -140,7 +140,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 /// Why a fixed file was not written.

@@ -55,12 +55,13 @@ impl Script {
     /// and both are searched at once rather than word by word). For rules that look for
     /// one program among every command.
     pub fn may_mention(&self, needle: &str) -> bool {
-        self.tables.strings.contains(needle)
+        let finder = memchr::memmem::Finder::new(needle);
+        finder.find(self.tables.strings.as_bytes()).is_some()
             || self
                 .tables
                 .texts
                 .iter()
-                .any(|t| t.as_str().contains(needle))
+                .any(|t| finder.find(t.as_str().as_bytes()).is_some())
     }
 
     /// The script's text (line continuations already removed by the Dockerfile parser).

@@ -400,7 +400,7 @@ impl<'s> Parser<'s> {
         let heredoc_capable = target.kind.takes_heredocs()
             && !target.command().is_some_and(|c| c.is_exec())
             && !matches!(&target.body, crate::ast::Body::Copy(p) | crate::ast::Body::Add(p) if p.json);
-        if heredoc_capable && logical.as_str().contains("<<") {
+        if heredoc_capable && has_heredoc_operator(logical.as_str()) {
             match heredocs_in_line(logical.as_str()) {
                 Ok(found) => {
                     for marker in found {
@@ -488,4 +488,10 @@ impl<'s> Parser<'s> {
             expand: marker.expand,
         }
     }
+}
+
+/// Whether `text` contains `<<` (before looking for heredocs: most lines have no `<`).
+fn has_heredoc_operator(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'<', bytes).any(|i| bytes.get(i + 1) == Some(&b'<'))
 }
