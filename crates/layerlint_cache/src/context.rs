@@ -335,8 +335,14 @@ impl BuildContext {
     /// see [`crate::paths::glob_match`]), sorted.
     pub fn glob(&self, dir: &str, pattern: &str) -> Arc<[String]> {
         let matching = || -> Arc<[String]> {
-            self.names(dir)
+            // A name that matches starts with the pattern's literal head: only the sorted
+            // names from there are tried (a directory of thousands, a pattern per COPY).
+            let names = self.names(dir);
+            let head = &pattern[..pattern.find(['*', '?', '[', '\\']).unwrap_or(pattern.len())];
+            let from = names.partition_point(|name| name.as_str() < head);
+            names[from..]
                 .iter()
+                .take_while(|name| name.starts_with(head))
                 .filter(|name| crate::paths::glob_match(pattern, name))
                 .cloned()
                 .collect()
@@ -474,6 +480,53 @@ fn walk(root: &Path, dir: &str, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glob_tries_the_names_from_the_literal_head() {
+        let names = [
+            "Dockerfile",
+            "a",
+            "a.json",
+            "ab",
+            "abc.txt",
+            "b*",
+            "b[1]",
+            "ba",
+            "package.json",
+            "package-lock.json",
+            "pnpm-lock.yaml",
+            "x\\y",
+            "ä.txt",
+        ];
+        let context = BuildContext::in_memory(names.iter().map(|n| (*n, "")));
+        for pattern in [
+            "*",
+            "a*",
+            "a?",
+            "ab*",
+            "package*.json",
+            "p*",
+            "b\\*",
+            "b[*",
+            "b[1]",
+            "b\\[1]",
+            "[ab]*",
+            "?",
+            "ä*",
+            "x\\\\y",
+            "*.json",
+            "Dockerfile",
+            "nothing*",
+            "",
+        ] {
+            let expected: Vec<String> = context
+                .list("")
+                .into_iter()
+                .filter(|name| crate::paths::glob_match(pattern, name))
+                .collect();
+            assert_eq!(context.glob("", pattern).to_vec(), expected, "{pattern}");
+        }
+    }
 
     #[test]
     fn in_memory_context() {

@@ -128,6 +128,15 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     if !pattern.contains(['*', '?', '[', '\\']) {
         return pattern == name;
     }
+    // `*.csproj`: a star, then a literal suffix; the star takes what is before it, within
+    // one element.
+    if let Some(suffix) = pattern.strip_prefix('*')
+        && !suffix.contains(['*', '?', '[', '\\'])
+    {
+        return name
+            .strip_suffix(suffix)
+            .is_some_and(|head| !head.contains('/'));
+    }
     // Without allocating for the usual ASCII names; characters otherwise.
     if pattern.is_ascii() && name.is_ascii() {
         return glob(pattern.as_bytes(), name.as_bytes()).unwrap_or(false);
@@ -253,6 +262,31 @@ fn class<C: Unit>(pattern: &[C], start: usize, c: C) -> Option<(bool, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut for a star and a literal suffix agrees with the general matcher, for
+    /// every suffix and name of up to three units over {a, ., /, é}.
+    #[test]
+    fn star_suffix_shortcut() {
+        let units = ["a", ".", "/", "é"];
+        let mut texts = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| units.iter().map(move |u| format!("{t}{u}")))
+                .collect();
+            texts.extend(longer);
+            texts.sort();
+            texts.dedup();
+        }
+        for suffix in &texts {
+            let pattern = format!("*{suffix}");
+            let chars: Vec<char> = pattern.chars().collect();
+            for name in &texts {
+                let general = glob(&chars, &name.chars().collect::<Vec<char>>()).unwrap_or(false);
+                assert_eq!(glob_match(&pattern, name), general, "{pattern} {name}");
+            }
+        }
+    }
 
     #[test]
     fn already_clean_paths_are_returned_as_they_are() {
