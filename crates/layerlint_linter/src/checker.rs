@@ -66,6 +66,9 @@ pub struct Context<'a> {
     optimizer: OnceCell<Rc<Optimizer<'a>>>,
     /// Per-file facts that rules compute once (see [`Context::memo`]).
     memo: RefCell<foldhash::HashMap<std::any::TypeId, Rc<dyn std::any::Any>>>,
+    /// Whether each stage is built on a Windows image ([`Context::is_windows_stage`]),
+    /// computed at the first RUN.
+    windows_stages: OnceCell<Vec<bool>>,
 }
 
 /// [`Context::file_walk`]: the walk the context's optimizer holds.
@@ -158,8 +161,18 @@ impl<'a> Context<'a> {
         if let Some(Some(found)) = self.scripts.borrow().get(key) {
             return Rc::clone(found);
         }
-        let windows_default_shell =
-            node.shell.is_empty() && node.stage.is_some_and(|s| self.is_windows_stage(s.index));
+        let windows_default_shell = node.shell.is_empty()
+            && node.stage.is_some_and(|s| {
+                self.windows_stages
+                    .get_or_init(|| {
+                        (0..self.semantic.stages.len())
+                            .map(|stage| self.is_windows_stage(stage))
+                            .collect()
+                    })
+                    .get(s.index)
+                    .copied()
+                    .unwrap_or(false)
+            });
         let parsed: Rc<[ShellScript]> =
             if node.instruction.kind == InstructionKind::Run && !windows_default_shell {
                 scripts(self.file, node.instruction, node.shell, &self.parsed).into()
@@ -423,6 +436,7 @@ pub(crate) fn run(
         parsed: Rc::default(),
         optimizer: OnceCell::new(),
         memo: RefCell::default(),
+        windows_stages: OnceCell::new(),
     };
     // The SHELL each stage ends with, for stages built on it.
     let mut stage_shells: Vec<Vec<String>> = Vec::with_capacity(semantic.stages.len());

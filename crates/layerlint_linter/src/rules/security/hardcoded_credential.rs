@@ -1,5 +1,6 @@
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use layerlint_syntax::{Body, InstructionKind, Word};
 use layerlint_text::{TextRange, TextSize};
 use regex::Regex;
@@ -217,7 +218,10 @@ const PATTERN_LITERALS: [&str; 21] = [
 ];
 
 fn find_credential(text: &str) -> Option<Found> {
-    let may_match = PATTERN_LITERALS.iter().any(|l| text.contains(l)) || text.contains("hf_");
+    static LITERALS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(PATTERN_LITERALS.iter().chain(&["hf_"])).expect("valid literals")
+    });
+    let may_match = LITERALS.is_match(text);
     let patterns: &[Pattern] = if may_match { &PATTERNS } else { &[] };
     for pattern in patterns {
         for m in pattern.regex.find_iter(text) {

@@ -1,5 +1,6 @@
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use layerlint_syntax::{Body, InstructionKind, Word};
 use regex::Regex;
 
@@ -96,21 +97,23 @@ static PRIVATE: LazyLock<Regex> =
 pub(crate) fn secret_name(name: &str) -> bool {
     // An ASCII name without a word of `DENY` cannot match: the patterns are then not
     // compiled (a name with other characters may, by case folding: `K` is `K`).
-    if name.is_ascii() {
-        let lower = name.to_ascii_lowercase();
-        let words = [
-            "auth",
-            "credential",
-            "key",
-            "password",
-            "pword",
-            "passwd",
-            "secret",
-            "token",
-        ];
-        if !words.iter().any(|w| lower.contains(w)) {
-            return false;
-        }
+    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "auth",
+                "credential",
+                "key",
+                "password",
+                "pword",
+                "passwd",
+                "secret",
+                "token",
+            ])
+            .expect("valid words")
+    });
+    if name.is_ascii() && !WORDS.is_match(name) {
+        return false;
     }
     DENY.is_match(name) && (!ALLOW.is_match(name) || PRIVATE.is_match(name))
 }
