@@ -21,9 +21,9 @@ pub struct ShellScript {
     pub source: ScriptSource,
     /// Shared with the layer-cache planner, which reads the same RUNs.
     pub script: Rc<Script>,
-    /// Which package managers the script may run (one bit each), for the
-    /// package-manager rules to skip the scripts without theirs.
-    pub(crate) managers: std::cell::OnceCell<u16>,
+    /// Which package managers the script may run, and which of its commands may be one,
+    /// for the package-manager rules to look only at those.
+    pub(crate) managers: std::cell::OnceCell<crate::rules::shell::package_managers::Managers>,
 }
 
 /// The shells whose scripts layerlint reads (by basename).

@@ -15,7 +15,7 @@
 
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::known;
-use layerlint_shell::{Command, OptionSpec, Separator, Word};
+use layerlint_shell::{Command, CommandId, OptionSpec, Separator, Word};
 use layerlint_syntax::mount::MountKind;
 use layerlint_syntax::semantic::{Base, Scope, Stage};
 use layerlint_syntax::{Body, Instruction};
@@ -635,53 +635,76 @@ const ALL: [&PackageManager; 13] = [
     &APT_GET, &APT, &APTITUDE, &APK, &YUM, &DNF, &MICRODNF, &ZYPPER, &PIP, &NPM, &YARN, &GEM, &GO,
 ];
 
-/// Whether a script may run `pm` (a command named as it, or a Python interpreter for a
-/// manager run as a module). Which managers a script may run is found once per script, so
-/// that each of the twenty-odd package-manager rules skips the scripts without its
-/// manager instead of looking at every command.
-fn may_run(script: &ShellScript, pm: &PackageManager) -> bool {
-    let Some(bit) = ALL.iter().position(|m| m.name == pm.name) else {
-        return true;
-    };
-    let mask = *script.managers.get_or_init(|| {
-        let mut mask = 0u16;
-        for command in script.script.commands() {
-            if let Some(name) = script.script.unwrapped_name(command.id()) {
+/// Which package managers a script may run (a command named as one, or a Python
+/// interpreter for a manager run as a module), found once per script: each of the
+/// twenty-odd package-manager rules then skips the scripts without its manager, and looks
+/// only at the commands that may be it instead of at every command.
+#[derive(Debug, Default)]
+pub(crate) struct Managers {
+    /// The commands that may run a manager of [`ALL`], in order, with the managers' bits.
+    commands: Vec<(CommandId, u16)>,
+}
+
+impl Managers {
+    fn of(script: &ShellScript) -> &Managers {
+        script.managers.get_or_init(|| {
+            let mut managers = Managers::default();
+            for command in script.script.commands() {
+                let Some(name) = script.script.unwrapped_name(command.id()) else {
+                    continue;
+                };
+                let mut bits = 0u16;
                 for (i, m) in ALL.iter().enumerate() {
                     if m.may_be(name) {
-                        mask |= 1 << i;
+                        bits |= 1 << i;
                     }
                 }
+                if bits != 0 {
+                    managers.commands.push((command.id(), bits));
+                }
             }
-        }
-        mask
-    });
-    mask & (1 << bit) != 0
+            managers
+        })
+    }
+}
+
+/// `pm`'s bit in [`Managers::commands`], when it is one of [`ALL`].
+fn bit(pm: &PackageManager) -> Option<u16> {
+    ALL.iter().position(|m| m.name == pm.name).map(|i| 1 << i)
 }
 
 /// Every command of `pm` in the scripts of a RUN, in order.
 pub(crate) fn uses<'s>(scripts: &'s [ShellScript], pm: &PackageManager) -> Vec<Use<'s>> {
     let mut found = Vec::new();
+    let bit = bit(pm);
     for (index, script) in scripts.iter().enumerate() {
-        if !may_run(script, pm) {
-            continue;
-        }
-        for written in script.script.commands() {
-            // Every package-manager rule looks at every command: the names are computed
-            // once per script.
-            if !script
-                .script
-                .unwrapped_name(written.id())
-                .is_some_and(|name| pm.may_be(name))
-            {
-                continue;
-            }
+        let mut push = |written: Command<'s>| {
             if let Some(command) = pm.view(written) {
                 found.push(Use {
                     command,
                     written,
                     order: (index, written.id().index()),
                 });
+            }
+        };
+        match bit {
+            Some(bit) => {
+                for &(id, bits) in &Managers::of(script).commands {
+                    if bits & bit != 0 {
+                        push(script.script.command(id));
+                    }
+                }
+            }
+            None => {
+                for written in script.script.commands() {
+                    if script
+                        .script
+                        .unwrapped_name(written.id())
+                        .is_some_and(|name| pm.may_be(name))
+                    {
+                        push(written);
+                    }
+                }
             }
         }
     }
