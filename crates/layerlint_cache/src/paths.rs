@@ -42,8 +42,13 @@ fn is_clean(path: &str, rooted: bool) -> bool {
     if path == "/" {
         return true;
     }
-    let rest = if rooted { &path[1..] } else { path };
-    rest.split('/').all(|part| !matches!(part, "" | "." | ".."))
+    let rest = if rooted {
+        &path.as_bytes()[1..]
+    } else {
+        path.as_bytes()
+    };
+    rest.split(|&b| b == b'/')
+        .all(|part| !matches!(part, b"" | b"." | b".."))
 }
 
 /// `base` joined with `path` (which wins when absolute), cleaned.
@@ -51,7 +56,15 @@ pub fn join(base: &str, path: &str) -> String {
     if path.starts_with('/') {
         clean(path)
     } else {
-        clean(&format!("{base}/{path}"))
+        let mut joined = String::with_capacity(base.len() + 1 + path.len());
+        joined.push_str(base);
+        joined.push('/');
+        joined.push_str(path);
+        if is_clean(&joined, joined.starts_with('/')) {
+            joined
+        } else {
+            clean(&joined)
+        }
     }
 }
 
