@@ -186,6 +186,15 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     });
 }
 
+/// The number of a rule code (`LL105` → 105).
+fn code_number(code: &str) -> Option<usize> {
+    let digits = code.strip_prefix("LL")?;
+    if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// The index of the instruction holding `offset`.
 pub fn instruction_at(file: &Dockerfile, offset: TextSize) -> Option<usize> {
     let instructions = file.instructions();
@@ -199,14 +208,41 @@ pub fn instruction_at(file: &Dockerfile, offset: TextSize) -> Option<usize> {
 impl Rule {
     /// The rule with this code, exactly (`LL105`).
     pub fn from_code(code: &str) -> Option<Rule> {
-        Rule::ALL
-            .binary_search_by(|rule| rule.meta().code.cmp(code))
-            .ok()
-            .map(|i| Rule::ALL[i])
+        // A code is `LL` and three digits (build.rs checks): the number indexes a table
+        // of the rules. Every finding asks, more than once.
+        static BY_NUMBER: std::sync::LazyLock<Vec<Option<Rule>>> = std::sync::LazyLock::new(|| {
+            let mut table = vec![None; 1000];
+            for &rule in Rule::ALL {
+                if let Some(number) = code_number(rule.meta().code) {
+                    table[number] = Some(rule);
+                }
+            }
+            table
+        });
+        BY_NUMBER[code_number(code)?]
     }
 
     /// The rule a diagnostic's metadata belongs to.
     pub fn from_meta(meta: &RuleMeta) -> Option<Rule> {
         Rule::from_code(meta.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule is found by its code, and nothing else is.
+    #[test]
+    fn rules_by_code() {
+        for &rule in Rule::ALL {
+            assert_eq!(Rule::from_code(rule.code()), Some(rule));
+            assert_eq!(Rule::from_meta(rule.meta()), Some(rule));
+        }
+        for code in [
+            "", "LL", "LL1", "LL1055", "ll105", "LL-05", "LL999", "SC2086", "LL٠٠١",
+        ] {
+            assert_eq!(Rule::from_code(code), None, "{code}");
+        }
     }
 }
