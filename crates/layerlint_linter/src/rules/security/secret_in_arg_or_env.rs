@@ -1,6 +1,5 @@
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use layerlint_syntax::{Body, InstructionKind, Word};
 use regex::Regex;
 
@@ -71,51 +70,58 @@ declare_rule! {
     }
 }
 
-/// BuildKit's `getSecretsRegex`: a whole `_`-separated part of the name.
-static DENY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)",
-    )
-    .expect("valid pattern")
-});
+/// BuildKit's `getSecretsRegex`: a whole `_`-separated part of the name, any case.
+const DENY_WORDS: &[&str] = &[
+    "apikey",
+    "auth",
+    "credential",
+    "credentials",
+    "key",
+    "password",
+    "pword",
+    "passwd",
+    "secret",
+    "token",
+];
 
 /// BuildKit's allow-list (`public`, `file`, `version`), and ours: where a secret is
 /// (`_PATH`, `_DIR`), the fingerprint of a GPG key that verifies a download (`GPG_KEY` in
 /// the official images), switches (`USE_…`, `ENABLE_…`).
-static ALLOW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:_|^)(?:public|file|version|path|dir|gpg|use|enable|enabled|disable|disabled)(?:_|$)",
-    )
-    .expect("valid pattern")
-});
+const ALLOW_WORDS: &[&str] = &[
+    "public", "file", "version", "path", "dir", "gpg", "use", "enable", "enabled", "disable",
+    "disabled",
+];
 
-static PRIVATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:_|^)private(?:_|$)").expect("valid pattern"));
+/// A part that no allowed part excuses.
+const PRIVATE_WORDS: &[&str] = &["private"];
+
+/// The pattern of a list of words: a whole `_`-separated part, any case.
+fn part_pattern(words: &[&str]) -> Regex {
+    Regex::new(&format!("(?i)(?:_|^)(?:{})(?:_|$)", words.join("|"))).expect("valid pattern")
+}
+
+static DENY: LazyLock<Regex> = LazyLock::new(|| part_pattern(DENY_WORDS));
+static ALLOW: LazyLock<Regex> = LazyLock::new(|| part_pattern(ALLOW_WORDS));
+static PRIVATE: LazyLock<Regex> = LazyLock::new(|| part_pattern(PRIVATE_WORDS));
+
+/// Whether a whole `_`-separated part of `name` is one of `words` in any case: what
+/// `pattern` (their [`part_pattern`]) matches. The pattern folds case as Unicode does (`K`,
+/// the Kelvin sign, is a `k`), so it is compiled and asked only for a name that is not
+/// ASCII.
+fn has_part(name: &str, words: &[&str], pattern: &LazyLock<Regex>) -> bool {
+    if name.is_ascii() {
+        name.split('_')
+            .any(|part| words.iter().any(|w| part.eq_ignore_ascii_case(w)))
+    } else {
+        pattern.is_match(name)
+    }
+}
 
 /// Whether `name` says it holds a secret: BuildKit's pattern, with a longer allow-list
 /// (that never excuses a `PRIVATE` name).
 pub(crate) fn secret_name(name: &str) -> bool {
-    // An ASCII name without a word of `DENY` cannot match: the patterns are then not
-    // compiled (a name with other characters may, by case folding: `K` is `K`).
-    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build([
-                "auth",
-                "credential",
-                "key",
-                "password",
-                "pword",
-                "passwd",
-                "secret",
-                "token",
-            ])
-            .expect("valid words")
-    });
-    if name.is_ascii() && !WORDS.is_match(name) {
-        return false;
-    }
-    DENY.is_match(name) && (!ALLOW.is_match(name) || PRIVATE.is_match(name))
+    has_part(name, DENY_WORDS, &DENY)
+        && (!has_part(name, ALLOW_WORDS, &ALLOW) || has_part(name, PRIVATE_WORDS, &PRIVATE))
 }
 
 impl Check for SecretInArgOrEnv {
@@ -181,7 +187,25 @@ fn is_file_path(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::{ALLOW, ALLOW_WORDS, DENY, DENY_WORDS, PRIVATE, PRIVATE_WORDS, has_part};
     use super::{is_file_path, secret_name};
+
+    proptest::proptest! {
+        /// For an ASCII name, the split into parts agrees with the patterns.
+        #[test]
+        fn parts_agree_with_the_patterns(
+            name in "(_|KEY|Key|api|APIKEY|token|Tokens|public|PATH|private|x|_x|9){0,5}",
+        ) {
+            for (words, pattern) in [(DENY_WORDS, &DENY), (ALLOW_WORDS, &ALLOW), (PRIVATE_WORDS, &PRIVATE)] {
+                proptest::prop_assert_eq!(has_part(&name, words, pattern), pattern.is_match(&name));
+            }
+        }
+    }
+
+    #[test]
+    fn kelvin_sign_folds_to_k() {
+        assert!(secret_name("API_\u{212A}EY"));
+    }
 
     #[test]
     fn file_paths() {
