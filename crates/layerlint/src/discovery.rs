@@ -85,32 +85,34 @@ pub fn discover(
         .collect();
     // Whether each named path is a directory: from the listing of its directory when many
     // paths share one (`xargs`, pre-commit on a big commit), else from a `stat`.
-    let mut per_dir: HashMap<&Path, usize> = HashMap::new();
+    let mut per_dir: HashMap<&std::ffi::OsStr, usize> = HashMap::new();
     for (path, abs) in paths.iter().zip(&absolutes) {
         if path.as_os_str() != "-"
-            && let Some(dir) = abs.parent()
+            && let Some((dir, _)) = parent_and_name(abs)
         {
-            *per_dir.entry(dir).or_default() += 1;
+            *per_dir.entry(dir.as_os_str()).or_default() += 1;
         }
     }
     for (dir, count) in &per_dir {
         if *count >= LIST_FROM {
-            listings.list(dir);
+            listings.list(Path::new(dir));
         }
     }
     // The last directory's listing: named paths come grouped by directory.
     let mut last_dir: Option<(PathBuf, Option<Arc<crate::listing::Listing>>)> = None;
     let mut is_dir = |path: &Path, abs: &Path| -> std::io::Result<bool> {
-        let listing = abs.parent().and_then(|dir| match &last_dir {
-            Some((known, listing)) if known == dir => listing.clone(),
+        let parent_and_name = parent_and_name(abs);
+        // Normalized paths: equal paths are equal bytes.
+        let listing = parent_and_name.and_then(|(dir, _)| match &last_dir {
+            Some((known, listing)) if known.as_os_str() == dir.as_os_str() => listing.clone(),
             _ => {
                 let listing = listings.get(dir);
                 last_dir = Some((dir.to_owned(), listing.clone()));
                 listing
             }
         });
-        let known =
-            listing.and_then(|listing| abs.file_name().and_then(|n| listing.get(n).copied()));
+        let known = listing
+            .and_then(|listing| parent_and_name.and_then(|(_, name)| listing.get(name).copied()));
         match known {
             Some(Some(is_dir)) => Ok(is_dir),
             Some(None) | None => std::fs::metadata(path).map(|m| m.is_dir()),
@@ -278,7 +280,24 @@ pub fn io_message(err: &std::io::Error) -> String {
 
 /// `./a/Dockerfile` → `a/Dockerfile`.
 fn clean_display(path: &Path) -> PathBuf {
+    // Only a path starting with `.` can start with a `.` element (most do not).
+    if !path.as_os_str().as_encoded_bytes().starts_with(b".") {
+        return path.to_owned();
+    }
     path.strip_prefix(".").unwrap_or(path).to_owned()
+}
+
+/// The parent directory and the name of a normalized absolute path (see [`is_normal`]):
+/// what [`Path::parent`] and [`Path::file_name`] give, found from the last `/` instead of
+/// by parsing components when the path is UTF-8.
+fn parent_and_name(abs: &Path) -> Option<(&Path, &std::ffi::OsStr)> {
+    if let Some((dir, name)) = abs.to_str().and_then(|text| text.rsplit_once('/'))
+        && !name.is_empty()
+    {
+        let dir = if dir.is_empty() { "/" } else { dir };
+        return Some((Path::new(dir), std::ffi::OsStr::new(name)));
+    }
+    abs.parent().zip(abs.file_name())
 }
 
 /// Removes `.` and resolves `..` lexically (no file-system access).
@@ -317,6 +336,29 @@ fn is_normal(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parent_and_name_of_normal_paths() {
+        for path in ["/", "/a", "/a/b", "/a/b.c", "/ä/ö", "/a/.b/c"] {
+            let path = Path::new(path);
+            assert!(path == Path::new("/") || is_normal(path));
+            assert_eq!(
+                parent_and_name(path),
+                path.parent().zip(path.file_name()),
+                "{}",
+                path.display()
+            );
+        }
+    }
+
+    #[test]
+    fn clean_display_drops_a_leading_dot() {
+        for path in ["a", "./a", ".//a", ".", "..", "../a", ".a", "/a", "a/./b"] {
+            let path = Path::new(path);
+            let expected = path.strip_prefix(".").unwrap_or(path);
+            assert_eq!(clean_display(path), expected, "{}", path.display());
+        }
+    }
 
     #[test]
     fn normal_paths_are_kept_as_they_are() {
