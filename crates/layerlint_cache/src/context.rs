@@ -39,6 +39,8 @@ pub struct BuildContext {
     /// What was read from disk, when the context remembers it ([`BuildContext::cached`]);
     /// shared by the clones.
     cache: Option<Arc<DiskCache>>,
+    /// The context directory with symbolic links resolved, once asked for.
+    canonical_root: OnceLock<Option<PathBuf>>,
 }
 
 /// What an on-disk context has read: listings, file types, the walk. A linter run asks the
@@ -105,6 +107,7 @@ impl BuildContext {
             ignore_path,
             ignore_error,
             cache: None,
+            canonical_root: OnceLock::new(),
         }
     }
 
@@ -127,6 +130,7 @@ impl BuildContext {
             ignore_path: None,
             ignore_error: None,
             cache: None,
+            canonical_root: OnceLock::new(),
         };
         if let Some(text) = context.read(DOCKERIGNORE) {
             context.set_ignore(PathBuf::from(DOCKERIGNORE), &text);
@@ -241,6 +245,17 @@ impl BuildContext {
             Files::Disk(root) => Some(root),
             Files::Memory(_) => None,
         }
+    }
+
+    /// The context directory with symbolic links resolved ([`std::fs::canonicalize`]),
+    /// when the context is on disk and the directory can be resolved; asked once.
+    pub fn canonical_root(&self) -> Option<&Path> {
+        self.canonical_root
+            .get_or_init(|| {
+                self.root()
+                    .and_then(|root| std::fs::canonicalize(root).ok())
+            })
+            .as_deref()
     }
 
     /// Whether `path` (a file or directory, context-relative) exists.

@@ -1,7 +1,7 @@
 //! What the cache rules share: the copies of the whole build context, the context paths a
 //! file copies by name, and whether the image builds the project.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use layerlint_cache::BuildContext;
 use layerlint_cache::stage::{CopyFrom, CopyStep, FileWalk};
@@ -78,11 +78,20 @@ pub(crate) fn builds_project(cx: &Context<'_>) -> bool {
 pub(crate) fn dockerfile_in_context(path: Option<&Path>, context: &BuildContext) -> Option<String> {
     let root = context.root()?;
     let path = path?;
-    let absolute = |p: &Path| std::fs::canonicalize(p).ok();
-    let relative = absolute(path)?
-        .strip_prefix(absolute(root)?)
-        .ok()?
-        .to_path_buf();
+    let canonical_root = context.canonical_root()?;
+    // A Dockerfile right in the context directory that is not a symbolic link resolves to
+    // the resolved directory and its name: its name is its path in the context.
+    let relative = if path.parent() == Some(root)
+        && std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink())
+    {
+        PathBuf::from(path.file_name()?)
+    } else {
+        std::fs::canonicalize(path)
+            .ok()?
+            .strip_prefix(canonical_root)
+            .ok()?
+            .to_path_buf()
+    };
     let text = relative.to_str()?.replace('\\', "/");
     (!text.is_empty()).then_some(text)
 }
@@ -114,4 +123,50 @@ pub(crate) fn instruction_block(cx: &Context<'_>, index: usize) -> TextRange {
         .find('\n')
         .map_or(source.len(), |i| instruction.range.end().to_usize() + i + 1);
     TextRange::new(TextSize::from_usize(start), TextSize::from_usize(end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Dockerfile's path in the context: its name right in the context directory, its
+    /// relative path below it, where a symbolic link points, nothing outside.
+    #[cfg(unix)]
+    #[test]
+    fn dockerfile_paths_in_the_context() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ctx");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("Dockerfile"), "FROM a\n").unwrap();
+        std::fs::write(root.join("sub/Dockerfile"), "FROM a\n").unwrap();
+        std::fs::write(outside.path().join("Dockerfile"), "FROM a\n").unwrap();
+        std::os::unix::fs::symlink(root.join("sub/Dockerfile"), root.join("link")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("Dockerfile"), root.join("out")).unwrap();
+        std::os::unix::fs::symlink(&root, dir.path().join("alias")).unwrap();
+        let context = BuildContext::on_disk(&root, None);
+        let alias = dir.path().join("alias");
+        let via_alias = BuildContext::on_disk(&alias, None);
+        let cases: [(&BuildContext, PathBuf, Option<&str>); 7] = [
+            (&context, root.join("Dockerfile"), Some("Dockerfile")),
+            (
+                &context,
+                root.join("sub/Dockerfile"),
+                Some("sub/Dockerfile"),
+            ),
+            (&context, root.join("sub/../Dockerfile"), Some("Dockerfile")),
+            (&context, root.join("link"), Some("sub/Dockerfile")),
+            (&context, root.join("out"), None),
+            (&context, root.join("missing"), None),
+            (&via_alias, alias.join("Dockerfile"), Some("Dockerfile")),
+        ];
+        for (context, path, expected) in cases {
+            assert_eq!(
+                dockerfile_in_context(Some(&path), context).as_deref(),
+                expected,
+                "{}",
+                path.display()
+            );
+        }
+    }
 }
