@@ -650,7 +650,11 @@ impl Managers {
         script.managers.get_or_init(|| {
             let mut managers = Managers::default();
             for command in script.script.commands() {
-                let Some(name) = script.script.unwrapped_name(command.id()) else {
+                let Some(name) = script.script.unwrapped_name(command.id()).filter(|name| {
+                    name.bytes()
+                        .next()
+                        .is_some_and(|b| FIRST_BYTES[usize::from(b)])
+                }) else {
                     continue;
                 };
                 let mut bits = 0u16;
@@ -667,6 +671,26 @@ impl Managers {
         })
     }
 }
+
+/// The first bytes of the names of the managers of [`ALL`] (and `p`, of `python`, for
+/// those run as modules): a command whose name starts with another byte is none of them.
+const FIRST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < ALL.len() {
+        let manager = ALL[i];
+        let mut j = 0;
+        while j < manager.commands.len() {
+            table[manager.commands[j].as_bytes()[0] as usize] = true;
+            j += 1;
+        }
+        if manager.module.is_some() {
+            table[b'p' as usize] = true;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// `pm`'s bit in [`Managers::commands`], when it is one of [`ALL`].
 fn bit(pm: &PackageManager) -> Option<u16> {
@@ -1218,9 +1242,35 @@ pub(crate) fn report_unpinned(
 mod tests {
     use super::*;
 
+    /// A name the first-byte table turns away is no manager's.
+    #[test]
+    fn first_bytes_turn_away_no_manager() {
+        let mut names: Vec<String> = ["python", "python3.12", "echo", "curl", "rm", "Apt"]
+            .map(String::from)
+            .to_vec();
+        for manager in ALL {
+            for known in manager.commands {
+                names.extend([
+                    known.to_string(),
+                    format!("{known}3"),
+                    format!("{known}2.7"),
+                ]);
+            }
+        }
+        for name in &names {
+            let may_be_one = ALL.iter().any(|m| m.may_be(name));
+            let passes = name
+                .bytes()
+                .next()
+                .is_some_and(|b| FIRST_BYTES[usize::from(b)]);
+            assert!(passes || !may_be_one, "{name}");
+        }
+        assert!(!FIRST_BYTES[usize::from(b'e')] && !FIRST_BYTES[usize::from(b'c')]);
+    }
+
     #[test]
     fn managers_have_distinct_names() {
-        // `may_run` finds a manager's bit by its name.
+        // `bit` finds a manager's bit by its name.
         let mut names: Vec<&str> = ALL.iter().map(|m| m.name).collect();
         names.sort_unstable();
         names.dedup();
