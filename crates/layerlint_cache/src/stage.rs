@@ -185,7 +185,7 @@ impl FileWalk {
                     _ => {}
                 }
                 if matches!(instruction.body, Body::Arg(_) | Body::Env(_)) {
-                    scope.apply(index, instruction, &semantic.global_scope, escape);
+                    semantic.apply_in_stage(&mut scope, index);
                     shared = Rc::new(scope.clone());
                 }
             }

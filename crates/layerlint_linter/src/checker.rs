@@ -510,7 +510,7 @@ pub(crate) fn run(
             shell = exec.args.iter().map(|a| a.text.clone()).collect();
         }
         if current_stage.is_some() {
-            scope.apply(index, instruction, &semantic.global_scope, escape);
+            semantic.apply_in_stage(&mut scope, index);
         } else if instruction.kind == InstructionKind::Arg {
             // Before the first FROM: global ARGs see the platform ARGs and earlier globals.
             let before = scope.clone();

@@ -143,6 +143,15 @@ impl Scope {
     }
 }
 
+/// The names an ARG or ENV defines (none for other instructions).
+fn defined_names(instruction: &Instruction) -> Vec<&str> {
+    match &instruction.body {
+        Body::Env(pairs) => pairs.iter().map(|p| p.key.text.as_str()).collect(),
+        Body::Arg(args) => args.iter().map(|a| a.name.text.as_str()).collect(),
+        _ => Vec::new(),
+    }
+}
+
 impl Env for Scope {
     fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).and_then(|v| v.value.as_deref())
@@ -208,6 +217,9 @@ pub struct Semantic {
     stage_of: Vec<Option<usize>>,
     /// The variables (ARG and ENV) each stage ends with: what a stage built on it inherits.
     exit_env: Vec<Scope>,
+    /// What each ARG and ENV in a stage defines, by instruction index: the variables'
+    /// values after it (see [`Semantic::apply_in_stage`]).
+    defined: Vec<(usize, String, Var)>,
 }
 
 impl Semantic {
@@ -273,13 +285,20 @@ impl Semantic {
         }
 
         let mut exit_env: Vec<Scope> = Vec::with_capacity(stages.len());
+        let mut defined = Vec::new();
         for stage in &stages {
             let mut scope = match stage.base {
                 Base::Stage(parent) => exit_env[parent].clone(),
                 _ => Scope::default(),
             };
             for index in stage.body() {
-                scope.apply(index, &instructions[index], &global_scope, escape);
+                let instruction = &instructions[index];
+                scope.apply(index, instruction, &global_scope, escape);
+                for name in defined_names(instruction) {
+                    if let Some(var) = scope.get_var(name) {
+                        defined.push((index, name.to_owned(), var.clone()));
+                    }
+                }
             }
             exit_env.push(scope);
         }
@@ -290,6 +309,21 @@ impl Semantic {
             stages,
             stage_of,
             exit_env,
+            defined,
+        }
+    }
+
+    /// Applies instruction `index` of a stage to `scope`, the scope of that stage right
+    /// before it (from [`Semantic::stage_entry_scope`] and the instructions before it): what
+    /// `scope.apply(index, instruction, &self.global_scope, escape)` does, from the values
+    /// found when the file was read instead of expanding them again.
+    pub fn apply_in_stage(&self, scope: &mut Scope, index: usize) {
+        let from = self.defined.partition_point(|(i, _, _)| *i < index);
+        for (_, name, var) in self.defined[from..]
+            .iter()
+            .take_while(|(i, _, _)| *i == index)
+        {
+            scope.vars.insert(name.clone(), var.clone());
         }
     }
 
@@ -343,19 +377,15 @@ impl Semantic {
     }
 
     /// The scope right before instruction `index` (replays its stage from the start;
-    /// walkers over the whole file should keep a [`Scope`] and [`Scope::apply`] instead).
-    pub fn scope_before(&self, file: &Dockerfile, index: usize) -> Scope {
+    /// walkers over the whole file should keep a [`Scope`] and
+    /// [`Semantic::apply_in_stage`] instead).
+    pub fn scope_before(&self, index: usize) -> Scope {
         let Some(stage) = self.stage_of(index) else {
             return self.global_scope.clone();
         };
         let mut scope = self.stage_entry_scope(stage);
         for i in self.stages[stage].body().take_while(|&i| i < index) {
-            scope.apply(
-                i,
-                &file.instructions()[i],
-                &self.global_scope,
-                file.escape(),
-            );
+            self.apply_in_stage(&mut scope, i);
         }
         scope
     }
@@ -435,6 +465,43 @@ pub fn stage_references(instruction: &Instruction) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Replaying what each ARG and ENV defined gives, at every instruction of every stage,
+    /// the scope that expanding them again gives: over every fixture (and a file made to
+    /// redefine names within one instruction).
+    #[test]
+    fn apply_in_stage_replays_apply() {
+        let mut sources = vec![
+            "ARG A=1\nFROM x AS one\nARG A B=$A C\nENV D=$B D=${D}2 E=\"$A $C\"\nARG B=3 B\nFROM one\nENV F=$D\nARG A\n".to_owned(),
+        ];
+        let mut dirs = vec![std::path::PathBuf::from("../../fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures are readable") {
+                let path = entry.expect("readable entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    sources.push(text);
+                }
+            }
+        }
+        assert!(sources.len() > 100, "read {} files", sources.len());
+        for source in &sources {
+            let parse = crate::parse(source);
+            let file = &parse.file;
+            let semantic = Semantic::new(file);
+            for stage in &semantic.stages {
+                let mut expanded = semantic.stage_entry_scope(stage.index);
+                let mut replayed = expanded.clone();
+                for index in stage.body() {
+                    let instruction = &file.instructions()[index];
+                    expanded.apply(index, instruction, &semantic.global_scope, file.escape());
+                    semantic.apply_in_stage(&mut replayed, index);
+                    assert_eq!(replayed, expanded, "instruction {index} of\n{source}");
+                }
+            }
+        }
+    }
     use crate::parse;
 
     #[test]
@@ -474,7 +541,7 @@ mod tests {
         assert_eq!(semantic.stage_of(3), Some(0));
         assert_eq!(semantic.stage_of(0), None);
         // ENV B sees A from before the instruction: empty. Stage 1 inherits A and B.
-        let mut scope = semantic.scope_before(&file, 6);
+        let mut scope = semantic.scope_before(6);
         assert_eq!(scope.get("A"), Some("1"));
         assert_eq!(scope.get("B"), Some(""));
         assert_eq!(scope.get("C"), None);

@@ -138,7 +138,7 @@ pub fn dropped(code: &str, at: &At<'_>) -> Option<&'static str> {
             if matches!(user, "root" | "0") {
                 return Some("`root`: `root-user` (LL303) reports it when the image runs as root");
             }
-            let scope = at.view.semantic.scope_before(at.view.file, at.index);
+            let scope = at.view.semantic.scope_before(at.index);
             let Ok(expanded) = scope.expand(&word.text, at.view.file.escape()) else {
                 return None;
             };
@@ -171,7 +171,7 @@ pub fn dropped(code: &str, at: &At<'_>) -> Option<&'static str> {
         "DL3020" => add_sources(at)
             .iter()
             .any(|source| {
-                let scope = at.view.semantic.scope_before(at.view.file, at.index);
+                let scope = at.view.semantic.scope_before(at.index);
                 source.contains('$')
                     && scope
                         .expand(source, at.view.file.escape())
@@ -338,7 +338,7 @@ fn is_image_user(at: &At<'_>) -> bool {
 
 /// Why every `cd` of the RUN is one WORKDIR cannot replace.
 fn cd_reason(at: &At<'_>) -> Option<&'static str> {
-    let scope = at.view.semantic.scope_before(at.view.file, at.index);
+    let scope = at.view.semantic.scope_before(at.index);
     let cds: Vec<_> = at.named("cd").collect();
     if cds.is_empty() {
         return None;

@@ -450,7 +450,7 @@ fn variable_items(
     let scope = if instruction.kind == InstructionKind::From {
         semantic.global_scope.clone()
     } else {
-        semantic.scope_before(file, index)
+        semantic.scope_before(index)
     };
     let mut names: Vec<&str> = scope.names().collect();
     names.sort_unstable();

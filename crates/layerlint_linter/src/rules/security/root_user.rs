@@ -72,7 +72,7 @@ impl Check for RootUser {
         let Body::User(Some(word)) = &instruction.body else {
             return;
         };
-        let scope = cx.semantic.scope_before(cx.file, index);
+        let scope = cx.semantic.scope_before(index);
         let Ok(expanded) = scope.expand(&word.text, cx.file.escape()) else {
             return;
         };

@@ -53,7 +53,7 @@ pub(crate) fn final_image_labels(
                 continue;
             }
             if let Body::Label(pairs) = &instruction.body {
-                let scope = semantic.scope_before(file, index);
+                let scope = semantic.scope_before(index);
                 for pair in pairs {
                     let key = scope
                         .expand(&pair.key.text, file.escape())
