@@ -36,6 +36,10 @@ impl BaseImage<'_> {
     }
 }
 
+/// Each stage's base image reference, parsed (`None` where it is not an image or does not
+/// parse).
+struct ParsedBases(Vec<Option<ImageRef>>);
+
 /// The base image of `stage`; `None` for `scratch`, an earlier stage, a reference that
 /// does not parse, or one whose last part (name, tag, digest) uses a variable that has
 /// no value.
@@ -56,7 +60,23 @@ pub(crate) fn base_image<'a>(cx: &Context<'a>, stage: &Stage) -> Option<BaseImag
     if !unmatched.is_empty() {
         return literal_name(word, written);
     }
-    let image = ImageRef::parse(resolved).ok()?;
+    // Parsed once per file for every stage: two rules ask for each stage.
+    let parsed = cx.memo(|cx| {
+        ParsedBases(
+            cx.semantic
+                .stages
+                .iter()
+                .map(|s| match &s.base {
+                    Base::Image {
+                        resolved: Some(resolved),
+                        ..
+                    } => ImageRef::parse(resolved).ok(),
+                    _ => None,
+                })
+                .collect(),
+        )
+    });
+    let image = parsed.0.get(stage.index).cloned().flatten()?;
     let args = matched
         .iter()
         .map(|name| {
