@@ -118,49 +118,53 @@ fn main() {
         let _ = writeln!(out, "        Rule::{},", rule.type_name);
     }
     out.push_str("    ];\n\n");
-    out.push_str("    /// The rule's code, name, documentation and metadata.\n");
-    out.push_str("    pub fn meta(self) -> &'static crate::RuleMeta {\n        match self {\n");
-    for rule in &rules {
-        let _ = writeln!(
-            out,
-            "            Rule::{} => &<{} as crate::rule::Declared>::META,",
-            rule.type_name, rule.path
-        );
-    }
-    out.push_str("        }\n    }\n\n");
-    out.push_str(
-        "    pub(crate) fn runner(self) -> Box<dyn crate::checker::AnyCheck> {\n        match self {\n",
+    // A method matching on the rule: its doc line and signature, and each rule's value.
+    let method =
+        |out: &mut String, doc: &str, signature: &str, value: &dyn Fn(&Found) -> String| {
+            let _ = writeln!(
+                out,
+                "    /// {doc}\n    {signature} {{\n        match self {{"
+            );
+            for rule in &rules {
+                let _ = writeln!(
+                    out,
+                    "            Rule::{} => {},",
+                    rule.type_name,
+                    value(rule)
+                );
+            }
+            out.push_str("        }\n    }\n\n");
+        };
+    method(
+        &mut out,
+        "The rule's code, name, documentation and metadata.",
+        "pub fn meta(self) -> &'static crate::RuleMeta",
+        &|rule| format!("&<{} as crate::rule::Declared>::META", rule.path),
     );
-    for rule in &rules {
-        let _ = writeln!(
-            out,
-            "            Rule::{} => Box::new(crate::checker::Runner::<{}>::default()),",
-            rule.type_name, rule.path
-        );
-    }
-    out.push_str("        }\n    }\n\n");
-    out.push_str(
-        "    /// The instructions the rule wants to see.\n    pub(crate) fn wants(self) -> crate::rule::Wants {\n        match self {\n",
+    method(
+        &mut out,
+        "A new runner of the rule, for the engine.",
+        "pub(crate) fn runner(self) -> Box<dyn crate::checker::AnyCheck>",
+        &|rule| {
+            format!(
+                "Box::new(crate::checker::Runner::<{}>::default())",
+                rule.path
+            )
+        },
     );
-    for rule in &rules {
-        let _ = writeln!(
-            out,
-            "            Rule::{} => <{} as crate::rule::Check>::WANTS,",
-            rule.type_name, rule.path
-        );
-    }
-    out.push_str("        }\n    }\n\n");
-    out.push_str(
-        "    /// Which of `start_stage`, `end_stage` and `finish` the rule's file defines.\n    pub(crate) fn hooks(self) -> [bool; 3] {\n        match self {\n",
+    method(
+        &mut out,
+        "The instructions the rule wants to see.",
+        "pub(crate) fn wants(self) -> crate::rule::Wants",
+        &|rule| format!("<{} as crate::rule::Check>::WANTS", rule.path),
     );
-    for rule in &rules {
-        let _ = writeln!(
-            out,
-            "            Rule::{} => {:?},",
-            rule.type_name, rule.hooks
-        );
-    }
-    out.push_str("        }\n    }\n}\n");
+    method(
+        &mut out,
+        "Which of `start_stage`, `end_stage` and `finish` the rule's file defines.",
+        "pub(crate) fn hooks(self) -> [bool; 3]",
+        &|rule| format!("{:?}", rule.hooks),
+    );
+    out.push_str("}\n");
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("registry.rs"), out).expect("writable OUT_DIR");
 }

@@ -119,7 +119,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
         _ => {}
     }
     let head = &bytes[..bytes.len().min(8192)];
-    if let Some(at) = memchr_nul(head) {
+    if let Some(at) = memchr::memchr(0, head) {
         return Err(ReadError::Binary(at));
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -137,10 +137,6 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
             + 1;
         ReadError::NotUtf8 { line, column }
     })
-}
-
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    memchr::memchr(0, bytes)
 }
 
 /// Why a fixed file was not written.

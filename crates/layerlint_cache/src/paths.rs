@@ -276,21 +276,25 @@ fn class<C: Unit>(pattern: &[C], start: usize, c: C) -> Option<(bool, usize)> {
 mod tests {
     use super::*;
 
+    /// Every string of up to `up_to` units, each written after `separator` (`""` first).
+    fn every_string(units: &[&str], separator: &str, up_to: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = all.clone();
+        for _ in 0..up_to {
+            last = last
+                .iter()
+                .flat_map(|t| units.iter().map(move |u| format!("{t}{separator}{u}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
     /// The shortcut for a star and a literal suffix agrees with the general matcher, for
     /// every suffix and name of up to three units over {a, ., /, é}.
     #[test]
     fn star_suffix_shortcut() {
-        let units = ["a", ".", "/", "é"];
-        let mut texts = vec![String::new()];
-        for _ in 0..3 {
-            let longer: Vec<String> = texts
-                .iter()
-                .flat_map(|t| units.iter().map(move |u| format!("{t}{u}")))
-                .collect();
-            texts.extend(longer);
-            texts.sort();
-            texts.dedup();
-        }
+        let texts = every_string(&["a", ".", "/", "é"], "", 3);
         for suffix in &texts {
             let pattern = format!("*{suffix}");
             let chars: Vec<char> = pattern.chars().collect();
@@ -305,15 +309,7 @@ mod tests {
     fn already_clean_paths_are_returned_as_they_are() {
         // Every path of up to four elements from a small alphabet: the shortcut agrees
         // with the element-by-element cleaning.
-        let elements = ["", ".", "..", "a", "bc"];
-        let mut paths = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = paths
-                .iter()
-                .flat_map(|p| elements.iter().map(move |e| format!("{p}/{e}")))
-                .collect();
-            paths.extend(longer);
-        }
+        let paths = every_string(&["", ".", "..", "a", "bc"], "/", 4);
         for path in paths
             .iter()
             .flat_map(|p| [p.clone(), p[1.min(p.len())..].to_owned()])

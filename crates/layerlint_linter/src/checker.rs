@@ -323,58 +323,45 @@ struct Dispatch {
     finish: Vec<u16>,
 }
 
-/// A rule list's runners, kept for the next file of the same list.
+/// A rule list's dispatch table and runners, kept for the next file of the same list.
 struct Runners {
-    rules: Vec<Rule>,
+    dispatch: Dispatch,
     runners: Vec<Box<dyn AnyCheck>>,
 }
 
 thread_local! {
-    /// The table of the last rule list seen on this thread: every file of a run usually
-    /// enables the same rules, and building the table cost as much as a small rule.
-    static DISPATCH: RefCell<Option<Rc<Dispatch>>> = const { RefCell::new(None) };
-    /// The runners of the last file linted on this thread, reset for the next one instead
-    /// of allocated again (a box per rule per file).
+    /// The table and runners of the last file linted on this thread: every file of a run
+    /// usually enables the same rules, so the table (it cost as much as a small rule) is
+    /// built once and the runners are reset for the next file instead of allocated again
+    /// (a box per rule per file).
     static RUNNERS: RefCell<Option<Runners>> = const { RefCell::new(None) };
 }
 
 impl Runners {
-    /// Fresh runners for `rules`: the kept ones, reset, when they are for the same list.
+    /// The table and fresh runners for `rules`: the kept ones, the runners reset, when
+    /// they are for the same list.
     fn take(rules: &[Rule]) -> Runners {
         match RUNNERS.with(|kept| kept.borrow_mut().take()) {
-            Some(mut kept) if kept.rules == rules => {
+            Some(mut kept) if kept.dispatch.rules == rules => {
                 for runner in &mut kept.runners {
                     runner.reset();
                 }
                 kept
             }
             _ => Runners {
-                rules: rules.to_vec(),
+                dispatch: Dispatch::new(rules),
                 runners: rules.iter().map(|rule| rule.runner()).collect(),
             },
         }
     }
 
-    /// Keeps the runners for the next file on this thread.
+    /// Keeps the table and runners for the next file on this thread.
     fn keep(self) {
         RUNNERS.with(|kept| *kept.borrow_mut() = Some(self));
     }
 }
 
 impl Dispatch {
-    fn for_rules(rules: &[Rule]) -> Rc<Dispatch> {
-        DISPATCH.with(|cached| {
-            if let Some(table) = cached.borrow().as_ref()
-                && table.rules == rules
-            {
-                return Rc::clone(table);
-            }
-            let table = Rc::new(Dispatch::new(rules));
-            *cached.borrow_mut() = Some(Rc::clone(&table));
-            table
-        })
-    }
-
     fn new(rules: &[Rule]) -> Dispatch {
         let mut by_kind: [Vec<u16>; KINDS] = std::array::from_fn(|_| Vec::new());
         let mut triggers_by_kind: [Vec<u16>; KINDS] = std::array::from_fn(|_| Vec::new());
@@ -418,8 +405,7 @@ pub(crate) fn run(
     rules: &[Rule],
 ) -> Walk {
     let mut kept = Runners::take(rules);
-    let runners = &mut kept.runners;
-    let dispatch = Dispatch::for_rules(rules);
+    let Runners { dispatch, runners } = &mut kept;
     let (by_kind, triggers_by_kind) = (&dispatch.by_kind, &dispatch.triggers_by_kind);
     let mut cx = Context {
         file,
