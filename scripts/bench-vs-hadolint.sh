@@ -12,6 +12,8 @@
 #     crashes on, an in-process loop over its library;
 #   - one process per file: the median and p99 of per-process wall time (hyperfine -N over
 #     a sample of the files).
+# For scale, it also times `cat` reading the same files: the floor for any tool that reads
+# them in one process.
 # --quick measures hadolint's whole-corpus run once instead of twice (it takes minutes).
 # layerlint is built as the container image ships it: statically linked and not
 # position-independent (glibc here, musl in the image), which halves its start-up time;
@@ -116,6 +118,8 @@ echo "dockerfilelint loop: $(grep -a 'crashed' "$WORK/dockerfilelint-stderr.txt"
 echo "== hadolint (minutes)" >&2
 whole hadolint "$RUNS_SLOW" "$HADOLINT" --no-fail "${FILES[@]}"
 per_file hadolint "$WORK/sample-slow.txt" "$HADOLINT" --no-fail
+echo "== cat (reading the files, nothing else)" >&2
+whole cat 20 cat "${FILES[@]}"
 
 python3 - "$WORK" "$COUNT" <<'PY'
 import json, statistics, sys
@@ -136,4 +140,11 @@ print("|---|---|---|---|---|---|---|---|")
 for name, t, cpu, rss, med, p99 in rows:
     ratio = "—" if name == "layerlint" else f"{t / base:,.0f}× / {cpu / base_cpu:,.0f}× faster"
     print(f"| {name} | {t:.3f} s | {count / t:,.0f} | {cpu:.3f} s | {rss:.1f} MiB | {med * 1000:.2f} ms | {p99 * 1000:.2f} ms | {ratio} |")
+# The floor: `cat` reads the same files in one process and does nothing else.
+cat = json.load(open(f"{work}/cat-whole.json"))["results"][0]
+cat_cpu = cat["user"] + cat["system"]
+print(f"\nFor scale: `cat` reads the same files in {cat['median']:.3f} s ({cat_cpu:.3f} s CPU, "
+      f"{cat['system']:.3f} s of it in the kernel); layerlint takes {base / cat['median']:.1f}× that. "
+      f"1,000× hadolint here would be {rows[1][1] / 1000:.3f} s, "
+      f"{rows[1][1] / 1000 / cat['median']:.1f}× the time of `cat`.")
 PY

@@ -10,7 +10,7 @@ use layerlint_cache::script::ParsedScripts;
 use layerlint_cache::stage::FileWalk;
 
 use layerlint_diagnostics::{Diagnostic, Fix};
-use layerlint_syntax::semantic::{PLATFORM_ARGS, Scope, Semantic, Stage, Var, VarSource};
+use layerlint_syntax::semantic::{Scope, Semantic, Stage};
 use layerlint_syntax::{Body, Dockerfile, Instruction, InstructionKind, ParseError};
 use layerlint_text::{LineIndex, TextRange};
 
@@ -428,7 +428,7 @@ pub(crate) fn run(
     let mut stage_shells: Vec<Vec<String>> = Vec::with_capacity(semantic.stages.len());
     let mut shell: Vec<String> = Vec::new();
     let escape = file.escape();
-    let mut scope = platform_scope();
+    let mut scope = Scope::with_platform();
     let mut current_stage: Option<&Stage> = None;
     for (index, instruction) in file.instructions().iter().enumerate() {
         if instruction.kind == InstructionKind::From {
@@ -532,20 +532,6 @@ fn each(
         cx.current = rules[usize::from(i)];
         hook(runners[usize::from(i)].as_mut(), cx);
     }
-}
-
-fn platform_scope() -> Scope {
-    let mut scope = Scope::default();
-    for (name, value) in PLATFORM_ARGS {
-        scope.insert(
-            name,
-            Var {
-                value: Some(value.to_owned()),
-                source: VarSource::Platform,
-            },
-        );
-    }
-    scope
 }
 
 fn kind_from_index(index: usize) -> InstructionKind {
