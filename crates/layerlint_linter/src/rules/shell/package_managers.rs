@@ -29,6 +29,9 @@ use crate::{Context, Node};
 pub(crate) struct PackageManager {
     /// How messages name it.
     pub name: &'static str,
+    /// Its bit in [`Managers::commands`]: `1 << i` for [`ALL`]`[i]` (a test checks); 0 for
+    /// a manager outside [`ALL`].
+    pub bit: u16,
     /// The command names (basenames) it goes by.
     pub commands: &'static [&'static str],
     /// Whether a name may carry a version suffix (`pip3.12`).
@@ -64,6 +67,7 @@ pub(crate) struct PackageManager {
 
 /// Debian's `apt-get`.
 pub(crate) const APT_GET: PackageManager = PackageManager {
+    bit: 1 << 0,
     name: "apt-get",
     // `xx-apt-get` (tonistiigi/xx, for cross builds) passes everything on to `apt-get`.
     commands: &["apt-get", "xx-apt-get"],
@@ -107,6 +111,7 @@ pub(crate) const APT_GET: PackageManager = PackageManager {
 
 /// Debian's `apt`, the interactive front end.
 pub(crate) const APT: PackageManager = PackageManager {
+    bit: 1 << 1,
     name: "apt",
     commands: &["apt"],
     ..APT_GET
@@ -114,6 +119,7 @@ pub(crate) const APT: PackageManager = PackageManager {
 
 /// `aptitude`: only its index refresh matters here.
 pub(crate) const APTITUDE: PackageManager = PackageManager {
+    bit: 1 << 2,
     name: "aptitude",
     commands: &["aptitude"],
     ..APT_GET
@@ -153,6 +159,7 @@ pub(crate) const APT_TO_APT_GET: &[(&str, &str)] = &[
 
 /// Alpine's `apk`.
 pub(crate) const APK: PackageManager = PackageManager {
+    bit: 1 << 3,
     name: "apk",
     commands: &["apk", "xx-apk"],
     versioned: false,
@@ -220,6 +227,7 @@ const RPM_CONFIRM: &[&str] = &[
 
 /// Red Hat's `yum`.
 pub(crate) const YUM: PackageManager = PackageManager {
+    bit: 1 << 4,
     name: "yum",
     commands: &["yum"],
     versioned: false,
@@ -240,6 +248,7 @@ pub(crate) const YUM: PackageManager = PackageManager {
 
 /// Fedora's `dnf` (and `dnf5`).
 pub(crate) const DNF: PackageManager = PackageManager {
+    bit: 1 << 5,
     name: "dnf",
     index_dir: "/var/cache/dnf",
     commands: &["dnf", "dnf5", "dnf-3"],
@@ -255,6 +264,7 @@ pub(crate) const DNF: PackageManager = PackageManager {
 
 /// `microdnf`, the small `dnf` of minimal images.
 pub(crate) const MICRODNF: PackageManager = PackageManager {
+    bit: 1 << 6,
     name: "microdnf",
     commands: &["microdnf"],
     ..DNF
@@ -262,6 +272,7 @@ pub(crate) const MICRODNF: PackageManager = PackageManager {
 
 /// SUSE's `zypper`.
 pub(crate) const ZYPPER: PackageManager = PackageManager {
+    bit: 1 << 7,
     name: "zypper",
     commands: &["zypper"],
     versioned: false,
@@ -332,6 +343,7 @@ pub(crate) const ZYPPER: PackageManager = PackageManager {
 
 /// Python's `pip` (also `pip3`, `pip3.12`, `python -m pip`).
 pub(crate) const PIP: PackageManager = PackageManager {
+    bit: 1 << 8,
     name: "pip",
     commands: &["pip"],
     versioned: true,
@@ -352,6 +364,7 @@ pub(crate) const PIP: PackageManager = PackageManager {
 
 /// Node's `npm`.
 pub(crate) const NPM: PackageManager = PackageManager {
+    bit: 1 << 9,
     name: "npm",
     commands: &["npm"],
     versioned: false,
@@ -395,6 +408,7 @@ pub(crate) const NPM_ADD: &[&str] = &[
 
 /// Yarn (classic and berry).
 pub(crate) const YARN: PackageManager = PackageManager {
+    bit: 1 << 10,
     name: "yarn",
     commands: &["yarn", "yarnpkg"],
     versioned: false,
@@ -431,6 +445,7 @@ pub(crate) const YARN: PackageManager = PackageManager {
 
 /// Ruby's `gem`.
 pub(crate) const GEM: PackageManager = PackageManager {
+    bit: 1 << 11,
     name: "gem",
     commands: &["gem"],
     versioned: false,
@@ -451,6 +466,7 @@ pub(crate) const GEM: PackageManager = PackageManager {
 
 /// The `go` tool (`go install`, `go get`).
 pub(crate) const GO: PackageManager = PackageManager {
+    bit: 1 << 12,
     name: "go",
     commands: &["go"],
     versioned: false,
@@ -692,15 +708,10 @@ const FIRST_BYTES: [bool; 256] = {
     table
 };
 
-/// `pm`'s bit in [`Managers::commands`], when it is one of [`ALL`].
-fn bit(pm: &PackageManager) -> Option<u16> {
-    ALL.iter().position(|m| m.name == pm.name).map(|i| 1 << i)
-}
-
 /// Every command of `pm` in the scripts of a RUN, in order.
 pub(crate) fn uses<'s>(scripts: &'s [ShellScript], pm: &PackageManager) -> Vec<Use<'s>> {
     let mut found = Vec::new();
-    let bit = bit(pm);
+    let bit = (pm.bit != 0).then_some(pm.bit);
     for (index, script) in scripts.iter().enumerate() {
         let mut push = |written: Command<'s>| {
             if let Some(command) = pm.view(written) {
@@ -1266,6 +1277,13 @@ mod tests {
             assert!(passes || !may_be_one, "{name}");
         }
         assert!(!FIRST_BYTES[usize::from(b'e')] && !FIRST_BYTES[usize::from(b'c')]);
+    }
+
+    #[test]
+    fn bits_follow_all() {
+        for (i, manager) in ALL.iter().enumerate() {
+            assert_eq!(manager.bit, 1 << i, "{}", manager.name);
+        }
     }
 
     #[test]
