@@ -43,8 +43,11 @@ impl ImageRef {
                 "invalid repository name (64-byte hexadecimal strings are reserved)",
             ));
         }
-        let (rest, digest) = match text.split_once('@') {
-            Some((rest, digest)) => {
+        // Byte searches: `str`'s char searches, backwards above all, cost more than the rest
+        // of the parse on a short reference (two rules and the planner parse every base).
+        let (rest, digest) = match memchr::memchr(b'@', text.as_bytes()) {
+            Some(at) => {
+                let (rest, digest) = (&text[..at], &text[at + 1..]);
                 if !valid_digest(digest) {
                     return Err(ImageRefError("invalid reference format"));
                 }
@@ -53,8 +56,8 @@ impl ImageRef {
             None => (text, None),
         };
         // A tag is after the last ':' that follows the last '/'.
-        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match rest[last_slash..].rfind(':') {
+        let last_slash = memchr::memrchr(b'/', rest.as_bytes()).map_or(0, |i| i + 1);
+        let (name, tag) = match memchr::memrchr(b':', &rest.as_bytes()[last_slash..]) {
             Some(i) => {
                 let split = last_slash + i;
                 (&rest[..split], Some(&rest[split + 1..]))
@@ -109,9 +112,9 @@ impl ImageRef {
 
 /// `distribution/reference`'s `splitDockerDomain` test for the first path component.
 fn split_domain(name: &str) -> (Option<&str>, &str) {
-    match name.split_once('/') {
+    match memchr::memchr(b'/', name.as_bytes()).map(|at| (&name[..at], &name[at + 1..])) {
         Some((first, rest))
-            if first.contains(['.', ':'])
+            if first.bytes().any(|b| b == b'.' || b == b':')
                 || first == "localhost"
                 || first.bytes().any(|b| b.is_ascii_uppercase()) =>
         {
