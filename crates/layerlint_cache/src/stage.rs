@@ -131,8 +131,8 @@ impl FileWalk {
                         parent.base_image.clone(),
                     )
                 }
-                Base::Image { resolved, .. } => {
-                    let name = resolved.as_deref().and_then(image_name);
+                Base::Image { .. } => {
+                    let name = stage.image().map(short_name);
                     let workdir = name
                         .as_deref()
                         .map_or(UNKNOWN_WORKDIR, base_workdir)
@@ -302,16 +302,18 @@ fn resolve_copy(
 /// The short name of an official image (`node` for `node:20`, `docker.io/library/node`),
 /// or the full path for others (`bitnami/node`).
 pub fn image_name(reference: &str) -> Option<String> {
-    let image = ImageRef::parse(reference).ok()?;
+    ImageRef::parse(reference).ok().as_ref().map(short_name)
+}
+
+/// [`image_name`] of a parsed reference.
+fn short_name(image: &ImageRef) -> String {
     match image.domain.as_deref() {
-        None | Some("docker.io" | "index.docker.io") => Some(
-            image
-                .path
-                .strip_prefix("library/")
-                .unwrap_or(&image.path)
-                .to_owned(),
-        ),
-        Some(domain) => Some(format!("{domain}/{}", image.path)),
+        None | Some("docker.io" | "index.docker.io") => image
+            .path
+            .strip_prefix("library/")
+            .unwrap_or(&image.path)
+            .to_owned(),
+        Some(domain) => format!("{domain}/{}", image.path),
     }
 }
 

@@ -43,9 +43,9 @@ impl ImageRef {
                 "invalid repository name (64-byte hexadecimal strings are reserved)",
             ));
         }
-        // Byte searches: `str`'s char searches, backwards above all, cost more than the rest
-        // of the parse on a short reference (two rules and the planner parse every base).
-        let (rest, digest) = match memchr::memchr(b'@', text.as_bytes()) {
+        // Byte loops: `str`'s char searches (backwards above all) and memchr's set-up cost
+        // more than the rest of the parse on a reference this short.
+        let (rest, digest) = match text.bytes().position(|b| b == b'@') {
             Some(at) => {
                 let (rest, digest) = (&text[..at], &text[at + 1..]);
                 if !valid_digest(digest) {
@@ -56,8 +56,11 @@ impl ImageRef {
             None => (text, None),
         };
         // A tag is after the last ':' that follows the last '/'.
-        let last_slash = memchr::memrchr(b'/', rest.as_bytes()).map_or(0, |i| i + 1);
-        let (name, tag) = match memchr::memrchr(b':', &rest.as_bytes()[last_slash..]) {
+        let last_slash = rest.bytes().rposition(|b| b == b'/').map_or(0, |i| i + 1);
+        let (name, tag) = match rest.as_bytes()[last_slash..]
+            .iter()
+            .rposition(|&b| b == b':')
+        {
             Some(i) => {
                 let split = last_slash + i;
                 (&rest[..split], Some(&rest[split + 1..]))
@@ -112,7 +115,11 @@ impl ImageRef {
 
 /// `distribution/reference`'s `splitDockerDomain` test for the first path component.
 fn split_domain(name: &str) -> (Option<&str>, &str) {
-    match memchr::memchr(b'/', name.as_bytes()).map(|at| (&name[..at], &name[at + 1..])) {
+    match name
+        .bytes()
+        .position(|b| b == b'/')
+        .map(|at| (&name[..at], &name[at + 1..]))
+    {
         Some((first, rest))
             if first.bytes().any(|b| b == b'.' || b == b':')
                 || first == "localhost"

@@ -12,6 +12,7 @@ use layerlint_text::TextRange;
 
 use crate::ast::{Body, Dockerfile, Instruction, InstructionKind};
 use crate::expand::{Env, Expansion, Lex};
+use crate::image::ImageRef;
 
 /// BuildKit's automatic platform ARGs, with the values of a `linux/amd64` build.
 pub const PLATFORM_ARGS: [(&str, &str); 11] = [
@@ -249,12 +250,29 @@ pub struct Stage {
     /// Windows image, or `--platform=windows/…`): `RUN` then runs `cmd /S /C`, not
     /// `/bin/sh -c`.
     pub windows: bool,
+    /// Its base image's reference, parsed on first use (see [`Stage::image`]).
+    image: std::sync::OnceLock<Option<ImageRef>>,
 }
 
 impl Stage {
     /// The indices of its instructions after FROM.
     pub fn body(&self) -> std::ops::Range<usize> {
         self.from + 1..self.end
+    }
+
+    /// The base image's reference as resolved, when it parses (`None` for a stage built
+    /// on another stage, `scratch`, or an unresolved or invalid reference). Parsed once:
+    /// the planner and half a dozen rules ask.
+    pub fn image(&self) -> Option<&ImageRef> {
+        self.image
+            .get_or_init(|| match &self.base {
+                Base::Image {
+                    resolved: Some(resolved),
+                    ..
+                } => ImageRef::parse(resolved).ok(),
+                _ => None,
+            })
+            .as_ref()
     }
 }
 
@@ -323,6 +341,7 @@ impl Semantic {
                     name_range: from.stage_name().map(|n| n.range),
                     base,
                     windows,
+                    image: std::sync::OnceLock::new(),
                 });
             }
             stage_of[index] = stages.len().checked_sub(1);

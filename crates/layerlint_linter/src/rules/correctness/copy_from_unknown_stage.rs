@@ -1,6 +1,4 @@
 use layerlint_syntax::InstructionKind;
-use layerlint_syntax::image::ImageRef;
-use layerlint_syntax::semantic::Base;
 
 use super::stage_refs::{Resolved, resolve, stage_refs};
 use crate::declare_rule;
@@ -139,13 +137,10 @@ fn is_image_name(cx: &Context<'_>, name: &str) -> bool {
         return true;
     }
     let lower = name.to_lowercase();
-    cx.semantic.stages.iter().any(|stage| match &stage.base {
-        Base::Image {
-            resolved: Some(resolved),
-            ..
-        } => ImageRef::parse(resolved)
-            .is_ok_and(|image| image.path.rsplit('/').next() == Some(lower.as_str())),
-        _ => false,
+    cx.semantic.stages.iter().any(|stage| {
+        stage
+            .image()
+            .is_some_and(|image| image.path.rsplit('/').next() == Some(lower.as_str()))
     })
 }
 

@@ -36,10 +36,6 @@ impl BaseImage<'_> {
     }
 }
 
-/// Each stage's base image reference, parsed (`None` where it is not an image or does not
-/// parse).
-struct ParsedBases(Vec<Option<ImageRef>>);
-
 /// The base image of `stage`; `None` for `scratch`, an earlier stage, a reference that
 /// does not parse, or one whose last part (name, tag, digest) uses a variable that has
 /// no value.
@@ -60,23 +56,7 @@ pub(crate) fn base_image<'a>(cx: &Context<'a>, stage: &Stage) -> Option<BaseImag
     if !unmatched.is_empty() {
         return literal_name(word, written);
     }
-    // Parsed once per file for every stage: two rules ask for each stage.
-    let parsed = cx.memo(|cx| {
-        ParsedBases(
-            cx.semantic
-                .stages
-                .iter()
-                .map(|s| match &s.base {
-                    Base::Image {
-                        resolved: Some(resolved),
-                        ..
-                    } => ImageRef::parse(resolved).ok(),
-                    _ => None,
-                })
-                .collect(),
-        )
-    });
-    let image = parsed.0.get(stage.index).cloned().flatten()?;
+    let image = stage.image()?.clone();
     let args = matched
         .iter()
         .map(|name| {
