@@ -288,10 +288,12 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn sources(&mut self, reason: String) {
+    /// The RUN reads the sources; `reason` says why (built only for the first reason: the
+    /// messages shorten the command, which costs more than the rest of the walk).
+    fn sources(&mut self, reason: impl FnOnce() -> String) {
         if self.out.reads < Reads::Sources {
             self.out.reads = Reads::Sources;
-            self.out.sources_reason = Some(reason);
+            self.out.sources_reason = Some(reason());
         }
     }
 
@@ -352,17 +354,14 @@ impl Walker<'_, '_> {
                     continue;
                 }
                 if self.path_touches_project(value) {
-                    self.sources(format!("`{}` reads or writes `{value}`", command.text()));
+                    self.sources(|| format!("`{}` reads or writes `{value}`", command.text()));
                     return;
                 }
             }
         }
         let Some(name) = command.name() else {
             if command.words().len() > 0 || command.assignments().len() == 0 {
-                self.sources(format!(
-                    "`{}` is not a command layerlint knows",
-                    command.text()
-                ));
+                self.sources(|| format!("`{}` is not a command layerlint knows", command.text()));
             }
             return;
         };
@@ -379,10 +378,9 @@ impl Walker<'_, '_> {
                 let target = command.args().next().map(|w| w.value_lossy().to_owned());
                 match target.as_deref().and_then(|t| self.resolve(t)) {
                     Some(dir) => self.cwd = dir,
-                    None => self.sources(format!(
-                        "`{}` changes to an unknown directory",
-                        command.text()
-                    )),
+                    None => self.sources(|| {
+                        format!("`{}` changes to an unknown directory", command.text())
+                    }),
                 }
             }
             "popd" => self.cwd = self.site.workdir.to_owned(),
@@ -410,7 +408,7 @@ impl Walker<'_, '_> {
             "composer" | "composer.phar" => self.composer(command),
             "dotnet" => self.dotnet(command),
             "mix" => self.mix(command),
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -441,7 +439,7 @@ impl Walker<'_, '_> {
         }
         if let Some(path) = operands.iter().find(|p| self.path_touches_project(p)) {
             let path = path.clone();
-            self.sources(format!("`{}` touches `{path}`", short(command.text())));
+            self.sources(|| format!("`{}` touches `{path}`", short(command.text())));
         }
     }
 
@@ -471,7 +469,7 @@ impl Walker<'_, '_> {
             .find(|p| p.as_str() != "-" && self.path_touches_project(p))
         {
             let path = path.clone();
-            self.sources(format!("`{}` writes `{path}`", short(command.text())));
+            self.sources(|| format!("`{}` writes `{path}`", short(command.text())));
         }
     }
 
@@ -488,13 +486,11 @@ impl Walker<'_, '_> {
                     .collect();
                 match operands.get(1) {
                     Some(dir) if !self.path_touches_project(dir) => {}
-                    _ => self.sources(format!(
-                        "`{}` writes into the project",
-                        short(command.text())
-                    )),
+                    _ => self
+                        .sources(|| format!("`{}` writes into the project", short(command.text()))),
                 }
             }
-            _ => self.sources(format!("`{}` reads the repository", short(command.text()))),
+            _ => self.sources(|| format!("`{}` reads the repository", short(command.text()))),
         }
     }
 
@@ -505,7 +501,7 @@ impl Walker<'_, '_> {
             .skip(1)
             .any(|w| looks_like_path(w.value_lossy()));
         if local {
-            self.sources(format!("`{}` installs a local path", short(command.text())));
+            self.sources(|| format!("`{}` installs a local path", short(command.text())));
         }
     }
 
@@ -532,10 +528,10 @@ impl Walker<'_, '_> {
                     if global {
                         return;
                     }
-                    self.sources(format!("`{}` changes package.json", short(command.text())));
+                    self.sources(|| format!("`{}` changes package.json", short(command.text())));
                 } else if global {
                     // `npm install -g` with no package installs the project globally.
-                    self.sources(format!("`{}` installs the project", short(command.text())));
+                    self.sources(|| format!("`{}` installs the project", short(command.text())));
                 } else {
                     self.js_install(command, Ecosystem::Npm, &cwd);
                 }
@@ -559,7 +555,7 @@ impl Walker<'_, '_> {
                 self.package_script(command, script, &cwd);
             }
             "exec" | "x" => self.tool(command, 1),
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -586,7 +582,7 @@ impl Walker<'_, '_> {
         match positionals.first().map(String::as_str) {
             None | Some("install") => {
                 if positionals.len() > 1 {
-                    self.sources(format!("`{}` changes package.json", short(command.text())));
+                    self.sources(|| format!("`{}` changes package.json", short(command.text())));
                 } else {
                     self.js_install(command, ecosystem, &cwd);
                 }
@@ -595,7 +591,7 @@ impl Walker<'_, '_> {
             Some("cache") => {}
             Some("config") if !berry => {}
             Some("add" | "upgrade" | "remove" | "up") => {
-                self.sources(format!("`{}` changes package.json", short(command.text())));
+                self.sources(|| format!("`{}` changes package.json", short(command.text())));
             }
             Some("run") => {
                 if let Some(script) = positionals.get(1) {
@@ -631,7 +627,7 @@ impl Walker<'_, '_> {
         match positionals.first().map(String::as_str) {
             Some("install" | "i") => {
                 if positionals.len() > 1 {
-                    self.sources(format!("`{}` changes package.json", short(command.text())));
+                    self.sources(|| format!("`{}` changes package.json", short(command.text())));
                 } else {
                     self.js_install(command, Ecosystem::Pnpm, &cwd);
                 }
@@ -657,7 +653,7 @@ impl Walker<'_, '_> {
             }
             Some("add" | "remove" | "update" | "up" | "rm") if global => {}
             Some("add" | "remove" | "update" | "up" | "rm") => {
-                self.sources(format!("`{}` changes package.json", short(command.text())));
+                self.sources(|| format!("`{}` changes package.json", short(command.text())));
             }
             Some("store" | "config" | "setup" | "env" | "--version") | None => {}
             Some("prune") => {
@@ -692,7 +688,7 @@ impl Walker<'_, '_> {
                 if command.has_any_flag(&["-g", "--global"]) {
                     return;
                 }
-                self.sources(format!("`{}` changes package.json", short(command.text())));
+                self.sources(|| format!("`{}` changes package.json", short(command.text())));
             }
             Some("pm") => {}
             Some("run") => {
@@ -846,9 +842,9 @@ impl Walker<'_, '_> {
         });
         match (kind, blocker) {
             (InstallKind::Build, _) => {
-                self.sources(format!("`{}` builds the project", short(command.text())));
+                self.sources(|| format!("`{}` builds the project", short(command.text())));
             }
-            (InstallKind::Install, Some(reason)) => self.sources(reason),
+            (InstallKind::Install, Some(reason)) => self.sources(|| reason),
             (InstallKind::Install, None) => self.manifests(needs),
         }
     }
@@ -871,10 +867,7 @@ impl Walker<'_, '_> {
             .read(&join(cwd, "package.json"))
             .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
         let Some(scripts) = manifest.as_ref().and_then(|m| m.get("scripts")) else {
-            self.sources(format!(
-                "`{}` runs a script of package.json",
-                short(command.text())
-            ));
+            self.sources(|| format!("`{}` runs a script of package.json", short(command.text())));
             return;
         };
         let Some(body) = scripts.get(name).and_then(|s| s.as_str()) else {
@@ -894,11 +887,13 @@ impl Walker<'_, '_> {
                 Reads::Nothing => {}
                 Reads::Manifests => self.manifests(analysis.needs),
                 Reads::Sources => {
-                    self.sources(format!(
-                        "`{}` runs `{}`, which needs the sources",
-                        short(command.text()),
-                        short(&text)
-                    ));
+                    self.sources(|| {
+                        format!(
+                            "`{}` runs `{}`, which needs the sources",
+                            short(command.text()),
+                            short(&text)
+                        )
+                    });
                 }
             }
         }
@@ -934,7 +929,7 @@ impl Walker<'_, '_> {
         if matches!(tool, "husky" | "ngcc" | "patch-package") && self.depth > 0 {
             return;
         }
-        self.sources(format!("`{}` may read the sources", short(command.text())));
+        self.sources(|| format!("`{}` may read the sources", short(command.text())));
     }
 
     fn prisma_needs(&self, command: Command<'_>) -> Vec<Need> {
@@ -981,17 +976,16 @@ impl Walker<'_, '_> {
                     let target = words.iter().skip(2).find(|w| !w.starts_with('-'));
                     match target {
                         Some(dir) if !self.path_touches_project(dir) => {}
-                        _ => self.sources(format!(
-                            "`{}` writes into the project",
-                            short(command.text())
-                        )),
+                        _ => self.sources(|| {
+                            format!("`{}` writes into the project", short(command.text()))
+                        }),
                     }
                 }
                 Some("ensurepip") => {}
-                _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+                _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
             },
             Some("--version" | "-V") => {}
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -1021,10 +1015,7 @@ impl Walker<'_, '_> {
             .filter_map(|a| a.value().map(|v| v.as_str().to_owned()))
             .collect();
         if editable {
-            self.sources(format!(
-                "`{}` installs the project (`-e`)",
-                short(command.text())
-            ));
+            self.sources(|| format!("`{}` installs the project (`-e`)", short(command.text())));
             return;
         }
         if let Some(local) = packages
@@ -1032,10 +1023,12 @@ impl Walker<'_, '_> {
             .find(|p| looks_like_path(p) && self.path_touches_project(p))
         {
             let local = local.clone();
-            self.sources(format!(
-                "`{}` installs the local path `{local}`",
-                short(command.text())
-            ));
+            self.sources(|| {
+                format!(
+                    "`{}` installs the local path `{local}`",
+                    short(command.text())
+                )
+            });
             return;
         }
         // `uv pip sync requirements.txt`: the operands are requirement files.
@@ -1182,14 +1175,11 @@ impl Walker<'_, '_> {
                     .cloned()
                     .unwrap_or_else(|| ".venv".to_owned());
                 if self.path_touches_project(&target) {
-                    self.sources(format!(
-                        "`{}` writes into the project",
-                        short(command.text())
-                    ));
+                    self.sources(|| format!("`{}` writes into the project", short(command.text())));
                 }
             }
             Some("python" | "tool" | "cache" | "self" | "--version" | "version") | None => {}
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -1243,7 +1233,7 @@ impl Walker<'_, '_> {
                 );
             }
             Some("config" | "self" | "--version" | "about" | "cache") | None => {}
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -1277,7 +1267,7 @@ impl Walker<'_, '_> {
             }
             Some("--version") => {}
             None if command.has_any_flag(&["--version", "--python", "--three"]) => {}
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -1340,7 +1330,7 @@ impl Walker<'_, '_> {
                     || self.site.project.exists(&join(&cwd, "vendor")) == Some(true);
                 if vendored {
                     // The modules come from vendor/: nothing is downloaded.
-                    self.sources(format!("`{}` builds the project", short(command.text())));
+                    self.sources(|| format!("`{}` builds the project", short(command.text())));
                     return;
                 }
                 self.push_install(
@@ -1353,7 +1343,7 @@ impl Walker<'_, '_> {
                     Vec::new(),
                 );
             }
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -1430,7 +1420,7 @@ impl Walker<'_, '_> {
                 );
             }
             Some("--version" | "version") | None => {}
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -1688,7 +1678,7 @@ impl Walker<'_, '_> {
             }
             Some("config") if !command.has_flag("--local") => {}
             Some("--version" | "version" | "-v") => {}
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -1767,7 +1757,7 @@ impl Walker<'_, '_> {
                 | "--version" | "diagnose",
             ) => {}
             None => {}
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
@@ -1824,7 +1814,7 @@ impl Walker<'_, '_> {
             Some("tool") if command.has_any_flag(&["-g", "--global", "--tool-path"]) => {}
             Some("--info" | "--version" | "--list-sdks" | "nuget" | "dev-certs" | "workload")
             | None => {}
-            _ => self.sources(format!("`{}` may read the sources", short(command.text()))),
+            _ => self.sources(|| format!("`{}` may read the sources", short(command.text()))),
         }
     }
 
