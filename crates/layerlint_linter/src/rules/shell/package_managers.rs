@@ -913,13 +913,13 @@ pub(crate) fn script_sets(scripts: &[ShellScript], name: &str, before: (usize, u
 
 /// The directories a manager's cache lives in for this RUN: its defaults and the values
 /// of the variables that move it.
-pub(crate) fn cache_dirs(pm: &PackageManager, scope: &Scope) -> Vec<String> {
-    let mut dirs: Vec<String> = pm.cache_dirs.iter().map(|d| (*d).to_owned()).collect();
+pub(crate) fn cache_dirs<'a>(pm: &PackageManager, scope: &'a Scope) -> Vec<&'a str> {
+    let mut dirs: Vec<&str> = pm.cache_dirs.to_vec();
     for name in pm.cache_dir_env {
         if let Some(value) = scope.get_var(name).and_then(|v| v.value.as_deref())
             && value.starts_with('/')
         {
-            dirs.push(value.to_owned());
+            dirs.push(value);
         }
     }
     dirs
@@ -1161,11 +1161,10 @@ pub(crate) fn report_missing_clean(
     let Some((install, manager)) = installs.iter().max_by_key(|(u, _)| u.order) else {
         return;
     };
-    let dirs: Vec<String> = family
+    let dirs: Vec<&str> = family
         .iter()
         .flat_map(|m| cache_dirs(m, node.scope))
         .collect();
-    let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
     if cache_mounted(node.instruction, node.scope, &dirs) {
         return;
     }

@@ -71,7 +71,6 @@ impl Check for PipMissingNoCacheDir {
             return;
         }
         let dirs = pm::cache_dirs(&PIP, node.scope);
-        let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
         if pm::cache_mounted(node.instruction, node.scope, &dirs) {
             return;
         }

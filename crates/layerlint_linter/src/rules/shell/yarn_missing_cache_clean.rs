@@ -69,7 +69,6 @@ impl Check for YarnMissingCacheClean {
             return;
         }
         let dirs = pm::cache_dirs(&YARN, node.scope);
-        let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
         if pm::cache_mounted(node.instruction, node.scope, &dirs) {
             return;
         }

@@ -81,14 +81,18 @@ fn check(cx: &mut Context<'_>, instruction: &Instruction, majority_lower: bool) 
         return;
     }
     let keyword = cx.text(instruction.keyword);
+    // Checked before anything is allocated: most keywords are fine.
     let (wanted, casing) = if majority_lower {
+        if !keyword.bytes().any(|b| b.is_ascii_uppercase()) {
+            return;
+        }
         (keyword.to_ascii_lowercase(), "lower-case")
     } else {
+        if !keyword.bytes().any(|b| b.is_ascii_lowercase()) {
+            return;
+        }
         (keyword.to_ascii_uppercase(), "upper-case")
     };
-    if wanted == keyword {
-        return;
-    }
     cx.report(
         instruction.keyword,
         format!("`{keyword}` should be {casing}, like most instructions in this file"),
