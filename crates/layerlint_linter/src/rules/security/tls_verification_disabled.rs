@@ -196,6 +196,9 @@ impl Check for TlsVerificationDisabled {
                 for script in scripts.iter() {
                     for command in script.script.commands() {
                         for assignment in command.assignments() {
+                            if !is_known(assignment.name()) {
+                                continue;
+                            }
                             let value = assignment.value().value_lossy();
                             if let Some(message) = variable_message(assignment.name(), value) {
                                 found.push((assignment.range(), message));

@@ -17,13 +17,9 @@ pub(crate) fn innermost(command: Command<'_>) -> Command<'_> {
 
 /// The command as written and, when it is a wrapper, the command it runs: `env`, `curl`
 /// for `env A=1 curl u`.
-pub(crate) fn outer_and_inner(command: Command<'_>) -> Vec<Command<'_>> {
-    let inner = command.unwrapped();
-    if command.is_wrapper() {
-        vec![command, inner]
-    } else {
-        vec![command]
-    }
+pub(crate) fn outer_and_inner(command: Command<'_>) -> impl Iterator<Item = Command<'_>> {
+    let inner = command.is_wrapper().then(|| command.unwrapped());
+    std::iter::once(command).chain(inner)
 }
 
 /// Every simple command of the scripts, nested ones included, each viewed through its
