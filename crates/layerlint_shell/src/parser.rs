@@ -691,7 +691,10 @@ impl<'t, 'b> Parser<'t, 'b> {
             if b == b'#' {
                 break;
             }
-            if let Some(redirect) = self.parse_redirect(word_ctx) {
+            // A redirect starts with a digit, `<`, `>` or `&`: most words are not looked at.
+            if (b.is_ascii_digit() || matches!(b, b'<' | b'>' | b'&'))
+                && let Some(redirect) = self.parse_redirect(word_ctx)
+            {
                 self.b.scratch.redirects.push(redirect);
                 end = self.pos;
                 continue;
