@@ -28,12 +28,20 @@ fn clean_elements(path: &str, rooted: bool) -> String {
             other => parts.push(other),
         }
     }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_owned(),
-        (false, false) => joined,
+    let mut out = String::with_capacity(path.len() + 1);
+    if rooted {
+        out.push('/');
     }
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(part);
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
 }
 
 /// Whether [`clean`] would return `path` as it is: no empty, `.` or `..` element, and no
@@ -58,7 +66,10 @@ pub fn join(base: &str, path: &str) -> String {
     } else {
         let mut joined = String::with_capacity(base.len() + 1 + path.len());
         joined.push_str(base);
-        joined.push('/');
+        // `/` and `app` make `/app`, which is clean as it is (`//app` is not).
+        if !base.ends_with('/') {
+            joined.push('/');
+        }
         joined.push_str(path);
         if is_clean(&joined, joined.starts_with('/')) {
             joined
@@ -319,6 +330,55 @@ mod tests {
             }
             let rooted = path.starts_with('/');
             assert_eq!(clean(&path), clean_elements(&path, rooted), "{path:?}");
+        }
+    }
+
+    /// [`clean_elements`] as first written (a `Vec` joined, then formatted): the oracle.
+    fn clean_by_joining(path: &str) -> String {
+        if path.is_empty() {
+            return ".".to_owned();
+        }
+        let rooted = path.starts_with('/');
+        let mut parts: Vec<&str> = Vec::new();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    if parts.last().is_some_and(|p| *p != "..") {
+                        parts.pop();
+                    } else if !rooted {
+                        parts.push("..");
+                    }
+                }
+                other => parts.push(other),
+            }
+        }
+        let joined = parts.join("/");
+        match (rooted, joined.is_empty()) {
+            (true, _) => format!("/{joined}"),
+            (false, true) => ".".to_owned(),
+            (false, false) => joined,
+        }
+    }
+
+    /// Joining and cleaning agree with cleaning `base/path` the first way, for every pair of
+    /// short paths, rooted or not, with or without a trailing `/`.
+    #[test]
+    fn join_and_clean_agree_with_the_oracle() {
+        let paths: Vec<String> = every_string(&["", ".", "..", "a", "bc"], "/", 3)
+            .iter()
+            .flat_map(|p| [p.clone(), p[1.min(p.len())..].to_owned()])
+            .collect();
+        for base in &paths {
+            assert_eq!(clean(base), clean_by_joining(base), "{base:?}");
+            for path in &paths {
+                let expected = if path.starts_with('/') {
+                    clean_by_joining(path)
+                } else {
+                    clean_by_joining(&format!("{base}/{path}"))
+                };
+                assert_eq!(join(base, path), expected, "{base:?} + {path:?}");
+            }
         }
     }
 
