@@ -282,15 +282,22 @@ impl<'s> Parser<'s> {
     /// BuildKit's continuation test, `([^e])e[ \t]*$|^e[ \t]*$` for escape `e`: where the
     /// kept text ends, and whether the line continues.
     fn continuation(&self, start: usize, end: usize) -> (usize, bool) {
-        let text = &self.src[start..end];
-        let trimmed = text.trim_end_matches([' ', '\t']);
-        let Some(before) = trimmed.strip_suffix(self.escape) else {
-            return (end, false);
-        };
-        if before.ends_with(self.escape) {
+        // Bytes: the escape is `\` or `` ` `` (the directive allows nothing else).
+        let escape = self.escape as u8;
+        debug_assert!(self.escape.is_ascii());
+        let bytes = &self.src.as_bytes()[start..end];
+        let mut last = bytes.len();
+        while last > 0 && matches!(bytes[last - 1], b' ' | b'\t') {
+            last -= 1;
+        }
+        if last == 0 || bytes[last - 1] != escape {
             return (end, false);
         }
-        (start + before.len(), true)
+        let before = last - 1;
+        if before > 0 && bytes[before - 1] == escape {
+            return (end, false);
+        }
+        (start + before, true)
     }
 
     /// Tokens for one physical line of an instruction's code: whitespace and text runs,
