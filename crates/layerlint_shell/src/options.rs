@@ -28,9 +28,15 @@ impl<'a> OptionSpec<'a> {
     }
 
     fn short_takes_value(&self, name: &str) -> bool {
-        self.with_value
-            .iter()
-            .any(|f| !f.starts_with("--") && f.strip_prefix('-') == Some(name))
+        // `name` is one letter: bytes are compared, without a `memcmp` call per option.
+        let name = name.as_bytes();
+        if name.first() == Some(&b'-') {
+            return false;
+        }
+        self.with_value.iter().any(|f| {
+            let f = f.as_bytes();
+            f.len() == name.len() + 1 && f[0] == b'-' && f[1..].iter().eq(name.iter())
+        })
     }
 
     fn long_takes_value(&self, name: &str) -> bool {
@@ -519,5 +525,25 @@ impl<'s> Iterator for Args<'s, '_> {
             Some(OptValue::Attached(after))
         };
         Some(short(name, word, value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte comparison agrees with the string one it replaced, for options and names
+    /// with and without dashes.
+    #[test]
+    fn short_options_that_take_a_value() {
+        let options = ["-t", "--target", "-", "--", "-é", "-ab", "--t", "t", "-T"];
+        let spec = OptionSpec::new(&options);
+        for name in ["t", "T", "", "-", "-t", "é", "a", "ab", "b", "x"] {
+            let expected = options
+                .iter()
+                .any(|f| !f.starts_with("--") && f.strip_prefix('-') == Some(name));
+            assert_eq!(spec.short_takes_value(name), expected, "{name:?}");
+        }
+        assert!(spec.short_takes_value("t") && !spec.short_takes_value("x"));
     }
 }
