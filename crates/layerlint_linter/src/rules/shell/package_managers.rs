@@ -659,6 +659,8 @@ const ALL: [&PackageManager; 13] = [
 pub(crate) struct Managers {
     /// The commands that may run a manager of [`ALL`], in order, with the managers' bits.
     commands: Vec<(CommandId, u16)>,
+    /// The bits of all of them: a manager's rules skip a script without its bit at once.
+    any: u16,
 }
 
 impl Managers {
@@ -681,6 +683,7 @@ impl Managers {
                 }
                 if bits != 0 {
                     managers.commands.push((command.id(), bits));
+                    managers.any |= bits;
                 }
             }
             managers
@@ -724,7 +727,11 @@ pub(crate) fn uses<'s>(scripts: &'s [ShellScript], pm: &PackageManager) -> Vec<U
         };
         match bit {
             Some(bit) => {
-                for &(id, bits) in &Managers::of(script).commands {
+                let managers = Managers::of(script);
+                if managers.any & bit == 0 {
+                    continue;
+                }
+                for &(id, bits) in &managers.commands {
                     if bits & bit != 0 {
                         push(script.script.command(id));
                     }
