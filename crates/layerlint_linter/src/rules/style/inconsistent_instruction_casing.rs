@@ -60,9 +60,9 @@ impl Check for InconsistentInstructionCasing {
         let (mut lower, mut upper) = (0usize, 0usize);
         for instruction in &instructions[first_from..] {
             let keyword = cx.text(instruction.keyword);
-            if keyword == keyword.to_ascii_lowercase() {
+            if !keyword.bytes().any(|b| b.is_ascii_uppercase()) {
                 lower += 1;
-            } else if keyword == keyword.to_ascii_uppercase() {
+            } else if !keyword.bytes().any(|b| b.is_ascii_lowercase()) {
                 upper += 1;
             }
         }
