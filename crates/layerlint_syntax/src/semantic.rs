@@ -251,7 +251,26 @@ pub struct Stage {
     /// `/bin/sh -c`.
     pub windows: bool,
     /// Its base image's reference, parsed on first use (see [`Stage::image`]).
-    image: std::sync::OnceLock<Option<ImageRef>>,
+    image: ParsedImage,
+}
+
+/// [`Stage::image`]'s memo. It follows from the stage's `base`, so it takes no part in
+/// comparisons or debug output: a stage whose image was asked for equals one whose was not.
+#[derive(Clone, Default)]
+struct ParsedImage(std::sync::OnceLock<Option<ImageRef>>);
+
+impl PartialEq for ParsedImage {
+    fn eq(&self, _: &ParsedImage) -> bool {
+        true
+    }
+}
+
+impl Eq for ParsedImage {}
+
+impl std::fmt::Debug for ParsedImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(parsed on first use)")
+    }
 }
 
 impl Stage {
@@ -265,6 +284,7 @@ impl Stage {
     /// the planner and half a dozen rules ask.
     pub fn image(&self) -> Option<&ImageRef> {
         self.image
+            .0
             .get_or_init(|| match &self.base {
                 Base::Image {
                     resolved: Some(resolved),
@@ -341,7 +361,7 @@ impl Semantic {
                     name_range: from.stage_name().map(|n| n.range),
                     base,
                     windows,
-                    image: std::sync::OnceLock::new(),
+                    image: ParsedImage::default(),
                 });
             }
             stage_of[index] = stages.len().checked_sub(1);
@@ -607,6 +627,20 @@ mod tests {
             layered.get_var("TARGETARCH").unwrap().source,
             VarSource::Arg(0)
         );
+    }
+
+    /// Asking for a stage's image changes neither its equality nor its debug output.
+    #[test]
+    fn parsed_image_is_not_part_of_a_stage() {
+        let file = parse("FROM node:20 AS build\nFROM build\n").file;
+        let (asked, fresh) = (Semantic::new(&file), Semantic::new(&file));
+        assert_eq!(
+            asked.stages[0].image().map(|i| i.path.as_str()),
+            Some("node")
+        );
+        assert_eq!(asked.stages[1].image(), None);
+        assert_eq!(asked, fresh);
+        assert_eq!(format!("{asked:?}"), format!("{fresh:?}"));
     }
 
     #[test]
