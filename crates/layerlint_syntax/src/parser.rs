@@ -78,6 +78,8 @@ struct Parser<'s> {
     errors: Vec<ParseError>,
     /// Comment lines waiting to become the next instruction's `comments`.
     pending_comments: Vec<TextRange>,
+    /// The logical line being parsed, kept so that its buffers serve every instruction.
+    logical: MappedText,
 }
 
 fn range(start: usize, end: usize) -> TextRange {
@@ -109,6 +111,7 @@ impl<'s> Parser<'s> {
             empty_continuation_lines: Vec::new(),
             errors: Vec::new(),
             pending_comments: Vec::new(),
+            logical: MappedText::new(),
         }
     }
 
@@ -351,7 +354,8 @@ impl<'s> Parser<'s> {
         let start = first.start + lead;
         let first_token = self.tokens.len();
         self.token(TokenKind::Whitespace, first.start, start);
-        let mut logical = MappedText::with_capacity(first.content_end - start);
+        let mut logical = std::mem::take(&mut self.logical);
+        logical.clear();
         let (text_end, mut continues) = self.continuation(start, first.content_end);
         logical.push(&self.src[start..text_end], TextSize::from_usize(start));
         self.code_tokens(start, text_end, first);
@@ -429,6 +433,7 @@ impl<'s> Parser<'s> {
         }
         instruction.range = range(start, end.max(start));
         self.instructions.push(instruction);
+        self.logical = logical;
     }
 
     /// Marks the text tokens covering the keyword as [`TokenKind::Keyword`].

@@ -32,6 +32,12 @@ impl MappedText {
         }
     }
 
+    /// Empties it, keeping its buffers for the next text.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.pieces.clear();
+    }
+
     /// Appends `piece`, which starts at `source_start` in the source.
     pub fn push(&mut self, piece: &str, source_start: TextSize) {
         if piece.is_empty() {
