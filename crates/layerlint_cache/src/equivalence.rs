@@ -101,8 +101,8 @@ fn others(
         .map(|s| {
             (
                 file.text(file.instructions()[s.index].range).to_owned(),
-                s.workdir.clone(),
-                s.user.clone(),
+                s.workdir.to_string(),
+                s.user.as_deref().map(str::to_owned),
             )
         })
         .collect()

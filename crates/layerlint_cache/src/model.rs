@@ -166,8 +166,8 @@ impl LayerModel {
                 }
                 let mut inputs = LayerInputs {
                     command: file.text(instruction.args).to_owned(),
-                    workdir: step.workdir.clone(),
-                    user: step.user.clone(),
+                    workdir: step.workdir.to_string(),
+                    user: step.user.as_deref().map(str::to_owned),
                     ..LayerInputs::default()
                 };
                 let mut installs = Vec::new();

@@ -81,11 +81,13 @@ pub struct Step {
     pub kind: InstructionKind,
     /// The working directory before the instruction (absolute; [`UNKNOWN_WORKDIR`]-based when
     /// the base image's is not known).
-    pub workdir: String,
+    pub workdir: Rc<str>,
     /// The `USER` in effect (`None`: the base image's, usually root).
-    pub user: Option<String>,
+    pub user: Option<Rc<str>>,
     /// The `SHELL` in effect (empty: `/bin/sh -c`).
-    pub shell: Vec<String>,
+    /// These three are shared by the steps between two instructions that change them
+    /// (copying them per step was a fifth of the walk's allocations).
+    pub shell: Rc<[String]>,
     /// The variables visible before the instruction.
     /// Shared by the steps between two `ARG`/`ENV`s (cloning it per step was a tenth of a
     /// big file's lint).
@@ -104,9 +106,9 @@ pub struct StageWalk {
     /// The base image's name (`node`, `golang`), when it is an image.
     pub base_image: Option<String>,
     /// What the stage ends with (for stages built on it).
-    pub exit_workdir: String,
-    pub exit_user: Option<String>,
-    pub exit_shell: Vec<String>,
+    pub exit_workdir: Rc<str>,
+    pub exit_user: Option<Rc<str>>,
+    pub exit_shell: Rc<[String]>,
 }
 
 /// Every stage of a file, walked.
@@ -133,14 +135,11 @@ impl FileWalk {
                 }
                 Base::Image { .. } => {
                     let name = stage.image().map(short_name);
-                    let workdir = name
-                        .as_deref()
-                        .map_or(UNKNOWN_WORKDIR, base_workdir)
-                        .to_owned();
-                    (workdir, None, Vec::new(), name)
+                    let workdir = name.as_deref().map_or(UNKNOWN_WORKDIR, base_workdir);
+                    (workdir.into(), None, Rc::from([]), name)
                 }
-                Base::Scratch => ("/".to_owned(), None, Vec::new(), None),
-                Base::Missing => (UNKNOWN_WORKDIR.to_owned(), None, Vec::new(), None),
+                Base::Scratch => ("/".into(), None, Rc::from([]), None),
+                Base::Missing => (UNKNOWN_WORKDIR.into(), None, Rc::from([]), None),
             };
             let mut scope = semantic.stage_entry_scope(stage.index);
             let mut shared = Rc::new(scope.clone());
@@ -162,9 +161,9 @@ impl FileWalk {
                 steps.push(Step {
                     index,
                     kind: instruction.kind,
-                    workdir: workdir.clone(),
+                    workdir: Rc::clone(&workdir),
                     user: user.clone(),
-                    shell: shell.clone(),
+                    shell: Rc::clone(&shell),
                     scope: Rc::clone(&shared),
                     copy,
                 });
@@ -174,10 +173,13 @@ impl FileWalk {
                             .expand(&word.text, escape)
                             .map(|e| e.result)
                             .unwrap_or_else(|_| "?".to_owned());
-                        workdir = join(&workdir, &value);
+                        workdir = join(&workdir, &value).into();
                     }
                     Body::User(Some(word)) => {
-                        user = scope.expand(&word.text, escape).ok().map(|e| e.result);
+                        user = scope
+                            .expand(&word.text, escape)
+                            .ok()
+                            .map(|e| e.result.into());
                     }
                     Body::Shell(Some(CommandLine::Exec(exec))) => {
                         shell = exec.args.iter().map(|a| a.text.clone()).collect();
@@ -356,7 +358,7 @@ mod tests {
         assert_eq!(copy.dest, "/srv");
         assert_eq!(first.exit_user.as_deref(), Some("node"));
         let second = &walk.stages[1];
-        assert_eq!(second.steps[0].workdir, "/app");
+        assert_eq!(&*second.steps[0].workdir, "/app");
         let copy = second.steps[0].copy.as_ref().unwrap();
         assert_eq!(copy.from, CopyFrom::Stage(0));
         assert_eq!(copy.dest, "/app/dist");
