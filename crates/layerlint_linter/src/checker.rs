@@ -456,34 +456,24 @@ pub(crate) fn run(
                 });
             }
         }
-        let node = Node {
-            index,
-            instruction,
-            onbuild: None,
-            stage: current_stage,
-            scope: &scope,
-            shell: &shell,
+        // The instruction, then an `ONBUILD`'s trigger for the rules that want triggers.
+        let trigger = match &instruction.body {
+            Body::Onbuild(Some(trigger)) => Some((&**trigger, Some(instruction), triggers_by_kind)),
+            _ => None,
         };
-        each(
-            &by_kind[instruction.kind as usize],
-            rules,
-            runners,
-            &mut cx,
-            |r, cx| {
-                r.instruction(cx, &node);
-            },
-        );
-        if let Body::Onbuild(Some(trigger)) = &instruction.body {
+        for (instruction, onbuild, wanting) in
+            std::iter::once((instruction, None, by_kind)).chain(trigger)
+        {
             let node = Node {
                 index,
-                instruction: trigger,
-                onbuild: Some(instruction),
+                instruction,
+                onbuild,
                 stage: current_stage,
                 scope: &scope,
                 shell: &shell,
             };
             each(
-                &triggers_by_kind[trigger.kind as usize],
+                &wanting[instruction.kind as usize],
                 rules,
                 runners,
                 &mut cx,

@@ -60,9 +60,9 @@ impl Check for InconsistentInstructionCasing {
         let (mut lower, mut upper) = (0usize, 0usize);
         for instruction in &instructions[first_from..] {
             let keyword = cx.text(instruction.keyword);
-            if !keyword.bytes().any(|b| b.is_ascii_uppercase()) {
+            if is_lower(keyword) {
                 lower += 1;
-            } else if !keyword.bytes().any(|b| b.is_ascii_lowercase()) {
+            } else if is_upper(keyword) {
                 upper += 1;
             }
         }
@@ -76,6 +76,16 @@ impl Check for InconsistentInstructionCasing {
     }
 }
 
+/// Whether a keyword has no upper-case letter (tested on bytes: nothing is allocated).
+fn is_lower(keyword: &str) -> bool {
+    !keyword.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// Whether a keyword has no lower-case letter.
+fn is_upper(keyword: &str) -> bool {
+    !keyword.bytes().any(|b| b.is_ascii_lowercase())
+}
+
 fn check(cx: &mut Context<'_>, instruction: &Instruction, majority_lower: bool) {
     if instruction.kind == InstructionKind::Unknown {
         return;
@@ -83,12 +93,12 @@ fn check(cx: &mut Context<'_>, instruction: &Instruction, majority_lower: bool) 
     let keyword = cx.text(instruction.keyword);
     // Checked before anything is allocated: most keywords are fine.
     let (wanted, casing) = if majority_lower {
-        if !keyword.bytes().any(|b| b.is_ascii_uppercase()) {
+        if is_lower(keyword) {
             return;
         }
         (keyword.to_ascii_lowercase(), "lower-case")
     } else {
-        if !keyword.bytes().any(|b| b.is_ascii_lowercase()) {
+        if is_upper(keyword) {
             return;
         }
         (keyword.to_ascii_uppercase(), "upper-case")
