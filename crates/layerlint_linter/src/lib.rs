@@ -11,6 +11,7 @@
 mod checker;
 pub mod docs;
 pub mod fix;
+pub mod ignore;
 mod registry;
 pub mod rule;
 mod rules;

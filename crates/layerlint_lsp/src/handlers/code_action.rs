@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use layerlint_diagnostics::{FileChange, FileEdit};
 use layerlint_linter::fix::fix_file;
-use layerlint_linter::{Applicability, Category, Diagnostic, Edit, Target, instruction_at};
-use layerlint_syntax::Dockerfile;
+use layerlint_linter::ignore::{ignore_code, ignore_edit};
+use layerlint_linter::{Applicability, Category, Diagnostic, Edit, Target};
 use layerlint_text::{TextRange, TextSize};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
@@ -21,13 +21,6 @@ use crate::convert::{self, Lines};
 use crate::handlers::initialize::FIX_ALL_KIND;
 use crate::session::{ClientCaps, Session};
 use crate::snapshot::Snapshot;
-
-/// Rules about suppression comments: ignoring them with another comment makes no sense.
-const NOT_IGNORABLE: [&str; 3] = [
-    "invalid-suppression",
-    "unknown-suppressed-rule",
-    "unused-suppression",
-];
 
 pub fn handle(session: &Session, params: CodeActionParams) -> Option<CodeActionResponse> {
     let uri = params.text_document.uri;
@@ -151,11 +144,13 @@ impl Output<'_> {
     }
 
     fn ignore(&self, diagnostic: &Diagnostic) -> Option<CodeAction> {
-        if NOT_IGNORABLE.contains(&diagnostic.rule.name) {
-            return None;
-        }
-        let code = diagnostic.rule.code;
-        let edit = ignore_edit(self.snapshot.file(), diagnostic.range.start(), code)?;
+        let code = ignore_code(diagnostic)?;
+        let edit = ignore_edit(
+            self.snapshot.file(),
+            diagnostic.range.start(),
+            &[code],
+            None,
+        )?;
         Some(CodeAction {
             title: format!("Ignore {code} for this instruction"),
             kind: Some(CodeActionKind::QUICKFIX),
@@ -345,61 +340,6 @@ pub fn stage_fixes(findings: &[Diagnostic], span: TextRange) -> Vec<Edit> {
     taken
 }
 
-/// Inserts `# layerlint ignore=CODE` on the line before the instruction holding `offset`
-/// (with its indentation and the file's line ending), or adds the code to a
-/// `# layerlint ignore=` comment already there.
-pub fn ignore_edit(file: &Dockerfile, offset: TextSize, code: &str) -> Option<Edit> {
-    let index = instruction_at(file, offset)?;
-    let instruction = &file.instructions()[index];
-    let source = file.source();
-    let keyword = instruction.range.start().to_usize();
-    let line_start = match source[..keyword].rfind('\n') {
-        Some(newline) => newline + 1,
-        None if file.has_bom() => '\u{feff}'.len_utf8(),
-        None => 0,
-    };
-    let indent = &source[line_start..keyword];
-    if !indent.chars().all(|c| c == ' ' || c == '\t') {
-        return None;
-    }
-    if source[..line_start].ends_with('\n') {
-        let previous_end = line_start - 1;
-        let previous_start = source[..previous_end].rfind('\n').map_or(0, |i| i + 1);
-        let previous = source[previous_start..previous_end].trim_end_matches('\r');
-        if let Some(end) = ignore_list_end(previous) {
-            return Some(Edit::insert(
-                TextSize::from_usize(previous_start + end),
-                format!(",{code}"),
-            ));
-        }
-    }
-    let newline = match source.find('\n') {
-        Some(i) if source[..i].ends_with('\r') => "\r\n",
-        _ => "\n",
-    };
-    Some(Edit::insert(
-        TextSize::from_usize(line_start),
-        format!("{indent}# layerlint ignore={code}{newline}"),
-    ))
-}
-
-/// In a `# layerlint ignore=A,B  # reason` line, the offset right after the last code.
-fn ignore_list_end(line: &str) -> Option<usize> {
-    let trimmed = line.trim_start();
-    let rest = trimmed.strip_prefix('#')?.trim_start();
-    let rest = rest.strip_prefix("layerlint")?;
-    let words = rest.trim_start();
-    if words.len() == rest.len() {
-        return None;
-    }
-    let codes = words.strip_prefix("ignore=")?;
-    let list_len = codes.find(char::is_whitespace).unwrap_or(codes.len());
-    if list_len == 0 || codes[..list_len].ends_with(',') {
-        return None;
-    }
-    Some(line.len() - codes.len() + list_len)
-}
-
 /// One edit turning `before` into `after`: the span between their common prefix and suffix.
 fn minimal_edit(before: &str, after: &str) -> Option<Edit> {
     if before == after {
@@ -437,68 +377,14 @@ mod tests {
     use super::*;
     use layerlint_linter::{Fix, FixAvailability, RuleMeta, Settings, Severity};
 
-    fn ignore(source: &str, at: &str, code: &str) -> String {
-        let parse = layerlint_syntax::parse(source);
-        let offset = TextSize::from_usize(source.find(at).unwrap());
-        let edit = ignore_edit(&parse.file, offset, code).expect("an edit");
-        layerlint_diagnostics::apply_edits(source, [&edit])
-    }
-
-    #[test]
-    fn ignore_comment_is_inserted_with_indentation_and_line_ending() {
-        assert_eq!(
-            ignore("FROM a\nCMD [\"x\", ]\n", "CMD", "LL101"),
-            "FROM a\n# layerlint ignore=LL101\nCMD [\"x\", ]\n"
-        );
-        assert_eq!(
-            ignore("FROM a\r\nONBUILD  RUN x\r\n  CMD y\r\n", "CMD", "LL102"),
-            "FROM a\r\nONBUILD  RUN x\r\n  # layerlint ignore=LL102\r\n  CMD y\r\n"
-        );
-        // A finding inside a continuation line: before the instruction's first line.
-        assert_eq!(
-            ignore("FROM a\nRUN a \\\n  && b\n", "b\n", "LL501"),
-            "FROM a\n# layerlint ignore=LL501\nRUN a \\\n  && b\n"
-        );
-        // At the top of a file with a BOM.
-        assert_eq!(
-            ignore("\u{feff}FROM a\n", "FROM", "LL401"),
-            "\u{feff}# layerlint ignore=LL401\nFROM a\n"
-        );
-    }
-
-    #[test]
-    fn ignore_merges_into_an_existing_comment() {
-        assert_eq!(
-            ignore(
-                "FROM a\n# layerlint ignore=LL102\nCMD [\"x\", ]\n",
-                "CMD",
-                "LL101"
-            ),
-            "FROM a\n# layerlint ignore=LL102,LL101\nCMD [\"x\", ]\n"
-        );
-        assert_eq!(
-            ignore(
-                "FROM a\r\n  #layerlint ignore=LL102 # legacy\r\n  CMD x\r\n",
-                "CMD",
-                "LL101"
-            ),
-            "FROM a\r\n  #layerlint ignore=LL102,LL101 # legacy\r\n  CMD x\r\n"
-        );
-        // Not into a global or hadolint suppression.
-        assert_eq!(
-            ignore("FROM a\n# hadolint ignore=DL3025\nCMD x\n", "CMD", "LL101"),
-            "FROM a\n# hadolint ignore=DL3025\n# layerlint ignore=LL101\nCMD x\n"
-        );
-        assert_eq!(ignore_list_end("# layerlint global ignore=LL1"), None);
-    }
-
     #[test]
     fn inserted_comment_suppresses_the_finding() {
         let source = "FROM node:20\nCMD [\"node\", \"index.js\", ]\n";
         let result = layerlint_linter::lint(source, None, &Settings::default());
         let finding = &result.diagnostics[0];
         assert_eq!(finding.rule.code, "LL101");
-        let edit = ignore_edit(&result.parse.file, finding.range.start(), "LL101").unwrap();
+        let edit =
+            ignore_edit(&result.parse.file, finding.range.start(), &["LL101"], None).unwrap();
         let fixed = layerlint_diagnostics::apply_edits(source, [&edit]);
         let again = layerlint_linter::lint(&fixed, None, &Settings::default());
         assert!(again.diagnostics.is_empty(), "{:?}", again.diagnostics);

@@ -63,10 +63,14 @@ mod corpus {
                     continue;
                 }
                 seen_rules.push(diagnostic.rule.code);
-                if let Some(edit) = super::code_action::ignore_edit(
+                let Some(code) = layerlint_linter::ignore::ignore_code(diagnostic) else {
+                    continue;
+                };
+                if let Some(edit) = layerlint_linter::ignore::ignore_edit(
                     snapshot.file(),
                     diagnostic.range.start(),
-                    diagnostic.rule.code,
+                    &[code],
+                    None,
                 ) {
                     assert!(edit.range.end() <= len, "{name}");
                     let ignored = layerlint_diagnostics::apply_edits(&text, [&edit]);
