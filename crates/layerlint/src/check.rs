@@ -23,6 +23,8 @@ pub enum FixMode {
     Check,
     /// Print the fixes as a diff, write nothing.
     Diff,
+    /// Add suppression comments for the findings and write the files; no fixes.
+    AddIgnore,
 }
 
 /// What the run needs besides the files.
@@ -34,6 +36,8 @@ pub struct RunOptions<'a> {
     pub context: Option<&'a Path>,
     /// Keep each file's text for reporters that quote it (the text format).
     pub keep_source: bool,
+    /// With [`FixMode::AddIgnore`]: the reason written after the codes.
+    pub ignore_reason: Option<&'a str>,
     /// Compute each finding's [`Finding::text_hash`] (the SARIF and GitLab formats'
     /// fingerprints; 0 otherwise).
     pub fingerprints: bool,
@@ -76,6 +80,8 @@ pub struct FileReport {
     pub fixed: BTreeMap<Rule, usize>,
     /// `--diff`: the unified diff, when something would change.
     pub diff: Option<String>,
+    /// `--add-ignore`: the suppression comments added, and the findings they hide.
+    pub ignores_added: (usize, usize),
     /// Standard input with fixes: the fixed text, printed instead of written.
     pub fixed_stdin: Option<String>,
     /// A problem that stopped the file from being checked or written: one line.
@@ -229,7 +235,7 @@ fn check_file(
         }
     } else {
         // The modification time is only needed to write the file back.
-        let read_file = if settings.fix {
+        let read_file = if settings.fix || options.mode == FixMode::AddIgnore {
             files::read_dockerfile
         } else {
             files::read_dockerfile_only
@@ -274,7 +280,18 @@ fn check_file(
     };
     let text = &source.text;
     let (fixed_text, diagnostics): (Option<String>, Vec<Diagnostic>) =
-        if options.mode == FixMode::Diff || settings.fix {
+        if options.mode == FixMode::AddIgnore {
+            let result = lint_target(text, &target, settings);
+            add_ignores(
+                input,
+                source,
+                result,
+                &target,
+                settings,
+                options,
+                &mut report,
+            )
+        } else if options.mode == FixMode::Diff || settings.fix {
             let outcome = fix_file(text, &target, settings, required);
             if let Some(rules) = &outcome.not_converged {
                 report.warnings.push(format!(
@@ -363,6 +380,60 @@ fn check_file(
         report.source = Some(text.to_owned());
     }
     report
+}
+
+/// `--add-ignore`: writes the suppression comments that hide `result`'s findings, once
+/// the text with them leaves exactly the findings no comment may hide (and no parse error
+/// more). Returns the text the findings point into, when it changed, and the findings.
+fn add_ignores(
+    input: &Input,
+    source: &SourceFile,
+    result: layerlint_linter::LintResult,
+    target: &Target<'_>,
+    settings: &layerlint_linter::Settings,
+    options: &RunOptions<'_>,
+    report: &mut FileReport,
+) -> (Option<String>, Vec<Diagnostic>) {
+    let ignores = layerlint_linter::ignore::ignore_all(
+        &result.parse.file,
+        &result.diagnostics,
+        options.ignore_reason,
+    );
+    if ignores.edits.is_empty() {
+        return (None, result.diagnostics);
+    }
+    let text = layerlint_diagnostics::apply_edits(&source.text, &ignores.edits);
+    let again = lint_target(&text, target, settings);
+    if again.diagnostics.len() != ignores.left
+        || again.parse.errors.len() != result.parse.errors.len()
+    {
+        let codes: Vec<&str> = again.diagnostics.iter().map(Diagnostic::code).collect();
+        report.warnings.push(format!(
+            "{}: suppression comments not added: with them, {} finding(s) remain instead of {} \
+             ({}); please report this",
+            report.path,
+            again.diagnostics.len(),
+            ignores.left,
+            codes.join(", ")
+        ));
+        return (None, result.diagnostics);
+    }
+    let written = if input.stdin {
+        report.fixed_stdin = Some(text.clone());
+        Ok(())
+    } else {
+        files::write_atomic(&input.absolute, source, &text, input.walked_from.as_deref())
+    };
+    match written {
+        Ok(()) => {
+            report.ignores_added = (ignores.edits.len(), ignores.hidden);
+            (Some(text), again.diagnostics)
+        }
+        Err(err) => {
+            report.error = Some(format!("{}: {err}", report.path));
+            (None, result.diagnostics)
+        }
+    }
 }
 
 /// Whether ShellCheck is to run on files checked with `settings` (its binary is looked up

@@ -135,6 +135,19 @@ pub struct CheckArgs {
     /// Print the fixes as a unified diff and write nothing; exit 1 when there are any.
     #[arg(long, conflicts_with = "fix_only", help_heading = "Fixes")]
     pub diff: bool,
+    /// Hide every finding a comment may hide with a `# layerlint ignore=CODE,…` comment
+    /// above its instruction, and write the files: to adopt layerlint without fixing
+    /// everything first. `--add-ignore=REASON` writes the reason after the codes.
+    #[arg(
+        long,
+        value_name = "REASON",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "",
+        conflicts_with_all = ["fix", "fix_only", "diff", "unsafe_fixes"],
+        help_heading = "Fixes"
+    )]
+    pub add_ignore: Option<String>,
     /// List the fixes applied, per file and rule.
     #[arg(long, help_heading = "Fixes")]
     pub show_fixes: bool,

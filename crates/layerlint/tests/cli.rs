@@ -733,3 +733,97 @@ fn shellcheck_can_be_turned_off_from_the_command_line() {
         .unwrap();
     assert!(!stdout(&out).contains("SC"), "{}", stdout(&out));
 }
+
+/// `--add-ignore` writes one comment per instruction with findings (above a hadolint
+/// pragma, which must stay on the line before its instruction), keeps the file's BOM, line
+/// endings and mode, leaves the findings no comment may hide, and adds nothing the second
+/// time.
+#[test]
+fn add_ignore_hides_findings_and_writes_like_fix() {
+    let s = Scratch::bare();
+    let source = "\u{feff}FROM node\nWORKDIR /app\n  # hadolint ignore=DL3008\n  RUN apt-get install curl && cd /x\nCMD [\"node\", ]\nFOO bar\n";
+    let path = s.file("Dockerfile", source.replace('\n', "\r\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let run = |args: &[&str]| {
+        s.layerlint()
+            .args(["--isolated", "--shellcheck", "off"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--add-ignore=baseline", "."]);
+    // The unknown instruction is to be fixed, not hidden: it is still reported.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out), @"Dockerfile:9:1: LL002 [invalid-instruction] unknown instruction: FOO");
+    insta::assert_snapshot!(stderr(&out), @r"
+    Hid 5 findings with 3 suppression comments in 1 file.
+    Found 1 finding (1 error) in 1 of 1 file.
+    ");
+    let written = s.read("Dockerfile");
+    assert!(written.starts_with('\u{feff}'), "BOM kept");
+    assert_eq!(
+        written.matches('\n').count(),
+        written.matches("\r\n").count()
+    );
+    insta::assert_snapshot!(written.replace("\r\n", "\n").trim_start_matches('\u{feff}'), @r#"
+    # layerlint ignore=LL401  # baseline
+    FROM node
+    WORKDIR /app
+      # layerlint ignore=LL502,LL503,LL518  # baseline
+      # hadolint ignore=DL3008
+      RUN apt-get install curl && cd /x
+    # layerlint ignore=LL101  # baseline
+    CMD ["node", ]
+    FOO bar
+    "#);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    let out = run(&["--add-ignore", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("No suppression comments to add in 1 file.\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(s.read("Dockerfile"), written);
+}
+
+#[test]
+fn add_ignore_on_stdin_prints_the_file_and_refuses_fix_modes() {
+    let s = Scratch::bare();
+    let out = s
+        .layerlint()
+        .args(["--isolated", "--add-ignore", "-"])
+        .write_stdin("FROM alpine\nRUN sudo id\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "# layerlint ignore=LL401\nFROM alpine\n# layerlint ignore=LL304\nRUN sudo id\n"
+    );
+    for conflict in ["--fix", "--diff", "--fix-only", "--unsafe-fixes"] {
+        let out = s
+            .layerlint()
+            .args(["--add-ignore", conflict, "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{conflict}");
+        assert!(stderr(&out).contains("cannot be used with"), "{conflict}");
+    }
+    let out = s
+        .layerlint()
+        .args(["--add-ignore=two\nlines", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the reason must be one line"));
+}

@@ -1,6 +1,7 @@
 //! The command line over the real-Dockerfile corpus (`../shared/corpus/real`, skipped when
-//! absent): every file is checked without an error, the reports agree, and `--fix` on a
-//! scratch copy converges, leaves nothing fixable and is idempotent. ShellCheck is off: it
+//! absent): every file is checked without an error, the reports agree, `--fix` on a
+//! scratch copy converges, leaves nothing fixable and is idempotent, and `--add-ignore`
+//! hides every finding a comment may hide, once. ShellCheck is off: it
 //! has its own corpus test, and one process per file would take minutes here.
 
 mod common;
@@ -103,4 +104,62 @@ fn fixing_the_corpus_converges_and_is_idempotent() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(stdout(&out), "");
+}
+
+/// `--add-ignore` on a scratch copy: no file is refused (the command checks each result
+/// before writing it), what is left are the findings no comment may hide, and a second run
+/// adds nothing.
+#[test]
+fn add_ignore_on_the_corpus_leaves_only_what_comments_may_not_hide() {
+    let Some(files) = corpus() else { return };
+    let scratch = tempfile::tempdir().unwrap();
+    let mut copies = Vec::new();
+    for file in &files {
+        let copy = scratch.path().join(file.file_name().unwrap());
+        std::fs::copy(file, &copy).unwrap();
+        copies.push(copy);
+    }
+    let args = [
+        "check",
+        "--isolated",
+        "--shellcheck",
+        "off",
+        "--format",
+        "json",
+    ];
+    let out = layerlint()
+        .args(args)
+        .arg("--add-ignore")
+        .args(&copies)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
+    assert!(
+        !err.contains("warning:") && !err.contains("error:"),
+        "{err}"
+    );
+    assert!(err.contains("Hid "), "{err}");
+    let left: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for finding in left.as_array().unwrap() {
+        let code = finding["code"].as_str().unwrap();
+        assert!(
+            matches!(code, "LL001" | "LL002" | "LL003" | "LL004" | "LL005"),
+            "{finding}"
+        );
+    }
+    let out = layerlint()
+        .args(args)
+        .arg("--add-ignore")
+        .args(&copies)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "No suppression comments to add in {} files.",
+            copies.len()
+        )),
+        "{err}"
+    );
 }

@@ -27,6 +27,11 @@ pub struct Output {
 }
 
 pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
+    if let Some(reason) = &args.add_ignore
+        && reason.contains(['\n', '\r'])
+    {
+        bail!("--add-ignore: the reason must be one line");
+    }
     let stdout_terminal = std::io::stdout().is_terminal();
     let outputs = pair_outputs(args, matches, stdout_terminal)?;
     let color = use_color(args.color, stdout_terminal);
@@ -83,6 +88,8 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
     }
     let mode = if args.diff {
         FixMode::Diff
+    } else if args.add_ignore.is_some() {
+        FixMode::AddIgnore
     } else {
         FixMode::Check
     };
@@ -90,6 +97,7 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
         mode,
         listings: &listings,
         context: context.as_deref(),
+        ignore_reason: args.add_ignore.as_deref(),
         // `--statistics` replaces the reports on standard output, not those in files.
         keep_source: outputs
             .iter()
@@ -379,6 +387,25 @@ fn summary(reports: &[FileReport], args: &CheckArgs, mode: FixMode, fixed: usize
         };
     }
     let mut out = String::new();
+    let (comments, hidden) = reports.iter().fold((0, 0), |(c, h), r| {
+        (c + r.ignores_added.0, h + r.ignores_added.1)
+    });
+    if mode == FixMode::AddIgnore {
+        let changed = reports.iter().filter(|r| r.ignores_added.0 > 0).count();
+        out.push_str(&if comments == 0 {
+            format!(
+                "No suppression comments to add in {}.\n",
+                plural(files, "file", "files")
+            )
+        } else {
+            format!(
+                "Hid {} with {} in {}.\n",
+                plural(hidden, "finding", "findings"),
+                plural(comments, "suppression comment", "suppression comments"),
+                plural(changed, "file", "files")
+            )
+        });
+    }
     if fixed > 0 {
         out.push_str(&format!(
             "Fixed {}.\n",
