@@ -404,17 +404,22 @@ fn add_ignores(
     }
     let text = layerlint_diagnostics::apply_edits(&source.text, &ignores.edits);
     let again = lint_target(&text, target, settings);
-    if again.diagnostics.len() != ignores.left
-        || again.parse.errors.len() != result.parse.errors.len()
-    {
-        let codes: Vec<&str> = again.diagnostics.iter().map(Diagnostic::code).collect();
+    // The findings left must be those no comment was to hide: the same codes, as many.
+    let mut expected: Vec<&str> = ignores
+        .left
+        .iter()
+        .map(|&i| result.diagnostics[i].code())
+        .collect();
+    let mut found: Vec<&str> = again.diagnostics.iter().map(Diagnostic::code).collect();
+    expected.sort_unstable();
+    found.sort_unstable();
+    if found != expected || again.parse.errors.len() != result.parse.errors.len() {
         report.warnings.push(format!(
-            "{}: suppression comments not added: with them, {} finding(s) remain instead of {} \
-             ({}); please report this",
+            "{}: suppression comments not added: with them, the findings left would be [{}] \
+             instead of [{}]; please report this",
             report.path,
-            again.diagnostics.len(),
-            ignores.left,
-            codes.join(", ")
+            found.join(", "),
+            expected.join(", ")
         ));
         return (None, result.diagnostics);
     }

@@ -116,26 +116,28 @@ pub struct Ignores {
     pub edits: Vec<Edit>,
     /// The findings the edits hide.
     pub hidden: usize,
-    /// The findings they leave: those no comment should hide ([`ignore_code`]), those
-    /// outside any instruction, and those of an instruction that does not start its line.
-    pub left: usize,
+    /// The findings they leave (indices into the findings given): those no comment should
+    /// hide ([`ignore_code`]), those outside any instruction, and those of an instruction
+    /// that does not start its line.
+    pub left: Vec<usize>,
 }
 
 /// The comments that hide every finding of `diagnostics` that a comment may hide: one
 /// `# layerlint ignore=` per instruction, with its codes sorted.
 pub fn ignore_all(file: &Dockerfile, diagnostics: &[Diagnostic], reason: Option<&str>) -> Ignores {
     let mut out = Ignores::default();
-    let mut by_instruction: BTreeMap<usize, (Vec<&str>, usize)> = BTreeMap::new();
-    for diagnostic in diagnostics {
+    // Per instruction: its codes, and the findings they hide.
+    let mut by_instruction: BTreeMap<usize, (Vec<&str>, Vec<usize>)> = BTreeMap::new();
+    for (i, diagnostic) in diagnostics.iter().enumerate() {
         let code = ignore_code(diagnostic);
         let instruction = instruction_at(file, diagnostic.range.start());
         match code.zip(instruction) {
             Some((code, index)) => {
                 let (codes, findings) = by_instruction.entry(index).or_default();
                 codes.push(code);
-                *findings += 1;
+                findings.push(i);
             }
-            None => out.left += 1,
+            None => out.left.push(i),
         }
     }
     for (index, (mut codes, findings)) in by_instruction {
@@ -145,11 +147,12 @@ pub fn ignore_all(file: &Dockerfile, diagnostics: &[Diagnostic], reason: Option<
         match ignore_edit(file, offset, &codes, reason) {
             Some(edit) => {
                 out.edits.push(edit);
-                out.hidden += findings;
+                out.hidden += findings.len();
             }
-            None => out.left += findings,
+            None => out.left.extend(findings),
         }
     }
+    out.left.sort_unstable();
     out
 }
 
@@ -302,7 +305,10 @@ mod tests {
         settings.options.shellcheck = crate::settings::ShellcheckSetting::Off;
         let before = lint(source, None, &settings);
         let ignores = ignore_all(&before.parse.file, &before.diagnostics, None);
-        assert_eq!(ignores.hidden + ignores.left, before.diagnostics.len());
+        assert_eq!(
+            ignores.hidden + ignores.left.len(),
+            before.diagnostics.len()
+        );
         assert!(ignores.hidden >= 6, "{:#?}", before.diagnostics);
         let after = layerlint_diagnostics::apply_edits(source, &ignores.edits);
         insta::assert_snapshot!(after, @r#"
@@ -318,7 +324,7 @@ mod tests {
         let again = lint(&after, None, &settings);
         assert_eq!(
             again.diagnostics.len(),
-            ignores.left,
+            ignores.left.len(),
             "{:#?}",
             again.diagnostics
         );
@@ -351,6 +357,6 @@ mod tests {
         let again = lint(&after, None, &Settings::default());
         let left: Vec<&str> = again.diagnostics.iter().map(|d| d.code()).collect();
         assert_eq!(left, ["LL004", "LL002"]);
-        assert_eq!(ignores.left, 2);
+        assert_eq!(ignores.left.len(), 2);
     }
 }
