@@ -276,16 +276,12 @@ impl BuildContext {
         if path.is_empty() {
             return true;
         }
-        let prefix = format!("{path}/");
-        if self.overlay.keys().any(|f| f.starts_with(&prefix)) {
+        if has_under(&self.overlay, &path) {
             return true;
         }
         match &self.files {
             Files::Disk(root) => self.stat(root, &path) == Some(true),
-            Files::Memory(files) => files
-                .range(prefix.clone()..)
-                .next()
-                .is_some_and(|(f, _)| f.starts_with(&prefix)),
+            Files::Memory(files) => has_under(files, &path),
         }
     }
 
@@ -430,12 +426,19 @@ impl BuildContext {
 }
 
 fn memory_has(files: &BTreeMap<String, String>, path: &str) -> bool {
-    if files.contains_key(path) {
-        return true;
+    files.contains_key(path) || has_under(files, path)
+}
+
+/// Whether a file of `files` is under the directory `dir`. (The overlay asked here first is
+/// nearly always empty: no string is built for it.)
+fn has_under(files: &BTreeMap<String, String>, dir: &str) -> bool {
+    use std::ops::Bound;
+    if files.is_empty() {
+        return false;
     }
-    let prefix = format!("{path}/");
+    let prefix = format!("{dir}/");
     files
-        .range(prefix.clone()..)
+        .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
         .next()
         .is_some_and(|(f, _)| f.starts_with(&prefix))
 }
