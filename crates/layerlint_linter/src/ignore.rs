@@ -183,6 +183,12 @@ fn ignore_list(line: &str) -> Option<(usize, &str)> {
     if list_len == 0 || codes[..list_len].ends_with(',') {
         return None;
     }
+    // A malformed comment (free text after the codes) suppresses nothing: codes added to
+    // it would not either.
+    let trailing = codes[list_len..].trim();
+    if !trailing.is_empty() && !trailing.starts_with('#') && !trailing.starts_with("--") {
+        return None;
+    }
     Some((line.len() - codes.len() + list_len, &codes[..list_len]))
 }
 
@@ -257,6 +263,23 @@ mod tests {
             "FROM a\n# layerlint global ignore=LL1\n# layerlint ignore=LL101\nCMD x\n"
         );
         assert_eq!(ignore_list("# layerlint global ignore=LL1"), None);
+        // Not into a malformed one, which hides nothing (`invalid-suppression` reports it).
+        assert_eq!(
+            ignore(
+                "FROM a\n# layerlint ignore=LL102 as intended\nCMD x\n",
+                "CMD",
+                "LL101"
+            ),
+            "FROM a\n# layerlint ignore=LL102 as intended\n# layerlint ignore=LL101\nCMD x\n"
+        );
+        assert_eq!(
+            ignore(
+                "FROM a\n# layerlint ignore=LL102 -- intended\nCMD x\n",
+                "CMD",
+                "LL101"
+            ),
+            "FROM a\n# layerlint ignore=LL102,LL101 -- intended\nCMD x\n"
+        );
     }
 
     #[test]
