@@ -50,7 +50,11 @@ fn dockerfile() -> impl Strategy<Value = String> {
     )
         .prop_map(|(lines, crlf, bom, final_newline)| {
             let newline = if crlf { "\r\n" } else { "\n" };
-            let mut text = if bom { "\u{feff}".to_owned() } else { String::new() };
+            let mut text = if bom {
+                "\u{feff}".to_owned()
+            } else {
+                String::new()
+            };
             text.push_str(&lines.join(newline));
             if final_newline {
                 text.push_str(newline);

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use crate::check::FileReport;
 
 pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    super::per_file(files, out, |file, out| write_file(file, out))
+    super::per_file(files, out, write_file)
 }
 
 /// One file's findings, a line each (also the text format's, for a file without its text).

@@ -1246,7 +1246,7 @@ pub(crate) fn report_unpinned(
             });
         }
         message.push('`');
-        message.push_str(&word.value_lossy());
+        message.push_str(word.value_lossy());
         message.push('`');
     }
     if unpinned.len() > 4 {
