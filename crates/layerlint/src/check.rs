@@ -132,6 +132,26 @@ pub struct Deferred {
     path: std::path::PathBuf,
     diagnostics: Vec<Diagnostic>,
     keep_source: bool,
+    /// `--add-ignore`: where to write the comments once ShellCheck's findings are in.
+    add_ignore: Option<AddIgnore>,
+}
+
+/// A deferred file once ShellCheck has run: its findings, and the text they point into.
+struct Completed {
+    index: usize,
+    diagnostics: Vec<Diagnostic>,
+    text: String,
+    keep_source: bool,
+    /// `--add-ignore`: what writing the comments adds to the file's report.
+    ignored: Option<FileReport>,
+}
+
+/// A file whose suppression comments wait for its ShellCheck findings.
+#[derive(Debug)]
+struct AddIgnore {
+    input: Input,
+    modified: Option<std::time::SystemTime>,
+    reason: Option<String>,
 }
 
 /// Runs ShellCheck over the deferred files, in as many batches (processes) as there are
@@ -147,7 +167,7 @@ fn run_shellcheck(reports: &mut [FileReport], fingerprints: bool) {
     }
     let threads = rayon::current_num_threads().max(1);
     let chunk = work.len().div_ceil(threads);
-    let results: Vec<(usize, Vec<Diagnostic>, String, bool)> = work
+    let results: Vec<Completed> = work
         .par_chunks(chunk)
         .flat_map_iter(|part| {
             let mut batch = layerlint_linter::shellcheck::Batch::new(&part[0].1.resolved.settings);
@@ -164,18 +184,66 @@ fn run_shellcheck(reports: &mut [FileReport], fingerprints: bool) {
                     let mut diagnostics = file.diagnostics.clone();
                     diagnostics.extend(outcome.findings.remove(i).unwrap_or_default());
                     layerlint_linter::sort_diagnostics(&mut diagnostics);
-                    (
-                        *i,
+                    let source = file.parse.file.source();
+                    let Some(job) = &file.add_ignore else {
+                        return Completed {
+                            index: *i,
+                            diagnostics,
+                            text: source.to_owned(),
+                            keep_source: file.keep_source,
+                            ignored: None,
+                        };
+                    };
+                    // The comments, now that every finding is known; what they change
+                    // goes back into the file's report.
+                    let mut report = FileReport {
+                        path: file.path.display().to_string(),
+                        ..FileReport::default()
+                    };
+                    let original = SourceFile {
+                        text: source.to_owned(),
+                        modified: job.modified,
+                    };
+                    let target = Target {
+                        path: Some(&file.path),
+                        context: file.context.as_deref(),
+                    };
+                    let (text, diagnostics) = add_ignores(
+                        &job.input,
+                        &original,
+                        &file.parse,
                         diagnostics,
-                        file.parse.file.source().to_owned(),
-                        file.keep_source,
-                    )
+                        &target,
+                        &file.resolved.settings,
+                        job.reason.as_deref(),
+                        &mut report,
+                    );
+                    Completed {
+                        index: *i,
+                        diagnostics,
+                        text: text.unwrap_or(original.text),
+                        keep_source: file.keep_source,
+                        ignored: Some(report),
+                    }
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
-    for (i, diagnostics, text, keep_source) in results {
-        let report = &mut reports[i];
+    for Completed {
+        index,
+        diagnostics,
+        text,
+        keep_source,
+        ignored,
+    } in results
+    {
+        let report = &mut reports[index];
+        if let Some(ignored) = ignored {
+            report.warnings.extend(ignored.warnings);
+            report.error = report.error.take().or(ignored.error);
+            report.ignores_added = ignored.ignores_added;
+            report.fixed_stdin = ignored.fixed_stdin;
+        }
         report.findings = findings(&text, diagnostics, fingerprints);
         if keep_source && !report.findings.is_empty() {
             report.source = Some(text);
@@ -281,14 +349,33 @@ fn check_file(
     let text = &source.text;
     let (fixed_text, diagnostics): (Option<String>, Vec<Diagnostic>) =
         if options.mode == FixMode::AddIgnore {
-            let result = lint_target(text, &target, settings);
+            let parse = layerlint_syntax::parse(text);
+            let diagnostics = layerlint_linter::check_without_shellcheck(&parse, &target, settings);
+            if shellcheck_wanted(settings) {
+                // ShellCheck runs later over many files at once; the comments wait for it.
+                *deferred = Some(Deferred {
+                    parse,
+                    resolved: Arc::clone(&resolved),
+                    context: context.clone(),
+                    path: input.display.clone(),
+                    diagnostics,
+                    keep_source: options.keep_source,
+                    add_ignore: Some(AddIgnore {
+                        input: input.clone(),
+                        modified: source.modified,
+                        reason: options.ignore_reason.map(str::to_owned),
+                    }),
+                });
+                return report;
+            }
             add_ignores(
                 input,
                 source,
-                result,
+                &parse,
+                diagnostics,
                 &target,
                 settings,
-                options,
+                options.ignore_reason,
                 &mut report,
             )
         } else if options.mode == FixMode::Diff || settings.fix {
@@ -368,6 +455,7 @@ fn check_file(
                 path: input.display.clone(),
                 diagnostics,
                 keep_source: options.keep_source,
+                add_ignore: None,
             });
             return report;
         } else {
@@ -382,38 +470,49 @@ fn check_file(
     report
 }
 
-/// `--add-ignore`: writes the suppression comments that hide `result`'s findings, once
-/// the text with them leaves exactly the findings no comment may hide (and no parse error
-/// more). Returns the text the findings point into, when it changed, and the findings.
+/// `--add-ignore`: writes the suppression comments that hide `diagnostics` (the findings
+/// of `parse`, ShellCheck's included), once the text with them leaves exactly the findings
+/// no comment may hide (and no parse error more). The text is re-checked without
+/// ShellCheck (its findings are hidden by their own codes, which the rest of the check
+/// leaves alone), unless one of them is to be left. Returns the text the findings point
+/// into, when it changed, and the findings.
+#[allow(clippy::too_many_arguments)]
 fn add_ignores(
     input: &Input,
     source: &SourceFile,
-    result: layerlint_linter::LintResult,
+    parse: &layerlint_syntax::Parse,
+    diagnostics: Vec<Diagnostic>,
     target: &Target<'_>,
     settings: &layerlint_linter::Settings,
-    options: &RunOptions<'_>,
+    reason: Option<&str>,
     report: &mut FileReport,
 ) -> (Option<String>, Vec<Diagnostic>) {
-    let ignores = layerlint_linter::ignore::ignore_all(
-        &result.parse.file,
-        &result.diagnostics,
-        options.ignore_reason,
-    );
+    let ignores = layerlint_linter::ignore::ignore_all(&parse.file, &diagnostics, reason);
     if ignores.edits.is_empty() {
-        return (None, result.diagnostics);
+        return (None, diagnostics);
     }
+    let is_shellcheck = |d: &Diagnostic| Rule::from_meta(d.rule) == Some(Rule::Shellcheck);
+    let left: Vec<&Diagnostic> = ignores.left.iter().map(|&i| &diagnostics[i]).collect();
     let text = layerlint_diagnostics::apply_edits(&source.text, &ignores.edits);
-    let again = lint_target(&text, target, settings);
+    let again = if left.iter().any(|d| is_shellcheck(d)) {
+        lint_target(&text, target, settings)
+    } else {
+        let parse = layerlint_syntax::parse(&text);
+        let diagnostics = layerlint_linter::check_without_shellcheck(&parse, target, settings);
+        layerlint_linter::LintResult { parse, diagnostics }
+    };
     // The findings left must be those no comment was to hide: the same codes, as many.
-    let mut expected: Vec<&str> = ignores
-        .left
-        .iter()
-        .map(|&i| result.diagnostics[i].code())
-        .collect();
-    let mut found: Vec<&str> = again.diagnostics.iter().map(Diagnostic::code).collect();
-    expected.sort_unstable();
-    found.sort_unstable();
-    if found != expected || again.parse.errors.len() != result.parse.errors.len() {
+    let codes = |list: &mut dyn Iterator<Item = &Diagnostic>| {
+        let mut codes: Vec<String> = list
+            .filter(|d| !is_shellcheck(d))
+            .map(|d| d.code().to_owned())
+            .collect();
+        codes.sort_unstable();
+        codes
+    };
+    let expected = codes(&mut left.iter().copied());
+    let found = codes(&mut again.diagnostics.iter());
+    if found != expected || again.parse.errors.len() != parse.errors.len() {
         report.warnings.push(format!(
             "{}: suppression comments not added: with them, the findings left would be [{}] \
              instead of [{}]; please report this",
@@ -421,7 +520,7 @@ fn add_ignores(
             found.join(", "),
             expected.join(", ")
         ));
-        return (None, result.diagnostics);
+        return (None, diagnostics);
     }
     let written = if input.stdin {
         report.fixed_stdin = Some(text.clone());
@@ -436,7 +535,7 @@ fn add_ignores(
         }
         Err(err) => {
             report.error = Some(format!("{}: {err}", report.path));
-            (None, result.diagnostics)
+            (None, diagnostics)
         }
     }
 }

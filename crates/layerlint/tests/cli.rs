@@ -827,3 +827,42 @@ fn add_ignore_on_stdin_prints_the_file_and_refuses_fix_modes() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("the reason must be one line"));
 }
+
+/// With ShellCheck, `--add-ignore` waits for its batched run and hides each of its
+/// findings by its own code, for files and for standard input alike.
+#[test]
+fn add_ignore_hides_shellcheck_findings_by_their_codes() {
+    if std::process::Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipping: no shellcheck on PATH");
+        return;
+    }
+    let s = Scratch::bare();
+    let source = "FROM alpine:3.20\nRUN cd /x && echo $HOME\n";
+    s.file("a/Dockerfile", source);
+    s.file("b/Dockerfile", source);
+    let run = |args: &[&str]| {
+        s.layerlint()
+            .args(["--isolated", "--shellcheck", "auto"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--add-ignore", "a", "b"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let commented = "FROM alpine:3.20\n# layerlint ignore=LL518,SC2086\nRUN cd /x && echo $HOME\n";
+    assert_eq!(s.read("a/Dockerfile"), commented);
+    assert_eq!(s.read("b/Dockerfile"), commented);
+    let out = run(&["a", "b"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = s
+        .layerlint()
+        .args(["--isolated", "--shellcheck", "auto", "--add-ignore", "-"])
+        .write_stdin(source)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), commented, "{}", stderr(&out));
+}
