@@ -95,10 +95,11 @@ pub fn ignore_edit(
         Some(i) if source[..i].ends_with('\r') => "\r\n",
         _ => "\n",
     };
+    // A reason is a comment's tail: a line break in it would start a line of its own.
     let reason = reason
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(|r| format!("  # {r}"))
+        .map(|r| r.replace(['\r', '\n'], " "))
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| format!("  # {}", r.trim()))
         .unwrap_or_default();
     Some(Edit::insert(
         TextSize::from_usize(at),
@@ -317,6 +318,12 @@ mod tests {
         assert_eq!(
             layerlint_diagnostics::apply_edits(source, [&edit.unwrap()]),
             "FROM a\n# layerlint ignore=LL102,LL616  # baseline\nCMD x\n"
+        );
+        // A line break in a reason would start an instruction.
+        let edit = ignore_edit(&parse.file, offset, &["LL102"], Some("a\nRUN rm -rf /"));
+        assert_eq!(
+            layerlint_diagnostics::apply_edits(source, [&edit.unwrap()]),
+            "FROM a\n# layerlint ignore=LL102  # a RUN rm -rf /\nCMD x\n"
         );
     }
 
