@@ -348,37 +348,7 @@ fn check_file(
     };
     let text = &source.text;
     let (fixed_text, diagnostics): (Option<String>, Vec<Diagnostic>) =
-        if options.mode == FixMode::AddIgnore {
-            let parse = layerlint_syntax::parse(text);
-            let diagnostics = layerlint_linter::check_without_shellcheck(&parse, &target, settings);
-            if shellcheck_wanted(settings) {
-                // ShellCheck runs later over many files at once; the comments wait for it.
-                *deferred = Some(Deferred {
-                    parse,
-                    resolved: Arc::clone(&resolved),
-                    context: context.clone(),
-                    path: input.display.clone(),
-                    diagnostics,
-                    keep_source: options.keep_source,
-                    add_ignore: Some(AddIgnore {
-                        input: input.clone(),
-                        modified: source.modified,
-                        reason: options.ignore_reason.map(str::to_owned),
-                    }),
-                });
-                return report;
-            }
-            add_ignores(
-                input,
-                source,
-                &parse,
-                diagnostics,
-                &target,
-                settings,
-                options.ignore_reason,
-                &mut report,
-            )
-        } else if options.mode == FixMode::Diff || settings.fix {
+        if options.mode != FixMode::AddIgnore && (options.mode == FixMode::Diff || settings.fix) {
             let outcome = fix_file(text, &target, settings, required);
             if let Some(rules) = &outcome.not_converged {
                 report.warnings.push(format!(
@@ -445,7 +415,8 @@ fn check_file(
                 }
             }
         } else if shellcheck_wanted(settings) {
-            // Linted now; ShellCheck runs later over many files at once.
+            // Linted now; ShellCheck runs later over many files at once (and
+            // `--add-ignore`'s comments wait for it).
             let parse = layerlint_syntax::parse(text);
             let diagnostics = layerlint_linter::check_without_shellcheck(&parse, &target, settings);
             *deferred = Some(Deferred {
@@ -455,9 +426,25 @@ fn check_file(
                 path: input.display.clone(),
                 diagnostics,
                 keep_source: options.keep_source,
-                add_ignore: None,
+                add_ignore: (options.mode == FixMode::AddIgnore).then(|| AddIgnore {
+                    input: input.clone(),
+                    modified: source.modified,
+                    reason: options.ignore_reason.map(str::to_owned),
+                }),
             });
             return report;
+        } else if options.mode == FixMode::AddIgnore {
+            let result = lint_target(text, &target, settings);
+            add_ignores(
+                input,
+                source,
+                &result.parse,
+                result.diagnostics,
+                &target,
+                settings,
+                options.ignore_reason,
+                &mut report,
+            )
         } else {
             let result = lint_target(text, &target, settings);
             (None, result.diagnostics)

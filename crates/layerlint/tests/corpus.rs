@@ -30,6 +30,20 @@ fn corpus() -> Option<Vec<PathBuf>> {
     Some(files)
 }
 
+/// The files copied into a scratch directory (removed when the first value is dropped).
+fn scratch_copies(files: &[PathBuf]) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let scratch = tempfile::tempdir().unwrap();
+    let copies = files
+        .iter()
+        .map(|file| {
+            let copy = scratch.path().join(file.file_name().unwrap());
+            std::fs::copy(file, &copy).unwrap();
+            copy
+        })
+        .collect();
+    (scratch, copies)
+}
+
 fn layerlint() -> assert_cmd::Command {
     let mut command = assert_cmd::Command::cargo_bin("layerlint").unwrap();
     command.env("NO_COLOR", "1");
@@ -65,13 +79,7 @@ fn the_whole_corpus_in_one_run() {
 #[test]
 fn fixing_the_corpus_converges_and_is_idempotent() {
     let Some(files) = corpus() else { return };
-    let scratch = tempfile::tempdir().unwrap();
-    let mut copies = Vec::new();
-    for file in &files {
-        let copy = scratch.path().join(file.file_name().unwrap());
-        std::fs::copy(file, &copy).unwrap();
-        copies.push(copy);
-    }
+    let (_scratch, copies) = scratch_copies(&files);
     let out = layerlint()
         .args([
             "check",
@@ -112,13 +120,7 @@ fn fixing_the_corpus_converges_and_is_idempotent() {
 #[test]
 fn add_ignore_on_the_corpus_leaves_only_what_comments_may_not_hide() {
     let Some(files) = corpus() else { return };
-    let scratch = tempfile::tempdir().unwrap();
-    let mut copies = Vec::new();
-    for file in &files {
-        let copy = scratch.path().join(file.file_name().unwrap());
-        std::fs::copy(file, &copy).unwrap();
-        copies.push(copy);
-    }
+    let (_scratch, copies) = scratch_copies(&files);
     let args = [
         "check",
         "--isolated",
