@@ -5,7 +5,7 @@
 use foldhash::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use layerlint_linter::BuildContext;
 
@@ -67,7 +67,9 @@ fn own_ignore_files(name: &OsStr) -> Vec<OsString> {
 /// their own (all of them see the same files and the same `.dockerignore`).
 #[derive(Default)]
 pub struct Contexts {
-    shared: Mutex<HashMap<PathBuf, Arc<BuildContext>>>,
+    /// Context root → its context, made by the first Dockerfile to ask (the others wait
+    /// for it rather than reading the same directory at the same time).
+    shared: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<BuildContext>>>>>,
 }
 
 impl Contexts {
@@ -84,16 +86,27 @@ impl Contexts {
         if !shareable {
             return Arc::new(BuildContext::on_disk(root, Some(dockerfile)).cached());
         }
-        if let Some(found) = self.shared.lock().expect("not poisoned").get(root) {
-            return Arc::clone(found);
-        }
-        let context = Arc::new(BuildContext::on_disk(root, Some(dockerfile)).cached());
-        self.shared
-            .lock()
-            .expect("not poisoned")
-            .entry(root.to_owned())
-            .or_insert(context)
-            .clone()
+        let slot = Arc::clone(
+            self.shared
+                .lock()
+                .expect("not poisoned")
+                .entry(root.to_owned())
+                .or_default(),
+        );
+        let context = slot.get_or_init(|| {
+            let context = BuildContext::on_disk(root, Some(dockerfile)).cached();
+            // The context is the directory discovery listed: its names are known.
+            Arc::new(match listing {
+                Some(listing) if dockerfile.parent() == Some(root) => context.with_listing(
+                    "",
+                    listing
+                        .keys()
+                        .map(|name| name.to_string_lossy().into_owned()),
+                ),
+                _ => context,
+            })
+        });
+        Arc::clone(context)
     }
 }
 
@@ -123,5 +136,26 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &c));
         assert!(a.is_ignored("secret"));
         assert!(!c.is_ignored("secret"), "c has its own ignore file");
+    }
+
+    #[test]
+    fn a_shared_context_takes_the_listing_discovery_made() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.Dockerfile", "b.Dockerfile"] {
+            std::fs::write(dir.path().join(name), "x\n").unwrap();
+        }
+        let listings = Listings::default();
+        listings.list(dir.path()).unwrap();
+        // Written after the listing: a context that read the directory again would see it.
+        std::fs::write(dir.path().join("later"), "").unwrap();
+        let contexts = Contexts::default();
+        let a = contexts.get(dir.path(), &dir.path().join("a.Dockerfile"), &listings);
+        assert_eq!(a.list(""), ["a.Dockerfile", "b.Dockerfile"]);
+        // The context of another directory than the Dockerfile's lists its own.
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("c"), "").unwrap();
+        let other = contexts.get(&sub, &dir.path().join("b.Dockerfile"), &listings);
+        assert_eq!(other.list(""), ["c"]);
     }
 }

@@ -150,6 +150,24 @@ impl BuildContext {
         self
     }
 
+    /// This context (cached, see [`BuildContext::cached`]) taking `names` as what is in
+    /// `dir` (context-relative) on disk: the caller has just listed it, so the context does
+    /// not list it again.
+    #[must_use]
+    pub fn with_listing(self, dir: &str, names: impl IntoIterator<Item = String>) -> BuildContext {
+        if let Some(cache) = &self.cache {
+            let mut names: Vec<String> = names.into_iter().collect();
+            names.sort();
+            names.dedup();
+            cache
+                .lists
+                .lock()
+                .expect("not poisoned")
+                .insert(clean(dir), names.into());
+        }
+        self
+    }
+
     /// `None` when `path` (clean, context-relative) does not exist on disk, else whether it
     /// is a directory.
     fn stat(&self, root: &Path, path: &str) -> Option<bool> {
@@ -605,5 +623,24 @@ mod tests {
         let extended = context.with_files([(".dockerignore", "node_modules\nsrc\n")]);
         assert!(extended.is_ignored("src/lib/a.rs"));
         assert!(!context.is_ignored("src/lib/a.rs"));
+    }
+
+    #[test]
+    fn a_listing_given_is_taken_instead_of_reading_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("Dockerfile"), "FROM a\n").unwrap();
+        std::fs::write(root.join("on-disk"), "").unwrap();
+        let names = ["b", "a", "b"].map(String::from);
+        // Cached: the names given answer (sorted, without duplicates), not the disk.
+        let given = BuildContext::on_disk(root, None)
+            .cached()
+            .with_listing("./", names.clone());
+        assert_eq!(given.list(""), ["a", "b"]);
+        // Overlaid files still show over the names given.
+        assert_eq!(given.with_files([("c", "")]).list(""), ["a", "b", "c"]);
+        // A context that does not remember what it reads keeps reading the disk.
+        let uncached = BuildContext::on_disk(root, None).with_listing("", names);
+        assert_eq!(uncached.list(""), ["Dockerfile", "on-disk"]);
     }
 }
