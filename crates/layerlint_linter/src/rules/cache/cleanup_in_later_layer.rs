@@ -213,6 +213,51 @@ struct Producer {
     is_run: bool,
 }
 
+/// What a RUN creates (cache directories, made absolute), per step of a stage: computed
+/// once per step, for the RUN itself and for every later removal that looks back at it.
+struct ProducedByStep {
+    steps: Vec<Option<Vec<Produced>>>,
+}
+
+struct Produced {
+    path: String,
+    /// Whether the path as written holds a `$` (not expanded: not known).
+    variable: bool,
+}
+
+impl ProducedByStep {
+    fn new(stage: &StageWalk) -> ProducedByStep {
+        ProducedByStep {
+            steps: (0..stage.steps.len()).map(|_| None).collect(),
+        }
+    }
+
+    /// What the RUN at `position` creates; `None` when its scripts are not known.
+    fn at(
+        &mut self,
+        optimizer: &Optimizer<'_>,
+        stage: &StageWalk,
+        position: usize,
+    ) -> Option<&[Produced]> {
+        if self.steps[position].is_none() {
+            let step = &stage.steps[position];
+            let scripts = optimizer.scripts(stage, position)?;
+            let home = home_of(step.user.as_deref()).unwrap_or_else(|| "/root".to_owned());
+            let produced = scripts
+                .iter()
+                .flat_map(|s| s.commands().map(|c| c.unwrapped()))
+                .flat_map(|c| produced_caches(c, &home))
+                .map(|p| Produced {
+                    variable: p.contains('$'),
+                    path: join(&step.workdir, &p),
+                })
+                .collect();
+            self.steps[position] = Some(produced);
+        }
+        self.steps[position].as_deref()
+    }
+}
+
 impl Check for CleanupInLaterLayer {
     type State = ();
     const WANTS: Wants = Wants::NOTHING;
@@ -221,6 +266,7 @@ impl Check for CleanupInLaterLayer {
         let optimizer = cx.optimizer();
         let mut reports = Vec::new();
         for stage in &optimizer.walk().stages {
+            let mut produced = ProducedByStep::new(stage);
             for (position, step) in stage.steps.iter().enumerate() {
                 if step.kind != InstructionKind::Run {
                     continue;
@@ -244,22 +290,17 @@ impl Check for CleanupInLaterLayer {
                 if found.is_empty() {
                     continue;
                 }
-                let own: Vec<String> = commands
-                    .iter()
-                    .flat_map(|c| produced_caches(*c, &home))
-                    .map(|p| join(&step.workdir, &p))
-                    .collect();
                 let only_removals = found.len() == commands.len();
                 for removal in &found {
-                    if removal
-                        .paths
-                        .iter()
-                        .any(|p| own.iter().any(|o| is_within(p, o) || is_within(o, p)))
-                    {
+                    let own = produced.at(&optimizer, stage, position).unwrap_or_default();
+                    if removal.paths.iter().any(|p| {
+                        own.iter()
+                            .any(|o| is_within(p, &o.path) || is_within(&o.path, p))
+                    }) {
                         continue;
                     }
                     let Some(producer) =
-                        self.producer(&optimizer, cx, stage, position, &removal.paths)
+                        self.producer(&optimizer, &mut produced, stage, position, &removal.paths)
                     else {
                         continue;
                     };
@@ -314,7 +355,7 @@ impl CleanupInLaterLayer {
     fn producer(
         &self,
         optimizer: &Optimizer<'_>,
-        _cx: &Context<'_>,
+        produced_by_step: &mut ProducedByStep,
         stage: &StageWalk,
         before: usize,
         paths: &[String],
@@ -360,22 +401,17 @@ impl CleanupInLaterLayer {
             if step.kind != InstructionKind::Run {
                 continue;
             }
-            let Some(scripts) = optimizer.scripts(stage, position) else {
+            let Some(produced) = produced_by_step.at(optimizer, stage, position) else {
                 continue;
             };
-            let home = home_of(step.user.as_deref()).unwrap_or_else(|| "/root".to_owned());
-            let produced: Vec<String> = scripts
+            let mut produced = produced
                 .iter()
-                .flat_map(|s| s.commands().map(|c| c.unwrapped()))
-                .flat_map(|c| produced_caches(c, &home))
-                .filter(|p| !p.contains('$'))
-                .map(|p| join(&step.workdir, &p))
-                .filter(|p| !SYSTEM.contains(&p.as_str()))
-                .collect();
-            if paths.iter().any(|removed| {
-                produced
+                .filter(|p| !p.variable && !SYSTEM.contains(&p.path.as_str()))
+                .map(|p| p.path.as_str());
+            if produced.any(|p| {
+                paths
                     .iter()
-                    .any(|p| is_within(removed, p) || is_within(p, removed))
+                    .any(|removed| is_within(removed, p) || is_within(p, removed))
             }) {
                 return Some(Producer {
                     position,

@@ -63,7 +63,8 @@ impl Check for InvalidDefaultArgInFrom {
             return;
         };
         let Some(image) = from.image() else { return };
-        if *stopped {
+        // Without a `$` nothing expands (and there is nothing to check).
+        if *stopped || !image.text.contains('$') {
             return;
         }
         let Ok(expansion) = cx

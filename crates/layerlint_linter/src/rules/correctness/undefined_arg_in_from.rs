@@ -81,6 +81,14 @@ fn check_word(cx: &mut Context<'_>, word: &Word) {
     let Ok(expansion) = globals.expand(&word.text, escape) else {
         return;
     };
+    let mut undeclared = expansion
+        .unmatched
+        .iter()
+        .filter(|n| !globals.is_declared(n))
+        .peekable();
+    if undeclared.peek().is_none() {
+        return;
+    }
     // Global ARGs in the order they are declared, then the platform ARGs.
     let mut options: Vec<(usize, &str)> = globals
         .names()
@@ -94,11 +102,7 @@ fn check_word(cx: &mut Context<'_>, word: &Word) {
         .collect();
     options.sort_unstable();
     let mut messages = Vec::new();
-    for name in expansion
-        .unmatched
-        .iter()
-        .filter(|n| !globals.is_declared(n))
-    {
+    for name in undeclared {
         let mut message = format!("`${name}` in FROM is not declared by a global ARG");
         if let Some(near) = suggest(name, options.iter().map(|(_, n)| *n)) {
             message.push_str(&format!(" (did you mean `${near}`?)"));

@@ -1,4 +1,5 @@
 use foldhash::{HashMap, HashMapExt};
+use std::cell::OnceCell;
 
 use layerlint_syntax::expand::{Env, Lex};
 use layerlint_syntax::semantic::{Base, PLATFORM_ARGS, Scope, Stage, VarSource};
@@ -296,7 +297,7 @@ pub(crate) struct State {
     known_by_stage: Vec<bool>,
     /// Every name an ARG or ENV of the file declares, with the instructions that declare
     /// it (computed on first use).
-    declared: Option<HashMap<String, Vec<usize>>>,
+    declared: OnceCell<HashMap<String, Vec<usize>>>,
 }
 
 impl Check for UndefinedVariable {
@@ -334,10 +335,7 @@ impl Check for UndefinedVariable {
             .get(stage.index)
             .copied()
             .unwrap_or(false);
-        if state.declared.is_none() {
-            state.declared = Some(declared_names(cx));
-        }
-        let declared = state.declared.as_ref().expect("just computed");
+        let declared = &state.declared;
         let mut check = Checker {
             cx,
             node,
@@ -448,7 +446,8 @@ struct Checker<'c, 'a, 'n> {
     cx: &'c mut Context<'a>,
     node: &'n Node<'n>,
     known: bool,
-    declared: &'n HashMap<String, Vec<usize>>,
+    /// See [`State::declared`].
+    declared: &'n OnceCell<HashMap<String, Vec<usize>>>,
     /// Names reported for this instruction already, and names left to another rule (a
     /// key set earlier in the same ENV is `env-self-reference`'s finding).
     reported: Vec<String>,
@@ -473,6 +472,9 @@ impl Checker<'_, '_, '_> {
         let Ok(expansion) = Lex::new(escape).process_word(text, &env) else {
             return;
         };
+        if expansion.unmatched.is_empty() {
+            return;
+        }
         let refs = references(text, escape, true);
         for name in expansion.unmatched {
             let at = reference_range(self.cx.source(), range, &name, escape);
@@ -497,6 +499,9 @@ impl Checker<'_, '_, '_> {
         let Ok(expansion) = lex.process_word(text, &env) else {
             return;
         };
+        if expansion.unmatched.is_empty() {
+            return;
+        }
         let refs = references(text, '\\', false);
         for name in expansion.unmatched {
             let at = refs
@@ -520,6 +525,11 @@ impl Checker<'_, '_, '_> {
         {
             return;
         }
+        let note = match self.evidence(name, refs) {
+            Evidence::No => return,
+            Evidence::Note(note) => Some(note),
+            Evidence::IfNearMiss => None,
+        };
         // BuildKit suggests among the variables with a value, in the order they were set.
         let mut options: Vec<(usize, &str)> = scope
             .names()
@@ -536,9 +546,21 @@ impl Checker<'_, '_, '_> {
         options.push((0, "PATH"));
         options.extend(before.iter().map(|n| (usize::MAX, *n)));
         options.sort_unstable();
+        let note = match note {
+            Some(note) => note,
+            // A name one or two edits from a variable that is set is a typo for it.
+            None => {
+                let limit = if name.chars().count() <= 5 { 1 } else { 2 };
+                if !options
+                    .iter()
+                    .any(|(_, option)| transposition_distance(name, option) <= limit)
+                {
+                    return;
+                }
+                String::new()
+            }
+        };
         let suggestion = suggest(name, options.iter().map(|(_, n)| *n));
-        let note = self.evidence(name, refs, &options);
-        let Some(note) = note else { return };
         self.reported.push(name.to_owned());
         let mut message = format!("undefined variable `${name}`");
         if let Some(suggestion) = suggestion {
@@ -551,25 +573,20 @@ impl Checker<'_, '_, '_> {
     }
 
     /// Why `name` is reported (an empty note when the stage's environment is fully
-    /// known), or `None` when an image may well define it.
-    fn evidence(
-        &self,
-        name: &str,
-        refs: &[Reference],
-        options: &[(usize, &str)],
-    ) -> Option<String> {
+    /// known), or that it is not reported because an image may well define it.
+    fn evidence(&self, name: &str, refs: &[Reference]) -> Evidence {
         if self.known {
-            return Some(String::new());
+            return Evidence::Note(String::new());
         }
         if WELL_KNOWN.contains(&name) {
-            return None;
+            return Evidence::No;
         }
         let uses: Vec<&Reference> = refs.iter().filter(|r| r.name == name).collect();
         if !uses.is_empty() && uses.iter().all(|r| r.guarded) {
-            return None;
+            return Evidence::No;
         }
         if PLATFORM_ARGS.iter().any(|(n, _)| *n == name) {
-            return Some(format!(
+            return Evidence::Note(format!(
                 "BuildKit's automatic platform ARGs are visible in a stage only after `ARG {name}` in it"
             ));
         }
@@ -580,11 +597,15 @@ impl Checker<'_, '_, '_> {
             .get_var(name)
             .is_some_and(|v| matches!(v.source, VarSource::Arg(_)))
         {
-            return Some(format!(
+            return Evidence::Note(format!(
                 "`{name}` is a global ARG: a stage sees it only after `ARG {name}` in the stage"
             ));
         }
-        if let Some(at) = self.declared.get(name) {
+        if let Some(at) = self
+            .declared
+            .get_or_init(|| declared_names(self.cx))
+            .get(name)
+        {
             let here = self.node.index;
             let stage = self.node.stage.map(|s| s.body());
             let note = if at.contains(&here) {
@@ -601,14 +622,20 @@ impl Checker<'_, '_, '_> {
                     "`{name}` is declared in another stage: a stage sees only its own ARGs and ENVs and those of the stage it is built FROM"
                 )
             };
-            return Some(note);
+            return Evidence::Note(note);
         }
-        let limit = if name.chars().count() <= 5 { 1 } else { 2 };
-        let near = options
-            .iter()
-            .any(|(_, option)| transposition_distance(name, option) <= limit);
-        near.then(String::new)
+        Evidence::IfNearMiss
     }
+}
+
+/// Whether an undefined name is reported.
+enum Evidence {
+    /// Yes, with this note (empty: no note).
+    Note(String),
+    /// Only as a typo: when it is near the name of a variable that is set.
+    IfNearMiss,
+    /// No: the base image may well define it.
+    No,
 }
 
 #[cfg(test)]

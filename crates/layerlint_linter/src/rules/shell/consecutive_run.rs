@@ -103,12 +103,15 @@ impl Check for ConsecutiveRun {
             (true, Some(CommandLine::Shell(form))) => layerlint_shell::parse(&form.text)
                 .commands()
                 .filter(counted)
+                .take(MAX_COMMANDS + 1)
                 .count(),
             _ => scripts
                 .iter()
                 .filter(|s| s.source == ScriptSource::ShellForm)
                 .flat_map(|s| s.script.commands())
                 .filter(counted)
+                // Enough to tell whether there are more than `MAX_COMMANDS`.
+                .take(MAX_COMMANDS + 1)
                 .count(),
         };
         if commands > MAX_COMMANDS {
