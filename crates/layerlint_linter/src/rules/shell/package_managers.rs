@@ -668,16 +668,17 @@ impl Managers {
         script.managers.get_or_init(|| {
             let mut managers = Managers::default();
             for command in script.script.commands() {
-                let Some(name) = script.script.unwrapped_name(command.id()).filter(|name| {
-                    name.bytes()
-                        .next()
-                        .is_some_and(|b| FIRST_BYTES[usize::from(b)])
-                }) else {
+                let Some((name, candidates)) =
+                    script.script.unwrapped_name(command.id()).and_then(|name| {
+                        let candidates = BY_FIRST_BYTE[usize::from(name.bytes().next()?)];
+                        (candidates != 0).then_some((name, candidates))
+                    })
+                else {
                     continue;
                 };
                 let mut bits = 0u16;
                 for (i, m) in ALL.iter().enumerate() {
-                    if m.may_be(name) {
+                    if candidates & (1 << i) != 0 && m.may_be(name) {
                         bits |= 1 << i;
                     }
                 }
@@ -691,20 +692,21 @@ impl Managers {
     }
 }
 
-/// The first bytes of the names of the managers of [`ALL`] (and `p`, of `python`, for
-/// those run as modules): a command whose name starts with another byte is none of them.
-const FIRST_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
+/// For each first byte of a command name, the managers of [`ALL`] (by bit) that a name
+/// starting with it may be: those with a name starting with it (and, for `p`, those run
+/// as a Python module). A command whose name starts with another byte is none of them.
+const BY_FIRST_BYTE: [u16; 256] = {
+    let mut table = [0u16; 256];
     let mut i = 0;
     while i < ALL.len() {
         let manager = ALL[i];
         let mut j = 0;
         while j < manager.commands.len() {
-            table[manager.commands[j].as_bytes()[0] as usize] = true;
+            table[manager.commands[j].as_bytes()[0] as usize] |= 1 << i;
             j += 1;
         }
         if manager.module.is_some() {
-            table[b'p' as usize] = true;
+            table[b'p' as usize] |= 1 << i;
         }
         i += 1;
     }
@@ -1266,7 +1268,7 @@ mod tests {
 
     /// A name the first-byte table turns away is no manager's.
     #[test]
-    fn first_bytes_turn_away_no_manager() {
+    fn first_bytes_turn_away_no_manager_a_name_may_be() {
         let mut names: Vec<String> = ["python", "python3.12", "echo", "curl", "rm", "Apt"]
             .map(String::from)
             .to_vec();
@@ -1280,14 +1282,24 @@ mod tests {
             }
         }
         for name in &names {
-            let may_be_one = ALL.iter().any(|m| m.may_be(name));
-            let passes = name
+            let candidates = name
                 .bytes()
                 .next()
-                .is_some_and(|b| FIRST_BYTES[usize::from(b)]);
-            assert!(passes || !may_be_one, "{name}");
+                .map_or(0, |b| BY_FIRST_BYTE[usize::from(b)]);
+            for (i, manager) in ALL.iter().enumerate() {
+                assert!(
+                    candidates & (1 << i) != 0 || !manager.may_be(name),
+                    "{name} may be {}",
+                    manager.name
+                );
+            }
         }
-        assert!(!FIRST_BYTES[usize::from(b'e')] && !FIRST_BYTES[usize::from(b'c')]);
+        assert_eq!(BY_FIRST_BYTE[usize::from(b'e')], 0);
+        assert_eq!(BY_FIRST_BYTE[usize::from(b'c')], 0);
+        assert_eq!(
+            BY_FIRST_BYTE[usize::from(b'a')],
+            APT_GET.bit | APT.bit | APTITUDE.bit | APK.bit
+        );
     }
 
     #[test]
