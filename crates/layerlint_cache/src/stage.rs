@@ -143,7 +143,7 @@ impl FileWalk {
             };
             let mut scope = semantic.stage_entry_scope(stage.index);
             let mut shared = Rc::new(scope.clone());
-            let mut steps = Vec::new();
+            let mut steps = Vec::with_capacity(stage.body().len());
             for index in stage.body() {
                 let instruction = &instructions[index];
                 let copy = match &instruction.body {

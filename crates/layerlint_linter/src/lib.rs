@@ -110,7 +110,8 @@ fn check_with(
         .get(suppression::CHECK_BUILD_ARG)
         .map(String::as_str);
     let mut suppressions = suppression::Suppressions::collect(file, &semantic, check_override);
-    let mut rules: Vec<Rule> = settings.enabled_rules().collect();
+    let mut rules: Vec<Rule> = Vec::with_capacity(Rule::ALL.len());
+    rules.extend(settings.enabled_rules());
     for rule in &suppressions.experimental {
         if !rules.contains(rule) {
             rules.push(*rule);

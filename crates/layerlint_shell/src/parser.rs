@@ -107,6 +107,8 @@ pub(crate) fn parse(text: &MappedText) -> Tables {
     t.commands.reserve(len / 40 + 2);
     t.pipelines.reserve(len / 50 + 2);
     t.elements.reserve(len / 40 + 2);
+    t.spans.reserve(len / 16 + 4);
+    t.strings.reserve(len / 4);
     t.texts.push(MappedText::new());
     let mut parser = Parser::new(text, TextId::ROOT, &mut builder, 0, &[]);
     parser.parse_script(Ctx::ROOT);

@@ -261,7 +261,8 @@ impl<'a> State<'a> {
         &mut self,
         stop: Option<char>,
     ) -> Result<(String, Vec<SplitWord>), ExpandError> {
-        let mut result = String::new();
+        // Expansions are usually about as long as what is left of the input.
+        let mut result = String::with_capacity(self.input.len() - self.pos);
         self.word_buf.clear();
         let mut words = Words {
             words: Vec::new(),
@@ -443,27 +444,26 @@ impl<'a> State<'a> {
     }
 
     fn process_name(&mut self) -> String {
-        let mut name = String::new();
+        // The name is the input as it stands: sliced out once it ends.
+        let start = self.pos;
         while let Some(ch) = self.peek() {
-            if name.is_empty() && ch.is_numeric() {
-                while let Some(digit) = self.peek().filter(|c| c.is_numeric()) {
+            let empty = self.pos == start;
+            if empty && ch.is_numeric() {
+                while self.peek().is_some_and(char::is_numeric) {
                     self.next();
-                    name.push(digit);
                 }
-                return name;
+                break;
             }
-            if name.is_empty() && matches!(ch, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
+            if empty && matches!(ch, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
                 self.next();
-                name.push(ch);
-                return name;
+                break;
             }
             if !ch.is_alphabetic() && !ch.is_numeric() && ch != '_' {
                 break;
             }
             self.next();
-            name.push(ch);
         }
-        name
+        self.input[start..self.pos].to_owned()
     }
 
     fn process_dollar(&mut self) -> Result<String, ExpandError> {

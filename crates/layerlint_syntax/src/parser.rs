@@ -101,7 +101,9 @@ impl<'s> Parser<'s> {
             escape: '\\',
             directives_done: false,
             directives: Vec::new(),
-            instructions: Vec::new(),
+            // About one instruction per two or three lines of 30 to 40 bytes: room for
+            // most files without growing (and copying) the vector along the way.
+            instructions: Vec::with_capacity(src.len() / 80 + 4),
             comments: Vec::new(),
             tokens: if emit_tokens {
                 Vec::with_capacity(src.len() / 4)
@@ -111,7 +113,8 @@ impl<'s> Parser<'s> {
             empty_continuation_lines: Vec::new(),
             errors: Vec::new(),
             pending_comments: Vec::new(),
-            logical: MappedText::new(),
+            // Reused for every instruction's logical line: room for most of them.
+            logical: MappedText::with_capacity(256),
         }
     }
 

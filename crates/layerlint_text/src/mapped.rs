@@ -129,7 +129,11 @@ impl MappedText {
 
     /// The part of the text in `range`, still mapped into the source.
     pub fn slice(&self, range: TextRange) -> MappedText {
-        let mut out = MappedText::with_capacity(range.len().to_usize());
+        let mut out = MappedText {
+            text: String::with_capacity(range.len().to_usize()),
+            // At most as many pieces as this text has.
+            pieces: Vec::with_capacity(self.pieces.len()),
+        };
         for (piece, src) in self.pieces() {
             let start = piece.start().max(range.start());
             let end = piece.end().min(range.end());

@@ -58,7 +58,8 @@ pub(crate) fn per_file(
         let parts: Vec<io::Result<Vec<u8>>> = batch
             .par_iter()
             .map(|file| {
-                let mut part = Vec::new();
+                // Room for a line of about 200 bytes per finding without growing.
+                let mut part = Vec::with_capacity(file.findings.len() * 200);
                 if !file.findings.is_empty() {
                     render(file, &mut part)?;
                 }
