@@ -418,7 +418,8 @@ pub(crate) fn run(
         diagnostics: Vec::new(),
         shellcheck_jobs: Vec::new(),
         line_index: OnceCell::new(),
-        scripts: RefCell::new(Vec::new()),
+        // Keyed by instruction index (twice: with and without an ONBUILD trigger).
+        scripts: RefCell::new(Vec::with_capacity(2 * file.instructions().len())),
         parsed: Rc::default(),
         optimizer: OnceCell::new(),
         memo: RefCell::default(),

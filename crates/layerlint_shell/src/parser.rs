@@ -109,6 +109,10 @@ pub(crate) fn parse(text: &MappedText) -> Tables {
     t.elements.reserve(len / 40 + 2);
     t.spans.reserve(len / 16 + 4);
     t.strings.reserve(len / 4);
+    // The constructs being parsed: a command's words, redirects and assignments.
+    let s = &mut builder.scratch;
+    s.words.reserve(16);
+    s.spans.reserve(32);
     t.texts.push(MappedText::new());
     let mut parser = Parser::new(text, TextId::ROOT, &mut builder, 0, &[]);
     parser.parse_script(Ctx::ROOT);
