@@ -128,13 +128,10 @@ fn add_ignore_on_the_corpus_leaves_only_what_comments_may_not_hide() {
         "off",
         "--format",
         "json",
+        "--add-ignore",
     ];
-    let out = layerlint()
-        .args(args)
-        .arg("--add-ignore")
-        .args(&copies)
-        .output()
-        .unwrap();
+    let add_ignore = || layerlint().args(args).args(&copies).output().unwrap();
+    let out = add_ignore();
     let err = stderr(&out);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
     assert!(
@@ -150,12 +147,7 @@ fn add_ignore_on_the_corpus_leaves_only_what_comments_may_not_hide() {
             "{finding}"
         );
     }
-    let out = layerlint()
-        .args(args)
-        .arg("--add-ignore")
-        .args(&copies)
-        .output()
-        .unwrap();
+    let out = add_ignore();
     let err = stderr(&out);
     assert!(
         err.starts_with(&format!(

@@ -11,6 +11,7 @@ use layerlint_diagnostics::{Diagnostic, Edit};
 use layerlint_syntax::Dockerfile;
 use layerlint_text::TextSize;
 
+use crate::suppression::{Origin, next_instruction_ignore};
 use crate::{Rule, instruction_at};
 
 /// Rules whose findings no comment should hide: what BuildKit refuses to build (to be
@@ -71,22 +72,24 @@ pub fn ignore_edit(
     };
     let mut at = line_start;
     while let Some((start, line)) = previous_line(at) {
-        if !is_hadolint_ignore(line) {
+        if !matches!(ignore_comment(line), Some((Origin::Hadolint, _))) {
             break;
         }
         at = start;
     }
     if let Some((start, line)) = previous_line(at)
-        && let Some((end, listed)) = ignore_list(line)
+        && let Some((Origin::Layerlint, listed)) = ignore_comment(line)
+        && let Some((last, last_at)) = listed.last()
     {
         let mut added = String::new();
         for code in codes {
-            if !listed.split(',').any(|c| c.eq_ignore_ascii_case(code)) {
+            if !listed.iter().any(|(c, _)| c.eq_ignore_ascii_case(code)) {
                 added.push(',');
                 added.push_str(code);
             }
         }
-        return (!added.is_empty()).then(|| Edit::insert(TextSize::from_usize(start + end), added));
+        let end = start + last_at + last.len();
+        return (!added.is_empty()).then(|| Edit::insert(TextSize::from_usize(end), added));
     }
     if codes.is_empty() {
         return None;
@@ -157,40 +160,20 @@ pub fn ignore_all(file: &Dockerfile, diagnostics: &[Diagnostic], reason: Option<
     out
 }
 
-/// Whether `line` is a `# hadolint ignore=` pragma (which hadolint applies to the next
-/// line only).
-fn is_hadolint_ignore(line: &str) -> bool {
-    let Some(rest) = line.trim_start().strip_prefix('#') else {
-        return false;
-    };
-    let Some(rest) = rest.trim_start().strip_prefix("hadolint") else {
-        return false;
-    };
-    rest.starts_with(char::is_whitespace) && rest.trim_start().starts_with("ignore=")
-}
-
-/// In a `# layerlint ignore=A,B  # reason` line: the offset right after the last code, and
-/// the list of codes.
-fn ignore_list(line: &str) -> Option<(usize, &str)> {
-    let trimmed = line.trim_start();
-    let rest = trimmed.strip_prefix('#')?.trim_start();
-    let rest = rest.strip_prefix("layerlint")?;
-    let words = rest.trim_start();
-    if words.len() == rest.len() {
+/// The suppression comment for the next instruction that `line` holds, if it is a
+/// well-formed one ([`next_instruction_ignore`]): who wrote it, and its codes with their
+/// offsets in `line`. A malformed comment suppresses nothing, so codes are not added to it.
+fn ignore_comment(line: &str) -> Option<(Origin, Vec<(String, usize)>)> {
+    let comment = line.trim_start();
+    if !comment.starts_with('#') {
         return None;
     }
-    let codes = words.strip_prefix("ignore=")?;
-    let list_len = codes.find(char::is_whitespace).unwrap_or(codes.len());
-    if list_len == 0 || codes[..list_len].ends_with(',') {
-        return None;
-    }
-    // A malformed comment (free text after the codes) suppresses nothing: codes added to
-    // it would not either.
-    let trailing = codes[list_len..].trim();
-    if !trailing.is_empty() && !trailing.starts_with('#') && !trailing.starts_with("--") {
-        return None;
-    }
-    Some((line.len() - codes.len() + list_len, &codes[..list_len]))
+    let indent = line.len() - comment.len();
+    let (origin, codes) = next_instruction_ignore(comment)?;
+    Some((
+        origin,
+        codes.into_iter().map(|(c, at)| (c, indent + at)).collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -263,7 +246,7 @@ mod tests {
             ),
             "FROM a\n# layerlint global ignore=LL1\n# layerlint ignore=LL101\nCMD x\n"
         );
-        assert_eq!(ignore_list("# layerlint global ignore=LL1"), None);
+        assert!(ignore_comment("# layerlint global ignore=LL1").is_none());
         // Not into a malformed one, which hides nothing (`invalid-suppression` reports it).
         assert_eq!(
             ignore(

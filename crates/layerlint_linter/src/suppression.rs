@@ -544,6 +544,20 @@ fn parse_comment(comment: &str) -> Parsed {
     }
 }
 
+/// A well-formed `# layerlint ignore=…` or `# hadolint ignore=…` for the next instruction,
+/// read as [`Suppressions::collect`] reads it: who wrote it, and its codes with their
+/// offsets in `comment` (which starts at `#`). `None` for any other comment.
+pub(crate) fn next_instruction_ignore(comment: &str) -> Option<(Origin, Vec<(String, usize)>)> {
+    match parse_comment(comment) {
+        Parsed::Codes {
+            origin,
+            kind: Kind::Next,
+            codes,
+        } => Some((origin, codes)),
+        _ => None,
+    }
+}
+
 /// `word` followed by whitespace or the end.
 fn strip_word<'t>(text: &'t str, word: &str) -> Option<&'t str> {
     let rest = text.strip_prefix(word)?;

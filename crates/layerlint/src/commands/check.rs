@@ -387,10 +387,10 @@ fn summary(reports: &[FileReport], args: &CheckArgs, mode: FixMode, fixed: usize
         };
     }
     let mut out = String::new();
-    let (comments, hidden) = reports.iter().fold((0, 0), |(c, h), r| {
-        (c + r.ignores_added.0, h + r.ignores_added.1)
-    });
     if mode == FixMode::AddIgnore {
+        let (comments, hidden) = reports.iter().fold((0, 0), |(c, h), r| {
+            (c + r.ignores_added.0, h + r.ignores_added.1)
+        });
         let changed = reports.iter().filter(|r| r.ignores_added.0 > 0).count();
         out.push_str(&if comments == 0 {
             format!(
