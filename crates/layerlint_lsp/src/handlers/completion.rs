@@ -98,7 +98,9 @@ pub fn completions(snapshot: &Snapshot, offset: TextSize) -> Vec<Item> {
         return keyword_items(file, before_cursor, offset, false);
     };
     let outer = &file.instructions()[index];
-    if outer.keyword.contains_inclusive(offset) {
+    // In the keyword, or before it: an instruction can start with continuation lines
+    // (`\` alone on a line) ahead of its keyword.
+    if offset <= outer.keyword.end() {
         return keyword_items(file, before_cursor, offset, false);
     }
     let instruction = match &outer.body {
@@ -573,5 +575,28 @@ mod tests {
         assert!(items.iter().any(|i| i.label == "LL101"));
         assert_eq!(items[0].replace.len(), TextSize::new(3));
         assert!(labels("FROM a\n# a comment |\n").is_empty());
+    }
+
+    #[test]
+    fn before_the_keyword_of_an_instruction_that_starts_with_a_continuation() {
+        // Found by the lsp_edits fuzz target: the instruction starts at the `\` line, so
+        // the cursor at 0 is in it but ahead of its keyword (this used to panic).
+        let run = labels("|\\\n     RUN echo\n");
+        assert!(run.contains(&"RUN".to_owned()), "{run:?}");
+        assert_eq!(
+            complete("|\\\n     RUN echo\n")[0].replace,
+            TextRange::from_usize(0, 0)
+        );
+        // Every offset of such documents answers without panicking.
+        for text in [
+            "\\\n     er=\"platfore buil",
+            "\\\n\\\n  FROM a AS b\nONBUILD \\\n  RUN x\n",
+            "# escape=`\n`\n  COPY --from=a . .\n",
+        ] {
+            let snapshot = Snapshot::new(text, 1, LintEnv::default());
+            for at in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
+                completions(&snapshot, TextSize::from_usize(at));
+            }
+        }
     }
 }
