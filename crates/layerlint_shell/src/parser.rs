@@ -109,7 +109,7 @@ pub(crate) fn parse(text: &MappedText) -> Tables {
     t.elements.reserve(len / 40 + 2);
     t.spans.reserve(len / 16 + 4);
     t.strings.reserve(len / 4);
-    // The constructs being parsed: a command's words, redirects and assignments.
+    // The scratch stacks of the command being parsed: its words and their spans.
     let s = &mut builder.scratch;
     s.words.reserve(16);
     s.spans.reserve(32);
