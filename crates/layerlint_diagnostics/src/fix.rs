@@ -206,6 +206,18 @@ mod tests {
         assert_eq!(fix.range(), Some(TextRange::from_usize(8, 11)));
         assert!(fix.applies(Applicability::Unsafe));
         assert!(!Fix::unsafe_edits("x", vec![]).applies(Applicability::Safe));
+        // The names the JSON and SARIF reports give.
+        assert_eq!(
+            [
+                Applicability::Safe,
+                Applicability::Unsafe,
+                Applicability::DisplayOnly
+            ]
+            .map(Applicability::as_str),
+            ["safe", "unsafe", "display-only"]
+        );
+        assert!(edits[1].is_insertion());
+        assert!(!edits[0].is_insertion());
     }
 
     #[test]
@@ -219,6 +231,12 @@ mod tests {
             Some(".git\nnode_modules\n")
         );
         assert_eq!(append.apply(None), None);
+        // An empty file gets no blank first line; a CRLF file gets a CRLF line ending.
+        assert_eq!(append.apply(Some("")).as_deref(), Some("node_modules\n"));
+        assert_eq!(
+            append.apply(Some(".git\r\n*.log")).as_deref(),
+            Some(".git\r\n*.log\r\nnode_modules\n")
+        );
         let fix = Fix::unsafe_edits("Create .dockerignore", vec![]).with_file(create);
         assert_eq!(fix.files.len(), 1);
         assert_eq!(fix.range(), None);

@@ -76,3 +76,33 @@ impl Diagnostic {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SHELLCHECK: RuleMeta = RuleMeta {
+        code: "LL528",
+        name: "shellcheck",
+        category: Category::Shell,
+        summary: "",
+        severity: Severity::Warning,
+        default_enabled: true,
+        fix: FixAvailability::None,
+        equivalents: &[],
+        docs: "",
+    };
+
+    /// People see the rule's code, or the refining code of a rule that reports many.
+    #[test]
+    fn shown_code() {
+        let diagnostic = Diagnostic::new(&SHELLCHECK, TextRange::default(), "quote this");
+        assert_eq!(diagnostic.code(), "LL528");
+        assert_eq!(diagnostic.severity, Severity::Warning);
+        let refined = Diagnostic {
+            subcode: Some("SC2086".to_owned()),
+            ..diagnostic
+        };
+        assert_eq!(refined.code(), "SC2086");
+    }
+}

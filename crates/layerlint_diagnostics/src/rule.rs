@@ -255,4 +255,64 @@ mod tests {
         assert!(Severity::Warning < Severity::Error);
         assert_eq!("Warning".parse::<Severity>(), Ok(Severity::Warning));
     }
+
+    /// Every severity reads back from its name (as configuration files write it) and
+    /// prints as that name.
+    #[test]
+    fn severity_names_round_trip() {
+        for severity in Severity::ALL {
+            assert_eq!(severity.as_str().parse::<Severity>(), Ok(severity));
+            assert_eq!(severity.to_string(), severity.as_str());
+        }
+        assert_eq!(
+            Severity::ALL.map(Severity::as_str),
+            ["error", "warning", "info", "style"]
+        );
+        assert!("fatal".parse::<Severity>().is_err());
+    }
+
+    /// A rule's code starts with its category's prefix, and the slugs name the folders
+    /// the rules live in.
+    #[test]
+    fn categories() {
+        let prefixes = Category::ALL.map(Category::prefix);
+        assert_eq!(prefixes, ["LL0", "LL1", "LL2", "LL3", "LL4", "LL5", "LL6"]);
+        assert_eq!(Category::Cache.slug(), "cache");
+        assert_eq!(Category::Shell.title(), "Shell and package managers");
+        let meta = RuleMeta {
+            code: "LL101",
+            name: "invalid-json-exec-form",
+            category: Category::Correctness,
+            summary: "",
+            severity: Severity::Error,
+            default_enabled: true,
+            fix: FixAvailability::Sometimes,
+            equivalents: &[],
+            docs: "",
+        };
+        assert!(
+            meta.url()
+                .ends_with("/rules/LL101-invalid-json-exec-form.md")
+        );
+        assert_eq!(meta.fix.as_str(), "sometimes");
+    }
+
+    #[test]
+    fn peer_urls() {
+        let dl = Equivalent::Hadolint("DL3008");
+        assert_eq!((dl.tool(), dl.id()), ("hadolint", "DL3008"));
+        assert_eq!(
+            dl.url().unwrap(),
+            "https://github.com/hadolint/hadolint/wiki/DL3008"
+        );
+        assert_eq!(
+            Equivalent::Hadolint("SC2086").url().unwrap(),
+            "https://www.shellcheck.net/wiki/SC2086"
+        );
+        assert_eq!(
+            Equivalent::Trivy("DS-0016").url().unwrap(),
+            "https://avd.aquasec.com/misconfig/ds0016"
+        );
+        assert_eq!(Equivalent::Checkov("CKV_DOCKER_7").url(), None);
+    }
 }

@@ -259,3 +259,153 @@ fn apply_each_checked(
     }
     (current, applied)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layerlint_diagnostics::Fix;
+    use layerlint_text::{TextRange, TextSize};
+
+    fn finding(rule: Rule, edits: Vec<Edit>) -> Diagnostic {
+        Diagnostic::new(rule.meta(), TextRange::default(), "x").with_fix(Fix::safe("x", edits))
+    }
+
+    fn rules() -> (Rule, Rule, Rule) {
+        (Rule::ALL[0], Rule::ALL[1], Rule::ALL[2])
+    }
+
+    /// Edits that only touch are applied together; an insertion inside a taken edit, or
+    /// a change over a taken insertion, waits for the next pass; the same edit from two
+    /// findings is made once and counts for both.
+    #[test]
+    fn one_pass_takes_what_does_not_conflict() {
+        let (a, b, c) = rules();
+        let source = "0123456789";
+        let delete = finding(a, vec![Edit::delete(TextRange::from_usize(2, 5))]);
+        let at_end = finding(b, vec![Edit::insert(TextSize::new(5), "x")]);
+        let inside = finding(c, vec![Edit::insert(TextSize::new(3), "y")]);
+        let (text, applied) = apply_non_overlapping(source, &[&delete, &at_end, &inside]);
+        assert_eq!(text, "01x56789");
+        assert_eq!(applied, vec![a, b]);
+
+        let insert = finding(a, vec![Edit::insert(TextSize::new(0), "x")]);
+        let later = finding(b, vec![Edit::delete(TextRange::from_usize(2, 5))]);
+        let over = finding(c, vec![Edit::delete(TextRange::from_usize(0, 1))]);
+        let (text, applied) = apply_non_overlapping(source, &[&insert, &later, &over]);
+        assert_eq!(text, "x0156789");
+        assert_eq!(applied, vec![a, b]);
+
+        let same = finding(b, vec![Edit::delete(TextRange::from_usize(2, 5))]);
+        let (text, applied) = apply_non_overlapping(source, &[&delete, &same]);
+        assert_eq!(text, "0156789");
+        assert_eq!(applied, vec![a, b]);
+    }
+
+    /// Fix by fix, a fix after which the file no longer parses is dropped and the others
+    /// are kept; fixes that conflict with one already kept wait, as in a normal pass.
+    #[test]
+    fn checked_pass_drops_fixes_that_break_the_parse() {
+        let (a, b, c) = rules();
+        let source = "FROM alpine\nRUN true\n";
+        let end = TextSize::of(source);
+        let breaks = finding(a, vec![Edit::insert(end, "RUN <<EOF\n")]);
+        let renames = finding(
+            b,
+            vec![Edit::replace(TextRange::from_usize(5, 11), "debian")],
+        );
+        let mut dropped = Vec::new();
+        let (text, applied) = apply_each_checked(source, &[&breaks, &renames], &mut dropped);
+        assert_eq!(text, "FROM debian\nRUN true\n");
+        assert_eq!((applied, std::mem::take(&mut dropped)), (vec![b], vec![a]));
+
+        // Deleting "RUN ": an insertion inside it or at its start is kept first (going
+        // from the end) and the deletion waits; one where it ends does not conflict.
+        let delete = finding(a, vec![Edit::delete(TextRange::from_usize(12, 16))]);
+        let inside = finding(b, vec![Edit::insert(TextSize::new(14), "x")]);
+        let (text, applied) = apply_each_checked(source, &[&delete, &inside], &mut dropped);
+        assert_eq!(
+            (text.as_str(), applied),
+            ("FROM alpine\nRUxN true\n", vec![b])
+        );
+        let at_start = finding(b, vec![Edit::insert(TextSize::new(12), "x")]);
+        let (text, applied) = apply_each_checked(source, &[&delete, &at_start], &mut dropped);
+        assert_eq!(
+            (text.as_str(), applied),
+            ("FROM alpine\nxRUN true\n", vec![b])
+        );
+        let after = finding(c, vec![Edit::insert(TextSize::new(16), "echo ")]);
+        let (text, applied) = apply_each_checked(source, &[&delete, &after], &mut dropped);
+        assert_eq!(
+            (text.as_str(), applied),
+            ("FROM alpine\necho true\n", vec![c, a])
+        );
+        assert!(dropped.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod outcome_tests {
+    use super::*;
+
+    fn fix(source: &str, context: &BuildContext, required: Applicability) -> FixOutcome {
+        let target = Target {
+            path: None,
+            context: Some(context),
+        };
+        fix_file(source, &target, &Settings::default(), required)
+    }
+
+    /// What a fix run reports: fixes counted per rule, other files changed with their
+    /// content, and "changed" when only another file changes. Fixing again changes
+    /// nothing.
+    #[test]
+    fn counts_and_other_files() {
+        let source =
+            "FROM alpine:3.20\nrun echo a\nrun echo b\nRUN echo c\nRUN echo d\nCOPY . /app\n";
+        let context = BuildContext::in_memory([("Dockerfile", source), ("app.py", "")]);
+        let outcome = fix(source, &context, Applicability::Unsafe);
+        assert_eq!(
+            outcome.source,
+            "FROM alpine:3.20\nRUN echo a\nRUN echo b\nRUN echo c\nRUN echo d\nCOPY . /app\n"
+        );
+        let fixed: Vec<(&str, usize)> = outcome
+            .fixed
+            .iter()
+            .map(|(rule, n)| (rule.meta().name, *n))
+            .collect();
+        assert_eq!(
+            fixed,
+            [
+                ("missing-dockerignore", 1),
+                ("inconsistent-instruction-casing", 2)
+            ]
+        );
+        assert_eq!(outcome.fix_count(), 3);
+        let ignore = &outcome.files[Path::new(".dockerignore")];
+        assert!(ignore.starts_with(".git\n"), "{ignore}");
+        assert!(outcome.changed(source));
+        assert_eq!(outcome.not_converged, None);
+
+        // The same Dockerfile already fixed: only the other file changes.
+        let fixed_source = outcome.source.clone();
+        let outcome = fix(&fixed_source, &context, Applicability::Unsafe);
+        assert_eq!(outcome.source, fixed_source);
+        assert_eq!(outcome.fix_count(), 1);
+        assert!(outcome.changed(&fixed_source));
+        // Safe fixes only: creating a .dockerignore is unsafe, so nothing changes.
+        let outcome = fix(&fixed_source, &context, Applicability::Safe);
+        assert!(outcome.files.is_empty());
+        assert_eq!(outcome.fix_count(), 0);
+        assert!(!outcome.changed(&fixed_source));
+        assert!(outcome.changed("FROM scratch\n"));
+        // With the .dockerignore written, nothing is left to fix.
+        let written = BuildContext::in_memory([
+            ("Dockerfile", fixed_source.as_str()),
+            ("app.py", ""),
+            (".dockerignore", ignore.as_str()),
+        ]);
+        let outcome = fix(&fixed_source, &written, Applicability::Unsafe);
+        assert_eq!(outcome.fix_count(), 0);
+        assert!(!outcome.changed(&fixed_source));
+    }
+}

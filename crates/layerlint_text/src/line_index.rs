@@ -182,7 +182,28 @@ mod tests {
             index.line_content_range(1, text),
             TextRange::from_usize(7, 12)
         );
-        assert_eq!(index.position(TextSize::new(9), text).column, 3);
+        assert_eq!(
+            index.position(TextSize::new(9), text),
+            SourcePosition { line: 2, column: 3 }
+        );
+    }
+
+    /// An offset inside a multi-byte character is that character's start, both ways: as
+    /// an offset (every encoding) and as a UTF-8 column.
+    #[test]
+    fn inside_a_character() {
+        let text = "x\nab\u{e9}c";
+        let index = LineIndex::new(text);
+        let e = text.find('\u{e9}').unwrap();
+        let inside = TextSize::from_usize(e + 1);
+        for encoding in [PositionEncoding::Utf16, PositionEncoding::Utf32] {
+            assert_eq!(
+                index.line_col(inside, text, encoding),
+                LineCol { line: 1, col: 2 }
+            );
+        }
+        let back = index.offset(LineCol { line: 1, col: 3 }, text, PositionEncoding::Utf8);
+        assert_eq!(back.to_usize(), e);
     }
 
     #[test]

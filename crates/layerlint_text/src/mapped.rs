@@ -182,10 +182,36 @@ mod tests {
         assert_eq!(text.from_source(TextSize::new(12)), None);
         let tail = text.slice(TextRange::from_usize(4, 19));
         assert_eq!(tail.as_str(), "get   install x");
+        // The slice starts inside the first piece: it still maps to where it came from.
+        assert_eq!(
+            &source[tail.range_to_source(TextRange::from_usize(0, 3))],
+            "get"
+        );
+        // Source bytes of the second piece, up to its last.
+        assert_eq!(text.from_source(TextSize::new(24)), Some(TextSize::new(18)));
+        assert_eq!(text.from_source(TextSize::new(25)), None);
         assert_eq!(
             &source[tail.range_to_source(TextRange::from_usize(6, 13))],
             "install"
         );
+    }
+
+    /// A whole slice of the source maps by a constant shift; cleared, it is empty and
+    /// takes new pieces from scratch.
+    #[test]
+    fn contiguous_then_cleared() {
+        let mut text = MappedText::contiguous("echo hi", TextSize::new(4));
+        assert!(!text.is_empty() && text.is_contiguous());
+        assert_eq!(text.to_source(TextSize::new(5)), TextSize::new(9));
+        text.clear();
+        assert!(text.is_empty());
+        assert_eq!(text.pieces().count(), 0);
+        text.push("ab", TextSize::new(1));
+        assert_eq!(text.to_source(TextSize::new(1)), TextSize::new(2));
+        let mut fresh = MappedText::with_capacity(8);
+        assert!(fresh.is_empty());
+        fresh.push("ab", TextSize::new(1));
+        assert_eq!(fresh, text);
     }
 
     #[test]
@@ -195,5 +221,10 @@ mod tests {
         text.push("cd", TextSize::new(12));
         assert!(text.is_contiguous());
         assert_eq!(text.to_source(TextSize::new(3)), TextSize::new(13));
+        // After a gap, a piece that continues the last one in the source joins it.
+        text.push("x", TextSize::new(20));
+        text.push("yz", TextSize::new(21));
+        assert_eq!(text.pieces().count(), 2);
+        assert_eq!(text.to_source(TextSize::new(6)), TextSize::new(22));
     }
 }

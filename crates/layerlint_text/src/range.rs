@@ -274,6 +274,50 @@ mod tests {
         assert_eq!(&"hello world"[r], "llo");
     }
 
+    /// Ranges that only touch do not overlap, whichever comes first (fixes whose edits
+    /// meet end to start are applied together); a range shares bytes with any range that
+    /// starts or ends inside it.
+    #[test]
+    fn overlap_and_containment_at_the_edges() {
+        let r = TextRange::from_usize(2, 5);
+        assert!(!r.overlaps(TextRange::from_usize(0, 2)));
+        assert!(!TextRange::from_usize(0, 2).overlaps(r));
+        assert!(r.overlaps(TextRange::from_usize(0, 3)));
+        assert!(r.overlaps(TextRange::from_usize(3, 4)));
+        assert!(!r.contains_inclusive(TextSize::new(1)));
+        assert!(!r.contains_inclusive(TextSize::new(6)));
+        assert!(r.contains_range(r));
+        assert!(r.contains_range(TextRange::from_usize(3, 4)));
+        assert!(!r.contains_range(TextRange::from_usize(1, 4)));
+        assert!(!r.contains_range(TextRange::from_usize(3, 6)));
+        assert!(TextRange::empty(TextSize::new(4)).is_empty());
+        assert!(!r.is_empty());
+        assert_eq!(
+            TextRange::empty(TextSize::new(4)),
+            TextRange::from_usize(4, 4)
+        );
+    }
+
+    #[test]
+    fn moving_and_trimming() {
+        let r = TextRange::from_usize(2, 5);
+        assert_eq!(r.shift(TextSize::new(10)), TextRange::from_usize(12, 15));
+        assert_eq!(r.add_start(TextSize::new(1)), TextRange::from_usize(3, 5));
+        assert_eq!(r.sub_end(TextSize::new(1)), TextRange::from_usize(2, 4));
+        assert_eq!(
+            TextSize::new(5).checked_sub(TextSize::new(2)),
+            Some(TextSize::new(3))
+        );
+        assert_eq!(TextSize::new(2).checked_sub(TextSize::new(5)), None);
+        let mut size = TextSize::new(3);
+        size += TextSize::new(4);
+        assert_eq!(size, TextSize::new(7));
+        assert_eq!(format!("{r:?} {size} {size:?}"), "2..5 7 7");
+        assert_eq!(TextSize::from(7u32), size);
+        assert_eq!((u32::from(size), usize::from(size)), (7, 7));
+        assert_eq!(Range::<usize>::from(r), 2..5);
+    }
+
     #[test]
     #[should_panic(expected = "invalid text range")]
     fn inverted_range_panics() {
