@@ -319,6 +319,26 @@ mod tests {
         );
     }
 
+    /// A file of exactly the size limit is read, with or without its modification time;
+    /// one byte more is refused, with its size.
+    #[test]
+    fn size_limit_is_inclusive() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Dockerfile");
+        let limit = usize::try_from(MAX_FILE_SIZE).unwrap();
+        let mut text = "FROM a\n".to_owned();
+        text.push_str(&"#".repeat(limit - text.len()));
+        std::fs::write(&path, &text).unwrap();
+        for read in [read_dockerfile, read_dockerfile_only] {
+            assert_eq!(read(&path).unwrap().text.len(), limit);
+        }
+        text.push('#');
+        std::fs::write(&path, &text).unwrap();
+        for read in [read_dockerfile, read_dockerfile_only] {
+            assert!(matches!(read(&path), Err(ReadError::TooLarge(n)) if n == MAX_FILE_SIZE + 1));
+        }
+    }
+
     #[test]
     fn atomic_write_keeps_permissions_and_refuses_changed_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -346,6 +366,17 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "FROM b\r\n");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file left behind");
+        // Rewritten with its modification time put back (as some tools do): the text
+        // still tells.
+        let current = read_dockerfile(&path).unwrap();
+        std::fs::write(&path, "FROM d\r\n").unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(current.modified.unwrap()).unwrap();
+        assert!(matches!(
+            write_atomic(&path, &current, "FROM e\r\n", None),
+            Err(WriteError::Changed)
+        ));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "FROM d\r\n");
     }
 
     #[test]

@@ -79,6 +79,57 @@ fn mode_bits_are_kept() {
     assert_eq!(mode & 0o7777, 0o750);
 }
 
+/// Fixes that change the build context's `.dockerignore`: creating one is an unsafe fix
+/// (plain `--fix` leaves the context alone), written 0644 beside the Dockerfile; extending
+/// one keeps its mode and its first lines; a second run changes nothing.
+#[test]
+fn ignore_files_are_created_and_extended() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scratch::bare();
+    let dockerfile = "FROM node:20\nWORKDIR /app\nCOPY . .\n";
+    s.file("created/Dockerfile", dockerfile);
+    s.file("created/package.json", "{}");
+    let created = s.path().join("created/.dockerignore");
+    let out = fix(&s, &["created/Dockerfile"]);
+    assert!(!created.exists(), "{}", stderr(&out));
+    let out = fix(&s, &["--unsafe-fixes", "created/Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&created).unwrap();
+    assert!(
+        text.starts_with(".git\n") && text.contains("node_modules"),
+        "{text}"
+    );
+    let mode = std::fs::metadata(&created).unwrap().permissions().mode();
+    assert_eq!(mode & 0o7777, 0o644);
+
+    s.file("extended/Dockerfile", dockerfile);
+    s.file("extended/package.json", "{}");
+    s.file("extended/node_modules/x/index.js", "");
+    let ignore = s.file("extended/.dockerignore", "*.log");
+    std::fs::set_permissions(&ignore, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = fix(&s, &["--unsafe-fixes", "extended/Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&ignore).unwrap(),
+        "*.log\nnode_modules\n"
+    );
+    let mode = std::fs::metadata(&ignore).unwrap().permissions().mode();
+    assert_eq!(mode & 0o7777, 0o600);
+
+    let before = [identity(&created), identity(&ignore)];
+    std::thread::sleep(Duration::from_millis(20));
+    let out = fix(
+        &s,
+        &[
+            "--unsafe-fixes",
+            "created/Dockerfile",
+            "extended/Dockerfile",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!([identity(&created), identity(&ignore)], before);
+}
+
 #[test]
 fn walked_symlinks_out_of_the_tree_are_not_written() {
     let s = Scratch::bare();

@@ -98,11 +98,13 @@ mod tests {
                 change(Some(((1, 6), (1, 7))), "c"),
                 // Then insert a line at the top, against the text after the first change.
                 change(Some(((0, 0), (0, 0))), "ARG x\n"),
+                // "c" is now on line 2: a position on the lines of the text so far.
+                change(Some(((2, 6), (2, 7))), "d"),
             ],
             2,
             PositionEncoding::Utf16,
         );
-        assert_eq!(doc.text(), "ARG x\nFROM a\nRUN é c\n");
+        assert_eq!(doc.text(), "ARG x\nFROM a\nRUN é d\n");
         assert_eq!(doc.version(), 2);
         doc.apply_changes(vec![change(None, "FROM b\n")], 3, PositionEncoding::Utf16);
         assert_eq!(doc.text(), "FROM b\n");
