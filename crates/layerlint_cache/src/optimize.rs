@@ -1407,4 +1407,37 @@ mod tests {
             "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y gcc\nCOPY requirements*.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . /app\nCMD [\"python\", \"app.py\"]\n"
         );
     }
+
+    /// A manifest whose name the plain form cannot hold (a space) is copied in the JSON
+    /// form.
+    #[test]
+    fn manifest_names_with_spaces_are_copied_in_json_form() {
+        let context = BuildContext::in_memory([("requirements dev.txt", "flask"), ("app.py", "")]);
+        let source = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r \"requirements dev.txt\"\n";
+        let (out, findings) = optimize(source, Some(&context));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            out,
+            "FROM python:3.12\nWORKDIR /app\nCOPY [\"requirements dev.txt\", \"./\"]\nRUN pip install -r \"requirements dev.txt\"\nCOPY . .\n"
+        );
+        assert_eq!(optimize_source(&out, Some(&context)), out);
+    }
+
+    /// An earlier glob copy into the same directory provides only the files it matches:
+    /// the install still gets its manifests copied ahead of it.
+    #[test]
+    fn a_glob_copy_provides_only_what_it_matches() {
+        let context = BuildContext::in_memory([
+            ("package.json", "{}"),
+            ("package-lock.json", "{}"),
+            ("notes.txt", ""),
+            ("src/index.js", ""),
+        ]);
+        let source = "FROM node:20\nWORKDIR /app\nCOPY *.txt ./\nCOPY . .\nRUN npm ci\n";
+        let (out, _) = optimize(source, Some(&context));
+        assert_eq!(
+            out,
+            "FROM node:20\nWORKDIR /app\nCOPY *.txt ./\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n"
+        );
+    }
 }

@@ -341,11 +341,6 @@ mod tests {
         );
         assert!(dropped.is_empty());
     }
-}
-
-#[cfg(test)]
-mod outcome_tests {
-    use super::*;
 
     fn fix(source: &str, context: &BuildContext, required: Applicability) -> FixOutcome {
         let target = Target {
