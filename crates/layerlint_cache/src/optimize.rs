@@ -126,25 +126,6 @@ fn is_source_copy(copy: &CopyStep, context: Option<&BuildContext>) -> bool {
     })
 }
 
-/// Whether a copy brings only files an install reads (`COPY requirements/base.txt …` before
-/// `pip install -r requirements/base.txt`): the install's own manifests, whatever their
-/// names.
-fn only_needs(copy: &CopyStep, kinds: &[SourceKind], install: &Install) -> bool {
-    copy.sources
-        .iter()
-        .zip(kinds)
-        .all(|(source, kind)| match kind {
-            SourceKind::File(_) => {
-                let target = copy.target_of(source);
-                install
-                    .needs
-                    .iter()
-                    .any(|n| !n.dir && (n.path == target || glob_match(&n.path, &target)))
-            }
-            _ => false,
-        })
-}
-
 /// The context path a container path comes from through `copy`, if it does.
 fn map_through(copy: &CopyStep, kinds: &[SourceKind], path: &str) -> Option<String> {
     for kind in kinds.iter().rev() {
@@ -567,9 +548,6 @@ impl<'a> Optimizer<'a> {
                 return false;
             }
             let kinds = source_kinds(copy, self.context);
-            if only_needs(copy, &kinds, install) {
-                return false;
-            }
             if install.kind == InstallKind::Build {
                 // A copy of source directories into the build's directory, in a stage
                 // whose copies bring the build's manifest (a module is built).
@@ -710,7 +688,6 @@ impl<'a> Optimizer<'a> {
             .find(|&p| {
                 stage.steps[p].copy.as_ref().is_some_and(|c| {
                     is_source_copy(c, self.context)
-                        && !only_needs(c, &source_kinds(c, self.context), install)
                         && install
                             .needs
                             .iter()
@@ -1421,6 +1398,36 @@ mod tests {
             "FROM python:3.12\nWORKDIR /app\nCOPY [\"requirements dev.txt\", \"./\"]\nRUN pip install -r \"requirements dev.txt\"\nCOPY . .\n"
         );
         assert_eq!(optimize_source(&out, Some(&context)), out);
+    }
+
+    /// The install reads package.json where the copies before it put it (here in a
+    /// subdirectory): a postinstall script that needs the sources keeps the install after
+    /// them, and says why; without such a script it moves.
+    #[test]
+    fn install_scripts_are_read_through_the_copies() {
+        let source = "FROM node:20\nWORKDIR /srv/web\nCOPY web/ ./\nRUN npm ci\n";
+        let with_script = BuildContext::in_memory([
+            (
+                "web/package.json",
+                r#"{"scripts": {"postinstall": "node tools/setup.js"}}"#,
+            ),
+            ("web/package-lock.json", "{}"),
+            ("web/tools/setup.js", ""),
+        ]);
+        let (out, findings) = optimize(source, Some(&with_script));
+        assert_eq!(out, source);
+        let reason = findings[0].fix.as_ref().unwrap_err();
+        assert!(reason.contains("postinstall"), "{reason}");
+        let without = BuildContext::in_memory([
+            ("web/package.json", "{}"),
+            ("web/package-lock.json", "{}"),
+            ("web/tools/setup.js", ""),
+        ]);
+        let (out, _) = optimize(source, Some(&without));
+        assert_eq!(
+            out,
+            "FROM node:20\nWORKDIR /srv/web\nCOPY web/package.json web/package-lock.json ./\nRUN npm ci\nCOPY web/ ./\n"
+        );
     }
 
     /// An earlier glob copy into the same directory provides only the files it matches:
