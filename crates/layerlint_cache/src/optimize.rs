@@ -1430,6 +1430,20 @@ mod tests {
         );
     }
 
+    /// `~` in a RUN is the home of the USER it runs as: root's for no user, root or uid
+    /// 0; `/home/<name>` for a named user (with or without a group); unknown for another
+    /// numeric uid.
+    #[test]
+    fn homes_of_users() {
+        for user in [None, Some(""), Some("root"), Some("0"), Some("root:root")] {
+            assert_eq!(home_of(user).as_deref(), Some("/root"), "{user:?}");
+        }
+        assert_eq!(home_of(Some("node")).as_deref(), Some("/home/node"));
+        assert_eq!(home_of(Some("app:staff")).as_deref(), Some("/home/app"));
+        assert_eq!(home_of(Some("1000")), None);
+        assert_eq!(home_of(Some("1000:1000")), None);
+    }
+
     /// An earlier glob copy into the same directory provides only the files it matches:
     /// the install still gets its manifests copied ahead of it.
     #[test]
