@@ -130,7 +130,7 @@ impl Session {
     }
 
     pub fn open(&self, uri: Uri, document: Document) {
-        let path = uri.to_file_path().map(|p| p.into_owned());
+        let path = file_path(&uri);
         lock(&self.documents).insert(
             uri,
             OpenDocument {
@@ -261,6 +261,19 @@ impl Session {
                 .await;
         }
     }
+}
+
+/// The file a document is, when it is one: only a `file:` URI names a file. Any other
+/// scheme (an editor's `untitled:` buffer) has no file, so no directory to take a build
+/// context and configuration from; `to_file_path` alone would read `untitled:Dockerfile`
+/// as a path relative to the server's working directory.
+fn file_path(uri: &Uri) -> Option<std::path::PathBuf> {
+    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
+        return None;
+    }
+    uri.to_file_path()
+        .map(std::borrow::Cow::into_owned)
+        .filter(|path| path.is_absolute())
 }
 
 #[cfg(test)]

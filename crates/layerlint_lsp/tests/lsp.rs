@@ -197,19 +197,48 @@ async fn ignore_fix_all_and_optimize_actions() {
         "FROM node:20\n  CMD [\"node\", \"a.js\"]\nFROM alpine:3.20\nENTRYPOINT [\"sh\"]\n"
     );
 
-    // "Optimize layer caching" is offered only when a cache rule has a fix in the stage.
+    // "Optimize layer caching" is offered only when a cache rule has a fix in the stage
+    // at the cursor: not in this file.
+    let refactor = |uri: &str, line: u32| json!({"textDocument": {"uri": uri}, "range": {"start": position(line, 0), "end": position(line, 0)}, "context": {"diagnostics": [], "only": ["refactor"]}});
     let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": {"start": position(0, 0), "end": position(0, 0)}, "context": {"diagnostics": [], "only": ["refactor"]}}),
-        )
+        .request("textDocument/codeAction", refactor(uri, 0))
         .await;
-    let has_cache_rules = layerlint_linter::Rule::ALL
-        .iter()
-        .any(|r| r.meta().category == layerlint_linter::Category::Cache);
-    if !has_cache_rules {
-        assert_eq!(actions, json!([]));
+    assert_eq!(actions, json!([]));
+    // In a project, for the stage that copies the sources before its install, with the
+    // project's manifests: the reorder and the cache mount together.
+    let dir = tempfile::tempdir().unwrap();
+    let root: PathBuf = dir.path().canonicalize().unwrap();
+    for (name, content) in [
+        ("package.json", "{}"),
+        ("package-lock.json", "{}"),
+        (".dockerignore", ".git\nnode_modules\n"),
+    ] {
+        std::fs::write(root.join(name), content).unwrap();
     }
+    let dockerfile = root.join("Dockerfile");
+    let text = "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n\nFROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n";
+    std::fs::write(&dockerfile, text).unwrap();
+    let uri = &file_uri(&dockerfile);
+    client.open(uri, text).await;
+    client.diagnostics(uri).await;
+    let actions = client
+        .request("textDocument/codeAction", refactor(uri, 3))
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(
+        actions[0]["title"],
+        "Optimize layer caching of stage `build`"
+    );
+    assert_eq!(actions[0]["kind"], "refactor.rewrite");
+    assert_eq!(
+        apply_edits(text, &edits_of(&actions[0]["edit"], uri)),
+        "FROM node:20 AS build\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN --mount=type=cache,target=/root/.npm npm ci\nCOPY . .\nRUN npm run build\n\nFROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
+    );
+    let actions = client
+        .request("textDocument/codeAction", refactor(uri, 7))
+        .await;
+    assert_eq!(actions, json!([]), "the nginx stage has nothing to reorder");
     client.shutdown().await;
 }
 
@@ -280,6 +309,42 @@ async fn hover_symbols_and_completion() {
         .map(|i| i["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels, ["build"]);
+    client.shutdown().await;
+}
+
+/// An `untitled:` buffer is no file: it has no build context, wherever the server runs
+/// (the tests run it in this crate's directory, which has no `.dockerignore`), so no
+/// finding needs one; the same text saved in a project gets them.
+#[tokio::test]
+async fn untitled_documents_have_no_build_context() {
+    let mut client = Client::start();
+    client.initialize(json!({}), json!({"debounceMs": 0})).await;
+    let text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+    let codes = |published: &Value| -> Vec<String> {
+        published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    client.open("untitled:Dockerfile-9", text).await;
+    let untitled = client.diagnostics("untitled:Dockerfile-9").await;
+    assert!(
+        !codes(&untitled).contains(&"LL204".to_owned()),
+        "{untitled}"
+    );
+    assert!(codes(&untitled).contains(&"LL201".to_owned()), "{untitled}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let root: PathBuf = dir.path().canonicalize().unwrap();
+    std::fs::write(root.join("package.json"), "{}").unwrap();
+    let dockerfile = root.join("Dockerfile");
+    std::fs::write(&dockerfile, text).unwrap();
+    let uri = file_uri(&dockerfile);
+    client.open(&uri, text).await;
+    let saved = client.diagnostics(&uri).await;
+    assert!(codes(&saved).contains(&"LL204".to_owned()), "{saved}");
     client.shutdown().await;
 }
 
