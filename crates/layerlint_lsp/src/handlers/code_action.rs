@@ -400,6 +400,19 @@ mod tests {
             (edit.range, edit.content.as_str()),
             (TextRange::from_usize(1, 3), "è")
         );
+        // A common tail that starts inside a character ("é" and "©" end in the same
+        // byte) is shortened to a character boundary.
+        let edit = minimal_edit("a\u{e9}", "a\u{a9}").unwrap();
+        assert_eq!(
+            (edit.range, edit.content.as_str()),
+            (TextRange::from_usize(1, 3), "\u{a9}")
+        );
+        // A common head and tail that would overlap: the tail stops where the head ends.
+        let edit = minimal_edit("aa", "aaa").unwrap();
+        assert_eq!(
+            (edit.range, edit.content.as_str()),
+            (TextRange::from_usize(2, 2), "a")
+        );
         assert!(minimal_edit("x", "x").is_none());
     }
 
