@@ -20,6 +20,31 @@ fn file_uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// A project on disk in a fresh directory: a Dockerfile at `dockerfile` (relative) with
+/// `text`, and `files` beside it (relative to the root).
+struct Project {
+    _dir: tempfile::TempDir,
+    /// The root, canonical (as the server sees paths).
+    root: PathBuf,
+    /// The Dockerfile's URI.
+    uri: String,
+}
+
+fn project(dockerfile: &str, text: &str, files: &[(&str, &str)]) -> Project {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for (name, content) in std::iter::once((dockerfile, text)).chain(files.iter().copied()) {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    Project {
+        uri: file_uri(&root.join(dockerfile)),
+        root,
+        _dir: dir,
+    }
+}
+
 /// What VS Code declares, in the parts the server reads (push diagnostics: no `diagnostic`).
 fn push_client() -> Value {
     json!({
@@ -206,19 +231,17 @@ async fn ignore_fix_all_and_optimize_actions() {
     assert_eq!(actions, json!([]));
     // In a project, for the stage that copies the sources before its install, with the
     // project's manifests: the reorder and the cache mount together.
-    let dir = tempfile::tempdir().unwrap();
-    let root: PathBuf = dir.path().canonicalize().unwrap();
-    for (name, content) in [
-        ("package.json", "{}"),
-        ("package-lock.json", "{}"),
-        (".dockerignore", ".git\nnode_modules\n"),
-    ] {
-        std::fs::write(root.join(name), content).unwrap();
-    }
-    let dockerfile = root.join("Dockerfile");
     let text = "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n\nFROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n";
-    std::fs::write(&dockerfile, text).unwrap();
-    let uri = &file_uri(&dockerfile);
+    let built = project(
+        "Dockerfile",
+        text,
+        &[
+            ("package.json", "{}"),
+            ("package-lock.json", "{}"),
+            (".dockerignore", ".git\nnode_modules\n"),
+        ],
+    );
+    let uri = &built.uri;
     client.open(uri, text).await;
     client.diagnostics(uri).await;
     let actions = client
@@ -336,14 +359,9 @@ async fn untitled_documents_have_no_build_context() {
     );
     assert!(codes(&untitled).contains(&"LL201".to_owned()), "{untitled}");
 
-    let dir = tempfile::tempdir().unwrap();
-    let root: PathBuf = dir.path().canonicalize().unwrap();
-    std::fs::write(root.join("package.json"), "{}").unwrap();
-    let dockerfile = root.join("Dockerfile");
-    std::fs::write(&dockerfile, text).unwrap();
-    let uri = file_uri(&dockerfile);
-    client.open(&uri, text).await;
-    let saved = client.diagnostics(&uri).await;
+    let on_disk = project("Dockerfile", text, &[("package.json", "{}")]);
+    client.open(&on_disk.uri, text).await;
+    let saved = client.diagnostics(&on_disk.uri).await;
     assert!(codes(&saved).contains(&"LL204".to_owned()), "{saved}");
     client.shutdown().await;
 }
@@ -487,14 +505,16 @@ async fn malformed_and_unknown_messages_leave_the_server_running() {
 
 #[tokio::test]
 async fn configuration_files_are_found_and_reloaded() {
-    let dir = tempfile::tempdir().unwrap();
-    let dir_path: PathBuf = dir.path().canonicalize().unwrap();
-    let dockerfile = dir_path.join("app").join("Dockerfile");
-    std::fs::create_dir(dockerfile.parent().unwrap()).unwrap();
     let text = "FROM alpine:3.20\nCMD [\"a\", ]\n";
-    std::fs::write(&dockerfile, text).unwrap();
-    std::fs::write(dir_path.join("layerlint.toml"), "ignore = [\"LL101\"]\n").unwrap();
-    let uri = file_uri(&dockerfile);
+    let Project {
+        _dir,
+        root: dir_path,
+        uri,
+    } = project(
+        "app/Dockerfile",
+        text,
+        &[("layerlint.toml", "ignore = [\"LL101\"]\n")],
+    );
 
     let mut client = Client::start();
     client
@@ -549,14 +569,12 @@ async fn configuration_files_are_found_and_reloaded() {
 
 #[tokio::test]
 async fn a_fix_that_creates_the_dockerignore() {
-    let dir = tempfile::tempdir().unwrap();
-    let root: PathBuf = dir.path().canonicalize().unwrap();
-    let dockerfile = root.join("Dockerfile");
     let text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n";
-    std::fs::write(&dockerfile, text).unwrap();
-    std::fs::write(root.join("package.json"), "{}").unwrap();
-    std::fs::write(root.join("package-lock.json"), "{}").unwrap();
-    let uri = file_uri(&dockerfile);
+    let Project { _dir, root, uri } = project(
+        "Dockerfile",
+        text,
+        &[("package.json", "{}"), ("package-lock.json", "{}")],
+    );
 
     let mut client = Client::start();
     client
