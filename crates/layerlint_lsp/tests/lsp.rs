@@ -198,6 +198,12 @@ async fn ignore_fix_all_and_optimize_actions() {
         .iter()
         .find(|a| a["title"] == "Ignore LL101 for this instruction")
         .expect("an ignore action");
+    assert_eq!(ignore["kind"], "quickfix");
+    assert_eq!(
+        ignore["isPreferred"], false,
+        "a suppression is never preferred"
+    );
+    assert_eq!(ignore["diagnostics"][0]["code"], "LL101");
     // Without `documentChanges` support: plain `changes`.
     let edits = edits_of(&ignore["edit"], uri);
     assert_eq!(
@@ -221,6 +227,15 @@ async fn ignore_fix_all_and_optimize_actions() {
         fixed,
         "FROM node:20\n  CMD [\"node\", \"a.js\"]\nFROM alpine:3.20\nENTRYPOINT [\"sh\"]\n"
     );
+    // `only` matches whole dot-separated parts of a kind: `source.fix` is not a prefix
+    // of `source.fixAll.layerlint`.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": position(1, 7), "end": position(1, 7)}, "context": {"diagnostics": [], "only": ["source.fix"]}}),
+        )
+        .await;
+    assert_eq!(actions, json!([]));
 
     // "Optimize layer caching" is offered only when a cache rule has a fix in the stage
     // at the cursor: not in this file.
@@ -638,4 +653,102 @@ async fn a_fix_that_creates_the_dockerignore() {
         .map(|a| a["title"].as_str().unwrap())
         .collect();
     assert!(!titles.iter().any(|t| t.contains("(LL204")), "{titles:?}");
+}
+
+#[tokio::test]
+async fn a_fix_that_extends_the_dockerignore() {
+    // The ignore file's last line has no newline and a character outside the BMP: the
+    // insertion point is counted in the client's encoding (UTF-16 here).
+    let ignore = "*.log\n# \u{1f433} whale";
+    let text = "FROM node:20\nWORKDIR /app\nCOPY . .\n";
+    let Project { _dir, root, uri } = project(
+        "Dockerfile",
+        text,
+        &[
+            (".dockerignore", ignore),
+            ("package.json", "{}"),
+            ("node_modules/x/index.js", ""),
+            ("src/index.js", ""),
+        ],
+    );
+    let ignore_uri = file_uri(&root.join(".dockerignore"));
+
+    // Extending a file needs no resource operation: `documentChanges` is enough.
+    let mut client = Client::start();
+    client
+        .initialize(
+            json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+            json!({"debounceMs": 0}),
+        )
+        .await;
+    client.open(&uri, text).await;
+    let published = client.diagnostics(&uri).await;
+    let diagnostic = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "LL205")
+        .unwrap_or_else(|| panic!("no dockerignore-missing-entries finding in {published}"))
+        .clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
+        )
+        .await;
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains("(LL205"))
+        .unwrap_or_else(|| panic!("no fix for LL205 in {actions}"));
+    assert_eq!(
+        fix["title"],
+        "Add `node_modules` to .dockerignore (LL205, unsafe fix)"
+    );
+    assert_eq!(fix["isPreferred"], false, "an unsafe fix is not preferred");
+    let changes = fix["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(
+        changes.len(),
+        1,
+        "only the ignore file changes: {changes:?}"
+    );
+    assert_eq!(changes[0]["textDocument"]["uri"], ignore_uri.as_str());
+    let edit = &changes[0]["edits"][0];
+    let end = position(1, 10);
+    assert_eq!(edit["range"], json!({"start": end, "end": end}));
+    let added = edit["newText"].as_str().unwrap();
+    assert!(added.starts_with('\n'), "{added:?}");
+    assert!(added.lines().any(|l| l == "node_modules"), "{added:?}");
+    client.shutdown().await;
+
+    // Without `documentChanges` an edit cannot reach a second file: no fix offered.
+    let mut plain = Client::start();
+    plain.initialize(json!({}), json!({"debounceMs": 0})).await;
+    plain.open(&uri, text).await;
+    let published = plain.diagnostics(&uri).await;
+    let diagnostic = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "LL205")
+        .unwrap()
+        .clone();
+    let actions = plain
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(!titles.iter().any(|t| t.contains("(LL205")), "{titles:?}");
+    assert!(
+        titles.contains(&"Ignore LL205 for this instruction"),
+        "{titles:?}"
+    );
 }

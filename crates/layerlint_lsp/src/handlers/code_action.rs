@@ -213,10 +213,14 @@ impl Output<'_> {
     }
 
     /// A fix that also creates or extends another file (a `.dockerignore`): resource
-    /// operations plus text edits. `None` when the client cannot create files, or the
-    /// build context is not a directory on disk.
+    /// operations plus text edits. `None` when the client cannot edit several documents
+    /// in one edit, or cannot create a file the fix creates, or the build context is not
+    /// a directory on disk.
     fn edit_with_files(&self, edits: &[Edit], files: &[FileEdit]) -> Option<WorkspaceEdit> {
-        if !self.caps.document_changes || !self.caps.create_files {
+        let creates = files
+            .iter()
+            .any(|f| matches!(f.change, FileChange::Create(_)));
+        if !self.caps.document_changes || (creates && !self.caps.create_files) {
             return None;
         }
         let root = self.snapshot.env.context.as_deref()?.root()?.to_owned();
