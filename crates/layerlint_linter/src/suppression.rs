@@ -719,4 +719,29 @@ mod tests {
             ["malformed: invalid check option \"bogus\""]
         );
     }
+
+    /// The fixed text of `source` with the safe fixes applied.
+    fn fixed(source: &str) -> String {
+        crate::fix::fix_file(
+            source,
+            &crate::Target::default(),
+            &crate::Settings::default(),
+            crate::Applicability::Safe,
+        )
+        .source
+    }
+
+    #[test]
+    fn an_unused_comment_is_removed_with_its_whole_line() {
+        // CRLF: the comment ends before `\r`; the line goes with both bytes.
+        assert_eq!(
+            fixed("FROM alpine:3.20\r\n# layerlint ignore=maintainer-deprecated\r\nRUN true\r\n"),
+            "FROM alpine:3.20\r\nRUN true\r\n"
+        );
+        // The last line, without a newline.
+        assert_eq!(
+            fixed("FROM alpine:3.20\n# layerlint global ignore=LL101"),
+            "FROM alpine:3.20\n"
+        );
+    }
 }
