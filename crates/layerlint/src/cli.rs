@@ -97,6 +97,11 @@ pub struct CheckArgs {
     /// Ignore every configuration file (built-in defaults and the options given here).
     #[arg(long, conflicts_with = "config", help_heading = "Configuration")]
     pub isolated: bool,
+    /// A build argument, as `docker build --build-arg` takes it: `NAME=VALUE`, or `NAME`
+    /// for the environment's value. A given ARG's default is not evaluated, and
+    /// `BUILDKIT_DOCKERFILE_CHECK` replaces the files' `# check=` directive. Repeatable.
+    #[arg(long, value_name = "NAME[=VALUE]", help_heading = "Configuration")]
+    pub build_arg: Vec<String>,
 
     /// Rules to run instead of the configured set: codes (`LL101`), prefixes (`LL1`),
     /// names, categories, aliases (`DL3008`, `JSONArgsRecommended`) or `ALL`.

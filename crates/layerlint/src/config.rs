@@ -29,6 +29,7 @@ pub struct Overrides {
     exclude: Option<Vec<String>>,
     extend_exclude: Vec<String>,
     shellcheck: Option<ShellcheckSetting>,
+    build_args: Vec<(String, String)>,
 }
 
 fn resolve_all(list: &[String], flag: &str) -> Result<Vec<Rule>> {
@@ -60,6 +61,20 @@ impl Overrides {
                 severity.push((rule, level));
             }
         }
+        let mut build_args = Vec::new();
+        for arg in &args.build_arg {
+            let (name, value) = match arg.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_owned())),
+                // Docker passes the environment's value, and nothing when it is unset.
+                None => (arg.as_str(), std::env::var(arg).ok()),
+            };
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                bail!("--build-arg: expected NAME=VALUE or NAME, got `{arg}`");
+            }
+            if let Some(value) = value {
+                build_args.push((name.to_owned(), value));
+            }
+        }
         let flag = |on: bool, off: bool| {
             if on {
                 Some(true)
@@ -88,6 +103,7 @@ impl Overrides {
                 "off" => ShellcheckSetting::Off,
                 path => ShellcheckSetting::Path(PathBuf::from(path)),
             }),
+            build_args,
         })
     }
 
@@ -107,6 +123,9 @@ impl Overrides {
         }
         if let Some(shellcheck) = &self.shellcheck {
             settings.options.shellcheck = shellcheck.clone();
+        }
+        for (name, value) in &self.build_args {
+            settings.build_args.insert(name.clone(), value.clone());
         }
     }
 }

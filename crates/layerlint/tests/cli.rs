@@ -129,6 +129,86 @@ fn errors_name_the_file_and_the_rest_is_still_checked() {
 }
 
 #[test]
+fn build_args_as_docker_build_takes_them() {
+    let s = Scratch::bare();
+    s.file(
+        "layerlint.toml",
+        "select = [\"from-as-casing\", \"inconsistent-instruction-casing\", \"undefined-variable\"]\n",
+    );
+    s.file(".dockerignore", "");
+    s.file(
+        "Dockerfile",
+        "#check=error=true\nFROM scratch as base\ncopy Dockerfile .\nARG OUT=$UNSET\nCOPY a $OUT\n",
+    );
+    let codes = |args: &[&str], env: Option<(&str, &str)>| {
+        let mut cmd = s.layerlint();
+        cmd.args(["check", "--format", "concise", "--exit-zero"])
+            .args(args)
+            .arg("Dockerfile");
+        if let Some((name, value)) = env {
+            cmd.env(name, value);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| l.split(' ').nth(1).unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&[], None), ["LL605", "LL603", "LL109"]);
+    // A given ARG's default is not evaluated: `$UNSET` does not matter.
+    assert_eq!(
+        codes(&["--build-arg", "OUT=/out"], None),
+        ["LL605", "LL603"]
+    );
+    // `NAME` alone takes the environment's value, and is not given when that is unset.
+    assert_eq!(
+        codes(&["--build-arg", "OUT"], Some(("OUT", "/out"))),
+        ["LL605", "LL603"]
+    );
+    assert_eq!(
+        codes(&["--build-arg", "LAYERLINT_TEST_UNSET_ARG"], None),
+        ["LL605", "LL603", "LL109"]
+    );
+    // BUILDKIT_DOCKERFILE_CHECK replaces the file's `# check=` (so `error=true` is gone too).
+    assert_eq!(
+        codes(
+            &["--build-arg", "BUILDKIT_DOCKERFILE_CHECK=skip=FromAsCasing"],
+            None
+        ),
+        ["LL603", "LL109"]
+    );
+    assert!(codes(&["--build-arg=BUILDKIT_DOCKERFILE_CHECK=skip=all"], None).is_empty());
+    // The file's `error=true` makes its BuildKit findings errors; replaced, they are not.
+    let out = s.layerlint().arg("Dockerfile").output().unwrap();
+    assert!(stderr(&out).contains("(3 error)"), "{}", stderr(&out));
+    let out = s
+        .layerlint()
+        .args([
+            "--build-arg",
+            "BUILDKIT_DOCKERFILE_CHECK=skip=none",
+            "Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("(1 warning, 2 style)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = s
+        .layerlint()
+        .args(["--build-arg", "=x", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "layerlint: --build-arg: expected NAME=VALUE or NAME, got `=x`\n"
+    );
+}
+
+#[test]
 fn no_dockerfile_found() {
     let s = Scratch::new();
     s.file("README.md", "# nothing here\n");
