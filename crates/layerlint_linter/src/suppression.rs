@@ -656,17 +656,21 @@ pub(crate) fn apply_error_on_warning(diagnostics: &mut [Diagnostic]) {
 mod tests {
     use super::*;
 
+    /// The codes of a comment, each checked to be found in the comment at its offset.
     fn codes(comment: &str) -> Vec<String> {
-        match parse_comment(comment) {
-            Parsed::Codes { codes, .. } => codes
+        let at_offsets = |codes: Vec<(String, usize)>| -> Vec<String> {
+            codes
                 .into_iter()
                 .map(|(code, offset)| {
                     assert_eq!(&comment[offset..offset + code.len()], code);
                     code
                 })
-                .collect(),
+                .collect()
+        };
+        match parse_comment(comment) {
+            Parsed::Codes { codes, .. } => at_offsets(codes),
             Parsed::Malformed(m) => vec![format!("malformed: {m}")],
-            Parsed::Check { skip, .. } => skip.into_iter().map(|(c, _)| c).collect(),
+            Parsed::Check { skip, .. } => at_offsets(skip),
             Parsed::NotASuppression => vec![],
         }
     }
@@ -686,6 +690,18 @@ mod tests {
             ["DL3008", "SC2086"]
         );
         assert_eq!(codes("# hadolint stage ignore=DL3011"), ["DL3011"]);
+        assert_eq!(
+            codes("##  layerlint  stage  ignore = LL101,LL102"),
+            ["LL101", "LL102"]
+        );
+        assert_eq!(
+            codes("#  check = skip=JSONArgsRecommended,StageNameCasing"),
+            ["JSONArgsRecommended", "StageNameCasing"]
+        );
+        assert_eq!(
+            codes("#check=error=true;skip=StageNameCasing,FromAsCasing"),
+            ["StageNameCasing", "FromAsCasing"]
+        );
         assert_eq!(codes("# hadolint shell=powershell"), Vec::<String>::new());
         assert_eq!(
             codes("# check=skip=JSONArgsRecommended,StageNameCasing"),
