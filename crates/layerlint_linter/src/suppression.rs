@@ -760,4 +760,111 @@ mod tests {
             "FROM alpine:3.20\n"
         );
     }
+
+    /// BuildKit's check options, with every code found at its offset.
+    fn check(value: &str) -> String {
+        match parse_check(value, 0, "") {
+            Parsed::Check {
+                skip,
+                skip_all,
+                experimental,
+                error,
+            } => {
+                for (code, offset) in &skip {
+                    assert_eq!(&value[*offset..offset + code.len()], code);
+                }
+                if let Some(at) = skip_all {
+                    assert_eq!(&value[at..at + 3], "all");
+                }
+                let skip: Vec<&str> = skip.iter().map(|(code, _)| code.as_str()).collect();
+                format!(
+                    "skip={skip:?} all={} experimental={experimental:?} error={error}",
+                    skip_all.is_some()
+                )
+            }
+            Parsed::Malformed(message) => format!("malformed: {message}"),
+            _ => "not a check".to_owned(),
+        }
+    }
+
+    #[test]
+    fn check_options() {
+        let none = "skip=[] all=false experimental=[] error=false";
+        assert_eq!(check(""), none);
+        assert_eq!(
+            check("skip=\t\tall"),
+            "skip=[] all=true experimental=[] error=false"
+        );
+        assert_eq!(
+            check("skip=A,\t\tB"),
+            "skip=[\"A\", \"B\"] all=false experimental=[] error=false"
+        );
+        assert_eq!(
+            check("skip= all"),
+            none,
+            "the value ends at the first space"
+        );
+        assert_eq!(
+            check("skip=A , B"),
+            "skip=[\"A\"] all=false experimental=[] error=false",
+            "the value ends at the first space"
+        );
+        assert_eq!(
+            check("error=true;skip=A,B"),
+            "skip=[\"A\", \"B\"] all=false experimental=[] error=true"
+        );
+        assert_eq!(
+            check("skip=A;experimental=X,,Y;error=0"),
+            "skip=[\"A\"] all=false experimental=[\"X\", \"Y\"] error=false"
+        );
+        for (word, value) in [("1", true), ("T", true), ("TRUE", true), ("True", true)]
+            .into_iter()
+            .chain([
+                ("0", false),
+                ("f", false),
+                ("FALSE", false),
+                ("False", false),
+            ])
+        {
+            assert_eq!(
+                check(&format!("error={word}")),
+                format!("skip=[] all=false experimental=[] error={value}"),
+                "{word}"
+            );
+        }
+        assert_eq!(
+            check("error=yes"),
+            "malformed: failed to parse check option \"error=yes\""
+        );
+        assert_eq!(check("skip=A;"), "malformed: invalid check option \"\"");
+        assert_eq!(check("sk1p=A"), "malformed: invalid check option \"sk1p\"");
+    }
+
+    #[test]
+    fn error_true_raises_buildkit_findings_only() {
+        let severities = |source: &str| -> Vec<String> {
+            crate::lint(source, None, &crate::Settings::default())
+                .diagnostics
+                .iter()
+                .map(|d| format!("{} {}", d.rule.code, d.severity.as_str()))
+                .collect()
+        };
+        // LL401 (untagged base) has no BuildKit check; LL605 is BuildKit's FromAsCasing.
+        assert_eq!(
+            severities("FROM alpine as base\n"),
+            ["LL401 warning", "LL605 style"]
+        );
+        assert_eq!(
+            severities("#check=error=true\nFROM alpine as base\n"),
+            ["LL401 warning", "LL605 error"]
+        );
+        // The BUILDKIT_DOCKERFILE_CHECK build argument replaces the directive.
+        let mut settings = crate::Settings::default();
+        settings
+            .build_args
+            .insert(CHECK_BUILD_ARG.into(), "skip=FromAsCasing".into());
+        let result = crate::lint("#check=error=true\nFROM alpine as base\n", None, &settings);
+        let codes: Vec<&str> = result.diagnostics.iter().map(|d| d.rule.code).collect();
+        assert_eq!(codes, ["LL401"]);
+    }
 }
