@@ -752,3 +752,58 @@ async fn a_fix_that_extends_the_dockerignore() {
         "{titles:?}"
     );
 }
+
+#[tokio::test]
+async fn fix_all_takes_unsafe_fixes_from_the_client_or_the_configuration() {
+    // The JSON fix is safe; turning a shell-form CMD into exec form is unsafe.
+    let text = "FROM alpine:3.20\nENTRYPOINT [\"tini\", ]\nCMD node index.js\n";
+    let safe = "FROM alpine:3.20\nENTRYPOINT [\"tini\"]\nCMD node index.js\n";
+    let all = "FROM alpine:3.20\nENTRYPOINT [\"tini\"]\nCMD [\"node\", \"index.js\"]\n";
+    let fix_all = |uri: &str| json!({"textDocument": {"uri": uri}, "range": {"start": position(0, 0), "end": position(0, 0)}, "context": {"diagnostics": [], "only": ["source.fixAll"]}});
+    let fixed = |actions: &Value, uri: &str| {
+        let actions = actions.as_array().unwrap();
+        assert_eq!(actions.len(), 1, "{actions:?}");
+        apply_edits(text, &edits_of(&actions[0]["edit"], uri))
+    };
+
+    let mut client = Client::start();
+    client.initialize(json!({}), json!({"debounceMs": 0})).await;
+    let uri = "untitled:Dockerfile-unsafe";
+    client.open(uri, text).await;
+    client.diagnostics(uri).await;
+    let actions = client
+        .request("textDocument/codeAction", fix_all(uri))
+        .await;
+    assert_eq!(fixed(&actions, uri), safe);
+    // The editor's `layerlint.unsafeFixes` setting.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"layerlint": {"unsafeFixes": true, "debounceMs": 0}}}),
+        )
+        .await;
+    let actions = client
+        .request("textDocument/codeAction", fix_all(uri))
+        .await;
+    assert_eq!(fixed(&actions, uri), all);
+    client.shutdown().await;
+
+    // `unsafe-fixes = true` in the project's configuration file.
+    let built = project(
+        "Dockerfile",
+        text,
+        &[
+            ("layerlint.toml", "unsafe-fixes = true\n"),
+            (".dockerignore", ".git\n"),
+        ],
+    );
+    let mut client = Client::start();
+    client.initialize(json!({}), json!({"debounceMs": 0})).await;
+    client.open(&built.uri, text).await;
+    client.diagnostics(&built.uri).await;
+    let actions = client
+        .request("textDocument/codeAction", fix_all(&built.uri))
+        .await;
+    assert_eq!(fixed(&actions, &built.uri), all);
+    client.shutdown().await;
+}
