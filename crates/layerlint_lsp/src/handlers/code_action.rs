@@ -503,9 +503,31 @@ mod tests {
                 )),
             ),
             finding(&CACHE_RULE, (91, 92), None),
+            // An insertion inside a deletion already taken.
+            finding(
+                &CACHE_RULE,
+                (47, 47),
+                Some(Fix::safe("x", vec![Edit::insert(TextSize::new(47), "y")])),
+            ),
+            // A deletion over an insertion already taken.
+            finding(
+                &CACHE_RULE,
+                (84, 88),
+                Some(Fix::safe(
+                    "x",
+                    vec![Edit::delete(TextRange::from_usize(84, 88))],
+                )),
+            ),
+            // Another insertion at the same point.
+            finding(
+                &CACHE_RULE,
+                (84, 84),
+                Some(Fix::safe("x", vec![Edit::insert(TextSize::new(84), "z")])),
+            ),
         ];
         let edits = stage_fixes(&findings, span);
         let starts: Vec<u32> = edits.iter().map(|e| e.range.start().to_u32()).collect();
         assert_eq!(starts, [10, 40, 84]);
+        assert_eq!(edits[2].content, "--mount=type=cache,target=/root/.npm ");
     }
 }
