@@ -61,6 +61,33 @@ fn position(line: u32, character: u32) -> Value {
     json!({"line": line, "character": character})
 }
 
+/// The quick fixes offered for the finding of rule `code` in the diagnostics published
+/// next for `uri`.
+async fn quick_fixes_for(client: &mut Client, uri: &str, code: &str) -> Vec<Value> {
+    let published = client.diagnostics(uri).await;
+    let diagnostic = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} finding in {published}"))
+        .clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
+        )
+        .await;
+    actions.as_array().unwrap().clone()
+}
+
+fn titles(actions: &[Value]) -> Vec<&str> {
+    actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
     let mut client = Client::start();
@@ -599,26 +626,11 @@ async fn a_fix_that_creates_the_dockerignore() {
         )
         .await;
     client.open(&uri, text).await;
-    let published = client.diagnostics(&uri).await;
-    let diagnostic = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "LL204")
-        .unwrap_or_else(|| panic!("no missing-dockerignore finding in {published}"))
-        .clone();
-    let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
-        )
-        .await;
+    let actions = quick_fixes_for(&mut client, &uri, "LL204").await;
     let fix = actions
-        .as_array()
-        .unwrap()
         .iter()
         .find(|a| a["title"].as_str().unwrap().contains("(LL204"))
-        .unwrap_or_else(|| panic!("no fix for LL204 in {actions}"));
+        .unwrap_or_else(|| panic!("no fix for LL204 in {actions:?}"));
     let changes = fix["edit"]["documentChanges"].as_array().unwrap();
     let ignore_uri = file_uri(&root.join(".dockerignore"));
     assert_eq!(changes[0]["kind"], "create");
@@ -632,26 +644,8 @@ async fn a_fix_that_creates_the_dockerignore() {
     let mut plain = Client::start();
     plain.initialize(json!({}), json!({"debounceMs": 0})).await;
     plain.open(&uri, text).await;
-    let published = plain.diagnostics(&uri).await;
-    let diagnostic = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "LL204")
-        .unwrap()
-        .clone();
-    let actions = plain
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
-        )
-        .await;
-    let titles: Vec<&str> = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
+    let actions = quick_fixes_for(&mut plain, &uri, "LL204").await;
+    let titles = titles(&actions);
     assert!(!titles.iter().any(|t| t.contains("(LL204")), "{titles:?}");
 }
 
@@ -682,26 +676,11 @@ async fn a_fix_that_extends_the_dockerignore() {
         )
         .await;
     client.open(&uri, text).await;
-    let published = client.diagnostics(&uri).await;
-    let diagnostic = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "LL205")
-        .unwrap_or_else(|| panic!("no dockerignore-missing-entries finding in {published}"))
-        .clone();
-    let actions = client
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
-        )
-        .await;
+    let actions = quick_fixes_for(&mut client, &uri, "LL205").await;
     let fix = actions
-        .as_array()
-        .unwrap()
         .iter()
         .find(|a| a["title"].as_str().unwrap().contains("(LL205"))
-        .unwrap_or_else(|| panic!("no fix for LL205 in {actions}"));
+        .unwrap_or_else(|| panic!("no fix for LL205 in {actions:?}"));
     assert_eq!(
         fix["title"],
         "Add `node_modules` to .dockerignore (LL205, unsafe fix)"
@@ -726,26 +705,8 @@ async fn a_fix_that_extends_the_dockerignore() {
     let mut plain = Client::start();
     plain.initialize(json!({}), json!({"debounceMs": 0})).await;
     plain.open(&uri, text).await;
-    let published = plain.diagnostics(&uri).await;
-    let diagnostic = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "LL205")
-        .unwrap()
-        .clone();
-    let actions = plain
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
-        )
-        .await;
-    let titles: Vec<&str> = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
+    let actions = quick_fixes_for(&mut plain, &uri, "LL205").await;
+    let titles = titles(&actions);
     assert!(!titles.iter().any(|t| t.contains("(LL205")), "{titles:?}");
     assert!(
         titles.contains(&"Ignore LL205 for this instruction"),
