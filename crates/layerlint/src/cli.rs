@@ -98,8 +98,9 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with = "config", help_heading = "Configuration")]
     pub isolated: bool,
     /// A build argument, as `docker build --build-arg` takes it: `NAME=VALUE`, or `NAME`
-    /// for the environment's value. A given ARG's default is not evaluated, and
-    /// `BUILDKIT_DOCKERFILE_CHECK` replaces the files' `# check=` directive. Repeatable.
+    /// for the environment's value; added to the configuration's `build-args`. A given
+    /// ARG's default is not evaluated, and `BUILDKIT_DOCKERFILE_CHECK` replaces the files'
+    /// `# check=` directive. Repeatable.
     #[arg(long, value_name = "NAME[=VALUE]", help_heading = "Configuration")]
     pub build_arg: Vec<String>,
 

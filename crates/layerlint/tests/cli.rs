@@ -196,6 +196,19 @@ fn build_args_as_docker_build_takes_them() {
         "{}",
         stderr(&out)
     );
+    // The configuration's `build-args`, which `--build-arg` adds to and overrides.
+    s.file(
+        "layerlint.toml",
+        "select = [\"from-as-casing\", \"inconsistent-instruction-casing\", \"undefined-variable\"]\n[build-args]\nOUT = \"/out\"\nBUILDKIT_DOCKERFILE_CHECK = \"skip=all\"\n",
+    );
+    assert!(codes(&[], None).is_empty());
+    assert_eq!(
+        codes(
+            &["--build-arg", "BUILDKIT_DOCKERFILE_CHECK=skip=FromAsCasing"],
+            None
+        ),
+        ["LL603"]
+    );
     let out = s
         .layerlint()
         .args(["--build-arg", "=x", "Dockerfile"])

@@ -393,6 +393,7 @@ impl Settings {
         settings.fix = file.fix.unwrap_or(false);
         settings.unsafe_fixes = file.unsafe_fixes.unwrap_or(false);
         settings.exclude = file.exclude.unwrap_or_default();
+        settings.build_args = file.build_args.unwrap_or_default();
         settings
             .exclude
             .extend(file.extend_exclude.unwrap_or_default());
@@ -531,6 +532,10 @@ pub struct ConfigFile {
     pub strict_labels: Option<bool>,
     /// `"auto"` (run `shellcheck` when it is on PATH), `"off"`, or a path to the binary.
     pub shellcheck: Option<String>,
+    /// Build arguments the images are built with (`docker build --build-arg`): a given
+    /// ARG's default is not evaluated, and `BUILDKIT_DOCKERFILE_CHECK` replaces the files'
+    /// `# check=` directive. `--build-arg` on the command line adds to them.
+    pub build_args: Option<BTreeMap<String, String>>,
 }
 
 /// `[rules.<rule>]`.
@@ -633,6 +638,25 @@ mod tests {
                 .all(|r| settings.severity(r) == Severity::Info)
         );
         assert_eq!(settings.options.trusted_registries, ["docker.io"]);
+    }
+
+    #[test]
+    fn build_args() {
+        let settings =
+            load("[build-args]\nBASE = \"node:20\"\nBUILDKIT_DOCKERFILE_CHECK = \"skip=all\"\n")
+                .unwrap();
+        assert_eq!(
+            settings.build_args,
+            BTreeMap::from([
+                ("BASE".to_owned(), "node:20".to_owned()),
+                (
+                    "BUILDKIT_DOCKERFILE_CHECK".to_owned(),
+                    "skip=all".to_owned()
+                ),
+            ])
+        );
+        let err = load("[build-args]\nPORT = 8080\n").unwrap_err();
+        assert!(err.starts_with("layerlint.toml:2:8: invalid type"), "{err}");
     }
 
     #[test]

@@ -610,6 +610,42 @@ async fn configuration_files_are_found_and_reloaded() {
 }
 
 #[tokio::test]
+async fn build_args_from_the_configuration() {
+    let text = "FROM alpine:3.20 as base\nCMD [\"a\", ]\n";
+    let codes = |published: &Value| -> Vec<String> {
+        published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut client = Client::start();
+    client.initialize(json!({}), json!({"debounceMs": 0})).await;
+    let plain = project("Dockerfile", text, &[]);
+    client.open(&plain.uri, text).await;
+    let published = client.diagnostics(&plain.uri).await;
+    assert!(
+        codes(&published).contains(&"LL605".to_owned()),
+        "{published}"
+    );
+    let configured = project(
+        "Dockerfile",
+        text,
+        &[(
+            "layerlint.toml",
+            "[build-args]\nBUILDKIT_DOCKERFILE_CHECK = \"skip=FromAsCasing\"\n",
+        )],
+    );
+    client.open(&configured.uri, text).await;
+    let published = client.diagnostics(&configured.uri).await;
+    let found = codes(&published);
+    assert!(!found.contains(&"LL605".to_owned()), "{published}");
+    assert!(found.contains(&"LL101".to_owned()), "{published}");
+    client.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_fix_that_creates_the_dockerignore() {
     let text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n";
     let Project { _dir, root, uri } = project(
