@@ -1345,6 +1345,74 @@ mod tests {
     }
 
     #[test]
+    fn what_stands_between_the_copy_and_the_install() {
+        // (instructions between `COPY . .` and `npm ci`, why the install cannot move)
+        let cases = [
+            (
+                "COPY config.json ./\n",
+                Some("the COPY on line 5 writes where the sources go"),
+            ),
+            ("COPY --from=alpine:3.20 /etc/os-release /opt/\n", None),
+            ("VOLUME /data\n", Some("the VOLUME on line 5")),
+            (
+                "ENV APP=/srv\n",
+                Some("the ENV on line 5 changes a variable the copy uses"),
+            ),
+            (
+                "ARG APP\n",
+                Some("the ARG on line 5 changes a variable the copy uses"),
+            ),
+            ("ENV NODE_ENV=production\n", None),
+            (
+                "WORKDIR /app\n",
+                Some("the WORKDIR on line 5 would change where the sources go"),
+            ),
+            ("FOO bar\n", Some("the instruction on line 5")),
+        ];
+        for (between, reason) in cases {
+            let source = format!(
+                "FROM node:20\nARG APP=/app\nWORKDIR /app\nCOPY . ${{APP}}/\n{between}RUN npm ci\n"
+            );
+            let (out, findings) = optimize(&source, None);
+            assert_eq!(findings.len(), 1, "{between}{findings:#?}");
+            match reason {
+                Some(reason) => {
+                    assert_eq!(out, source);
+                    assert_eq!(findings[0].fix.as_ref().unwrap_err(), reason, "{between}");
+                }
+                None => {
+                    assert!(findings[0].fix.is_ok(), "{between}{findings:#?}");
+                    // The install moves ahead of the sources; the instruction between
+                    // stays where it was.
+                    assert!(
+                        out.ends_with(
+                            "COPY package*.json .npmrc* ./\nRUN npm ci\nCOPY . ${APP}/\n"
+                        ) && out.contains(between),
+                        "{between}{out}"
+                    );
+                }
+            }
+        }
+        let moves = |source: &str| {
+            let (out, findings) = optimize(source, None);
+            assert_eq!(findings.len(), 1, "{source}{findings:#?}");
+            findings[0].fix.as_ref().map(|_| out).map_err(Clone::clone)
+        };
+        // To an absolute destination, a WORKDIR between does not change where the sources go.
+        assert_eq!(
+            moves("FROM node:20\nWORKDIR /app\nCOPY . /app/\nWORKDIR /app\nRUN npm ci\n"),
+            Ok("FROM node:20\nWORKDIR /app\nWORKDIR /app\nCOPY package*.json .npmrc* ./\nRUN npm ci\nCOPY . /app/\n".to_owned())
+        );
+        // A second copy of the sources would still invalidate the install...
+        assert_eq!(
+            moves("FROM node:20\nWORKDIR /app\nCOPY . .\nCOPY . ./\nRUN npm ci\n"),
+            Err("the sources are also copied on line 3".to_owned())
+        );
+        // ...but not one that brings only a file the install may read (`.npmrc`).
+        assert!(moves("FROM node:20\nWORKDIR /app\nCOPY *rc ./\nCOPY . .\nRUN npm ci\n").is_ok());
+    }
+
+    #[test]
     fn refuses_node_modules_in_context() {
         let context =
             BuildContext::in_memory([("package.json", "{}"), ("node_modules/x/i.js", "")]);
@@ -1373,6 +1441,50 @@ mod tests {
             out,
             "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum* ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app .\n"
         );
+    }
+
+    #[test]
+    fn builds_need_their_module_and_a_source_directory() {
+        let kinds = |source: &str| -> Vec<(InstallKind, bool)> {
+            optimize(source, None)
+                .1
+                .iter()
+                .map(|f| (f.kind, f.fix.is_ok()))
+                .collect()
+        };
+        let head = "FROM golang:1.22\nWORKDIR /src\n";
+        // The module and a directory of sources below the build's directory.
+        assert_eq!(
+            kinds(&format!(
+                "{head}COPY go.mod go.sum ./\nCOPY cmd/ ./cmd/\nRUN go build ./cmd/app\n"
+            )),
+            [(InstallKind::Build, false)]
+        );
+        // No module copied: nothing is built from these sources.
+        assert!(kinds(&format!("{head}COPY cmd/ ./cmd/\nRUN go build ./cmd/app\n")).is_empty());
+        // Files, not a directory.
+        assert!(
+            kinds(&format!(
+                "{head}COPY go.mod go.sum ./\nCOPY *.go ./\nRUN go build .\n"
+            ))
+            .is_empty()
+        );
+        // A directory elsewhere than the build's.
+        assert!(
+            kinds(&format!(
+                "{head}COPY go.mod go.sum ./\nCOPY tools/ /opt/tools/\nRUN go build .\n"
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn every_install_the_rewrite_moves_has_the_finding() {
+        let source = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN npm ci\n";
+        let (_, findings) = optimize(source, None);
+        let runs: Vec<(usize, bool)> = findings.iter().map(|f| (f.run, f.fix.is_ok())).collect();
+        assert_eq!(runs, [(3, true), (4, true)], "{findings:#?}");
+        assert_eq!(findings[0].fix, findings[1].fix, "one rewrite for both");
     }
 
     #[test]
