@@ -1403,6 +1403,16 @@ mod tests {
             moves("FROM node:20\nWORKDIR /app\nCOPY . /app/\nWORKDIR /app\nRUN npm ci\n"),
             Ok("FROM node:20\nWORKDIR /app\nWORKDIR /app\nCOPY package*.json .npmrc* ./\nRUN npm ci\nCOPY . /app/\n".to_owned())
         );
+        // The install's own RUN needs the sources.
+        assert_eq!(
+            moves("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n"),
+            Err("the same RUN needs the sources (`npm run build` runs a script of package.json): give the install a RUN of its own".to_owned())
+        );
+        // A copy into a directory that holds the sources' destination.
+        assert_eq!(
+            moves("FROM node:20\nWORKDIR /app/src\nCOPY . .\nCOPY config.json /app/\nRUN npm ci\n"),
+            Err("the COPY on line 4 writes where the sources go".to_owned())
+        );
         // A second copy of the sources would still invalidate the install...
         assert_eq!(
             moves("FROM node:20\nWORKDIR /app\nCOPY . .\nCOPY . ./\nRUN npm ci\n"),
