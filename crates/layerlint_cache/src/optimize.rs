@@ -930,19 +930,15 @@ impl<'a> Optimizer<'a> {
                         ));
                     }
                 }
-                None => {
-                    if need.required || need.dir {
-                        if need.dir && !need.required {
-                            continue;
-                        }
-                        add(Entry {
-                            context: q.clone(),
-                            target: need.path.clone(),
-                            dir: need.dir,
-                            position,
-                        });
-                    }
-                }
+                // Without a context, what is required only: optional files are copied by
+                // the ecosystem's conventional names below.
+                None if need.required => add(Entry {
+                    context: q.clone(),
+                    target: need.path.clone(),
+                    dir: need.dir,
+                    position,
+                }),
+                None => {}
             }
         }
         let all_required_copied = needs.iter().filter(|(n, _)| n.required).all(|(need, _)| {
@@ -1398,6 +1394,21 @@ mod tests {
             assert_eq!(findings.len(), 1, "{source}{findings:#?}");
             findings[0].fix.as_ref().map(|_| out).map_err(Clone::clone)
         };
+        // Another copy from the context: of sources, or into the sources' destination.
+        assert_eq!(
+            moves(
+                "FROM node:20\nWORKDIR /app\nCOPY . .\nCOPY docs/ /usr/share/doc/app/\nRUN npm ci\n"
+            ),
+            Err("the COPY on line 4 writes where the sources go".to_owned())
+        );
+        assert_eq!(
+            moves("FROM node:20\nWORKDIR /app\nCOPY . .\nCOPY app.conf ./conf/\nRUN npm ci\n"),
+            Err("the COPY on line 4 writes where the sources go".to_owned())
+        );
+        assert!(
+            moves("FROM node:20\nWORKDIR /app\nCOPY . .\nCOPY app.conf /etc/app/\nRUN npm ci\n")
+                .is_ok()
+        );
         // To an absolute destination, a WORKDIR between does not change where the sources go.
         assert_eq!(
             moves("FROM node:20\nWORKDIR /app\nCOPY . /app/\nWORKDIR /app\nRUN npm ci\n"),
@@ -1495,6 +1506,40 @@ mod tests {
         let runs: Vec<(usize, bool)> = findings.iter().map(|f| (f.run, f.fix.is_ok())).collect();
         assert_eq!(runs, [(3, true), (4, true)], "{findings:#?}");
         assert_eq!(findings[0].fix, findings[1].fix, "one rewrite for both");
+    }
+
+    #[test]
+    fn required_directories_without_context() {
+        let source = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npx prisma generate\nRUN npm run build\n";
+        let (out, findings) = optimize(source, None);
+        assert_eq!(
+            out,
+            "FROM node:20\nWORKDIR /app\nCOPY package*.json .npmrc* ./\nRUN npm ci\nCOPY prisma ./prisma\nRUN npx prisma generate\nCOPY . .\nRUN npm run build\n"
+        );
+        // What could not be checked without the context, said once.
+        assert_eq!(
+            findings[0].notes,
+            [
+                "package.json was not read: its install scripts and workspaces were not checked",
+                "the build context was not available: make sure .dockerignore leaves out `node_modules`"
+            ]
+        );
+    }
+
+    #[test]
+    fn ignored_files_are_not_copied_first() {
+        let context = BuildContext::in_memory([
+            (".dockerignore", "old.csproj\nbin\nobj\n"),
+            ("app.csproj", ""),
+            ("old.csproj", ""),
+            ("src/Program.cs", ""),
+        ]);
+        let source = "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet restore\nRUN dotnet publish -c Release -o /out\n";
+        let (out, _) = optimize(source, Some(&context));
+        assert_eq!(
+            out,
+            "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY app.csproj ./\nRUN dotnet restore\nCOPY . .\nRUN dotnet publish -c Release -o /out\n"
+        );
     }
 
     #[test]
