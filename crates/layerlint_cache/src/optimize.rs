@@ -1509,6 +1509,21 @@ mod tests {
     }
 
     #[test]
+    fn a_copy_between_blank_lines_takes_one_along() {
+        for newline in ["\n", "\r\n"] {
+            let source = "FROM node:20\nWORKDIR /app\n\n# the sources\nCOPY . .\n\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n"
+                .replace('\n', newline);
+            let (out, _) = optimize(&source, None);
+            assert_eq!(
+                out,
+                "FROM node:20\nWORKDIR /app\n\nCOPY package*.json .npmrc* ./\nRUN npm ci\n# the sources\nCOPY . .\nCMD [\"node\", \"index.js\"]\n"
+                    .replace('\n', newline),
+                "{newline:?}"
+            );
+        }
+    }
+
+    #[test]
     fn required_directories_without_context() {
         let source = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npx prisma generate\nRUN npm run build\n";
         let (out, findings) = optimize(source, None);
