@@ -1424,6 +1424,8 @@ mod tests {
             moves("FROM node:20\nWORKDIR /app/src\nCOPY . .\nCOPY config.json /app/\nRUN npm ci\n"),
             Err("the COPY on line 4 writes where the sources go".to_owned())
         );
+        // An ENV of a name the copy has as a word, not as a variable.
+        assert!(moves("FROM node:20\nWORKDIR /app\nCOPY . /app/\nENV app=1\nRUN npm ci\n").is_ok());
         // A second copy of the sources would still invalidate the install...
         assert_eq!(
             moves("FROM node:20\nWORKDIR /app\nCOPY . .\nCOPY . ./\nRUN npm ci\n"),
