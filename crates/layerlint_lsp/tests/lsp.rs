@@ -81,6 +81,16 @@ async fn quick_fixes_for(client: &mut Client, uri: &str, code: &str) -> Vec<Valu
     actions.as_array().unwrap().clone()
 }
 
+/// The rule codes of a `publishDiagnostics` notification's findings.
+fn codes(published: &Value) -> Vec<String> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn titles(actions: &[Value]) -> Vec<&str> {
     actions
         .iter()
@@ -385,14 +395,6 @@ async fn untitled_documents_have_no_build_context() {
     let mut client = Client::start();
     client.initialize(json!({}), json!({"debounceMs": 0})).await;
     let text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
-    let codes = |published: &Value| -> Vec<String> {
-        published["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["code"].as_str().unwrap().to_owned())
-            .collect()
-    };
     client.open("untitled:Dockerfile-9", text).await;
     let untitled = client.diagnostics("untitled:Dockerfile-9").await;
     assert!(
@@ -612,14 +614,6 @@ async fn configuration_files_are_found_and_reloaded() {
 #[tokio::test]
 async fn build_args_from_the_configuration() {
     let text = "FROM alpine:3.20 as base\nCMD [\"a\", ]\n";
-    let codes = |published: &Value| -> Vec<String> {
-        published["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["code"].as_str().unwrap().to_owned())
-            .collect()
-    };
     let mut client = Client::start();
     client.initialize(json!({}), json!({"debounceMs": 0})).await;
     let plain = project("Dockerfile", text, &[]);
