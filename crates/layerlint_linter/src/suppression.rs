@@ -105,15 +105,14 @@ impl Suppressions {
         check_override: Option<&str>,
     ) -> Suppressions {
         let mut out = Suppressions::default();
-        let source = file.source();
         if let Some(value) = check_override {
             // Not in the file: its codes have no place to point at.
-            let parsed = parse_check(value, 0, source);
+            let parsed = parse_check(value, 0);
             let nowhere = TextRange::empty(TextSize::from_usize(0));
             out.add_override(parsed, nowhere);
         } else if let Some(check) = file.directive(DirectiveKind::Check) {
             let value = file.text(check.value);
-            let parsed = parse_check(value, check.value.start().to_usize(), source);
+            let parsed = parse_check(value, check.value.start().to_usize());
             out.add(parsed, check.range, Scope::File, true);
         }
         let instructions = file.instructions();
@@ -493,7 +492,7 @@ fn parse_comment(comment: &str) -> Parsed {
         (Origin::Hadolint, rest)
     } else if trimmed.starts_with("check") {
         return match directive_value(trimmed, "check") {
-            Some((value, at)) => parse_check(value, offset + at, comment),
+            Some((value, at)) => parse_check(value, offset + at),
             None => Parsed::NotASuppression,
         };
     } else {
@@ -572,7 +571,7 @@ fn directive_value<'t>(text: &'t str, key: &str) -> Option<(&'t str, usize)> {
 }
 
 /// BuildKit's `ParseLintOptions` over a check value (cut at the first space).
-fn parse_check(value: &str, offset: usize, _source: &str) -> Parsed {
+fn parse_check(value: &str, offset: usize) -> Parsed {
     let value = value.split(' ').next().unwrap_or("");
     let mut skip = Vec::new();
     let mut skip_all = None;
@@ -656,21 +655,23 @@ pub(crate) fn apply_error_on_warning(diagnostics: &mut [Diagnostic]) {
 mod tests {
     use super::*;
 
+    /// The codes, each checked to be found in `text` at its offset.
+    fn at_offsets(text: &str, codes: Vec<(String, usize)>) -> Vec<String> {
+        codes
+            .into_iter()
+            .map(|(code, offset)| {
+                assert_eq!(&text[offset..offset + code.len()], code);
+                code
+            })
+            .collect()
+    }
+
     /// The codes of a comment, each checked to be found in the comment at its offset.
     fn codes(comment: &str) -> Vec<String> {
-        let at_offsets = |codes: Vec<(String, usize)>| -> Vec<String> {
-            codes
-                .into_iter()
-                .map(|(code, offset)| {
-                    assert_eq!(&comment[offset..offset + code.len()], code);
-                    code
-                })
-                .collect()
-        };
         match parse_comment(comment) {
-            Parsed::Codes { codes, .. } => at_offsets(codes),
+            Parsed::Codes { codes, .. } => at_offsets(comment, codes),
             Parsed::Malformed(m) => vec![format!("malformed: {m}")],
-            Parsed::Check { skip, .. } => at_offsets(skip),
+            Parsed::Check { skip, .. } => at_offsets(comment, skip),
             Parsed::NotASuppression => vec![],
         }
     }
@@ -763,20 +764,17 @@ mod tests {
 
     /// BuildKit's check options, with every code found at its offset.
     fn check(value: &str) -> String {
-        match parse_check(value, 0, "") {
+        match parse_check(value, 0) {
             Parsed::Check {
                 skip,
                 skip_all,
                 experimental,
                 error,
             } => {
-                for (code, offset) in &skip {
-                    assert_eq!(&value[*offset..offset + code.len()], code);
-                }
                 if let Some(at) = skip_all {
                     assert_eq!(&value[at..at + 3], "all");
                 }
-                let skip: Vec<&str> = skip.iter().map(|(code, _)| code.as_str()).collect();
+                let skip = at_offsets(value, skip);
                 format!(
                     "skip={skip:?} all={} experimental={experimental:?} error={error}",
                     skip_all.is_some()
