@@ -148,13 +148,10 @@ async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
         )
         .await;
     let actions = actions.as_array().unwrap();
-    let titles: Vec<&str> = actions
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles.len(), 2, "{titles:?}");
-    assert!(titles[0].ends_with("(LL101)"), "{titles:?}");
-    assert_eq!(titles[1], "Ignore LL101 for this instruction");
+    let offered = titles(actions);
+    assert_eq!(offered.len(), 2, "{offered:?}");
+    assert!(offered[0].ends_with("(LL101)"), "{offered:?}");
+    assert_eq!(offered[1], "Ignore LL101 for this instruction");
     let fix = &actions[0];
     assert_eq!(fix["kind"], "quickfix");
     assert_eq!(fix["isPreferred"], true);
@@ -193,12 +190,7 @@ async fn tutorial_diagnostic_quick_fix_and_cleared_diagnostics() {
             json!({"textDocument": {"uri": uri}, "range": {"start": position(0, 0), "end": position(20, 0)}, "context": {"diagnostics": []}}),
         )
         .await;
-    let titles: Vec<&str> = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap_or_default())
-        .collect();
+    let titles = titles(actions.as_array().unwrap());
     assert!(titles.iter().all(|t| !t.contains("LL101")), "{titles:?}");
 
     client
