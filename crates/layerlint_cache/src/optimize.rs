@@ -841,7 +841,12 @@ impl<'a> Optimizer<'a> {
                 .filter(|e| e.position == position)
                 .cloned()
                 .collect();
-            let group_lines = copy_lines(copy, &group, &stage.steps[position].workdir);
+            let group_lines = copy_lines(
+                copy,
+                &group,
+                &stage.steps[position].workdir,
+                self.file.escape(),
+            );
             lines.extend(group_lines.iter().cloned());
             insertions.push((stage.steps[position].index, group_lines));
         }
@@ -1099,8 +1104,9 @@ struct Entry {
     position: usize,
 }
 
-/// `COPY` lines for the entries, relative to `workdir` where possible.
-fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str) -> Vec<String> {
+/// `COPY` lines for the entries, relative to `workdir` where possible. `escape` is the
+/// Dockerfile's escape character.
+fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str, escape: char) -> Vec<String> {
     let flags: Vec<String> = copy
         .flags
         .iter()
@@ -1132,7 +1138,7 @@ fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str) -> Vec<String> 
         if entry.dir {
             let dest = relative(&entry.target, true);
             lines.push((
-                format_copy(&flags, std::slice::from_ref(&entry.context), &dest),
+                format_copy(&flags, std::slice::from_ref(&entry.context), &dest, escape),
                 1,
             ));
             continue;
@@ -1151,39 +1157,54 @@ fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str) -> Vec<String> 
     }
     let mut out: Vec<String> = groups
         .iter()
-        .map(|(dest, files)| format_copy(&flags, files, dest))
+        .map(|(dest, files)| format_copy(&flags, files, dest, escape))
         .collect();
     out.extend(lines.into_iter().map(|(l, _)| l));
     out
 }
 
-fn format_copy(flags: &[String], sources: &[String], dest: &str) -> String {
-    let needs_json = sources
+/// A `COPY` of `sources` (context paths, or patterns of our own) to `dest`, all of them
+/// literal paths: BuildKit expands variables and removes quotes and escapes in the paths of
+/// a COPY in either form, so `$`, quotes and the escape character are escaped. `flags` are
+/// kept as written. The JSON form only where a path holds whitespace, which the other form
+/// cannot carry.
+fn format_copy(flags: &[String], sources: &[String], dest: &str, escape: char) -> String {
+    let words: Vec<String> = sources
         .iter()
-        .chain(std::iter::once(&dest.to_owned()))
-        .any(|s| s.contains(char::is_whitespace) || s.contains('"') || s.contains('$'));
+        .map(String::as_str)
+        .chain(std::iter::once(dest))
+        .map(|path| literal_word(path, escape))
+        .collect();
     let mut line = String::from("COPY");
     for flag in flags {
         line.push(' ');
         line.push_str(flag);
     }
-    if needs_json {
-        let items: Vec<String> = sources
+    if words.iter().any(|w| w.contains(char::is_whitespace)) {
+        let items: Vec<String> = words
             .iter()
-            .map(String::as_str)
-            .chain(std::iter::once(dest))
-            .map(|s| serde_json::to_string(s).unwrap_or_default())
+            .map(|w| serde_json::to_string(w).unwrap_or_default())
             .collect();
         line.push_str(&format!(" [{}]", items.join(", ")));
     } else {
-        for source in sources {
+        for word in &words {
             line.push(' ');
-            line.push_str(source);
+            line.push_str(word);
         }
-        line.push(' ');
-        line.push_str(dest);
     }
     line
+}
+
+/// `path` as a word BuildKit reads back as `path`.
+fn literal_word(path: &str, escape: char) -> String {
+    let mut word = String::with_capacity(path.len());
+    for c in path.chars() {
+        if matches!(c, '$' | '\'' | '"') || c == escape {
+            word.push(escape);
+        }
+        word.push(c);
+    }
+    word
 }
 
 /// The usual way to keep the dependencies of a build apart, for the note.
@@ -1556,6 +1577,62 @@ mod tests {
         assert_eq!(
             out,
             "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY app.csproj ./\nRUN dotnet restore\nCOPY . .\nRUN dotnet publish -c Release -o /out\n"
+        );
+    }
+
+    #[test]
+    fn copied_paths_read_back_as_written() {
+        // BuildKit expands variables and removes quotes and escapes in COPY's paths, in
+        // either form: what the rewrite writes must read back as the literal paths.
+        let read_back = |line: &str, escape: char| {
+            let source = format!("# escape={escape}\nFROM scratch\n{line}\n");
+            let parse = layerlint_syntax::parse(&source);
+            let semantic = Semantic::new(&parse.file);
+            let walk = FileWalk::new(&parse.file, &semantic);
+            let copy = walk.stages[0].steps[0].copy.clone().expect("a copy");
+            assert!(!copy.unresolved, "{line}");
+            (copy.sources, copy.dest)
+        };
+        let names = [
+            "package.json",
+            "my app.csproj",
+            "$HOME.csproj",
+            "it's.csproj",
+            "a\"b.csproj",
+            "back\\slash`tick.csproj",
+            "${X:-y} \\$z",
+        ];
+        for escape in ['\\', '`'] {
+            for name in names {
+                let line = format_copy(&[], &[name.to_owned()], "/srv/$app/", escape);
+                assert_eq!(
+                    read_back(&line, escape),
+                    (vec![name.to_owned()], "/srv/$app".to_owned()),
+                    "{line}"
+                );
+            }
+        }
+        // Only whitespace takes the JSON form.
+        assert_eq!(
+            format_copy(
+                &["--chown=$U".to_owned()],
+                &["$a.json".to_owned()],
+                "./",
+                '\\'
+            ),
+            r"COPY --chown=$U \$a.json ./"
+        );
+        assert_eq!(
+            format_copy(&[], &["it's $HOME.csproj".to_owned()], "./", '\\'),
+            r#"COPY ["it\\'s \\$HOME.csproj", "./"]"#
+        );
+        // The rewrite writes with the file's escape character.
+        let context = BuildContext::in_memory([("$App.csproj", ""), ("src/Program.cs", "")]);
+        let source = "# escape=`\nFROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet restore\n";
+        let (out, _) = optimize(source, Some(&context));
+        assert!(
+            out.contains("\nCOPY `$App.csproj ./\nRUN dotnet restore\n"),
+            "{out}"
         );
     }
 
