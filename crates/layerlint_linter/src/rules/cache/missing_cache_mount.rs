@@ -339,20 +339,19 @@ fn wanted(
 ) -> Option<Want> {
     let name = command.name()?;
     let sub = command.subcommand();
-    let label = layerlint_cache::classify::short(command.text());
     let base = stage.base_image.as_deref().unwrap_or("");
-    let home: Result<String, String> = match user {
-        None => Ok("/root".to_owned()),
+    // Most commands fill no cache: what only a report needs is made on the way out.
+    let in_home = |rel: &str| match user {
+        None => Ok(join("/root", rel)),
         Some(User {
             home: Some(home), ..
-        }) => Ok(home.clone()),
+        }) => Ok(join(home, rel)),
         Some(User { name, .. }) => Err(format!(
             "the RUN runs as `{name}`, whose home directory and uid layerlint does not know"
         )),
     };
-    let in_home = |rel: &str| home.as_ref().map(|h| join(h, rel)).map_err(Clone::clone);
     let mut want = Want {
-        label,
+        label: String::new(),
         range: command.range(),
         targets: Vec::new(),
         unknown: None,
@@ -540,6 +539,7 @@ fn wanted(
         }
         _ => return None,
     }
+    want.label = layerlint_cache::classify::short(command.text());
     Some(want)
 }
 
