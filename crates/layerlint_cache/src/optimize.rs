@@ -1353,6 +1353,28 @@ mod tests {
     }
 
     #[test]
+    fn what_counts_as_a_copy_of_the_sources() {
+        // (copies before `npm ci`, without a build context; whether the install is reported)
+        let cases = [
+            ("COPY . .\n", true),
+            ("COPY app ./\n", true),
+            ("COPY conf.d/ ./\n", true),
+            ("COPY app.js ./\n", false),
+            ("COPY Gemfile ./\n", false),
+            ("COPY --from=build /app ./\n", false),
+            ("COPY --from=alpine:3.20 /etc ./\n", false),
+            ("COPY <<EOF ./notes\nhello\nEOF\n", false),
+        ];
+        for (copy, reported) in cases {
+            let source = format!(
+                "FROM node:20 AS build\nWORKDIR /app\nRUN npm init -y\nFROM node:20\nWORKDIR /app\n{copy}RUN npm ci\n"
+            );
+            let (_, findings) = optimize(&source, None);
+            assert_eq!(!findings.is_empty(), reported, "{copy}{findings:#?}");
+        }
+    }
+
+    #[test]
     fn refuses_when_a_run_needs_the_sources() {
         let source = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN python setup.py build\nRUN pip install -r requirements.txt\n";
         let (out, findings) = optimize(source, None);
