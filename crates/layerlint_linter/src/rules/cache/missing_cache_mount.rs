@@ -68,7 +68,9 @@ declare_rule! {
     /// Debian and Ubuntu images delete downloaded packages after each install
     /// (`/etc/apt/apt.conf.d/docker-clean`): remove that file for the apt cache to keep
     /// them. No fix when the file's `# syntax=` is older than `docker/dockerfile:1.2`, for
-    /// another frontend, or for a Windows image.
+    /// another frontend, for a Windows image, or when the cache directory holds a space,
+    /// a comma, a quote, a backslash, a backtick or a `$`, which a mount's target would
+    /// need quoted.
     pub(crate) struct MissingCacheMount {
         code: "LL203",
         name: "missing-cache-mount",
@@ -145,6 +147,14 @@ impl Check for MissingCacheMount {
                         continue;
                     }
                     let mut reason = want.unknown.clone();
+                    if reason.is_none()
+                        && let Some((target, _)) =
+                            want.targets.iter().find(|(t, _)| !plain_target(t))
+                    {
+                        reason = Some(format!(
+                            "the cache directory `{target}` would need quoting in `--mount`"
+                        ));
+                    }
                     if reason.is_none()
                         && let Some(u) = user.as_ref().filter(|u| u.uid.is_none())
                     {
@@ -228,6 +238,16 @@ impl Check for MissingCacheMount {
             }
         }
     }
+}
+
+/// Whether a path can be written as a mount's target as it is. BuildKit reads a `--mount`
+/// value as comma-separated fields once quotes and escapes are removed, and expands
+/// variables in it: a space would end the flag, a comma would start another field.
+fn plain_target(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | '"' | '\'' | '\\' | '$' | '`')
+        })
 }
 
 /// The user a RUN runs as: home and uid.
