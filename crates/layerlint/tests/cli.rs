@@ -462,6 +462,36 @@ fn fix_only_and_exit_non_zero_on_fix() {
 }
 
 #[test]
+fn fix_stops_where_the_file_stops_parsing() {
+    // The heredoc is never terminated: fixes before it apply, the rest are held back
+    // and named, and the run is not an error.
+    let s = Scratch::bare();
+    s.file(".dockerignore", ".git\n");
+    let broken = "FROM debian:12\nARG BUILD_DATE\nrun apt-get install -y curl\nRUN <<EOF\napt-get install -y make\n";
+    s.file("Dockerfile", broken);
+    let out = s
+        .layerlint()
+        .args(["--fix", "--unsafe-fixes", "--exit-zero", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "warning: Dockerfile: fixes from line 4 on not applied: the file does not parse from there (LL209, LL503)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        s.read("Dockerfile"),
+        broken.replace(
+            "\nrun apt-get install -y curl",
+            "\nRUN apt-get install --no-install-recommends -y curl"
+        )
+    );
+}
+
+#[test]
 fn fix_from_the_configuration() {
     let s = Scratch::new();
     s.file("Dockerfile", TUTORIAL);

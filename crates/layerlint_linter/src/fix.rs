@@ -3,7 +3,8 @@
 //! Each pass lints, applies every applicable fix that does not overlap one already taken,
 //! and starts again, until no fix applies (bounded: not converging is reported with the
 //! rules involved). A pass whose output no longer parses, when the input did, is redone
-//! fix by fix, dropping the fixes that break the parse.
+//! fix by fix, dropping the fixes that break the parse. In an input the parser rejects,
+//! only fixes before the first rejected instruction apply ([`FixOutcome::held_back`]).
 //!
 //! A fix may also change another file of the build context (create or extend
 //! `.dockerignore`: [`layerlint_diagnostics::FileEdit`]). Those changes are not written
@@ -34,6 +35,10 @@ pub struct FixOutcome {
     pub not_converged: Option<Vec<Rule>>,
     /// Rules whose fix was dropped because the result no longer parsed.
     pub dropped: Vec<Rule>,
+    /// When the input does not parse: the 1-based line (in the input) of the first
+    /// instruction BuildKit's parser rejects, with the rules whose fixes were held back for
+    /// reaching it or a line after it (empty when none were).
+    pub held_back: Option<(usize, Vec<Rule>)>,
     /// Other files the fixes change, with their whole new content: path relative to the
     /// build context (absolute when outside it). The caller writes them.
     pub files: BTreeMap<PathBuf, String>,
@@ -86,19 +91,41 @@ pub fn fix_file(
     let mut result = lint_now(&current, &overlay);
     // The first lint's parse tells, without parsing the file a second time.
     let original_parses = result.parse.parser_accepts();
+    // A file the parser rejects is fixed only before the instruction it stops at: what
+    // follows may be read otherwise once the error is mended (an unterminated heredoc
+    // takes in every line after it, an instruction moved there included).
+    let mut held_back: Vec<Rule> = Vec::new();
+    let mut stop_line = None;
     for _ in 0..MAX_ITERATIONS {
+        let stop = (!result.parse.parser_accepts()).then(|| parse_stop(&result.parse));
+        if let Some(stop) = stop
+            && stop_line.is_none()
+        {
+            // As the file was (the input parses or not from the first pass on): fixes
+            // before the stop may add or remove lines.
+            stop_line = Some(current[..stop].matches('\n').count() + 1);
+        }
         let candidates: Vec<&Diagnostic> = result
             .diagnostics
             .iter()
             .filter(|d| d.fix.as_ref().is_some_and(|f| f.applies(required)))
+            .filter(|d| match stop {
+                Some(stop) if !before(d, stop) => {
+                    held_back.extend(Rule::from_meta(d.rule));
+                    false
+                }
+                _ => true,
+            })
             .collect();
         if candidates.is_empty() {
+            let held_back = stop_line.map(|line| (line, rules_once(held_back)));
             return FixOutcome {
                 source: current,
                 fixed,
                 remaining: result,
                 not_converged: None,
                 dropped,
+                held_back,
                 files,
             };
         }
@@ -147,12 +174,14 @@ pub fn fix_file(
             }
         }
         if next == current && !files_changed {
+            let held_back = stop_line.map(|line| (line, rules_once(held_back)));
             return FixOutcome {
                 source: current,
                 fixed,
                 remaining: result,
                 not_converged: None,
                 dropped,
+                held_back,
                 files,
             };
         }
@@ -168,14 +197,55 @@ pub fn fix_file(
         .filter(|d| d.fix.as_ref().is_some_and(|f| f.applies(required)))
         .filter_map(|d| Rule::from_meta(d.rule))
         .collect();
+    let held_back = stop_line.map(|line| (line, rules_once(held_back)));
     FixOutcome {
         source: current,
         fixed,
         remaining: result,
         not_converged: Some(still),
         dropped,
+        held_back,
         files,
     }
+}
+
+/// Where a file the parser rejects stops being fixable: the start of the first instruction
+/// holding a parser-level error (of the error's line when no instruction holds it).
+fn parse_stop(parse: &layerlint_syntax::Parse) -> usize {
+    let source = parse.file.source();
+    parse
+        .errors
+        .iter()
+        .filter(|e| e.kind.is_parser_level())
+        .map(|e| {
+            let at = e.range.start();
+            parse
+                .file
+                .instructions()
+                .iter()
+                .find(|i| i.range.start() <= at && at <= i.range.end())
+                .map_or_else(
+                    || source[..at.to_usize()].rfind('\n').map_or(0, |n| n + 1),
+                    |i| i.range.start().to_usize(),
+                )
+        })
+        .min()
+        .unwrap_or(0)
+}
+
+fn rules_once(mut rules: Vec<Rule>) -> Vec<Rule> {
+    rules.sort();
+    rules.dedup();
+    rules
+}
+
+/// Whether a finding and every edit of its fix lie before `stop`.
+fn before(diagnostic: &Diagnostic, stop: usize) -> bool {
+    diagnostic.range.end().to_usize() <= stop
+        && diagnostic
+            .fix
+            .as_ref()
+            .is_none_or(|f| f.edits.iter().all(|e| e.range.end().to_usize() <= stop))
 }
 
 /// Applies the fixes in order of position, skipping any that overlaps one already taken;
@@ -402,5 +472,63 @@ mod tests {
         let outcome = fix(&fixed_source, &written, Applicability::Unsafe);
         assert_eq!(outcome.fix_count(), 0);
         assert!(!outcome.changed(&fixed_source));
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_fixed_only_before_the_error() {
+        // An unterminated heredoc takes in every line after it: moving the ARG below it
+        // (volatile-arg-before-expensive-step) would make the ARG part of the script.
+        let broken = "FROM debian:12\nARG BUILD_DATE\nrun apt-get install -y curl\nRUN <<EOF\napt-get update\napt-get install -y make\n";
+        let context = BuildContext::in_memory([(".dockerignore", ".git\n")]);
+        let outcome = fix(broken, &context, Applicability::Unsafe);
+        let held: Vec<&str> = outcome
+            .held_back
+            .as_ref()
+            .expect("held back")
+            .1
+            .iter()
+            .map(|r| r.code())
+            .collect();
+        assert_eq!(outcome.held_back.as_ref().map(|h| h.0), Some(4));
+        assert!(
+            held.contains(&"LL209") && held.contains(&"LL503"),
+            "{held:?}"
+        );
+        // Before the heredoc, fixes apply; from it on, nothing changes.
+        assert!(
+            outcome
+                .source
+                .starts_with("FROM debian:12\nARG BUILD_DATE\nRUN "),
+            "{}",
+            outcome.source
+        );
+        assert!(
+            outcome
+                .source
+                .ends_with("\nRUN <<EOF\napt-get update\napt-get install -y make\n"),
+            "{}",
+            outcome.source
+        );
+        assert!(
+            outcome.fixed.keys().any(|r| r.code() == "LL603"),
+            "{:?}",
+            outcome.fixed
+        );
+        assert!(outcome.dropped.is_empty() && outcome.not_converged.is_none());
+
+        // Terminated, the same file is fixed throughout, and nothing is held back.
+        let whole = format!("{broken}EOF\n");
+        let outcome = fix(&whole, &context, Applicability::Unsafe);
+        assert_eq!(outcome.held_back, None);
+        assert!(
+            !outcome.source.starts_with("FROM debian:12\nARG"),
+            "{}",
+            outcome.source
+        );
+        assert!(
+            outcome.source.contains("--no-install-recommends -y make"),
+            "{}",
+            outcome.source
+        );
     }
 }
