@@ -383,11 +383,6 @@ impl<'a> Optimizer<'a> {
             .any(|(s, kind)| s == source && matches!(kind, SourceKind::Dir(_)))
     }
 
-    /// Whether a copy brings in the sources (more than manifest files).
-    pub fn is_source_copy(&self, copy: &CopyStep) -> bool {
-        is_source_copy(copy, self.context)
-    }
-
     /// The analysis of a RUN step, with the copies of the sources before it in its stage.
     pub fn analyze(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
         self.analysis(stage, position).map(|a| (*a).clone())
@@ -1372,6 +1367,40 @@ mod tests {
             let (_, findings) = optimize(&source, None);
             assert_eq!(!findings.is_empty(), reported, "{copy}{findings:#?}");
         }
+    }
+
+    #[test]
+    fn builds_find_their_project_files_by_pattern() {
+        // `dotnet publish` reads `*.csproj`: the copy of the sources provides it when the
+        // context holds one that .dockerignore leaves in.
+        let source = "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /out\n";
+        let reported = |files: &[(&str, &str)]| {
+            let context = BuildContext::in_memory(files.iter().copied());
+            !optimize(source, Some(&context)).1.is_empty()
+        };
+        assert!(reported(&[("app.csproj", ""), ("Program.cs", "")]));
+        assert!(reported(&[("src/app.csproj", ""), ("app.sln", "")]));
+        assert!(!reported(&[("Program.cs", ""), ("README.md", "")]));
+        assert!(!reported(&[
+            (".dockerignore", "*.csproj\n"),
+            ("app.csproj", ""),
+            ("Program.cs", "")
+        ]));
+    }
+
+    #[test]
+    fn a_build_with_its_downloads_in_a_cache_mount_is_not_reported() {
+        let reported = |mount: &str| {
+            let source = format!(
+                "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN {mount}go build -o /app .\n"
+            );
+            !optimize(&source, None).1.is_empty()
+        };
+        assert!(reported(""));
+        assert!(!reported("--mount=type=cache,target=/go/pkg/mod "));
+        assert!(!reported("--mount=type=cache,target=/go/ "));
+        assert!(reported("--mount=type=cache,target=/tmp/cache "));
+        assert!(reported("--mount=type=bind,target=/go/pkg/mod "));
     }
 
     #[test]
