@@ -1370,7 +1370,7 @@ mod tests {
     }
 
     #[test]
-    fn builds_find_their_project_files_by_pattern() {
+    fn builds_find_their_project_files() {
         // `dotnet publish` reads `*.csproj`: the copy of the sources provides it when the
         // context holds one that .dockerignore leaves in.
         let source = "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /out\n";
@@ -1385,6 +1385,19 @@ mod tests {
             (".dockerignore", "*.csproj\n"),
             ("app.csproj", ""),
             ("Program.cs", "")
+        ]));
+        // By name: `go build` reads go.mod.
+        let source = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n";
+        let reported = |files: &[(&str, &str)]| {
+            let context = BuildContext::in_memory(files.iter().copied());
+            !optimize(source, Some(&context)).1.is_empty()
+        };
+        assert!(reported(&[("go.mod", ""), ("main.go", "")]));
+        assert!(!reported(&[("main.go", "")]));
+        assert!(!reported(&[
+            (".dockerignore", "go.mod\n"),
+            ("go.mod", ""),
+            ("main.go", "")
         ]));
     }
 
