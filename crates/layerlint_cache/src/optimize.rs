@@ -1393,6 +1393,16 @@ mod tests {
             !optimize(source, Some(&context)).1.is_empty()
         };
         assert!(reported(&[("go.mod", ""), ("main.go", "")]));
+        // A build is not moved: the finding says how to split it.
+        let context = BuildContext::in_memory([("go.mod", ""), ("main.go", "")]);
+        let (_, findings) = optimize(source, Some(&context));
+        assert_eq!(
+            findings[0].fix.as_ref().map(|_| ()),
+            Err(
+                &"copy go.mod and go.sum and run `go mod download` before copying the sources"
+                    .to_owned()
+            )
+        );
         assert!(!reported(&[("main.go", "")]));
         assert!(!reported(&[
             (".dockerignore", "go.mod\n"),
