@@ -1302,11 +1302,6 @@ pub fn optimize_source(source: &str, context: Option<&BuildContext>) -> String {
     current
 }
 
-/// The step of an instruction in a stage walk.
-pub fn step_of(walk: &FileWalk, index: usize) -> Option<&Step> {
-    walk.step(index)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
