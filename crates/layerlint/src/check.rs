@@ -347,118 +347,111 @@ fn check_file(
         Applicability::Safe
     };
     let text = &source.text;
-    let (fixed_text, diagnostics): (Option<String>, Vec<Diagnostic>) = if options.mode
-        != FixMode::AddIgnore
-        && (options.mode == FixMode::Diff || settings.fix)
-    {
-        let outcome = fix_file(text, &target, settings, required);
-        if let Some(rules) = &outcome.not_converged {
-            report.warnings.push(format!(
-                "{path}: fixes did not converge after {} passes ({}); please report this",
-                layerlint_linter::fix::MAX_ITERATIONS,
-                codes(rules)
-            ));
-        }
-        if let Some((line, rules)) = &outcome.held_back
-            && !rules.is_empty()
-        {
-            report.warnings.push(format!(
-                    "{path}: fixes from line {line} on not applied: the file does not parse from there ({})",
+    let (fixed_text, diagnostics): (Option<String>, Vec<Diagnostic>) =
+        if options.mode != FixMode::AddIgnore && (options.mode == FixMode::Diff || settings.fix) {
+            let outcome = fix_file(text, &target, settings, required);
+            if let Some(rules) = &outcome.not_converged {
+                report.warnings.push(format!(
+                    "{path}: fixes did not converge after {} passes ({}); please report this",
+                    layerlint_linter::fix::MAX_ITERATIONS,
                     codes(rules)
                 ));
-        }
-        if !outcome.dropped.is_empty() {
-            report.warnings.push(format!(
+            }
+            if let Some(warning) = held_back_warning(&path, &outcome) {
+                report.warnings.push(warning);
+            }
+            if !outcome.dropped.is_empty() {
+                report.warnings.push(format!(
                 "{path}: fixes dropped because the result did not parse ({}); please report this",
                 codes(&outcome.dropped)
             ));
-        }
-        let changed = outcome.changed(text);
-        report.fixed = outcome.fixed;
-        if options.mode == FixMode::Diff {
-            if changed {
-                let mut diff = String::new();
-                if outcome.source != *text {
-                    diff.push_str(&unified_diff(&path, text, &outcome.source));
-                }
-                for (file, content) in &outcome.files {
-                    let shown = context_dir.map_or_else(
-                        || file.display().to_string(),
-                        |dir| dir.join(file).display().to_string(),
-                    );
-                    let old = context_dir
-                        .and_then(|dir| std::fs::read_to_string(dir.join(file)).ok())
-                        .unwrap_or_default();
-                    diff.push_str(&unified_diff(&shown, &old, content));
-                }
-                report.diff = Some(diff);
             }
-            // `--diff` reports the changes only.
-            (None, Vec::new())
-        } else if !changed {
-            (None, outcome.remaining.diagnostics)
-        } else if input.stdin {
-            report.fixed_stdin = Some(outcome.source.clone());
-            (Some(outcome.source), outcome.remaining.diagnostics)
-        } else {
-            let written = if outcome.source == *text {
-                Ok(())
+            let changed = outcome.changed(text);
+            report.fixed = outcome.fixed;
+            if options.mode == FixMode::Diff {
+                if changed {
+                    let mut diff = String::new();
+                    if outcome.source != *text {
+                        diff.push_str(&unified_diff(&path, text, &outcome.source));
+                    }
+                    for (file, content) in &outcome.files {
+                        let shown = context_dir.map_or_else(
+                            || file.display().to_string(),
+                            |dir| dir.join(file).display().to_string(),
+                        );
+                        let old = context_dir
+                            .and_then(|dir| std::fs::read_to_string(dir.join(file)).ok())
+                            .unwrap_or_default();
+                        diff.push_str(&unified_diff(&shown, &old, content));
+                    }
+                    report.diff = Some(diff);
+                }
+                // `--diff` reports the changes only.
+                (None, Vec::new())
+            } else if !changed {
+                (None, outcome.remaining.diagnostics)
+            } else if input.stdin {
+                report.fixed_stdin = Some(outcome.source.clone());
+                (Some(outcome.source), outcome.remaining.diagnostics)
             } else {
-                files::write_atomic(
-                    &input.absolute,
-                    source,
-                    &outcome.source,
-                    input.walked_from.as_deref(),
-                )
-            };
-            let written = written.and_then(|()| {
-                write_other_files(&outcome.files, context_dir, &mut report.warnings)
-            });
-            match written {
-                Ok(()) => (Some(outcome.source), outcome.remaining.diagnostics),
-                Err(err) => {
-                    report.error = Some(format!("{path}: {err}"));
-                    report.fixed.clear();
-                    let result = lint_target(text, &target, settings);
-                    (None, result.diagnostics)
+                let written = if outcome.source == *text {
+                    Ok(())
+                } else {
+                    files::write_atomic(
+                        &input.absolute,
+                        source,
+                        &outcome.source,
+                        input.walked_from.as_deref(),
+                    )
+                };
+                let written = written.and_then(|()| {
+                    write_other_files(&outcome.files, context_dir, &mut report.warnings)
+                });
+                match written {
+                    Ok(()) => (Some(outcome.source), outcome.remaining.diagnostics),
+                    Err(err) => {
+                        report.error = Some(format!("{path}: {err}"));
+                        report.fixed.clear();
+                        let result = lint_target(text, &target, settings);
+                        (None, result.diagnostics)
+                    }
                 }
             }
-        }
-    } else if shellcheck_wanted(settings) {
-        // Linted now; ShellCheck runs later over many files at once (and
-        // `--add-ignore`'s comments wait for it).
-        let parse = layerlint_syntax::parse(text);
-        let diagnostics = layerlint_linter::check_without_shellcheck(&parse, &target, settings);
-        *deferred = Some(Deferred {
-            parse,
-            resolved: Arc::clone(&resolved),
-            context: context.clone(),
-            path: input.display.clone(),
-            diagnostics,
-            keep_source: options.keep_source,
-            add_ignore: (options.mode == FixMode::AddIgnore).then(|| AddIgnore {
-                input: input.clone(),
-                modified: source.modified,
-                reason: options.ignore_reason.map(str::to_owned),
-            }),
-        });
-        return report;
-    } else if options.mode == FixMode::AddIgnore {
-        let result = lint_target(text, &target, settings);
-        add_ignores(
-            input,
-            source,
-            &result.parse,
-            result.diagnostics,
-            &target,
-            settings,
-            options.ignore_reason,
-            &mut report,
-        )
-    } else {
-        let result = lint_target(text, &target, settings);
-        (None, result.diagnostics)
-    };
+        } else if shellcheck_wanted(settings) {
+            // Linted now; ShellCheck runs later over many files at once (and
+            // `--add-ignore`'s comments wait for it).
+            let parse = layerlint_syntax::parse(text);
+            let diagnostics = layerlint_linter::check_without_shellcheck(&parse, &target, settings);
+            *deferred = Some(Deferred {
+                parse,
+                resolved: Arc::clone(&resolved),
+                context: context.clone(),
+                path: input.display.clone(),
+                diagnostics,
+                keep_source: options.keep_source,
+                add_ignore: (options.mode == FixMode::AddIgnore).then(|| AddIgnore {
+                    input: input.clone(),
+                    modified: source.modified,
+                    reason: options.ignore_reason.map(str::to_owned),
+                }),
+            });
+            return report;
+        } else if options.mode == FixMode::AddIgnore {
+            let result = lint_target(text, &target, settings);
+            add_ignores(
+                input,
+                source,
+                &result.parse,
+                result.diagnostics,
+                &target,
+                settings,
+                options.ignore_reason,
+                &mut report,
+            )
+        } else {
+            let result = lint_target(text, &target, settings);
+            (None, result.diagnostics)
+        };
     let text: &str = fixed_text.as_deref().unwrap_or(text);
     report.findings = findings(text, diagnostics, options.fingerprints);
     if options.keep_source && !report.findings.is_empty() {
@@ -573,6 +566,17 @@ fn read_message(err: &files::ReadError) -> String {
         files::ReadError::Io(io) => crate::discovery::io_message(io),
         other => other.to_string(),
     }
+}
+
+/// Names the fixes held back in a file that does not parse, if any were.
+fn held_back_warning(path: &str, outcome: &layerlint_linter::fix::FixOutcome) -> Option<String> {
+    let (line, rules) = outcome.held_back.as_ref()?;
+    (!rules.is_empty()).then(|| {
+        format!(
+            "{path}: fixes from line {line} on not applied: the file does not parse from there ({})",
+            codes(rules)
+        )
+    })
 }
 
 fn codes(rules: &[Rule]) -> String {
