@@ -151,9 +151,13 @@ impl Check for MissingCacheMount {
                         && let Some((target, _)) =
                             want.targets.iter().find(|(t, _)| !plain_target(t))
                     {
-                        reason = Some(format!(
-                            "the cache directory `{target}` would need quoting in `--mount`"
-                        ));
+                        reason = Some(if target.is_empty() {
+                            "the cache directory is set to an empty value".to_owned()
+                        } else {
+                            format!(
+                                "the cache directory `{target}` would need quoting in `--mount`"
+                            )
+                        });
                     }
                     if reason.is_none()
                         && let Some(u) = user.as_ref().filter(|u| u.uid.is_none())
