@@ -225,7 +225,12 @@ fn parse_stop(parse: &layerlint_syntax::Parse) -> usize {
                 .iter()
                 .find(|i| i.range.start() <= at && at <= i.range.end())
                 .map_or_else(
-                    || source[..at.to_usize()].rfind('\n').map_or(0, |n| n + 1),
+                    || {
+                        source
+                            .get(..at.to_usize())
+                            .and_then(|before| before.rfind('\n'))
+                            .map_or(0, |n| n + 1)
+                    },
                     |i| i.range.start().to_usize(),
                 )
         })
@@ -515,6 +520,14 @@ mod tests {
             outcome.fixed
         );
         assert!(outcome.dropped.is_empty() && outcome.not_converged.is_none());
+
+        // An error outside any instruction (a bad directive) stops fixes from its line.
+        let directive = "# escape=xx\nFROM debian:12\nrun echo hi\n";
+        let outcome = fix(directive, &context, Applicability::Unsafe);
+        assert_eq!(outcome.source, directive);
+        let held = outcome.held_back.expect("held back");
+        assert_eq!(held.0, 1);
+        assert!(held.1.iter().any(|r| r.code() == "LL603"), "{held:?}");
 
         // Terminated, the same file is fixed throughout, and nothing is held back.
         let whole = format!("{broken}EOF\n");
