@@ -28,6 +28,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use layerlint_diagnostics::Edit;
+use layerlint_syntax::expand::literal_word;
 use layerlint_syntax::semantic::Semantic;
 use layerlint_syntax::{Body, Dockerfile, InstructionKind};
 use layerlint_text::{TextRange, TextSize};
@@ -1188,18 +1189,6 @@ fn format_copy(flags: &[String], sources: &[String], dest: &str, escape: char) -
         }
     }
     line
-}
-
-/// `path` as a word BuildKit reads back as `path`.
-fn literal_word(path: &str, escape: char) -> String {
-    let mut word = String::with_capacity(path.len());
-    for c in path.chars() {
-        if matches!(c, '$' | '\'' | '"') || c == escape {
-            word.push(escape);
-        }
-        word.push(c);
-    }
-    word
 }
 
 /// The usual way to keep the dependencies of a build apart, for the note.

@@ -723,6 +723,31 @@ fn replace(
     })
 }
 
+/// `text` as an unquoted word that word processing turns back into `text`, variables not
+/// expanded: `$`, quotes and the escape character escaped. Whitespace is left as it is:
+/// where an instruction splits its arguments on it, write the words in JSON form.
+pub fn literal_word(text: &str, escape: char) -> String {
+    escaped(text, escape, &['$', '\'', '"'])
+}
+
+/// `text` as a double-quoted word that word processing turns back into `text`, variables
+/// not expanded. Inside double quotes only `"`, `$` and the escape character are special
+/// (an escaped `'` would keep its escape).
+pub fn double_quoted(text: &str, escape: char) -> String {
+    format!("\"{}\"", escaped(text, escape, &['$', '"']))
+}
+
+fn escaped(text: &str, escape: char, special: &[char]) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if c == escape || special.contains(&c) {
+            out.push(escape);
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -886,5 +911,27 @@ mod tests {
     #[test]
     fn reverse_pattern_keeps_escapes() {
         assert_eq!(reverse_pattern(r"a\*c"), r"c\*a");
+    }
+
+    #[test]
+    fn quoted_words_read_back_as_written() {
+        let texts = [
+            "plain",
+            "$HOME/${X:-y}",
+            "it's \"q\"",
+            "back\\slash `tick`",
+            "a b",
+        ];
+        for escape in ['\\', '`'] {
+            let lex = Lex::new(escape);
+            for text in texts {
+                for word in [literal_word(text, escape), double_quoted(text, escape)] {
+                    let back = lex.process_word(&word, &NoEnv).map(|e| e.result);
+                    assert_eq!(back.as_deref(), Ok(text), "{word} with escape {escape}");
+                }
+            }
+        }
+        assert_eq!(literal_word("it's $X", '\\'), r"it\'s \$X");
+        assert_eq!(double_quoted("it's $X", '\\'), r#""it's \$X""#);
     }
 }

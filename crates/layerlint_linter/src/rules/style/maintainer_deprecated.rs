@@ -1,4 +1,5 @@
 use layerlint_diagnostics::{Edit, Fix};
+use layerlint_syntax::expand::double_quoted;
 use layerlint_syntax::{Body, InstructionKind};
 use layerlint_text::TextRange;
 
@@ -82,19 +83,4 @@ impl Check for MaintainerDeprecated {
             .maybe_fix(fix)
             .note("set the label `org.opencontainers.image.authors` instead");
     }
-}
-
-/// `text` as a double-quoted Dockerfile word that BuildKit's word processing turns back
-/// into `text`, variables not expanded.
-pub(crate) fn double_quoted(text: &str, escape: char) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for ch in text.chars() {
-        if ch == '"' || ch == '$' || ch == escape {
-            out.push(escape);
-        }
-        out.push(ch);
-    }
-    out.push('"');
-    out
 }
