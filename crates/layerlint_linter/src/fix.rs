@@ -219,20 +219,13 @@ fn parse_stop(parse: &layerlint_syntax::Parse) -> usize {
         .filter(|e| e.kind.is_parser_level())
         .map(|e| {
             let at = e.range.start();
-            parse
-                .file
-                .instructions()
-                .iter()
-                .find(|i| i.range.start() <= at && at <= i.range.end())
-                .map_or_else(
-                    || {
-                        source
-                            .get(..at.to_usize())
-                            .and_then(|before| before.rfind('\n'))
-                            .map_or(0, |n| n + 1)
-                    },
-                    |i| i.range.start().to_usize(),
-                )
+            match crate::instruction_at(&parse.file, at) {
+                Some(index) => parse.file.instructions()[index].range.start().to_usize(),
+                None => source
+                    .get(..at.to_usize())
+                    .and_then(|before| before.rfind('\n'))
+                    .map_or(0, |n| n + 1),
+            }
         })
         .min()
         .unwrap_or(0)
