@@ -1692,6 +1692,10 @@ mod tests {
             out.contains("\nCOPY `$App.csproj ./\nRUN dotnet restore\n"),
             "{out}"
         );
+        // Rewritten, the file reads as already in order: a second pass changes nothing.
+        let (again, findings) = optimize(&out, Some(&context));
+        assert_eq!(again, out);
+        assert!(findings.is_empty(), "{findings:#?}");
     }
 
     #[test]
