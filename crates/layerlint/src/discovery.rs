@@ -207,12 +207,14 @@ fn walk(
         .ignore(true)
         .sort_by_file_name(std::cmp::Ord::cmp)
         .filter_entry(move |entry| {
-            let name = entry.file_name().to_str().unwrap_or("");
+            // Lossy, so that a name with bytes that are not UTF-8 (`Dockerfile.\xff`)
+            // still matches on the rest.
+            let name = entry.file_name().to_string_lossy();
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            if is_dir && entry.depth() > 0 && SKIPPED_DIRS.contains(&name) {
+            if is_dir && entry.depth() > 0 && SKIPPED_DIRS.contains(&&*name) {
                 return false;
             }
-            if !is_dir && !is_dockerfile_name(name) {
+            if !is_dir && !is_dockerfile_name(&name) {
                 return false;
             }
             if entry.depth() == 0 {
@@ -241,7 +243,18 @@ fn walk(
                 continue;
             }
         };
-        if entry.file_type().is_none_or(|t| t.is_dir()) {
+        // Only files: a named pipe, socket or device with a Dockerfile's name (or a link
+        // to one, or to a directory) is not read, as reading a pipe would wait forever.
+        // A dangling link is kept, for its read error. A file named on the command line
+        // is read whatever it is (`<(…)` is a pipe).
+        let is_file = match entry.file_type() {
+            Some(t) if t.is_file() => true,
+            Some(t) if t.is_symlink() => {
+                std::fs::metadata(entry.path()).map_or(true, |m| m.is_file())
+            }
+            _ => false,
+        };
+        if !is_file {
             continue;
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());

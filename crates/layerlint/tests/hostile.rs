@@ -294,6 +294,41 @@ fn symlink_loops_in_a_walked_directory() {
     );
 }
 
+/// A walk reads files only: a named pipe with a Dockerfile's name would block the run for
+/// ever, and a link to a directory is no Dockerfile. A name that is not UTF-8 still
+/// matches on the rest of it.
+#[cfg(unix)]
+#[test]
+fn a_walk_reads_files_only_and_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = scratch();
+    let tree = s.path().join("tree");
+    std::fs::create_dir_all(tree.join("dir")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(tree.join("Dockerfile"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("dir", tree.join("Dockerfile.d")).unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"Dockerfile.\xff");
+    std::fs::write(tree.join(odd), OK).unwrap();
+    let r = run(&s, &["tree"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    // No error: the pipe and the link are not read.
+    assert!(
+        r.stderr
+            .starts_with("Found 2 findings (2 error) in 2 of 2 files."),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("tree/Dockerfile.\u{fffd}:2:5: LL101 "),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.matches(": LL101 ").count(), 2, "{}", r.stdout);
+}
+
 /// Waits for the writer's `<marker>.ready`.
 fn wait_ready(marker: &Path) {
     let ready = marker.with_extension("ready");
