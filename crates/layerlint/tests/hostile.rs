@@ -329,6 +329,33 @@ fn a_walk_reads_files_only_and_names_that_are_not_utf8() {
     assert_eq!(r.stdout.matches(": LL101 ").count(), 2, "{}", r.stdout);
 }
 
+/// The files of the build context the rules read (`package.json`, `go.mod`, …) are read
+/// only when they are files: a named pipe in their place would block the run for ever.
+#[cfg(unix)]
+#[test]
+fn build_context_pipes_are_not_read() {
+    let s = scratch();
+    s.file(
+        "app/Dockerfile",
+        "FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\n",
+    );
+    for name in [
+        "package.json",
+        "package-lock.json",
+        ".dockerignore",
+        "go.mod",
+    ] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(s.path().join("app").join(name))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    let r = run(&s, &["app/Dockerfile"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stdout.contains("app/Dockerfile:"), "{}", r.stdout);
+}
+
 /// Waits for the writer's `<marker>.ready`.
 fn wait_ready(marker: &Path) {
     let ready = marker.with_extension("ready");

@@ -314,7 +314,15 @@ impl BuildContext {
             return Some(text.clone());
         }
         match &self.files {
-            Files::Disk(root) => std::fs::read_to_string(root.join(path)).ok(),
+            Files::Disk(root) => {
+                // Regular files only: opening a named pipe waits for a writer.
+                let path = root.join(path);
+                if path.is_file() {
+                    std::fs::read_to_string(path).ok()
+                } else {
+                    None
+                }
+            }
             Files::Memory(files) => files.get(&path).cloned(),
         }
     }
