@@ -209,6 +209,14 @@ pub fn fix_file(
     }
 }
 
+/// Whether [`fix_file`] leaves `diagnostic`'s fix out: the parser rejects the file, and the
+/// finding or an edit of its fix lies at or after the first instruction it stops at (what
+/// follows is read differently once the error is mended). For fixes offered one at a time
+/// (the language server's quick fixes).
+pub fn fix_held_back(parse: &layerlint_syntax::Parse, diagnostic: &Diagnostic) -> bool {
+    !parse.parser_accepts() && !before(diagnostic, parse_stop(parse))
+}
+
 /// Where a file the parser rejects stops being fixable: the start of the first instruction
 /// holding a parser-level error (of the error's line when no instruction holds it).
 fn parse_stop(parse: &layerlint_syntax::Parse) -> usize {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use layerlint_diagnostics::{FileChange, FileEdit};
-use layerlint_linter::fix::fix_file;
+use layerlint_linter::fix::{fix_file, fix_held_back};
 use layerlint_linter::ignore::{ignore_code, ignore_edit};
 use layerlint_linter::{Applicability, Category, Diagnostic, Edit, Target};
 use layerlint_text::{TextRange, TextSize};
@@ -120,6 +120,10 @@ impl Output<'_> {
         if fix.edits.is_empty() && fix.files.is_empty() {
             return None;
         }
+        // As fix-all and `--fix`: none at or after where the parser stops.
+        if fix_held_back(&self.snapshot.result.parse, diagnostic) {
+            return None;
+        }
         let edit = if fix.files.is_empty() {
             self.edit(&fix.edits)
         } else {
@@ -196,7 +200,21 @@ impl Output<'_> {
         let span = instructions[stage.from]
             .range
             .cover(instructions[stage.end - 1].range);
-        let edits = stage_fixes(self.snapshot.cache_findings(), span);
+        let parse = &self.snapshot.result.parse;
+        let findings = self.snapshot.cache_findings();
+        let fixable: Vec<Diagnostic>;
+        let findings = if parse.parser_accepts() {
+            findings
+        } else {
+            // As fix-all and `--fix`: none at or after where the parser stops.
+            fixable = findings
+                .iter()
+                .filter(|d| !fix_held_back(parse, d))
+                .cloned()
+                .collect();
+            &fixable
+        };
+        let edits = stage_fixes(findings, span);
         if edits.is_empty() {
             return None;
         }
@@ -418,6 +436,57 @@ mod tests {
             (TextRange::from_usize(2, 2), "a")
         );
         assert!(minimal_edit("x", "x").is_none());
+    }
+
+    /// In a file the parser rejects, the quick fixes and the stage rewrite leave out what
+    /// lies at or after where it stops, as fix-all and `--fix` do: here an unterminated
+    /// heredoc, into which moving the ARG (LL209) would put it, and whose lines the apt
+    /// rules would edit.
+    #[test]
+    fn no_fix_is_offered_where_the_file_stops_parsing() {
+        use std::str::FromStr;
+        let broken = "FROM debian:12\nARG BUILD_DATE\nrun apt-get install -y curl\nRUN <<EOF\napt-get update\napt-get install -y make\n";
+        let env = crate::snapshot::LintEnv {
+            context: Some(std::sync::Arc::new(
+                layerlint_linter::BuildContext::in_memory([(".dockerignore", ".git\n")]),
+            )),
+            ..crate::snapshot::LintEnv::default()
+        };
+        let snapshot = Snapshot::new(broken, 1, env);
+        let after_stop = |d: &Diagnostic| d.range.end().to_usize() > broken.find("RUN <<").unwrap();
+        assert!(
+            snapshot
+                .diagnostics()
+                .iter()
+                .any(|d| d.rule.code == "LL209" && d.fix.is_some()),
+            "{:?}",
+            snapshot.diagnostics()
+        );
+        assert!(
+            snapshot
+                .diagnostics()
+                .iter()
+                .any(|d| after_stop(d) && d.fix.is_some()),
+            "{:?}",
+            snapshot.diagnostics()
+        );
+        let uri = tower_lsp_server::ls_types::Uri::from_str("file:///x/Dockerfile").unwrap();
+        let caps = ClientCaps::default();
+        let all = TextRange::up_to(TextSize::of(broken));
+        let actions = actions(&snapshot, &uri, &caps, all, None, true);
+        let mut lines = Vec::new();
+        for action in &actions {
+            if action.title.starts_with("Ignore ") {
+                continue;
+            }
+            let changes = action.edit.as_ref().unwrap().changes.as_ref().unwrap();
+            lines.extend(changes[&uri].iter().map(|e| e.range.end.line));
+        }
+        let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
+        assert!(titles.iter().any(|t| t.contains("(LL603")), "{titles:?}");
+        assert!(!titles.iter().any(|t| t.contains("(LL209")), "{titles:?}");
+        // Line 3 (from 0) is the heredoc's; fix-all ends at the `run` it rewrites.
+        assert!(lines.iter().all(|&line| line < 3), "{titles:?} {lines:?}");
     }
 
     static CACHE_RULE: RuleMeta = RuleMeta {
