@@ -125,6 +125,17 @@ fn conflicts(pattern: &str, usage: &Usage<'_>) -> bool {
     })
 }
 
+/// Whether `path`, written as a line of an ignore file, leaves out that path and no other:
+/// not a comment (`#`), an exception (`!`), a name that trimming changes (leading or
+/// trailing spaces), several lines, a wildcard or an escape (`*`, `?`, `[`, `\`, whose
+/// meaning also differs on Windows).
+fn is_literal(path: &str) -> bool {
+    !path.contains(['*', '?', '[', ']', '\\'])
+        && compiled(path).is_some_and(
+            |ignore| matches!(ignore.patterns(), [p] if !p.is_exclusion() && p.pattern() == path),
+        )
+}
+
 /// The entries for a new `.dockerignore` (LL204): the directories above that exist, and
 /// the usual ones for the ecosystems the context shows.
 pub fn for_new_file(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggestion> {
@@ -213,7 +224,7 @@ pub fn for_new_file(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggestion
     }
     if let Some(dockerfile) = usage.dockerfile {
         for pattern in [dockerfile, ".dockerignore"] {
-            if !conflicts(pattern, usage) {
+            if is_literal(pattern) && !conflicts(pattern, usage) {
                 out.push(Suggestion {
                     pattern: pattern.to_owned(),
                     present: None,
@@ -317,6 +328,42 @@ mod tests {
             .collect();
         assert!(!entries.contains(&"dist".to_owned()));
         assert!(!entries.contains(&".env".to_owned()));
+    }
+
+    /// The Dockerfile is left out only when its name, as a line of the file, means that name
+    /// and no other: `#x` is a comment, `!x` an exception, ` x` is `x`, `x[1]` is `x1`.
+    #[test]
+    fn dockerfile_entry_only_when_literal() {
+        let context = BuildContext::in_memory([("src/index.ts", "")]);
+        let sources = vec![String::new()];
+        for (name, written) in [
+            ("Dockerfile", true),
+            ("sub dir/Dockerfile.dev", true),
+            ("#Dockerfile", false),
+            ("!Dockerfile", false),
+            (" Dockerfile", false),
+            ("Dockerfile ", false),
+            ("Dockerfile[1]", false),
+            ("Docker*file", false),
+            ("Docker?file", false),
+            ("Docker\\file", false),
+            ("Docker\nfile", false),
+            ("sub/../Dockerfile", false),
+        ] {
+            let usage = Usage {
+                sources: &sources,
+                dockerfile: Some(name),
+                builds: false,
+            };
+            let entries: Vec<String> = for_new_file(&context, &usage)
+                .into_iter()
+                .map(|s| s.pattern)
+                .collect();
+            assert_eq!(entries.iter().any(|e| e == name), written, "{name:?}");
+            let about_it = entries.iter().filter(|e| e.contains("file")).count();
+            assert_eq!(about_it, usize::from(written), "{name:?}: {entries:?}");
+            assert!(entries.contains(&".dockerignore".to_owned()), "{name:?}");
+        }
     }
 
     #[test]

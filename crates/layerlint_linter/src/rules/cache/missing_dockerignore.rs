@@ -51,8 +51,9 @@ declare_rule! {
     /// `.idea`, `.vscode`, `.terraform`, `target` (Cargo, Maven), `dist`, `build` and
     /// `.next` (when the image builds the project); `**/*.log`; `.env` and `.env.*`
     /// (keeping `.env.example`); and the Dockerfile itself, which the builder reads on
-    /// its own. An entry that would leave out a path the Dockerfile copies by name is not
-    /// written. It is unsafe because a RUN may read a file it leaves out (a script that
+    /// its own — unless its name would read as another pattern (`#…`, `!…`, leading or
+    /// trailing spaces, `*`, `?`, `[`, `\`). An entry that would leave out a path the
+    /// Dockerfile copies by name is not written. It is unsafe because a RUN may read a file it leaves out (a script that
     /// loads `.env`), and because the image no longer contains those files.
     pub(crate) struct MissingDockerignore {
         code: "LL204",

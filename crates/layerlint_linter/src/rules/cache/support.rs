@@ -92,7 +92,13 @@ pub(crate) fn dockerfile_in_context(path: Option<&Path>, context: &BuildContext)
             .ok()?
             .to_path_buf()
     };
-    let text = relative.to_str()?.replace('\\', "/");
+    // Joined with `/` component by component: `\` is a separator on Windows only, and part
+    // of the name elsewhere.
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    let text = parts?.join("/");
     (!text.is_empty()).then_some(text)
 }
 
@@ -140,6 +146,7 @@ mod tests {
         std::fs::create_dir_all(root.join("sub")).unwrap();
         std::fs::write(root.join("Dockerfile"), "FROM a\n").unwrap();
         std::fs::write(root.join("sub/Dockerfile"), "FROM a\n").unwrap();
+        std::fs::write(root.join("sub/Docker\\file"), "FROM a\n").unwrap();
         std::fs::write(outside.path().join("Dockerfile"), "FROM a\n").unwrap();
         std::os::unix::fs::symlink(root.join("sub/Dockerfile"), root.join("link")).unwrap();
         std::os::unix::fs::symlink(outside.path().join("Dockerfile"), root.join("out")).unwrap();
@@ -147,8 +154,14 @@ mod tests {
         let context = BuildContext::on_disk(&root, None);
         let alias = dir.path().join("alias");
         let via_alias = BuildContext::on_disk(&alias, None);
-        let cases: [(&BuildContext, PathBuf, Option<&str>); 7] = [
+        let cases: [(&BuildContext, PathBuf, Option<&str>); 8] = [
             (&context, root.join("Dockerfile"), Some("Dockerfile")),
+            // A backslash is part of the name, not a separator.
+            (
+                &context,
+                root.join("sub/Docker\\file"),
+                Some("sub/Docker\\file"),
+            ),
             (
                 &context,
                 root.join("sub/Dockerfile"),
