@@ -65,6 +65,9 @@ pub(crate) struct Suppressions {
     pub experimental: Vec<Rule>,
     /// `# check=error=true` in the header.
     pub error_on_warning: bool,
+    /// Where BuildKit stops reading parser directives: the start of the first line after
+    /// them (after the byte order mark when there are none).
+    pub header_end: TextSize,
 }
 
 /// One suppression comment, parsed.
@@ -105,6 +108,19 @@ impl Suppressions {
         check_override: Option<&str>,
     ) -> Suppressions {
         let mut out = Suppressions::default();
+        let source = file.source();
+        out.header_end = match file.directives().last() {
+            Some(last) => {
+                let end = last.range.end().to_usize();
+                TextSize::from_usize(
+                    source[end..]
+                        .find('\n')
+                        .map_or(source.len(), |i| end + i + 1),
+                )
+            }
+            None if source.starts_with('\u{feff}') => TextSize::from_usize('\u{feff}'.len_utf8()),
+            None => TextSize::from_usize(0),
+        };
         if let Some(value) = check_override {
             // Not in the file: its codes have no place to point at.
             let parsed = parse_check(value, 0);
@@ -350,7 +366,7 @@ impl Suppressions {
                     continue;
                 }
                 if settings.is_enabled(Rule::UnusedSuppression) {
-                    let fix = removal_fix(file.source(), entry, code);
+                    let fix = removal_fix(file.source(), self.header_end, entry, code);
                     let mut diagnostic = Diagnostic::new(
                         meta(Rule::UnusedSuppression),
                         code.range,
@@ -396,7 +412,7 @@ impl Suppressions {
                     code.range,
                     format!("suppression of `{}` suppresses nothing", code.text),
                 );
-                diagnostic.fix = removal_fix(source, entry, code);
+                diagnostic.fix = removal_fix(source, self.header_end, entry, code);
                 out.push(diagnostic);
             }
         }
@@ -421,11 +437,18 @@ fn resolve_code(code: &str) -> Vec<Rule> {
 }
 
 /// Removes an unused code from its comment, or the whole comment line when it is the only
-/// one.
-fn removal_fix(source: &str, entry: &Entry, code: &Code) -> Option<Fix> {
+/// one. A comment line that ends the parser directives (`header_end`) and has a comment
+/// after it is emptied, not removed: the comment after it would become a directive
+/// (`# escape=`` ` ``).
+fn removal_fix(source: &str, header_end: TextSize, entry: &Entry, code: &Code) -> Option<Fix> {
     if entry.codes.len() == 1 {
         let start = entry.comment.start().to_usize();
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let bom = if source.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        let line_start = source[..start].rfind('\n').map_or(bom, |i| i + 1);
         let end = entry.comment.end().to_usize();
         // Only when the comment is alone on its line.
         if !source[line_start..start].trim().is_empty() {
@@ -434,9 +457,17 @@ fn removal_fix(source: &str, entry: &Entry, code: &Code) -> Option<Fix> {
         let line_end = source[end..]
             .find('\n')
             .map_or(source.len(), |i| end + i + 1);
+        let next_is_comment = source[line_end..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with('#');
+        let removed = if line_start == header_end.to_usize() && next_is_comment {
+            TextRange::from_usize(line_start, end)
+        } else {
+            TextRange::from_usize(line_start, line_end)
+        };
         return Some(Fix::safe(
             "Remove the unused suppression comment",
-            vec![Edit::delete(TextRange::from_usize(line_start, line_end))],
+            vec![Edit::delete(removed)],
         ));
     }
     // Remove `CODE,` or `,CODE`.
@@ -759,6 +790,35 @@ mod tests {
         assert_eq!(
             fixed("FROM alpine:3.20\n# layerlint global ignore=LL101"),
             "FROM alpine:3.20\n"
+        );
+    }
+
+    /// Where BuildKit still reads parser directives, the comment's line stays when a comment
+    /// follows it: that comment would become a directive. A byte order mark stays.
+    #[test]
+    fn an_unused_comment_that_ends_the_directives_keeps_its_line() {
+        assert_eq!(
+            fixed("# layerlint ignore=LL101\n# escape=`\nFROM alpine:3.20\n"),
+            "\n# escape=`\nFROM alpine:3.20\n"
+        );
+        assert_eq!(
+            fixed(
+                "# syntax=docker/dockerfile:1\r\n  # layerlint ignore=LL101\r\n# check=error=true\r\nFROM alpine:3.20\r\n"
+            ),
+            "# syntax=docker/dockerfile:1\r\n\r\n# check=error=true\r\nFROM alpine:3.20\r\n"
+        );
+        // Past the directives, or with no comment after it, the line goes.
+        assert_eq!(
+            fixed("# comment\n# layerlint ignore=LL101\n# escape=`\nFROM alpine:3.20\n"),
+            "# comment\n# escape=`\nFROM alpine:3.20\n"
+        );
+        assert_eq!(
+            fixed("# layerlint ignore=LL101\nFROM alpine:3.20\n"),
+            "FROM alpine:3.20\n"
+        );
+        assert_eq!(
+            fixed("\u{feff}# layerlint ignore=LL101\nFROM alpine:3.20\n"),
+            "\u{feff}FROM alpine:3.20\n"
         );
     }
 

@@ -26,7 +26,10 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe: the fix removes the code from the comment, or the comment line when it was
-    /// the only code. (Detected by the engine's suppression pass, `src/suppression.rs`.)
+    /// the only code. A comment that ends the parser directives at the top of the file
+    /// leaves an empty line when another comment follows it, which would otherwise become
+    /// a directive (`# escape=`). (Detected by the engine's suppression pass,
+    /// `src/suppression.rs`.)
     pub(crate) struct UnusedSuppression {
         code: "LL005",
         name: "unused-suppression",
