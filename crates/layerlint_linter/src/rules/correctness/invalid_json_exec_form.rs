@@ -1,5 +1,5 @@
 use layerlint_diagnostics::{Edit, Fix};
-use layerlint_syntax::{CommandLine, InstructionKind, go_quote};
+use layerlint_syntax::{CommandLine, InstructionKind};
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
@@ -44,13 +44,15 @@ declare_rule! {
     /// Safe: the fix writes the array as valid JSON with the same strings, which is what
     /// the instruction was written to do; as it stands it cannot work. Unsafe when the
     /// last string has no closing quote: the fix ends it before the final `]`
-    /// (`"start]` → `"start"]`), a guess at what was meant.
+    /// (`"start]` → `"start"]`), a guess at what was meant. No fix when a double-quoted
+    /// string has a backslash that starts no JSON escape (`"C:\dir"`, `"\v"`): whether it
+    /// was meant as a backslash or as an escape is unknown.
     pub(crate) struct InvalidJsonExecForm {
         code: "LL101",
         name: "invalid-json-exec-form",
         category: Correctness,
         severity: Error,
-        fix: Always,
+        fix: Sometimes,
         summary: "an exec-form array that is not valid JSON runs as a shell command",
     }
 }
@@ -74,23 +76,38 @@ impl Check for InvalidJsonExecForm {
         let Some(array) = loose_array(text) else {
             return;
         };
-        let strings: Vec<String> = array.items.iter().map(|s| go_quote(s)).collect();
-        let replacement = format!("[{}]", strings.join(", "));
         let keyword = node.instruction.kind.as_str();
-        let edits = vec![Edit::replace(shell.range, replacement)];
-        let fix = if array.unterminated {
-            Fix::unsafe_edits("Write the array as valid JSON", edits)
+        let fix = (!array.unknown_escape).then(|| {
+            let strings: Vec<String> = array
+                .items
+                .iter()
+                .map(|s| serde_json::to_string(s).unwrap_or_default())
+                .collect();
+            let replacement = format!("[{}]", strings.join(", "));
+            let edits = vec![Edit::replace(shell.range, replacement)];
+            if array.unterminated {
+                Fix::unsafe_edits("Write the array as valid JSON", edits)
+            } else {
+                Fix::safe("Write the array as valid JSON", edits)
+            }
+        });
+        let note = if array.unknown_escape {
+            Some(
+                "a string has a `\\` that starts no JSON escape (`\\v`, `\\x41`, `\\d`): write the array by hand",
+            )
+        } else if array.unterminated {
+            Some("the last string has no closing quote")
         } else {
-            Fix::safe("Write the array as valid JSON", edits)
+            None
         };
         let report = cx
             .report(
                 shell.range,
                 format!("{keyword} array is not valid JSON, so it runs as a shell command"),
             )
-            .fix(fix);
-        if array.unterminated {
-            report.note("the last string has no closing quote");
+            .maybe_fix(fix);
+        if let Some(note) = note {
+            report.note(note);
         }
     }
 }
@@ -101,6 +118,9 @@ struct LooseArray {
     items: Vec<String>,
     /// The last string has no closing quote (it is taken to end before a final `]`).
     unterminated: bool,
+    /// A double-quoted string has a backslash that starts no JSON escape (`\v`, `\x41`,
+    /// `C:\dir`, a lone surrogate): what it meant is unknown.
+    unknown_escape: bool,
 }
 
 /// Reads `[ "a", 'b', ]`-like text written as an exec form: strings in double or single
@@ -112,6 +132,7 @@ fn loose_array(text: &str) -> Option<LooseArray> {
     let mut items = Vec::new();
     let mut closed = false;
     let mut unterminated = false;
+    let mut unknown_escape = false;
     loop {
         if let Some(after) = rest.strip_prefix(']') {
             if !after.trim().is_empty() {
@@ -127,7 +148,7 @@ fn loose_array(text: &str) -> Option<LooseArray> {
         if quote != '"' && quote != '\'' {
             return None;
         }
-        let Some((value, after)) = quoted(rest, quote) else {
+        let Some((value, after, unknown)) = quoted(rest, quote) else {
             // No closing quote: the string runs to the end, or to a final `]`.
             let body = rest[1..].trim_end();
             let (value, bracket) = match body.strip_suffix(']') {
@@ -137,11 +158,14 @@ fn loose_array(text: &str) -> Option<LooseArray> {
             if value.contains(quote) || value.is_empty() {
                 return None;
             }
-            items.push(value.to_owned());
+            let (value, unknown) = unescape(value, quote);
+            unknown_escape |= unknown;
+            items.push(value);
             closed = bracket;
             unterminated = true;
             break;
         };
+        unknown_escape |= unknown;
         items.push(value);
         rest = after.trim_start();
         if let Some(after_comma) = rest.strip_prefix(',') {
@@ -156,31 +180,83 @@ fn loose_array(text: &str) -> Option<LooseArray> {
     (looks_like_list && !items.is_empty()).then_some(LooseArray {
         items,
         unterminated,
+        unknown_escape,
     })
 }
 
-/// A quoted string at the start of `text`: its value and the text after it.
-fn quoted(text: &str, quote: char) -> Option<(String, &str)> {
+/// A quoted string at the start of `text`: its value, the text after it, and whether it
+/// has a backslash that starts no JSON escape.
+fn quoted(text: &str, quote: char) -> Option<(String, &str, bool)> {
     let body = &text[1..];
-    let mut value = String::new();
-    let mut chars = body.char_indices();
-    while let Some((i, ch)) = chars.next() {
-        if ch == quote {
-            return Some((value, &body[i + 1..]));
+    let mut escaped = false;
+    for (i, ch) in body.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if ch == '\\' && quote == '"' {
+            escaped = true;
+        } else if ch == quote {
+            let (value, unknown) = unescape(&body[..i], quote);
+            return Some((value, &body[i + 1..], unknown));
         }
-        if ch == '\\' && quote == '"' {
-            let (_, escaped) = chars.next()?;
-            value.push(match escaped {
-                'n' => '\n',
-                't' => '\t',
-                'r' => '\r',
-                other => other,
-            });
-            continue;
-        }
-        value.push(ch);
     }
     None
+}
+
+/// The value of a string written between `quote`s: JSON's escapes in double quotes, none
+/// in single quotes; and whether a backslash starts no JSON escape (`\v`, `\x41`, `\d`,
+/// a lone surrogate).
+fn unescape(raw: &str, quote: char) -> (String, bool) {
+    if quote != '"' {
+        return (raw.to_owned(), false);
+    }
+    let mut value = String::with_capacity(raw.len());
+    let mut unknown = false;
+    let mut chars = raw.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '\\' {
+            value.push(ch);
+            continue;
+        }
+        match chars.next() {
+            Some('"') => value.push('"'),
+            Some('\\') => value.push('\\'),
+            Some('/') => value.push('/'),
+            Some('b') => value.push('\u{8}'),
+            Some('f') => value.push('\u{c}'),
+            Some('n') => value.push('\n'),
+            Some('r') => value.push('\r'),
+            Some('t') => value.push('\t'),
+            Some('u') => match unicode_escape(&mut chars) {
+                Some(ch) => value.push(ch),
+                None => unknown = true,
+            },
+            _ => unknown = true,
+        }
+    }
+    (value, unknown)
+}
+
+/// After `\u`: the character of four hex digits, or of a surrogate pair; `None` for
+/// anything else (a lone surrogate included).
+fn unicode_escape(chars: &mut std::str::Chars<'_>) -> Option<char> {
+    fn hex4(text: &str) -> Option<u32> {
+        let digits = text.get(..4)?;
+        digits
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| u32::from_str_radix(digits, 16).ok())?
+    }
+    let first = hex4(chars.as_str())?;
+    chars.nth(3);
+    if !(0xD800..0xDC00).contains(&first) {
+        return char::from_u32(first);
+    }
+    let second = hex4(chars.as_str().strip_prefix("\\u")?)?;
+    if !(0xDC00..0xE000).contains(&second) {
+        return None;
+    }
+    chars.nth(5);
+    char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
 }
 
 #[cfg(test)]
@@ -210,5 +286,48 @@ mod tests {
         assert_eq!(loose_array(r#"[ "$A" ]"#), None);
         assert_eq!(loose_array(r#"["a"] && b"#), None);
         assert_eq!(loose_array("[]"), None);
+    }
+
+    #[test]
+    fn json_escapes() {
+        assert_eq!(
+            items(r#"["a\u0041\/\b\f\ud83d\ude00", ]"#),
+            ["aA/\u{8}\u{c}😀"]
+        );
+        // In the unterminated last string too.
+        assert_eq!(items(r#"["a", "b\tc]"#), ["a", "b\tc"]);
+        for unknown in [
+            r#"["C:\dir", ]"#,
+            r#"["\v", ]"#,
+            r#"["\x41", ]"#,
+            r#"["\u00g1", ]"#,
+            r#"["\ud800", ]"#,
+            r#"["\ude00", ]"#,
+            r#"["\ud83d\u0041", ]"#,
+            r#"["a", "b\]"#,
+        ] {
+            assert!(loose_array(unknown).unwrap().unknown_escape, "{unknown}");
+        }
+        assert!(!loose_array(r#"['C:\dir', ]"#).unwrap().unknown_escape);
+    }
+
+    /// The fixed array is JSON that BuildKit reads back as the same strings: no Go escapes
+    /// (`\v`, `\x01`, `\U000f0000`) for characters JSON writes otherwise.
+    #[test]
+    fn fixed_arrays_read_back() {
+        let source = "FROM alpine\nRUN [\"a\u{b}\u{1}\u{7f}\u{f0000}\\\"\", 'b\\c', ]\n";
+        let outcome = crate::fix::fix_file(
+            source,
+            &crate::Target::default(),
+            &crate::Settings::default(),
+            crate::Applicability::Safe,
+        );
+        let parsed = layerlint_syntax::parse(&outcome.source);
+        let run = &parsed.file.instructions()[1];
+        let Some(layerlint_syntax::CommandLine::Exec(exec)) = run.command() else {
+            panic!("not an exec form: {}", outcome.source);
+        };
+        let words: Vec<&str> = exec.args.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(words, ["a\u{b}\u{1}\u{7f}\u{f0000}\"", "b\\c"]);
     }
 }
