@@ -40,9 +40,9 @@ declare_rule! {
     /// ## Fix safety
     /// Safe (offered when `wget` is written plainly, not built from quotes or escapes):
     /// the fix adds `--progress=dot:giga` right after `wget`, which changes only what
-    /// is logged. In a stage built on Alpine or BusyBox, where `wget` is BusyBox's and has
-    /// no `--progress` option, it adds `-q` instead, which both BusyBox and GNU wget
-    /// accept.
+    /// is logged. In a stage built on Alpine or BusyBox, or run as `busybox wget`, where
+    /// `wget` is BusyBox's and has no `--progress` option, it adds `-q` instead, which both
+    /// BusyBox and GNU wget accept.
     pub(crate) struct WgetWithoutProgress {
         code: "LL521",
         name: "wget-without-progress",
@@ -71,15 +71,22 @@ impl Check for WgetWithoutProgress {
                 .stage
                 .and_then(|s| base_image(cx.semantic, s.index))
                 .is_some_and(|image| image_shell(image) == ImageShell::Busybox);
-        let (flag, title) = if busybox {
-            ("-q", "Add `-q`")
-        } else {
-            ("--progress=dot:giga", "Add `--progress=dot:giga`")
-        };
-        for command in commands(&scripts) {
+        for written in scripts.iter().flat_map(|s| s.script.commands()) {
+            let command = written.unwrapped();
             if !command.is("wget") || is_quiet(command) {
                 continue;
             }
+            // `busybox wget` runs BusyBox's wget whatever the image.
+            let wrappers = written.words().len() - command.words().len();
+            let via_busybox = written.words().take(wrappers).any(|w| {
+                w.value()
+                    .is_some_and(|v| v.rsplit('/').next() == Some("busybox"))
+            });
+            let (flag, title) = if busybox || via_busybox {
+                ("-q", "Add `-q`")
+            } else {
+                ("--progress=dot:giga", "Add `--progress=dot:giga`")
+            };
             let Some(name) = command.name_word() else {
                 continue;
             };
