@@ -9,7 +9,7 @@ use foldhash::HashMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use layerlint_shell::Script;
+use layerlint_shell::{Command, Script, TextId};
 use layerlint_syntax::{CommandLine, Dockerfile, Instruction};
 
 /// The shell scripts of one file's RUNs, each parsed once and shared: the planner and every
@@ -100,12 +100,7 @@ pub fn run_scripts(
         }
         CommandLine::Shell(_) => {
             let main = parsed.shell_form(run)?;
-            let only_markers = main.commands().all(|c| c.name().is_none());
-            let shell_reads_stdin = main
-                .commands()
-                .next()
-                .and_then(|c| c.name())
-                .is_some_and(|name| POSIX_SHELLS.contains(&name));
+            let executed = executed_heredocs(run, &main);
             let mut scripts = vec![main];
             for (index, heredoc) in run.heredocs.iter().enumerate() {
                 let body = &file.source()[heredoc.body];
@@ -122,7 +117,7 @@ pub fn run_scripts(
                     }
                     None => true,
                 };
-                if (only_markers || shell_reads_stdin) && interpreter_ok {
+                if executed[index] && interpreter_ok {
                     scripts.push(parsed.heredoc(file, run, index));
                 } else {
                     // A heredoc fed to another program (python, a file): unknown reads.
@@ -132,6 +127,94 @@ pub fn run_scripts(
             Some(scripts)
         }
     }
+}
+
+/// Which heredocs of `run` (a shell-form RUN whose command line parsed as `main`) a
+/// shell runs as its script, by index. A command line that is one marker alone
+/// (`RUN <<EOF`) runs that body, as BuildKit does; in any other line the shell gets the
+/// bodies as the input of the command each marker belongs to, so a body is a script only
+/// when that command is a POSIX shell reading its script from standard input (`bash
+/// <<EOF`, `sudo sh -s -- a <<EOF`), not `sh -c '…' <<EOF`, `sh file.sh <<EOF`, `cat
+/// <<EOF`, or a second marker of `RUN <<A <<B` (which runs nothing). (Whether a `#!`
+/// line names another interpreter is the caller's question.)
+pub fn executed_heredocs(run: &Instruction, main: &Script) -> Vec<bool> {
+    let count = run.heredocs.len();
+    let mut commands = main.commands();
+    let first = commands.next();
+    if let Some(only) = first
+        && commands.next().is_none()
+        && count == 1
+        && only.words().len() == 0
+        && only.assignments().len() == 0
+        && only.redirects().len() == 1
+        && only.redirects().all(|r| r.op().is_heredoc())
+    {
+        return vec![true];
+    }
+    // The markers in the order they are written, each with its command.
+    let mut markers: Vec<(layerlint_text::TextSize, bool)> = main
+        .commands()
+        .flat_map(|command| {
+            command
+                .redirects()
+                .filter(|r| {
+                    r.op().is_heredoc() && r.target().is_some_and(|t| t.text_id() == TextId::ROOT)
+                })
+                .map(move |r| {
+                    (
+                        r.range().start(),
+                        r.effective_fd() == 0 && shell_reads_stdin(command),
+                    )
+                })
+        })
+        .collect();
+    if markers.len() != count {
+        return vec![false; count];
+    }
+    markers.sort_by_key(|(at, _)| *at);
+    markers.into_iter().map(|(_, script)| script).collect()
+}
+
+/// Whether `command` (through its wrappers) is a POSIX shell that reads its script from
+/// standard input: no `-c`, and no script file operand (operands after `-s` are
+/// arguments of the script).
+fn shell_reads_stdin(command: Command<'_>) -> bool {
+    let shell = command.unwrapped();
+    if !shell
+        .name()
+        .is_some_and(|name| POSIX_SHELLS.contains(&name))
+    {
+        return false;
+    }
+    let mut args = shell.args();
+    while let Some(arg) = args.next() {
+        let Some(value) = arg.value() else {
+            return false;
+        };
+        if value == "--" || value == "-" {
+            return args.next().is_none();
+        }
+        if let Some(long) = value.strip_prefix("--") {
+            if matches!(long, "rcfile" | "init-file") {
+                args.next();
+            }
+            continue;
+        }
+        let Some(cluster) = value.strip_prefix(['-', '+']) else {
+            // A script file.
+            return false;
+        };
+        if cluster.contains('c') {
+            return false;
+        }
+        if cluster.contains('s') {
+            return true;
+        }
+        if cluster.ends_with('o') || cluster.ends_with('O') {
+            args.next();
+        }
+    }
+    true
 }
 
 /// Single-quotes a word for the shell unless it is plain.
@@ -180,6 +263,15 @@ mod tests {
             ["npm", "npm"]
         );
         assert_eq!(names("FROM a\nRUN <<EOF python3\nprint(1)\nEOF\n"), None);
+        assert_eq!(
+            names("FROM a\nRUN bash <<EOF\nnpm ci\nEOF\n").unwrap(),
+            ["bash", "npm"]
+        );
+        // The body is what `cat` writes, not a script.
+        assert_eq!(
+            names("FROM a\nRUN sh -c 'cat > /x' <<EOF\nnpm ci\nEOF\n"),
+            None
+        );
         assert!(!is_posix_shell(&["powershell".into()]));
     }
 }

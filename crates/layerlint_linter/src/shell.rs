@@ -51,8 +51,8 @@ pub(crate) fn shebang_interpreter(body: &str) -> Option<&str> {
 }
 
 /// The scripts `instruction` (a RUN) runs with `shell`: its shell-form text, and each
-/// heredoc body that a POSIX shell executes (`RUN <<EOF`, `RUN bash <<EOF`, a body whose
-/// `#!` names a POSIX shell). Nothing when `shell` is not a POSIX shell (PowerShell, cmd).
+/// heredoc body that a POSIX shell executes (`RUN <<EOF`, `RUN bash <<EOF`, not
+/// `RUN sh -c '…' <<EOF`; not a body whose `#!` names another interpreter). Nothing when `shell` is not a POSIX shell (PowerShell, cmd).
 pub fn scripts(
     file: &Dockerfile,
     instruction: &Instruction,
@@ -66,16 +66,11 @@ pub fn scripts(
     let Some(main) = parsed.shell_form(instruction) else {
         return scripts;
     };
-    // The heredoc bodies a shell reads: the command line is only heredoc markers, or the
-    // command taking them on stdin is a POSIX shell.
-    let only_markers = main.commands().all(|c| c.name().is_none());
-    let shell_reads_stdin = main
-        .commands()
-        .next()
-        .and_then(|c| c.name())
-        .is_some_and(|name| POSIX_SHELLS.contains(&name));
+    // The heredoc bodies a shell runs: a lone marker's, or those a POSIX shell reads
+    // its script from.
+    let executed = layerlint_cache::script::executed_heredocs(instruction, &main);
     for (index, heredoc) in instruction.heredocs.iter().enumerate() {
-        if !runs_heredoc(file, heredoc, only_markers, shell_reads_stdin) {
+        if !executed[index] || !runs_heredoc(file, heredoc) {
             continue;
         }
         scripts.push(ShellScript {
@@ -95,15 +90,9 @@ pub fn scripts(
     scripts
 }
 
-fn runs_heredoc(
-    file: &Dockerfile,
-    heredoc: &Heredoc,
-    only_markers: bool,
-    shell_reads_stdin: bool,
-) -> bool {
-    if !only_markers && !shell_reads_stdin {
-        return false;
-    }
+/// Whether a heredoc body a shell reads is a POSIX shell script: not one whose `#!` names
+/// another interpreter.
+fn runs_heredoc(file: &Dockerfile, heredoc: &Heredoc) -> bool {
     match shebang_interpreter(&file.source()[heredoc.body]) {
         Some(interpreter) => POSIX_SHELLS.contains(&interpreter),
         None => true,
@@ -145,6 +134,33 @@ mod tests {
             heredoc_scripts("FROM a\nRUN <<EOF\n#!/bin/bash\nset -e\nEOF\n"),
             1
         );
+        // Input of the command its marker belongs to: a script only for a shell reading
+        // its script from standard input.
+        for (source, expected) in [
+            ("FROM a\nRUN sudo bash -e <<EOF\nset -e\nEOF\n", 1),
+            (
+                "FROM a\nRUN sh -o errexit -s -- a b <<EOF\nset -e\nEOF\n",
+                1,
+            ),
+            ("FROM a\nRUN sh -c 'cat > /x' <<EOF\nset -e\nEOF\n", 0),
+            ("FROM a\nRUN bash -ec 'cat > /x' <<EOF\nset -e\nEOF\n", 0),
+            ("FROM a\nRUN sh /setup.sh <<EOF\nset -e\nEOF\n", 0),
+            ("FROM a\nRUN bash 3<<EOF\nset -e\nEOF\n", 0),
+            (
+                "FROM a\nRUN <<A sh; <<B cat > /x\nset -e\nA\nset -e\nB\n",
+                1,
+            ),
+            (
+                "FROM a\nRUN <<A cat > /x; <<B sh\nset -e\nA\nset -e\nB\n",
+                1,
+            ),
+            // More than a lone marker: the shell runs the markers as redirections of no
+            // command, and no body.
+            ("FROM a\nRUN <<A <<B\nset -e\nA\nset -e\nB\n", 0),
+            ("FROM a\nRUN <<EOF > /x\nset -e\nEOF\n", 0),
+        ] {
+            assert_eq!(heredoc_scripts(source), expected, "{source}");
+        }
         assert!(is_posix_shell(&["/bin/bash".into(), "-c".into()]));
         assert!(!is_posix_shell(&["powershell".into(), "-Command".into()]));
         assert!(!is_posix_shell(&[
