@@ -49,9 +49,12 @@ declare_rule! {
     /// The fix is offered only when the command has no shell syntax at all — no `$`,
     /// quotes, escapes, `&&`, `|`, `;`, redirections, globs, `~`, assignments or shell
     /// builtins, nor `%` in a Windows stage (`cmd` expands `%VAR%`) — so that splitting it
-    /// at spaces gives exactly the words the shell would have run. It is unsafe all the same: the program becomes PID 1 (it now receives
-    /// signals, and must reap children), and an exec-form `ENTRYPOINT` takes `CMD` and
-    /// `docker run` arguments as extra arguments where the shell form ignored them.
+    /// at spaces gives exactly the words the shell would have run; nor, in a Windows
+    /// stage, for `cmd`'s internal commands (`echo`, `dir`, `copy`), which are no
+    /// programs there. It is unsafe all the same: the program becomes PID 1 (it now
+    /// receives signals, and must reap children), and an exec-form `ENTRYPOINT` takes
+    /// `CMD` and `docker run` arguments as extra arguments where the shell form ignored
+    /// them.
     pub(crate) struct ShellFormCmd {
         code: "LL102",
         name: "shell-form-cmd",
@@ -143,6 +146,14 @@ const BUILTINS: &[&str] = &[
     "for", "while", "until", "case", "!", "{", "(",
 ];
 
+/// `cmd`'s internal commands, which are no programs on Windows (`echo` is one there).
+const CMD_BUILTINS: &[&str] = &[
+    "assoc", "break", "call", "cd", "chdir", "cls", "color", "copy", "date", "del", "dir", "echo",
+    "endlocal", "erase", "exit", "for", "ftype", "goto", "if", "md", "mkdir", "mklink", "move",
+    "path", "pause", "popd", "prompt", "pushd", "rd", "rem", "ren", "rename", "rmdir", "set",
+    "setlocal", "shift", "start", "time", "title", "type", "ver", "verify", "vol",
+];
+
 /// The exec form of a shell command that has no shell syntax, or `None`.
 fn exec_form(cx: &Context<'_>, shell: &ShellForm, windows: bool) -> Option<String> {
     // Comment lines inside the continuation would be lost.
@@ -152,6 +163,9 @@ fn exec_form(cx: &Context<'_>, shell: &ShellForm, windows: bool) -> Option<Strin
     let words: Vec<&str> = shell.as_str().split_whitespace().collect();
     let first = words.first()?;
     if BUILTINS.contains(first) || first.contains('=') {
+        return None;
+    }
+    if windows && CMD_BUILTINS.contains(&first.to_ascii_lowercase().as_str()) {
         return None;
     }
     let plain = |word: &&str| {
