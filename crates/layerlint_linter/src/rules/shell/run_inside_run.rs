@@ -1,9 +1,11 @@
 use layerlint_diagnostics::{Edit, Fix};
+use layerlint_shell::ElementKind;
 use layerlint_syntax::InstructionKind;
 use layerlint_text::{TextRange, TextSize};
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
+use crate::shell::ShellScript;
 use crate::{Context, Node};
 
 declare_rule! {
@@ -11,7 +13,8 @@ declare_rule! {
     /// Reports a command named `RUN` inside a `RUN`: `RUN apt-get update && RUN apt-get
     /// install -y curl`, a line of another instruction pasted into a continuation.
     /// (hadolint does not see it: #760.) `run` in lower case counts in a file that writes
-    /// its instructions in lower case.
+    /// its instructions in lower case. A shell function of that name defined in the RUN
+    /// (`run() { echo "+ $*"; "$@"; }`) is not reported.
     ///
     /// ## Why is this bad?
     /// The shell looks for a program called `RUN`, does not find it (`RUN: not found`), and
@@ -52,6 +55,7 @@ impl Check for RunInsideRun {
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let keyword = cx.text(node.instruction.keyword);
         let scripts = cx.scripts(node);
+        let functions = function_names(cx, &scripts);
         for script in scripts.iter() {
             for command in script.script.commands() {
                 let Some(word) = command.name_word() else {
@@ -59,6 +63,9 @@ impl Check for RunInsideRun {
                 };
                 let text = cx.text(word.range());
                 if text != "RUN" && !(text == keyword && text.eq_ignore_ascii_case("run")) {
+                    continue;
+                }
+                if functions.contains(&text) {
                     continue;
                 }
                 let fix = command.arg(0).map(|next| {
@@ -86,4 +93,27 @@ impl Check for RunInsideRun {
             }
         }
     }
+}
+
+/// The names of the shell functions the scripts define (`run() { … }`,
+/// `function run { … }`), as written.
+fn function_names<'a>(cx: &Context<'a>, scripts: &[ShellScript]) -> Vec<&'a str> {
+    let source = cx.source();
+    scripts
+        .iter()
+        .flat_map(|s| s.script.pipelines())
+        .flat_map(|p| p.elements())
+        .filter(|e| e.kind() == ElementKind::FunctionDefinition)
+        .filter_map(|e| {
+            let text = source.get(e.range().to_std())?.trim_start();
+            let text = match text.strip_prefix("function") {
+                Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
+                _ => text,
+            };
+            let end = text
+                .find(|c: char| c.is_whitespace() || c == '(' || c == '{')
+                .unwrap_or(text.len());
+            Some(&text[..end])
+        })
+        .collect()
 }
