@@ -52,7 +52,8 @@ pub(crate) fn shebang_interpreter(body: &str) -> Option<&str> {
 
 /// The scripts `instruction` (a RUN) runs with `shell`: its shell-form text, and each
 /// heredoc body that a POSIX shell executes (`RUN <<EOF`, `RUN bash <<EOF`, not
-/// `RUN sh -c '…' <<EOF`; not a body whose `#!` names another interpreter). Nothing when `shell` is not a POSIX shell (PowerShell, cmd).
+/// `RUN sh -c '…' <<EOF`; not a body whose `#!` names another interpreter). Nothing when
+/// `shell` is not a POSIX shell (PowerShell, cmd).
 pub fn scripts(
     file: &Dockerfile,
     instruction: &Instruction,

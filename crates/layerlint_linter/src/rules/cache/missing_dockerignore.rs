@@ -53,8 +53,9 @@ declare_rule! {
     /// (keeping `.env.example`); and the Dockerfile itself, which the builder reads on
     /// its own — unless its name would read as another pattern (`#…`, `!…`, leading or
     /// trailing spaces, `*`, `?`, `[`, `\`). An entry that would leave out a path the
-    /// Dockerfile copies by name is not written. It is unsafe because a RUN may read a file it leaves out (a script that
-    /// loads `.env`), and because the image no longer contains those files.
+    /// Dockerfile copies by name is not written. It is unsafe because a RUN may read a
+    /// file it leaves out (a script that loads `.env`), and because the image no longer
+    /// contains those files.
     pub(crate) struct MissingDockerignore {
         code: "LL204",
         name: "missing-dockerignore",
