@@ -304,11 +304,7 @@ fn a_walk_reads_files_only_and_names_that_are_not_utf8() {
     let s = scratch();
     let tree = s.path().join("tree");
     std::fs::create_dir_all(tree.join("dir")).unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(tree.join("Dockerfile"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    mkfifo(&tree.join("Dockerfile"));
     std::os::unix::fs::symlink("dir", tree.join("Dockerfile.d")).unwrap();
     let odd = std::ffi::OsStr::from_bytes(b"Dockerfile.\xff");
     std::fs::write(tree.join(odd), OK).unwrap();
@@ -345,15 +341,21 @@ fn build_context_pipes_are_not_read() {
         ".dockerignore",
         "go.mod",
     ] {
-        let made = std::process::Command::new("mkfifo")
-            .arg(s.path().join("app").join(name))
-            .status()
-            .unwrap();
-        assert!(made.success());
+        mkfifo(&s.path().join("app").join(name));
     }
     let r = run(&s, &["app/Dockerfile"]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stdout.contains("app/Dockerfile:"), "{}", r.stdout);
+}
+
+/// Makes a named pipe at `path`.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
 }
 
 /// Waits for the writer's `<marker>.ready`.
