@@ -327,6 +327,34 @@ impl BuildContext {
         }
     }
 
+    /// The first `len` bytes of a file of the context (all of it when shorter); `None`
+    /// when it is not a regular file of the context.
+    pub fn head(&self, path: &str, len: usize) -> Option<Vec<u8>> {
+        let path = clean(path);
+        let prefix = |text: &str| text.as_bytes()[..len.min(text.len())].to_vec();
+        if let Some(text) = self.overlay.get(&path) {
+            return Some(prefix(text));
+        }
+        match &self.files {
+            Files::Disk(root) => {
+                use std::io::Read;
+                // Regular files only: opening a named pipe waits for a writer.
+                let path = root.join(path);
+                if !path.is_file() {
+                    return None;
+                }
+                let mut bytes = Vec::with_capacity(len);
+                std::fs::File::open(path)
+                    .ok()?
+                    .take(len as u64)
+                    .read_to_end(&mut bytes)
+                    .ok()?;
+                Some(bytes)
+            }
+            Files::Memory(files) => files.get(&path).map(|text| prefix(text)),
+        }
+    }
+
     /// The names in a directory of the context (`""` for the root), sorted.
     pub fn list(&self, dir: &str) -> Vec<String> {
         self.names(dir).to_vec()
