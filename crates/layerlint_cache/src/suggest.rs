@@ -246,6 +246,7 @@ pub fn missing_entries(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggest
         }
         if context.is_dir(name)
             && !context.is_ignored(name)
+            && !re_included(context, name)
             && applies(name, context, usage)
             && !conflicts(name, usage)
         {
@@ -258,7 +259,11 @@ pub fn missing_entries(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggest
     }
     if is_dotnet(context) {
         for name in ["bin", "obj"] {
-            if context.is_dir(name) && !context.is_ignored(name) && !conflicts(name, usage) {
+            if context.is_dir(name)
+                && !context.is_ignored(name)
+                && !re_included(context, name)
+                && !conflicts(name, usage)
+            {
                 out.push(Suggestion {
                     pattern: name.to_owned(),
                     present: Some(name.to_owned()),
@@ -268,6 +273,22 @@ pub fn missing_entries(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggest
         }
     }
     out
+}
+
+/// Whether the ignore file lets `dir` (or a path written under it) through on purpose:
+/// an exception that matches it (`!node_modules`, `!**/node_modules`) or names a path in
+/// it (`!target/release/app`), which an entry appended after it would undo (the last
+/// matching line decides). Exceptions about files anywhere (`!**/README.md`) do not count.
+fn re_included(context: &BuildContext, dir: &str) -> bool {
+    context.dockerignore().is_some_and(|ignore| {
+        ignore.patterns().iter().any(|p| {
+            p.is_exclusion()
+                && (p.matches_exactly(dir)
+                    || p.pattern()
+                        .strip_prefix(dir)
+                        .is_some_and(|rest| rest.starts_with('/')))
+        })
+    })
 }
 
 /// The text of a `.dockerignore` with `entries`, with the file's line ending.
@@ -386,5 +407,39 @@ mod tests {
             .map(|s| s.pattern)
             .collect();
         assert_eq!(missing, ["node_modules"]);
+    }
+
+    /// A directory the ignore file re-includes, or re-includes part of, is not appended:
+    /// the appended line, coming last, would undo the exception.
+    #[test]
+    fn re_included_directories_are_left_alone() {
+        for (ignore, missing) in [
+            (".git\n!node_modules\n", vec![".venv"]),
+            (".git\nnode_modules\n!node_modules/keep\n", vec![".venv"]),
+            (".git\n!.venv/bin/tool\n", vec!["node_modules"]),
+            (".git\n!**/README.md\n", vec!["node_modules", ".venv"]),
+            (".git\n!**/node_modules\n", vec![".venv"]),
+            (".git\n!src\n", vec!["node_modules", ".venv"]),
+        ] {
+            let context = BuildContext::in_memory([
+                (".dockerignore", ignore),
+                ("package.json", "{}"),
+                ("node_modules/keep/index.js", ""),
+                (".venv/bin/tool", ""),
+                (".git/HEAD", ""),
+                ("src/index.ts", ""),
+            ]);
+            let sources = vec![String::new()];
+            let usage = Usage {
+                sources: &sources,
+                dockerfile: None,
+                builds: false,
+            };
+            let found: Vec<String> = missing_entries(&context, &usage)
+                .into_iter()
+                .map(|s| s.pattern)
+                .collect();
+            assert_eq!(found, missing, "{ignore:?}");
+        }
     }
 }

@@ -39,8 +39,10 @@ declare_rule! {
     /// ## Fix safety
     /// Unsafe: the fix appends the missing directories to the ignore file that applies
     /// (`.dockerignore`, or `<Dockerfile>.dockerignore`). A directory the Dockerfile copies
-    /// by name is never added; still, a RUN may read one of them (a build step that
-    /// expects a prebuilt `dist`), and the image no longer contains them.
+    /// by name is never added, nor one the ignore file lets through on purpose with an
+    /// exception (`!node_modules`, `!target/release/app`), which a line appended after it
+    /// would undo; still, a RUN may read one of them (a build step that expects a prebuilt
+    /// `dist`), and the image no longer contains them.
     pub(crate) struct DockerignoreMissingEntries {
         code: "LL205",
         name: "dockerignore-missing-entries",
