@@ -57,6 +57,22 @@ impl Edit {
     pub fn is_insertion(&self) -> bool {
         self.range.is_empty()
     }
+
+    /// Whether this edit and `other` cannot both be applied in one pass: their ranges
+    /// overlap, they insert at the same offset, or one inserts at either end of the text
+    /// the other replaces (it was computed against that text: one fix rewrites a broken
+    /// `[…, ]` while another adds `/` after its `]`). The one left out is computed again
+    /// on the next pass.
+    pub fn conflicts(&self, other: &Edit) -> bool {
+        let (a, b) = (self.range, other.range);
+        let inserts_at_edge = |insert: TextRange, replaced: TextRange| {
+            insert.is_empty()
+                && !replaced.is_empty()
+                && replaced.start() <= insert.start()
+                && insert.start() <= replaced.end()
+        };
+        a.overlaps(b) || (a.is_empty() && a == b) || inserts_at_edge(a, b) || inserts_at_edge(b, a)
+    }
 }
 
 /// A change to a file other than the Dockerfile, such as the build context's
@@ -193,6 +209,26 @@ pub fn apply_edits<'a>(source: &str, edits: impl IntoIterator<Item = &'a Edit>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conflicting_edits() {
+        let replace = |a: usize, b: usize| Edit::replace(TextRange::from_usize(a, b), "x");
+        let insert = |at: usize| Edit::insert(TextSize::from_usize(at), "y");
+        for (a, b, conflict) in [
+            (replace(2, 6), replace(4, 8), true),
+            (replace(2, 6), replace(6, 8), false),
+            (replace(2, 6), insert(2), true),
+            (replace(2, 6), insert(4), true),
+            // At the end of the replaced text: `]` rewritten, `/` added after it.
+            (replace(2, 6), insert(6), true),
+            (replace(2, 6), insert(7), false),
+            (insert(3), insert(3), true),
+            (insert(3), insert(4), false),
+        ] {
+            assert_eq!(a.conflicts(&b), conflict, "{a:?} {b:?}");
+            assert_eq!(b.conflicts(&a), conflict, "{b:?} {a:?}");
+        }
+    }
 
     #[test]
     fn applies_in_order() {

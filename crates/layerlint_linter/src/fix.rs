@@ -283,14 +283,10 @@ fn apply_taking(source: &str, diagnostics: &[&Diagnostic]) -> (String, Vec<Rule>
             taken_fixes.push(i);
             continue;
         }
-        let overlaps = fix.edits.iter().any(|edit| {
-            taken.iter().any(|t| {
-                edit.range.overlaps(t.range)
-                    || (edit.range.is_empty() && t.range.contains(edit.range.start()))
-                    || (t.range.is_empty() && edit.range.contains(t.range.start()))
-                    || (edit.range.is_empty() && t.range.is_empty() && edit.range == t.range)
-            })
-        });
+        let overlaps = fix
+            .edits
+            .iter()
+            .any(|edit| taken.iter().any(|t| edit.conflicts(t)));
         if overlaps {
             continue;
         }
@@ -350,19 +346,24 @@ mod tests {
         (Rule::ALL[0], Rule::ALL[1], Rule::ALL[2])
     }
 
-    /// Edits that only touch are applied together; an insertion inside a taken edit, or
-    /// a change over a taken insertion, waits for the next pass; the same edit from two
-    /// findings is made once and counts for both.
+    /// Changes that only touch are applied together; an insertion inside or at either end
+    /// of a taken change (computed against the text it replaces), or a change over a taken
+    /// insertion, waits for the next pass; the same edit from two findings is made once
+    /// and counts for both.
     #[test]
     fn one_pass_takes_what_does_not_conflict() {
         let (a, b, c) = rules();
         let source = "0123456789";
         let delete = finding(a, vec![Edit::delete(TextRange::from_usize(2, 5))]);
-        let at_end = finding(b, vec![Edit::insert(TextSize::new(5), "x")]);
+        let touching = finding(b, vec![Edit::delete(TextRange::from_usize(5, 7))]);
+        let at_end = finding(c, vec![Edit::insert(TextSize::new(5), "x")]);
+        let (text, applied) = apply_non_overlapping(source, &[&delete, &touching, &at_end]);
+        assert_eq!(text, "01789");
+        assert_eq!(applied, vec![a, b]);
         let inside = finding(c, vec![Edit::insert(TextSize::new(3), "y")]);
         let (text, applied) = apply_non_overlapping(source, &[&delete, &at_end, &inside]);
-        assert_eq!(text, "01x56789");
-        assert_eq!(applied, vec![a, b]);
+        assert_eq!(text, "0156789");
+        assert_eq!(applied, vec![a]);
 
         let insert = finding(a, vec![Edit::insert(TextSize::new(0), "x")]);
         let later = finding(b, vec![Edit::delete(TextRange::from_usize(2, 5))]);

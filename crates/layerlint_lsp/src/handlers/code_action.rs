@@ -345,14 +345,10 @@ pub fn stage_fixes(findings: &[Diagnostic], span: TextRange) -> Vec<Edit> {
         if fix.edits.iter().all(|e| taken.contains(e)) {
             continue;
         }
-        let overlaps = fix.edits.iter().any(|edit| {
-            taken.iter().any(|t| {
-                edit.range.overlaps(t.range)
-                    || (edit.range.is_empty() && t.range.contains(edit.range.start()))
-                    || (t.range.is_empty() && edit.range.contains(t.range.start()))
-                    || (edit.range.is_empty() && edit.range == t.range)
-            })
-        });
+        let overlaps = fix
+            .edits
+            .iter()
+            .any(|edit| taken.iter().any(|t| edit.conflicts(t)));
         if !overlaps {
             taken.extend(fix.edits.iter().cloned());
         }
