@@ -1,5 +1,5 @@
 use layerlint_diagnostics::{Edit, Fix};
-use layerlint_syntax::{CommandLine, InstructionKind};
+use layerlint_syntax::{Body, CommandLine, InstructionKind};
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
@@ -9,13 +9,15 @@ declare_rule! {
     /// ## What it does
     /// Reports an exec-form command (`CMD`, `ENTRYPOINT`, `RUN`, `SHELL`,
     /// `HEALTHCHECK CMD`) that is not valid JSON: a trailing comma, single quotes, a missing
-    /// `]`, a string whose closing quote is missing (`CMD ["npm", "start]`).
+    /// `]`, a string whose closing quote is missing (`CMD ["npm", "start]`). Likewise the
+    /// JSON form of `COPY` and `ADD` paths (`COPY ["my file", "/app/", ]`).
     ///
     /// ## Why is this bad?
     /// BuildKit does not reject it: text that is not a JSON array silently becomes a shell
     /// command. `CMD ["node", "dist/index.js", ]` runs
     /// `/bin/sh -c '["node", "dist/index.js", ]'`, which fails at start-up with
-    /// `["node",: not found` — after a build that reported success.
+    /// `["node",: not found` — after a build that reported success. In `COPY` and `ADD`,
+    /// each word becomes a path: `["my` and `file",` are the sources, `]` the destination.
     ///
     /// ## Examples
     /// ### Invalid
@@ -65,14 +67,35 @@ impl Check for InvalidJsonExecForm {
         InstructionKind::Run,
         InstructionKind::Shell,
         InstructionKind::Healthcheck,
+        InstructionKind::Copy,
+        InstructionKind::Add,
     ])
     .and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
-        let Some(CommandLine::Shell(shell)) = node.instruction.command() else {
-            return;
+        let (range, text, taken_as) = match &node.instruction.body {
+            Body::Copy(paths) | Body::Add(paths) => {
+                let (Some(first), Some(last)) = (paths.words.first(), paths.words.last()) else {
+                    return;
+                };
+                if paths.json {
+                    return;
+                }
+                let range = first.range.cover(last.range);
+                let text = cx.text(range);
+                // Continuation lines: the words' text is not the source's.
+                if text.contains(['\n', '\r']) {
+                    return;
+                }
+                (range, text, "each of its words is taken as a path")
+            }
+            _ => {
+                let Some(CommandLine::Shell(shell)) = node.instruction.command() else {
+                    return;
+                };
+                (shell.range, shell.as_str(), "it runs as a shell command")
+            }
         };
-        let text = shell.as_str();
         let Some(array) = loose_array(text) else {
             return;
         };
@@ -84,7 +107,7 @@ impl Check for InvalidJsonExecForm {
                 .map(|s| serde_json::to_string(s).unwrap_or_default())
                 .collect();
             let replacement = format!("[{}]", strings.join(", "));
-            let edits = vec![Edit::replace(shell.range, replacement)];
+            let edits = vec![Edit::replace(range, replacement)];
             if array.unterminated {
                 Fix::unsafe_edits("Write the array as valid JSON", edits)
             } else {
@@ -102,8 +125,8 @@ impl Check for InvalidJsonExecForm {
         };
         let report = cx
             .report(
-                shell.range,
-                format!("{keyword} array is not valid JSON, so it runs as a shell command"),
+                range,
+                format!("{keyword} array is not valid JSON, so {taken_as}"),
             )
             .maybe_fix(fix);
         if let Some(note) = note {
