@@ -21,7 +21,7 @@
 //! (a `postinstall` script that builds, `poetry install` without `--no-root`, …), when
 //! the context holds what the install writes (`node_modules`), or when C cannot move
 //! safely (a `WORKDIR` in the way of a relative destination, an overlapping copy, a
-//! `VOLUME`).
+//! `VOLUME`, a flag such as `--exclude` that the copy of the manifests cannot carry).
 
 use foldhash::HashMap;
 use std::cell::RefCell;
@@ -676,6 +676,18 @@ impl<'a> Optimizer<'a> {
         if copy.unresolved {
             return Err(format!(
                 "the copy of the sources on line {copy_line} uses a variable layerlint cannot resolve"
+            ));
+        }
+        // The manifests' copy carries `--chown`, `--chmod` and `--link` only: with another
+        // flag (`--exclude`, `--parents`) it would copy other files, or lay them elsewhere.
+        if let Some((name, _)) = copy
+            .flags
+            .iter()
+            .find(|(name, _)| !matches!(name.as_str(), "chown" | "chmod" | "link"))
+        {
+            return Err(format!(
+                "the copy of the sources on line {copy_line} has `--{name}`, which the copy of \
+                 the manifests cannot carry over"
             ));
         }
         // Another copy of the sources before the install would still invalidate it.

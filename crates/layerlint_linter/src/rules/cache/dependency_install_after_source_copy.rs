@@ -67,8 +67,10 @@ declare_rule! {
     /// sources. There is no fix — the finding says why — when a RUN in between needs the
     /// sources, when the install itself does (a `postinstall` that builds, `poetry install`
     /// without `--no-root`, `composer install` with scripts), when the context holds what
-    /// the install writes (`node_modules` not in `.dockerignore`), or for a build with no
-    /// separate install step (`go build`: add `go mod download` first). The install
+    /// the install writes (`node_modules` not in `.dockerignore`), when the copy of the
+    /// sources has a flag the copy of the manifests cannot carry over (`--exclude`,
+    /// `--parents`), or for a build with no separate install step (`go build`: add
+    /// `go mod download` first). The install
     /// command itself is left as written: `npm-install-with-lockfile` (LL202) offers
     /// `npm ci` when a lock file is copied.
     pub(crate) struct DependencyInstallAfterSourceCopy {
