@@ -711,7 +711,13 @@ impl<'a> Optimizer<'a> {
                 self.line_of(stage.steps[other].index)
             ));
         }
-        let variables = copy_variables(self.file.text(instructions[copy_step.index].args));
+        // The variables of its paths and of its flags (`--chown=$USER`): the moved copy, and
+        // the copy of the manifests that carries the flags, read them further down.
+        let copy_instruction = &instructions[copy_step.index];
+        let mut variables = copy_variables(self.file.text(copy_instruction.args));
+        for flag in &copy_instruction.flags {
+            variables.extend(copy_variables(self.file.text(flag.range)));
+        }
         let dest_relative = match &instructions[copy_step.index].body {
             layerlint_syntax::Body::Copy(paths) | layerlint_syntax::Body::Add(paths) => {
                 paths.destination().is_none_or(|d| !d.text.starts_with('/'))
