@@ -9,7 +9,8 @@
 //!    not need the sources — the install, and every RUN after it that reads only manifests
 //!    or nothing of the project (`npx prisma generate`, `apt-get install`);
 //! 2. a `COPY <manifests and lock files> <dir>` goes in before the first of those RUNs that
-//!    reads manifests, with C's `--chown`/`--chmod`/`--link`;
+//!    reads manifests, with C's `--chown`/`--chmod`/`--link` (to a directory below C's
+//!    destination as written when that holds a variable: `$APP/`, not its default);
 //! 3. nothing else moves: every other instruction, comment and flag stays where it is, and
 //!    the RUNs keep their order. C takes the comment lines right above it along.
 //!
@@ -718,12 +719,29 @@ impl<'a> Optimizer<'a> {
         for flag in &copy_instruction.flags {
             variables.extend(copy_variables(self.file.text(flag.range)));
         }
-        let dest_relative = match &instructions[copy_step.index].body {
+        let destination = match &instructions[copy_step.index].body {
             layerlint_syntax::Body::Copy(paths) | layerlint_syntax::Body::Add(paths) => {
-                paths.destination().is_none_or(|d| !d.text.starts_with('/'))
+                paths.destination()
             }
-            _ => true,
+            _ => None,
         };
+        let dest_relative = destination.is_none_or(|d| !d.text.starts_with('/'));
+        // A destination written with a variable (`COPY . $APP/`) is written the same way in
+        // the copy of the manifests: its value here may not be the one of the build
+        // (`--build-arg APP=…`). Only plain words: no quotes, escapes or whitespace.
+        let variable_dest = destination
+            .map(|d| d.text.as_str())
+            .filter(|d| d.contains('$'));
+        if let Some(dest) = variable_dest
+            && !dest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_./${}:-".contains(c))
+        {
+            return Err(format!(
+                "the destination of the copy of the sources on line {copy_line} uses a variable \
+                 in a form layerlint cannot write again"
+            ));
+        }
         // Walk the instructions after the copy: which RUNs can go before it.
         let mut moved: Vec<usize> = Vec::new();
         let mut needs: Vec<(Need, usize)> = Vec::new();
@@ -859,6 +877,7 @@ impl<'a> Optimizer<'a> {
                 copy,
                 &group,
                 &stage.steps[position].workdir,
+                variable_dest,
                 self.file.escape(),
             );
             lines.extend(group_lines.iter().cloned());
@@ -1118,9 +1137,16 @@ struct Entry {
     position: usize,
 }
 
-/// `COPY` lines for the entries, relative to `workdir` where possible. `escape` is the
-/// Dockerfile's escape character.
-fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str, escape: char) -> Vec<String> {
+/// `COPY` lines for the entries, relative to `workdir` where possible, or below
+/// `variable_dest` (the copy's destination as written, with a variable) when there is one.
+/// `escape` is the Dockerfile's escape character.
+fn copy_lines(
+    copy: &CopyStep,
+    entries: &[Entry],
+    workdir: &str,
+    variable_dest: Option<&str>,
+    escape: char,
+) -> Vec<String> {
     let flags: Vec<String> = copy
         .flags
         .iter()
@@ -1133,11 +1159,23 @@ fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str, escape: char) -
             }
         })
         .collect();
+    // The destination as a word.
     let relative = |target: &str, dir: bool| -> String {
-        let rel = match relative_to(target, workdir) {
-            Some("") => ".".to_owned(),
-            Some(rel) => format!("./{rel}"),
-            None => target.to_owned(),
+        let rel = match (variable_dest, relative_to(target, &copy.dest)) {
+            (Some(base), Some("")) => base.to_owned(),
+            (Some(base), Some(rel)) => format!(
+                "{}/{}",
+                base.trim_end_matches('/'),
+                literal_word(rel, escape)
+            ),
+            _ => literal_word(
+                &match relative_to(target, workdir) {
+                    Some("") => ".".to_owned(),
+                    Some(rel) => format!("./{rel}"),
+                    None => target.to_owned(),
+                },
+                escape,
+            ),
         };
         if dir || rel.ends_with('/') {
             rel
@@ -1152,7 +1190,7 @@ fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str, escape: char) -
         if entry.dir {
             let dest = relative(&entry.target, true);
             lines.push((
-                format_copy(&flags, std::slice::from_ref(&entry.context), &dest, escape),
+                format_copy_to(&flags, std::slice::from_ref(&entry.context), &dest, escape),
                 1,
             ));
             continue;
@@ -1171,7 +1209,7 @@ fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str, escape: char) -
     }
     let mut out: Vec<String> = groups
         .iter()
-        .map(|(dest, files)| format_copy(&flags, files, dest, escape))
+        .map(|(dest, files)| format_copy_to(&flags, files, dest, escape))
         .collect();
     out.extend(lines.into_iter().map(|(l, _)| l));
     out
@@ -1182,12 +1220,17 @@ fn copy_lines(copy: &CopyStep, entries: &[Entry], workdir: &str, escape: char) -
 /// a COPY in either form, so `$`, quotes and the escape character are escaped. `flags` are
 /// kept as written. The JSON form only where a path holds whitespace, which the other form
 /// cannot carry.
+#[cfg(test)]
 fn format_copy(flags: &[String], sources: &[String], dest: &str, escape: char) -> String {
+    format_copy_to(flags, sources, &literal_word(dest, escape), escape)
+}
+
+/// [`format_copy`] to a destination already written as a word (`$APP/`).
+fn format_copy_to(flags: &[String], sources: &[String], dest: &str, escape: char) -> String {
     let words: Vec<String> = sources
         .iter()
-        .map(String::as_str)
-        .chain(std::iter::once(dest))
         .map(|path| literal_word(path, escape))
+        .chain(std::iter::once(dest.to_owned()))
         .collect();
     let mut line = String::from("COPY");
     for flag in flags {
@@ -1479,7 +1522,7 @@ mod tests {
                     // stays where it was.
                     assert!(
                         out.ends_with(
-                            "COPY package*.json .npmrc* ./\nRUN npm ci\nCOPY . ${APP}/\n"
+                            "COPY package*.json .npmrc* ${APP}/\nRUN npm ci\nCOPY . ${APP}/\n"
                         ) && out.contains(between),
                         "{between}{out}"
                     );

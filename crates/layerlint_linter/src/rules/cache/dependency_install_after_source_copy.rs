@@ -56,7 +56,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Unsafe. The fix inserts `COPY <manifests and lock files> <dir>` before the install
-    /// (with the copy's `--chown`/`--chmod`), and moves the copy of the sources after the
+    /// (with the copy's `--chown`/`--chmod`, and below the copy's destination as written
+    /// when it holds a variable: `COPY . $APP/` gives `COPY package.json $APP/`), and moves the copy of the sources after the
     /// install and after every following RUN that reads only manifests or nothing of the
     /// project (`npx prisma generate`, `apt-get install`); nothing else moves. Which
     /// files: those the install reads that exist in the build context (lock files,
