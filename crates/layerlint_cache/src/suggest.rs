@@ -396,17 +396,21 @@ mod tests {
             (".git/HEAD", ""),
             ("src/index.ts", ""),
         ]);
+        assert_eq!(missing_for_whole_copy(&context), ["node_modules"]);
+    }
+
+    /// [`missing_entries`] for a Dockerfile that copies the whole context and builds nothing.
+    fn missing_for_whole_copy(context: &BuildContext) -> Vec<String> {
         let sources = vec![String::new()];
         let usage = Usage {
             sources: &sources,
             dockerfile: None,
             builds: false,
         };
-        let missing: Vec<String> = missing_entries(&context, &usage)
+        missing_entries(context, &usage)
             .into_iter()
             .map(|s| s.pattern)
-            .collect();
-        assert_eq!(missing, ["node_modules"]);
+            .collect()
     }
 
     /// A directory the ignore file re-includes, or re-includes part of, is not appended:
@@ -429,17 +433,7 @@ mod tests {
                 (".git/HEAD", ""),
                 ("src/index.ts", ""),
             ]);
-            let sources = vec![String::new()];
-            let usage = Usage {
-                sources: &sources,
-                dockerfile: None,
-                builds: false,
-            };
-            let found: Vec<String> = missing_entries(&context, &usage)
-                .into_iter()
-                .map(|s| s.pattern)
-                .collect();
-            assert_eq!(found, missing, "{ignore:?}");
+            assert_eq!(missing_for_whole_copy(&context), missing, "{ignore:?}");
         }
     }
 }
