@@ -343,9 +343,17 @@ impl Walker<'_, '_> {
     }
 
     fn command(&mut self, command: Command<'_>) {
-        // Redirections to files.
+        // Redirections to files (a here-document's word is its delimiter, a here-string's
+        // its text: no file).
         for redirect in command.redirects() {
-            if matches!(redirect.op(), RedirectOp::DupInput | RedirectOp::DupOutput) {
+            if matches!(
+                redirect.op(),
+                RedirectOp::DupInput
+                    | RedirectOp::DupOutput
+                    | RedirectOp::Heredoc
+                    | RedirectOp::HeredocStripTabs
+                    | RedirectOp::HereString
+            ) {
                 continue;
             }
             if let Some(target) = redirect.target() {
@@ -360,7 +368,11 @@ impl Walker<'_, '_> {
             }
         }
         let Some(name) = command.name() else {
-            if command.words().len() > 0 || command.assignments().len() == 0 {
+            // `RUN <<EOF` alone: the marker runs nothing itself (its body is a script of
+            // its own).
+            let only_markers =
+                command.redirects().len() > 0 && command.redirects().all(|r| r.op().is_heredoc());
+            if command.words().len() > 0 || (command.assignments().len() == 0 && !only_markers) {
                 self.sources(|| format!("`{}` is not a command layerlint knows", command.text()));
             }
             return;
