@@ -33,7 +33,11 @@ pub(crate) fn parse_array(text: &str) -> JsonOutcome {
     if bytes.first() != Some(&b'[') {
         return JsonOutcome::NotJson;
     }
-    let mut reader = Reader { bytes, pos: 1 };
+    let mut reader = Reader {
+        text,
+        bytes,
+        pos: 1,
+    };
     let mut items = Vec::new();
     let mut all_strings = true;
     reader.skip_ws();
@@ -81,8 +85,48 @@ pub(crate) fn parse_array(text: &str) -> JsonOutcome {
 }
 
 struct Reader<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+}
+
+/// A JSON escape, read after its backslash: the code point it stands for and the bytes it
+/// takes (`n` → U+000A in 1; `u00e9` → U+00E9 in 5; the surrogate pair `ud83d\ude00` →
+/// U+1F600 in 11). A lone surrogate comes back as it is, which is no `char` (Go's decoder
+/// reads it as U+FFFD). `None` when no JSON escape starts there (`v`, `x41`, `u00g1`).
+pub fn json_escape(text: &str) -> Option<(u32, usize)> {
+    let simple = match text.as_bytes().first()? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let first = hex4(&text[1..])?;
+            // Past `u` and four ASCII digits: a character boundary.
+            if (0xD800..0xDC00).contains(&first)
+                && let Some(second) = text[5..].strip_prefix("\\u").and_then(hex4)
+                && (0xDC00..0xE000).contains(&second)
+            {
+                return Some((0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), 11));
+            }
+            return Some((first, 5));
+        }
+        _ => return None,
+    };
+    Some((u32::from(simple), 1))
+}
+
+/// Four hex digits at the start of `text`.
+fn hex4(text: &str) -> Option<u32> {
+    let digits = text.get(..4)?;
+    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(digits, 16).ok()
 }
 
 impl Reader<'_> {
@@ -121,21 +165,11 @@ impl Reader<'_> {
                 }
                 b'\\' => {
                     out.push_str(self.slice(run_start, self.pos));
-                    self.pos += 1;
-                    let escaped = self.peek()?;
-                    self.pos += 1;
-                    match escaped {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => out.push(self.unicode_escape()?),
-                        _ => return None,
-                    }
+                    // After an ASCII backslash: a character boundary.
+                    let (code, len) = json_escape(&self.text[self.pos + 1..])?;
+                    // Lone surrogates become U+FFFD, as Go does.
+                    out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                    self.pos += 1 + len;
                     run_start = self.pos;
                 }
                 0..=0x1f => return None,
@@ -145,37 +179,8 @@ impl Reader<'_> {
     }
 
     fn slice(&self, start: usize, end: usize) -> &str {
-        // Both ends sit next to ASCII bytes of the (valid UTF-8) input.
-        std::str::from_utf8(&self.bytes[start..end]).unwrap_or_default()
-    }
-
-    fn hex4(&mut self) -> Option<u32> {
-        let digits = self.bytes.get(self.pos..self.pos + 4)?;
-        let text = std::str::from_utf8(digits).ok()?;
-        if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        self.pos += 4;
-        u32::from_str_radix(text, 16).ok()
-    }
-
-    /// After `\u`: a code point; surrogate pairs are joined and lone surrogates become
-    /// U+FFFD, as Go does.
-    fn unicode_escape(&mut self) -> Option<char> {
-        let first = self.hex4()?;
-        if (0xD800..0xDC00).contains(&first) {
-            let save = self.pos;
-            if self.eat_literal(b"\\u")
-                && let Some(second) = self.hex4()
-                && (0xDC00..0xE000).contains(&second)
-            {
-                let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                return Some(char::from_u32(code).unwrap_or('\u{FFFD}'));
-            }
-            self.pos = save;
-            return Some('\u{FFFD}');
-        }
-        Some(char::from_u32(first).unwrap_or('\u{FFFD}'))
+        // Both ends sit next to ASCII bytes of the input.
+        self.text.get(start..end).unwrap_or_default()
     }
 
     fn number(&mut self) -> bool {
@@ -319,6 +324,19 @@ mod tests {
         match parse_array(text) {
             JsonOutcome::Strings { items, .. } => items.into_iter().map(|i| i.value).collect(),
             other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(json_escape("n rest"), Some((0x0A, 1)));
+        assert_eq!(json_escape("u00e9x"), Some((0xE9, 5)));
+        assert_eq!(json_escape("ud83d\\ude00"), Some((0x1F600, 11)));
+        // Lone surrogates, high and low, are given back as they are.
+        assert_eq!(json_escape("ud83d\\u0041"), Some((0xD83D, 5)));
+        assert_eq!(json_escape("ude00"), Some((0xDE00, 5)));
+        for none in ["v", "x41", "u00g1", "u12", "", "é"] {
+            assert_eq!(json_escape(none), None, "{none}");
         }
     }
 

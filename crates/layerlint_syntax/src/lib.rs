@@ -29,5 +29,6 @@ pub use ast::*;
 pub use error::{ParseError, ParseErrorKind};
 pub use goquote::go_quote;
 pub use heredoc::{HeredocMarker, parse_heredoc_marker};
+pub use json::json_escape;
 pub use parser::{Parse, parse};
 pub use validate::{parse_go_duration, valid_stage_name};

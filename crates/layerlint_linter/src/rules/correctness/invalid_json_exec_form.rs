@@ -1,5 +1,5 @@
 use layerlint_diagnostics::{Edit, Fix};
-use layerlint_syntax::{Body, CommandLine, InstructionKind};
+use layerlint_syntax::{Body, CommandLine, InstructionKind, json_escape};
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
@@ -234,52 +234,28 @@ fn unescape(raw: &str, quote: char) -> (String, bool) {
     }
     let mut value = String::with_capacity(raw.len());
     let mut unknown = false;
-    let mut chars = raw.chars();
-    while let Some(ch) = chars.next() {
-        if ch != '\\' {
-            value.push(ch);
-            continue;
-        }
-        match chars.next() {
-            Some('"') => value.push('"'),
-            Some('\\') => value.push('\\'),
-            Some('/') => value.push('/'),
-            Some('b') => value.push('\u{8}'),
-            Some('f') => value.push('\u{c}'),
-            Some('n') => value.push('\n'),
-            Some('r') => value.push('\r'),
-            Some('t') => value.push('\t'),
-            Some('u') => match unicode_escape(&mut chars) {
-                Some(ch) => value.push(ch),
-                None => unknown = true,
-            },
-            _ => unknown = true,
+    let mut rest = raw;
+    while let Some(at) = rest.find('\\') {
+        value.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        match json_escape(after) {
+            Some((code, len)) => {
+                match char::from_u32(code) {
+                    Some(ch) => value.push(ch),
+                    None => unknown = true,
+                }
+                rest = &after[len..];
+            }
+            None => {
+                unknown = true;
+                let mut chars = after.chars();
+                chars.next();
+                rest = chars.as_str();
+            }
         }
     }
+    value.push_str(rest);
     (value, unknown)
-}
-
-/// After `\u`: the character of four hex digits, or of a surrogate pair; `None` for
-/// anything else (a lone surrogate included).
-fn unicode_escape(chars: &mut std::str::Chars<'_>) -> Option<char> {
-    fn hex4(text: &str) -> Option<u32> {
-        let digits = text.get(..4)?;
-        digits
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit())
-            .then(|| u32::from_str_radix(digits, 16).ok())?
-    }
-    let first = hex4(chars.as_str())?;
-    chars.nth(3);
-    if !(0xD800..0xDC00).contains(&first) {
-        return char::from_u32(first);
-    }
-    let second = hex4(chars.as_str().strip_prefix("\\u")?)?;
-    if !(0xDC00..0xE000).contains(&second) {
-        return None;
-    }
-    chars.nth(5);
-    char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
 }
 
 #[cfg(test)]
