@@ -309,26 +309,11 @@ impl BuildContext {
 
     /// The text of a file of the context.
     pub fn read(&self, path: &str) -> Option<String> {
-        let path = clean(path);
-        if let Some(text) = self.overlay.get(&path) {
-            return Some(text.clone());
-        }
-        match &self.files {
-            Files::Disk(root) => {
-                // Regular files only: opening a named pipe waits for a writer.
-                let path = root.join(path);
-                if path.is_file() {
-                    std::fs::read_to_string(path).ok()
-                } else {
-                    None
-                }
-            }
-            Files::Memory(files) => files.get(&path).cloned(),
-        }
+        String::from_utf8(self.head(path, usize::MAX)?).ok()
     }
 
     /// The first `len` bytes of a file of the context (all of it when shorter); `None`
-    /// when it is not a regular file of the context.
+    /// when it is not a regular file of the context ([`BuildContext::read`] reads it all).
     pub fn head(&self, path: &str, len: usize) -> Option<Vec<u8>> {
         let path = clean(path);
         let prefix = |text: &str| text.as_bytes()[..len.min(text.len())].to_vec();
@@ -343,7 +328,7 @@ impl BuildContext {
                 if !path.is_file() {
                     return None;
                 }
-                let mut bytes = Vec::with_capacity(len);
+                let mut bytes = Vec::new();
                 std::fs::File::open(path)
                     .ok()?
                     .take(len as u64)
