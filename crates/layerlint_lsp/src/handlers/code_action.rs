@@ -201,20 +201,13 @@ impl Output<'_> {
             .range
             .cover(instructions[stage.end - 1].range);
         let parse = &self.snapshot.result.parse;
-        let findings = self.snapshot.cache_findings();
-        let fixable: Vec<Diagnostic>;
-        let findings = if parse.parser_accepts() {
-            findings
-        } else {
-            // As fix-all and `--fix`: none at or after where the parser stops.
-            fixable = findings
-                .iter()
-                .filter(|d| !fix_held_back(parse, d))
-                .cloned()
-                .collect();
-            &fixable
-        };
-        let edits = stage_fixes(findings, span);
+        // As fix-all and `--fix`: none at or after where the parser stops.
+        let fixable = self
+            .snapshot
+            .cache_findings()
+            .iter()
+            .filter(|d| !fix_held_back(parse, d));
+        let edits = stage_fixes(fixable, span);
         if edits.is_empty() {
             return None;
         }
@@ -332,9 +325,12 @@ fn end_position(text: &str, encoding: layerlint_text::PositionEncoding) -> Posit
 /// The fixes of layer-cache findings inside `span`, as one set of edits: applied in order
 /// of position, skipping any that overlaps one already taken (display-only fixes are left
 /// out).
-pub fn stage_fixes(findings: &[Diagnostic], span: TextRange) -> Vec<Edit> {
+pub fn stage_fixes<'d>(
+    findings: impl IntoIterator<Item = &'d Diagnostic>,
+    span: TextRange,
+) -> Vec<Edit> {
     let mut fixes: Vec<&layerlint_linter::Fix> = findings
-        .iter()
+        .into_iter()
         .filter(|d| d.rule.category == Category::Cache && span.contains_range(d.range))
         .filter_map(|d| d.fix.as_ref())
         .filter(|f| f.applies(Applicability::Unsafe) && !f.edits.is_empty())
