@@ -239,40 +239,31 @@ pub fn for_new_file(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggestion
 /// The directories an existing `.dockerignore` misses (LL205): they exist in the context,
 /// are not left out, and the Dockerfile does not copy them by name.
 pub fn missing_entries(context: &BuildContext, usage: &Usage<'_>) -> Vec<Suggestion> {
-    let mut out = Vec::new();
-    for (name, why) in DIRECTORIES {
-        if matches!(name, ".idea" | ".vscode") {
-            continue;
-        }
-        if context.is_dir(name)
+    // A directory of the context that the ignore file lets through, not on purpose, and
+    // that the Dockerfile does not copy by name.
+    let missing = |name: &str| {
+        context.is_dir(name)
             && !context.is_ignored(name)
             && !re_included(context, name)
-            && applies(name, context, usage)
             && !conflicts(name, usage)
-        {
-            out.push(Suggestion {
-                pattern: name.to_owned(),
-                present: Some(name.to_owned()),
-                why,
-            });
-        }
-    }
-    if is_dotnet(context) {
-        for name in ["bin", "obj"] {
-            if context.is_dir(name)
-                && !context.is_ignored(name)
-                && !re_included(context, name)
-                && !conflicts(name, usage)
-            {
-                out.push(Suggestion {
-                    pattern: name.to_owned(),
-                    present: Some(name.to_owned()),
-                    why: "build output",
-                });
-            }
-        }
-    }
-    out
+    };
+    let dotnet = if is_dotnet(context) {
+        &[("bin", "build output"), ("obj", "build output")][..]
+    } else {
+        &[]
+    };
+    DIRECTORIES
+        .iter()
+        .filter(|(name, _)| {
+            !matches!(*name, ".idea" | ".vscode") && missing(name) && applies(name, context, usage)
+        })
+        .chain(dotnet.iter().filter(|(name, _)| missing(name)))
+        .map(|&(name, why)| Suggestion {
+            pattern: name.to_owned(),
+            present: Some(name.to_owned()),
+            why,
+        })
+        .collect()
 }
 
 /// Whether the ignore file lets `dir` (or a path written under it) through on purpose:
