@@ -719,7 +719,7 @@ impl<'a> Optimizer<'a> {
         for flag in &copy_instruction.flags {
             variables.extend(copy_variables(self.file.text(flag.range)));
         }
-        let destination = match &instructions[copy_step.index].body {
+        let destination = match &copy_instruction.body {
             layerlint_syntax::Body::Copy(paths) | layerlint_syntax::Body::Add(paths) => {
                 paths.destination()
             }
