@@ -57,7 +57,8 @@ impl ParsedScripts {
     }
 }
 
-const POSIX_SHELLS: [&str; 5] = ["sh", "bash", "dash", "ash", "ksh"];
+/// The shells whose scripts layerlint reads (by basename).
+pub const POSIX_SHELLS: [&str; 5] = ["sh", "bash", "dash", "ash", "ksh"];
 
 /// Whether a `SHELL` (exec form, first element the program) runs a POSIX shell.
 pub fn is_posix_shell(shell: &[String]) -> bool {

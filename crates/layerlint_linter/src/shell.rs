@@ -26,17 +26,7 @@ pub struct ShellScript {
     pub(crate) managers: std::cell::OnceCell<crate::rules::shell::package_managers::Managers>,
 }
 
-/// The shells whose scripts layerlint reads (by basename).
-pub const POSIX_SHELLS: [&str; 5] = ["sh", "bash", "dash", "ash", "ksh"];
-
-/// Whether a `SHELL` (exec form, first element the program) runs a POSIX shell.
-pub fn is_posix_shell(shell: &[String]) -> bool {
-    shell.first().is_none_or(|program| {
-        let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
-        let name = name.strip_suffix(".exe").unwrap_or(name);
-        POSIX_SHELLS.contains(&name)
-    })
-}
+pub use layerlint_cache::script::{POSIX_SHELLS, is_posix_shell};
 
 /// The interpreter a `#!` line names, by basename (`#!/usr/bin/env bash` → `bash`).
 pub(crate) fn shebang_interpreter(body: &str) -> Option<&str> {
