@@ -60,6 +60,20 @@ impl ParsedScripts {
 /// The shells whose scripts layerlint reads (by basename).
 pub const POSIX_SHELLS: [&str; 5] = ["sh", "bash", "dash", "ash", "ksh"];
 
+/// The program a script's `#!` line names, by basename (`#!/usr/bin/env bash` → `bash`);
+/// `None` without a `#!` line. A `#!` line that names no program (`#!` or
+/// `#!/usr/bin/env` alone) gives `Some("")`: no shell runs that body either.
+pub fn shebang_interpreter(body: &str) -> Option<&str> {
+    let line = body.strip_prefix("#!")?.lines().next().unwrap_or("");
+    let mut words = line.split_whitespace();
+    let program = words.next().unwrap_or("");
+    let name = program.rsplit('/').next().unwrap_or(program);
+    if name == "env" {
+        return Some(words.find(|w| !w.starts_with('-')).unwrap_or(""));
+    }
+    Some(name)
+}
+
 /// Whether a `SHELL` (exec form, first element the program) runs a POSIX shell.
 pub fn is_posix_shell(shell: &[String]) -> bool {
     shell.first().is_none_or(|program| {
@@ -105,19 +119,8 @@ pub fn run_scripts(
             let mut scripts = vec![main];
             for (index, heredoc) in run.heredocs.iter().enumerate() {
                 let body = &file.source()[heredoc.body];
-                let interpreter_ok = match body.strip_prefix("#!") {
-                    Some(line) => {
-                        let line = line.lines().next().unwrap_or("");
-                        let mut words = line.split_whitespace();
-                        let program = words.next().unwrap_or("");
-                        let mut name = program.rsplit('/').next().unwrap_or(program);
-                        if name == "env" {
-                            name = words.find(|w| !w.starts_with('-')).unwrap_or("");
-                        }
-                        POSIX_SHELLS.contains(&name)
-                    }
-                    None => true,
-                };
+                let interpreter_ok =
+                    shebang_interpreter(body).is_none_or(|name| POSIX_SHELLS.contains(&name));
                 if executed[index] && interpreter_ok {
                     scripts.push(parsed.heredoc(file, run, index));
                 } else {

@@ -26,19 +26,7 @@ pub struct ShellScript {
     pub(crate) managers: std::cell::OnceCell<crate::rules::shell::package_managers::Managers>,
 }
 
-pub use layerlint_cache::script::{POSIX_SHELLS, is_posix_shell};
-
-/// The interpreter a `#!` line names, by basename (`#!/usr/bin/env bash` → `bash`).
-pub(crate) fn shebang_interpreter(body: &str) -> Option<&str> {
-    let line = body.strip_prefix("#!")?.lines().next()?;
-    let mut words = line.split_whitespace();
-    let program = words.next()?;
-    let name = program.rsplit('/').next().unwrap_or(program);
-    if name == "env" {
-        return words.find(|w| !w.starts_with('-'));
-    }
-    Some(name)
-}
+pub use layerlint_cache::script::{POSIX_SHELLS, is_posix_shell, shebang_interpreter};
 
 /// The scripts `instruction` (a RUN) runs with `shell`: its shell-form text, and each
 /// heredoc body that a POSIX shell executes (`RUN <<EOF`, `RUN bash <<EOF`, not
@@ -82,12 +70,10 @@ pub fn scripts(
 }
 
 /// Whether a heredoc body a shell reads is a POSIX shell script: not one whose `#!` names
-/// another interpreter.
+/// another interpreter, or none.
 fn runs_heredoc(file: &Dockerfile, heredoc: &Heredoc) -> bool {
-    match shebang_interpreter(&file.source()[heredoc.body]) {
-        Some(interpreter) => POSIX_SHELLS.contains(&interpreter),
-        None => true,
-    }
+    shebang_interpreter(&file.source()[heredoc.body])
+        .is_none_or(|interpreter| POSIX_SHELLS.contains(&interpreter))
 }
 
 #[cfg(test)]
@@ -125,6 +111,12 @@ mod tests {
             heredoc_scripts("FROM a\nRUN <<EOF\n#!/bin/bash\nset -e\nEOF\n"),
             1
         );
+        // A `#!` line naming no program: the kernel runs no shell on it (`env` alone
+        // prints the environment).
+        for shebang in ["#!", "#! ", "#!/usr/bin/env", "#!/usr/bin/env -S"] {
+            let source = format!("FROM a\nRUN <<EOF\n{shebang}\napt-get update\nEOF\n");
+            assert_eq!(heredoc_scripts(&source), 0, "{shebang:?}");
+        }
         // Input of the command its marker belongs to: a script only for a shell reading
         // its script from standard input.
         for (source, expected) in [
