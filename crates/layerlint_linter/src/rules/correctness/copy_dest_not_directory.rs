@@ -4,6 +4,7 @@ use layerlint_text::TextSize;
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
+use crate::rules::correctness::invalid_json_exec_form::is_broken_paths_array;
 use crate::{Context, Node};
 
 declare_rule! {
@@ -75,6 +76,11 @@ impl Check for CopyDestNotDirectory {
         let Some(dest) = paths.destination() else {
             return;
         };
+        // A broken JSON array (`COPY ["a b", "/d/", ]`): its last word (`]`) is no
+        // destination the author meant; invalid-json-exec-form reports the array.
+        if is_broken_paths_array(cx, paths) {
+            return;
+        }
         let sources = paths.sources();
         let wildcard = sources.iter().find(|s| is_wildcard(s));
         if sources.len() < 2 && wildcard.is_none() {

@@ -1,5 +1,6 @@
 use layerlint_diagnostics::{Edit, Fix};
-use layerlint_syntax::{Body, CommandLine, InstructionKind, json_escape};
+use layerlint_syntax::{Body, CommandLine, InstructionKind, Paths, json_escape};
+use layerlint_text::TextRange;
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
@@ -75,18 +76,9 @@ impl Check for InvalidJsonExecForm {
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let (range, text, taken_as) = match &node.instruction.body {
             Body::Copy(paths) | Body::Add(paths) => {
-                let (Some(first), Some(last)) = (paths.words.first(), paths.words.last()) else {
+                let Some((range, text)) = shell_form_paths(cx, paths) else {
                     return;
                 };
-                if paths.json {
-                    return;
-                }
-                let range = first.range.cover(last.range);
-                let text = cx.text(range);
-                // Continuation lines: the words' text is not the source's.
-                if text.contains(['\n', '\r']) {
-                    return;
-                }
                 (range, text, "each of its words is taken as a path")
             }
             _ => {
@@ -133,6 +125,24 @@ impl Check for InvalidJsonExecForm {
             report.note(note);
         }
     }
+}
+
+/// The text of COPY or ADD paths not written as valid JSON, on one line (on continuation
+/// lines the words' text is not the source's).
+fn shell_form_paths<'a>(cx: &Context<'a>, paths: &Paths) -> Option<(TextRange, &'a str)> {
+    let (first, last) = (paths.words.first()?, paths.words.last()?);
+    if paths.json {
+        return None;
+    }
+    let range = first.range.cover(last.range);
+    let text = cx.text(range);
+    (!text.contains(['\n', '\r'])).then_some((range, text))
+}
+
+/// Whether COPY or ADD paths are an array this rule reports (`COPY ["a b", "/d/", ]`):
+/// their words, taken as paths, are not what the author wrote.
+pub(crate) fn is_broken_paths_array(cx: &Context<'_>, paths: &Paths) -> bool {
+    shell_form_paths(cx, paths).is_some_and(|(_, text)| loose_array(text).is_some())
 }
 
 /// The strings of a loosely written array.
