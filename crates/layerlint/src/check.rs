@@ -82,7 +82,8 @@ pub struct FileReport {
     pub diff: Option<String>,
     /// `--add-ignore`: the suppression comments added, and the findings they hide.
     pub ignores_added: (usize, usize),
-    /// Standard input with fixes: the fixed text, printed instead of written.
+    /// Standard input with `--fix` or `--add-ignore`: the text to print instead of writing
+    /// it (fixed, or as it was when nothing changed).
     pub fixed_stdin: Option<String>,
     /// A problem that stopped the file from being checked or written: one line.
     pub error: Option<String>,
@@ -388,11 +389,14 @@ fn check_file(
                 }
                 // `--diff` reports the changes only.
                 (None, Vec::new())
+            } else if input.stdin {
+                // Printed even when unchanged: whoever pipes a file through `--fix -`
+                // reads the file back from standard output.
+                report.fixed_stdin = Some(outcome.source.clone());
+                let fixed = changed.then_some(outcome.source);
+                (fixed, outcome.remaining.diagnostics)
             } else if !changed {
                 (None, outcome.remaining.diagnostics)
-            } else if input.stdin {
-                report.fixed_stdin = Some(outcome.source.clone());
-                (Some(outcome.source), outcome.remaining.diagnostics)
             } else {
                 let written = if outcome.source == *text {
                     Ok(())
@@ -477,6 +481,10 @@ fn add_ignores(
     reason: Option<&str>,
     report: &mut FileReport,
 ) -> (Option<String>, Vec<Diagnostic>) {
+    if input.stdin {
+        // Printed back as it is unless the comments are added below.
+        report.fixed_stdin = Some(source.text.clone());
+    }
     let ignores = layerlint_linter::ignore::ignore_all(&parse.file, &diagnostics, reason);
     if ignores.edits.is_empty() {
         return (None, diagnostics);

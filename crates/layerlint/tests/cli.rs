@@ -354,6 +354,34 @@ fn stdin_with_a_filename() {
         "{}",
         stdout(&out)
     );
+    // ... and the file as it was when there is nothing to fix, with the findings on
+    // standard error: what a pipe through `--fix -` reads back is always the file.
+    for (args, input) in [
+        (&["--isolated", "--fix", "-"][..], CLEAN),
+        (&["--isolated", "--fix", "-"], "FROM ubuntu\n"),
+        (&["--isolated", "--fix-only", "-"], "FROM ubuntu\n"),
+        (&["--isolated", "--add-ignore", "-"], CLEAN),
+    ] {
+        let out = s
+            .layerlint()
+            .args(args)
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_eq!(stdout(&out), input, "{args:?}\n{}", stderr(&out));
+    }
+    let out = s
+        .layerlint()
+        .args(["--isolated", "--fix", "-"])
+        .write_stdin("FROM ubuntu\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("-:1:6: LL401"),
+        "the report goes to standard error: {}",
+        stderr(&out)
+    );
 }
 
 #[test]
