@@ -50,6 +50,10 @@ pub struct Discovered {
     pub errors: Vec<String>,
     /// Directories given that hold no Dockerfile.
     pub empty_dirs: Vec<PathBuf>,
+    /// Files named on the command line that `--force-exclude` skipped.
+    pub force_excluded: usize,
+    /// Standard input's path (absolute), when `--force-exclude` skipped it.
+    pub stdin_excluded: Option<PathBuf>,
 }
 
 /// Finds the Dockerfiles of `paths` (`.` when empty).
@@ -123,6 +127,8 @@ pub fn discover(
             let display = stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_owned);
             let abs = stdin_filename.map_or_else(|| cwd.join("Dockerfile"), &absolute);
             if force_exclude && stdin_filename.is_some() && excluded(resolver, &abs) {
+                found.force_excluded += 1;
+                found.stdin_excluded = Some(abs);
                 continue;
             }
             found.inputs.push(Input {
@@ -144,6 +150,7 @@ pub fn discover(
         };
         if !dir {
             if force_exclude && excluded(resolver, &abs) {
+                found.force_excluded += 1;
                 continue;
             }
             if seen.insert(abs.as_os_str().to_owned()) {

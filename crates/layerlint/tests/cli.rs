@@ -294,6 +294,38 @@ fn discovery_walks_directories_with_their_ignores() {
         .unwrap();
     assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
     assert!(stdout(&out).starts_with("Dockerfile:"));
+    // A commit that touches only excluded files: pre-commit's hook passes.
+    let out = s
+        .layerlint()
+        .args([
+            "--force-exclude",
+            "vendor/Dockerfile",
+            "deep/vendor/Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    // An excluded file on standard input with --fix comes back unchanged.
+    let out = s
+        .layerlint()
+        .args(["--force-exclude", "--fix", "--stdin-filename"])
+        .args(["vendor/Dockerfile", "-"])
+        .write_stdin(TUTORIAL)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), TUTORIAL);
+    let out = s
+        .layerlint()
+        .args(["--force-exclude", "vendor/Dockerfile", "missing/Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a missing file is still an error"
+    );
     let out = s
         .layerlint()
         .args(["--extend-exclude", "web", "--format", "concise", "."])

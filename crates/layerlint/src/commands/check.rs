@@ -56,6 +56,21 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
         }
     }
     if found.inputs.is_empty() {
+        // pre-commit passes `--force-exclude` and the files of the commit: when `exclude`
+        // takes every one, there is nothing to check, and nothing wrong.
+        if found.force_excluded > 0 && errors.is_empty() {
+            if let Some(path) = &found.stdin_excluded
+                && prints_stdin(args, &resolver, path)
+            {
+                // As `--fix -` would print it with nothing to fix: unchanged.
+                std::io::copy(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())
+                    .context("standard input")?;
+            }
+            if !args.quiet {
+                eprintln!("No Dockerfile to check: `exclude` takes every one given.");
+            }
+            return Ok(EXIT_OK);
+        }
         if args.allow_empty && errors.is_empty() {
             if !args.quiet {
                 eprintln!("No Dockerfile found.");
@@ -219,6 +234,16 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
     std::mem::forget(reports);
     std::mem::forget(listings);
     Ok(status)
+}
+
+/// Whether the Dockerfile read from standard input, at `path`, is to be printed back
+/// (`--fix`, `--add-ignore`, or `fix = true` in its configuration).
+fn prints_stdin(args: &CheckArgs, resolver: &ConfigResolver, path: &std::path::Path) -> bool {
+    if args.diff {
+        return false;
+    }
+    let dir = path.parent().unwrap_or(path);
+    args.add_ignore.is_some() || resolver.for_dir(dir).is_ok_and(|r| r.settings.fix)
 }
 
 fn use_color(choice: ColorChoice, terminal: bool) -> bool {
