@@ -154,3 +154,21 @@ fn gitlab_fingerprints_survive_moved_lines() {
     s.file("tutorial/Dockerfile", moved);
     assert_eq!(before, fingerprints(&s));
 }
+
+/// A file that could not be checked is an error in JUnit, not a passing test case.
+#[test]
+fn junit_reports_files_not_checked_as_errors() {
+    let s = Scratch::new();
+    s.file("clean.Dockerfile", common::CLEAN);
+    s.file("binary.Dockerfile", b"FROM \x00\x01");
+    s.file("broken/Dockerfile", common::CLEAN);
+    s.file("broken/layerlint.toml", "fix = \"yes\"\n");
+    let out = s
+        .layerlint()
+        .args(["check", "--format", "junit", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let report = stdout(&out).replace(&s.path().display().to_string(), "[SCRATCH]");
+    insta::assert_snapshot!("junit_errors", report);
+}
