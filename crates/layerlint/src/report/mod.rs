@@ -78,7 +78,9 @@ pub fn is_human(format: Format) -> bool {
     matches!(format, Format::Text | Format::Concise)
 }
 
-/// Escapes text for XML attributes and content.
+/// Escapes text for XML attributes and content, dropping the characters XML 1.0 forbids
+/// even as references (control characters other than tab and line breaks, U+FFFE and
+/// U+FFFF), so that the document stays well-formed whatever a message quotes.
 pub(crate) fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -91,7 +93,7 @@ pub(crate) fn xml_escape(text: &str) -> String {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 => {}
+            c if (c as u32) < 0x20 || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
             c => out.push(c),
         }
     }
@@ -110,4 +112,27 @@ pub(crate) fn uri(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// XML 1.0's `Char` production: what a well-formed document may contain.
+    fn is_xml_char(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+            || c >= '\u{10000}'
+    }
+
+    #[test]
+    fn xml_escape_leaves_only_xml_characters() {
+        let every: String = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .collect();
+        let escaped = super::xml_escape(&every);
+        assert!(escaped.chars().all(is_xml_char));
+        assert!(!escaped.contains(['<', '>', '"', '\'', '\n']));
+        assert_eq!(
+            super::xml_escape("a\u{1}\u{1b}[1m\u{fffe}\u{ffff}b"),
+            "a[1mb"
+        );
+    }
 }
