@@ -100,12 +100,21 @@ pub(crate) fn xml_escape(text: &str) -> String {
     out
 }
 
-/// A path as a relative URI reference (`/` separators, reserved bytes %-encoded).
+/// A path as a URI reference (`/` separators, reserved bytes %-encoded): relative for a
+/// relative path, with its colons encoded (`a:b.Dockerfile` would otherwise read as a URI
+/// of scheme `a`); a Windows path with a drive letter becomes a `file:///C:/…` URI.
 pub(crate) fn uri(path: &str) -> String {
+    let absolute = std::path::Path::new(path).is_absolute();
     let path = path.replace('\\', "/");
-    let mut out = String::with_capacity(path.len());
+    let mut out = String::with_capacity(path.len() + 8);
+    if absolute && !path.starts_with('/') {
+        out.push_str("file:///");
+    }
     for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
+        if byte.is_ascii_alphanumeric()
+            || b"-._~/!$&'()*+,;=@".contains(&byte)
+            || (byte == b':' && absolute)
+        {
             out.push(byte as char);
         } else {
             out.push_str(&format!("%{byte:02X}"));
@@ -133,6 +142,32 @@ mod tests {
         assert_eq!(
             super::xml_escape("a\u{1}\u{1b}[1m\u{fffe}\u{ffff}b"),
             "a[1mb"
+        );
+    }
+
+    #[test]
+    fn uri_of_a_relative_path_has_no_scheme() {
+        assert_eq!(super::uri("c:x.Dockerfile"), "c%3Ax.Dockerfile");
+        assert_eq!(super::uri("api/a:b.Dockerfile"), "api/a%3Ab.Dockerfile");
+        assert_eq!(
+            super::uri("d #1/ü x%.Dockerfile"),
+            "d%20%231/%C3%BC%20x%25.Dockerfile"
+        );
+        assert_eq!(super::uri("../Dockerfile"), "../Dockerfile");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn uri_of_an_absolute_path() {
+        assert_eq!(super::uri("/srv/a:b/Dockerfile"), "/srv/a:b/Dockerfile");
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn uri_of_an_absolute_path() {
+        assert_eq!(
+            super::uri(r"C:\src\Dockerfile"),
+            "file:///C:/src/Dockerfile"
         );
     }
 }
