@@ -232,6 +232,15 @@ mod tests {
             ),
             "FROM a\r\n  #layerlint ignore=LL102,LL101 # legacy\r\n  CMD x\r\n"
         );
+        // After the last code of a list with blanks around its commas.
+        assert_eq!(
+            ignore(
+                "FROM a\n# layerlint ignore=LL102, LL103 # legacy\nCMD x\n",
+                "CMD",
+                "LL101"
+            ),
+            "FROM a\n# layerlint ignore=LL102, LL103,LL101 # legacy\nCMD x\n"
+        );
         // A code listed already is not listed twice.
         let source = "FROM a\n# layerlint ignore=ll101\nCMD x\n";
         let parse = layerlint_syntax::parse(source);

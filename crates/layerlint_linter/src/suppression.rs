@@ -487,26 +487,32 @@ fn removal_fix(source: &str, header_end: TextSize, entry: &Entry, code: &Code) -
 }
 
 /// Splits `codes` (after `=`) into codes with their offsets; the rest of the comment may
-/// only be a trailing `# reason` or `-- reason`.
+/// only be a trailing `# reason` or `-- reason`. Blanks around a comma belong to the list
+/// (`DL3008, DL3015`, which hadolint reads too); the list ends at a blank no comma
+/// follows.
 fn split_codes(text: &str, offset: usize) -> Result<Vec<(String, usize)>, String> {
-    let list_end = text.find(char::is_whitespace).unwrap_or(text.len());
-    let trailing = text[list_end..].trim();
+    let mut codes = Vec::new();
+    let mut at = 0;
+    loop {
+        let rest = &text[at..];
+        let len = rest
+            .find(|c: char| c == ',' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        codes.push((rest[..len].to_owned(), offset + at));
+        let Some(next) = rest[len..].trim_start().strip_prefix(',') else {
+            at += len;
+            break;
+        };
+        at = text.len() - next.trim_start().len();
+    }
+    let trailing = text[at..].trim();
     if !trailing.is_empty() && !trailing.starts_with('#') && !trailing.starts_with("--") {
         return Err(format!(
             "unexpected `{trailing}` after the codes (put a reason after `#`)"
         ));
     }
-    let mut codes = Vec::new();
-    let mut at = 0;
-    for part in text[..list_end].split(',') {
-        if part.is_empty() {
-            return Err("empty code in the list".into());
-        }
-        codes.push((part.to_owned(), offset + at));
-        at += part.len() + 1;
-    }
-    if codes.is_empty() {
-        return Err("no codes after `ignore=`".into());
+    if codes.iter().any(|(code, _)| code.is_empty()) {
+        return Err("empty code in the list".into());
     }
     Ok(codes)
 }
@@ -722,6 +728,23 @@ mod tests {
             ["DL3008", "SC2086"]
         );
         assert_eq!(codes("# hadolint stage ignore=DL3011"), ["DL3011"]);
+        // Blanks around commas, as hadolint reads them.
+        assert_eq!(
+            codes("# hadolint ignore=DL3008, DL3015 ,SC2086\t,  DL3009"),
+            ["DL3008", "DL3015", "SC2086", "DL3009"]
+        );
+        assert_eq!(
+            codes("# layerlint ignore=LL101, LL102  # reason, with a comma"),
+            ["LL101", "LL102"]
+        );
+        assert_eq!(
+            codes("# hadolint ignore=DL3008 DL3015"),
+            ["malformed: unexpected `DL3015` after the codes (put a reason after `#`)"]
+        );
+        assert_eq!(
+            codes("# layerlint ignore=LL101,"),
+            ["malformed: empty code in the list"]
+        );
         assert_eq!(
             codes("##  layerlint  stage  ignore = LL101,LL102"),
             ["LL101", "LL102"]
