@@ -172,3 +172,17 @@ fn junit_reports_files_not_checked_as_errors() {
     let report = stdout(&out).replace(&s.path().display().to_string(), "[SCRATCH]");
     insta::assert_snapshot!("junit_errors", report);
 }
+
+/// On Unix a backslash is part of a file name, not a separator: `a\b.Dockerfile` is not
+/// `b.Dockerfile` in directory `a`.
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_kept() {
+    let s = Scratch::new();
+    s.file("a\\b.Dockerfile", TUTORIAL);
+    let gitlab: serde_json::Value = serde_json::from_str(&report(&s, "gitlab")).unwrap();
+    assert_eq!(gitlab[0]["location"]["path"], "a\\b.Dockerfile");
+    let sarif: serde_json::Value = serde_json::from_str(&report(&s, "sarif")).unwrap();
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "a%5Cb.Dockerfile");
+}

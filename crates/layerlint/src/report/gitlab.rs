@@ -41,7 +41,7 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
                 "severity": severity,
                 "fingerprint": fingerprint,
                 "location": {
-                    "path": file.path.replace('\\', "/"),
+                    "path": super::slashed(&file.path),
                     "lines": { "begin": finding.start.line, "end": finding.end.line },
                 },
                 "engine_name": "layerlint",
@@ -56,7 +56,7 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
 fn fingerprint(path: &str, code: &str, text_hash: u64, occurrence: u32) -> String {
     let mut halves = [Fnv::default(), Fnv(0x6c62_272e_07bb_0142)];
     for hash in &mut halves {
-        hash.write(path.replace('\\', "/").as_bytes());
+        hash.write(super::slashed(path).as_bytes());
         hash.write(&[0]);
         hash.write(code.as_bytes());
         hash.write(&[0]);

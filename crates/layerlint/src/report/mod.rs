@@ -100,12 +100,22 @@ pub(crate) fn xml_escape(text: &str) -> String {
     out
 }
 
+/// A path with `/` separators: `\` becomes `/` only where it separates directories
+/// (Windows); elsewhere it is a character of a file name (`a\b.Dockerfile` is one file).
+pub(crate) fn slashed(path: &str) -> std::borrow::Cow<'_, str> {
+    if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/").into()
+    } else {
+        path.into()
+    }
+}
+
 /// A path as a URI reference (`/` separators, reserved bytes %-encoded): relative for a
 /// relative path, with its colons encoded (`a:b.Dockerfile` would otherwise read as a URI
 /// of scheme `a`); a Windows path with a drive letter becomes a `file:///C:/…` URI.
 pub(crate) fn uri(path: &str) -> String {
     let absolute = std::path::Path::new(path).is_absolute();
-    let path = path.replace('\\', "/");
+    let path = slashed(path);
     let mut out = String::with_capacity(path.len() + 8);
     if absolute && !path.starts_with('/') {
         out.push_str("file:///");
@@ -154,6 +164,12 @@ mod tests {
             "d%20%231/%C3%BC%20x%25.Dockerfile"
         );
         assert_eq!(super::uri("../Dockerfile"), "../Dockerfile");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn uri_keeps_a_backslash_in_a_file_name() {
+        assert_eq!(super::uri("a\\b.Dockerfile"), "a%5Cb.Dockerfile");
     }
 
     #[cfg(unix)]
