@@ -162,7 +162,13 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Output")]
     pub format: Vec<Format>,
     /// Write the report of the `--format` given before it to this file.
-    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        conflicts_with_all = ["diff", "fix_only"],
+        help_heading = "Output"
+    )]
     pub output: Vec<PathBuf>,
     /// Print a count of findings per rule instead of the findings.
     #[arg(long, help_heading = "Output")]

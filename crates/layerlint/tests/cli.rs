@@ -690,6 +690,44 @@ fn several_formats_and_outputs_in_one_run() {
         .unwrap();
     assert_eq!(stdout(&out), "");
     assert!(s.read("out.txt").starts_with("Dockerfile:15:5: LL101"));
+    // Two reports to one file (however it is spelled), or a report file with --diff or
+    // --fix-only, which write no report: refused before anything runs.
+    std::fs::remove_file(s.path().join("out.txt")).unwrap();
+    std::fs::create_dir(s.path().join("a")).unwrap();
+    for args in [
+        &[
+            "--format",
+            "json",
+            "-o",
+            "out.txt",
+            "--format",
+            "sarif",
+            "-o",
+            "./out.txt",
+        ][..],
+        &[
+            "--format",
+            "json",
+            "-o",
+            "out.txt",
+            "--format",
+            "sarif",
+            "-o",
+            "a/../out.txt",
+        ],
+        &["--diff", "-o", "out.txt"],
+        &["--fix-only", "--format", "sarif", "-o", "out.txt"],
+    ] {
+        let out = s.layerlint().args(args).arg("Dockerfile").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--output"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!s.path().join("out.txt").exists(), "{args:?}");
+        assert_eq!(s.read("Dockerfile"), TUTORIAL, "{args:?}");
+    }
 }
 
 #[test]

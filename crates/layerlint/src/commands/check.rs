@@ -318,6 +318,22 @@ pub fn pair_outputs(
         taken[slot] = true;
         outputs[slot].file = Some(file.clone());
     }
+    // Two reports to one file: the last would silently replace the first.
+    let mut seen = Vec::new();
+    for file in outputs.iter().filter_map(|o| o.file.as_deref()) {
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_owned());
+        // The directory resolved (`..`, symbolic links) when it exists.
+        let absolute = match (absolute.parent(), absolute.file_name()) {
+            (Some(dir), Some(name)) => {
+                std::fs::canonicalize(dir).map_or(absolute.clone(), |d| d.join(name))
+            }
+            _ => absolute,
+        };
+        if seen.contains(&absolute) {
+            bail!("--output {}: named twice", file.display());
+        }
+        seen.push(absolute);
+    }
     Ok(outputs)
 }
 
