@@ -393,8 +393,22 @@ fn check_file(
                 // Printed even when unchanged: whoever pipes a file through `--fix -`
                 // reads the file back from standard output.
                 report.fixed_stdin = Some(outcome.source.clone());
-                let fixed = changed.then_some(outcome.source);
-                (fixed, outcome.remaining.diagnostics)
+                // The other files a fix changes (`.dockerignore`, beside the path given
+                // with `--stdin-filename`) are written as for a file on disk: the findings
+                // left were linted with them changed.
+                match write_other_files(&outcome.files, context_dir, &mut report.warnings) {
+                    Ok(()) => {
+                        let fixed = changed.then_some(outcome.source);
+                        (fixed, outcome.remaining.diagnostics)
+                    }
+                    Err(err) => {
+                        report.error = Some(format!("{path}: {err}"));
+                        report.fixed.clear();
+                        report.fixed_stdin = Some(text.clone());
+                        let result = lint_target(text, &target, settings);
+                        (None, result.diagnostics)
+                    }
+                }
             } else if !changed {
                 (None, outcome.remaining.diagnostics)
             } else {

@@ -414,6 +414,25 @@ fn stdin_with_a_filename() {
         "the report goes to standard error: {}",
         stderr(&out)
     );
+    // A fix that writes another file (`.dockerignore`, beside the path given) writes it,
+    // as for a file on disk, rather than counting it fixed and dropping it.
+    s.file("node/package.json", "{}");
+    std::fs::create_dir(s.path().join("node/node_modules")).unwrap();
+    let node = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+    let out = s
+        .layerlint()
+        .args(["--isolated", "--fix", "--unsafe-fixes", "--select", "LL204"])
+        .args(["--stdin-filename", "node/Dockerfile", "-"])
+        .write_stdin(node)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), node);
+    assert!(
+        s.read("node/.dockerignore").contains("node_modules"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
