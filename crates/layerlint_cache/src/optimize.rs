@@ -9,8 +9,9 @@
 //!    not need the sources — the install, and every RUN after it that reads only manifests
 //!    or nothing of the project (`npx prisma generate`, `apt-get install`);
 //! 2. a `COPY <manifests and lock files> <dir>` goes in before the first of those RUNs that
-//!    reads manifests, with C's `--chown`/`--chmod`/`--link` (to a directory below C's
-//!    destination as written when that holds a variable: `$APP/`, not its default);
+//!    reads manifests, with C's `--chown`/`--chmod`/`--link` (below C's destination as
+//!    written when that is absolute or holds a variable: `/app/` even after `WORKDIR $A`,
+//!    `$APP/` and not its default; relative to the working directory otherwise);
 //! 3. nothing else moves: every other instruction, comment and flag stays where it is, and
 //!    the RUNs keep their order. C takes the comment lines right above it along.
 //!
@@ -725,23 +726,35 @@ impl<'a> Optimizer<'a> {
             }
             _ => None,
         };
-        let dest_relative = destination.is_none_or(|d| !d.text.starts_with('/'));
-        // A destination written with a variable (`COPY . $APP/`) is written the same way in
-        // the copy of the manifests: its value here may not be the one of the build
-        // (`--build-arg APP=…`). Only plain words: no quotes, escapes or whitespace.
-        let variable_dest = destination
-            .map(|d| d.text.as_str())
-            .filter(|d| d.contains('$'));
-        if let Some(dest) = variable_dest
-            && !dest
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_./${}:-".contains(c))
-        {
-            return Err(format!(
-                "the destination of the copy of the sources on line {copy_line} uses a variable \
-                 in a form layerlint cannot write again"
-            ));
-        }
+        // Written absolute (`/app/`, `"/app/"`, `/srv/$APP/`): where the sources go does
+        // not depend on the working directory.
+        let dest_absolute = destination.is_some_and(|d| {
+            d.text
+                .strip_prefix(['"', '\''])
+                .unwrap_or(&d.text)
+                .starts_with('/')
+        });
+        // The copy of the manifests goes below the destination as the copy of the sources
+        // writes it when that is absolute or holds a variable, not relative to the working
+        // directory: a variable's value here (`COPY . $APP/`, or `WORKDIR $A` before
+        // `COPY . /app/`) may not be the one of the build (`--build-arg A=…`). A variable is
+        // written again only in a plain word: no quotes, escapes or whitespace.
+        let dest_base = match destination.map(|d| d.text.as_str()) {
+            Some(dest) if dest.contains('$') => {
+                if !dest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_./${}:-".contains(c))
+                {
+                    return Err(format!(
+                        "the destination of the copy of the sources on line {copy_line} uses a \
+                         variable in a form layerlint cannot write again"
+                    ));
+                }
+                Some(dest.to_owned())
+            }
+            _ if dest_absolute => Some(literal_word(&copy.dest, self.file.escape())),
+            _ => None,
+        };
         // Walk the instructions after the copy: which RUNs can go before it.
         let mut moved: Vec<usize> = Vec::new();
         let mut needs: Vec<(Need, usize)> = Vec::new();
@@ -787,7 +800,7 @@ impl<'a> Optimizer<'a> {
                         )
                     })
                 }
-                InstructionKind::Workdir if dest_relative => Some(format!(
+                InstructionKind::Workdir if !dest_absolute => Some(format!(
                     "the WORKDIR on line {line} would change where the sources go"
                 )),
                 InstructionKind::Volume => Some(format!("the VOLUME on line {line}")),
@@ -877,7 +890,7 @@ impl<'a> Optimizer<'a> {
                 copy,
                 &group,
                 &stage.steps[position].workdir,
-                variable_dest,
+                dest_base.as_deref(),
                 self.file.escape(),
             );
             lines.extend(group_lines.iter().cloned());
@@ -1137,14 +1150,14 @@ struct Entry {
     position: usize,
 }
 
-/// `COPY` lines for the entries, relative to `workdir` where possible, or below
-/// `variable_dest` (the copy's destination as written, with a variable) when there is one.
-/// `escape` is the Dockerfile's escape character.
+/// `COPY` lines for the entries, below `dest_base` (the copy's destination as a word: as
+/// written when it holds a variable, else absolute) when there is one, else relative to
+/// `workdir` where possible. `escape` is the Dockerfile's escape character.
 fn copy_lines(
     copy: &CopyStep,
     entries: &[Entry],
     workdir: &str,
-    variable_dest: Option<&str>,
+    dest_base: Option<&str>,
     escape: char,
 ) -> Vec<String> {
     let flags: Vec<String> = copy
@@ -1161,7 +1174,7 @@ fn copy_lines(
         .collect();
     // The destination as a word.
     let relative = |target: &str, dir: bool| -> String {
-        let rel = match (variable_dest, relative_to(target, &copy.dest)) {
+        let rel = match (dest_base, relative_to(target, &copy.dest)) {
             (Some(base), Some("")) => base.to_owned(),
             (Some(base), Some(rel)) => format!(
                 "{}/{}",
@@ -1552,7 +1565,7 @@ mod tests {
         // To an absolute destination, a WORKDIR between does not change where the sources go.
         assert_eq!(
             moves("FROM node:20\nWORKDIR /app\nCOPY . /app/\nWORKDIR /app\nRUN npm ci\n"),
-            Ok("FROM node:20\nWORKDIR /app\nWORKDIR /app\nCOPY package*.json .npmrc* ./\nRUN npm ci\nCOPY . /app/\n".to_owned())
+            Ok("FROM node:20\nWORKDIR /app\nWORKDIR /app\nCOPY package*.json .npmrc* /app/\nRUN npm ci\nCOPY . /app/\n".to_owned())
         );
         // The install's own RUN needs the sources.
         assert_eq!(
@@ -1765,7 +1778,7 @@ mod tests {
         let (out, _) = optimize(source, None);
         assert_eq!(
             out,
-            "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y gcc\nCOPY requirements*.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . /app\nCMD [\"python\", \"app.py\"]\n"
+            "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y gcc\nCOPY requirements*.txt /app/\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . /app\nCMD [\"python\", \"app.py\"]\n"
         );
     }
 

@@ -57,7 +57,9 @@ declare_rule! {
     /// ## Fix safety
     /// Unsafe. The fix inserts `COPY <manifests and lock files> <dir>` before the install
     /// (with the copy's `--chown`/`--chmod`, and below the copy's destination as written
-    /// when it holds a variable: `COPY . $APP/` gives `COPY package.json $APP/`), and moves the copy of the sources after the
+    /// when it is absolute or holds a variable: `COPY . /app/` gives
+    /// `COPY package.json /app/` whatever the `WORKDIR`, `COPY . $APP/` gives
+    /// `COPY package.json $APP/`), and moves the copy of the sources after the
     /// install and after every following RUN that reads only manifests or nothing of the
     /// project (`npx prisma generate`, `apt-get install`); nothing else moves. Which
     /// files: those the install reads that exist in the build context (lock files,
