@@ -195,6 +195,12 @@ impl Pattern {
         }
     }
 
+    /// The one path this pattern matches when it has no wildcard, class or escape (`.npmrc`,
+    /// `web/node_modules`).
+    pub fn literal(&self) -> Option<&str> {
+        matches!(self.matcher, Matcher::Exact).then_some(self.pattern.as_str())
+    }
+
     /// Whether this pattern might match a path below `dir/` (over-approximated: `false` is sure).
     fn may_match_below(&self, dir: &str) -> bool {
         let pattern = self.pattern.as_bytes();
@@ -286,6 +292,26 @@ impl DockerIgnore {
         Ok(DockerIgnore { patterns })
     }
 
+    /// Patterns given one by one, as `COPY --exclude=<pattern>` gives them to BuildKit:
+    /// `patternmatcher.New`'s processing only, so `#` starts no comment and a leading `/`
+    /// stays (and then matches no relative path). An error's line is the pattern's 1-based
+    /// position.
+    pub fn from_patterns<'a>(
+        patterns: impl IntoIterator<Item = &'a str>,
+    ) -> Result<DockerIgnore, IgnoreError> {
+        let mut checked = Vec::new();
+        for (index, pattern) in patterns.into_iter().enumerate() {
+            if let Some(pattern) = Self::check_pattern(index + 1, pattern, pattern)? {
+                checked.push(pattern);
+            }
+        }
+        let patterns = checked
+            .into_iter()
+            .map(Checked::compile)
+            .collect::<Result<_, _>>()?;
+        Ok(DockerIgnore { patterns })
+    }
+
     /// One line: `ignorefile.ReadAll`'s processing, then `patternmatcher.New`'s.
     fn parse_line(line: usize, text: &str) -> Result<Option<Checked<'_>>, IgnoreError> {
         // ReadAll: comments are recognised before trimming.
@@ -313,6 +339,17 @@ impl DockerIgnore {
         }
 
         // New: trim and clean again (which can matter: `a/../ b` became ` b`, `a/ /.` `a/ `).
+        Self::check_pattern(line, text, &read)
+    }
+
+    /// `patternmatcher.New`'s processing of one pattern: trimmed and cleaned, a leading `!`
+    /// makes an exception, and the syntax is checked. `text` is the line as written, for
+    /// errors.
+    fn check_pattern<'a>(
+        line: usize,
+        text: &'a str,
+        read: &str,
+    ) -> Result<Option<Checked<'a>>, IgnoreError> {
         let read = read.trim();
         if read.is_empty() {
             return Ok(None);
@@ -459,6 +496,21 @@ impl DockerIgnore {
         verdict
     }
 
+    /// An ordinary pattern that might exclude `dir` or a path below it, if there is one
+    /// (over-approximated: `None` is sure). `dir` is read like [`DockerIgnore::matches`]'s
+    /// path; for the context root, every ordinary pattern might.
+    pub fn may_exclude_below(&self, dir: &str) -> Option<&Pattern> {
+        let dir = normalize(dir);
+        let dir: &str = &dir;
+        if let Some(pattern) = self.matched_by(dir) {
+            return Some(pattern);
+        }
+        let root = dir == "." || dir == "/";
+        self.patterns
+            .iter()
+            .find(|p| !p.exclusion && (root || p.may_match_below(dir)))
+    }
+
     /// Whether the directory `dir` and everything that could ever be below it are excluded,
     /// so that `COPY dir/ ...` copies nothing; `false` when some path below might be
     /// re-included by a `!` exception, or when `dir` itself is not excluded.
@@ -584,6 +636,33 @@ mod tests {
         }
         assert!(matches!(normalize("a/b"), Cow::Borrowed(_)));
         assert!(matches!(normalize("/a/b"), Cow::Borrowed(_)));
+    }
+
+    /// `COPY --exclude` patterns reach `patternmatcher.New` without the ignore file's
+    /// reading: `#` starts no comment, a leading `/` stays.
+    #[test]
+    fn patterns_given_one_by_one() {
+        let ignore =
+            DockerIgnore::from_patterns(["#notes", "/abs", " docs/ ", "", "!docs/keep"]).unwrap();
+        assert!(ignore.matches("#notes"));
+        assert!(!ignore.matches("abs"));
+        assert!(ignore.matches("docs/a.md"));
+        assert!(!ignore.matches("docs/keep"));
+        assert_eq!(ignore.patterns()[0].literal(), Some("#notes"));
+        let err = DockerIgnore::from_patterns(["x", "!"]).unwrap_err();
+        assert_eq!(err.line(), Some(2));
+        // What might be left out below a directory.
+        let ignore = DockerIgnore::from_patterns(["prisma/*.db", "*.md"]).unwrap();
+        assert_eq!(
+            ignore.may_exclude_below("prisma").map(Pattern::text),
+            Some("prisma/*.db")
+        );
+        assert!(ignore.may_exclude_below("src").is_none());
+        assert_eq!(
+            ignore.may_exclude_below(".").map(Pattern::text),
+            Some("prisma/*.db")
+        );
+        assert_eq!(ignore.patterns()[1].literal(), None);
     }
 
     #[test]

@@ -23,7 +23,8 @@
 //! (a `postinstall` script that builds, `poetry install` without `--no-root`, …), when
 //! the context holds what the install writes (`node_modules`), or when C cannot move
 //! safely (a `WORKDIR` in the way of a relative destination, an overlapping copy, a
-//! `VOLUME`, a flag such as `--exclude` that the copy of the manifests cannot carry).
+//! `VOLUME`, a flag such as `--parents` that the copy of the manifests cannot carry, an
+//! `--exclude` that leaves out a file the copy of the manifests names).
 
 use foldhash::HashMap;
 use std::cell::RefCell;
@@ -38,6 +39,7 @@ use serde::Serialize;
 
 use crate::BuildContext;
 use crate::classify::{self, Install, InstallKind, Need, Project, Reads, RunAnalysis, RunSite};
+use crate::dockerignore::{DockerIgnore, Pattern};
 use crate::ecosystem::Ecosystem;
 use crate::paths::{self, base_name, glob_match, has_wildcards, is_within, join, relative_to};
 use crate::script::ParsedScripts;
@@ -681,11 +683,12 @@ impl<'a> Optimizer<'a> {
             ));
         }
         // The manifests' copy carries `--chown`, `--chmod` and `--link` only: with another
-        // flag (`--exclude`, `--parents`) it would copy other files, or lay them elsewhere.
+        // flag (`--parents`) it would copy other files, or lay them elsewhere. `--exclude` is
+        // checked below, against the files the copy of the manifests names.
         if let Some((name, _)) = copy
             .flags
             .iter()
-            .find(|(name, _)| !matches!(name.as_str(), "chown" | "chmod" | "link"))
+            .find(|(name, _)| !matches!(name.as_str(), "chown" | "chmod" | "link" | "exclude"))
         {
             return Err(format!(
                 "the copy of the sources on line {copy_line} has `--{name}`, which the copy of \
@@ -830,6 +833,8 @@ impl<'a> Optimizer<'a> {
         // The copy goes right after the last RUN that can move.
         let last_moved = *moved.last().expect("the install moved");
         let kinds = source_kinds(copy, self.context);
+        let excludes = Excludes::of(copy, &kinds)
+            .map_err(|reason| format!("the copy of the sources on line {copy_line} {reason}"))?;
         let mut notes = Vec::new();
         for &p in &moved {
             if let Some(analysis) = self.analysis(stage, p) {
@@ -851,6 +856,10 @@ impl<'a> Optimizer<'a> {
                     let Some(q) = map_through(copy, &kinds, &target) else {
                         continue;
                     };
+                    // `COPY --exclude=node_modules . .` lays nothing over it.
+                    if excludes.as_ref().is_some_and(|e| e.leave_out_entirely(&q)) {
+                        continue;
+                    }
                     match self.context {
                         Some(context) if context.exists(&q) && !context.is_ignored(&q) => {
                             return Err(format!(
@@ -874,6 +883,29 @@ impl<'a> Optimizer<'a> {
         }
         // The files to copy first.
         let entries = self.manifest_entries(stage, copy_position, copy, &kinds, &needs, install)?;
+        // A file the copy of the sources leaves out must not come in with the manifests. The
+        // `--exclude` flags are not carried over: they would leave out nothing more (a source
+        // named itself is never left out), and below a directory copied on its own
+        // (`COPY prisma ./prisma`) they would match other paths.
+        if let Some(excludes) = &excludes {
+            for entry in &entries {
+                if let Some((pattern, sure)) = excludes.leaving_out(entry, self.context) {
+                    let verb = if sure { "leaves out" } else { "may leave out" };
+                    let what = if entry.dir {
+                        format!("files of `{}`", entry.context)
+                    } else if has_wildcards(&entry.context) {
+                        format!("files `{}` names", entry.context)
+                    } else {
+                        format!("`{}`", entry.context)
+                    };
+                    return Err(format!(
+                        "`--exclude={}` of the copy of the sources on line {copy_line} {verb} \
+                         {what}, which the copy of the manifests would bring in",
+                        pattern.text()
+                    ));
+                }
+            }
+        }
         // Each file is copied right before the first RUN that reads it.
         let mut positions: Vec<usize> = entries.iter().map(|e| e.position).collect();
         positions.sort_unstable();
@@ -1135,6 +1167,111 @@ impl<'a> Optimizer<'a> {
         edits.push(Edit::insert(after, text));
         edits.sort_by_key(|e| (e.range.start(), e.range.end()));
         edits
+    }
+}
+
+/// The `--exclude` patterns of a copy of the sources, as BuildKit applies them: a path is
+/// matched as it lies below the source it is copied from (`node_modules` for
+/// `./node_modules` of `COPY . .`, `dev.db` for `data/dev.db` of `COPY data/ …`), with
+/// `.dockerignore`'s semantics; a source named itself is never left out.
+struct Excludes<'a> {
+    ignore: DockerIgnore,
+    /// The context directory the copy's one source is (`""` for the root); `None` for a
+    /// wildcard source, each match of which is a source of its own (or a file, which is).
+    root: Option<&'a str>,
+}
+
+impl<'a> Excludes<'a> {
+    /// The patterns of `copy` (its flags' values, quotes and escapes already taken out as
+    /// BuildKit does), if it has any; an error (to follow "the copy of the sources on line
+    /// N") when layerlint cannot follow them.
+    fn of(copy: &CopyStep, kinds: &'a [SourceKind]) -> Result<Option<Excludes<'a>>, String> {
+        let patterns: Vec<&str> = copy
+            .flags
+            .iter()
+            .filter(|(name, _)| name == "exclude")
+            .map(|(_, value)| value.as_str())
+            .collect();
+        if patterns.is_empty() {
+            return Ok(None);
+        }
+        let root = match kinds {
+            [SourceKind::Dir(root)] => Some(root.as_str()),
+            [SourceKind::Glob(_) | SourceKind::File(_)] => None,
+            _ => {
+                return Err(
+                    "has `--exclude` and several sources, which layerlint does not follow"
+                        .to_owned(),
+                );
+            }
+        };
+        let ignore = DockerIgnore::from_patterns(patterns)
+            .map_err(|e| format!("has an `--exclude` BuildKit rejects: {e}"))?;
+        Ok(Some(Excludes { ignore, root }))
+    }
+
+    /// The context path `q` as the patterns see it: below the source; `""` for the source
+    /// itself.
+    fn below_source<'q>(&self, q: &'q str) -> &'q str {
+        match self.root {
+            Some(root) => relative_to(q, root).unwrap_or(""),
+            None => "",
+        }
+    }
+
+    /// Whether the copy leaves out `q` (a context path) and everything below it.
+    fn leave_out_entirely(&self, q: &str) -> bool {
+        let rel = self.below_source(q);
+        !rel.is_empty() && self.ignore.excludes_dir_entirely(rel)
+    }
+
+    /// A pattern that leaves out a file `entry` names, if one does, and whether that is
+    /// sure (`false`: it may, and layerlint cannot tell without the build context).
+    fn leaving_out(
+        &self,
+        entry: &Entry,
+        context: Option<&BuildContext>,
+    ) -> Option<(&Pattern, bool)> {
+        let ordinary = || self.ignore.patterns().iter().filter(|p| !p.is_exclusion());
+        let rel = self.below_source(&entry.context);
+        if entry.dir {
+            if rel.is_empty() {
+                // A directory copied as a source itself: every pattern applies below it.
+                return ordinary().next().map(|p| (p, false));
+            }
+            return match context {
+                Some(context) => context
+                    .files()
+                    .iter()
+                    .filter(|f| is_within(f, &entry.context) && !context.is_ignored(f))
+                    .find_map(|f| self.ignore.matched_by(self.below_source(f)))
+                    .map(|p| (p, true)),
+                None => self.ignore.may_exclude_below(rel).map(|p| (p, false)),
+            };
+        }
+        if has_wildcards(rel) {
+            // Without a context, the ecosystem's conventional names (`.npmrc*`): a literal
+            // pattern is checked against the wildcard; another may match any such file.
+            let (dir, name) = (paths::parent(rel), base_name(rel));
+            if !dir.is_empty() {
+                if let Some(p) = self.ignore.matched_by(dir) {
+                    return Some((p, true));
+                }
+                // When no pattern can match below `dir`, no file there is left out.
+                self.ignore.may_exclude_below(dir)?;
+            }
+            return ordinary()
+                .find(|p| {
+                    p.literal().is_none_or(|path| {
+                        paths::parent(path) == dir && glob_match(name, base_name(path))
+                    })
+                })
+                .map(|p| (p, p.literal().is_some()));
+        }
+        if rel.is_empty() {
+            return None;
+        }
+        self.ignore.matched_by(rel).map(|p| (p, true))
     }
 }
 
@@ -1586,6 +1723,97 @@ mod tests {
         );
         // ...but not one that brings only a file the install may read (`.npmrc`).
         assert!(moves("FROM node:20\nWORKDIR /app\nCOPY *rc ./\nCOPY . .\nRUN npm ci\n").is_ok());
+    }
+
+    /// `--exclude` is matched as BuildKit does, below the copied source: the copy of the
+    /// manifests goes first unless it names a file the patterns leave out.
+    #[test]
+    fn exclude_flags() {
+        let reason = |source: &str, context: Option<&BuildContext>| {
+            let (out, findings) = optimize(source, context);
+            assert_eq!(findings.len(), 1, "{source}{findings:#?}");
+            findings[0].fix.as_ref().map(|_| out).map_err(Clone::clone)
+        };
+        let copy = |flags: &str| {
+            format!(
+                "FROM node:20\nWORKDIR /app\nCOPY {flags} . .\nRUN npm ci\nRUN npx prisma generate\n"
+            )
+        };
+        // Without a context, the conventional names: a literal pattern is checked against
+        // them; another pattern may match any file they name.
+        assert_eq!(
+            reason(&copy("--exclude=node_modules --exclude=docs"), None),
+            Ok("FROM node:20\nWORKDIR /app\nCOPY package*.json .npmrc* ./\nRUN npm ci\nCOPY prisma ./prisma\nRUN npx prisma generate\nCOPY --exclude=node_modules --exclude=docs . .\n".to_owned())
+        );
+        assert_eq!(
+            reason(&copy("--exclude=.npmrc"), None),
+            Err("`--exclude=.npmrc` of the copy of the sources on line 3 leaves out files `.npmrc*` names, which the copy of the manifests would bring in".to_owned())
+        );
+        assert_eq!(
+            reason(&copy("--exclude=*.md"), None),
+            Err("`--exclude=*.md` of the copy of the sources on line 3 may leave out files `package*.json` names, which the copy of the manifests would bring in".to_owned())
+        );
+        assert_eq!(
+            reason(&copy("--exclude=prisma/migrations"), None),
+            Err("`--exclude=prisma/migrations` of the copy of the sources on line 3 may leave out files of `prisma`, which the copy of the manifests would bring in".to_owned())
+        );
+        // With a context, the files it holds.
+        let context = BuildContext::in_memory([
+            ("package.json", "{}"),
+            ("package-lock.json", "{}"),
+            ("prisma/schema.prisma", ""),
+            ("prisma/dev.db", ""),
+            ("node_modules/x/index.js", ""),
+            ("README.md", ""),
+        ]);
+        assert_eq!(
+            reason(&copy("--exclude=node_modules --exclude=**/*.md --exclude=prisma/*.sql"), Some(&context)),
+            Ok("FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY prisma ./prisma\nRUN npx prisma generate\nCOPY --exclude=node_modules --exclude=**/*.md --exclude=prisma/*.sql . .\n".to_owned())
+        );
+        assert_eq!(
+            reason(&copy("--exclude=node_modules --exclude=prisma/*.db"), Some(&context)),
+            Err("`--exclude=prisma/*.db` of the copy of the sources on line 3 leaves out files of `prisma`, which the copy of the manifests would bring in".to_owned())
+        );
+        assert_eq!(
+            reason(&copy("--exclude=node_modules --exclude=package-lock.json"), Some(&context)),
+            Err("`--exclude=package-lock.json` of the copy of the sources on line 3 leaves out `package-lock.json`, which the copy of the manifests would bring in".to_owned())
+        );
+        // An exception keeps what it re-includes.
+        assert!(
+            reason(
+                &copy("--exclude=node_modules --exclude=*.json --exclude=!package*.json"),
+                Some(&context)
+            )
+            .is_ok()
+        );
+        // node_modules of the context, left out by the flag, is not laid over the install.
+        assert!(
+            reason(&copy(""), Some(&context))
+                .unwrap_err()
+                .contains("node_modules")
+        );
+        // Patterns are matched below the source, not from the root of the context.
+        let web = BuildContext::in_memory([
+            ("web/package.json", "{}"),
+            ("web/package-lock.json", "{}"),
+            ("web/.npmrc", ""),
+        ]);
+        let source = "FROM node:20\nWORKDIR /app\nCOPY --exclude=web/.npmrc web/ ./\nRUN npm ci\n";
+        assert_eq!(
+            reason(source, Some(&web)),
+            Ok("FROM node:20\nWORKDIR /app\nCOPY web/package.json web/package-lock.json web/.npmrc ./\nRUN npm ci\nCOPY --exclude=web/.npmrc web/ ./\n".to_owned())
+        );
+        assert_eq!(
+            reason(&source.replace("web/.npmrc", ".npmrc"), Some(&web)),
+            Err("`--exclude=.npmrc` of the copy of the sources on line 3 leaves out `web/.npmrc`, which the copy of the manifests would bring in".to_owned())
+        );
+        // Quotes are taken out of a flag's value.
+        assert!(reason(&copy("--exclude=\".npm\"rc"), None).is_err());
+        // Several sources: not followed.
+        assert_eq!(
+            reason("FROM node:20\nWORKDIR /app\nCOPY --exclude=x . web/ ./\nRUN npm ci\n", None),
+            Err("the copy of the sources on line 3 has `--exclude` and several sources, which layerlint does not follow".to_owned())
+        );
     }
 
     #[test]

@@ -70,10 +70,15 @@ declare_rule! {
     /// sources. There is no fix — the finding says why — when a RUN in between needs the
     /// sources, when the install itself does (a `postinstall` that builds, `poetry install`
     /// without `--no-root`, `composer install` with scripts), when the context holds what
-    /// the install writes (`node_modules` not in `.dockerignore`), when the copy of the
-    /// sources has a flag the copy of the manifests cannot carry over (`--exclude`,
-    /// `--parents`), or for a build with no separate install step (`go build`: add
-    /// `go mod download` first). The install
+    /// the install writes (`node_modules` not in `.dockerignore` nor in an `--exclude` of
+    /// the copy), when the copy of the sources has a flag the copy of the manifests cannot
+    /// carry over (`--parents`), when its `--exclude` leaves out a file the copy of the
+    /// manifests would bring in (`COPY --exclude=.npmrc . .`; without a build context, a
+    /// pattern with wildcards may leave out any of the conventional names, so there is no
+    /// fix either), or for a build with no separate install step (`go build`: add
+    /// `go mod download` first). `--exclude` stays on the copy of the sources only: BuildKit
+    /// matches it below each source, so on `COPY prisma ./prisma` it would match other
+    /// paths, and a file named as a source is never left out. The install
     /// command itself is left as written: `npm-install-with-lockfile` (LL202) offers
     /// `npm ci` when a lock file is copied.
     pub(crate) struct DependencyInstallAfterSourceCopy {
