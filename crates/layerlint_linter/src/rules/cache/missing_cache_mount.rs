@@ -10,6 +10,7 @@ use layerlint_text::TextRange;
 use crate::Context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
+use crate::rules::shell::package_managers::{self as pm, APT_LISTS, APT_UPDATERS};
 
 declare_rule! {
     /// ## What it does
@@ -64,7 +65,15 @@ declare_rule! {
     /// home and uid), `sharing=locked` for apt and apk, and Docker's documented targets.
     /// What the cache holds is no longer in the image: a later RUN without the mount
     /// that expects it (an offline `mvn -o`, `apt-get install` without `update`) would
-    /// not find it, so apt gets no fix when a later RUN installs without updating.
+    /// not find it, so apt gets no fix when a later RUN installs without updating. A RUN
+    /// that removes the apt lists (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`)
+    /// gets a mount of `/var/cache/apt` only: the removal would empty a cache mounted over
+    /// `/var/lib/apt` on every build. When the safe fix of `apt-lists-not-removed` (LL505),
+    /// which adds that removal, is applied together with this one, the mount goes first
+    /// (its edit takes the rest of the RUN, written again unchanged, so that LL505's fix
+    /// waits for the next pass) and LL505 is then silent: the lists are no longer in the
+    /// layer. With safe fixes only, the removal goes in, and this rule then offers
+    /// `/var/cache/apt` alone.
     /// Debian and Ubuntu images delete downloaded packages after each install
     /// (`/etc/apt/apt.conf.d/docker-clean`): remove that file for the apt cache to keep
     /// them. No fix when the file's `# syntax=` is older than `docker/dockerfile:1.2`, for
@@ -128,6 +137,10 @@ impl Check for MissingCacheMount {
                     c.is_any(&["apt-get", "apt"])
                         && c.subcommand_with(known::APT_GET) == Some("update")
                 });
+                let lists_removed = updates
+                    && commands
+                        .iter()
+                        .any(|c| pm::removes_index(*c, &APT_UPDATERS));
                 let mut user = user_of(stage, step);
                 resolve_created(stage, position, &mut user, cx);
                 for command in &commands {
@@ -136,6 +149,11 @@ impl Check for MissingCacheMount {
                     };
                     want.targets
                         .retain(|(t, _)| !mounted.iter().any(|m| is_within(t, m)));
+                    // The RUN removes the lists: it would empty a cache mounted over them on
+                    // every build, so only the downloaded packages' cache is mounted.
+                    if want.apt && lists_removed {
+                        want.targets.retain(|(t, _)| !is_within(APT_LISTS, t));
+                    }
                     if want.targets.is_empty() && want.unknown.is_none() {
                         continue;
                     }
@@ -199,11 +217,19 @@ impl Check for MissingCacheMount {
                             mount
                         })
                         .collect();
-                    reports.push((want, mounts, reason, instruction.keyword));
+                    // A mount over the lists is right only while the RUN does not remove
+                    // them, and `apt-lists-not-removed` adds that removal with a fix made
+                    // without the mount: the fix takes the rest of the RUN along (written
+                    // again unchanged), so that no fix edits the script in the same pass.
+                    // On the next, the lists are a cache mount and that rule is silent.
+                    let claim = (want.apt
+                        && want.targets.iter().any(|(t, _)| is_within(APT_LISTS, t)))
+                    .then(|| TextRange::new(instruction.keyword.end(), instruction.range.end()));
+                    reports.push((want, mounts, reason, instruction.keyword, claim));
                 }
             }
         }
-        for (want, mounts, reason, keyword) in reports {
+        for (want, mounts, reason, keyword, claim) in reports {
             let targets: Vec<&str> = want.targets.iter().map(|(t, _)| t.as_str()).collect();
             let message = if targets.is_empty() {
                 format!(
@@ -231,10 +257,13 @@ impl Check for MissingCacheMount {
                     } else {
                         "Add cache mounts".to_owned()
                     };
-                    let report = cx.report(want.range, message).fix(Fix::unsafe_edits(
-                        title,
-                        vec![Edit::insert(keyword.end(), text)],
-                    ));
+                    let edit = match claim {
+                        Some(rest) => Edit::replace(rest, format!("{text}{}", cx.text(rest))),
+                        None => Edit::insert(keyword.end(), text),
+                    };
+                    let report = cx
+                        .report(want.range, message)
+                        .fix(Fix::unsafe_edits(title, vec![edit]));
                     if want.apt {
                         report.note(apt_note);
                     }

@@ -768,21 +768,25 @@ pub(crate) fn all_commands(
     })
 }
 
-/// Whether a command after `after` removes the package index of a manager of `family`:
-/// `rm -rf` of its index directory, or a subcommand that cleans it (`apt-get dist-clean`).
+/// Whether a command after `after` removes the package index of a manager of `family`
+/// (see [`removes_index`]).
 pub(crate) fn index_removed(
     scripts: &[ShellScript],
     family: &[&PackageManager],
     after: (usize, usize),
 ) -> bool {
-    all_commands(scripts).any(|(command, order)| {
-        order > after
-            && family.iter().any(|m| {
-                (!m.index_dir.is_empty() && removes_dir(command, m.index_dir))
-                    || m.view(command).is_some_and(|c| {
-                        c.subcommand_with(m.spec)
-                            .is_some_and(|sub| m.index_clean.contains(&sub))
-                    })
+    all_commands(scripts).any(|(command, order)| order > after && removes_index(command, family))
+}
+
+/// Whether `command` removes the package index of a manager of `family`: `rm -rf` of its
+/// index directory (or of a directory holding it), or a subcommand that cleans it
+/// (`apt-get dist-clean`).
+pub(crate) fn removes_index(command: Command<'_>, family: &[&PackageManager]) -> bool {
+    family.iter().any(|m| {
+        (!m.index_dir.is_empty() && removes_dir(command, m.index_dir))
+            || m.view(command).is_some_and(|c| {
+                c.subcommand_with(m.spec)
+                    .is_some_and(|sub| m.index_clean.contains(&sub))
             })
     })
 }
