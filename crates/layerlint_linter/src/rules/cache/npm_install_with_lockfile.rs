@@ -8,6 +8,7 @@ use layerlint_syntax::InstructionKind;
 use crate::Context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
+use crate::shell::word_replacement;
 
 declare_rule! {
     /// ## What it does
@@ -60,13 +61,17 @@ declare_rule! {
     /// Unsafe: `npm ci` fails when `package.json` and the lock file disagree (which
     /// `npm install` would have papered over), and it deletes an existing `node_modules`
     /// first. Not reported when the install opts out of the lock file
-    /// (`--no-package-lock`, `--package-lock=false`).
+    /// (`--no-package-lock`, `--package-lock=false`). Inside an `sh -c` string the fix
+    /// replaces the word with its escapes (`sh -c "npm \"install\""` gives
+    /// `sh -c "npm ci"`); there is no fix when the word cannot be mapped back to the
+    /// Dockerfile exactly (a line continuation inside the string, a quote of the outer
+    /// shell in the middle of the word).
     pub(crate) struct NpmInstallWithLockfile {
         code: "LL202",
         name: "npm-install-with-lockfile",
         category: Cache,
         severity: Warning,
-        fix: Always,
+        fix: Sometimes,
         summary: "`npm install` where a lock file is copied; `npm ci` installs exactly what it locks",
     }
 }
@@ -116,11 +121,12 @@ impl Check for NpmInstallWithLockfile {
                     .iter()
                     .filter(|i| i.ecosystem == Ecosystem::Npm)
                 {
-                    let Some(command) = scripts
-                        .iter()
-                        .flat_map(|s| s.commands().map(|c| c.unwrapped()))
-                        .find(|c| c.range() == install.range)
-                    else {
+                    let Some((script, command)) = scripts.iter().find_map(|s| {
+                        s.commands()
+                            .map(|c| c.unwrapped())
+                            .find(|c| c.range() == install.range)
+                            .map(|c| (s, c))
+                    }) else {
                         continue;
                     };
                     let Some(sub) = command.positionals(known::NPM).next() else {
@@ -158,21 +164,23 @@ impl Check for NpmInstallWithLockfile {
                     let Some(lock) = lock else {
                         continue;
                     };
-                    reports.push((command.range(), sub.range(), lock));
+                    // `install` as written in the Dockerfile: inside an `sh -c` string, with
+                    // its escapes; no fix when it cannot be told.
+                    let edit = word_replacement(cx.source(), script, command, sub, "ci");
+                    reports.push((command.range(), edit, lock));
                 }
             }
         }
-        for (range, sub, lock) in reports {
+        for (range, edit, lock) in reports {
             cx.report(
                 range,
                 format!(
                     "`npm install` may change what {lock} locks; `npm ci` installs exactly that"
                 ),
             )
-            .fix(Fix::unsafe_edits(
-                "Use `npm ci`",
-                vec![Edit::replace(sub, "ci")],
-            ));
+            .maybe_fix(
+                edit.map(|sub| Fix::unsafe_edits("Use `npm ci`", vec![Edit::replace(sub, "ci")])),
+            );
         }
     }
 }
