@@ -285,11 +285,7 @@ impl DockerIgnore {
                 checked.push(pattern);
             }
         }
-        let patterns = checked
-            .into_iter()
-            .map(Checked::compile)
-            .collect::<Result<_, _>>()?;
-        Ok(DockerIgnore { patterns })
+        Self::compiled(checked)
     }
 
     /// Patterns given one by one, as `COPY --exclude=<pattern>` gives them to BuildKit:
@@ -305,6 +301,11 @@ impl DockerIgnore {
                 checked.push(pattern);
             }
         }
+        Self::compiled(checked)
+    }
+
+    /// The checked patterns compiled, in order (what Docker does when it first uses them).
+    fn compiled(checked: Vec<Checked<'_>>) -> Result<DockerIgnore, IgnoreError> {
         let patterns = checked
             .into_iter()
             .map(Checked::compile)
