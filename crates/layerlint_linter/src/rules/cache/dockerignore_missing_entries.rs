@@ -1,7 +1,11 @@
 use layerlint_cache::suggest::{self, Usage};
 use layerlint_diagnostics::{FileEdit, Fix};
 
-use super::support::{builds_project, named_sources, trusted_context, whole_context_copy};
+use layerlint_cache::stage::CopyStep;
+
+use super::support::{
+    builds_project, copies_dir, named_sources, trusted_context, whole_context_copies,
+};
 use crate::Context;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
@@ -12,7 +16,9 @@ declare_rule! {
     /// `.git`, `node_modules`, `__pycache__`, `.venv`, `venv`, test and type-checker caches,
     /// `.gradle`, `.terraform`, `target` (Cargo, Maven), `bin`/`obj` (.NET), and `dist`,
     /// `build`, `.next` when the image builds the project — when they exist in the build
-    /// context and a stage copies the whole context. Needs the build context.
+    /// context and a stage copies the whole context. Needs the build context. A directory
+    /// every such copy leaves out with `--exclude` (`COPY --exclude=node_modules . .`) is
+    /// not reported: it is still uploaded, but reaches neither the image nor the cache key.
     ///
     /// ## Why is this bad?
     /// Those directories change without any source change — a commit, a local install,
@@ -65,19 +71,29 @@ impl Check for DockerignoreMissingEntries {
         let (Some(path), Some(_)) = (context.dockerignore_path(), context.dockerignore()) else {
             return;
         };
-        let Some(copy) = whole_context_copy(&walk) else {
-            return;
-        };
+        let copies: Vec<(usize, &CopyStep)> = whole_context_copies(&walk).collect();
         let sources = named_sources(&walk);
         let usage = Usage {
             sources: &sources,
             dockerfile: None,
             builds: builds_project(cx),
         };
-        let missing = suggest::missing_entries(context, &usage);
-        if missing.is_empty() {
+        let mut missing = suggest::missing_entries(context, &usage);
+        // A directory every such copy leaves out with `--exclude` is not copied.
+        missing.retain(|m| copies.iter().any(|(_, c)| copies_dir(c, &m.pattern)));
+        // Reported at the first copy that takes one of them.
+        let Some(&(copy, copy_step)) = copies
+            .iter()
+            .find(|(_, c)| missing.iter().any(|m| copies_dir(c, &m.pattern)))
+        else {
             return;
-        }
+        };
+        // What that copy takes (another may take the rest).
+        let copied: Vec<&str> = missing
+            .iter()
+            .map(|m| m.pattern.as_str())
+            .filter(|name| copies_dir(copy_step, name))
+            .collect();
         let existing = context.read(&path.to_string_lossy()).unwrap_or_default();
         let newline = if existing.contains("\r\n") {
             "\r\n"
@@ -97,7 +113,7 @@ impl Check for DockerignoreMissingEntries {
             instruction.range,
             format!(
                 "`{copy_text}` copies {}, which {} does not leave out",
-                names.join(", "),
+                copied.join(", "),
                 path.display()
             ),
         )

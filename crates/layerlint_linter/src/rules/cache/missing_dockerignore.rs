@@ -1,8 +1,11 @@
 use layerlint_cache::suggest::{self, Usage};
 use layerlint_diagnostics::{FileEdit, Fix};
 
+use layerlint_cache::stage::CopyStep;
+
 use super::support::{
-    builds_project, dockerfile_in_context, named_sources, trusted_context, whole_context_copy,
+    builds_project, copies_dir, dockerfile_in_context, named_sources, trusted_context,
+    whole_context_copies,
 };
 use crate::Context;
 use crate::declare_rule;
@@ -78,7 +81,8 @@ impl Check for MissingDockerignore {
         if context.dockerignore_path().is_some() || context.dockerignore_error().is_some() {
             return;
         }
-        let Some(copy) = whole_context_copy(&walk) else {
+        let copies: Vec<(usize, &CopyStep)> = whole_context_copies(&walk).collect();
+        let Some(&(copy, _)) = copies.first() else {
             return;
         };
         let sources = named_sources(&walk);
@@ -92,9 +96,12 @@ impl Check for MissingDockerignore {
         let text = suggest::render(&entries, cx.newline());
         let instruction = &cx.file.instructions()[copy];
         let copy_text = layerlint_cache::classify::short(cx.text(instruction.range));
+        // What the copies take into the image (not what `--exclude` leaves out; the new
+        // file still keeps it out of the upload).
         let present: Vec<&str> = entries
             .iter()
             .filter_map(|e| e.present.as_deref())
+            .filter(|p| copies.iter().any(|(_, c)| copies_dir(c, p)))
             .collect();
         let message = if present.is_empty() {
             format!("`{copy_text}` copies the whole build context, and there is no .dockerignore")

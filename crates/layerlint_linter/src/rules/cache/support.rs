@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use layerlint_cache::BuildContext;
+use layerlint_cache::dockerignore::DockerIgnore;
 use layerlint_cache::stage::{CopyFrom, CopyStep, FileWalk};
 use layerlint_syntax::InstructionKind;
 use layerlint_text::{TextRange, TextSize};
@@ -18,14 +19,33 @@ pub(crate) fn trusted_context<'a>(cx: &Context<'a>, walk: &FileWalk) -> Option<&
     layerlint_cache::optimize::context_matches(walk, context).then_some(context)
 }
 
-/// The first COPY or ADD that takes the whole build context (`COPY . .`, `ADD . /app`,
-/// `COPY * ./`), by instruction index.
-pub(crate) fn whole_context_copy(walk: &FileWalk) -> Option<usize> {
+/// Every COPY or ADD that takes the whole build context (`COPY . .`, `ADD . /app`,
+/// `COPY * ./`), with its instruction index.
+pub(crate) fn whole_context_copies(walk: &FileWalk) -> impl Iterator<Item = (usize, &CopyStep)> {
     walk.stages
         .iter()
         .flat_map(|s| &s.steps)
-        .find(|s| s.copy.as_ref().is_some_and(copies_whole_context))
-        .map(|s| s.index)
+        .filter_map(|s| Some((s.index, s.copy.as_ref()?)))
+        .filter(|(_, copy)| copies_whole_context(copy))
+}
+
+/// Whether `copy` (of the whole context) lays the context directory `dir` into the image:
+/// not when its `--exclude` leaves `dir` out with all it holds (`COPY
+/// --exclude=node_modules . .`). BuildKit matches the patterns below each source, and a
+/// source itself is never left out, so only a copy of the context root alone is read so
+/// (a `node_modules` matched by `COPY * ./` is a source of its own). The directory is still
+/// sent to the builder: `.dockerignore` alone keeps it out of the upload.
+pub(crate) fn copies_dir(copy: &CopyStep, dir: &str) -> bool {
+    let patterns = copy
+        .flags
+        .iter()
+        .filter(|(name, _)| name == "exclude")
+        .map(|(_, value)| value.as_str());
+    if copy.sources != [""] || copy.flags.iter().all(|(name, _)| name != "exclude") {
+        return true;
+    }
+    DockerIgnore::from_patterns(patterns)
+        .map_or(true, |excluded| !excluded.excludes_dir_entirely(dir))
 }
 
 pub(crate) fn copies_whole_context(copy: &CopyStep) -> bool {
