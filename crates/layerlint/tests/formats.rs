@@ -131,6 +131,10 @@ fn sarif_is_valid_against_the_schema() {
         .unwrap();
     let sarif: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
     assert!(validator.is_valid(&sarif));
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
 }
 
 #[test]
@@ -155,22 +159,54 @@ fn gitlab_fingerprints_survive_moved_lines() {
     assert_eq!(before, fingerprints(&s));
 }
 
-/// A file that could not be checked is an error in JUnit, not a passing test case.
+/// A file that could not be checked is an error in the formats CI systems show: JUnit (not
+/// a passing test case), Checkstyle, GitHub annotations, and SARIF's tool notifications
+/// (the invocation not successful).
 #[test]
-fn junit_reports_files_not_checked_as_errors() {
+fn files_not_checked_are_errors_in_ci_formats() {
     let s = Scratch::new();
     s.file("clean.Dockerfile", common::CLEAN);
     s.file("binary.Dockerfile", b"FROM \x00\x01");
     s.file("broken/Dockerfile", common::CLEAN);
     s.file("broken/layerlint.toml", "fix = \"yes\"\n");
-    let out = s
-        .layerlint()
-        .args(["check", "--format", "junit", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
-    let report = stdout(&out).replace(&s.path().display().to_string(), "[SCRATCH]");
-    insta::assert_snapshot!("junit_errors", report);
+    let run = |format: &str| {
+        let out = s
+            .layerlint()
+            .args(["check", "--format", format, "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+        stdout(&out).replace(&s.path().display().to_string(), "[SCRATCH]")
+    };
+    insta::assert_snapshot!("junit_errors", run("junit"));
+    insta::assert_snapshot!("checkstyle_errors", run("checkstyle"));
+    insta::assert_snapshot!("github_errors", run("github"));
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notified: Vec<(&str, &str)> = invocation["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap(),
+                n["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notified,
+        [
+            ("binary.Dockerfile", "error"),
+            ("broken/Dockerfile", "error")
+        ]
+    );
+    if let Some(schema) = sarif_schema() {
+        assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&sarif));
+    }
 }
 
 /// On Unix a backslash is part of a file name, not a separator: `a\b.Dockerfile` is not

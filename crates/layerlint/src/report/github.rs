@@ -8,6 +8,18 @@ use layerlint_linter::Severity;
 use crate::check::FileReport;
 
 pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    // A file that could not be checked (unreadable, its configuration broken): an error on
+    // the file, so that the pull request shows why the job failed.
+    for file in files {
+        if let Some(error) = &file.error {
+            writeln!(
+                out,
+                "::error file={},title=layerlint::{}",
+                property(&file.path),
+                data(error)
+            )?;
+        }
+    }
     super::per_file(files, out, |file, out| {
         for finding in &file.findings {
             let d = &finding.diagnostic;

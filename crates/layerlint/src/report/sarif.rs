@@ -8,8 +8,8 @@ use std::io::{self, Write};
 use layerlint_linter::{Diagnostic, Rule, RuleMeta, Severity, docs};
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message,
-    MultiformatMessageString, PhysicalLocation, PropertyBag, Region, Replacement,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Invocation, Location, Message,
+    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region, Replacement,
     ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
     Tool, ToolComponent,
 };
@@ -67,8 +67,39 @@ pub fn sarif(files: &[FileReport]) -> Sarif {
         .information_uri("https://github.com/layerlint/layerlint".to_owned())
         .rules(descriptors)
         .build();
+    // The files that could not be checked (unreadable, their configuration broken): tool
+    // notifications, and the invocation not successful, which code scanning shows.
+    let notifications: Vec<Notification> = files
+        .iter()
+        .filter_map(|file| {
+            let error = file.error.as_ref()?;
+            let location = Location::builder()
+                .physical_location(
+                    PhysicalLocation::builder()
+                        .artifact_location(artifact(&file.path))
+                        .build(),
+                )
+                .build();
+            Some(
+                Notification::builder()
+                    .level(json!("error"))
+                    .message(Message::builder().text(error.clone()).build())
+                    .locations(vec![location])
+                    .build(),
+            )
+        })
+        .collect();
+    let invocation = if notifications.is_empty() {
+        Invocation::builder().execution_successful(true).build()
+    } else {
+        Invocation::builder()
+            .execution_successful(false)
+            .tool_execution_notifications(notifications)
+            .build()
+    };
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
+        .invocations(vec![invocation])
         .results(results)
         .column_kind(json!("unicodeCodePoints"))
         .build();
