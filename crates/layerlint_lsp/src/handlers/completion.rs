@@ -259,9 +259,12 @@ fn argument_items(
     let source = file.source();
     let at = offset.to_usize();
     let args_start = instruction.keyword.end().to_usize();
+    // After the last whitespace character, which may take more than one byte (a
+    // no-break space pasted from a web page).
     let word_start = source[..at]
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| i + 1)
+        .char_indices()
+        .rfind(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8())
         .max(args_start);
     let word = &source[word_start..at];
     if let Some(items) = variable_items(snapshot, index, instruction, word, offset) {
@@ -567,6 +570,19 @@ mod tests {
         assert_eq!(names, ["HOME_DIR", "VERSION"]);
         assert_eq!(items[1].insert, "VERSION}");
         assert_eq!(items[1].detail.as_deref(), Some("= 1"));
+    }
+
+    /// A no-break space (two bytes) or an ideographic space (three) ends the word being
+    /// typed as a space does: the word starts after the whole character.
+    #[test]
+    fn after_whitespace_of_more_than_one_byte() {
+        for space in ['\u{a0}', '\u{3000}'] {
+            let items = complete(&format!("FROM a\nARG V=1\nRUN echo{space}${{|\n"));
+            let names: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+            assert!(names.contains(&"V"), "{names:?}");
+            let cursor = TextSize::from_usize(format!("FROM a\nARG V=1\nRUN echo{space}${{").len());
+            assert_eq!(items[0].replace, TextRange::empty(cursor));
+        }
     }
 
     #[test]
