@@ -118,7 +118,11 @@ pub fn suppression_code_at(comment: &str, at: usize) -> Option<(usize, usize)> {
     if !comment.is_char_boundary(at) {
         return None;
     }
-    let start = comment[..at].rfind(is_delimiter).map_or(0, |i| i + 1);
+    // After the whole delimiter: a whitespace character can take more than one byte.
+    let start = comment[..at]
+        .char_indices()
+        .rfind(|&(_, c)| is_delimiter(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let end = comment[at..]
         .find(is_delimiter)
         .map_or(comment.len(), |i| at + i);
@@ -288,6 +292,21 @@ mod tests {
         );
         assert_eq!(suppression_code_at("# check=skip=A,B;error=true", 20), None);
         assert_eq!(suppression_code_at("# just a comment=LL101", 18), None);
+    }
+
+    /// A no-break space (two bytes) after a comma, as pasted from a web page: the code
+    /// after it starts after the whole character.
+    #[test]
+    fn rule_code_after_a_no_break_space() {
+        let comment = "# layerlint ignore=LL103,\u{a0}LL101";
+        let at = comment.find("LL101").unwrap();
+        assert_eq!(
+            suppression_code_at(comment, at + 2),
+            Some((at, comment.len()))
+        );
+        let source = format!("FROM a\n{comment}\nCMD [\"x\", ]\n");
+        let page = hover(&source, "101").unwrap();
+        assert!(page.starts_with("# LL101 "), "{page}");
     }
 
     #[test]
