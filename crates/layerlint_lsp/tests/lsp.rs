@@ -790,3 +790,34 @@ async fn fix_all_takes_unsafe_fixes_from_the_client_or_the_configuration() {
     assert_eq!(fixed(&actions, &built.uri), all);
     client.shutdown().await;
 }
+
+/// A range over several findings of one rule in one instruction: one "Ignore" action
+/// (one comment hides them all), naming every finding it hides.
+#[tokio::test]
+async fn one_ignore_action_per_rule_and_instruction() {
+    let mut client = Client::start();
+    client.initialize(json!({}), json!({"debounceMs": 0})).await;
+    let uri = "untitled:Dockerfile-ports";
+    let text = "FROM alpine:3.20\nEXPOSE 80000 90000\n";
+    client.open(uri, text).await;
+    let published = client.diagnostics(uri).await;
+    assert_eq!(codes(&published), ["LL125", "LL125"], "{published}");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": position(1, 0), "end": position(1, 18)}, "context": {"diagnostics": published["diagnostics"], "only": ["quickfix"]}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(
+        titles(actions),
+        ["Ignore LL125 for this instruction"],
+        "{actions:?}"
+    );
+    assert_eq!(actions[0]["diagnostics"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        apply_edits(text, &edits_of(&actions[0]["edit"], uri)),
+        "FROM alpine:3.20\n# layerlint ignore=LL125\nEXPOSE 80000 90000\n"
+    );
+    client.shutdown().await;
+}

@@ -79,13 +79,26 @@ pub fn actions(
                 actions.push(action);
             }
         }
+        // One ignore action per code and instruction: several findings of one rule in an
+        // instruction (two out-of-range ports of one EXPOSE) share its comment.
+        let first_ignore = actions.len();
         for diagnostic in snapshot
             .diagnostics()
             .iter()
             .filter(|d| touches(d.range, range))
         {
-            if let Some(action) = out.ignore(diagnostic) {
-                actions.push(action);
+            let Some(mut action) = out.ignore(diagnostic) else {
+                continue;
+            };
+            let same = actions[first_ignore..]
+                .iter_mut()
+                .find(|a| a.title == action.title && a.edit == action.edit);
+            match same {
+                Some(same) => same
+                    .diagnostics
+                    .get_or_insert_with(Vec::new)
+                    .append(action.diagnostics.get_or_insert_with(Vec::new)),
+                None => actions.push(action),
             }
         }
     }
