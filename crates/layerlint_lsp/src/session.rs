@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::Duration;
 
 use layerlint_text::PositionEncoding;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
@@ -39,7 +39,7 @@ pub struct ClientCaps {
 
 /// Options the editor passes (`initializationOptions`, or the `layerlint` section of
 /// `workspace/didChangeConfiguration`).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ClientOptions {
     /// Let "fix all" apply unsafe fixes too (as `unsafe-fixes = true` in the configuration
@@ -58,6 +58,21 @@ impl ClientOptions {
             return None;
         }
         serde_json::from_value(value.clone()).ok()
+    }
+
+    /// Reads options from the settings of `workspace/didChangeConfiguration`; `None` when
+    /// they hold none of layerlint's: no `layerlint` section and no key of ours, as in the
+    /// empty `{}` Emacs' eglot sends after connecting, or only other servers' sections.
+    /// Such settings leave the options as they are (those of `initializationOptions`).
+    pub fn from_settings(value: &serde_json::Value) -> Option<ClientOptions> {
+        if value.get("layerlint").is_none() {
+            let ours = serde_json::to_value(ClientOptions::default()).ok()?;
+            let ours = ours.as_object()?;
+            if !value.as_object()?.keys().any(|key| ours.contains_key(key)) {
+                return None;
+            }
+        }
+        ClientOptions::from_value(value)
     }
 
     pub fn debounce(&self) -> Duration {

@@ -821,3 +821,36 @@ async fn one_ignore_action_per_rule_and_instruction() {
     );
     client.shutdown().await;
 }
+
+/// Settings that hold nothing of layerlint's (the empty object Emacs' eglot sends after
+/// connecting, or only another server's section) keep the initialization options.
+#[tokio::test]
+async fn configuration_without_layerlint_settings_keeps_the_options() {
+    let text = "FROM alpine:3.20\nENTRYPOINT [\"tini\", ]\nCMD node index.js\n";
+    let all = "FROM alpine:3.20\nENTRYPOINT [\"tini\"]\nCMD [\"node\", \"index.js\"]\n";
+    let uri = "untitled:Dockerfile-settings";
+    let fix_all = json!({"textDocument": {"uri": uri}, "range": {"start": position(0, 0), "end": position(0, 0)}, "context": {"diagnostics": [], "only": ["source.fixAll"]}});
+    let mut client = Client::start();
+    client
+        .initialize(json!({}), json!({"unsafeFixes": true, "debounceMs": 0}))
+        .await;
+    client.open(uri, text).await;
+    client.diagnostics(uri).await;
+    for settings in [json!({}), json!({"pylsp": {"plugins": {}}})] {
+        client
+            .notify(
+                "workspace/didChangeConfiguration",
+                json!({ "settings": settings }),
+            )
+            .await;
+        let actions = client
+            .request("textDocument/codeAction", fix_all.clone())
+            .await;
+        assert_eq!(
+            apply_edits(text, &edits_of(&actions[0]["edit"], uri)),
+            all,
+            "after {settings}"
+        );
+    }
+    client.shutdown().await;
+}

@@ -5,7 +5,7 @@ use tower_lsp_server::ls_types::DidChangeConfigurationParams;
 use crate::session::{ClientOptions, Session};
 
 pub async fn handle(session: &Session, params: DidChangeConfigurationParams) {
-    let Some(options) = ClientOptions::from_value(&params.settings) else {
+    let Some(options) = ClientOptions::from_settings(&params.settings) else {
         return;
     };
     if options != session.options() {
