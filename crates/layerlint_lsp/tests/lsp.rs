@@ -671,6 +671,42 @@ async fn a_fix_that_creates_the_dockerignore() {
     assert!(!titles.iter().any(|t| t.contains("(LL204")), "{titles:?}");
 }
 
+/// A `.dockerignore` made on disk after the lint, unseen by the server (this client
+/// watches no files, and the Dockerfile was not saved): the create would be skipped and
+/// the new content put in front of the file's own, so the fix is no longer offered.
+#[tokio::test]
+async fn no_fix_creates_a_dockerignore_that_exists_by_now() {
+    let text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+    let Project { _dir, root, uri } = project("Dockerfile", text, &[("package.json", "{}")]);
+    let mut client = Client::start();
+    client
+        .initialize(
+            json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
+            json!({"debounceMs": 0}),
+        )
+        .await;
+    client.open(&uri, text).await;
+    let actions = quick_fixes_for(&mut client, &uri, "LL204").await;
+    let fix = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains("(LL204"))
+        .unwrap_or_else(|| panic!("no fix for LL204 in {actions:?}"));
+    let diagnostic = fix["diagnostics"][0].clone();
+
+    std::fs::write(root.join(".dockerignore"), "dist\n").unwrap();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let offered = titles(actions);
+    assert!(!offered.iter().any(|t| t.contains("(LL204")), "{actions:?}");
+    assert!(offered.contains(&"Ignore LL204 for this instruction"));
+    client.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_fix_that_extends_the_dockerignore() {
     // The ignore file's last line has no newline and a character outside the BMP: the

@@ -254,6 +254,12 @@ impl Output<'_> {
             let uri = Uri::from_file_path(&path)?;
             let (insert_at, text) = match &file.change {
                 FileChange::Create(content) => {
+                    // The lint's view of the context may be older than the disk (a client
+                    // that does not watch files): a file made since would have the new
+                    // content put in front of its own, the create being skipped.
+                    if path.exists() {
+                        return None;
+                    }
                     operations.push(DocumentChangeOperation::Op(ResourceOp::Create(
                         CreateFile {
                             uri: uri.clone(),
