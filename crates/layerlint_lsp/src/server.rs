@@ -87,25 +87,60 @@ impl LanguageServer for Server {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        Ok(handlers::diagnostic::handle(&self.session, params))
+        answer("textDocument/diagnostic", || {
+            handlers::diagnostic::handle(&self.session, params)
+        })
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        Ok(handlers::code_action::handle(&self.session, params))
+        answer("textDocument/codeAction", || {
+            handlers::code_action::handle(&self.session, params)
+        })
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        Ok(handlers::hover::handle(&self.session, params))
+        answer("textDocument/hover", || {
+            handlers::hover::handle(&self.session, params)
+        })
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        Ok(handlers::document_symbol::handle(&self.session, params))
+        answer("textDocument/documentSymbol", || {
+            handlers::document_symbol::handle(&self.session, params)
+        })
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        Ok(handlers::completion::handle(&self.session, params))
+        answer("textDocument/completion", || {
+            handlers::completion::handle(&self.session, params)
+        })
+    }
+}
+
+/// Runs a request's handler, turning a panic into an error response: a bug met at one
+/// position (a hover, a completion) must not end the session and take the editor's
+/// diagnostics and fixes with it. The panic message still goes to standard error, the
+/// server's log.
+fn answer<T>(method: &str, handler: impl FnOnce() -> T) -> Result<T> {
+    crate::snapshot::guard(handler).ok_or_else(|| Error {
+        code: ErrorCode::InternalError,
+        message: format!("layerlint: internal error in {method} (see the server's log)").into(),
+        data: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_handler_answers_an_error() {
+        let error = answer("textDocument/hover", || -> Option<()> { panic!("a bug") }).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InternalError);
+        assert!(error.message.contains("textDocument/hover"), "{error:?}");
+        assert_eq!(answer("textDocument/hover", || Some(1)).unwrap(), Some(1));
     }
 }
