@@ -61,6 +61,26 @@ fn position(line: u32, character: u32) -> Value {
     json!({"line": line, "character": character})
 }
 
+/// A client that can create files (`documentChanges` with `create` operations).
+async fn client_creating_files() -> Client {
+    let mut client = Client::start();
+    client
+        .initialize(
+            json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
+            json!({"debounceMs": 0}),
+        )
+        .await;
+    client
+}
+
+/// The quick fix of rule `code` among `actions`.
+fn fix_of<'a>(actions: &'a [Value], code: &str) -> &'a Value {
+    actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains(&format!("({code}")))
+        .unwrap_or_else(|| panic!("no fix for {code} in {actions:?}"))
+}
+
 /// The quick fixes offered for the finding of rule `code` in the diagnostics published
 /// next for `uri`.
 async fn quick_fixes_for(client: &mut Client, uri: &str, code: &str) -> Vec<Value> {
@@ -640,19 +660,10 @@ async fn a_fix_that_creates_the_dockerignore() {
         &[("package.json", "{}"), ("package-lock.json", "{}")],
     );
 
-    let mut client = Client::start();
-    client
-        .initialize(
-            json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
-            json!({"debounceMs": 0}),
-        )
-        .await;
+    let mut client = client_creating_files().await;
     client.open(&uri, text).await;
     let actions = quick_fixes_for(&mut client, &uri, "LL204").await;
-    let fix = actions
-        .iter()
-        .find(|a| a["title"].as_str().unwrap().contains("(LL204"))
-        .unwrap_or_else(|| panic!("no fix for LL204 in {actions:?}"));
+    let fix = fix_of(&actions, "LL204");
     let changes = fix["edit"]["documentChanges"].as_array().unwrap();
     let ignore_uri = file_uri(&root.join(".dockerignore"));
     assert_eq!(changes[0]["kind"], "create");
@@ -678,19 +689,10 @@ async fn a_fix_that_creates_the_dockerignore() {
 async fn no_fix_creates_a_dockerignore_that_exists_by_now() {
     let text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
     let Project { _dir, root, uri } = project("Dockerfile", text, &[("package.json", "{}")]);
-    let mut client = Client::start();
-    client
-        .initialize(
-            json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
-            json!({"debounceMs": 0}),
-        )
-        .await;
+    let mut client = client_creating_files().await;
     client.open(&uri, text).await;
     let actions = quick_fixes_for(&mut client, &uri, "LL204").await;
-    let fix = actions
-        .iter()
-        .find(|a| a["title"].as_str().unwrap().contains("(LL204"))
-        .unwrap_or_else(|| panic!("no fix for LL204 in {actions:?}"));
+    let fix = fix_of(&actions, "LL204");
     let diagnostic = fix["diagnostics"][0].clone();
 
     std::fs::write(root.join(".dockerignore"), "dist\n").unwrap();
