@@ -61,13 +61,14 @@ fn position(line: u32, character: u32) -> Value {
     json!({"line": line, "character": character})
 }
 
-/// A client that can create files (`documentChanges` with `create` operations).
-async fn client_creating_files() -> Client {
+/// A client that can create files (`documentChanges` with `create` operations), started
+/// with the initialization `options`.
+async fn client_creating_files(options: Value) -> Client {
     let mut client = Client::start();
     client
         .initialize(
             json!({"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}}}),
-            json!({"debounceMs": 0}),
+            options,
         )
         .await;
     client
@@ -660,7 +661,7 @@ async fn a_fix_that_creates_the_dockerignore() {
         &[("package.json", "{}"), ("package-lock.json", "{}")],
     );
 
-    let mut client = client_creating_files().await;
+    let mut client = client_creating_files(json!({"debounceMs": 0})).await;
     client.open(&uri, text).await;
     let actions = quick_fixes_for(&mut client, &uri, "LL204").await;
     let fix = fix_of(&actions, "LL204");
@@ -689,7 +690,7 @@ async fn a_fix_that_creates_the_dockerignore() {
 async fn no_fix_creates_a_dockerignore_that_exists_by_now() {
     let text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
     let Project { _dir, root, uri } = project("Dockerfile", text, &[("package.json", "{}")]);
-    let mut client = client_creating_files().await;
+    let mut client = client_creating_files(json!({"debounceMs": 0})).await;
     client.open(&uri, text).await;
     let actions = quick_fixes_for(&mut client, &uri, "LL204").await;
     let fix = fix_of(&actions, "LL204");
@@ -891,4 +892,48 @@ async fn configuration_without_layerlint_settings_keeps_the_options() {
         );
     }
     client.shutdown().await;
+}
+
+/// The fix-all edit `client` gets for the document `uri` opened with `text`.
+async fn fix_all_edit(mut client: Client, uri: &str, text: &str) -> Value {
+    client.open(uri, text).await;
+    client.diagnostics(uri).await;
+    let request = json!({"textDocument": {"uri": uri}, "range": {"start": position(0, 0), "end": position(0, 0)}, "context": {"diagnostics": [], "only": ["source.fixAll"]}});
+    let actions = client.request("textDocument/codeAction", request).await;
+    client.shutdown().await;
+    actions[0]["edit"].clone()
+}
+
+/// Fix-all with unsafe fixes takes the other files its fixes change: the `.dockerignore`
+/// missing-dockerignore (LL204) creates comes in the same edit, or extends the one on disk.
+/// A client that cannot create files still gets the Dockerfile's edits.
+#[tokio::test]
+async fn fix_all_creates_or_extends_the_dockerignore() {
+    let text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"x.js\", ]\n";
+    let Project { _dir, root, uri } = project("Dockerfile", text, &[("package.json", "{}")]);
+    let ignore_uri = file_uri(&root.join(".dockerignore"));
+    let options = json!({"unsafeFixes": true, "debounceMs": 0});
+    let edit = fix_all_edit(client_creating_files(options.clone()).await, &uri, text).await;
+    let changes = edit["documentChanges"].as_array().unwrap();
+    assert_eq!(changes[0]["kind"], "create", "{edit}");
+    assert_eq!(changes[0]["uri"], ignore_uri.as_str());
+    let created = apply_edits("", &edits_of(&edit, &ignore_uri));
+    assert!(created.lines().any(|l| l == ".git"), "{created}");
+    let fixed = apply_edits(text, &edits_of(&edit, &uri));
+    assert!(fixed.contains("CMD [\"node\", \"x.js\"]"), "{fixed}");
+
+    // A `.dockerignore` without a final line break, missing `node_modules`
+    // (dockerignore-missing-entries, LL205): the entry is appended after a line break.
+    std::fs::write(root.join(".dockerignore"), ".git").unwrap();
+    std::fs::create_dir(root.join("node_modules")).unwrap();
+    let edit = fix_all_edit(client_creating_files(options.clone()).await, &uri, text).await;
+    let extended = apply_edits(".git", &edits_of(&edit, &ignore_uri));
+    assert_eq!(extended, ".git\nnode_modules\n");
+
+    let mut plain = Client::start();
+    plain.initialize(json!({}), options).await;
+    let edit = fix_all_edit(plain, &uri, text).await;
+    assert!(edit.get("documentChanges").is_none(), "{edit}");
+    let fixed = apply_edits(text, &edits_of(&edit, &uri));
+    assert!(fixed.contains("CMD [\"node\", \"x.js\"]"), "{fixed}");
 }

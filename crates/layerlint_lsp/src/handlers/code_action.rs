@@ -192,13 +192,56 @@ impl Output<'_> {
         let source = self.snapshot.source();
         let outcome =
             crate::snapshot::guard(|| fix_file(source, &target, &env.settings, required))?;
-        let edit = minimal_edit(source, &outcome.source)?;
+        let edits: Vec<Edit> = minimal_edit(source, &outcome.source).into_iter().collect();
+        // The other files the fixes change (a `.dockerignore` created or extended), when
+        // the client can take them in the same edit; else this document's edits alone.
+        let edit = self
+            .other_files(&outcome.files)
+            .and_then(|files| self.edit_with_files(&edits, &files))
+            .or_else(|| (!edits.is_empty()).then(|| self.edit(&edits)))?;
         Some(CodeAction {
             title: "Fix all auto-fixable problems".to_owned(),
             kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
-            edit: Some(self.edit(&[edit])),
+            edit: Some(edit),
             ..CodeAction::default()
         })
+    }
+
+    /// The other files a fix run changes, by their content after it, as the edits that
+    /// make it from what is on disk: a file created, or text appended. `None` when there
+    /// are none, or one cannot be written so (the disk changed since the lint).
+    fn other_files(
+        &self,
+        files: &std::collections::BTreeMap<std::path::PathBuf, String>,
+    ) -> Option<Vec<FileEdit>> {
+        if files.is_empty() {
+            return None;
+        }
+        let root = self.snapshot.env.context.as_deref()?.root()?;
+        files
+            .iter()
+            .map(
+                |(path, after)| match std::fs::read_to_string(root.join(path)) {
+                    Ok(current) => {
+                        let added = after.strip_prefix(current.as_str())?;
+                        // `FileEdit::apply` puts back the line break a file without a final
+                        // one gets before the appended text.
+                        let added = if current.is_empty() || current.ends_with('\n') {
+                            added
+                        } else {
+                            added
+                                .strip_prefix("\r\n")
+                                .or_else(|| added.strip_prefix('\n'))?
+                        };
+                        Some(FileEdit::append(path.clone(), added))
+                    }
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                        Some(FileEdit::create(path.clone(), after.clone()))
+                    }
+                    Err(_) => None,
+                },
+            )
+            .collect()
     }
 
     fn optimize(&self, at: TextSize) -> Option<CodeAction> {
