@@ -140,6 +140,11 @@ pub struct Fix {
     pub applicability: Applicability,
     /// Changes to other files (empty for most fixes).
     pub files: Vec<FileEdit>,
+    /// Text no other fix may edit in the same pass, besides this fix's own edits: a fix
+    /// whose meaning depends on what the rest of an instruction says (a cache mount over
+    /// the apt lists is wrong once another fix removes them) claims the instruction, and
+    /// the other fixes there wait for the next pass, computed against its result.
+    pub isolation: Option<TextRange>,
 }
 
 impl Fix {
@@ -154,7 +159,34 @@ impl Fix {
             edits,
             applicability,
             files: Vec::new(),
+            isolation: None,
         }
+    }
+
+    /// The fix, applied in a pass where no other fix edits `range` (see
+    /// [`Fix::isolation`]).
+    #[must_use]
+    pub fn isolated(mut self, range: TextRange) -> Self {
+        self.isolation = Some(range);
+        self
+    }
+
+    /// Whether this fix and `other` cannot both be applied in one pass: an edit of one
+    /// conflicts with an edit of the other ([`Edit::conflicts`]), or falls within the
+    /// other's [`Fix::isolation`].
+    pub fn conflicts(&self, other: &Fix) -> bool {
+        let claims = |fix: &Fix, edits: &[Edit]| {
+            fix.isolation.is_some_and(|claimed| {
+                edits
+                    .iter()
+                    .any(|e| e.range.start() <= claimed.end() && claimed.start() <= e.range.end())
+            })
+        };
+        self.edits
+            .iter()
+            .any(|a| other.edits.iter().any(|b| a.conflicts(b)))
+            || claims(self, &other.edits)
+            || claims(other, &self.edits)
     }
 
     /// The fix, also changing another file.
@@ -188,6 +220,42 @@ impl Fix {
     }
 }
 
+/// Fixes chosen to be applied together in one pass: in the order offered, each one that
+/// conflicts with none already taken ([`Fix::conflicts`]). The fixes left out are
+/// computed again on the next pass, against the text this one gives.
+#[derive(Debug, Default)]
+pub struct FixSet<'f> {
+    taken: Vec<&'f Fix>,
+}
+
+impl<'f> FixSet<'f> {
+    /// Takes `fix` unless it conflicts with a fix taken; whether it is in the set (a fix
+    /// whose edits were all taken already, the same edit made for two findings, is).
+    pub fn take(&mut self, fix: &'f Fix) -> bool {
+        let edits = || self.taken.iter().flat_map(|t| &t.edits);
+        if !fix.edits.is_empty() && fix.edits.iter().all(|e| edits().any(|t| t == e)) {
+            return true;
+        }
+        if self.taken.iter().any(|t| t.conflicts(fix)) {
+            return false;
+        }
+        self.taken.push(fix);
+        true
+    }
+
+    /// The edits of the fixes taken, sorted, each once.
+    pub fn edits(&self) -> Vec<Edit> {
+        let mut edits: Vec<Edit> = self
+            .taken
+            .iter()
+            .flat_map(|f| f.edits.iter().cloned())
+            .collect();
+        edits.sort_by_key(|e| (e.range.start(), e.range.end()));
+        edits.dedup();
+        edits
+    }
+}
+
 /// Applies sorted, non-overlapping edits to `source`.
 ///
 /// # Panics
@@ -209,6 +277,32 @@ pub fn apply_edits<'a>(source: &str, edits: impl IntoIterator<Item = &'a Edit>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A fix claiming a range keeps other fixes' edits out of it for the pass, at its
+    /// edges too, in either order; fixes elsewhere, and the same edit twice, go in.
+    #[test]
+    fn fix_sets_and_isolation() {
+        let insert = |at: usize, text: &str| Edit::insert(TextSize::from_usize(at), text);
+        let mount = Fix::unsafe_edits("mount", vec![insert(3, " --mount")])
+            .isolated(TextRange::from_usize(3, 20));
+        let removal = Fix::safe("rm", vec![insert(20, " && rm")]);
+        let elsewhere = Fix::safe("other", vec![insert(25, "x")]);
+        assert!(mount.conflicts(&removal) && removal.conflicts(&mount));
+        assert!(!mount.conflicts(&elsewhere));
+        for order in [
+            [&mount, &removal, &elsewhere],
+            [&removal, &mount, &elsewhere],
+        ] {
+            let mut set = FixSet::default();
+            let taken: Vec<bool> = order.iter().map(|f| set.take(f)).collect();
+            assert_eq!(taken, [true, false, true]);
+            assert_eq!(set.edits().len(), 2);
+        }
+        let again = removal.clone();
+        let mut set = FixSet::default();
+        assert!(set.take(&removal) && set.take(&again));
+        assert_eq!(set.edits(), removal.edits);
+    }
 
     #[test]
     fn conflicting_edits() {

@@ -5,7 +5,7 @@
 mod fix;
 mod rule;
 
-pub use fix::{Applicability, Edit, FileChange, FileEdit, Fix, apply_edits};
+pub use fix::{Applicability, Edit, FileChange, FileEdit, Fix, FixSet, apply_edits};
 pub use rule::{Category, Equivalent, FixAvailability, RuleMeta, Severity};
 
 use layerlint_text::TextRange;

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use layerlint_cache::BuildContext;
-use layerlint_diagnostics::{Applicability, Diagnostic, Edit, FileEdit, apply_edits};
+use layerlint_diagnostics::{Applicability, Diagnostic, FileEdit, FixSet, apply_edits};
 
 use crate::{LintResult, Rule, Settings, Target, lint_target};
 
@@ -269,34 +269,18 @@ fn apply_taking(source: &str, diagnostics: &[&Diagnostic]) -> (String, Vec<Rule>
         let range = diagnostics[i].fix.as_ref().and_then(|f| f.range());
         range.map(|r| (r.start(), r.end()))
     });
-    let mut taken: Vec<Edit> = Vec::new();
+    let mut set = FixSet::default();
     let mut applied = Vec::new();
     let mut taken_fixes = Vec::new();
     for i in order {
         let diagnostic = diagnostics[i];
         let Some(fix) = &diagnostic.fix else { continue };
-        if fix.edits.is_empty() {
-            continue;
-        }
-        if fix.edits.iter().all(|e| taken.contains(e)) {
+        if !fix.edits.is_empty() && set.take(fix) {
             applied.extend(Rule::from_meta(diagnostic.rule));
             taken_fixes.push(i);
-            continue;
         }
-        let overlaps = fix
-            .edits
-            .iter()
-            .any(|edit| taken.iter().any(|t| edit.conflicts(t)));
-        if overlaps {
-            continue;
-        }
-        taken.extend(fix.edits.iter().cloned());
-        applied.extend(Rule::from_meta(diagnostic.rule));
-        taken_fixes.push(i);
     }
-    taken.sort_by_key(|e| (e.range.start(), e.range.end()));
-    taken.dedup();
-    (apply_edits(source, &taken), applied, taken_fixes)
+    (apply_edits(source, &set.edits()), applied, taken_fixes)
 }
 
 /// Applies fixes one at a time, keeping only those after which the file still parses.
@@ -335,6 +319,7 @@ fn apply_each_checked(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use layerlint_diagnostics::Edit;
     use layerlint_diagnostics::Fix;
     use layerlint_text::{TextRange, TextSize};
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use layerlint_diagnostics::{FileChange, FileEdit};
+use layerlint_diagnostics::{FileChange, FileEdit, FixSet};
 use layerlint_linter::fix::{fix_file, fix_held_back};
 use layerlint_linter::ignore::{ignore_code, ignore_edit};
 use layerlint_linter::{Applicability, Category, Diagnostic, Edit, Target};
@@ -398,22 +398,11 @@ pub fn stage_fixes<'d>(
         .filter(|f| f.applies(Applicability::Unsafe) && !f.edits.is_empty())
         .collect();
     fixes.sort_by_key(|f| f.range().map(|r| (r.start(), r.end())));
-    let mut taken: Vec<Edit> = Vec::new();
+    let mut set = FixSet::default();
     for fix in fixes {
-        if fix.edits.iter().all(|e| taken.contains(e)) {
-            continue;
-        }
-        let overlaps = fix
-            .edits
-            .iter()
-            .any(|edit| taken.iter().any(|t| edit.conflicts(t)));
-        if !overlaps {
-            taken.extend(fix.edits.iter().cloned());
-        }
+        set.take(fix);
     }
-    taken.sort_by_key(|e| (e.range.start(), e.range.end()));
-    taken.dedup();
-    taken
+    set.edits()
 }
 
 /// One edit turning `before` into `after`: the span between their common prefix and suffix.

@@ -70,9 +70,8 @@ declare_rule! {
     /// gets a mount of `/var/cache/apt` only: the removal would empty a cache mounted over
     /// `/var/lib/apt` on every build. When the safe fix of `apt-lists-not-removed` (LL505),
     /// which adds that removal, is applied together with this one, the mount goes first
-    /// (its edit takes the rest of the RUN, written again unchanged, so that LL505's fix
-    /// waits for the next pass) and LL505 is then silent: the lists are no longer in the
-    /// layer. With safe fixes only, the removal goes in, and this rule then offers
+    /// (its fix claims the rest of the RUN, so that LL505's fix waits for the next pass)
+    /// and LL505 is then silent: the lists are no longer in the layer. With safe fixes only, the removal goes in, and this rule then offers
     /// `/var/cache/apt` alone.
     /// Debian and Ubuntu images delete downloaded packages after each install
     /// (`/etc/apt/apt.conf.d/docker-clean`): remove that file for the apt cache to keep
@@ -219,9 +218,9 @@ impl Check for MissingCacheMount {
                         .collect();
                     // A mount over the lists is right only while the RUN does not remove
                     // them, and `apt-lists-not-removed` adds that removal with a fix made
-                    // without the mount: the fix takes the rest of the RUN along (written
-                    // again unchanged), so that no fix edits the script in the same pass.
-                    // On the next, the lists are a cache mount and that rule is silent.
+                    // without the mount: the fix claims the rest of the RUN, so that no
+                    // fix edits the script in the same pass. On the next, the lists are a
+                    // cache mount and that rule is silent.
                     let claim = (want.apt
                         && want.targets.iter().any(|(t, _)| is_within(APT_LISTS, t)))
                     .then(|| TextRange::new(instruction.keyword.end(), instruction.range.end()));
@@ -257,13 +256,11 @@ impl Check for MissingCacheMount {
                     } else {
                         "Add cache mounts".to_owned()
                     };
-                    let edit = match claim {
-                        Some(rest) => Edit::replace(rest, format!("{text}{}", cx.text(rest))),
-                        None => Edit::insert(keyword.end(), text),
-                    };
-                    let report = cx
-                        .report(want.range, message)
-                        .fix(Fix::unsafe_edits(title, vec![edit]));
+                    let mut fix = Fix::unsafe_edits(title, vec![Edit::insert(keyword.end(), text)]);
+                    if let Some(rest) = claim {
+                        fix = fix.isolated(rest);
+                    }
+                    let report = cx.report(want.range, message).fix(fix);
                     if want.apt {
                         report.note(apt_note);
                     }
