@@ -1186,12 +1186,7 @@ impl<'a> Excludes<'a> {
     /// BuildKit does), if it has any; an error (to follow "the copy of the sources on line
     /// N") when layerlint cannot follow them.
     fn of(copy: &CopyStep, kinds: &'a [SourceKind]) -> Result<Option<Excludes<'a>>, String> {
-        let patterns: Vec<&str> = copy
-            .flags
-            .iter()
-            .filter(|(name, _)| name == "exclude")
-            .map(|(_, value)| value.as_str())
-            .collect();
+        let patterns: Vec<&str> = copy.excludes().collect();
         if patterns.is_empty() {
             return Ok(None);
         }

@@ -71,6 +71,14 @@ impl CopyStep {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
+
+    /// The patterns of its `--exclude` flags, in order.
+    pub fn excludes(&self) -> impl Iterator<Item = &str> {
+        self.flags
+            .iter()
+            .filter(|(name, _)| name == "exclude")
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// One instruction of a stage with what it runs with.

@@ -36,12 +36,7 @@ pub(crate) fn whole_context_copies(walk: &FileWalk) -> impl Iterator<Item = (usi
 /// (a `node_modules` matched by `COPY * ./` is a source of its own). The directory is still
 /// sent to the builder: `.dockerignore` alone keeps it out of the upload.
 pub(crate) fn copies_dir(copy: &CopyStep, dir: &str) -> bool {
-    let mut patterns = copy
-        .flags
-        .iter()
-        .filter(|(name, _)| name == "exclude")
-        .map(|(_, value)| value.as_str())
-        .peekable();
+    let mut patterns = copy.excludes().peekable();
     if copy.sources != [""] || patterns.peek().is_none() {
         return true;
     }
