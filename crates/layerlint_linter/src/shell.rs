@@ -77,6 +77,12 @@ fn runs_heredoc(file: &Dockerfile, heredoc: &Heredoc) -> bool {
         .is_none_or(|interpreter| POSIX_SHELLS.contains(&interpreter))
 }
 
+/// Whether `word`'s range in the Dockerfile `source` holds exactly its text (no line
+/// continuation inside, not mapped through an outer shell's quotes).
+pub(crate) fn maps_exactly(source: &str, word: Word<'_>) -> bool {
+    source.get(word.range().to_std()) == Some(word.text())
+}
+
 /// The Dockerfile range to replace with `with` so that `word` (of a command of `script`)
 /// reads as `with` and nothing else changes, when there is one. `with` is plain text: no
 /// quotes, escapes, expansions or whitespace.
@@ -102,7 +108,7 @@ pub(crate) fn word_replacement(
     let text = word.text_id();
     if text == TextId::ROOT {
         // The script's text is the Dockerfile's, less its line continuations.
-        return (source.get(range.to_std()) == Some(word.text())).then_some(range);
+        return maps_exactly(source, word).then_some(range);
     }
     // The command whose `sh -c` string is the word's text.
     let mut holder = command.parent();

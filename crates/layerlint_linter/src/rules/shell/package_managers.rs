@@ -959,7 +959,7 @@ pub(crate) fn ships(cx: &Context<'_>, stage: Option<&Stage>) -> bool {
 /// Whether the source text of `word` is its text as the shell read it, so that an edit
 /// at its range lands where intended (not so inside a string with escapes).
 pub(crate) fn is_exact(cx: &Context<'_>, word: Word<'_>) -> bool {
-    cx.source().get(word.range().to_std()) == Some(word.text())
+    crate::shell::maps_exactly(cx.source(), word)
 }
 
 /// An edit inserting `text` at `at`, with a space after it when the source goes on
