@@ -389,30 +389,18 @@ fn check_file(
                 }
                 // `--diff` reports the changes only.
                 (None, Vec::new())
-            } else if input.stdin {
-                // Printed even when unchanged: whoever pipes a file through `--fix -`
-                // reads the file back from standard output.
-                report.fixed_stdin = Some(outcome.source.clone());
-                // The other files a fix changes (`.dockerignore`, beside the path given
-                // with `--stdin-filename`) are written as for a file on disk: the findings
-                // left were linted with them changed.
-                match write_other_files(&outcome.files, context_dir, &mut report.warnings) {
-                    Ok(()) => {
-                        let fixed = changed.then_some(outcome.source);
-                        (fixed, outcome.remaining.diagnostics)
-                    }
-                    Err(err) => {
-                        report.error = Some(format!("{path}: {err}"));
-                        report.fixed.clear();
-                        report.fixed_stdin = Some(text.clone());
-                        let result = lint_target(text, &target, settings);
-                        (None, result.diagnostics)
-                    }
-                }
-            } else if !changed {
+            } else if !changed && !input.stdin {
                 (None, outcome.remaining.diagnostics)
             } else {
-                let written = if outcome.source == *text {
+                // Standard input is printed back, even unchanged: whoever pipes a file
+                // through `--fix -` reads the file from standard output. The other files
+                // a fix changes (`.dockerignore`, beside the path given with
+                // `--stdin-filename` for standard input) are written either way: the
+                // findings left were linted with them changed.
+                let written = if input.stdin {
+                    report.fixed_stdin = Some(outcome.source.clone());
+                    Ok(())
+                } else if outcome.source == *text {
                     Ok(())
                 } else {
                     files::write_atomic(
@@ -426,10 +414,16 @@ fn check_file(
                     write_other_files(&outcome.files, context_dir, &mut report.warnings)
                 });
                 match written {
-                    Ok(()) => (Some(outcome.source), outcome.remaining.diagnostics),
+                    Ok(()) => (
+                        changed.then_some(outcome.source),
+                        outcome.remaining.diagnostics,
+                    ),
                     Err(err) => {
                         report.error = Some(format!("{path}: {err}"));
                         report.fixed.clear();
+                        if input.stdin {
+                            report.fixed_stdin = Some(text.clone());
+                        }
                         let result = lint_target(text, &target, settings);
                         (None, result.diagnostics)
                     }
