@@ -199,86 +199,118 @@ struct Walker<'s, 'a> {
 }
 
 /// Commands whose operands are packages, names or text, never project files.
-const INERT: &[&str] = &[
-    "apt-get",
-    "apt",
-    "aptitude",
-    "apk",
-    "yum",
-    "dnf",
-    "microdnf",
-    "tdnf",
-    "zypper",
-    "pacman",
-    "emerge",
-    "dpkg-reconfigure",
-    "debconf-set-selections",
-    "locale-gen",
-    "localedef",
-    "update-locale",
-    "update-ca-certificates",
-    "update-ca-trust",
-    "update-alternatives",
-    "ldconfig",
-    "useradd",
-    "adduser",
-    "groupadd",
-    "addgroup",
-    "usermod",
-    "groupmod",
-    "passwd",
-    "chpasswd",
-    "echo",
-    "printf",
-    "true",
-    "false",
-    ":",
-    "set",
-    "export",
-    "unset",
-    "sleep",
-    "which",
-    "command",
-    "type",
-    "hash",
-    "exit",
-    "id",
-    "whoami",
-    "date",
-    "uname",
-    "env",
-    "rustup",
-    "corepack",
-    "a2enmod",
-    "a2dismod",
-    "a2enconf",
-    "a2ensite",
-    "a2dissite",
-    "docker-php-ext-install",
-    "docker-php-ext-enable",
-    "docker-php-ext-configure",
-    "docker-php-source",
-    "pecl",
-    "pear",
-    "install-php-extensions",
-    "ssh-keyscan",
-    "gpg",
-    "locale",
-    "test",
-    "[",
-    "[[",
-    "ulimit",
-    "umask",
-    "nproc",
-    "sync",
-];
+/// (A `match`: a list searched entry by entry cost more than the rest of the walk.)
+fn is_inert(name: &str) -> bool {
+    matches!(
+        name,
+        "apt-get"
+            | "apt"
+            | "aptitude"
+            | "apk"
+            | "yum"
+            | "dnf"
+            | "microdnf"
+            | "tdnf"
+            | "zypper"
+            | "pacman"
+            | "emerge"
+            | "dpkg-reconfigure"
+            | "debconf-set-selections"
+            | "locale-gen"
+            | "localedef"
+            | "update-locale"
+            | "update-ca-certificates"
+            | "update-ca-trust"
+            | "update-alternatives"
+            | "ldconfig"
+            | "useradd"
+            | "adduser"
+            | "groupadd"
+            | "addgroup"
+            | "usermod"
+            | "groupmod"
+            | "passwd"
+            | "chpasswd"
+            | "echo"
+            | "printf"
+            | "true"
+            | "false"
+            | ":"
+            | "set"
+            | "export"
+            | "unset"
+            | "sleep"
+            | "which"
+            | "command"
+            | "type"
+            | "hash"
+            | "exit"
+            | "id"
+            | "whoami"
+            | "date"
+            | "uname"
+            | "env"
+            | "rustup"
+            | "corepack"
+            | "a2enmod"
+            | "a2dismod"
+            | "a2enconf"
+            | "a2ensite"
+            | "a2dissite"
+            | "docker-php-ext-install"
+            | "docker-php-ext-enable"
+            | "docker-php-ext-configure"
+            | "docker-php-source"
+            | "pecl"
+            | "pear"
+            | "install-php-extensions"
+            | "ssh-keyscan"
+            | "gpg"
+            | "locale"
+            | "test"
+            | "["
+            | "[["
+            | "ulimit"
+            | "umask"
+            | "nproc"
+            | "sync"
+    )
+}
 
 /// Commands whose operands are paths: inert when every path is outside the project.
-const PATH_COMMANDS: &[&str] = &[
-    "mkdir", "rm", "rmdir", "ln", "chmod", "chown", "chgrp", "touch", "cp", "mv", "install", "cat",
-    "ls", "stat", "readlink", "realpath", "tar", "unzip", "gunzip", "gzip", "xz", "bunzip2", "sed",
-    "find", "tee", "test", "source", ".",
-];
+fn is_path_command(name: &str) -> bool {
+    matches!(
+        name,
+        "mkdir"
+            | "rm"
+            | "rmdir"
+            | "ln"
+            | "chmod"
+            | "chown"
+            | "chgrp"
+            | "touch"
+            | "cp"
+            | "mv"
+            | "install"
+            | "cat"
+            | "ls"
+            | "stat"
+            | "readlink"
+            | "realpath"
+            | "tar"
+            | "unzip"
+            | "gunzip"
+            | "gzip"
+            | "xz"
+            | "bunzip2"
+            | "sed"
+            | "find"
+            | "tee"
+            | "test"
+            | "source"
+            | "."
+    )
+}
 
 impl Walker<'_, '_> {
     fn script(&mut self, script: &Script) {
@@ -377,8 +409,7 @@ impl Walker<'_, '_> {
             }
             return;
         };
-        let name = name.to_owned();
-        match name.as_str() {
+        match name {
             "sh" | "bash" | "dash" | "ash" | "ksh" | "zsh"
                 if command.has_flag("-c")
                     || command.piped_from().is_some() && command.args().len() <= 1 =>
@@ -396,8 +427,8 @@ impl Walker<'_, '_> {
                 }
             }
             "popd" => self.cwd = self.site.workdir.to_owned(),
-            n if INERT.contains(&n) => {}
-            n if PATH_COMMANDS.contains(&n) => self.path_command(command),
+            n if is_inert(n) => {}
+            n if is_path_command(n) => self.path_command(command),
             "curl" | "wget" => self.download(command),
             "git" => self.git(command),
             "npm" => self.npm(command),
