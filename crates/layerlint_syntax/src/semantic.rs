@@ -8,6 +8,8 @@
 //! * Values are expanded as BuildKit expands them, with the defaults written in the file
 //!   (no build arguments given) and the platform `linux/amd64`.
 
+use std::sync::Arc;
+
 use layerlint_text::TextRange;
 
 use crate::ast::{Body, Dockerfile, Instruction, InstructionKind};
@@ -56,15 +58,17 @@ pub enum VarSource {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Var {
-    /// The expanded value; `None` for `ARG NAME` without a default.
-    pub value: Option<String>,
+    /// The expanded value; `None` for `ARG NAME` without a default. Shared: scopes are
+    /// copied at every ARG and ENV by the walks over a file, and copying a variable is a
+    /// count, not an allocation.
+    pub value: Option<Arc<str>>,
     pub source: VarSource,
 }
 
 /// The variables visible at a point of the file.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
-    vars: foldhash::HashMap<String, Var>,
+    vars: foldhash::HashMap<Arc<str>, Var>,
     /// Whether BuildKit's platform ARGs ([`PLATFORM_ARGS`]) are visible under `vars` (a
     /// name in `vars` hides one). They are shared, not copied into every global scope:
     /// eleven keys and values were a tenth of the work on a small file.
@@ -80,7 +84,7 @@ fn platform_vars() -> &'static [(&'static str, Var); PLATFORM_ARGS.len()] {
             (
                 name,
                 Var {
-                    value: Some(value.to_owned()),
+                    value: Some(value.into()),
                     source: VarSource::Platform,
                 },
             )
@@ -120,11 +124,11 @@ impl Scope {
             .iter()
             .filter(|(name, _)| self.platform && !self.vars.contains_key(*name))
             .map(|(name, _)| *name);
-        self.vars.keys().map(String::as_str).chain(platform)
+        self.vars.keys().map(|name| &**name).chain(platform)
     }
 
     pub fn insert(&mut self, name: &str, var: Var) {
-        self.vars.insert(name.to_owned(), var);
+        self.vars.insert(name.into(), var);
     }
 
     /// Expands `word` in this scope (BuildKit's `ProcessWordWithMatches`).
@@ -147,18 +151,18 @@ impl Scope {
         match &instruction.body {
             Body::Env(pairs) => {
                 // Every value of one ENV is expanded with the variables from before it.
-                let values: Vec<(String, Option<String>)> = pairs
+                let values: Vec<(&str, Option<String>)> = pairs
                     .iter()
                     .map(|pair| {
                         let value = self.expand(&pair.value.text, escape).ok().map(|e| e.result);
-                        (pair.key.text.clone(), value)
+                        (pair.key.text.as_str(), value)
                     })
                     .collect();
                 for (name, value) in values {
                     self.vars.insert(
-                        name,
+                        name.into(),
                         Var {
-                            value: Some(value.unwrap_or_default()),
+                            value: Some(value.unwrap_or_default().into()),
                             source: VarSource::Env(index),
                         },
                     );
@@ -168,11 +172,14 @@ impl Scope {
                 for arg in args {
                     let name = arg.name.text.as_str();
                     let value = match &arg.default {
-                        Some(default) => self.expand(&default.text, escape).ok().map(|e| e.result),
+                        Some(default) => self
+                            .expand(&default.text, escape)
+                            .ok()
+                            .map(|e| e.result.into()),
                         None => globals.get_var(name).and_then(|v| v.value.clone()),
                     };
                     self.vars.insert(
-                        name.to_owned(),
+                        name.into(),
                         Var {
                             value,
                             source: VarSource::Arg(index),
@@ -310,7 +317,7 @@ pub struct Semantic {
     exit_env: Vec<Scope>,
     /// What each ARG and ENV in a stage defines, by instruction index: the variables'
     /// values after it (see [`Semantic::apply_in_stage`]).
-    defined: Vec<(usize, String, Var)>,
+    defined: Vec<(usize, Arc<str>, Var)>,
 }
 
 impl Semantic {
@@ -379,7 +386,7 @@ impl Semantic {
                 scope.apply(index, instruction, &global_scope, escape);
                 for name in defined_names(instruction) {
                     if let Some(var) = scope.get_var(name) {
-                        defined.push((index, name.to_owned(), var.clone()));
+                        defined.push((index, name.into(), var.clone()));
                     }
                 }
             }
@@ -593,7 +600,7 @@ mod tests {
         let mut copied = Scope::default();
         for (name, value) in PLATFORM_ARGS {
             let var = Var {
-                value: Some(value.to_owned()),
+                value: Some((*value).into()),
                 source: VarSource::Platform,
             };
             copied.insert(name, var);

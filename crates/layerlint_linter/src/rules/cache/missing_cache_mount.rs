@@ -377,7 +377,9 @@ fn env<'a>(step: &'a Step, command: Command<'a>, name: &str) -> Option<String> {
     if let Some(assignment) = command.assignment(name) {
         return Some(assignment.value().value_lossy().to_owned());
     }
-    step.scope.get_var(name).and_then(|v| v.value.clone())
+    step.scope
+        .get_var(name)
+        .and_then(|v| v.value.as_deref().map(str::to_owned))
 }
 
 fn wanted(
