@@ -49,11 +49,13 @@ pub fn ignore_edit(
     let instructions = file.instructions();
     let source = file.source();
     let keyword = instructions[index].range.start().to_usize();
-    let line_start = match source[..keyword].rfind('\n') {
-        Some(newline) => newline + 1,
-        None if file.has_bom() => '\u{feff}'.len_utf8(),
-        None => 0,
+    // Where the first line's text starts: after the byte-order mark, if any.
+    let text_start = if file.has_bom() {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
     };
+    let line_start = source[..keyword].rfind('\n').map_or(text_start, |i| i + 1);
     let indent = &source[line_start..keyword];
     if !indent.chars().all(|c| c == ' ' || c == '\t') {
         return None;
@@ -67,7 +69,7 @@ pub fn ignore_edit(
             return None;
         }
         let end = at - 1;
-        let start = source[..end].rfind('\n').map_or(0, |i| i + 1);
+        let start = source[..end].rfind('\n').map_or(text_start, |i| i + 1);
         (start >= floor).then(|| (start, source[start..end].trim_end_matches('\r')))
     };
     let mut at = line_start;
@@ -289,6 +291,11 @@ mod tests {
                 "LL102"
             ),
             "FROM a\n# layerlint ignore=LL101,LL102\n# hadolint ignore=DL3025\nCMD x\n"
+        );
+        // Also on the first line of a file with a byte-order mark.
+        assert_eq!(
+            ignore("\u{feff}# hadolint ignore=DL3025\nCMD x\n", "CMD", "LL101"),
+            "\u{feff}# layerlint ignore=LL101\n# hadolint ignore=DL3025\nCMD x\n"
         );
         // A pragma with a blank line before the instruction is hadolint's no more.
         assert_eq!(

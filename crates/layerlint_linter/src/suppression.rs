@@ -96,6 +96,12 @@ enum Kind {
     Global,
 }
 
+/// Whether the text between a comment and an instruction is only the end of the comment's
+/// line and the indentation of the next: the instruction starts on the next line.
+fn is_next_line(between: &str) -> bool {
+    between.bytes().filter(|&b| b == b'\n').count() == 1 && between.trim().is_empty()
+}
+
 /// The build argument that replaces the `# check=` directive of the file.
 pub(crate) const CHECK_BUILD_ARG: &str = "BUILDKIT_DOCKERFILE_CHECK";
 
@@ -155,6 +161,37 @@ impl Suppressions {
                 }
             };
             let scope = match &parsed {
+                // hadolint applies its pragma to the line after it only (`line + 1`): above
+                // a blank line, another comment, or another pragma, it suppresses nothing
+                // there, and hiding here what hadolint shows would surprise a team moving
+                // over.
+                Parsed::Codes {
+                    origin: Origin::Hadolint,
+                    kind: kind @ (Kind::Next | Kind::Stage),
+                    ..
+                } if target.is_some_and(|i| {
+                    i.range.start() > comment.start()
+                        && !is_next_line(
+                            &source[comment.end().to_usize()..i.range.start().to_usize()],
+                        )
+                }) =>
+                {
+                    let what = if *kind == Kind::Stage {
+                        "stage ignore"
+                    } else {
+                        "ignore"
+                    };
+                    out.malformed.push((
+                        comment,
+                        format!(
+                            "hadolint reads `# hadolint {what}=` on the line right above an \
+                             instruction only, so this one suppresses nothing (move it there, \
+                             join consecutive lists into one, or write `# layerlint {what}=`, \
+                             which may stand anywhere above)"
+                        ),
+                    ));
+                    continue;
+                }
                 Parsed::Codes { kind, .. } => scope_for(*kind),
                 Parsed::Check { .. } => {
                     // BuildKit reads `# check=` only from the comments right above an

@@ -5,7 +5,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a suppression comment that cannot be read: `# layerlint ignore` without
     /// `=`, an empty code, free text after the codes, `# check=` with an unknown option,
-    /// a stage suppression that is not right before a `FROM`.
+    /// a stage suppression that is not right before a `FROM`, and a `# hadolint ignore=`
+    /// that is not on the line right above its instruction (hadolint reads it there only:
+    /// above a blank line, another comment or another pragma it applies to nothing).
     ///
     /// ## Why is this bad?
     /// A suppression that cannot be read suppresses nothing, silently (hadolint ignores
