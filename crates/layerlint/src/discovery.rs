@@ -12,20 +12,7 @@ use crate::listing::{LIST_FROM, Listings};
 /// Directories never walked into (a file inside one can still be named explicitly).
 pub const SKIPPED_DIRS: [&str; 4] = [".git", ".hg", ".svn", "node_modules"];
 
-/// Whether a file name is a Dockerfile's: `Dockerfile`, `Dockerfile.*`, `Dockerfile-*`,
-/// `*.Dockerfile`, `*.dockerfile`, `Containerfile`, `Containerfile.*`, `dockerfile`
-/// (but not `Dockerfile.dockerignore` and the like).
-pub fn is_dockerfile_name(name: &str) -> bool {
-    if name.ends_with(".dockerignore") || name.ends_with(".containerignore") {
-        return false;
-    }
-    matches!(name, "Dockerfile" | "dockerfile" | "Containerfile")
-        || name.starts_with("Dockerfile.")
-        || name.starts_with("Dockerfile-")
-        || name.starts_with("Containerfile.")
-        || (name.len() > ".dockerfile".len()
-            && (name.ends_with(".Dockerfile") || name.ends_with(".dockerfile")))
-}
+pub use layerlint_linter::is_dockerfile_name;
 
 /// One Dockerfile to check.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -181,6 +181,22 @@ fn drop_fixes_on_refused_instructions(
     }
 }
 
+/// Whether a file name is a Dockerfile's: `Dockerfile`, `Dockerfile.*`, `Dockerfile-*`,
+/// `*.Dockerfile`, `*.dockerfile`, `Containerfile`, `Containerfile.*`, `dockerfile` (but
+/// not `Dockerfile.dockerignore` and the like). What the CLI checks in a directory, and
+/// what the language server lints whatever language the editor gives the document.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    if name.ends_with(".dockerignore") || name.ends_with(".containerignore") {
+        return false;
+    }
+    matches!(name, "Dockerfile" | "dockerfile" | "Containerfile")
+        || name.starts_with("Dockerfile.")
+        || name.starts_with("Dockerfile-")
+        || name.starts_with("Containerfile.")
+        || (name.len() > ".dockerfile".len()
+            && (name.ends_with(".Dockerfile") || name.ends_with(".dockerfile")))
+}
+
 /// Sorts findings by position (then code), as [`check`] returns them.
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {

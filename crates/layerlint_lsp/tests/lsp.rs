@@ -423,6 +423,48 @@ async fn untitled_documents_have_no_build_context() {
     client.shutdown().await;
 }
 
+/// An editor that sends the server more than Dockerfiles (a `.dockerignore`, the config)
+/// gets no Dockerfile findings on them, nor hovers; a Dockerfile by name is linted
+/// whatever language the editor gives it.
+#[tokio::test]
+async fn only_dockerfiles_are_linted() {
+    let mut client = Client::start();
+    client.initialize(json!({}), json!({"debounceMs": 0})).await;
+    let ignore = "file:///w/.dockerignore";
+    client
+        .open_as(ignore, "ignore", "FROM x\nnode_modules\n")
+        .await;
+    client
+        .open_as(
+            "file:///w/layerlint.toml",
+            "toml",
+            "[lint]\nselect = [\"ALL\"]\n",
+        )
+        .await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": ignore}, "position": position(0, 1)}),
+        )
+        .await;
+    assert_eq!(hover, Value::Null);
+    let dockerfile = "file:///w/api.Dockerfile";
+    client
+        .open_as(dockerfile, "plaintext", "FROM alpine:3.20\nCMD [\"x\", ]\n")
+        .await;
+    // The first diagnostics published are the Dockerfile's: none came for the others.
+    let published = client.notification("textDocument/publishDiagnostics").await;
+    assert_eq!(published["uri"], dockerfile);
+    let codes: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"LL101"), "{codes:?}");
+    client.shutdown().await;
+}
+
 #[tokio::test]
 async fn pull_diagnostics_in_utf8() {
     let mut client = Client::start();
