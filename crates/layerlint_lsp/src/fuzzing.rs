@@ -62,6 +62,7 @@ pub fn exercise(
         document_changes: true,
         create_files: true,
         markdown: true,
+        completion_markdown: true,
         ..ClientCaps::default()
     };
     let lines = snapshot.lines(encoding);

@@ -34,7 +34,11 @@ pub struct ClientCaps {
     pub create_files: bool,
     /// `workspace/didChangeWatchedFiles` registered at run time.
     pub watch_files: bool,
+    /// Markdown in hovers (`hover.contentFormat`).
     pub markdown: bool,
+    /// Markdown in completion items' documentation
+    /// (`completionItem.documentationFormat`); plain strings otherwise.
+    pub completion_markdown: bool,
 }
 
 /// Options the editor passes (`initializationOptions`, or the `layerlint` section of

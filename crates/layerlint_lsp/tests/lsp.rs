@@ -400,6 +400,42 @@ async fn hover_symbols_and_completion() {
     client.shutdown().await;
 }
 
+/// A client that shows plain text only gets plain text: hovers of kind `plaintext`, and
+/// completion documentation as plain strings.
+#[tokio::test]
+async fn plain_text_clients() {
+    let mut client = Client::start();
+    let caps = json!({"textDocument": {
+        "hover": {"contentFormat": ["plaintext"]},
+        "completion": {"completionItem": {"documentationFormat": ["plaintext"]}}
+    }});
+    client.initialize(caps, json!({"debounceMs": 0})).await;
+    let uri = "untitled:Dockerfile-7";
+    client.open(uri, "FROM alpine:3.20\nRU\n").await;
+    client.diagnostics(uri).await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position(0, 1)}),
+        )
+        .await;
+    assert_eq!(hover["contents"]["kind"], "plaintext", "{hover}");
+    let completion = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": position(1, 2)}),
+        )
+        .await;
+    let run = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "RUN")
+        .expect("RUN is offered");
+    assert!(run["documentation"].is_string(), "{run}");
+    client.shutdown().await;
+}
+
 /// An `untitled:` buffer is no file: it has no build context, wherever the server runs
 /// (the tests run it in this crate's directory, which has no `.dockerignore`), so no
 /// finding needs one; the same text saved in a project gets them.

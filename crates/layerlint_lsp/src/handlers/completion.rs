@@ -19,6 +19,7 @@ pub fn handle(session: &Session, params: CompletionParams) -> Option<CompletionR
     let position = params.text_document_position;
     let snapshot = session.snapshot(&position.text_document.uri)?;
     let lines = snapshot.lines(session.encoding());
+    let markdown = session.caps().completion_markdown;
     let offset = lines.offset(position.position);
     let items = completions(&snapshot, offset)
         .into_iter()
@@ -28,10 +29,15 @@ pub fn handle(session: &Session, params: CompletionParams) -> Option<CompletionR
             kind: Some(item.kind),
             detail: item.detail,
             documentation: item.documentation.map(|value| {
-                Documentation::MarkupContent(MarkupContent {
-                    kind: MarkupKind::Markdown,
-                    value,
-                })
+                if markdown {
+                    Documentation::MarkupContent(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value,
+                    })
+                } else {
+                    // A client that shows plain text only gets the text as written.
+                    Documentation::String(value)
+                }
             }),
             sort_text: Some(format!("{i:04}")),
             filter_text: item.filter,
