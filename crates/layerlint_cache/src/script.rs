@@ -143,6 +143,10 @@ pub fn run_scripts(
 /// line names another interpreter is the caller's question.)
 pub fn executed_heredocs(run: &Instruction, main: &Script) -> Vec<bool> {
     let count = run.heredocs.len();
+    if count == 0 {
+        // Most RUNs: nothing to look for in the commands.
+        return Vec::new();
+    }
     let mut commands = main.commands();
     let first = commands.next();
     if let Some(only) = first
