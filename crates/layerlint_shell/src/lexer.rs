@@ -41,6 +41,30 @@ pub(crate) static CLASS: [u8; 256] = {
     table
 };
 
+/// The end of the run of [`PLAIN`] bytes starting at `i` in `bytes`: the offset of the
+/// first byte that needs attention, or `bytes.len()`.
+///
+/// Words are mostly plain bytes, so this is the scanner's innermost loop: it looks at
+/// eight bytes per bounds check.
+#[inline]
+pub(crate) fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        for (k, &b) in chunk.iter().enumerate() {
+            if CLASS[b as usize] != PLAIN {
+                return i + k;
+            }
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if CLASS[b as usize] != PLAIN {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Blanks separate words without ending a command. `\r` counts as one, so that scripts
 /// with Windows line endings read as their authors meant.
 #[inline]
@@ -56,15 +80,6 @@ pub(crate) fn is_name_start(b: u8) -> bool {
 #[inline]
 pub(crate) fn is_name_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// Whether `b` may follow a reserved word (`if`, `then`, `{`, ...) for it to count as one.
-#[inline]
-pub(crate) fn ends_reserved_word(b: Option<u8>) -> bool {
-    match b {
-        None => true,
-        Some(b) => CLASS[b as usize] == BREAK,
-    }
 }
 
 /// The length of a valid assignment prefix `NAME=`, `NAME+=` or `NAME[...]=` at the start of

@@ -18,8 +18,8 @@ use crate::data::{
 };
 use crate::error::{ErrorData, SyntaxErrorKind as E};
 use crate::lexer::{
-    BACKSLASH, BRACE, BREAK, CLASS, DOLLAR, GLOB, PLAIN, QUOTE, ansi_c_escape, assignment_prefix,
-    ends_reserved_word, is_blank, is_name_char, is_name_start, utf8_len,
+    BACKSLASH, BREAK, CLASS, DOLLAR, GLOB, QUOTE, ansi_c_escape, assignment_prefix, is_blank,
+    is_name_char, is_name_start, plain_run_end, utf8_len,
 };
 use crate::shell_string;
 
@@ -381,23 +381,22 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// The reserved word at `at`, if the bytes there form one and end where words end.
     fn keyword_at(&self, at: usize) -> Option<Kw> {
-        // Every reserved word starts with one of these.
-        let first = self.byte(at)?;
-        if !b"cdefistuw{}!".contains(&first) {
+        let rest = self.src.get(at..self.end)?;
+        // Every reserved word starts with one of these: most words are rejected here.
+        if !matches!(
+            rest.first()?,
+            b'c' | b'd' | b'e' | b'f' | b'i' | b's' | b't' | b'u' | b'w' | b'{' | b'}' | b'!'
+        ) {
             return None;
         }
-        let mut p = at;
-        while p < self.end && p - at < 8 {
-            let class = CLASS[self.src[p] as usize];
-            if class != PLAIN && class != BRACE {
-                break;
-            }
-            p += 1;
-        }
-        if p == at || !ends_reserved_word(self.byte(p)) {
-            return None;
-        }
-        Kw::from_bytes(&self.src[at..p])
+        // A reserved word is at most 8 bytes long, all of them plain (or braces), and is
+        // followed by a word break or the end: look for the break in the first 9 bytes.
+        let head = &rest[..rest.len().min(9)];
+        let len = head
+            .iter()
+            .position(|&b| CLASS[b as usize] == BREAK)
+            .unwrap_or(head.len());
+        Kw::from_bytes(&head[..len])
     }
 
     /// A list terminator at the cursor: `)`, `;;`, `;&`, `;;&`, or a closing keyword.
@@ -556,7 +555,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     fn parse_pipeline(&mut self, ctx: Ctx) -> Option<u32> {
         self.skip_blanks();
         let start = self.pos;
-        let negated = self.keyword_at(self.pos) == Some(Kw::Bang);
+        let negated = self.peek() == Some(b'!') && self.keyword_at(self.pos) == Some(Kw::Bang);
         if negated {
             self.pos += 1;
             self.skip_blanks();
@@ -837,11 +836,9 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// `name ( )` ahead: returns the offset after `)`.
     fn function_definition_ahead(&self) -> Option<usize> {
-        let mut p = self.pos;
-        while p < self.end && CLASS[self.src[p] as usize] == PLAIN && self.src[p] != b'=' {
-            p += 1;
-        }
-        if p == self.pos || p >= self.end {
+        let src = &self.src[..self.end];
+        let name_end = plain_run_end(src, self.pos);
+        if name_end == self.pos {
             return None;
         }
         let skip = |mut p: usize| {
@@ -850,11 +847,12 @@ impl<'t, 'b> Parser<'t, 'b> {
             }
             p
         };
-        p = skip(p);
-        if self.byte(p) != Some(b'(') {
+        let p = skip(name_end);
+        // A name with `=` is an assignment (`a=(1 2)`), checked last as `(` is rare.
+        if self.byte(p) != Some(b'(') || memchr(b'=', &src[self.pos..name_end]).is_some() {
             return None;
         }
-        p = skip(p + 1);
+        let p = skip(p + 1);
         (self.byte(p) == Some(b')')).then_some(p + 1)
     }
 
@@ -1298,9 +1296,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         }
         let mut open_brace = false;
         loop {
-            while self.pos < self.end && CLASS[self.src[self.pos] as usize] == PLAIN {
-                self.pos += 1;
-            }
+            self.pos = plain_run_end(&self.src[..self.end], self.pos);
             let Some(b) = self.peek() else { break };
             match CLASS[b as usize] {
                 BREAK => {
@@ -1354,6 +1350,18 @@ impl<'t, 'b> Parser<'t, 'b> {
     fn finish_word(&mut self, start: usize, mark: usize, flags: u16) -> WordData {
         let Builder { tables, scratch } = &mut *self.b;
         let end = self.pos;
+        let first_span = tables.spans.len() as u32;
+        if scratch.spans.len() == mark {
+            // Most words: no quotes, escapes or expansions; the value is the text.
+            return WordData {
+                text: self.text_id,
+                range: Self::range(start, end),
+                flags: WordFlags(flags),
+                spans: (first_span, first_span),
+                cooked: (NONE, 0),
+                static_len: (end - start) as u32,
+            };
+        }
         let spans = &scratch.spans[mark..];
         let only_expansions = spans
             .iter()
@@ -1366,7 +1374,6 @@ impl<'t, 'b> Parser<'t, 'b> {
         } else {
             cook(self.text, &mut tables.strings, start, end, spans)
         };
-        let first_span = tables.spans.len() as u32;
         tables.spans.extend(scratch.spans.drain(mark..));
         WordData {
             text: self.text_id,
