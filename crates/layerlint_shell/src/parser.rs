@@ -30,6 +30,10 @@ pub(crate) const MAX_DEPTH: u32 = 64;
 /// Everything a parse produces.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Tables {
+    /// The script's own text, [`TextId::ROOT`].
+    pub(crate) root: MappedText,
+    /// The other texts (`sh -c` strings, unescaped backquotes), from `TextId(1)` on: apart
+    /// from the root, so that the many scripts without any allocate nothing for them.
     pub(crate) texts: Vec<MappedText>,
     pub(crate) words: Vec<WordData>,
     pub(crate) spans: Vec<Span>,
@@ -43,7 +47,19 @@ pub(crate) struct Tables {
     pub(crate) errors: Vec<ErrorData>,
 }
 
-/// Stacks for the parts of constructs still being parsed.
+impl Tables {
+    /// The text with id `id`.
+    #[inline]
+    pub(crate) fn text(&self, id: TextId) -> &MappedText {
+        match id.0 {
+            0 => &self.root,
+            n => &self.texts[n as usize - 1],
+        }
+    }
+}
+
+/// Stacks for the parts of constructs still being parsed. They are empty between parses,
+/// and kept (with their capacity) for the thread's next parse: see [`SCRATCH`].
 #[derive(Default)]
 struct Scratch {
     words: Vec<WordData>,
@@ -51,6 +67,31 @@ struct Scratch {
     assignments: Vec<AssignmentData>,
     redirects: Vec<RedirectData>,
     elements: Vec<ElementData>,
+}
+
+impl Scratch {
+    const EMPTY: Scratch = Scratch {
+        words: Vec::new(),
+        spans: Vec::new(),
+        assignments: Vec::new(),
+        redirects: Vec::new(),
+        elements: Vec::new(),
+    };
+
+    fn clear(&mut self) {
+        self.words.clear();
+        self.spans.clear();
+        self.assignments.clear();
+        self.redirects.clear();
+        self.elements.clear();
+    }
+}
+
+thread_local! {
+    /// The scratch stacks of the thread's last parse, reused by the next one: a script is
+    /// parsed in a few microseconds, and allocating the stacks anew each time was a
+    /// noticeable part of that.
+    static SCRATCH: std::cell::Cell<Scratch> = const { std::cell::Cell::new(Scratch::EMPTY) };
 }
 
 #[derive(Default)]
@@ -100,24 +141,27 @@ impl Builder {
 /// Parses `text` (the root text) into tables.
 pub(crate) fn parse(text: &MappedText) -> Tables {
     let len = text.len().to_usize();
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        tables: Tables::default(),
+        scratch: SCRATCH.take(),
+    };
     let t = &mut builder.tables;
-    t.texts.reserve(1);
     t.words.reserve(len / 6 + 4);
     t.commands.reserve(len / 40 + 2);
     t.pipelines.reserve(len / 50 + 2);
     t.elements.reserve(len / 40 + 2);
     t.spans.reserve(len / 16 + 4);
     t.strings.reserve(len / 4);
-    // The scratch stacks of the command being parsed: its words and their spans.
-    let s = &mut builder.scratch;
-    s.words.reserve(16);
-    s.spans.reserve(32);
-    t.texts.push(MappedText::new());
     let mut parser = Parser::new(text, TextId::ROOT, &mut builder, 0, &[]);
     parser.parse_script(Ctx::ROOT);
-    builder.tables.texts[0] = text.clone();
-    builder.tables
+    let Builder {
+        mut tables,
+        mut scratch,
+    } = builder;
+    tables.root = text.clone();
+    scratch.clear();
+    SCRATCH.set(scratch);
+    tables
 }
 
 /// Terminators a list stops at.
@@ -319,15 +363,16 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn skip_blanks(&mut self) {
-        while let Some(b) = self.peek() {
-            if is_blank(b) {
-                self.pos += 1;
-            } else if b == b'\\' && self.byte(self.pos + 1) == Some(b'\n') {
-                self.pos += 2;
-            } else {
-                break;
+        let src = &self.src[..self.end];
+        let mut p = self.pos;
+        loop {
+            match src.get(p) {
+                Some(&b) if is_blank(b) => p += 1,
+                Some(b'\\') if src.get(p + 1) == Some(&b'\n') => p += 2,
+                _ => break,
             }
         }
+        self.pos = p;
     }
 
     fn skip_comment(&mut self) {
@@ -1296,8 +1341,9 @@ impl<'t, 'b> Parser<'t, 'b> {
         }
         let mut open_brace = false;
         loop {
-            self.pos = plain_run_end(&self.src[..self.end], self.pos);
-            let Some(b) = self.peek() else { break };
+            let src = &self.src[..self.end];
+            self.pos = plain_run_end(src, self.pos);
+            let Some(&b) = src.get(self.pos) else { break };
             match CLASS[b as usize] {
                 BREAK => {
                     if b != b'(' || self.pos == start || !self.continue_at_paren(ctx, start, flags)
@@ -1435,10 +1481,12 @@ impl<'t, 'b> Parser<'t, 'b> {
             return;
         }
         loop {
-            while self.pos < self.end && !matches!(self.src[self.pos], b'"' | b'\\' | b'$' | b'`') {
-                self.pos += 1;
-            }
-            let Some(b) = self.peek() else {
+            let src = &self.src[..self.end];
+            self.pos += src[self.pos..]
+                .iter()
+                .position(|b| matches!(b, b'"' | b'\\' | b'$' | b'`'))
+                .unwrap_or(src.len() - self.pos);
+            let Some(&b) = src.get(self.pos) else {
                 *flags |= WordFlags::UNTERMINATED;
                 self.error(open, self.end, E::UnterminatedDoubleQuote);
                 break;
@@ -1537,10 +1585,12 @@ impl<'t, 'b> Parser<'t, 'b> {
             }
             Some(c) if is_name_start(c) => {
                 *flags |= WordFlags::PARAMETER;
-                self.pos += 2;
-                while self.peek().is_some_and(is_name_char) {
-                    self.pos += 1;
+                let src = &self.src[..self.end];
+                let mut p = start + 2;
+                while src.get(p).is_some_and(|&b| is_name_char(b)) {
+                    p += 1;
                 }
+                self.pos = p;
                 ExpansionKind::Parameter
             }
             Some(c) if c.is_ascii_digit() || b"@*#?-$!".contains(&c) => {
@@ -1848,13 +1898,13 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// Parses `inner` as a text of its own (a shell string, an unescaped backquote).
     fn parse_text(&mut self, inner: MappedText, opaque: &[TextRange], ctx: Ctx) -> u32 {
-        let id = self.b.tables.texts.len() as u32;
+        let id = self.b.tables.texts.len() as u32 + 1;
         self.b.tables.texts.push(MappedText::new());
         {
             let mut parser = Parser::new(&inner, TextId(id), &mut *self.b, self.depth, opaque);
             parser.parse_script(ctx);
         }
-        if let Some(slot) = self.b.tables.texts.get_mut(id as usize) {
+        if let Some(slot) = self.b.tables.texts.get_mut(id as usize - 1) {
             *slot = inner;
         }
         id

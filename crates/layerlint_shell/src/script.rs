@@ -56,11 +56,10 @@ impl Script {
     /// one program among every command.
     pub fn may_mention(&self, needle: &str) -> bool {
         let finder = memchr::memmem::Finder::new(needle);
-        finder.find(self.tables.strings.as_bytes()).is_some()
-            || self
-                .tables
-                .texts
-                .iter()
+        let t = &self.tables;
+        finder.find(t.strings.as_bytes()).is_some()
+            || std::iter::once(&t.root)
+                .chain(&t.texts)
                 .any(|t| finder.find(t.as_str().as_bytes()).is_some())
     }
 
@@ -77,12 +76,12 @@ impl Script {
     /// A text by id: the script's own, or the value of an `sh -c` string (see
     /// [`Command::shell_string_text`]).
     pub fn mapped_text(&self, id: TextId) -> &MappedText {
-        &self.tables.texts[id.index()]
+        self.tables.text(id)
     }
 
     /// Maps a range of text `id` to the Dockerfile.
     pub fn to_source(&self, id: TextId, range: TextRange) -> TextRange {
-        self.tables.texts[id.index()].range_to_source(range)
+        self.tables.text(id).range_to_source(range)
     }
 
     /// Every simple command, in order of appearance: a command comes before the commands
@@ -173,14 +172,15 @@ impl Script {
     }
 
     pub(crate) fn slice(&self, text: TextId, range: TextRange) -> &str {
-        self.tables.texts[text.index()]
+        self.tables
+            .text(text)
             .as_str()
             .get(range.to_std())
             .unwrap_or_default()
     }
 
     pub(crate) fn word_value(&self, word: &WordData, lossy: bool) -> Option<&str> {
-        let text = self.tables.texts[word.text.index()].as_str();
+        let text = self.tables.text(word.text).as_str();
         word_value(text, &self.tables.strings, word, lossy)
     }
 
