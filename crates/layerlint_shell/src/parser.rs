@@ -335,8 +335,13 @@ impl<'t, 'b> Parser<'t, 'b> {
         }
     }
 
+    /// The range `start..end` (empty when `end` is before `start`). Offsets fit in 32
+    /// bits: they are at most the length of a text, which is a [`TextSize`].
+    #[inline]
     fn range(start: usize, end: usize) -> TextRange {
-        TextRange::from_usize(start, end.max(start))
+        let start = start as u32;
+        let end = (end as u32).max(start);
+        TextRange::new(TextSize::new(start), TextSize::new(end))
     }
 
     fn error(&mut self, start: usize, end: usize, kind: E) {
@@ -1323,6 +1328,17 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     fn scan_word(&mut self, ctx: Ctx) -> WordData {
         let start = self.pos;
+        // Most words are plain bytes up to a blank or an operator: no spans, no flags.
+        let src = &self.src[..self.end];
+        let end = plain_run_end(src, start);
+        if end > start
+            && src
+                .get(end)
+                .is_none_or(|&b| CLASS[b as usize] == BREAK && b != b'(')
+        {
+            self.pos = end;
+            return self.plain_word(start, end);
+        }
         let mark = self.b.scratch.spans.len();
         let mut flags = 0u16;
         self.scan_word_parts(ctx, &mut flags);
@@ -1393,21 +1409,41 @@ impl<'t, 'b> Parser<'t, 'b> {
         false
     }
 
+    /// A word without quotes, escapes or expansions: its value is its text.
+    #[inline]
+    fn plain_word(&self, start: usize, end: usize) -> WordData {
+        let spans = self.b.tables.spans.len() as u32;
+        WordData {
+            text: self.text_id,
+            range: Self::range(start, end),
+            flags: WordFlags(0),
+            spans: (spans, spans),
+            cooked: (NONE, 0),
+            static_len: (end - start) as u32,
+        }
+    }
+
+    /// The word from `start` to the cursor, whose spans are on the scratch stack from
+    /// `mark` on.
+    #[inline]
     fn finish_word(&mut self, start: usize, mark: usize, flags: u16) -> WordData {
+        if self.b.scratch.spans.len() == mark {
+            // No quotes, escapes or expansions: the value is the text.
+            return WordData {
+                flags: WordFlags(flags),
+                ..self.plain_word(start, self.pos)
+            };
+        }
+        self.finish_quoted_word(start, mark, flags)
+    }
+
+    /// [`Self::finish_word`] for a word with spans: moves them to the table, and stores
+    /// its value after quote removal.
+    #[inline(never)]
+    fn finish_quoted_word(&mut self, start: usize, mark: usize, flags: u16) -> WordData {
         let Builder { tables, scratch } = &mut *self.b;
         let end = self.pos;
         let first_span = tables.spans.len() as u32;
-        if scratch.spans.len() == mark {
-            // Most words: no quotes, escapes or expansions; the value is the text.
-            return WordData {
-                text: self.text_id,
-                range: Self::range(start, end),
-                flags: WordFlags(flags),
-                spans: (first_span, first_span),
-                cooked: (NONE, 0),
-                static_len: (end - start) as u32,
-            };
-        }
         let spans = &scratch.spans[mark..];
         let only_expansions = spans
             .iter()
