@@ -94,18 +94,12 @@ thread_local! {
     static SCRATCH: std::cell::Cell<Scratch> = const { std::cell::Cell::new(Scratch::EMPTY) };
 }
 
-#[derive(Default)]
-pub(crate) struct Builder {
-    tables: Tables,
-    scratch: Scratch,
-}
-
 /// Table lengths, to undo a parse (see [`Parser::opaque`]).
 struct Mark([usize; 11]);
 
-impl Builder {
+impl Tables {
     fn mark(&self) -> Mark {
-        let t = &self.tables;
+        let t = self;
         Mark([
             t.texts.len(),
             t.words.len(),
@@ -122,7 +116,7 @@ impl Builder {
     }
 
     fn rollback(&mut self, mark: &Mark) {
-        let t = &mut self.tables;
+        let t = self;
         let m = &mark.0;
         t.texts.truncate(m[0]);
         t.words.truncate(m[1]);
@@ -141,26 +135,21 @@ impl Builder {
 /// Parses `text` (the root text) into tables.
 pub(crate) fn parse(text: &MappedText) -> Tables {
     let len = text.len().to_usize();
-    let mut builder = Builder {
-        tables: Tables::default(),
-        scratch: SCRATCH.take(),
+    let mut tables = Tables {
+        root: text.clone(),
+        ..Tables::default()
     };
-    let t = &mut builder.tables;
-    t.words.reserve(len / 6 + 4);
-    t.commands.reserve(len / 40 + 2);
-    t.pipelines.reserve(len / 50 + 2);
-    t.elements.reserve(len / 40 + 2);
-    t.spans.reserve(len / 16 + 4);
-    t.strings.reserve(len / 4);
-    let mut parser = Parser::new(text, TextId::ROOT, &mut builder, 0, &[]);
-    parser.parse_script(Ctx::ROOT);
-    let Builder {
-        mut tables,
-        mut scratch,
-    } = builder;
-    tables.root = text.clone();
-    scratch.clear();
-    SCRATCH.set(scratch);
+    tables.words.reserve(len / 6 + 4);
+    tables.commands.reserve(len / 40 + 2);
+    tables.pipelines.reserve(len / 50 + 2);
+    tables.elements.reserve(len / 40 + 2);
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.take();
+        let mut parser = Parser::new(text, TextId::ROOT, &mut tables, &mut scratch, 0, &[]);
+        parser.parse_script(Ctx::ROOT);
+        scratch.clear();
+        cell.set(scratch);
+    });
     tables
 }
 
@@ -280,7 +269,8 @@ pub(crate) struct Parser<'t, 'b> {
     pos: usize,
     end: usize,
     text_id: TextId,
-    b: &'b mut Builder,
+    tables: &'b mut Tables,
+    scratch: &'b mut Scratch,
     depth: u32,
     heredocs: Vec<PendingHeredoc>,
     /// Ranges whose substitutions were already run by an outer shell (the `$(...)` in
@@ -294,7 +284,8 @@ impl<'t, 'b> Parser<'t, 'b> {
     fn new(
         map: &'t MappedText,
         text_id: TextId,
-        b: &'b mut Builder,
+        tables: &'b mut Tables,
+        scratch: &'b mut Scratch,
         depth: u32,
         opaque: &'t [TextRange],
     ) -> Self {
@@ -306,7 +297,8 @@ impl<'t, 'b> Parser<'t, 'b> {
             pos: 0,
             end: text.len(),
             text_id,
-            b,
+            tables,
+            scratch,
             depth,
             heredocs: Vec::new(),
             opaque,
@@ -354,7 +346,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             end += 1;
         }
         let range = Self::range(start, end);
-        self.b.tables.errors.push(ErrorData {
+        self.tables.errors.push(ErrorData {
             text: self.text_id,
             range,
             kind,
@@ -410,7 +402,6 @@ impl<'t, 'b> Parser<'t, 'b> {
     fn enter(&mut self) -> bool {
         if self.depth >= MAX_DEPTH {
             let already = self
-                .b
                 .tables
                 .errors
                 .last()
@@ -564,7 +555,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn set_separator(&mut self, pipeline: u32, separator: Separator) {
-        let t = &mut self.b.tables;
+        let t = &mut self.tables;
         let Some(p) = t.pipelines.get_mut(pipeline as usize) else {
             return;
         };
@@ -610,8 +601,8 @@ impl<'t, 'b> Parser<'t, 'b> {
             self.pos += 1;
             self.skip_blanks();
         }
-        let id = self.b.tables.pipelines.len() as u32;
-        self.b.tables.pipelines.push(PipelineData {
+        let id = self.tables.pipelines.len() as u32;
+        self.tables.pipelines.push(PipelineData {
             text: self.text_id,
             range: Self::range(start, start),
             elements: (0, 0),
@@ -620,8 +611,8 @@ impl<'t, 'b> Parser<'t, 'b> {
             context: Context(ctx.flags),
             parent: ctx.parent,
         });
-        let first_command = self.b.tables.commands.len();
-        let mark = self.b.scratch.elements.len();
+        let first_command = self.tables.commands.len();
+        let mark = self.scratch.elements.len();
         let mut index = 0u32;
         let mut pipe_op: Option<(usize, &'static str)> = negated.then_some((start, "!"));
         loop {
@@ -631,7 +622,7 @@ impl<'t, 'b> Parser<'t, 'b> {
                 }
                 break;
             };
-            self.b.scratch.elements.push(element);
+            self.scratch.elements.push(element);
             self.skip_blanks();
             let (separator, len, text) = match (self.peek(), self.byte(self.pos + 1)) {
                 (Some(b'|'), Some(b'&')) => (Separator::PipeAll, 2, "|&"),
@@ -639,22 +630,20 @@ impl<'t, 'b> Parser<'t, 'b> {
                 _ => break,
             };
             if element.kind == ElementKind::Command {
-                self.b.tables.commands[element.command as usize].separator = separator;
+                self.tables.commands[element.command as usize].separator = separator;
             }
             pipe_op = Some((self.pos, text));
             self.pos += len;
             self.skip_linebreaks();
             index += 1;
         }
-        let Builder { tables, scratch } = &mut *self.b;
+        let (tables, scratch) = (&mut *self.tables, &mut *self.scratch);
         if scratch.elements.len() == mark {
             // Nothing was parsed after the pipeline's slot was taken: give it back.
             tables.pipelines.truncate(id as usize);
             return None;
         }
-        let first_element = tables.elements.len() as u32;
-        tables.elements.extend(scratch.elements.drain(mark..));
-        let elements = (first_element, tables.elements.len() as u32);
+        let elements = move_to(&mut tables.elements, &mut scratch.elements, mark);
         let last = tables.elements[elements.1 as usize - 1];
         if elements.1 - elements.0 >= 2 {
             mark_piped(tables, ctx, self.text_id, first_command);
@@ -704,7 +693,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn reserve_command(&mut self, ctx: Ctx, pipeline: u32, index: u32) -> u32 {
-        let commands = &mut self.b.tables.commands;
+        let commands = &mut self.tables.commands;
         let id = commands.len() as u32;
         commands.push(CommandData {
             text: self.text_id,
@@ -727,9 +716,9 @@ impl<'t, 'b> Parser<'t, 'b> {
         let id = self.reserve_command(ctx, pipeline, index);
         let start = self.pos;
         let marks = (
-            self.b.scratch.words.len(),
-            self.b.scratch.assignments.len(),
-            self.b.scratch.redirects.len(),
+            self.scratch.words.len(),
+            self.scratch.assignments.len(),
+            self.scratch.redirects.len(),
         );
         let word_ctx = Ctx { parent: id, ..ctx };
         let mut end = start;
@@ -739,7 +728,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             self.skip_blanks();
             let Some(b) = self.peek() else { break };
             if let Some(word) = test.then(|| self.test_operator()).flatten() {
-                self.b.scratch.words.push(word);
+                self.scratch.words.push(word);
                 end = self.pos;
                 continue;
             }
@@ -750,7 +739,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             if (b.is_ascii_digit() || matches!(b, b'<' | b'>' | b'&'))
                 && let Some(redirect) = self.parse_redirect(word_ctx)
             {
-                self.b.scratch.redirects.push(redirect);
+                self.scratch.redirects.push(redirect);
                 end = self.pos;
                 continue;
             }
@@ -764,7 +753,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             end = self.pos;
             if !has_name {
                 if let Some(assignment) = self.as_assignment(word) {
-                    self.b.scratch.assignments.push(assignment);
+                    self.scratch.assignments.push(assignment);
                     continue;
                 }
                 has_name = true;
@@ -772,7 +761,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             } else if test && self.is_plain(word, "]]") {
                 test = false;
             }
-            self.b.scratch.words.push(word);
+            self.scratch.words.push(word);
         }
         self.finish_simple(id, ctx, start, end, marks)
     }
@@ -785,7 +774,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         end: usize,
         marks: (usize, usize, usize),
     ) -> ElementData {
-        let Builder { tables, scratch } = &mut *self.b;
+        let (tables, scratch) = (&mut *self.tables, &mut *self.scratch);
         let words = move_to(&mut tables.words, &mut scratch.words, marks.0);
         let assignments = move_to(&mut tables.assignments, &mut scratch.assignments, marks.1);
         let redirects = move_to(&mut tables.redirects, &mut scratch.redirects, marks.2);
@@ -806,7 +795,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         if let Some(word) = script_word {
             self.parse_shell_string(id, word, ctx);
         }
-        let t = &mut self.b.tables;
+        let t = &mut self.tables;
         let after = t.commands.len() as u32;
         t.commands[id as usize].end = after;
         ElementData {
@@ -826,7 +815,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         };
         let start = self.pos;
         self.pos += len;
-        let mark = self.b.scratch.spans.len();
+        let mark = self.scratch.spans.len();
         Some(self.finish_word(start, mark, 0))
     }
 
@@ -840,7 +829,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         let (len, append) = assignment_prefix(raw)?;
         // The name must be plain text (`"A"=b` is a command); an index may expand
         // (`a[$i]=x`).
-        let spans = &self.b.tables.spans[word.spans.0 as usize..word.spans.1 as usize];
+        let spans = &self.tables.spans[word.spans.0 as usize..word.spans.1 as usize];
         let bracket = raw.iter().position(|&b| b == b'[').unwrap_or(len);
         let name_is_plain = spans
             .iter()
@@ -976,7 +965,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn register_heredoc(&mut self, op: RedirectOp, op_range: TextRange, word: WordData) -> u32 {
-        let t = &mut self.b.tables;
+        let t = &mut self.tables;
         let id = t.heredocs.len();
         t.heredocs.push(HeredocData {
             body: Self::range(self.end, self.end),
@@ -1026,7 +1015,7 @@ impl<'t, 'b> Parser<'t, 'b> {
                     E::UnterminatedHeredoc,
                 );
             }
-            if let Some(h) = self.b.tables.heredocs.get_mut(pending.id) {
+            if let Some(h) = self.tables.heredocs.get_mut(pending.id) {
                 h.body = Self::range(body_start, body_end);
                 h.terminated = terminated;
             }
@@ -1058,7 +1047,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             range: Self::range(start, end),
             kind,
             command: NONE,
-            commands: (first as u32, self.b.tables.commands.len() as u32),
+            commands: (first as u32, self.tables.commands.len() as u32),
         }
     }
 
@@ -1072,7 +1061,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn parse_subshell(&mut self, ctx: Ctx) -> ElementData {
-        let (start, first) = (self.pos, self.b.tables.commands.len());
+        let (start, first) = (self.pos, self.tables.commands.len());
         self.pos += 1;
         if self.enter() {
             let found = self.parse_list(ctx.with(Context::SUBSHELL), stop::RPAREN);
@@ -1083,7 +1072,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn parse_group(&mut self, ctx: Ctx) -> ElementData {
-        let (start, first) = (self.pos, self.b.tables.commands.len());
+        let (start, first) = (self.pos, self.tables.commands.len());
         self.pos += 1;
         if self.enter() {
             let found = self.parse_list(ctx.with(Context::GROUP), stop::RBRACE);
@@ -1094,7 +1083,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn parse_if(&mut self, ctx: Ctx) -> ElementData {
-        let (start, first) = (self.pos, self.b.tables.commands.len());
+        let (start, first) = (self.pos, self.tables.commands.len());
         self.pos += 2;
         if self.enter() {
             self.parse_if_rest(ctx, start);
@@ -1130,7 +1119,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn parse_while(&mut self, ctx: Ctx, kind: ElementKind) -> ElementData {
-        let (start, first) = (self.pos, self.b.tables.commands.len());
+        let (start, first) = (self.pos, self.tables.commands.len());
         self.pos += 5;
         if self.enter() {
             let condition = ctx.with(Context::CONDITION | Context::LOOP);
@@ -1153,7 +1142,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn parse_for(&mut self, ctx: Ctx, kw: Kw) -> ElementData {
-        let (start, first) = (self.pos, self.b.tables.commands.len());
+        let (start, first) = (self.pos, self.tables.commands.len());
         self.pos += if kw == Kw::For { 3 } else { 6 };
         if self.enter() {
             self.parse_for_head(ctx, start);
@@ -1197,7 +1186,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn parse_case(&mut self, ctx: Ctx) -> ElementData {
-        let (start, first) = (self.pos, self.b.tables.commands.len());
+        let (start, first) = (self.pos, self.tables.commands.len());
         self.pos += 4;
         if self.enter() {
             self.parse_case_rest(ctx, start);
@@ -1275,7 +1264,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn parse_function(&mut self, ctx: Ctx, after_parens: Option<usize>) -> ElementData {
-        let (start, first) = (self.pos, self.b.tables.commands.len());
+        let (start, first) = (self.pos, self.tables.commands.len());
         match after_parens {
             Some(after) => self.pos = after,
             None => self.parse_function_keyword_head(ctx, start),
@@ -1294,7 +1283,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             range: Self::range(start, self.pos),
             kind: ElementKind::FunctionDefinition,
             command: NONE,
-            commands: (first as u32, self.b.tables.commands.len() as u32),
+            commands: (first as u32, self.tables.commands.len() as u32),
         }
     }
 
@@ -1317,7 +1306,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn parse_arithmetic_command(&mut self, ctx: Ctx) -> ElementData {
-        let (start, first) = (self.pos, self.b.tables.commands.len());
+        let (start, first) = (self.pos, self.tables.commands.len());
         self.pos += 2;
         let mut flags = 0;
         self.scan_arithmetic_body(ctx, &mut flags, start);
@@ -1339,7 +1328,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             self.pos = end;
             return self.plain_word(start, end);
         }
-        let mark = self.b.scratch.spans.len();
+        let mark = self.scratch.spans.len();
         let mut flags = 0u16;
         self.scan_word_parts(ctx, &mut flags);
         self.finish_word(start, mark, flags)
@@ -1412,7 +1401,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     /// A word without quotes, escapes or expansions: its value is its text.
     #[inline]
     fn plain_word(&self, start: usize, end: usize) -> WordData {
-        let spans = self.b.tables.spans.len() as u32;
+        let spans = self.tables.spans.len() as u32;
         WordData {
             text: self.text_id,
             range: Self::range(start, end),
@@ -1427,7 +1416,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     /// `mark` on.
     #[inline]
     fn finish_word(&mut self, start: usize, mark: usize, flags: u16) -> WordData {
-        if self.b.scratch.spans.len() == mark {
+        if self.scratch.spans.len() == mark {
             // No quotes, escapes or expansions: the value is the text.
             return WordData {
                 flags: WordFlags(flags),
@@ -1441,8 +1430,12 @@ impl<'t, 'b> Parser<'t, 'b> {
     /// its value after quote removal.
     #[inline(never)]
     fn finish_quoted_word(&mut self, start: usize, mark: usize, flags: u16) -> WordData {
-        let Builder { tables, scratch } = &mut *self.b;
+        let (tables, scratch) = (&mut *self.tables, &mut *self.scratch);
         let end = self.pos;
+        if tables.spans.capacity() == 0 {
+            // Reserved on first use: most scripts have no quotes or expansions at all.
+            tables.spans.reserve(self.text.len() / 16 + 4);
+        }
         let first_span = tables.spans.len() as u32;
         let spans = &scratch.spans[mark..];
         let only_expansions = spans
@@ -1454,9 +1447,14 @@ impl<'t, 'b> Parser<'t, 'b> {
                 .map_or(end - start, |s| s.range.start().to_usize() - start);
             ((NONE, 0), static_len as u32)
         } else {
+            if tables.strings.capacity() == 0 {
+                // A value after quote removal is at most as long as the word.
+                tables.strings.reserve(self.text.len() / 2);
+            }
             cook(self.text, &mut tables.strings, start, end, spans)
         };
-        tables.spans.extend(scratch.spans.drain(mark..));
+        tables.spans.extend_from_slice(spans);
+        scratch.spans.truncate(mark);
         WordData {
             text: self.text_id,
             range: Self::range(start, end),
@@ -1468,7 +1466,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn push_span(&mut self, start: usize, end: usize, kind: SpanKind) {
-        self.b.scratch.spans.push(Span {
+        self.scratch.spans.push(Span {
             range: Self::range(start, end),
             kind,
         });
@@ -1588,7 +1586,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     /// At `$`: an expansion, `$'...'`, `$"..."`, or a lone `$`.
     fn scan_dollar(&mut self, ctx: Ctx, flags: &mut u16, in_double_quotes: bool) {
         let start = self.pos;
-        let mark = self.b.scratch.spans.len();
+        let mark = self.scratch.spans.len();
         let kind = match self.byte(start + 1) {
             Some(b'(') => {
                 if self.byte(start + 2) == Some(b'(') && self.looks_like_arithmetic(start + 3) {
@@ -1639,7 +1637,7 @@ impl<'t, 'b> Parser<'t, 'b> {
                 return;
             }
         };
-        self.b.scratch.spans.truncate(mark);
+        self.scratch.spans.truncate(mark);
         self.push_span(start, self.pos, SpanKind::Expansion(kind));
     }
 
@@ -1658,7 +1656,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             return;
         }
         let opaque = self.is_opaque(start);
-        let mark = opaque.then(|| self.b.mark());
+        let mark = opaque.then(|| self.tables.mark());
         let mut sub = Ctx {
             flags: ctx.flags | Context::SUBSTITUTION,
             parent: ctx.parent,
@@ -1680,7 +1678,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             self.error(start, self.pos, kind);
         }
         if let Some(mark) = mark {
-            self.b.rollback(&mark);
+            self.tables.rollback(&mark);
         }
         self.leave();
     }
@@ -1688,9 +1686,9 @@ impl<'t, 'b> Parser<'t, 'b> {
     fn scan_process_substitution(&mut self, ctx: Ctx, flags: &mut u16) {
         let start = self.pos;
         *flags |= WordFlags::PROCESS_SUBSTITUTION;
-        let mark = self.b.scratch.spans.len();
+        let mark = self.scratch.spans.len();
         self.scan_substitution(ctx, start, 2, true, flags);
-        self.b.scratch.spans.truncate(mark);
+        self.scratch.spans.truncate(mark);
         let kind = SpanKind::Expansion(ExpansionKind::ProcessSubstitution);
         self.push_span(start, self.pos, kind);
     }
@@ -1832,7 +1830,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     /// At the `(` of `name=(...)`: the array's elements, up to and including `)`.
     fn scan_array(&mut self, ctx: Ctx, flags: &mut u16) {
         let open = self.pos;
-        let mark = self.b.scratch.spans.len();
+        let mark = self.scratch.spans.len();
         *flags |= WordFlags::ARRAY;
         self.pos += 1;
         if !self.enter() {
@@ -1856,13 +1854,13 @@ impl<'t, 'b> Parser<'t, 'b> {
             self.scan_word_parts(ctx, flags);
         }
         self.leave();
-        self.b.scratch.spans.truncate(mark);
+        self.scratch.spans.truncate(mark);
         self.push_span(open, self.pos, SpanKind::Expansion(ExpansionKind::Array));
     }
 
     fn scan_backquote(&mut self, ctx: Ctx, flags: &mut u16) {
         let open = self.pos;
-        let mark = self.b.scratch.spans.len();
+        let mark = self.scratch.spans.len();
         *flags |= WordFlags::COMMAND_SUBSTITUTION;
         let mut p = open + 1;
         let mut escaped = false;
@@ -1885,7 +1883,7 @@ impl<'t, 'b> Parser<'t, 'b> {
                 parent: ctx.parent,
                 outer: 0,
             };
-            let rollback = self.is_opaque(open).then(|| self.b.mark());
+            let rollback = self.is_opaque(open).then(|| self.tables.mark());
             if escaped {
                 self.parse_unescaped_backquote(sub, open + 1, close);
             } else {
@@ -1896,12 +1894,12 @@ impl<'t, 'b> Parser<'t, 'b> {
                 self.end = saved_end;
             }
             if let Some(mark) = rollback {
-                self.b.rollback(&mark);
+                self.tables.rollback(&mark);
             }
             self.leave();
         }
         self.pos = if terminated { close + 1 } else { self.end };
-        self.b.scratch.spans.truncate(mark);
+        self.scratch.spans.truncate(mark);
         let kind = SpanKind::Expansion(ExpansionKind::Backquote);
         self.push_span(open, self.pos, kind);
     }
@@ -1934,13 +1932,20 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// Parses `inner` as a text of its own (a shell string, an unescaped backquote).
     fn parse_text(&mut self, inner: MappedText, opaque: &[TextRange], ctx: Ctx) -> u32 {
-        let id = self.b.tables.texts.len() as u32 + 1;
-        self.b.tables.texts.push(MappedText::new());
+        let id = self.tables.texts.len() as u32 + 1;
+        self.tables.texts.push(MappedText::new());
         {
-            let mut parser = Parser::new(&inner, TextId(id), &mut *self.b, self.depth, opaque);
+            let mut parser = Parser::new(
+                &inner,
+                TextId(id),
+                &mut *self.tables,
+                &mut *self.scratch,
+                self.depth,
+                opaque,
+            );
             parser.parse_script(ctx);
         }
-        if let Some(slot) = self.b.tables.texts.get_mut(id as usize - 1) {
+        if let Some(slot) = self.tables.texts.get_mut(id as usize - 1) {
             *slot = inner;
         }
         id
@@ -1952,7 +1957,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             return;
         }
         self.collect_pieces();
-        let spans = &self.b.tables.spans[word.spans.0 as usize..word.spans.1 as usize];
+        let spans = &self.tables.spans[word.spans.0 as usize..word.spans.1 as usize];
         let (inner, opaque) = shell_string::unquote(self.text, &self.pieces, word.range, spans);
         let sub = Ctx {
             flags: ctx.flags | Context::SHELL_STRING,
@@ -1960,7 +1965,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             outer: 0,
         };
         let text = self.parse_text(inner, &opaque, sub);
-        if let Some(c) = self.b.tables.commands.get_mut(id as usize) {
+        if let Some(c) = self.tables.commands.get_mut(id as usize) {
             c.shell_text = text;
         }
         self.leave();
@@ -1968,9 +1973,15 @@ impl<'t, 'b> Parser<'t, 'b> {
 }
 
 /// Moves `scratch[mark..]` to the end of `table`; returns where they went.
-fn move_to<T>(table: &mut Vec<T>, scratch: &mut Vec<T>, mark: usize) -> (u32, u32) {
+#[inline]
+fn move_to<T: Copy>(table: &mut Vec<T>, scratch: &mut Vec<T>, mark: usize) -> (u32, u32) {
     let start = table.len() as u32;
-    table.extend(scratch.drain(mark..));
+    if let Some(moved) = scratch.get(mark..)
+        && !moved.is_empty()
+    {
+        table.extend_from_slice(moved);
+        scratch.truncate(mark);
+    }
     (start, table.len() as u32)
 }
 
