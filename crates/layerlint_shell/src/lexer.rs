@@ -77,9 +77,21 @@ pub(crate) fn is_name_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
 
+/// Whether a byte may be part of a name (`[A-Za-z0-9_]`), by byte: a table, as names are
+/// scanned for every command's first word (is it an assignment?) and every `$NAME`.
+static NAME_CHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
 #[inline]
 pub(crate) fn is_name_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    NAME_CHAR[b as usize]
 }
 
 /// The length of a valid assignment prefix `NAME=`, `NAME+=` or `NAME[...]=` at the start of

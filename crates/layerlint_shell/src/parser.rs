@@ -265,8 +265,10 @@ struct PendingHeredoc {
 pub(crate) struct Parser<'t, 'b> {
     map: &'t MappedText,
     text: &'t str,
+    /// The bytes of the text up to `end`: `src.len() == end` always.
     src: &'t [u8],
     pos: usize,
+    /// Where parsing stops: the end of the text, or of a backquoted substitution.
     end: usize,
     text_id: TextId,
     tables: &'b mut Tables,
@@ -320,11 +322,7 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     #[inline]
     fn byte(&self, at: usize) -> Option<u8> {
-        if at < self.end {
-            Some(self.src[at])
-        } else {
-            None
-        }
+        self.src.get(at).copied()
     }
 
     /// The range `start..end` (empty when `end` is before `start`). Offsets fit in 32
@@ -360,7 +358,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     fn skip_blanks(&mut self) {
-        let src = &self.src[..self.end];
+        let src = self.src;
         let mut p = self.pos;
         loop {
             match src.get(p) {
@@ -422,7 +420,7 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// The reserved word at `at`, if the bytes there form one and end where words end.
     fn keyword_at(&self, at: usize) -> Option<Kw> {
-        let rest = self.src.get(at..self.end)?;
+        let rest = self.src.get(at..)?;
         // Every reserved word starts with one of these: most words are rejected here.
         if !matches!(
             rest.first()?,
@@ -442,20 +440,21 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// A list terminator at the cursor: `)`, `;;`, `;&`, `;;&`, or a closing keyword.
     fn peek_stop(&self) -> Option<(u16, usize, &'static str)> {
-        match (
-            self.peek()?,
-            self.byte(self.pos + 1),
-            self.byte(self.pos + 2),
-        ) {
-            (b')', _, _) => return Some((stop::RPAREN, 1, ")")),
-            (b';', Some(b';'), Some(b'&')) => return Some((stop::CASE_END, 3, ";;&")),
-            (b';', Some(b';'), _) => return Some((stop::CASE_END, 2, ";;")),
-            (b';', Some(b'&'), _) => return Some((stop::CASE_END, 2, ";&")),
-            _ => {}
+        match self.peek()? {
+            b')' => Some((stop::RPAREN, 1, ")")),
+            b';' => match (self.byte(self.pos + 1), self.byte(self.pos + 2)) {
+                (Some(b';'), Some(b'&')) => Some((stop::CASE_END, 3, ";;&")),
+                (Some(b';'), _) => Some((stop::CASE_END, 2, ";;")),
+                (Some(b'&'), _) => Some((stop::CASE_END, 2, ";&")),
+                _ => None,
+            },
+            // The first bytes of `}`, `then`, `else`, `elif`, `fi`, `do`, `done`, `esac`.
+            b'}' | b't' | b'e' | b'f' | b'd' => {
+                let (bit, text) = self.keyword_at(self.pos)?.stop()?;
+                Some((bit, text.len(), text))
+            }
+            _ => None,
         }
-        let kw = self.keyword_at(self.pos)?;
-        let (bit, text) = kw.stop()?;
-        Some((bit, text.len(), text))
     }
 
     /// An operator that cannot start a command: `;`, `&`, `|`, `&&`, `||`, `|&`.
@@ -727,7 +726,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         loop {
             self.skip_blanks();
             let Some(b) = self.peek() else { break };
-            if let Some(word) = test.then(|| self.test_operator()).flatten() {
+            if test && let Some(word) = self.test_operator() {
                 self.scratch.words.push(word);
                 end = self.pos;
                 continue;
@@ -819,8 +818,9 @@ impl<'t, 'b> Parser<'t, 'b> {
         Some(self.finish_word(start, mark, 0))
     }
 
+    /// Whether `word` is written `expected` (ASCII).
     fn is_plain(&self, word: WordData, expected: &str) -> bool {
-        self.text.get(word.range.to_std()) == Some(expected)
+        self.src.get(word.range.to_std()) == Some(expected.as_bytes())
     }
 
     fn as_assignment(&self, word: WordData) -> Option<AssignmentData> {
@@ -875,7 +875,7 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// `name ( )` ahead: returns the offset after `)`.
     fn function_definition_ahead(&self) -> Option<usize> {
-        let src = &self.src[..self.end];
+        let src = self.src;
         let name_end = plain_run_end(src, self.pos);
         if name_end == self.pos {
             return None;
@@ -1318,7 +1318,7 @@ impl<'t, 'b> Parser<'t, 'b> {
     fn scan_word(&mut self, ctx: Ctx) -> WordData {
         let start = self.pos;
         // Most words are plain bytes up to a blank or an operator: no spans, no flags.
-        let src = &self.src[..self.end];
+        let src = self.src;
         let end = plain_run_end(src, start);
         if end > start
             && src
@@ -1346,7 +1346,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         }
         let mut open_brace = false;
         loop {
-            let src = &self.src[..self.end];
+            let src = self.src;
             self.pos = plain_run_end(src, self.pos);
             let Some(&b) = src.get(self.pos) else { break };
             match CLASS[b as usize] {
@@ -1515,7 +1515,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             return;
         }
         loop {
-            let src = &self.src[..self.end];
+            let src = self.src;
             self.pos += src[self.pos..]
                 .iter()
                 .position(|b| matches!(b, b'"' | b'\\' | b'$' | b'`'))
@@ -1619,7 +1619,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             }
             Some(c) if is_name_start(c) => {
                 *flags |= WordFlags::PARAMETER;
-                let src = &self.src[..self.end];
+                let src = self.src;
                 let mut p = start + 2;
                 while src.get(p).is_some_and(|&b| is_name_char(b)) {
                     p += 1;
@@ -1887,11 +1887,11 @@ impl<'t, 'b> Parser<'t, 'b> {
             if escaped {
                 self.parse_unescaped_backquote(sub, open + 1, close);
             } else {
-                let saved_end = self.end;
-                self.end = close;
+                let saved = (self.src, self.end);
+                (self.src, self.end) = (&self.src[..close], close);
                 self.pos = open + 1;
                 self.parse_list(sub, 0);
-                self.end = saved_end;
+                (self.src, self.end) = saved;
             }
             if let Some(mark) = rollback {
                 self.tables.rollback(&mark);
