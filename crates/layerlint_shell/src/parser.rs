@@ -438,6 +438,21 @@ impl<'t, 'b> Parser<'t, 'b> {
         Kw::from_bytes(&head[..len])
     }
 
+    /// [`Self::keyword_at`] the cursor, given the end of the plain bytes there: the same
+    /// answer without looking at the bytes again.
+    fn keyword_before(&self, run_end: usize) -> Option<Kw> {
+        let end = match self.peek()? {
+            b'{' | b'}' => self.pos + 1,
+            b'c' | b'd' | b'e' | b'f' | b'i' | b's' | b't' | b'u' | b'w' | b'!' => run_end,
+            _ => return None,
+        };
+        // A reserved word is at most 8 bytes long and is followed by a break or the end.
+        if end - self.pos > 8 || self.byte(end).is_some_and(|b| CLASS[b as usize] != BREAK) {
+            return None;
+        }
+        Kw::from_bytes(&self.src[self.pos..end])
+    }
+
     /// A list terminator at the cursor: `)`, `;;`, `;&`, `;;&`, or a closing keyword.
     fn peek_stop(&self) -> Option<(u16, usize, &'static str)> {
         match self.peek()? {
@@ -672,7 +687,10 @@ impl<'t, 'b> Parser<'t, 'b> {
             }
             _ => {}
         }
-        if let Some(kw) = self.keyword_at(self.pos) {
+        // The plain bytes the command starts with: a reserved word is among them, and so
+        // is the name of a function definition `name() ...`.
+        let run_end = plain_run_end(self.src, self.pos);
+        if let Some(kw) = self.keyword_before(run_end) {
             match kw {
                 Kw::If => return Some(self.parse_if(ctx)),
                 Kw::While => return Some(self.parse_while(ctx, ElementKind::While)),
@@ -685,10 +703,10 @@ impl<'t, 'b> Parser<'t, 'b> {
                 _ => return None,
             }
         }
-        if let Some(after) = self.function_definition_ahead() {
+        if let Some(after) = self.function_definition_after(run_end) {
             return Some(self.parse_function(ctx, Some(after)));
         }
-        Some(self.parse_simple(ctx, pipeline, index))
+        Some(self.parse_simple(ctx, pipeline, index, run_end))
     }
 
     fn reserve_command(&mut self, ctx: Ctx, pipeline: u32, index: u32) -> u32 {
@@ -711,7 +729,8 @@ impl<'t, 'b> Parser<'t, 'b> {
         id
     }
 
-    fn parse_simple(&mut self, ctx: Ctx, pipeline: u32, index: u32) -> ElementData {
+    /// A simple command; `run_end` is the end of the plain bytes it starts with.
+    fn parse_simple(&mut self, ctx: Ctx, pipeline: u32, index: u32, run_end: usize) -> ElementData {
         let id = self.reserve_command(ctx, pipeline, index);
         let start = self.pos;
         let marks = (
@@ -748,7 +767,11 @@ impl<'t, 'b> Parser<'t, 'b> {
                 }
                 break;
             }
-            let word = self.scan_word(word_ctx);
+            let word = if self.pos == start {
+                self.scan_word_with_run(word_ctx, run_end)
+            } else {
+                self.scan_word(word_ctx)
+            };
             end = self.pos;
             if !has_name {
                 if let Some(assignment) = self.as_assignment(word) {
@@ -873,10 +896,10 @@ impl<'t, 'b> Parser<'t, 'b> {
         }
     }
 
-    /// `name ( )` ahead: returns the offset after `)`.
-    fn function_definition_ahead(&self) -> Option<usize> {
+    /// `name ( )` at the cursor, given the end of the plain bytes there (the name):
+    /// returns the offset after `)`.
+    fn function_definition_after(&self, name_end: usize) -> Option<usize> {
         let src = self.src;
-        let name_end = plain_run_end(src, self.pos);
         if name_end == self.pos {
             return None;
         }
@@ -1316,10 +1339,15 @@ impl<'t, 'b> Parser<'t, 'b> {
     // ----- words -----
 
     fn scan_word(&mut self, ctx: Ctx) -> WordData {
+        self.scan_word_with_run(ctx, plain_run_end(self.src, self.pos))
+    }
+
+    /// [`Self::scan_word`], given the end of the plain bytes at the cursor.
+    #[inline]
+    fn scan_word_with_run(&mut self, ctx: Ctx, end: usize) -> WordData {
         let start = self.pos;
         // Most words are plain bytes up to a blank or an operator: no spans, no flags.
         let src = self.src;
-        let end = plain_run_end(src, start);
         if end > start
             && src
                 .get(end)
