@@ -853,14 +853,15 @@ impl<'t, 'b> Parser<'t, 'b> {
         // The name must be plain text (`"A"=b` is a command); an index may expand
         // (`a[$i]=x`).
         let spans = &self.tables.spans[word.spans.0 as usize..word.spans.1 as usize];
-        let bracket = raw.iter().position(|&b| b == b'[').unwrap_or(len);
-        let name_is_plain = spans
-            .iter()
-            .take_while(|s| s.range.start().to_usize() < start + len)
-            .all(|s| {
-                matches!(s.kind, SpanKind::Expansion(_))
-                    && s.range.start().to_usize() > start + bracket
-            });
+        let in_name = |s: &Span| s.range.start().to_usize() < start + len;
+        let bracket = match spans.first() {
+            Some(first) if in_name(first) => raw.iter().position(|&b| b == b'[').unwrap_or(len),
+            // No span in the name: the bracket is not looked at.
+            _ => len,
+        };
+        let name_is_plain = spans.iter().take_while(|s| in_name(s)).all(|s| {
+            matches!(s.kind, SpanKind::Expansion(_)) && s.range.start().to_usize() > start + bracket
+        });
         if !name_is_plain {
             return None;
         }
@@ -2040,7 +2041,9 @@ fn cook(
     let mut static_len = None;
     for span in spans {
         let (s, e) = (span.range.start().to_usize(), span.range.end().to_usize());
-        strings.push_str(text.get(at..s).unwrap_or_default());
+        if at < s {
+            strings.push_str(text.get(at..s).unwrap_or_default());
+        }
         match span.kind {
             SpanKind::Drop => {}
             SpanKind::Char(ch) => strings.push(ch),
@@ -2051,7 +2054,9 @@ fn cook(
         }
         at = e;
     }
-    strings.push_str(text.get(at..end).unwrap_or_default());
+    if at < end {
+        strings.push_str(text.get(at..end).unwrap_or_default());
+    }
     let len = strings.len() - base;
     let static_len = static_len.unwrap_or(len);
     ((base as u32, len as u32), static_len as u32)
