@@ -438,8 +438,8 @@ impl<'t, 'b> Parser<'t, 'b> {
         Kw::from_bytes(&head[..len])
     }
 
-    /// [`Self::keyword_at`] the cursor, given the end of the plain bytes there: the same
-    /// answer without looking at the bytes again.
+    /// The reserved word at the cursor, as [`Self::keyword_at`] finds it, given the end of
+    /// the plain bytes there: the same answer without looking at the bytes again.
     fn keyword_before(&self, run_end: usize) -> Option<Kw> {
         let end = match self.peek()? {
             b'{' | b'}' => self.pos + 1,

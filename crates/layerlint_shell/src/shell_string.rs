@@ -78,6 +78,11 @@ pub(crate) fn find_script_word<'a>(
     words: &'a [WordData],
     value: impl Fn(&'a WordData) -> Option<&'a str>,
 ) -> Option<usize> {
+    // The shortest: a shell (or `su`), `-c` and the script. Most commands are shorter
+    // than that or have another name; this is asked for every command.
+    if words.len() < 3 {
+        return None;
+    }
     let name_of = |i: usize| -> Option<&'a str> {
         let word = words.get(i)?;
         if word.flags.has_expansion() {
