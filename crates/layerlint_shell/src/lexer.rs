@@ -41,23 +41,41 @@ pub(crate) static CLASS: [u8; 256] = {
     table
 };
 
+/// The bytes that end a run of text inside double quotes (non-zero): `"`, `\`, `$` and
+/// `` ` ``.
+pub(crate) static DOUBLE_QUOTED_STOP: [u8; 256] = {
+    let mut table = [0; 256];
+    table[b'"' as usize] = 1;
+    table[b'\\' as usize] = 1;
+    table[b'$' as usize] = 1;
+    table[b'`' as usize] = 1;
+    table
+};
+
 /// The end of the run of [`PLAIN`] bytes starting at `i` in `bytes`: the offset of the
 /// first byte that needs attention, or `bytes.len()`.
 ///
-/// Words are mostly plain bytes, so this is the scanner's innermost loop: it looks at
-/// eight bytes per bounds check.
+/// Words are mostly plain bytes, so this is the scanner's innermost loop.
 #[inline]
-pub(crate) fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn plain_run_end(bytes: &[u8], i: usize) -> usize {
+    run_end(&CLASS, bytes, i)
+}
+
+/// The end of the run of bytes starting at `i` in `bytes` whose entry in `table` is zero:
+/// the offset of the first byte with a non-zero entry, or `bytes.len()`. It looks at eight
+/// bytes per bounds check.
+#[inline]
+pub(crate) fn run_end(table: &[u8; 256], bytes: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
         for (k, &b) in chunk.iter().enumerate() {
-            if CLASS[b as usize] != PLAIN {
+            if table[b as usize] != 0 {
                 return i + k;
             }
         }
         i += 8;
     }
     while let Some(&b) = bytes.get(i) {
-        if CLASS[b as usize] != PLAIN {
+        if table[b as usize] != 0 {
             break;
         }
         i += 1;

@@ -18,8 +18,8 @@ use crate::data::{
 };
 use crate::error::{ErrorData, SyntaxErrorKind as E};
 use crate::lexer::{
-    BACKSLASH, BREAK, CLASS, DOLLAR, GLOB, QUOTE, ansi_c_escape, assignment_prefix, is_blank,
-    is_name_char, is_name_start, plain_run_end, utf8_len,
+    BACKSLASH, BREAK, CLASS, DOLLAR, DOUBLE_QUOTED_STOP, GLOB, QUOTE, ansi_c_escape,
+    assignment_prefix, is_blank, is_name_char, is_name_start, plain_run_end, run_end, utf8_len,
 };
 use crate::shell_string;
 
@@ -1545,10 +1545,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         }
         loop {
             let src = self.src;
-            self.pos += src[self.pos..]
-                .iter()
-                .position(|b| matches!(b, b'"' | b'\\' | b'$' | b'`'))
-                .unwrap_or(src.len() - self.pos);
+            self.pos = run_end(&DOUBLE_QUOTED_STOP, src, self.pos);
             let Some(&b) = src.get(self.pos) else {
                 *flags |= WordFlags::UNTERMINATED;
                 self.error(open, self.end, E::UnterminatedDoubleQuote);
