@@ -5,6 +5,10 @@ use std::path::Path;
 
 use divan::counter::BytesCount;
 
+/// The linter's allocator, so that allocation costs what it costs in a lint run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
@@ -37,6 +41,21 @@ fn whole_corpus(bencher: divan::Bencher<'_, '_>) {
     bencher.counter(BytesCount::new(bytes)).bench(|| {
         for source in &files {
             divan::black_box(layerlint_syntax::parse(source));
+        }
+    });
+}
+
+/// [`layerlint_syntax::semantic::Semantic::new`] over every file of the corpus, parsed
+/// beforehand.
+#[divan::bench(sample_count = 30)]
+fn semantic_corpus(bencher: divan::Bencher<'_, '_>) {
+    let files: Vec<_> = corpus()
+        .iter()
+        .map(|source| layerlint_syntax::parse(source).file)
+        .collect();
+    bencher.bench(|| {
+        for file in &files {
+            divan::black_box(layerlint_syntax::semantic::Semantic::new(file));
         }
     });
 }
