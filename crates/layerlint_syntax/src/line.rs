@@ -12,7 +12,8 @@ use crate::goquote::go_quote;
 use crate::json::{JsonOutcome, parse_array};
 use crate::mount::parse_mount;
 use crate::words::{
-    RawWord, extract_flags, is_split_space, parse_words, split_first, split_whitespace, trim_space,
+    RawWord, WordSpan, extract_flags, is_split_space, parse_word_spans, split_first, trim_space,
+    whitespace_spans,
 };
 
 /// How deeply `ONBUILD ONBUILD …` is followed.
@@ -59,11 +60,8 @@ impl LineParser<'_> {
         }
     }
 
-    fn raw(&self, word: RawWord) -> Word {
-        Word {
-            range: self.map(word.start, word.end),
-            text: word.text,
-        }
+    fn span(&self, word: WordSpan<'_>) -> Word {
+        self.word(word.start, word.end, word.text.to_owned())
     }
 
     fn error(&mut self, kind: ParseErrorKind, range: TextRange, message: impl Into<String>) {
@@ -167,9 +165,8 @@ impl LineParser<'_> {
 
     /// BuildKit's `parseStringsWhitespaceDelimited`.
     fn split(&self, start: usize, end: usize) -> Vec<Word> {
-        split_whitespace(self.text, start, end)
-            .into_iter()
-            .map(|w| self.raw(w))
+        whitespace_spans(self.text, start, end)
+            .map(|(start, end)| self.word(start, end, self.text[start..end].to_owned()))
             .collect()
     }
 
@@ -240,21 +237,21 @@ impl LineParser<'_> {
 
     /// BuildKit's `parseNameOrNameVal` for ARG.
     fn arg(&self, start: usize, end: usize) -> Vec<ArgDecl> {
-        parse_words(self.text, start, end, self.escape)
+        parse_word_spans(self.text, start, end, self.escape)
             .into_iter()
             .map(|raw| {
                 // `raw.text` is unescaped: it can be shorter than its source span, so
                 // offsets into it are not source offsets (fuzzing found the panic).
                 let eq = raw.text.find('=');
                 let name_end = eq.map_or(raw.end, |i| (raw.start + i).min(raw.end));
-                let name_text = eq.map_or_else(|| raw.text.clone(), |i| raw.text[..i].to_owned());
+                let name_text = eq.map_or(raw.text, |i| &raw.text[..i]).to_owned();
                 let name = self.word(raw.start, name_end, name_text);
                 let default = eq.map(|i| {
                     let start = (raw.start + i + 1).min(raw.end);
                     self.word(start, raw.end, raw.text[i + 1..].to_owned())
                 });
                 ArgDecl {
-                    word: self.raw(raw),
+                    word: self.span(raw),
                     name,
                     default,
                 }
@@ -270,7 +267,7 @@ impl LineParser<'_> {
         key: &str,
         whole: TextRange,
     ) -> Vec<KeyValue> {
-        let words = parse_words(self.text, start, end, self.escape);
+        let words = parse_word_spans(self.text, start, end, self.escape);
         let Some(first) = words.first() else {
             return Vec::new();
         };
@@ -300,7 +297,7 @@ impl LineParser<'_> {
                     range,
                     format!(
                         "Syntax error - can't find = in {}. Must be of the form: name=value",
-                        go_quote(&raw.text)
+                        go_quote(raw.text)
                     ),
                 );
                 continue;

@@ -14,6 +14,15 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::goquote::go_quote;
 use crate::heredoc::parse_heredoc_marker;
 
+/// A flag's name with its dashes, `--name`, for messages.
+struct Shown<'a>(&'a str);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--{}", self.0)
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum FlagType {
     Bool,
@@ -195,7 +204,8 @@ impl Check<'_> {
         };
         let mut used: Vec<&str> = Vec::new();
         for flag in &instruction.flags {
-            let shown = format!("--{}", flag.name);
+            // The flag as written in messages (only an error needs it).
+            let shown = Shown(&flag.name);
             let Some(&(_, kind)) = allowed.iter().find(|(name, _)| *name == flag.name) else {
                 self.report(
                     ParseErrorKind::InvalidFlag,
@@ -218,7 +228,10 @@ impl Check<'_> {
                     Some(format!("missing a value on flag: {shown}"))
                 }
                 (FlagType::Bool, Some(value))
-                    if !matches!(value.text.to_lowercase().as_str(), "true" | "false") =>
+                    // Only ASCII letters lower-case to these (the Kelvin sign's `k` is in
+                    // neither), so an ASCII comparison is Go's `strings.ToLower` one.
+                    if !(value.text.eq_ignore_ascii_case("true")
+                        || value.text.eq_ignore_ascii_case("false")) =>
                 {
                     Some(format!(
                         "expecting boolean value for flag {shown}, not: {}",

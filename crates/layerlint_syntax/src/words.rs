@@ -25,46 +25,104 @@ pub(crate) struct RawWord {
     pub end: usize,
 }
 
+/// Go's `unicode.IsSpace` for an ASCII byte: `\t`, `\n`, `\v`, `\f`, `\r` and space.
+#[inline]
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// The length of the leading whitespace of `text` (Go's `unicode.IsSpace`), byte by byte
+/// while the text is ASCII.
+pub(crate) fn leading_space(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let byte = bytes[pos];
+        if byte.is_ascii() {
+            if !is_ascii_space(byte) {
+                break;
+            }
+            pos += 1;
+        } else {
+            let ch = text[pos..].chars().next().unwrap_or(' ');
+            if !is_space(ch) {
+                break;
+            }
+            pos += ch.len_utf8();
+        }
+    }
+    pos
+}
+
+/// The length of the trailing whitespace of `text`, like [`leading_space`].
+fn trailing_space(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 {
+        let byte = bytes[end - 1];
+        if byte.is_ascii() {
+            if !is_ascii_space(byte) {
+                break;
+            }
+            end -= 1;
+        } else {
+            let ch = text[..end].chars().next_back().unwrap_or(' ');
+            if !is_space(ch) {
+                break;
+            }
+            end -= ch.len_utf8();
+        }
+    }
+    bytes.len() - end
+}
+
 /// Go's `strings.TrimSpace`: the offsets of the trimmed part.
 pub(crate) fn trim_space(text: &str, start: usize, end: usize) -> (usize, usize) {
     let slice = &text[start..end];
-    let trimmed_start = slice.trim_start_matches(is_space);
-    let left = start + (slice.len() - trimmed_start.len());
-    let trimmed = trimmed_start.trim_end_matches(is_space);
-    (left, left + trimmed.len())
+    let left = leading_space(slice);
+    let right = trailing_space(&slice[left..]);
+    (start + left, end - right)
+}
+
+/// BuildKit's `reWhitespace.Split(text, -1)` with owned texts; see [`whitespace_spans`].
+#[cfg(test)]
+pub(crate) fn split_whitespace(text: &str, start: usize, end: usize) -> Vec<RawWord> {
+    whitespace_spans(text, start, end)
+        .map(|(start, end)| RawWord {
+            text: text[start..end].to_owned(),
+            start,
+            end,
+        })
+        .collect()
 }
 
 /// BuildKit's `reWhitespace.Split(text, -1)` over `text[start..end]`, which the caller has
-/// trimmed; empty input gives no words.
-pub(crate) fn split_whitespace(text: &str, start: usize, end: usize) -> Vec<RawWord> {
-    let mut words = Vec::new();
-    if start >= end {
-        return words;
-    }
-    let bytes = text.as_bytes();
-    let mut word_start = start;
-    let mut pos = start;
-    while pos < end {
-        if is_split_space(bytes[pos]) {
-            words.push(RawWord {
-                text: text[word_start..pos].to_owned(),
-                start: word_start,
-                end: pos,
-            });
+/// trimmed: the byte range of each word. Empty input gives no words.
+pub(crate) fn whitespace_spans(
+    text: &str,
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = &text.as_bytes()[..end];
+    // `None` once the last word is out.
+    let mut next = (start < end).then_some(start);
+    std::iter::from_fn(move || {
+        let word_start = next?;
+        let mut pos = word_start;
+        while pos < end && !is_split_space(bytes[pos]) {
+            pos += 1;
+        }
+        let word_end = pos;
+        if pos == end {
+            next = None;
+        } else {
             while pos < end && is_split_space(bytes[pos]) {
                 pos += 1;
             }
-            word_start = pos;
-        } else {
-            pos += 1;
+            next = Some(pos);
         }
-    }
-    words.push(RawWord {
-        text: text[word_start..end].to_owned(),
-        start: word_start,
-        end,
-    });
-    words
+        Some((word_start, word_end))
+    })
 }
 
 /// BuildKit's `reWhitespace.Split(text, 2)`: the first word, and the start of the rest
@@ -92,14 +150,57 @@ enum Phase {
     Quote,
 }
 
+/// A word of [`parse_word_spans`]: its text is a slice of the line (no allocation), and
+/// its byte range in the line. The text ends before `end` only when a final escape
+/// character was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WordSpan<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The character at `pos` of `text` and its width, decoding only when it is not ASCII.
+#[inline]
+fn char_at(text: &str, pos: usize) -> (char, usize) {
+    let byte = text.as_bytes()[pos];
+    if byte.is_ascii() {
+        return (char::from(byte), 1);
+    }
+    let ch = text[pos..]
+        .chars()
+        .next()
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    (ch, ch.len_utf8())
+}
+
+/// BuildKit's `parseWords` (ENV, LABEL, ARG) with owned texts; see [`parse_word_spans`].
+#[cfg(test)]
+pub(crate) fn parse_words(text: &str, start: usize, end: usize, escape: char) -> Vec<RawWord> {
+    parse_word_spans(text, start, end, escape)
+        .into_iter()
+        .map(|w| RawWord {
+            text: w.text.to_owned(),
+            start: w.start,
+            end: w.end,
+        })
+        .collect()
+}
+
 /// BuildKit's `parseWords` (ENV, LABEL, ARG): words separated by whitespace, quotes
 /// grouping, the escape character protecting the next character. Quotes and escapes
 /// stay in the text; an escape character at the very end is dropped.
 ///
 /// Every character of a word is kept but that last escape, so a word's text is its slice
 /// of the source: the walk only finds where words end (building the text a character at a
-/// time made this a fifth of parsing ENV and LABEL).
-pub(crate) fn parse_words(text: &str, start: usize, end: usize, escape: char) -> Vec<RawWord> {
+/// time made this a fifth of parsing ENV and LABEL). The walk goes byte by byte and
+/// decodes only non-ASCII characters (the escape and the quotes are ASCII).
+pub(crate) fn parse_word_spans(
+    text: &str,
+    start: usize,
+    end: usize,
+    escape: char,
+) -> Vec<WordSpan<'_>> {
     let rest = &text[start..end];
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
@@ -108,9 +209,9 @@ pub(crate) fn parse_words(text: &str, start: usize, end: usize, escape: char) ->
     let mut word_start = 0usize;
     // Whether the escape at the very end was dropped.
     let mut dropped_end = false;
-    let mut chars = rest.char_indices();
+    let mut pos = 0usize;
     loop {
-        let Some((pos, ch)) = chars.next() else {
+        if pos >= rest.len() {
             if phase != Phase::Spaces {
                 let text_end = if dropped_end {
                     rest.len() - escape.len_utf8()
@@ -118,32 +219,35 @@ pub(crate) fn parse_words(text: &str, start: usize, end: usize, escape: char) ->
                     rest.len()
                 };
                 if blank_ok || text_end > word_start {
-                    words.push(RawWord {
-                        text: rest[word_start..text_end].to_owned(),
+                    words.push(WordSpan {
+                        text: &rest[word_start..text_end],
                         start: start + word_start,
                         end,
                     });
                 }
             }
             break;
-        };
-        let at_last = pos + ch.len_utf8() == rest.len();
+        }
+        let (ch, width) = char_at(rest, pos);
+        let at = pos;
+        pos += width;
+        let at_last = pos == rest.len();
         if phase == Phase::Spaces {
             if is_space(ch) {
                 continue;
             }
             phase = Phase::Word;
-            word_start = pos;
+            word_start = at;
         }
         match phase {
             Phase::Word => {
                 if is_space(ch) {
                     phase = Phase::Spaces;
-                    if blank_ok || pos > word_start {
-                        words.push(RawWord {
-                            text: rest[word_start..pos].to_owned(),
+                    if blank_ok || at > word_start {
+                        words.push(WordSpan {
+                            text: &rest[word_start..at],
                             start: start + word_start,
-                            end: start + pos,
+                            end: start + at,
                         });
                     }
                     blank_ok = false;
@@ -159,7 +263,7 @@ pub(crate) fn parse_words(text: &str, start: usize, end: usize, escape: char) ->
                         dropped_end = true;
                     } else {
                         // The escaped character, whatever it is, belongs to the word.
-                        chars.next();
+                        pos += char_at(rest, pos).1;
                     }
                 }
             }
@@ -172,7 +276,7 @@ pub(crate) fn parse_words(text: &str, start: usize, end: usize, escape: char) ->
                         phase = Phase::Word;
                         dropped_end = true;
                     } else {
-                        chars.next();
+                        pos += char_at(rest, pos).1;
                     }
                 }
             }

@@ -107,6 +107,11 @@ impl MappedText {
     /// The source range of a text range: from where its first byte came from to just
     /// after where its last byte came from (so it covers any continuation in between).
     pub fn range_to_source(&self, range: TextRange) -> TextRange {
+        // One piece (most logical lines): every offset maps by the same shift, and the
+        // piece starts the text.
+        if let [(_, src_start)] = self.pieces[..] {
+            return TextRange::new(src_start + range.start(), src_start + range.end());
+        }
         let start = self.to_source(range.start());
         if range.is_empty() {
             return TextRange::empty(start);
@@ -129,22 +134,24 @@ impl MappedText {
 
     /// The part of the text in `range`, still mapped into the source.
     pub fn slice(&self, range: TextRange) -> MappedText {
-        let mut out = MappedText {
-            text: String::with_capacity(range.len().to_usize()),
-            // At most as many pieces as this text has.
-            pieces: Vec::with_capacity(self.pieces.len()),
-        };
+        // The pieces that overlap `range`, the first and last cut to it. Adjacent pieces
+        // never continue each other in the source (`push` joins those), and cutting the
+        // outer ends keeps it so: the pieces can be copied, not pushed one by one.
+        let mut pieces = Vec::with_capacity(self.pieces.len());
         for (piece, src) in self.pieces() {
             let start = piece.start().max(range.start());
             let end = piece.end().min(range.end());
             if start < end {
-                out.push(
-                    &self.text[TextRange::new(start, end)],
-                    src + (start - piece.start()),
-                );
+                pieces.push((start - range.start(), src + (start - piece.start())));
             }
         }
-        out
+        // Only the part of `range` inside the text has pieces.
+        let end = range.end().min(self.len());
+        let start = range.start().min(end);
+        MappedText {
+            text: self.text[TextRange::new(start, end)].to_owned(),
+            pieces,
+        }
     }
 
     /// `(text range, source start)` of each piece, in order.
