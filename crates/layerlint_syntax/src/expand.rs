@@ -69,7 +69,7 @@ impl Lex {
     pub fn process_word(&self, word: &str, env: &dyn Env) -> Result<Expansion, ExpandError> {
         // Nothing to expand, unquote or unescape (most words): the word itself. Every rule
         // that reads a value expands it, so this is the common case by far.
-        if !word.contains(['$', '\'', '"', self.escape]) {
+        if !self.may_change(word) {
             return Ok(Expansion {
                 result: word.to_owned(),
                 words: Vec::new(),
@@ -85,6 +85,18 @@ impl Lex {
             matched: state.matched,
             unmatched: state.unmatched,
         })
+    }
+
+    /// Whether `word` has a `$`, a quote or the escape character: otherwise expanding it
+    /// gives it back unchanged. Byte by byte when the escape is ASCII (always, in a
+    /// Dockerfile): the four are then all ASCII.
+    fn may_change(&self, word: &str) -> bool {
+        if !self.escape.is_ascii() {
+            return word.contains(['$', '\'', '"', self.escape]);
+        }
+        let escape = self.escape as u8;
+        word.bytes()
+            .any(|b| matches!(b, b'$' | b'\'' | b'"') || b == escape)
     }
 
     /// Expands `word` and splits the result into words (BuildKit's `ProcessWords`).
@@ -350,6 +362,10 @@ impl<'a> State<'a> {
             result.extend(open);
         }
         loop {
+            // Everything up to the closing quote is copied as it is.
+            let run = self.plain_run(|byte| byte == b'\'');
+            result.push_str(&self.input[self.pos..self.pos + run]);
+            self.pos += run;
             match self.next() {
                 None => {
                     return Err(error(
@@ -367,7 +383,18 @@ impl<'a> State<'a> {
         }
     }
 
+    /// The length of the run of bytes from the current position that `special` does not
+    /// stop at. The escape must be ASCII, so that the run ends on a character boundary.
+    fn plain_run(&self, special: impl Fn(u8) -> bool) -> usize {
+        if !self.lex.escape.is_ascii() {
+            return 0;
+        }
+        let rest = &self.input.as_bytes()[self.pos..];
+        rest.iter().position(|&b| special(b)).unwrap_or(rest.len())
+    }
+
     fn process_double_quote(&mut self) -> Result<String, ExpandError> {
+        let escape = self.lex.escape;
         let mut result = String::new();
         let open = self.next();
         if self.lex.raw_quotes {
@@ -392,6 +419,16 @@ impl<'a> State<'a> {
                     result.push_str(&value);
                 }
                 Some(_) => {
+                    // A run of characters none of which is special here (`"`, `$`, the
+                    // escape: all ASCII) is copied at once.
+                    let run = self.plain_run(|byte| {
+                        matches!(byte, b'"' | b'$') || u32::from(byte) == u32::from(escape)
+                    });
+                    if run > 0 {
+                        result.push_str(&self.input[self.pos..self.pos + run]);
+                        self.pos += run;
+                        continue;
+                    }
                     let Some(mut ch) = self.next() else { continue };
                     if ch == self.lex.escape {
                         if self.raw_escapes {

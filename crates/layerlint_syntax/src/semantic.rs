@@ -521,6 +521,16 @@ impl Semantic {
 /// Whether an image reference names a Windows image (Windows Server Core, Nano Server,
 /// and the `-nanoserver`/`-windowsservercore`/`-ltsc` tags of images built on them).
 pub fn looks_like_windows_image(reference: &str) -> bool {
+    // Every name below has a `w` (windows), a `v` (server) or `ltsc`, in either case:
+    // without them (most references), nothing needs lower-casing or searching.
+    let bytes = reference.as_bytes();
+    if !bytes
+        .iter()
+        .any(|b| matches!(b.to_ascii_lowercase(), b'w' | b'v'))
+        && !bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"ltsc"))
+    {
+        return false;
+    }
     let lower = reference.to_ascii_lowercase();
     let (path, tag) = match lower.rsplit_once(':') {
         Some((path, tag)) if !tag.contains('/') => (path, tag),
