@@ -108,15 +108,15 @@ impl LineParser<'_> {
         let raw = &self.text[word.start..word.end];
         let name_start = word.start + 2.min(raw.len());
         let (name, value) = match word.text.split_once('=') {
-            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
-            None => (word.text.clone(), None),
+            Some((name, value)) => (name, Some(value)),
+            None => (word.text.as_str(), None),
         };
         let name = name.get(2..).unwrap_or_default().to_owned();
         let eq = raw.find('=').map(|i| word.start + i);
         let name_end = eq.unwrap_or(word.end).max(name_start);
         let value = value.map(|text| Word {
             range: self.map((name_end + 1).min(word.end), word.end),
-            text,
+            text: text.to_owned(),
         });
         Flag {
             range,

@@ -209,8 +209,39 @@ pub(crate) fn parse_word_spans(
     let mut word_start = 0usize;
     // Whether the escape at the very end was dropped.
     let mut dropped_end = false;
+    let bytes = rest.as_bytes();
+    // The escape is `\\` or `` ` `` (the directive allows nothing else): a byte.
+    debug_assert!(escape.is_ascii());
+    let escape_byte = escape as u8;
     let mut pos = 0usize;
     loop {
+        // Runs of bytes that change nothing are skipped at once: in a word, ASCII that is
+        // neither whitespace, a quote nor the escape; in quotes, all but the closing quote
+        // and the escape.
+        match phase {
+            Phase::Word => {
+                while pos < bytes.len() {
+                    let byte = bytes[pos];
+                    if !byte.is_ascii()
+                        || is_ascii_space(byte)
+                        || matches!(byte, b'\'' | b'"')
+                        || byte == escape_byte
+                    {
+                        break;
+                    }
+                    pos += 1;
+                }
+            }
+            Phase::Quote => {
+                while pos < bytes.len()
+                    && u32::from(bytes[pos]) != u32::from(quote)
+                    && bytes[pos] != escape_byte
+                {
+                    pos += 1;
+                }
+            }
+            Phase::Spaces => {}
+        }
         if pos >= rest.len() {
             if phase != Phase::Spaces {
                 let text_end = if dropped_end {
@@ -329,6 +360,8 @@ pub(crate) fn extract_flags(text: &str, start: usize, end: usize, escape: char) 
             }
             phase = Phase::Word;
             word_start = pos;
+            // Room for the rest of the line: one allocation, not one per doubling.
+            buf.reserve(line.len() - pos);
         }
         match phase {
             Phase::Word => {

@@ -39,6 +39,7 @@ impl MappedText {
     }
 
     /// Appends `piece`, which starts at `source_start` in the source.
+    #[inline]
     pub fn push(&mut self, piece: &str, source_start: TextSize) {
         if piece.is_empty() {
             return;
