@@ -480,8 +480,8 @@ impl<'a> State<'a> {
         }
     }
 
-    fn process_name(&mut self) -> String {
-        // The name is the input as it stands: sliced out once it ends.
+    fn process_name(&mut self) -> &'a str {
+        // The name is the input as it stands: sliced out once it ends, not copied.
         let start = self.pos;
         while let Some(ch) = self.peek() {
             let empty = self.pos == start;
@@ -500,7 +500,7 @@ impl<'a> State<'a> {
             }
             self.next();
         }
-        self.input[start..self.pos].to_owned()
+        &self.input[start..self.pos]
     }
 
     fn process_dollar(&mut self) -> Result<String, ExpandError> {
@@ -510,7 +510,7 @@ impl<'a> State<'a> {
             if name.is_empty() {
                 return Ok("$".to_owned());
             }
-            return Ok(match self.lookup(&name) {
+            return Ok(match self.lookup(name) {
                 Some(value) => value,
                 None if self.lex.skip_unset_env => format!("${name}"),
                 None => String::new(),
@@ -526,7 +526,7 @@ impl<'a> State<'a> {
         let ch = self.next();
         let mut modifier = ch.map_or_else(|| "\u{FFFD}".to_owned(), String::from);
         match ch {
-            Some('}') => Ok(match self.lookup(&name) {
+            Some('}') => Ok(match self.lookup(name) {
                 Some(value) => value,
                 None if self.lex.skip_unset_env => format!("${{{name}}}"),
                 None => String::new(),
@@ -553,11 +553,11 @@ impl<'a> State<'a> {
                         return Err(err);
                     }
                 };
-                let value = self.lookup(&name);
+                let value = self.lookup(name);
                 if value.is_none() && self.lex.skip_unset_env {
                     return Ok(format!("${{{name}{modifier}{word}}}"));
                 }
-                apply_modifier(op, &name, value, word, null_is_unset, &modifier)
+                apply_modifier(op, name, value, word, null_is_unset, &modifier)
             }
             Some('/') => {
                 let replace_all = self.peek() == Some('/');
@@ -582,7 +582,7 @@ impl<'a> State<'a> {
                         return Err(err);
                     }
                 };
-                let value = self.lookup(&name);
+                let value = self.lookup(name);
                 if value.is_none() && self.lex.skip_unset_env {
                     return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
                 }

@@ -149,6 +149,18 @@ impl Scope {
         escape: char,
     ) {
         match &instruction.body {
+            Body::Env(pairs) if pairs.len() == 1 => {
+                // One pair (most ENVs): nothing of this ENV comes before its value.
+                let pair = &pairs[0];
+                let value = self.expand(&pair.value.text, escape).ok().map(|e| e.result);
+                self.vars.insert(
+                    pair.key.text.as_str().into(),
+                    Var {
+                        value: Some(value.unwrap_or_default().into()),
+                        source: VarSource::Env(index),
+                    },
+                );
+            }
             Body::Env(pairs) => {
                 // Every value of one ENV is expanded with the variables from before it.
                 let values: Vec<(&str, Option<String>)> = pairs
@@ -333,7 +345,15 @@ impl Semantic {
         for (index, instruction) in instructions[..first_from].iter().enumerate() {
             if instruction.kind == InstructionKind::Arg {
                 global_arg_instructions.push(index);
-                let snapshot = global_scope.clone();
+                // `apply` reads the scope from before the instruction only for an ARG
+                // without a default: a copy is made only then.
+                let bare = matches!(&instruction.body, Body::Arg(args)
+                    if args.iter().any(|arg| arg.default.is_none()));
+                let snapshot = if bare {
+                    global_scope.clone()
+                } else {
+                    Scope::default()
+                };
                 global_scope.apply(index, instruction, &snapshot, escape);
             }
         }
@@ -364,7 +384,7 @@ impl Semantic {
                     index: stages.len(),
                     from: index,
                     end: instructions.len(),
-                    name: from.stage_name().map(|n| n.text.to_lowercase()),
+                    name: from.stage_name().map(|n| lowercase(&n.text)),
                     name_range: from.stage_name().map(|n| n.range),
                     base,
                     windows,
@@ -424,7 +444,7 @@ impl Semantic {
             Err(_) => (None, Vec::new(), Vec::new()),
         };
         if let Some(name) = &resolved {
-            let lower = name.to_lowercase();
+            let lower = lowercase(name);
             if let Some(stage) = earlier
                 .iter()
                 .rev()
@@ -515,6 +535,16 @@ impl Semantic {
             }
         }
         reachable
+    }
+}
+
+/// `text` in lower case (Go's `strings.ToLower`): byte by byte when it is ASCII, which
+/// gives the same and costs less.
+fn lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
     }
 }
 
