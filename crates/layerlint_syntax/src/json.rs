@@ -159,7 +159,13 @@ impl Reader<'_> {
             let byte = self.peek()?;
             match byte {
                 b'"' => {
-                    out.push_str(self.slice(run_start, self.pos));
+                    let run = self.slice(run_start, self.pos);
+                    if out.is_empty() {
+                        // No escapes (most strings): one allocation of the right size.
+                        out = run.to_owned();
+                    } else {
+                        out.push_str(run);
+                    }
                     self.pos += 1;
                     return Some(out);
                 }

@@ -21,6 +21,12 @@ const MAX_ONBUILD_DEPTH: usize = 16;
 
 const NOT_STRINGS: &str = "when using JSON array syntax, arrays must be comprised of strings only";
 
+/// The offset of the first `=` in `text`. Keys are short: a plain loop beats `str::find`'s
+/// search set-up.
+fn find_eq(text: &str) -> Option<usize> {
+    text.bytes().position(|b| b == b'=')
+}
+
 struct LineParser<'a> {
     logical: &'a MappedText,
     text: &'a str,
@@ -107,12 +113,12 @@ impl LineParser<'_> {
         let range = self.map(word.start, word.end);
         let raw = &self.text[word.start..word.end];
         let name_start = word.start + 2.min(raw.len());
-        let (name, value) = match word.text.split_once('=') {
-            Some((name, value)) => (name, Some(value)),
+        let (name, value) = match find_eq(&word.text) {
+            Some(i) => (&word.text[..i], Some(&word.text[i + 1..])),
             None => (word.text.as_str(), None),
         };
         let name = name.get(2..).unwrap_or_default().to_owned();
-        let eq = raw.find('=').map(|i| word.start + i);
+        let eq = find_eq(raw).map(|i| word.start + i);
         let name_end = eq.unwrap_or(word.end).max(name_start);
         let value = value.map(|text| Word {
             range: self.map((name_end + 1).min(word.end), word.end),
@@ -242,7 +248,7 @@ impl LineParser<'_> {
             .map(|raw| {
                 // `raw.text` is unescaped: it can be shorter than its source span, so
                 // offsets into it are not source offsets (fuzzing found the panic).
-                let eq = raw.text.find('=');
+                let eq = find_eq(raw.text);
                 let name_end = eq.map_or(raw.end, |i| (raw.start + i).min(raw.end));
                 let name_text = eq.map_or(raw.text, |i| &raw.text[..i]).to_owned();
                 let name = self.word(raw.start, name_end, name_text);
@@ -271,7 +277,7 @@ impl LineParser<'_> {
         let Some(first) = words.first() else {
             return Vec::new();
         };
-        if !first.text.contains('=') {
+        if find_eq(first.text).is_none() {
             let (key_end, rest) = split_first(self.text, start, end);
             let Some(rest) = rest else {
                 self.error(
@@ -290,7 +296,7 @@ impl LineParser<'_> {
         }
         let mut pairs = Vec::with_capacity(words.len());
         for raw in words {
-            let Some(eq) = raw.text.find('=') else {
+            let Some(eq) = find_eq(raw.text) else {
                 let range = self.map(raw.start, raw.end);
                 self.error(
                     ParseErrorKind::InvalidKeyValue,

@@ -110,8 +110,9 @@ impl<'s> Parser<'s> {
             empty_continuation_lines: Vec::new(),
             errors: Vec::new(),
             pending_comments: Vec::new(),
-            // Reused for every instruction's logical line: room for most of them.
-            logical: MappedText::with_capacity(256),
+            // Reused for every instruction's logical line: room for most of them (a long
+            // RUN's too, which made it grow in most files).
+            logical: MappedText::with_capacity(1024),
         }
     }
 

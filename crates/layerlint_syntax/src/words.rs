@@ -78,6 +78,20 @@ fn trailing_space(text: &str) -> usize {
 
 /// Go's `strings.TrimSpace`: the offsets of the trimmed part.
 pub(crate) fn trim_space(text: &str, start: usize, end: usize) -> (usize, usize) {
+    // ASCII whitespace first, without slicing: what is left starts and ends with an ASCII
+    // byte that is no space in most lines (else the general walk below decides).
+    let bytes = text.as_bytes();
+    let mut left = start;
+    while left < end && is_ascii_space(bytes[left]) {
+        left += 1;
+    }
+    let mut right = end;
+    while right > left && is_ascii_space(bytes[right - 1]) {
+        right -= 1;
+    }
+    if left == right || (bytes[left].is_ascii() && bytes[right - 1].is_ascii()) {
+        return (left, right);
+    }
     let slice = &text[start..end];
     let left = leading_space(slice);
     let right = trailing_space(&slice[left..]);
