@@ -149,8 +149,8 @@ impl FileWalk {
                 Base::Scratch => ("/".into(), None, Rc::from([]), None),
                 Base::Missing => (UNKNOWN_WORKDIR.into(), None, Rc::from([]), None),
             };
-            let mut scope = semantic.stage_entry_scope(stage.index);
-            let mut shared = Rc::new(scope.clone());
+            // Shared by the steps up to the next ARG or ENV, which changes a copy.
+            let mut scope = Rc::new(semantic.stage_entry_scope(stage.index));
             let mut steps = Vec::with_capacity(stage.body().len());
             for index in stage.body() {
                 let instruction = &instructions[index];
@@ -172,7 +172,7 @@ impl FileWalk {
                     workdir: Rc::clone(&workdir),
                     user: user.clone(),
                     shell: Rc::clone(&shell),
-                    scope: Rc::clone(&shared),
+                    scope: Rc::clone(&scope),
                     copy,
                 });
                 match &instruction.body {
@@ -195,8 +195,7 @@ impl FileWalk {
                     _ => {}
                 }
                 if matches!(instruction.body, Body::Arg(_) | Body::Env(_)) {
-                    semantic.apply_in_stage(&mut scope, index);
-                    shared = Rc::new(scope.clone());
+                    semantic.apply_in_stage(Rc::make_mut(&mut scope), index);
                 }
             }
             stages.push(StageWalk {
