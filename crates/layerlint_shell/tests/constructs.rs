@@ -1017,3 +1017,30 @@ fn shifted_views_a_command_from_a_later_word() {
     assert_eq!(none.name(), None);
     assert_eq!(none.args().count(), 0);
 }
+
+/// The names seen through wrappers, which the script keeps as places in its texts, are
+/// the names the commands give: quoted, with a path, escaped, inside `sh -c` strings and
+/// `$( )`, and none for a name with an expansion or no name at all.
+#[test]
+fn names_through_wrappers_are_the_commands_names() {
+    let script = parse_str(
+        "sudo -u app /usr/bin/apt-get install -y x && \"ap\"t update; env A=1 \\time make \
+         && sh -c 'exec gosu app \"./run\" --x' && echo $(nice -n 5 /opt/bin/'tool' y) \
+         && $CC -o a && \"$PM\"/bin/x && A=1 && > out",
+    );
+    let mut checked = 0;
+    for command in script.commands() {
+        let expected = command.unwrapped().name_word().and_then(|w| {
+            w.value()
+                .map(|v| v.rsplit('/').next().unwrap_or(v).to_owned())
+        });
+        assert_eq!(
+            script.unwrapped_name(command.id()).map(str::to_owned),
+            expected,
+            "{}",
+            command.text()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} commands");
+}
