@@ -28,32 +28,9 @@ fn is_dockerfile(language_id: &str, uri: &Uri) -> bool {
     {
         return true;
     }
-    let path = uri.path().as_str();
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let name = percent_decoded(name);
-    layerlint_linter::is_dockerfile_name(&name)
-}
-
-/// A URI path segment with its `%XX` escapes decoded (left as written when they do not
-/// decode to UTF-8).
-fn percent_decoded(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(byte) = segment
-                .get(i + 1..i + 3)
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| segment.to_owned())
+    let path = uri.path();
+    let name = path.rsplit_once('/').map_or(path, |(_, name)| name);
+    layerlint_linter::is_dockerfile_name(&name.decode().to_string_lossy())
 }
 
 #[cfg(test)]
