@@ -54,28 +54,6 @@ pub(crate) fn leading_space(text: &str) -> usize {
     pos
 }
 
-/// The length of the trailing whitespace of `text`, like [`leading_space`].
-fn trailing_space(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut end = bytes.len();
-    while end > 0 {
-        let byte = bytes[end - 1];
-        if byte.is_ascii() {
-            if !is_ascii_space(byte) {
-                break;
-            }
-            end -= 1;
-        } else {
-            let ch = text[..end].chars().next_back().unwrap_or(' ');
-            if !is_space(ch) {
-                break;
-            }
-            end -= ch.len_utf8();
-        }
-    }
-    bytes.len() - end
-}
-
 /// Go's `strings.TrimSpace`: the offsets of the trimmed part.
 pub(crate) fn trim_space(text: &str, start: usize, end: usize) -> (usize, usize) {
     // ASCII whitespace first, without slicing: what is left starts and ends with an ASCII
@@ -92,10 +70,12 @@ pub(crate) fn trim_space(text: &str, start: usize, end: usize) -> (usize, usize)
     if left == right || (bytes[left].is_ascii() && bytes[right - 1].is_ascii()) {
         return (left, right);
     }
+    // A non-ASCII character at an end (rare): the standard library's trim, which is
+    // Go's `unicode.IsSpace` too.
     let slice = &text[start..end];
-    let left = leading_space(slice);
-    let right = trailing_space(&slice[left..]);
-    (start + left, end - right)
+    let left = slice.len() - slice.trim_start().len();
+    let right = left + slice[left..].trim_end().len();
+    (start + left, start + right)
 }
 
 /// BuildKit's `reWhitespace.Split(text, -1)` with owned texts; see [`whitespace_spans`].
