@@ -140,7 +140,12 @@ impl Output<'_> {
         let edit = if fix.files.is_empty() {
             self.edit(&fix.edits)
         } else {
-            self.edit_with_files(&fix.edits, &fix.files)?
+            let files = fix
+                .files
+                .iter()
+                .map(|file| self.on_disk(file))
+                .collect::<Option<Vec<_>>>()?;
+            self.edit_with_files(&fix.edits, &files)?
         };
         let code = diagnostic.code();
         let title = match fix.applicability {
@@ -213,35 +218,61 @@ impl Output<'_> {
     fn other_files(
         &self,
         files: &std::collections::BTreeMap<std::path::PathBuf, String>,
-    ) -> Option<Vec<FileEdit>> {
+    ) -> Option<Vec<OtherFile>> {
         if files.is_empty() {
             return None;
         }
         let root = self.snapshot.env.context.as_deref()?.root()?;
         files
             .iter()
-            .map(
-                |(path, after)| match std::fs::read_to_string(root.join(path)) {
+            .map(|(path, after)| {
+                let path = root.join(path);
+                match std::fs::read_to_string(&path) {
                     Ok(current) => {
-                        let added = after.strip_prefix(current.as_str())?;
-                        // `FileEdit::apply` puts back the line break a file without a final
-                        // one gets before the appended text.
-                        let added = if current.is_empty() || current.ends_with('\n') {
-                            added
-                        } else {
-                            added
-                                .strip_prefix("\r\n")
-                                .or_else(|| added.strip_prefix('\n'))?
-                        };
-                        Some(FileEdit::append(path.clone(), added))
+                        let text = after.strip_prefix(current.as_str())?.to_owned();
+                        Some(OtherFile {
+                            path,
+                            current: Some(current),
+                            text,
+                        })
                     }
-                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                        Some(FileEdit::create(path.clone(), after.clone()))
-                    }
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => Some(OtherFile {
+                        path,
+                        current: None,
+                        text: after.clone(),
+                    }),
                     Err(_) => None,
-                },
-            )
+                }
+            })
             .collect()
+    }
+
+    /// A quick fix's change to another file, against the file as it is on disk. `None`
+    /// when it does not apply there: a file to create that exists (the lint's view of the
+    /// context may be older than the disk, for a client that does not watch files, and the
+    /// new content would go in front of the file's own), or one to extend that is gone.
+    fn on_disk(&self, file: &FileEdit) -> Option<OtherFile> {
+        let path = self
+            .snapshot
+            .env
+            .context
+            .as_deref()?
+            .root()?
+            .join(&file.path);
+        let current = match &file.change {
+            FileChange::Create(_) if path.exists() => return None,
+            FileChange::Create(_) => None,
+            FileChange::Append(_) => Some(std::fs::read_to_string(&path).ok()?),
+        };
+        let after = file.apply(current.as_deref())?;
+        let text = after
+            .get(current.as_deref().map_or(0, str::len)..)?
+            .to_owned();
+        Some(OtherFile {
+            path,
+            current,
+            text,
+        })
     }
 
     fn optimize(&self, at: TextSize) -> Option<CodeAction> {
@@ -281,28 +312,17 @@ impl Output<'_> {
 
     /// A fix that also creates or extends another file (a `.dockerignore`): resource
     /// operations plus text edits. `None` when the client cannot edit several documents
-    /// in one edit, or cannot create a file the fix creates, or the build context is not
-    /// a directory on disk.
-    fn edit_with_files(&self, edits: &[Edit], files: &[FileEdit]) -> Option<WorkspaceEdit> {
-        let creates = files
-            .iter()
-            .any(|f| matches!(f.change, FileChange::Create(_)));
+    /// in one edit, or cannot create a file the fix creates.
+    fn edit_with_files(&self, edits: &[Edit], files: &[OtherFile]) -> Option<WorkspaceEdit> {
+        let creates = files.iter().any(|f| f.current.is_none());
         if !self.caps.document_changes || (creates && !self.caps.create_files) {
             return None;
         }
-        let root = self.snapshot.env.context.as_deref()?.root()?.to_owned();
         let mut operations = Vec::new();
         for file in files {
-            let path = root.join(&file.path);
-            let uri = Uri::from_file_path(&path)?;
-            let (insert_at, text) = match &file.change {
-                FileChange::Create(content) => {
-                    // The lint's view of the context may be older than the disk (a client
-                    // that does not watch files): a file made since would have the new
-                    // content put in front of its own, the create being skipped.
-                    if path.exists() {
-                        return None;
-                    }
+            let uri = Uri::from_file_path(&file.path)?;
+            let insert_at = match &file.current {
+                None => {
                     operations.push(DocumentChangeOperation::Op(ResourceOp::Create(
                         CreateFile {
                             uri: uri.clone(),
@@ -313,20 +333,15 @@ impl Output<'_> {
                             annotation_id: None,
                         },
                     )));
-                    (Position::new(0, 0), content.clone())
+                    Position::new(0, 0)
                 }
-                FileChange::Append(_) => {
-                    let current = std::fs::read_to_string(&path).ok()?;
-                    let appended = file.apply(Some(&current))?;
-                    let added = appended.get(current.len()..)?.to_owned();
-                    (end_position(&current, self.caps.encoding), added)
-                }
+                Some(current) => end_position(current, self.caps.encoding),
             };
             operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
                 text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
                 edits: vec![OneOf::Left(TextEdit::new(
                     Range::new(insert_at, insert_at),
-                    text,
+                    file.text.clone(),
                 ))],
             }));
         }
@@ -375,6 +390,14 @@ impl Output<'_> {
             }
         }
     }
+}
+
+/// Another file a fix changes, read once from disk: created with `text` (`current` is
+/// `None`), or `text` added after its `current` content.
+struct OtherFile {
+    path: std::path::PathBuf,
+    current: Option<String>,
+    text: String,
 }
 
 /// The position just after the last character of `text`.
