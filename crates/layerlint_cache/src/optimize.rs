@@ -1360,17 +1360,11 @@ fn copy_lines(
     out
 }
 
-/// A `COPY` of `sources` (context paths, or patterns of our own) to `dest`, all of them
-/// literal paths: BuildKit expands variables and removes quotes and escapes in the paths of
-/// a COPY in either form, so `$`, quotes and the escape character are escaped. `flags` are
-/// kept as written. The JSON form only where a path holds whitespace, which the other form
-/// cannot carry.
-#[cfg(test)]
-fn format_copy(flags: &[String], sources: &[String], dest: &str, escape: char) -> String {
-    format_copy_to(flags, sources, &literal_word(dest, escape), escape)
-}
-
-/// [`format_copy`] to a destination already written as a word (`$APP/`).
+/// A `COPY` of `sources` (context paths, or patterns of our own), all of them literal
+/// paths, to `dest`, a destination already written as a word (`$APP/`): BuildKit expands
+/// variables and removes quotes and escapes in the paths of a COPY in either form, so `$`,
+/// quotes and the escape character are escaped. `flags` are kept as written. The JSON form
+/// only where a path holds whitespace, which the other form cannot carry.
 fn format_copy_to(flags: &[String], sources: &[String], dest: &str, escape: char) -> String {
     let words: Vec<String> = sources
         .iter()
@@ -1500,6 +1494,11 @@ pub fn optimize_source(source: &str, context: Option<&BuildContext>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`format_copy_to`] a literal destination path.
+    fn format_copy(flags: &[String], sources: &[String], dest: &str, escape: char) -> String {
+        format_copy_to(flags, sources, &literal_word(dest, escape), escape)
+    }
 
     fn optimize(source: &str, context: Option<&BuildContext>) -> (String, Vec<Finding>) {
         let parse = layerlint_syntax::parse(source);
