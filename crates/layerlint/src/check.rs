@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use layerlint_linter::fix::fix_file;
 use layerlint_linter::{Applicability, Diagnostic, FailureThreshold, Rule, Target, lint_target};
-use layerlint_text::{LineIndex, SourcePosition, TextSize};
+use layerlint_text::{LineIndex, PositionCursor, SourcePosition, TextSize};
 use rayon::prelude::*;
 
 use crate::config::ConfigResolver;
@@ -617,10 +617,12 @@ fn findings(text: &str, diagnostics: Vec<Diagnostic>, fingerprints: bool) -> Vec
     if diagnostics.is_empty() {
         return Vec::new();
     }
-    let index = LineIndex::new(text);
+    // Only the hashes need every line's start; positions are counted from one to the next.
+    let index = fingerprints.then(|| LineIndex::new(text));
+    let mut cursor = PositionCursor::new(text);
     let bom = text.starts_with('\u{feff}');
-    let position = |offset: TextSize| {
-        let mut at = index.position(offset, text);
+    let mut position = |offset: TextSize| {
+        let mut at = cursor.position(offset);
         if bom && at.line == 1 && at.column > 1 {
             at.column -= 1;
         }
@@ -630,20 +632,19 @@ fn findings(text: &str, diagnostics: Vec<Diagnostic>, fingerprints: bool) -> Vec
         .into_iter()
         .map(|diagnostic| {
             let range = diagnostic.range;
+            let (start, end) = (position(range.start()), position(range.end()));
             let related = diagnostic
                 .related
                 .iter()
                 .map(|r| (position(r.range.start()), position(r.range.end())))
                 .collect();
             Finding {
-                start: position(range.start()),
-                end: position(range.end()),
+                start,
+                end,
                 related,
-                text_hash: if fingerprints {
-                    text_hash(text, &index, range)
-                } else {
-                    0
-                },
+                text_hash: index
+                    .as_ref()
+                    .map_or(0, |index| text_hash(text, index, range)),
                 diagnostic,
             }
         })

@@ -12,6 +12,6 @@ mod line_index;
 mod mapped;
 mod range;
 
-pub use line_index::{LineCol, LineIndex, PositionEncoding, SourcePosition};
+pub use line_index::{LineCol, LineIndex, PositionCursor, PositionEncoding, SourcePosition};
 pub use mapped::MappedText;
 pub use range::{TextRange, TextSize};
