@@ -27,7 +27,8 @@
 //! `--exclude` that leaves out a file the copy of the manifests names).
 
 use foldhash::HashMap;
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use layerlint_diagnostics::Edit;
@@ -78,13 +79,14 @@ pub struct Rewrite {
     pub after: usize,
 }
 
-/// How one source of a COPY is read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How one source of a COPY is read (the source at the same index of
+/// [`CopyStep::sources`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SourceKind {
     /// A directory (the context root is `""`): its contents land in the destination.
-    Dir(String),
-    File(String),
-    Glob(String),
+    Dir,
+    File,
+    Glob,
     Url,
 }
 
@@ -96,22 +98,22 @@ fn source_kinds(copy: &CopyStep, context: Option<&BuildContext>) -> Vec<SourceKi
             if CopyStep::is_url(source) {
                 SourceKind::Url
             } else if source.is_empty() {
-                SourceKind::Dir(String::new())
+                SourceKind::Dir
             } else if has_wildcards(source) {
-                SourceKind::Glob(source.clone())
+                SourceKind::Glob
             } else if let Some(context) = context.filter(|c| c.exists(source)) {
                 if context.is_dir(source) {
-                    SourceKind::Dir(source.clone())
+                    SourceKind::Dir
                 } else {
-                    SourceKind::File(source.clone())
+                    SourceKind::File
                 }
             } else if written.ends_with('/')
                 || !base_name(source).contains('.')
                     && !Ecosystem::is_manifest_name(base_name(source))
             {
-                SourceKind::Dir(source.clone())
+                SourceKind::Dir
             } else {
-                SourceKind::File(source.clone())
+                SourceKind::File
             }
         })
         .collect()
@@ -119,23 +121,42 @@ fn source_kinds(copy: &CopyStep, context: Option<&BuildContext>) -> Vec<SourceKi
 
 /// A copy from the context that brings in the sources: a directory (`.`, `src/`) or a
 /// wildcard that is not a manifest pattern (`*.py`). A copy of files named one by one
-/// (`COPY package.json tsconfig.json ./`) is not one.
-fn is_source_copy(copy: &CopyStep, context: Option<&BuildContext>) -> bool {
+/// (`COPY package.json tsconfig.json ./`) is not one. `kinds` are its [`source_kinds`].
+fn is_source_copy(copy: &CopyStep, kinds: &[SourceKind]) -> bool {
     if copy.from != CopyFrom::Context || copy.sources.is_empty() {
         return false;
     }
-    source_kinds(copy, context).iter().any(|kind| match kind {
-        SourceKind::Dir(_) => true,
-        SourceKind::Glob(q) => !Ecosystem::is_manifest_pattern(base_name(q)),
-        SourceKind::File(_) | SourceKind::Url => false,
+    copy.sources.iter().zip(kinds).any(|(q, kind)| match kind {
+        SourceKind::Dir => true,
+        SourceKind::Glob => !Ecosystem::is_manifest_pattern(base_name(q)),
+        SourceKind::File | SourceKind::Url => false,
     })
+}
+
+/// What the planner asks of a COPY step, computed once per step: the planner and the
+/// rules ask about the same copies for every RUN after them, and telling a manifest
+/// pattern (`package*.json`) from a source wildcard matches it against every ecosystem's
+/// names.
+#[derive(Clone, Debug)]
+struct CopyFacts {
+    kinds: Vec<SourceKind>,
+    /// [`is_source_copy`].
+    source: bool,
+}
+
+impl CopyFacts {
+    fn of(copy: &CopyStep, context: Option<&BuildContext>) -> CopyFacts {
+        let kinds = source_kinds(copy, context);
+        let source = is_source_copy(copy, &kinds);
+        CopyFacts { kinds, source }
+    }
 }
 
 /// The context path a container path comes from through `copy`, if it does.
 fn map_through(copy: &CopyStep, kinds: &[SourceKind], path: &str) -> Option<String> {
-    for kind in kinds.iter().rev() {
+    for (q, kind) in copy.sources.iter().zip(kinds).rev() {
         match kind {
-            SourceKind::Dir(q) => {
+            SourceKind::Dir => {
                 if let Some(rel) = relative_to(path, &copy.dest) {
                     return Some(paths::context_path(&join(
                         if q.is_empty() { "." } else { q },
@@ -143,12 +164,12 @@ fn map_through(copy: &CopyStep, kinds: &[SourceKind], path: &str) -> Option<Stri
                     )));
                 }
             }
-            SourceKind::File(q) => {
+            SourceKind::File => {
                 if copy.target_of(q) == path {
                     return Some(q.clone());
                 }
             }
-            SourceKind::Glob(q) => {
+            SourceKind::Glob => {
                 if copy.dest_is_dir
                     && paths::clean(paths::parent(path)) == paths::clean(&copy.dest)
                     && glob_match(base_name(q), base_name(path))
@@ -172,7 +193,7 @@ fn map_through(copy: &CopyStep, kinds: &[SourceKind], path: &str) -> Option<Stri
 /// The project as the copies from the context before a RUN lay it out.
 struct Through<'a> {
     context: Option<&'a BuildContext>,
-    copies: Vec<(&'a CopyStep, Vec<SourceKind>)>,
+    copies: Vec<(&'a CopyStep, Cow<'a, [SourceKind]>)>,
 }
 
 impl Through<'_> {
@@ -301,6 +322,8 @@ pub struct Optimizer<'a> {
     /// Per stage of `walk`, the positions of its steps that copy from the build context
     /// (computed once: scanning every earlier step per RUN is quadratic on big files).
     context_copies: std::sync::OnceLock<Vec<Vec<usize>>>,
+    /// [`CopyFacts`] of the COPY and ADD steps of `walk`, by instruction index.
+    copy_facts: Vec<OnceCell<CopyFacts>>,
 }
 
 /// What the optimizer remembers per RUN: (stage, position) → the answer.
@@ -333,7 +356,41 @@ impl<'a> Optimizer<'a> {
             scripts: RefCell::default(),
             parsed,
             context_copies: std::sync::OnceLock::new(),
+            copy_facts: std::iter::repeat_with(OnceCell::new)
+                .take(file.instructions().len())
+                .collect(),
         }
+    }
+
+    /// The [`CopyFacts`] of the step at `position`, when it is a COPY or ADD: computed once
+    /// for a stage of the planner's walk.
+    fn facts<'s>(&'s self, stage: &'s StageWalk, position: usize) -> Option<Cow<'s, CopyFacts>> {
+        let step = &stage.steps[position];
+        let copy = step.copy.as_ref()?;
+        let own = self
+            .walk
+            .stages
+            .get(stage.index)
+            .is_some_and(|s| std::ptr::eq(s, stage));
+        match self.copy_facts.get(step.index) {
+            Some(cell) if own => Some(Cow::Borrowed(
+                cell.get_or_init(|| CopyFacts::of(copy, self.context)),
+            )),
+            _ => Some(Cow::Owned(CopyFacts::of(copy, self.context))),
+        }
+    }
+
+    /// The source kinds of the step at `position` (a COPY or ADD).
+    fn kinds<'s>(&'s self, stage: &'s StageWalk, position: usize) -> Cow<'s, [SourceKind]> {
+        match self.facts(stage, position).expect("a copy") {
+            Cow::Borrowed(facts) => Cow::Borrowed(&facts.kinds),
+            Cow::Owned(facts) => Cow::Owned(facts.kinds),
+        }
+    }
+
+    /// Whether the step at `position` is a copy of the sources ([`is_source_copy`]).
+    fn is_source_copy_at(&self, stage: &StageWalk, position: usize) -> bool {
+        self.facts(stage, position).is_some_and(|f| f.source)
     }
 
     /// The positions of the steps of `stage` before `position` that copy from the build
@@ -385,7 +442,7 @@ impl<'a> Optimizer<'a> {
         copy.sources
             .iter()
             .zip(source_kinds(copy, self.context))
-            .any(|(s, kind)| s == source && matches!(kind, SourceKind::Dir(_)))
+            .any(|(s, kind)| s == source && kind == SourceKind::Dir)
     }
 
     /// The analysis of a RUN step, with the copies of the sources before it in its stage.
@@ -426,17 +483,22 @@ impl<'a> Optimizer<'a> {
     fn analyze_uncached(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
         let step = &stage.steps[position];
         let scripts = self.scripts(stage, position)?;
-        let copies: Vec<(&CopyStep, Vec<SourceKind>)> = self
-            .context_copies_before(stage, position)
-            .into_iter()
-            .filter_map(|i| stage.steps[i].copy.as_ref())
-            .map(|c| (c, source_kinds(c, self.context)))
-            .collect();
-        let project_dirs: Vec<String> = copies
-            .iter()
-            .filter(|(c, _)| is_source_copy(c, self.context))
-            .map(|(c, _)| c.dest.clone())
-            .collect();
+        let mut copies: Vec<(&CopyStep, Cow<'_, [SourceKind]>)> = Vec::new();
+        let mut project_dirs: Vec<String> = Vec::new();
+        for i in self.context_copies_before(stage, position) {
+            let (Some(copy), Some(facts)) = (stage.steps[i].copy.as_ref(), self.facts(stage, i))
+            else {
+                continue;
+            };
+            if facts.source {
+                project_dirs.push(copy.dest.clone());
+            }
+            let kinds = match facts {
+                Cow::Borrowed(facts) => Cow::Borrowed(&facts.kinds[..]),
+                Cow::Owned(facts) => Cow::Owned(facts.kinds),
+            };
+            copies.push((copy, kinds));
+        }
         let through = Through {
             context: self.context,
             copies,
@@ -463,11 +525,8 @@ impl<'a> Optimizer<'a> {
 
     fn stage_findings(&self, stage: &StageWalk) -> Vec<Finding> {
         let mut out = Vec::new();
-        let Some(first_source) = stage.steps.iter().position(|s| {
-            s.copy
-                .as_ref()
-                .is_some_and(|c| is_source_copy(c, self.context))
-        }) else {
+        let Some(first_source) = (0..stage.steps.len()).find(|&p| self.is_source_copy_at(stage, p))
+        else {
             return out;
         };
         // The first install (or build) after a copy of the sources that provides its files.
@@ -544,22 +603,24 @@ impl<'a> Optimizer<'a> {
             let Some(copy) = stage.steps[p].copy.as_ref() else {
                 return false;
             };
-            if !is_source_copy(copy, self.context) {
+            if !self.is_source_copy_at(stage, p) {
                 return false;
             }
-            let kinds = source_kinds(copy, self.context);
+            let kinds = self.kinds(stage, p);
             if install.kind == InstallKind::Build {
                 // A copy of source directories into the build's directory, in a stage
                 // whose copies bring the build's manifest (a module is built).
                 let manifest = install.needs.iter().any(|n| {
-                    stage.steps[..position]
-                        .iter()
-                        .filter_map(|s| s.copy.as_ref())
-                        .filter(|c| c.from == CopyFrom::Context)
-                        .any(|c| self.provides(c, &source_kinds(c, self.context), &n.path))
+                    (0..position).any(|i| {
+                        stage.steps[i]
+                            .copy
+                            .as_ref()
+                            .filter(|c| c.from == CopyFrom::Context)
+                            .is_some_and(|c| self.provides(c, &self.kinds(stage, i), &n.path))
+                    })
                 });
                 return manifest
-                    && kinds.iter().any(|k| matches!(k, SourceKind::Dir(_)))
+                    && kinds.contains(&SourceKind::Dir)
                     && (is_within(&install.cwd, &copy.dest)
                         || is_within(&copy.dest, &install.cwd));
             }
@@ -700,14 +761,14 @@ impl<'a> Optimizer<'a> {
             .filter(|&p| p != copy_position)
             .find(|&p| {
                 stage.steps[p].copy.as_ref().is_some_and(|c| {
-                    is_source_copy(c, self.context)
-                        && install
+                    self.is_source_copy_at(stage, p) && {
+                        let kinds = self.kinds(stage, p);
+                        install
                             .needs
                             .iter()
                             .filter(|n| n.required && !n.dir)
-                            .any(|n| {
-                                map_through(c, &source_kinds(c, self.context), &n.path).is_some()
-                            })
+                            .any(|n| map_through(c, &kinds, &n.path).is_some())
+                    }
                 })
             })
         {
@@ -793,7 +854,7 @@ impl<'a> Optimizer<'a> {
                 InstructionKind::Copy | InstructionKind::Add => {
                     let other = step.copy.as_ref().expect("a copy");
                     let overlaps = other.from == CopyFrom::Context
-                        && is_source_copy(other, self.context)
+                        && self.is_source_copy_at(stage, position)
                         || is_within(&other.dest, &copy.dest)
                         || is_within(&copy.dest, &other.dest);
                     overlaps.then(|| {
@@ -832,7 +893,7 @@ impl<'a> Optimizer<'a> {
         }
         // The copy goes right after the last RUN that can move.
         let last_moved = *moved.last().expect("the install moved");
-        let kinds = source_kinds(copy, self.context);
+        let kinds = self.kinds(stage, copy_position);
         let excludes = Excludes::of(copy, &kinds)
             .map_err(|reason| format!("the copy of the sources on line {copy_line} {reason}"))?;
         let mut notes = Vec::new();
@@ -952,11 +1013,11 @@ impl<'a> Optimizer<'a> {
         needs: &[(Need, usize)],
         install: &Install,
     ) -> Result<Vec<Entry>, String> {
-        let earlier: Vec<(&CopyStep, Vec<SourceKind>)> = stage.steps[..copy_position]
-            .iter()
-            .filter_map(|s| s.copy.as_ref())
-            .filter(|c| c.from == CopyFrom::Context)
-            .map(|c| (c, source_kinds(c, self.context)))
+        let earlier: Vec<(&CopyStep, Cow<'_, [SourceKind]>)> = (0..copy_position)
+            .filter_map(|i| {
+                let copy = stage.steps[i].copy.as_ref()?;
+                (copy.from == CopyFrom::Context).then(|| (copy, self.kinds(stage, i)))
+            })
             .collect();
         let mut entries: Vec<Entry> = Vec::new();
         let mut add = |entry: Entry| match entries
@@ -1185,14 +1246,14 @@ impl<'a> Excludes<'a> {
     /// The patterns of `copy` (its flags' values, quotes and escapes already taken out as
     /// BuildKit does), if it has any; an error (to follow "the copy of the sources on line
     /// N") when layerlint cannot follow them.
-    fn of(copy: &CopyStep, kinds: &'a [SourceKind]) -> Result<Option<Excludes<'a>>, String> {
+    fn of(copy: &'a CopyStep, kinds: &[SourceKind]) -> Result<Option<Excludes<'a>>, String> {
         let patterns: Vec<&str> = copy.excludes().collect();
         if patterns.is_empty() {
             return Ok(None);
         }
         let root = match kinds {
-            [SourceKind::Dir(root)] => Some(root.as_str()),
-            [SourceKind::Glob(_) | SourceKind::File(_)] => None,
+            [SourceKind::Dir] => Some(copy.sources[0].as_str()),
+            [SourceKind::Glob | SourceKind::File] => None,
             _ => {
                 return Err(
                     "has `--exclude` and several sources, which layerlint does not follow"
