@@ -64,22 +64,16 @@ struct DiskCache {
 /// (directory, pattern) → names.
 type GlobCache = HashMap<(String, String), Arc<[String]>>;
 
-/// A context path as Docker sees it: `/`-separated, no leading `./` or `/`.
-fn clean(path: &str) -> String {
+/// A context path as Docker sees it: `/`-separated, no leading `./` or `/`. A part of
+/// `path` (asked for every lookup: no copy).
+fn clean(path: &str) -> &str {
     let mut path = path;
-    loop {
-        let next = path.trim_start_matches("./").trim_start_matches('/');
-        if next == path {
-            break;
-        }
-        path = next;
+    // A leading `./` and a leading `/` cannot both apply: each step is forced.
+    while let Some(rest) = path.strip_prefix("./").or_else(|| path.strip_prefix('/')) {
+        path = rest;
     }
     let path = path.trim_end_matches('/');
-    if path == "." {
-        String::new()
-    } else {
-        path.to_owned()
-    }
+    if path == "." { "" } else { path }
 }
 
 impl BuildContext {
@@ -121,7 +115,7 @@ impl BuildContext {
     {
         let files: BTreeMap<String, String> = files
             .into_iter()
-            .map(|(p, c)| (clean(p.as_ref()), c.into()))
+            .map(|(p, c)| (clean(p.as_ref()).to_owned(), c.into()))
             .collect();
         let mut context = BuildContext {
             files: Files::Memory(files),
@@ -163,7 +157,7 @@ impl BuildContext {
                 .lists
                 .lock()
                 .expect("not poisoned")
-                .insert(clean(dir), names.into());
+                .insert(clean(dir).to_owned(), names.into());
         }
         self
     }
@@ -243,7 +237,7 @@ impl BuildContext {
     {
         let mut context = self.clone();
         for (path, content) in files {
-            let path = clean(path.as_ref());
+            let path = clean(path.as_ref()).to_owned();
             let content = content.into();
             let is_ignore_file = match &context.ignore_path {
                 Some(ignore) => ignore.to_str().is_some_and(|p| clean(p) == path),
@@ -317,7 +311,7 @@ impl BuildContext {
     pub fn head(&self, path: &str, len: usize) -> Option<Vec<u8>> {
         let path = clean(path);
         let prefix = |text: &str| text.as_bytes()[..len.min(text.len())].to_vec();
-        if let Some(text) = self.overlay.get(&path) {
+        if let Some(text) = self.overlay.get(path) {
             return Some(prefix(text));
         }
         match &self.files {
@@ -336,7 +330,7 @@ impl BuildContext {
                     .ok()?;
                 Some(bytes)
             }
-            Files::Memory(files) => files.get(&path).map(|text| prefix(text)),
+            Files::Memory(files) => files.get(path).map(|text| prefix(text)),
         }
     }
 
@@ -400,7 +394,7 @@ impl BuildContext {
         let Some(cache) = self.cache.as_ref().filter(|_| self.overlay.is_empty()) else {
             return matching();
         };
-        let key = (clean(dir), pattern.to_owned());
+        let key = (clean(dir).to_owned(), pattern.to_owned());
         if let Some(known) = cache.globs.lock().expect("not poisoned").get(&key) {
             return Arc::clone(known);
         }

@@ -13,30 +13,38 @@ pub fn clean(path: &str) -> String {
     clean_elements(path, rooted)
 }
 
+/// The elements of `path` written into the result as they come: `..` takes back the
+/// element before it, unless it is a leading `..` of a relative path (kept).
 fn clean_elements(path: &str, rooted: bool) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            other => parts.push(other),
-        }
-    }
     let mut out = String::with_capacity(path.len() + 1);
     if rooted {
         out.push('/');
     }
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push('/');
+    // Where the elements start, and where those a `..` can take back start.
+    let start = out.len();
+    let mut kept = start;
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if out.len() > kept {
+                    let cut = out[kept..].rfind('/').map_or(kept, |i| kept + i);
+                    out.truncate(cut);
+                } else if !rooted {
+                    if out.len() > start {
+                        out.push('/');
+                    }
+                    out.push_str("..");
+                    kept = out.len();
+                }
+            }
+            other => {
+                if out.len() > start {
+                    out.push('/');
+                }
+                out.push_str(other);
+            }
         }
-        out.push_str(part);
     }
     if out.is_empty() {
         out.push('.');
@@ -64,6 +72,15 @@ pub fn join(base: &str, path: &str) -> String {
     if path.starts_with('/') {
         clean(path)
     } else {
+        // A trailing `/` and a leading `./` (`COPY . ./`, `src/`) go in the cleaning; taken
+        // off first, the join is mostly clean as it is.
+        let mut path = path.trim_end_matches('/');
+        while let Some(rest) = path.strip_prefix("./") {
+            path = rest;
+        }
+        if !base.is_empty() && (path.is_empty() || path == ".") {
+            return clean(base);
+        }
         let mut joined = String::with_capacity(base.len() + 1 + path.len());
         joined.push_str(base);
         // `/` and `app` make `/app`, which is clean as it is (`//app` is not).
@@ -119,7 +136,11 @@ pub fn relative_to<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
 /// The last element of a path (`a/b/` → `b`).
 pub fn base_name(path: &str) -> &str {
     let trimmed = path.trim_end_matches('/');
-    trimmed.rsplit('/').next().unwrap_or(trimmed)
+    // Byte by byte: paths are short, and `/` is ASCII.
+    match trimmed.bytes().rposition(|b| b == b'/') {
+        Some(i) => &trimmed[i + 1..],
+        None => trimmed,
+    }
 }
 
 /// The directory part of a cleaned path (`a/b` → `a`, `b` → `""`, `/b` → `/`).
@@ -149,13 +170,18 @@ pub fn has_wildcards(path: &str) -> bool {
 /// Go's `path.Match`: `*` matches within one element, `?` one character other than `/`,
 /// `[...]` a class (`^` negates), `\` escapes. A malformed pattern matches nothing.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    if !pattern.contains(['*', '?', '[', '\\']) {
+    // The literal head before the first special character must start the name (asked of
+    // many names per pattern, most of which differ there).
+    let Some(special) = first_special(pattern) else {
         return pattern == name;
+    };
+    if !name.starts_with(&pattern[..special]) {
+        return false;
     }
     // `*.csproj`: a star, then a literal suffix; the star takes what is before it, within
     // one element.
     if let Some(suffix) = pattern.strip_prefix('*')
-        && !suffix.contains(['*', '?', '[', '\\'])
+        && first_special(suffix).is_none()
     {
         return name
             .strip_suffix(suffix)
@@ -168,6 +194,14 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     let pattern: Vec<char> = pattern.chars().collect();
     let name: Vec<char> = name.chars().collect();
     glob(&pattern, &name).unwrap_or(false)
+}
+
+/// Where the first character special to [`glob_match`] (`*`, `?`, `[`, `\`) is, byte by
+/// byte (all four are ASCII; a pattern is short, and asked of many names).
+fn first_special(pattern: &str) -> Option<usize> {
+    pattern
+        .bytes()
+        .position(|b| matches!(b, b'*' | b'?' | b'[' | b'\\'))
 }
 
 /// A unit of text [`glob`] matches on: a byte of ASCII text, or a character.
