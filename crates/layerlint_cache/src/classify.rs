@@ -457,28 +457,35 @@ impl Walker<'_, '_> {
 
     fn path_command(&mut self, command: Command<'_>) {
         let name = command.name().unwrap_or("");
-        let mut operands: Vec<String> = command
-            .positionals(OptionSpec::NONE)
-            .map(|w| w.value_lossy().to_owned())
-            .collect();
+        const DIRECTORY: [&str; 5] = ["-C", "--directory", "-d", "-t", "--target-directory"];
+        const FILE: [&str; 2] = ["-f", "--file"];
+        let mut operands: Vec<String> = Vec::new();
+        // Whether one of the options below is given at all. Read with no option taking a
+        // value, the arguments read the same as with one of them taking a value up to its
+        // first use, so without one, reading them again per option finds no value.
+        let (mut directory, mut file) = (false, false);
+        for arg in command.options(OptionSpec::NONE) {
+            if let Some(word) = arg.positional() {
+                operands.push(word.value_lossy().to_owned());
+            } else if let Some(option) = arg.option() {
+                directory |= DIRECTORY.iter().any(|f| option.is(f));
+                file |= FILE.iter().any(|f| option.is(f));
+            }
+        }
         // The mode or owner of chmod/chown, the script of sed, are not paths.
         if matches!(name, "chmod" | "chown" | "chgrp" | "sed") && !operands.is_empty() {
             operands.remove(0);
         }
-        for option in ["-C", "--directory", "-d", "-t", "--target-directory"] {
+        for option in DIRECTORY.iter().filter(|_| directory) {
             operands.extend(
                 command
                     .flag_values(&[option])
                     .map(|v| v.as_str().to_owned()),
             );
         }
-        if name == "tar" || name == "unzip" {
+        if file && (name == "tar" || name == "unzip") {
             // `tar -xzf /tmp/x.tgz -C /opt`: the archive comes as the value of -f.
-            operands.extend(
-                command
-                    .flag_values(&["-f", "--file"])
-                    .map(|v| v.as_str().to_owned()),
-            );
+            operands.extend(command.flag_values(&FILE).map(|v| v.as_str().to_owned()));
         }
         if let Some(path) = operands.iter().find(|p| self.path_touches_project(p)) {
             let path = path.clone();
@@ -2300,10 +2307,20 @@ fn gradle_includes(text: &str) -> Vec<String> {
 
 /// The first line of a command, shortened for messages.
 pub fn short(text: &str) -> String {
-    // Line continuations joined, so that `RUN \` shows its command.
-    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
-    let line = joined.lines().next().unwrap_or("").trim();
-    let line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Line continuations joined, so that `RUN \` shows its command (a text of one line,
+    // most commands, has none).
+    let joined = if text.contains('\n') {
+        std::borrow::Cow::Owned(text.replace("\\\r\n", " ").replace("\\\n", " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let mut line = String::with_capacity(joined.len());
+    for word in joined.lines().next().unwrap_or("").split_whitespace() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
     if line.chars().count() > 60 {
         let cut: String = line.chars().take(57).collect();
         format!("{cut}...")
