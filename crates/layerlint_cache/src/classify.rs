@@ -351,15 +351,15 @@ impl Walker<'_, '_> {
     /// A word's container path: `~` and `$HOME` read as the home; other variables make it
     /// unknown.
     fn resolve(&self, raw: &str) -> Option<String> {
-        let raw = if let Some(rest) = raw.strip_prefix("~") {
-            format!("{}{rest}", self.site.home)
+        let raw: std::borrow::Cow<'_, str> = if let Some(rest) = raw.strip_prefix("~") {
+            format!("{}{rest}", self.site.home).into()
         } else if let Some(rest) = raw
             .strip_prefix("${HOME}")
             .or_else(|| raw.strip_prefix("$HOME"))
         {
-            format!("{}{rest}", self.site.home)
+            format!("{}{rest}", self.site.home).into()
         } else {
-            raw.to_owned()
+            raw.into()
         };
         if raw.contains('`') {
             return None;

@@ -382,7 +382,7 @@ impl BuildContext {
             // A name that matches starts with the pattern's literal head: only the sorted
             // names from there are tried (a directory of thousands, a pattern per COPY).
             let names = self.names(dir);
-            let head = &pattern[..pattern.find(['*', '?', '[', '\\']).unwrap_or(pattern.len())];
+            let head = crate::paths::literal_head(pattern);
             let from = names.partition_point(|name| name.as_str() < head);
             names[from..]
                 .iter()

@@ -82,6 +82,11 @@ impl Ecosystem {
     /// Whether a wildcard pattern (a file name, no directory) picks manifest files: it
     /// matches one (`package*.json`, `go.sum*`) or is an ecosystem's conventional pattern.
     pub fn is_manifest_pattern(pattern: &str) -> bool {
+        // Matched against every ecosystem's names: those that do not start with the
+        // pattern's literal head are passed over at once.
+        let head = crate::paths::literal_head(pattern);
+        let matches =
+            |name: &str| name.starts_with(head) && crate::paths::glob_match(pattern, name);
         let broad = [
             "index.js",
             "main.go",
@@ -92,21 +97,18 @@ impl Ecosystem {
             "index.php",
         ]
         .iter()
-        .any(|name| crate::paths::glob_match(pattern, name));
-        !broad && Self::is_manifest_pattern_loose(pattern)
-    }
-
-    fn is_manifest_pattern_loose(pattern: &str) -> bool {
-        Self::is_manifest_name(pattern)
-            || ECOSYSTEMS.iter().any(|e| {
-                e.conventional.contains(&pattern)
-                    || e.manifests
-                        .iter()
-                        .chain(e.locks)
-                        .chain(e.extras)
-                        .any(|m| crate::paths::glob_match(pattern, m.trim_end_matches('/')))
-            })
-            || crate::paths::glob_match(pattern, "requirements.txt")
+        .any(|name| matches(name));
+        !broad
+            && (Self::is_manifest_name(pattern)
+                || ECOSYSTEMS.iter().any(|e| {
+                    e.conventional.contains(&pattern)
+                        || e.manifests
+                            .iter()
+                            .chain(e.locks)
+                            .chain(e.extras)
+                            .any(|m| matches(m.trim_end_matches('/')))
+                })
+                || matches("requirements.txt"))
     }
 
     /// Whether `name` (a file name, no directory) is a manifest, lock or configuration file

@@ -239,13 +239,19 @@ impl Project for Through<'_> {
             if !context.is_dir(&q) {
                 continue;
             }
+            // Without an ignore file nothing is left out: no path to build per name (a
+            // project directory can hold thousands).
+            let ignores = context.dockerignore().is_some();
             for name in context.names(&q).iter() {
-                let full = if q.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{q}/{name}")
+                let ignored = ignores && {
+                    let full = if q.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{q}/{name}")
+                    };
+                    context.is_ignored(&full)
                 };
-                if !context.is_ignored(&full) {
+                if !ignored {
                     names.push(name.clone());
                 }
             }

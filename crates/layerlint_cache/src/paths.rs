@@ -196,6 +196,13 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     glob(&pattern, &name).unwrap_or(false)
 }
 
+/// The literal head of a [`glob_match`] pattern, before its first special character: a
+/// name it matches starts with it (`package` for `package*.json`; all of a pattern without
+/// one).
+pub fn literal_head(pattern: &str) -> &str {
+    &pattern[..first_special(pattern).unwrap_or(pattern.len())]
+}
+
 /// Where the first character special to [`glob_match`] (`*`, `?`, `[`, `\`) is, byte by
 /// byte (all four are ASCII; a pattern is short, and asked of many names).
 fn first_special(pattern: &str) -> Option<usize> {

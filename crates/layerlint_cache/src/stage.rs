@@ -258,8 +258,8 @@ fn resolve_copy(
         }
     };
     let heredocs = instruction.heredocs.len();
-    let mut written = Vec::new();
-    let mut sources = Vec::new();
+    let mut written = Vec::with_capacity(paths.sources().len());
+    let mut sources = Vec::with_capacity(paths.sources().len());
     for word in paths.sources() {
         if word.text.starts_with("<<") && heredocs > 0 {
             continue;
