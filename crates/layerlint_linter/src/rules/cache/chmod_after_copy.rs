@@ -130,10 +130,12 @@ impl Check for ChmodAfterCopy {
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
         let optimizer = cx.optimizer();
-        let frontend = features::frontend(cx.file);
+        // Both asked only for a COPY followed by a change of its files (few files have
+        // one): the frontend once per file, whether a stage is Windows once per finding.
+        let known_frontend = std::cell::OnceCell::new();
+        let frontend = || known_frontend.get_or_init(|| features::frontend(cx.file));
         let mut reports = Vec::new();
         for stage in &optimizer.walk().stages {
-            let windows = features::is_windows(cx.file, stage);
             for position in 1..stage.steps.len() {
                 let (copy_step, run_step) = (&stage.steps[position - 1], &stage.steps[position]);
                 let Some(copy) = &copy_step.copy else {
@@ -241,14 +243,14 @@ impl Check for ChmodAfterCopy {
                     } else if copy.flag(c.flag).is_some() {
                         reason = Some(format!("the COPY already has `--{}`", c.flag));
                     } else if c.flag == "chmod" && !is_octal(&c.value) {
-                        reason = frontend
+                        reason = frontend()
                             .missing("a symbolic `COPY --chmod`", SYMBOLIC_CHMOD)
                             .map(|r| format!("{r}, or the mode in octal (`--chmod=755`)"));
                     } else if c.flag == "chmod" {
-                        reason = frontend.missing("`COPY --chmod`", MOUNTS);
+                        reason = frontend().missing("`COPY --chmod`", MOUNTS);
                     }
                 }
-                if reason.is_none() && windows {
+                if reason.is_none() && features::is_windows(cx.file, stage) {
                     reason = Some(
                         "`COPY --chmod` and `--chown` need BuildKit and a Linux image".to_owned(),
                     );

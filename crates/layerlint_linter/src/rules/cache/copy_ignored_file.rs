@@ -54,10 +54,7 @@ impl Check for CopyIgnoredFile {
         let Some(ignore) = cx.build_context.and_then(|c| c.dockerignore()) else {
             return;
         };
-        let trusted = *trusted.get_or_insert_with(|| {
-            let walk = cx.file_walk();
-            trusted_context(cx, &walk).is_some()
-        });
+        let trusted = *trusted.get_or_insert_with(|| trusted_context(cx).is_some());
         if !trusted {
             return;
         }

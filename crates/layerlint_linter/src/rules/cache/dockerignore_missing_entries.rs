@@ -65,7 +65,7 @@ impl Check for DockerignoreMissingEntries {
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
         let walk = cx.file_walk();
-        let Some(context) = trusted_context(cx, &walk) else {
+        let Some(context) = trusted_context(cx) else {
             return;
         };
         let (Some(path), Some(_)) = (context.dockerignore_path(), context.dockerignore()) else {

@@ -75,7 +75,7 @@ impl Check for MissingDockerignore {
 
     fn finish(&self, cx: &mut Context<'_>, _state: &mut ()) {
         let walk = cx.file_walk();
-        let Some(context) = trusted_context(cx, &walk) else {
+        let Some(context) = trusted_context(cx) else {
             return;
         };
         if context.dockerignore_path().is_some() || context.dockerignore_error().is_some() {

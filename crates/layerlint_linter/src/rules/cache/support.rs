@@ -14,9 +14,11 @@ use crate::Context;
 /// The build context, when it is the one the file is built with: a Dockerfile whose COPY
 /// sources are not in its own directory is built from another one (`docker build -f
 /// docker/Dockerfile .`), and rules that read the context say nothing then.
-pub(crate) fn trusted_context<'a>(cx: &Context<'a>, walk: &FileWalk) -> Option<&'a BuildContext> {
-    let context = cx.build_context?;
-    layerlint_cache::optimize::context_matches(walk, context).then_some(context)
+/// The optimizer made the same check when it was built, over the same walk: its answer
+/// is taken.
+pub(crate) fn trusted_context<'a>(cx: &Context<'a>) -> Option<&'a BuildContext> {
+    cx.build_context?;
+    cx.optimizer().context()
 }
 
 /// Every COPY or ADD that takes the whole build context (`COPY . .`, `ADD . /app`,
