@@ -273,12 +273,12 @@ impl BuildContext {
     /// Whether `path` (a file or directory, context-relative) exists.
     pub fn exists(&self, path: &str) -> bool {
         let path = clean(path);
-        if self.overlay_has(&path) {
+        if self.overlay_has(path) {
             return true;
         }
         match &self.files {
-            Files::Disk(root) => self.stat(root, &path).is_some(),
-            Files::Memory(files) => path.is_empty() || memory_has(files, &path),
+            Files::Disk(root) => self.stat(root, path).is_some(),
+            Files::Memory(files) => path.is_empty() || memory_has(files, path),
         }
     }
 
@@ -288,12 +288,12 @@ impl BuildContext {
         if path.is_empty() {
             return true;
         }
-        if has_under(&self.overlay, &path) {
+        if has_under(&self.overlay, path) {
             return true;
         }
         match &self.files {
-            Files::Disk(root) => self.stat(root, &path) == Some(true),
-            Files::Memory(files) => has_under(files, &path),
+            Files::Disk(root) => self.stat(root, path) == Some(true),
+            Files::Memory(files) => has_under(files, path),
         }
     }
 
@@ -343,16 +343,16 @@ impl BuildContext {
     /// [`BuildContext::list`] returns, without a copy when the context remembers it.
     pub fn names(&self, dir: &str) -> Arc<[String]> {
         let dir = clean(dir);
-        let overlay = memory_list(&self.overlay, &dir);
+        let overlay = memory_list(&self.overlay, dir);
         let mut names: Vec<String> = match &self.files {
             Files::Disk(root) => {
-                let names = self.disk_names(root, &dir);
+                let names = self.disk_names(root, dir);
                 if overlay.is_empty() {
                     return names;
                 }
                 names.to_vec()
             }
-            Files::Memory(files) => memory_list(files, &dir),
+            Files::Memory(files) => memory_list(files, dir),
         };
         names.extend(overlay);
         names.sort();
