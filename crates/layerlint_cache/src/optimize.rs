@@ -318,18 +318,29 @@ pub struct Optimizer<'a> {
     file: &'a Dockerfile,
     context: Option<&'a BuildContext>,
     walk: FileWalk,
-    /// [`Optimizer::analyze`]'s answers by (stage, position): the planner and the rules ask
-    /// about the same RUNs many times.
+    /// What is remembered per step of `walk`, by instruction index: the planner and the
+    /// rules ask about the same RUNs and COPYs many times.
+    memo: Vec<StepMemo>,
+    /// [`Optimizer::analyze`]'s answers by (stage, position), for a stage of another walk.
     analyses: RefCell<ByRun<RunAnalysis>>,
-    /// [`Optimizer::scripts`]' answers by (stage, position).
+    /// [`Optimizer::scripts`]' answers by (stage, position), for a stage of another walk.
     scripts: RefCell<ByRun<Vec<Rc<layerlint_shell::Script>>>>,
     /// The parsed scripts, shared with whoever else reads this file's RUNs (the linter).
     parsed: Rc<ParsedScripts>,
     /// Per stage of `walk`, the positions of its steps that copy from the build context
     /// (computed once: scanning every earlier step per RUN is quadratic on big files).
     context_copies: std::sync::OnceLock<Vec<Vec<usize>>>,
-    /// [`CopyFacts`] of the COPY and ADD steps of `walk`, by instruction index.
-    copy_facts: Vec<OnceCell<CopyFacts>>,
+}
+
+/// What the optimizer remembers about one step of its walk.
+#[derive(Default)]
+struct StepMemo {
+    /// [`Optimizer::analysis`].
+    analysis: OnceCell<Option<Rc<RunAnalysis>>>,
+    /// [`Optimizer::scripts`].
+    scripts: OnceCell<Option<Rc<Vec<Rc<layerlint_shell::Script>>>>>,
+    /// A COPY's or ADD's [`CopyFacts`].
+    facts: OnceCell<CopyFacts>,
 }
 
 /// What the optimizer remembers per RUN: (stage, position) → the answer.
@@ -362,27 +373,33 @@ impl<'a> Optimizer<'a> {
             scripts: RefCell::default(),
             parsed,
             context_copies: std::sync::OnceLock::new(),
-            copy_facts: std::iter::repeat_with(OnceCell::new)
+            memo: std::iter::repeat_with(StepMemo::default)
                 .take(file.instructions().len())
                 .collect(),
         }
     }
 
-    /// The [`CopyFacts`] of the step at `position`, when it is a COPY or ADD: computed once
-    /// for a stage of the planner's walk.
-    fn facts<'s>(&'s self, stage: &'s StageWalk, position: usize) -> Option<Cow<'s, CopyFacts>> {
-        let step = &stage.steps[position];
-        let copy = step.copy.as_ref()?;
+    /// What is remembered about the step at `position`, when `stage` is one of the
+    /// planner's walk (the answers for a stage of another walk are not kept there).
+    fn memo(&self, stage: &StageWalk, position: usize) -> Option<&StepMemo> {
         let own = self
             .walk
             .stages
             .get(stage.index)
             .is_some_and(|s| std::ptr::eq(s, stage));
-        match self.copy_facts.get(step.index) {
-            Some(cell) if own => Some(Cow::Borrowed(
-                cell.get_or_init(|| CopyFacts::of(copy, self.context)),
+        own.then(|| self.memo.get(stage.steps[position].index))
+            .flatten()
+    }
+
+    /// The [`CopyFacts`] of the step at `position`, when it is a COPY or ADD: computed once
+    /// for a stage of the planner's walk.
+    fn facts<'s>(&'s self, stage: &'s StageWalk, position: usize) -> Option<Cow<'s, CopyFacts>> {
+        let copy = stage.steps[position].copy.as_ref()?;
+        match self.memo(stage, position) {
+            Some(memo) => Some(Cow::Borrowed(
+                memo.facts.get_or_init(|| CopyFacts::of(copy, self.context)),
             )),
-            _ => Some(Cow::Owned(CopyFacts::of(copy, self.context))),
+            None => Some(Cow::Owned(CopyFacts::of(copy, self.context))),
         }
     }
 
@@ -458,6 +475,12 @@ impl<'a> Optimizer<'a> {
 
     /// [`Optimizer::analyze`], computed once per RUN and shared.
     fn analysis(&self, stage: &StageWalk, position: usize) -> Option<Rc<RunAnalysis>> {
+        if let Some(memo) = self.memo(stage, position) {
+            return memo
+                .analysis
+                .get_or_init(|| self.analyze_uncached(stage, position).map(Rc::new))
+                .clone();
+        }
         let key = (stage.index, position);
         if let Some(known) = self.analyses.borrow().get(&key) {
             return known.clone();
@@ -474,14 +497,20 @@ impl<'a> Optimizer<'a> {
         stage: &StageWalk,
         position: usize,
     ) -> Option<Rc<Vec<Rc<layerlint_shell::Script>>>> {
+        let parse = || {
+            let step = &stage.steps[position];
+            let instruction = &self.file.instructions()[step.index];
+            crate::script::run_scripts(self.file, instruction, &step.shell, &self.parsed)
+                .map(Rc::new)
+        };
+        if let Some(memo) = self.memo(stage, position) {
+            return memo.scripts.get_or_init(parse).clone();
+        }
         let key = (stage.index, position);
         if let Some(known) = self.scripts.borrow().get(&key) {
             return known.clone();
         }
-        let step = &stage.steps[position];
-        let instruction = &self.file.instructions()[step.index];
-        let scripts = crate::script::run_scripts(self.file, instruction, &step.shell, &self.parsed)
-            .map(Rc::new);
+        let scripts = parse();
         self.scripts.borrow_mut().insert(key, scripts.clone());
         scripts
     }
