@@ -418,14 +418,15 @@ impl<'a> Optimizer<'a> {
 
     /// The positions of the steps of `stage` before `position` that copy from the build
     /// context.
-    fn context_copies_before(&self, stage: &StageWalk, position: usize) -> Vec<usize> {
+    fn context_copies_before<'s>(&'s self, stage: &StageWalk, position: usize) -> Cow<'s, [usize]> {
         let is_context_copy =
             |s: &crate::stage::Step| s.copy.as_ref().is_some_and(|c| c.from == CopyFrom::Context);
         let Some(at) = self.walk.stages.iter().position(|s| std::ptr::eq(s, stage)) else {
             // A stage of another walk: look.
             return (0..position)
                 .filter(|&i| is_context_copy(&stage.steps[i]))
-                .collect();
+                .collect::<Vec<_>>()
+                .into();
         };
         let all = self.context_copies.get_or_init(|| {
             self.walk
@@ -439,7 +440,7 @@ impl<'a> Optimizer<'a> {
                 .collect()
         });
         let positions = &all[at];
-        positions[..positions.partition_point(|&i| i < position)].to_vec()
+        Cow::Borrowed(&positions[..positions.partition_point(|&i| i < position)])
     }
 
     /// The walk the planner works from.
@@ -520,7 +521,7 @@ impl<'a> Optimizer<'a> {
         let scripts = self.scripts(stage, position)?;
         let mut copies: Vec<(&CopyStep, Cow<'_, [SourceKind]>)> = Vec::new();
         let mut project_dirs: Vec<String> = Vec::new();
-        for i in self.context_copies_before(stage, position) {
+        for &i in self.context_copies_before(stage, position).iter() {
             let (Some(copy), Some(facts)) = (stage.steps[i].copy.as_ref(), self.facts(stage, i))
             else {
                 continue;

@@ -102,6 +102,9 @@ pub fn context_path(path: &str) -> String {
     let trimmed = cleaned.trim_start_matches('/');
     if trimmed == "." {
         String::new()
+    } else if trimmed.len() == cleaned.len() {
+        // Relative already (most sources): the cleaned path itself, not a copy of it.
+        cleaned
     } else {
         trimmed.to_owned()
     }
