@@ -21,12 +21,20 @@ use crate::wrappers::wrapped_index;
 #[derive(Clone)]
 pub struct Script {
     pub(crate) tables: Tables,
-    /// The wrapper words each command skips ([`Command::unwrapped`]), by command id:
-    /// computed once, on first use, for the many rules that look through wrappers.
-    unwrapped: std::sync::OnceLock<Vec<u32>>,
-    /// Each command's name seen through its wrappers (see [`Script::unwrapped_name`]), by
-    /// command id, computed once.
-    names: std::sync::OnceLock<Vec<Option<Box<str>>>>,
+    /// Each command seen through its wrappers ([`Command::unwrapped`]): computed once, on
+    /// first use, for the many rules that look through wrappers.
+    unwrapped: std::sync::OnceLock<Vec<Unwrapped>>,
+}
+
+/// A command seen through its wrappers.
+#[derive(Clone)]
+struct Unwrapped {
+    /// The wrapper words skipped.
+    skip: u32,
+    /// Its name (the basename of the first word left), copied: rules ask for names of
+    /// every command many times over, and a copy reads faster than a slice of the script
+    /// whose bounds are checked on each read.
+    name: Option<Box<str>>,
 }
 
 impl Script {
@@ -34,20 +42,29 @@ impl Script {
         Script {
             tables,
             unwrapped: std::sync::OnceLock::new(),
-            names: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Every command seen through its wrappers, by command id, computed on first use.
+    fn unwrapped(&self) -> &[Unwrapped] {
+        self.unwrapped.get_or_init(|| {
+            self.commands()
+                .map(|command| {
+                    let inner = command.unwrapped_uncached();
+                    Unwrapped {
+                        skip: inner.skip,
+                        name: inner.name_path().map(|path| basename(path).into()),
+                    }
+                })
+                .collect()
+        })
     }
 
     /// The name of command `id` seen through its wrappers — what
     /// `command.unwrapped().name()` gives — computed once for the script: for the many
     /// rules that each look for their program among every command.
     pub fn unwrapped_name(&self, id: CommandId) -> Option<&str> {
-        let names = self.names.get_or_init(|| {
-            self.commands()
-                .map(|c| c.unwrapped().name_uncached().map(Box::from))
-                .collect()
-        });
-        names.get(id.0 as usize)?.as_deref()
+        self.unwrapped().get(id.index())?.name.as_deref()
     }
 
     /// Whether the value of some word may contain `needle`: when `false`, none does (a
@@ -258,16 +275,13 @@ impl<'s> Command<'s> {
     ///
     /// To find wrapped commands too: `script.commands().map(Command::unwrapped)`.
     pub fn unwrapped(self) -> Command<'s> {
-        if self.skip == 0 {
-            let skips = self.script.unwrapped.get_or_init(|| {
-                self.script
-                    .commands()
-                    .map(|c| c.unwrapped_uncached().skip)
-                    .collect()
-            });
-            if let Some(&skip) = skips.get(self.id as usize) {
-                return Command { skip, ..self };
-            }
+        if self.skip == 0
+            && let Some(unwrapped) = self.script.unwrapped().get(self.id as usize)
+        {
+            return Command {
+                skip: unwrapped.skip,
+                ..self
+            };
         }
         self.unwrapped_uncached()
     }
@@ -323,18 +337,12 @@ impl<'s> Command<'s> {
     pub fn name(self) -> Option<&'s str> {
         // Viewed as through its wrappers (what rules iterating every command mostly ask
         // about): the script has the name already.
-        if self
-            .script
-            .unwrapped
-            .get()
-            .is_some_and(|skips| skips.get(self.id as usize) == Some(&self.skip))
+        if let Some(unwrapped) = self.script.unwrapped.get()
+            && let Some(unwrapped) = unwrapped.get(self.id as usize)
+            && unwrapped.skip == self.skip
         {
-            return self.script.unwrapped_name(self.id());
+            return unwrapped.name.as_deref();
         }
-        self.name_uncached()
-    }
-
-    fn name_uncached(self) -> Option<&'s str> {
         self.name_path().map(basename)
     }
 
