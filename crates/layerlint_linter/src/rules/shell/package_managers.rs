@@ -657,8 +657,10 @@ const ALL: [&PackageManager; 13] = [
 /// only at the commands that may be it instead of at every command.
 #[derive(Debug, Default)]
 pub(crate) struct Managers {
-    /// The commands that may run a manager of [`ALL`], in order, with the managers' bits.
-    commands: Vec<(CommandId, u16)>,
+    /// The commands that may run a manager of [`ALL`], in order, with the managers' bits:
+    /// those it may be, and of those the ones it is by name (so that it needs no
+    /// [`PackageManager::view`] to tell: it is one through its wrappers).
+    commands: Vec<(CommandId, u16, u16)>,
     /// The bits of all of them: a manager's rules skip a script without its bit at once.
     any: u16,
 }
@@ -676,14 +678,22 @@ impl Managers {
                 else {
                     continue;
                 };
-                let mut bits = 0u16;
-                for (i, m) in ALL.iter().enumerate() {
-                    if candidates & (1 << i) != 0 && m.may_be(name) {
+                let (mut bits, mut named) = (0u16, 0u16);
+                // The candidates' bits, lowest first.
+                let mut left = candidates;
+                while left != 0 {
+                    let i = left.trailing_zeros();
+                    left &= left - 1;
+                    let m = ALL[i as usize];
+                    if m.is_named(name) {
+                        named |= 1 << i;
+                        bits |= 1 << i;
+                    } else if m.may_be(name) {
                         bits |= 1 << i;
                     }
                 }
                 if bits != 0 {
-                    managers.commands.push((command.id(), bits));
+                    managers.commands.push((command.id(), bits, named));
                     managers.any |= bits;
                 }
             }
@@ -714,12 +724,29 @@ const BY_FIRST_BYTE: [u16; 256] = {
 };
 
 /// Every command of `pm` in the scripts of a RUN, in order.
+///
+/// Most RUNs run none of a given manager, and the package-manager rules ask about each
+/// manager for every RUN: that answer is found inline, from the scripts' [`Managers`],
+/// without the call that collects the uses.
+#[inline(always)]
 pub(crate) fn uses<'s>(scripts: &'s [ShellScript], pm: &PackageManager) -> Vec<Use<'s>> {
+    if pm.bit != 0
+        && scripts
+            .iter()
+            .all(|script| Managers::of(script).any & pm.bit == 0)
+    {
+        return Vec::new();
+    }
+    uses_in(scripts, pm)
+}
+
+#[inline(never)]
+fn uses_in<'s>(scripts: &'s [ShellScript], pm: &PackageManager) -> Vec<Use<'s>> {
     let mut found = Vec::new();
     let bit = (pm.bit != 0).then_some(pm.bit);
     for (index, script) in scripts.iter().enumerate() {
-        let mut push = |written: Command<'s>| {
-            if let Some(command) = pm.view(written) {
+        let mut push = |written: Command<'s>, command: Option<Command<'s>>| {
+            if let Some(command) = command {
                 found.push(Use {
                     command,
                     written,
@@ -733,9 +760,16 @@ pub(crate) fn uses<'s>(scripts: &'s [ShellScript], pm: &PackageManager) -> Vec<U
                 if managers.any & bit == 0 {
                     continue;
                 }
-                for &(id, bits) in &managers.commands {
-                    if bits & bit != 0 {
-                        push(script.script.command(id));
+                for &(id, bits, named) in &managers.commands {
+                    if bits & bit == 0 {
+                        continue;
+                    }
+                    let written = script.script.command(id);
+                    if named & bit != 0 {
+                        // Its name through its wrappers is the manager's.
+                        push(written, Some(written.unwrapped()));
+                    } else {
+                        push(written, pm.view(written));
                     }
                 }
             }
@@ -746,7 +780,7 @@ pub(crate) fn uses<'s>(scripts: &'s [ShellScript], pm: &PackageManager) -> Vec<U
                         .unwrapped_name(written.id())
                         .is_some_and(|name| pm.may_be(name))
                     {
-                        push(written);
+                        push(written, pm.view(written));
                     }
                 }
             }
