@@ -334,15 +334,21 @@ impl<'s> Command<'s> {
 
     /// The name by its basename: `apt-get` for `/usr/bin/apt-get` and for `"apt-get"`.
     /// `None` when there is no name, or it has an expansion (`$PM install`).
+    // Rules ask for the name of every command, many times over: the name the script has
+    // for a command seen through its wrappers is read inline, any other found in a call.
+    #[inline]
     pub fn name(self) -> Option<&'s str> {
-        // Viewed as through its wrappers (what rules iterating every command mostly ask
-        // about): the script has the name already.
         if let Some(unwrapped) = self.script.unwrapped.get()
             && let Some(unwrapped) = unwrapped.get(self.id as usize)
             && unwrapped.skip == self.skip
         {
             return unwrapped.name.as_deref();
         }
+        self.name_uncached()
+    }
+
+    #[inline(never)]
+    fn name_uncached(self) -> Option<&'s str> {
         self.name_path().map(basename)
     }
 
