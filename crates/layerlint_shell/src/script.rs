@@ -196,6 +196,7 @@ impl Script {
             .unwrap_or_default()
     }
 
+    #[inline]
     pub(crate) fn word_value(&self, word: &WordData, lossy: bool) -> Option<&str> {
         let text = self.tables.text(word.text).as_str();
         word_value(text, &self.tables.strings, word, lossy)
