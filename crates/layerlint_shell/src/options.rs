@@ -15,23 +15,46 @@ use crate::word::Word;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OptionSpec<'a> {
     /// The options that take a value, with their dashes.
-    pub with_value: &'a [&'a str],
+    with_value: &'a [&'a str],
+    /// The one-letter ASCII options of `with_value`, as bits by the letter's byte: every
+    /// letter of every option cluster (`-fsSL`) is looked up here, where a search of
+    /// `with_value` compared it with each option.
+    short: u128,
 }
 
 impl<'a> OptionSpec<'a> {
     /// No option takes a value.
-    pub const NONE: OptionSpec<'static> = OptionSpec { with_value: &[] };
+    pub const NONE: OptionSpec<'static> = OptionSpec::new(&[]);
 
     /// A spec in which the options `with_value` take a value.
     pub const fn new(with_value: &'a [&'a str]) -> Self {
-        OptionSpec { with_value }
+        let mut short = 0u128;
+        let mut i = 0;
+        while i < with_value.len() {
+            if let [b'-', letter] = *with_value[i].as_bytes()
+                && letter.is_ascii()
+            {
+                short |= 1 << letter;
+            }
+            i += 1;
+        }
+        OptionSpec { with_value, short }
+    }
+
+    /// The options that take a value, with their dashes.
+    pub const fn with_value(&self) -> &'a [&'a str] {
+        self.with_value
     }
 
     fn short_takes_value(&self, name: &str) -> bool {
-        // `name` is one letter: bytes are compared, without a `memcmp` call per option.
         let name = name.as_bytes();
         if name.first() == Some(&b'-') {
             return false;
+        }
+        if let [letter] = *name
+            && letter.is_ascii()
+        {
+            return self.short & (1 << letter) != 0;
         }
         self.with_value.iter().any(|f| {
             let f = f.as_bytes();
@@ -532,13 +555,15 @@ impl<'s> Iterator for Args<'s, '_> {
 mod tests {
     use super::*;
 
-    /// The byte comparison agrees with the string one it replaced, for options and names
-    /// with and without dashes.
+    /// The letters' bits and the byte comparison agree with the string comparison they
+    /// replaced, for options and names with and without dashes.
     #[test]
     fn short_options_that_take_a_value() {
-        let options = ["-t", "--target", "-", "--", "-é", "-ab", "--t", "t", "-T"];
+        let options = [
+            "-t", "--target", "-", "--", "-é", "-ab", "--t", "t", "-T", "-1",
+        ];
         let spec = OptionSpec::new(&options);
-        for name in ["t", "T", "", "-", "-t", "é", "a", "ab", "b", "x"] {
+        for name in ["t", "T", "", "-", "-t", "é", "a", "ab", "b", "x", "1", "2"] {
             let expected = options
                 .iter()
                 .any(|f| !f.starts_with("--") && f.strip_prefix('-') == Some(name));

@@ -15,7 +15,7 @@ struct Wrapper {
 const WRAPPERS: &[Wrapper] = &[
     Wrapper {
         name: "sudo",
-        with_value: crate::options::known::SUDO.with_value,
+        with_value: crate::options::known::SUDO.with_value(),
         operands: 0,
     },
     Wrapper {

@@ -150,7 +150,7 @@ pub(crate) fn wget_output(command: Command<'_>) -> Option<String> {
             } else if long == "output-document" {
                 output = words.get(i).map(|w| w.value_lossy().to_owned());
                 i += 1;
-            } else if WGET.with_value.contains(&value) {
+            } else if WGET.with_value().contains(&value) {
                 i += 1;
             }
             continue;
@@ -160,7 +160,7 @@ pub(crate) fn wget_output(command: Command<'_>) -> Option<String> {
         };
         for (at, letter) in cluster.char_indices() {
             let flag = format!("-{letter}");
-            if !WGET.with_value.contains(&flag.as_str()) {
+            if !WGET.with_value().contains(&flag.as_str()) {
                 continue;
             }
             let rest = &cluster[at + letter.len_utf8()..];

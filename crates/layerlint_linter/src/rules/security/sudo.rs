@@ -109,7 +109,7 @@ impl Check for Sudo {
 fn is_option_value(words: &[Word<'_>], index: usize) -> bool {
     words[index - 1]
         .value()
-        .is_some_and(|v| SUDO.with_value.contains(&v))
+        .is_some_and(|v| SUDO.with_value().contains(&v))
 }
 
 /// Deletes `sudo [options] ` before the command it runs (`words`: `sudo`, its options,
@@ -156,7 +156,7 @@ fn removal(cx: &Context<'_>, words: &[Word<'_>]) -> Option<Fix> {
             }
             continue;
         }
-        if SUDO.with_value.contains(&name) && !value.contains('=') {
+        if SUDO.with_value().contains(&name) && !value.contains('=') {
             expect_value = true;
         } else if name.len() > 2 && !name.starts_with("--") {
             // A cluster (`-Eu`): only flags that keep the context.
