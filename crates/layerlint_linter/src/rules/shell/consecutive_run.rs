@@ -99,12 +99,17 @@ impl Check for ConsecutiveRun {
         };
         let commands = match (scripts.is_empty(), instruction.command()) {
             // A non-POSIX `SHELL` (PowerShell, cmd): statements read as words, as hadolint
-            // reads them.
-            (true, Some(CommandLine::Shell(form))) => layerlint_shell::parse(&form.text)
-                .commands()
-                .filter(counted)
-                .take(MAX_COMMANDS + 1)
-                .count(),
+            // reads them. The parse is shared: the layer-cache planner reads the RUNs of a Windows
+            // image's stage (default `cmd` shell) as POSIX ones, and so parses them too.
+            (true, Some(CommandLine::Shell(_))) => {
+                cx.parsed().shell_form(instruction).map_or(0, |script| {
+                    script
+                        .commands()
+                        .filter(counted)
+                        .take(MAX_COMMANDS + 1)
+                        .count()
+                })
+            }
             _ => scripts
                 .iter()
                 .filter(|s| s.source == ScriptSource::ShellForm)
