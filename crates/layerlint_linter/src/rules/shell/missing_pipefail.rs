@@ -144,19 +144,27 @@ impl Check for MissingPipefail {
 /// Whether exec-form `SHELL` words pass `-o pipefail` (`-o`, `pipefail` or a cluster
 /// ending in `o`, such as `-eo`, then `pipefail`).
 fn has_pipefail_option(words: &[String]) -> bool {
-    words.windows(2).any(|pair| {
-        pair[1] == "pipefail"
-            && pair[0].starts_with('-')
-            && pair[0].ends_with('o')
-            && !pair[0].starts_with("--")
-    })
+    passes_pipefail(words.iter().map(String::as_str))
+}
+
+/// Whether `words` hold `-o pipefail` (or a cluster ending in `o`, then `pipefail`).
+fn passes_pipefail<'a>(words: impl Iterator<Item = &'a str>) -> bool {
+    let mut previous = "";
+    for word in words {
+        if word == "pipefail"
+            && previous.starts_with('-')
+            && previous.ends_with('o')
+            && !previous.starts_with("--")
+        {
+            return true;
+        }
+        previous = word;
+    }
+    false
 }
 
 fn command_has_pipefail_option(command: Command<'_>) -> bool {
-    let words: Vec<String> = command.args().map(|w| w.value_lossy().to_owned()).collect();
-    let mut with_program = vec![String::new()];
-    with_program.extend(words);
-    has_pipefail_option(&with_program)
+    passes_pipefail(command.args().map(|w| w.value_lossy()))
 }
 
 /// The first pipe (a pipeline of two or more commands) that no earlier `set -o pipefail`

@@ -848,29 +848,35 @@ pub(crate) fn cache_mounted(instruction: &Instruction, scope: &Scope, dirs: &[&s
 pub(crate) fn covers(target: &str, dir: &str) -> bool {
     let target = normalize(target);
     if let Some(in_home) = dir.strip_prefix("~/") {
-        // The target is the home itself (unknown), or `<home>/<a prefix of the path>`.
-        let mut prefix = String::new();
-        for component in in_home.split('/') {
-            prefix.push('/');
-            prefix.push_str(component);
-            if target.ends_with(&prefix) {
-                return true;
-            }
+        // The target is the home itself (unknown), or `<home>/<a prefix of the path>`:
+        // it ends with `/` and a prefix of the path made of whole components.
+        let ends_with_slash_and = |tail: &str| {
+            target
+                .strip_suffix(tail)
+                .is_some_and(|rest| rest.ends_with('/'))
+        };
+        let ends = in_home.match_indices('/').map(|(at, _)| at);
+        if ends
+            .chain([in_home.len()])
+            .any(|end| ends_with_slash_and(&in_home[..end]))
+        {
+            return true;
         }
-        // `/root/.cache/pip/http`: a part of the cache (hadolint's substring test).
-        return target.contains(&format!("/{in_home}/"));
+        // `/root/.cache/pip/http`: a part of the cache (hadolint's substring test for
+        // `/<path>/`).
+        return target.match_indices('/').any(|(at, _)| {
+            target[at + 1..]
+                .strip_prefix(in_home)
+                .is_some_and(|rest| rest.starts_with('/'))
+        });
     }
-    is_within(dir, &target)
+    is_within(dir, target)
 }
 
 /// `/var/lib/apt/` → `/var/lib/apt`; `/` stays.
-fn normalize(path: &str) -> String {
+fn normalize(path: &str) -> &str {
     let trimmed = path.trim_end_matches('/');
-    if trimmed.is_empty() {
-        "/".to_owned()
-    } else {
-        trimmed.to_owned()
-    }
+    if trimmed.is_empty() { "/" } else { trimmed }
 }
 
 /// Whether `path` is `ancestor` or inside it.
@@ -908,7 +914,7 @@ pub(crate) fn removes_dir(command: Command<'_>, dir: &str) -> bool {
                     .is_some_and(|rest| rest.contains('*') && !rest.contains('/'));
                 let path = path.strip_suffix("/*").unwrap_or(path);
                 let path = path.strip_suffix('*').unwrap_or(path);
-                glob_in_dir || is_within(dir, &normalize(path))
+                glob_in_dir || is_within(dir, normalize(path))
             })
     })
 }
@@ -1387,6 +1393,10 @@ mod tests {
         assert!(covers("/home/app/.cache", "~/.cache/pip"));
         assert!(covers("/root/.cache/pip/http", "~/.cache/pip"));
         assert!(!covers("/root/.cache/uv", "~/.cache/pip"));
+        assert!(covers("/root/.cache/", "~/.cache/pip"));
+        assert!(!covers("/root/.cache/pipx", "~/.cache/pip"));
+        assert!(!covers("/root/x.cache/pip/http", "~/.cache/pip"));
+        assert!(covers("/a/.cache/pip/.cache/pip/x", "~/.cache/pip"));
         assert!(!covers("/tmp", "~/.cache/pip"));
     }
 

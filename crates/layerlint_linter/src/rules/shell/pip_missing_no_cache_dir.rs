@@ -63,6 +63,12 @@ impl Check for PipMissingNoCacheDir {
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
+        // Most RUNs run no pip: that is known before the environment and mounts are read.
+        let scripts = cx.scripts(node);
+        let uses = pm::uses(&scripts, &PIP);
+        if uses.is_empty() {
+            return;
+        }
         if PIP
             .no_cache_env
             .iter()
@@ -74,8 +80,7 @@ impl Check for PipMissingNoCacheDir {
         if pm::cache_mounted(node.instruction, node.scope, &dirs) {
             return;
         }
-        let scripts = cx.scripts(node);
-        for found in pm::uses(&scripts, &PIP) {
+        for found in uses {
             if !found.is_any(&PIP, &["install"]) || found.has_any_flag(&["--no-cache-dir"]) {
                 continue;
             }

@@ -68,15 +68,16 @@ impl Check for YarnMissingCacheClean {
         if node.onbuild.is_none() && !pm::ships(cx, node.stage) {
             return;
         }
-        let dirs = pm::cache_dirs(&YARN, node.scope);
-        if pm::cache_mounted(node.instruction, node.scope, &dirs) {
-            return;
-        }
+        // Most RUNs run no yarn: that is known before the environment and mounts are read.
         let scripts = cx.scripts(node);
         let uses = pm::uses(&scripts, &YARN);
         let Some(install) = uses.iter().filter(|u| installs(u)).max_by_key(|u| u.order) else {
             return;
         };
+        let dirs = pm::cache_dirs(&YARN, node.scope);
+        if pm::cache_mounted(node.instruction, node.scope, &dirs) {
+            return;
+        }
         let mounted_folder = install
             .command
             .flag_values(&["--cache-folder"])
