@@ -50,12 +50,14 @@ impl<'s> Word<'s> {
     /// The value after quote removal, when the word has no expansion (`"apt-get"` →
     /// `apt-get`, `'a b'` → `a b`, `$'\t'` → a tab). `None` for `$VERSION`, `$(cmd)`, ...
     /// Globs and braces count as text: `*.deb` has the value `*.deb`.
+    #[inline]
     pub fn value(self) -> Option<&'s str> {
         self.script.word_value(self.data, false)
     }
 
     /// The value after quote removal, with expansions kept as written:
     /// `"pkg=${VERSION}"` → `pkg=${VERSION}`.
+    #[inline]
     pub fn value_lossy(self) -> &'s str {
         self.script.word_value(self.data, true).unwrap_or_default()
     }
@@ -69,6 +71,7 @@ impl<'s> Word<'s> {
     }
 
     /// Whether the value is `expected` (and known: no expansions).
+    #[inline]
     pub fn is(self, expected: &str) -> bool {
         self.value() == Some(expected)
     }
