@@ -1,6 +1,8 @@
 //! The base image of a stage, resolved through the global ARGs' defaults as BuildKit
 //! resolves `FROM` (`Semantic` did the expansion).
 
+use std::borrow::Cow;
+
 use layerlint_syntax::image::ImageRef;
 use layerlint_syntax::semantic::{Base, Stage, VarSource};
 use layerlint_syntax::{Body, Word};
@@ -13,8 +15,9 @@ pub(crate) struct BaseImage<'a> {
     /// The reference word in the FROM line.
     pub(crate) word: &'a Word,
     /// The reference after ARG expansion.
-    pub(crate) resolved: String,
-    pub(crate) image: ImageRef,
+    pub(crate) resolved: &'a str,
+    /// Borrowed from the stage, which parsed it once for every rule.
+    pub(crate) image: Cow<'a, ImageRef>,
     /// The global ARGs the reference used, with the instruction that gave each its value.
     pub(crate) args: Vec<(String, Option<TextRange>)>,
 }
@@ -39,7 +42,7 @@ impl BaseImage<'_> {
 /// The base image of `stage`; `None` for `scratch`, an earlier stage, a reference that
 /// does not parse, or one whose last part (name, tag, digest) uses a variable that has
 /// no value.
-pub(crate) fn base_image<'a>(cx: &Context<'a>, stage: &Stage) -> Option<BaseImage<'a>> {
+pub(crate) fn base_image<'a: 'b, 'b>(cx: &Context<'a>, stage: &'b Stage) -> Option<BaseImage<'b>> {
     let Base::Image {
         written,
         resolved: Some(resolved),
@@ -56,7 +59,7 @@ pub(crate) fn base_image<'a>(cx: &Context<'a>, stage: &Stage) -> Option<BaseImag
     if !unmatched.is_empty() {
         return literal_name(word, written);
     }
-    let image = stage.image()?.clone();
+    let image = Cow::Borrowed(stage.image()?);
     let args = matched
         .iter()
         .map(|name| {
@@ -69,7 +72,7 @@ pub(crate) fn base_image<'a>(cx: &Context<'a>, stage: &Stage) -> Option<BaseImag
         .collect();
     Some(BaseImage {
         word,
-        resolved: resolved.clone(),
+        resolved,
         image,
         args,
     })
@@ -77,7 +80,7 @@ pub(crate) fn base_image<'a>(cx: &Context<'a>, stage: &Stage) -> Option<BaseImag
 
 /// A reference with a variable that has no value, whose last part is written out:
 /// `${REGISTRY}/app:1.2` has the tag `1.2` whatever the registry is.
-fn literal_name<'a>(word: &'a Word, written: &str) -> Option<BaseImage<'a>> {
+fn literal_name<'a>(word: &'a Word, written: &'a str) -> Option<BaseImage<'a>> {
     let name = written.rsplit('/').next().unwrap_or(written);
     if name.contains('$') || name.is_empty() {
         return None;
@@ -89,13 +92,13 @@ fn literal_name<'a>(word: &'a Word, written: &str) -> Option<BaseImage<'a>> {
     let tag = name.split_once(':').map(|(_, tag)| tag.to_owned());
     Some(BaseImage {
         word,
-        resolved: written.to_owned(),
-        image: ImageRef {
+        resolved: written,
+        image: Cow::Owned(ImageRef {
             domain: None,
             path: written.to_owned(),
             tag,
             digest,
-        },
+        }),
         args: Vec::new(),
     })
 }

@@ -993,7 +993,7 @@ pub(crate) fn ships(cx: &Context<'_>, stage: Option<&Stage>) -> bool {
             .semantic
             .stages
             .iter()
-            .any(|s| s.base == Base::Stage(stage.index))
+            .any(|s| matches!(s.base, Base::Stage(parent) if parent == stage.index))
 }
 
 /// Whether the source text of `word` is its text as the shell read it, so that an edit
