@@ -39,16 +39,21 @@ pub fn scripts(
     shell: &[String],
     parsed: &ParsedScripts,
 ) -> Vec<ShellScript> {
-    let mut scripts = Vec::new();
     if !is_posix_shell(shell) {
-        return scripts;
+        return Vec::new();
     }
     let Some(main) = parsed.shell_form(instruction) else {
-        return scripts;
+        return Vec::new();
     };
     // The heredoc bodies a shell runs: a lone marker's, or those a POSIX shell reads
     // its script from.
     let executed = layerlint_cache::script::executed_heredocs(instruction, &main);
+    let mut scripts = Vec::with_capacity(1 + instruction.heredocs.len());
+    scripts.push(ShellScript {
+        source: ScriptSource::ShellForm,
+        script: main,
+        managers: std::cell::OnceCell::new(),
+    });
     for (index, heredoc) in instruction.heredocs.iter().enumerate() {
         if !executed[index] || !runs_heredoc(file, heredoc) {
             continue;
@@ -59,14 +64,6 @@ pub fn scripts(
             managers: std::cell::OnceCell::new(),
         });
     }
-    scripts.insert(
-        0,
-        ShellScript {
-            source: ScriptSource::ShellForm,
-            script: main,
-            managers: std::cell::OnceCell::new(),
-        },
-    );
     scripts
 }
 

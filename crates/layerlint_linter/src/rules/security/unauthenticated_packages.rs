@@ -1,4 +1,4 @@
-use layerlint_shell::{Word, known};
+use layerlint_shell::known;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
@@ -73,10 +73,10 @@ impl Check for UnauthenticatedPackages {
             if name == "apk" && command.subcommand_with(known::APK) == Some("index") {
                 continue;
             }
-            let args: Vec<Word<'_>> = command.args().collect();
-            for (i, word) in args.iter().enumerate() {
+            let mut args = command.args().peekable();
+            while let Some(word) = args.next() {
                 let value = word.value_lossy();
-                let next = args.get(i + 1).map(|w| w.value_lossy());
+                let next = args.peek().map(|w| w.value_lossy());
                 if let Some(what) = tool.skipped_check(value, next) {
                     cx.report(
                         word.range(),

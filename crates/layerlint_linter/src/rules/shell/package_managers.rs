@@ -1280,7 +1280,17 @@ pub(crate) fn report_unpinned(
     // `a`, `a and b`, `a, b and c`, `a, b, c, d and 2 more`: built in one string (a
     // finding per install of most images).
     let shown = unpinned.len().min(4);
-    let mut message = String::from(what[usize::from(unpinned.len() > 1)]);
+    let what = what[usize::from(unpinned.len() > 1)];
+    // Its length, or about (the count of the rest), so that it is written in one buffer.
+    let capacity = what.len()
+        + unpinned[..shown]
+            .iter()
+            .map(|w| w.value_lossy().len() + 4)
+            .sum::<usize>()
+        + how.len()
+        + 32;
+    let mut message = String::with_capacity(capacity);
+    message.push_str(what);
     message.push_str(": ");
     for (i, word) in unpinned[..shown].iter().enumerate() {
         let last_shown = i + 1 == shown;
