@@ -325,6 +325,64 @@ fn a_walk_reads_files_only_and_names_that_are_not_utf8() {
     assert_eq!(r.stdout.matches(": LL101 ").count(), 2, "{}", r.stdout);
 }
 
+/// A name with a line break (or another control character) is written in quotes with C
+/// escapes by the line formats, so that each finding stays on its line; the structured
+/// formats carry it as it is.
+#[cfg(unix)]
+#[test]
+fn names_with_a_line_break_keep_each_finding_on_its_line() {
+    let s = scratch();
+    s.file("tree/a\nb\t\"c\".Dockerfile", OK);
+    let r = run(&s, &["tree"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let lines: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": LL101 "))
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(r#""tree/a\nb\t\"c\".Dockerfile":2:5: LL101 "#)),
+        "{}",
+        r.stdout
+    );
+    // The text format's frame names the file the same way.
+    let out = s
+        .layerlint()
+        .args([
+            "--isolated",
+            "--shellcheck",
+            "off",
+            "--format",
+            "text",
+            "tree",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains(r#"┌─ "tree/a\nb\t\"c\".Dockerfile":2:5"#),
+        "{}",
+        stdout(&out)
+    );
+    // JSON holds the name itself.
+    let out = s
+        .layerlint()
+        .args([
+            "--isolated",
+            "--shellcheck",
+            "off",
+            "--format",
+            "json",
+            "tree",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report[0]["file"], "tree/a\nb\t\"c\".Dockerfile", "{report}");
+}
+
 /// The files of the build context the rules read (`package.json`, `go.mod`, …) are read
 /// only when they are files: a named pipe in their place would block the run for ever.
 #[cfg(unix)]

@@ -13,9 +13,10 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
 /// of lines, and the formatting machinery cost more than the rest of the report.
 pub(super) fn write_file<W: Write + ?Sized>(file: &FileReport, out: &mut W) -> io::Result<()> {
     let mut numbers = itoa::Buffer::new();
+    let path = super::line_path(&file.path);
     for finding in &file.findings {
         let d = &finding.diagnostic;
-        out.write_all(file.path.as_bytes())?;
+        out.write_all(path.as_bytes())?;
         out.write_all(b":")?;
         out.write_all(numbers.format(finding.start.line).as_bytes())?;
         out.write_all(b":")?;

@@ -34,6 +34,31 @@ pub fn write(
     }
 }
 
+/// A path as the line-oriented formats (`concise`, `text`) write it: as it is or, when it
+/// holds a control character (a line break would split a finding's line in two), in
+/// double quotes with C escapes, much as git writes such names: `"a\nb.Dockerfile"`. The
+/// structured formats carry the path as it is, escaped by their own syntax.
+pub(crate) fn line_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut quoted = String::with_capacity(path.len() + 8);
+    quoted.push('"');
+    for c in path.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    std::borrow::Cow::Owned(quoted)
+}
+
 /// Writes, in file order, parts rendered per file in parallel: for the formats that are a
 /// sequence of independent per-file parts. Rendered a batch of files at a time, so that
 /// memory stays bounded on a monorepo; a single file is rendered on this thread (the
@@ -135,6 +160,21 @@ pub(crate) fn uri(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_paths_quote_only_names_with_control_characters() {
+        use std::borrow::Cow;
+        for plain in ["Dockerfile", "dir/a b.Dockerfile", "é\\\"x\".Dockerfile"] {
+            assert!(matches!(super::line_path(plain), Cow::Borrowed(p) if p == plain));
+        }
+        assert_eq!(
+            super::line_path("a\\b\"\u{1}\u{85}\r\n.Dockerfile"),
+            r#""a\\b\"\u{0001}\u{0085}\r\n.Dockerfile""#
+        );
+        // One line, whatever the name holds.
+        let every: String = (0..=0xa0u32).filter_map(char::from_u32).collect();
+        assert!(!super::line_path(&every).contains(['\n', '\r']));
+    }
+
     /// XML 1.0's `Char` production: what a well-formed document may contain.
     fn is_xml_char(c: char) -> bool {
         matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')

@@ -43,7 +43,8 @@ fn write_file(
         // Without the text there is no frame to draw: one line per finding.
         return super::concise::write_file(file, buffer);
     };
-    let simple = SimpleFile::new(file.path.as_str(), source);
+    let path = super::line_path(&file.path);
+    let simple = SimpleFile::new(path.as_ref(), source);
     for finding in &file.findings {
         let d = &finding.diagnostic;
         let mut labels = vec![Label::primary((), d.range.to_std())];
