@@ -274,6 +274,8 @@ fn check_file(
     deferred: &mut Option<Deferred>,
 ) -> FileReport {
     let path = input.display.display().to_string();
+    // How messages name the file: on one line, whatever the name holds.
+    let shown = crate::report::line_path(&path);
     let mut report = FileReport {
         path: path.clone(),
         ..FileReport::default()
@@ -294,11 +296,11 @@ fn check_file(
         match stdin {
             Some(Ok(source)) => source,
             Some(Err(err)) => {
-                report.error = Some(format!("{path}: {err}"));
+                report.error = Some(format!("{shown}: {err}"));
                 return report;
             }
             None => {
-                report.error = Some(format!("{path}: standard input was not read"));
+                report.error = Some(format!("{shown}: standard input was not read"));
                 return report;
             }
         }
@@ -327,7 +329,7 @@ fn check_file(
                 &read
             }
             Err(err) => {
-                report.error = Some(format!("{path}: {}", read_message(&err)));
+                report.error = Some(format!("{shown}: {}", read_message(&err)));
                 return report;
             }
         }
@@ -353,17 +355,17 @@ fn check_file(
             let outcome = fix_file(text, &target, settings, required);
             if let Some(rules) = &outcome.not_converged {
                 report.warnings.push(format!(
-                    "{path}: fixes did not converge after {} passes ({}); please report this",
+                    "{shown}: fixes did not converge after {} passes ({}); please report this",
                     layerlint_linter::fix::MAX_ITERATIONS,
                     codes(rules)
                 ));
             }
-            if let Some(warning) = held_back_warning(&path, &outcome) {
+            if let Some(warning) = held_back_warning(&shown, &outcome) {
                 report.warnings.push(warning);
             }
             if !outcome.dropped.is_empty() {
                 report.warnings.push(format!(
-                "{path}: fixes dropped because the result did not parse ({}); please report this",
+                "{shown}: fixes dropped because the result did not parse ({}); please report this",
                 codes(&outcome.dropped)
             ));
             }
@@ -419,7 +421,7 @@ fn check_file(
                         outcome.remaining.diagnostics,
                     ),
                     Err(err) => {
-                        report.error = Some(format!("{path}: {err}"));
+                        report.error = Some(format!("{shown}: {err}"));
                         report.fixed.clear();
                         if input.stdin {
                             report.fixed_stdin = Some(text.clone());

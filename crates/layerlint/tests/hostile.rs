@@ -381,6 +381,15 @@ fn names_with_a_line_break_keep_each_finding_on_its_line() {
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report[0]["file"], "tree/a\nb\t\"c\".Dockerfile", "{report}");
+    // An error names such a file on its one line too.
+    let s = scratch();
+    s.file("x\ny.Dockerfile", b"\x7fELF\x02\x01\x01\x00\x00\x00");
+    let r = run(&s, &["x\ny.Dockerfile"]);
+    assert_eq!(r.code, Some(2));
+    assert_eq!(
+        error_line(&r),
+        r#"error: "x\ny.Dockerfile": binary file (NUL byte at offset 7), not a Dockerfile"#
+    );
 }
 
 /// The files of the build context the rules read (`package.json`, `go.mod`, …) are read
