@@ -348,39 +348,26 @@ fn names_with_a_line_break_keep_each_finding_on_its_line() {
         "{}",
         r.stdout
     );
-    // The text format's frame names the file the same way.
-    let out = s
-        .layerlint()
-        .args([
+    let report = |format: &str| {
+        let args = [
             "--isolated",
             "--shellcheck",
             "off",
             "--format",
-            "text",
+            format,
             "tree",
-        ])
-        .output()
-        .unwrap();
+        ];
+        s.layerlint().args(args).output().unwrap().stdout
+    };
+    // The text format's frame names the file the same way.
+    let text = String::from_utf8(report("text")).unwrap();
     assert!(
-        stdout(&out).contains(r#"┌─ "tree/a\nb\t\"c\".Dockerfile":2:5"#),
-        "{}",
-        stdout(&out)
+        text.contains(r#"┌─ "tree/a\nb\t\"c\".Dockerfile":2:5"#),
+        "{text}"
     );
     // JSON holds the name itself.
-    let out = s
-        .layerlint()
-        .args([
-            "--isolated",
-            "--shellcheck",
-            "off",
-            "--format",
-            "json",
-            "tree",
-        ])
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report[0]["file"], "tree/a\nb\t\"c\".Dockerfile", "{report}");
+    let json: serde_json::Value = serde_json::from_slice(&report("json")).unwrap();
+    assert_eq!(json[0]["file"], "tree/a\nb\t\"c\".Dockerfile", "{json}");
     // An error names such a file on its one line too.
     let s = scratch();
     s.file("x\ny.Dockerfile", b"\x7fELF\x02\x01\x01\x00\x00\x00");

@@ -35,28 +35,16 @@ pub fn write(
 }
 
 /// A path as the line-oriented formats (`concise`, `text`) write it: as it is or, when it
-/// holds a control character (a line break would split a finding's line in two), in
-/// double quotes with C escapes, much as git writes such names: `"a\nb.Dockerfile"`. The
-/// structured formats carry the path as it is, escaped by their own syntax.
+/// holds a control character (a line break would split a finding's line in two), quoted
+/// with escapes (Go's `strconv.Quote`, as BuildKit quotes in its messages; much as git
+/// quotes such names): `"a\nb.Dockerfile"`. The structured formats carry the path as it
+/// is, escaped by their own syntax.
 pub(crate) fn line_path(path: &str) -> std::borrow::Cow<'_, str> {
-    if !path.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(path);
+    if path.chars().any(char::is_control) {
+        std::borrow::Cow::Owned(layerlint_syntax::go_quote(path))
+    } else {
+        std::borrow::Cow::Borrowed(path)
     }
-    let mut quoted = String::with_capacity(path.len() + 8);
-    quoted.push('"');
-    for c in path.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\r' => quoted.push_str("\\r"),
-            '\t' => quoted.push_str("\\t"),
-            c if c.is_control() => quoted.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    std::borrow::Cow::Owned(quoted)
 }
 
 /// Writes, in file order, parts rendered per file in parallel: for the formats that are a
@@ -168,7 +156,7 @@ mod tests {
         }
         assert_eq!(
             super::line_path("a\\b\"\u{1}\u{85}\r\n.Dockerfile"),
-            r#""a\\b\"\u{0001}\u{0085}\r\n.Dockerfile""#
+            r#""a\\b\"\x01\u0085\r\n.Dockerfile""#
         );
         // One line, whatever the name holds.
         let every: String = (0..=0xa0u32).filter_map(char::from_u32).collect();
