@@ -524,7 +524,7 @@ fn add_ignores(
         report.warnings.push(format!(
             "{}: suppression comments not added: with them, the findings left would be [{}] \
              instead of [{}]; please report this",
-            report.path,
+            crate::report::line_path(&report.path),
             found.join(", "),
             expected.join(", ")
         ));
@@ -542,7 +542,7 @@ fn add_ignores(
             (Some(text), again.diagnostics)
         }
         Err(err) => {
-            report.error = Some(format!("{}: {err}", report.path));
+            report.error = Some(format!("{}: {err}", crate::report::line_path(&report.path)));
             (None, diagnostics)
         }
     }

@@ -131,7 +131,7 @@ pub fn discover(
             Err(err) => {
                 found
                     .errors
-                    .push(format!("{}: {}", path.display(), io_message(&err)));
+                    .push(format!("{}: {}", shown(path), io_message(&err)));
                 continue;
             }
         };
@@ -265,9 +265,14 @@ fn walk(
     }
 }
 
+/// A path as an error line names it: on that one line, whatever the name holds.
+fn shown(path: &Path) -> String {
+    crate::report::line_path(&path.display().to_string()).into_owned()
+}
+
 fn walk_error(err: &ignore::Error) -> String {
     match err {
-        ignore::Error::WithPath { path, err } => format!("{}: {err}", path.display()),
+        ignore::Error::WithPath { path, err } => format!("{}: {err}", shown(path)),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             walk_error(err)
         }

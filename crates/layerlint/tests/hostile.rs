@@ -377,6 +377,13 @@ fn names_with_a_line_break_keep_each_finding_on_its_line() {
         error_line(&r),
         r#"error: "x\ny.Dockerfile": binary file (NUL byte at offset 7), not a Dockerfile"#
     );
+    // And so does the error about a name given that is not there.
+    let r = run(&s, &["no\nsuch.Dockerfile"]);
+    assert_eq!(r.code, Some(2));
+    assert_eq!(
+        error_line(&r),
+        r#"error: "no\nsuch.Dockerfile": No such file or directory"#
+    );
 }
 
 /// The files of the build context the rules read (`package.json`, `go.mod`, …) are read
