@@ -99,11 +99,7 @@ impl LineIndex {
         let col = if self.ascii || encoding == PositionEncoding::Utf8 {
             (offset - start).to_u32()
         } else {
-            let mut end = offset.to_usize();
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            let prefix = &text[start.to_usize()..end];
+            let prefix = line_prefix(text, start.to_usize(), offset.to_usize());
             let units = match encoding {
                 PositionEncoding::Utf16 => prefix.encode_utf16().count(),
                 _ => prefix.chars().count(),
@@ -197,11 +193,7 @@ impl<'a> PositionCursor<'a> {
         }
         self.offset = offset;
         let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
-        let mut end = offset;
-        while !self.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let before = &self.text[start..end];
+        let before = line_prefix(self.text, start, offset);
         let column = if before.is_ascii() {
             before.len()
         } else {
@@ -212,6 +204,16 @@ impl<'a> PositionCursor<'a> {
             column: u32::try_from(column).unwrap_or(u32::MAX - 1) + 1,
         }
     }
+}
+
+/// The text of a line from its `start` to `offset`, or to the start of the character
+/// `offset` falls inside: what a column counts.
+fn line_prefix(text: &str, start: usize, offset: usize) -> &str {
+    let mut end = offset;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[start..end]
 }
 
 /// The number of `\n` in `bytes` (a text is under 4 GiB, as [`TextSize`] is). Counted in
