@@ -375,17 +375,14 @@ fn check_file(
                 if changed {
                     let mut diff = String::new();
                     if outcome.source != *text {
-                        diff.push_str(&unified_diff(&path, text, &outcome.source));
+                        diff.push_str(&unified_diff(&path, Some(text), &outcome.source));
                     }
                     for (file, content) in &outcome.files {
-                        let shown = context_dir.map_or_else(
-                            || file.display().to_string(),
-                            |dir| dir.join(file).display().to_string(),
-                        );
+                        let shown = diff_path(input, context_dir, file);
+                        // A file that is not there yet is a new file (`--- /dev/null`).
                         let old = context_dir
-                            .and_then(|dir| std::fs::read_to_string(dir.join(file)).ok())
-                            .unwrap_or_default();
-                        diff.push_str(&unified_diff(&shown, &old, content));
+                            .and_then(|dir| std::fs::read_to_string(dir.join(file)).ok());
+                        diff.push_str(&unified_diff(&shown, old.as_deref(), content));
                     }
                     report.diff = Some(diff);
                 }
@@ -604,14 +601,82 @@ fn codes(rules: &[Rule]) -> String {
     codes.join(", ")
 }
 
-/// A unified diff of a file's fixes (`--- a/path`, `+++ b/path`).
-pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+/// A unified diff of a file's fixes, with git's headers (`--- a/path`, `+++ b/path`;
+/// `--- /dev/null` for a file the fix creates, `old` being `None`), so that `git apply`
+/// and `patch -p1` take the output of `--diff` as it is.
+pub fn unified_diff(path: &str, old: Option<&str>, new: &str) -> String {
     let path = path.trim_start_matches('/');
-    similar::TextDiff::from_lines(old, new)
+    let from = old.map_or_else(|| "/dev/null".to_owned(), |_| diff_name("a/", path));
+    similar::TextDiff::from_lines(old.unwrap_or_default(), new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&from, &diff_name("b/", path))
         .to_string()
+}
+
+/// A name in a diff header as git writes it: as it is or, when it holds a control
+/// character (a line break would end the header early), `"` or `\`, in double quotes
+/// with C escapes (octal for the control characters that have no letter), which `git
+/// apply` and `patch` read back. Not [`crate::report::line_path`]'s Go quoting: `\x01`
+/// and `\u0085` are escapes neither tool reads.
+fn diff_name(side: &str, path: &str) -> String {
+    use std::fmt::Write as _;
+    let name = format!("{side}{path}");
+    if !name
+        .chars()
+        .any(|c| c.is_control() || c == '"' || c == '\\')
+    {
+        return name;
+    }
+    let mut quoted = String::with_capacity(name.len() + 8);
+    quoted.push('"');
+    for c in name.chars() {
+        match c {
+            '\u{7}' => quoted.push_str("\\a"),
+            '\u{8}' => quoted.push_str("\\b"),
+            '\t' => quoted.push_str("\\t"),
+            '\n' => quoted.push_str("\\n"),
+            '\u{b}' => quoted.push_str("\\v"),
+            '\u{c}' => quoted.push_str("\\f"),
+            '\r' => quoted.push_str("\\r"),
+            '"' | '\\' => {
+                quoted.push('\\');
+                quoted.push(c);
+            }
+            c if c.is_control() => {
+                for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                    let _ = write!(quoted, "\\{byte:03o}");
+                }
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// How `--diff` names a file a fix writes besides the Dockerfile (`.dockerignore`): in
+/// the build context that is the Dockerfile's own directory, next to the Dockerfile's
+/// name as given (`app/Dockerfile` → `app/.dockerignore`); in a context given by
+/// `--context`, relative to the current directory when it is below it. The diff then
+/// creates the file where `--fix` would.
+fn diff_path(input: &Input, context: Option<&Path>, file: &Path) -> String {
+    let own_dir = input.absolute.parent();
+    let path = match context {
+        Some(dir) if Some(dir) == own_dir => input
+            .display
+            .parent()
+            .map_or_else(|| file.to_path_buf(), |shown| shown.join(file)),
+        Some(dir) => {
+            let full = dir.join(file);
+            std::env::current_dir()
+                .ok()
+                .and_then(|cwd| full.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or(full)
+        }
+        None => file.to_path_buf(),
+    };
+    path.display().to_string()
 }
 
 /// Positions for each diagnostic.
@@ -707,5 +772,23 @@ impl Fnv {
             self.0 ^= u64::from(byte);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn diff_names_are_quoted_as_git_quotes_them() {
+        assert_eq!(
+            super::diff_name("a/", "dir/é x.Dockerfile"),
+            "a/dir/é x.Dockerfile"
+        );
+        // git's escapes: a letter where C has one, octal bytes for the other controls.
+        assert_eq!(
+            super::diff_name("b/", "\u{7}\u{8}\t\n\u{b}\u{c}\r\"\\\u{1}\u{7f}\u{85}é"),
+            r#""b/\a\b\t\n\v\f\r\"\\\001\177\302\205é""#
+        );
+        let every: String = (0..=0xa0u32).filter_map(char::from_u32).collect();
+        assert!(!super::diff_name("a/", &every).contains(['\n', '\r', '\t']));
     }
 }

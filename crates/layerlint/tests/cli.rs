@@ -1106,3 +1106,89 @@ fn add_ignore_hides_shellcheck_findings_by_their_codes() {
         .unwrap();
     assert_eq!(stdout(&out), commented, "{}", stderr(&out));
 }
+
+/// `--diff` prints a patch that `git apply` takes as it is, and that makes of the files
+/// what `--fix` makes of them: a file the fix creates (`.dockerignore`) comes from
+/// `/dev/null` and lands next to its Dockerfile; a name with a quote or a line break is
+/// quoted as git quotes it.
+#[test]
+fn diff_is_a_patch_git_applies_as_fix_would() {
+    const NODE: &str = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"node\", \"dist/index.js\", ]\n";
+    let dirs: &[&str] = if cfg!(unix) {
+        &["app", "we\"ird\nd"]
+    } else {
+        &["app"]
+    };
+    let project = || {
+        let s = Scratch::bare();
+        for dir in dirs {
+            s.file(&format!("{dir}/Dockerfile"), NODE);
+            s.file(&format!("{dir}/package.json"), "{\"name\": \"x\"}\n");
+            s.file(&format!("{dir}/package-lock.json"), "{}\n");
+        }
+        s
+    };
+    let args = [
+        "--isolated",
+        "--shellcheck",
+        "off",
+        "--select",
+        "ALL",
+        "--unsafe-fixes",
+    ];
+    let patched = project();
+    let out = patched
+        .layerlint()
+        .args(args)
+        .args(["--diff", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let patch = stdout(&out);
+    let headers: Vec<&str> = patch
+        .lines()
+        .filter(|l| l.starts_with("--- ") || l.starts_with("+++ "))
+        .collect();
+    let mut expected = vec![
+        "--- a/app/Dockerfile",
+        "+++ b/app/Dockerfile",
+        "--- /dev/null",
+        "+++ b/app/.dockerignore",
+    ];
+    if cfg!(unix) {
+        expected.extend([
+            r#"--- "a/we\"ird\nd/Dockerfile""#,
+            r#"+++ "b/we\"ird\nd/Dockerfile""#,
+            "--- /dev/null",
+            r#"+++ "b/we\"ird\nd/.dockerignore""#,
+        ]);
+    }
+    assert_eq!(headers, expected, "{patch}");
+    let git = |args: &[&str], input: &str| {
+        let mut child = std::process::Command::new("git")
+            .current_dir(patched.path())
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("git runs");
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+        assert!(child.wait().unwrap().success(), "git {args:?}");
+    };
+    git(&["init", "-q"], "");
+    git(&["apply", "-"], &patch);
+    let fixed = project();
+    let out = fixed
+        .layerlint()
+        .args(args)
+        .args(["--fix", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    for dir in dirs {
+        for file in ["Dockerfile", ".dockerignore"] {
+            let path = format!("{dir}/{file}");
+            assert_eq!(patched.read(&path), fixed.read(&path), "{path}");
+        }
+    }
+    assert_ne!(patched.read("app/Dockerfile"), NODE);
+}
