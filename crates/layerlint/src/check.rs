@@ -631,24 +631,14 @@ fn diff_name(side: &str, path: &str) -> String {
     let mut quoted = String::with_capacity(name.len() + 8);
     quoted.push('"');
     for c in name.chars() {
-        match c {
-            '\u{7}' => quoted.push_str("\\a"),
-            '\u{8}' => quoted.push_str("\\b"),
-            '\t' => quoted.push_str("\\t"),
-            '\n' => quoted.push_str("\\n"),
-            '\u{b}' => quoted.push_str("\\v"),
-            '\u{c}' => quoted.push_str("\\f"),
-            '\r' => quoted.push_str("\\r"),
-            '"' | '\\' => {
-                quoted.push('\\');
-                quoted.push(c);
+        if let Some(escape) = layerlint_syntax::c_escape(c) {
+            quoted.push_str(escape);
+        } else if c.is_control() {
+            for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                let _ = write!(quoted, "\\{byte:03o}");
             }
-            c if c.is_control() => {
-                for byte in c.encode_utf8(&mut [0; 4]).bytes() {
-                    let _ = write!(quoted, "\\{byte:03o}");
-                }
-            }
-            c => quoted.push(c),
+        } else {
+            quoted.push(c);
         }
     }
     quoted.push('"');

@@ -1128,23 +1128,19 @@ fn diff_is_a_patch_git_applies_as_fix_would() {
         }
         s
     };
-    let args = [
-        "--isolated",
-        "--shellcheck",
-        "off",
-        "--select",
-        "ALL",
-        "--unsafe-fixes",
-    ];
+    // Every rule and every fix; 1: findings remain (or, with `--diff`, fixes pending).
+    let run = |s: &Scratch, mode: &str| {
+        let out = s
+            .layerlint()
+            .args(["--isolated", "--shellcheck", "off", "--select", "ALL"])
+            .args(["--unsafe-fixes", mode, "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        stdout(&out)
+    };
     let patched = project();
-    let out = patched
-        .layerlint()
-        .args(args)
-        .args(["--diff", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let patch = stdout(&out);
+    let patch = run(&patched, "--diff");
     let headers: Vec<&str> = patch
         .lines()
         .filter(|l| l.starts_with("--- ") || l.starts_with("+++ "))
@@ -1177,13 +1173,7 @@ fn diff_is_a_patch_git_applies_as_fix_would() {
     git(&["init", "-q"], "");
     git(&["apply", "-"], &patch);
     let fixed = project();
-    let out = fixed
-        .layerlint()
-        .args(args)
-        .args(["--fix", "."])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    run(&fixed, "--fix");
     for dir in dirs {
         for file in ["Dockerfile", ".dockerignore"] {
             let path = format!("{dir}/{file}");

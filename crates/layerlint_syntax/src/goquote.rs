@@ -18,31 +18,39 @@ fn is_print(ch: char) -> bool {
         | '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..='\u{10ffff}')
 }
 
+/// The escape C writes for a character it has a letter for, and for `"` and `\`
+/// (`\n`, `\t`, `\"`, …): the escapes Go's `strconv.Quote` and git's quoted names
+/// share.
+pub fn c_escape(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '\u{7}' => "\\a",
+        '\u{8}' => "\\b",
+        '\u{c}' => "\\f",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        '\u{b}' => "\\v",
+        _ => return None,
+    })
+}
+
 /// `text` in double quotes with Go's escapes.
 pub fn go_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            _ if is_print(ch) => out.push(ch),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            _ if (ch as u32) < 0x20 || ch == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", ch as u32);
-            }
-            _ if (ch as u32) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", ch as u32);
-            }
-            _ => {
-                let _ = write!(out, "\\U{:08x}", ch as u32);
-            }
+        if let Some(escape) = c_escape(ch) {
+            out.push_str(escape);
+        } else if is_print(ch) {
+            out.push(ch);
+        } else if (ch as u32) < 0x20 || ch == '\u{7f}' {
+            let _ = write!(out, "\\x{:02x}", ch as u32);
+        } else if (ch as u32) < 0x10000 {
+            let _ = write!(out, "\\u{:04x}", ch as u32);
+        } else {
+            let _ = write!(out, "\\U{:08x}", ch as u32);
         }
     }
     out.push('"');

@@ -27,7 +27,7 @@ mod words;
 
 pub use ast::*;
 pub use error::{ParseError, ParseErrorKind};
-pub use goquote::go_quote;
+pub use goquote::{c_escape, go_quote};
 pub use heredoc::{HeredocMarker, parse_heredoc_marker};
 pub use json::json_escape;
 pub use parser::{Parse, parse};
