@@ -137,12 +137,12 @@ pub(crate) fn parse(text: &MappedText) -> Tables {
     let len = text.len().to_usize();
     let mut tables = Tables {
         root: text.clone(),
+        words: Vec::with_capacity(len / 6 + 4),
+        commands: Vec::with_capacity(len / 40 + 2),
+        pipelines: Vec::with_capacity(len / 50 + 2),
+        elements: Vec::with_capacity(len / 40 + 2),
         ..Tables::default()
     };
-    tables.words.reserve(len / 6 + 4);
-    tables.commands.reserve(len / 40 + 2);
-    tables.pipelines.reserve(len / 50 + 2);
-    tables.elements.reserve(len / 40 + 2);
     SCRATCH.with(|cell| {
         let mut scratch = cell.take();
         let mut parser = Parser::new(text, TextId::ROOT, &mut tables, &mut scratch, 0, &[]);
@@ -767,11 +767,12 @@ impl<'t, 'b> Parser<'t, 'b> {
                 }
                 break;
             }
-            let word = if self.pos == start {
-                self.scan_word_with_run(word_ctx, run_end)
+            let run = if self.pos == start {
+                run_end
             } else {
-                self.scan_word(word_ctx)
+                plain_run_end(self.src, self.pos)
             };
+            let word = self.scan_word_with_run(word_ctx, run);
             end = self.pos;
             if !has_name {
                 if let Some(assignment) = self.as_assignment(word) {
@@ -1344,10 +1345,12 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     /// [`Self::scan_word`], given the end of the plain bytes at the cursor.
-    #[inline]
+    ///
+    /// Inlined into the command loop: most words are plain bytes up to a blank or an
+    /// operator (no spans, no flags), and for them a call cost more than the word.
+    #[inline(always)]
     fn scan_word_with_run(&mut self, ctx: Ctx, end: usize) -> WordData {
         let start = self.pos;
-        // Most words are plain bytes up to a blank or an operator: no spans, no flags.
         let src = self.src;
         if end > start
             && src
@@ -1357,6 +1360,13 @@ impl<'t, 'b> Parser<'t, 'b> {
             self.pos = end;
             return self.plain_word(start, end);
         }
+        self.scan_complex_word(ctx)
+    }
+
+    /// A word with quotes, escapes, expansions or globs, from the cursor.
+    #[inline(never)]
+    fn scan_complex_word(&mut self, ctx: Ctx) -> WordData {
+        let start = self.pos;
         let mark = self.scratch.spans.len();
         let mut flags = 0u16;
         self.scan_word_parts(ctx, &mut flags);
