@@ -523,16 +523,18 @@ impl<'s> Iterator for Args<'s, '_> {
         if self.options_ended {
             return Some(Arg::Positional(word));
         }
+        // Most arguments are operands: one look at the first byte tells.
         let value = word.value_lossy();
-        if value == "--" {
-            self.options_ended = true;
-            return Some(Arg::EndOfOptions(word));
-        }
-        if let Some(body) = value.strip_prefix("--") {
-            return Some(self.long_option(body, word));
-        }
-        let Some(letters) = value.strip_prefix('-').filter(|l| !l.is_empty()) else {
-            return Some(Arg::Positional(word));
+        let letters = match value.strip_prefix('-') {
+            None | Some("") => return Some(Arg::Positional(word)),
+            Some("-") => {
+                self.options_ended = true;
+                return Some(Arg::EndOfOptions(word));
+            }
+            Some(rest) => match rest.strip_prefix('-') {
+                Some(body) => return Some(self.long_option(body, word)),
+                None => rest,
+            },
         };
         if letters.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Some(self.next_in_cluster(letters, word));
