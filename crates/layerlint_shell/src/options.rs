@@ -63,9 +63,13 @@ impl<'a> OptionSpec<'a> {
     }
 
     fn long_takes_value(&self, name: &str) -> bool {
-        self.with_value
-            .iter()
-            .any(|f| f.strip_prefix("--") == Some(name))
+        // `f == "--" + name`, the lengths compared first: most options of a spec differ
+        // in length from `name`, and each long option is looked up in the whole list.
+        self.with_value.iter().any(|f| {
+            f.len() == name.len() + 2
+                && f.as_bytes()[2..] == *name.as_bytes()
+                && f.starts_with("--")
+        })
     }
 }
 
@@ -515,6 +519,9 @@ fn short<'s>(name: &'s str, word: Word<'s>, value: Option<OptValue<'s>>) -> Arg<
 impl<'s> Iterator for Args<'s, '_> {
     type Item = Arg<'s>;
 
+    /// Inlined into the callers' loops (`has_flag`, `positionals`, ...): most arguments
+    /// are operands, told by their first byte; options are read out of line.
+    #[inline]
     fn next(&mut self) -> Option<Arg<'s>> {
         if let Some((rest, word)) = self.cluster.take() {
             return Some(self.next_in_cluster(rest, word));
@@ -523,21 +530,28 @@ impl<'s> Iterator for Args<'s, '_> {
         if self.options_ended {
             return Some(Arg::Positional(word));
         }
-        // Most arguments are operands: one look at the first byte tells.
         let value = word.value_lossy();
-        let letters = match value.strip_prefix('-') {
-            None | Some("") => return Some(Arg::Positional(word)),
-            Some("-") => {
+        match value.strip_prefix('-') {
+            None | Some("") => Some(Arg::Positional(word)),
+            Some(rest) => Some(self.option(rest, word)),
+        }
+    }
+}
+
+impl<'s> Args<'s, '_> {
+    /// The argument `word`, whose value is `-` followed by `rest` (not empty).
+    #[inline(never)]
+    fn option(&mut self, rest: &'s str, word: Word<'s>) -> Arg<'s> {
+        let letters = match rest.strip_prefix('-') {
+            Some("") => {
                 self.options_ended = true;
-                return Some(Arg::EndOfOptions(word));
+                return Arg::EndOfOptions(word);
             }
-            Some(rest) => match rest.strip_prefix('-') {
-                Some(body) => return Some(self.long_option(body, word)),
-                None => rest,
-            },
+            Some(body) => return self.long_option(body, word),
+            None => rest,
         };
         if letters.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Some(self.next_in_cluster(letters, word));
+            return self.next_in_cluster(letters, word);
         }
         let len = letters.chars().next().map_or(0, char::len_utf8);
         let (name, after) = letters.split_at(len);
@@ -549,7 +563,7 @@ impl<'s> Iterator for Args<'s, '_> {
         } else {
             Some(OptValue::Attached(after))
         };
-        Some(short(name, word, value))
+        short(name, word, value)
     }
 }
 
