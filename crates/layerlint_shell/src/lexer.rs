@@ -134,6 +134,45 @@ pub(crate) fn assignment_prefix(raw: &[u8]) -> Option<(usize, bool)> {
     }
 }
 
+/// A quick test for membership in a small set of names (commands the parser looks for
+/// among every command's names): for each first byte, the lengths of the names that start
+/// with it, as bits. One look rejects almost every other name, where a search of the list
+/// compared it with each entry; a name it lets through is still looked up in the list.
+pub(crate) struct NameFilter([u32; 256]);
+
+impl NameFilter {
+    pub(crate) const EMPTY: NameFilter = NameFilter([0; 256]);
+
+    /// The filter with `name` added (names are at most 31 bytes long).
+    pub(crate) const fn with(mut self, name: &str) -> NameFilter {
+        let bytes = name.as_bytes();
+        assert!(!bytes.is_empty() && bytes.len() < 32);
+        self.0[bytes[0] as usize] |= 1 << bytes.len();
+        self
+    }
+
+    /// The filter with every name of `names` added.
+    pub(crate) const fn with_all(mut self, names: &[&str]) -> NameFilter {
+        let mut i = 0;
+        while i < names.len() {
+            self = self.with(names[i]);
+            i += 1;
+        }
+        self
+    }
+
+    /// False when `name` is in none of the names added; true when it may be.
+    #[inline]
+    pub(crate) fn may_contain(&self, name: &str) -> bool {
+        let len = name.len();
+        len < 32
+            && name
+                .as_bytes()
+                .first()
+                .is_some_and(|&b| self.0[b as usize] & (1 << len) != 0)
+    }
+}
+
 /// The length in bytes of the character starting at `b` (1 for ASCII and stray bytes).
 #[inline]
 pub(crate) fn utf8_len(b: u8) -> usize {
@@ -212,6 +251,28 @@ mod tests {
         assert_eq!(assignment_prefix(b"1x=y"), None);
         assert_eq!(assignment_prefix(b"--opt=y"), None);
         assert_eq!(assignment_prefix(b"FOO"), None);
+    }
+
+    #[test]
+    fn name_filter() {
+        let filter = NameFilter::EMPTY.with_all(&["sh", "bash", "su-exec"]);
+        for name in ["sh", "bash", "su-exec"] {
+            assert!(filter.may_contain(name), "{name}");
+        }
+        for name in [
+            "",
+            "s",
+            "bas",
+            "dash",
+            "apt-get",
+            "shh",
+            "é",
+            &"s".repeat(40),
+        ] {
+            assert!(!filter.may_contain(name), "{name}");
+        }
+        // The same first byte and length: let through, for the list to decide.
+        assert!(filter.may_contain("sx"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use layerlint_text::{MappedText, TextRange, TextSize};
 
 use crate::data::{Span, SpanKind, WordData};
+use crate::lexer::NameFilter;
 
 /// Shells whose `-c` string is parsed.
 const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "yash"];
@@ -60,8 +61,16 @@ enum Role {
     Other,
 }
 
+/// Every name of [`SHELLS`], [`SU_LIKE`] and [`WRAPPERS`]: most commands are none of them.
+static ROLE_NAMES: NameFilter = NameFilter::EMPTY
+    .with_all(SHELLS)
+    .with_all(SU_LIKE)
+    .with_all(WRAPPERS);
+
 fn role(name: &str) -> Role {
-    if SHELLS.contains(&name) {
+    if !ROLE_NAMES.may_contain(name) {
+        Role::Other
+    } else if SHELLS.contains(&name) {
         Role::Shell
     } else if SU_LIKE.contains(&name) {
         Role::SuLike

@@ -2,7 +2,7 @@
 //! `env A=1 make`, `xargs -n1 rm`, `gosu app ./start`, `timeout 10 curl ...`.
 
 use crate::data::WordData;
-use crate::lexer::assignment_prefix;
+use crate::lexer::{NameFilter, assignment_prefix};
 
 /// A wrapper: its name, its options that take a separate value, and how many operands
 /// come before the wrapped command.
@@ -154,7 +154,21 @@ pub(crate) fn wrapped_index<'a>(
     Some(index)
 }
 
+/// The names of [`WRAPPERS`]: most commands are not one.
+static WRAPPER_NAMES: NameFilter = {
+    let mut filter = NameFilter::EMPTY;
+    let mut i = 0;
+    while i < WRAPPERS.len() {
+        filter = filter.with(WRAPPERS[i].name);
+        i += 1;
+    }
+    filter
+};
+
 fn find(name: &str) -> Option<&'static Wrapper> {
+    if !WRAPPER_NAMES.may_contain(name) {
+        return None;
+    }
     WRAPPERS.iter().find(|w| w.name == name)
 }
 
