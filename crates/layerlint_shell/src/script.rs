@@ -14,7 +14,7 @@ use crate::parser::{Tables, word_value};
 use crate::shell_string::basename;
 use crate::shell_string::find_script_word;
 use crate::word::{Assignment, Redirect, Word};
-use crate::wrappers::wrapped_index;
+use crate::wrappers::{is_wrapper, wrapped_index};
 
 /// A parsed script: every simple command in order of appearance, the pipelines they form,
 /// and the syntax errors met on the way. See the [crate docs](crate) for the model.
@@ -50,6 +50,15 @@ impl Script {
         self.unwrapped.get_or_init(|| {
             self.commands()
                 .map(|command| {
+                    // Most commands wrap nothing: their name is read once, and the
+                    // wrappers are looked through only when it names one.
+                    let name = command.name_path().map(basename);
+                    if !name.is_some_and(is_wrapper) {
+                        return Unwrapped {
+                            skip: 0,
+                            name: name.map(Into::into),
+                        };
+                    }
                     let inner = command.unwrapped_uncached();
                     Unwrapped {
                         skip: inner.skip,

@@ -165,6 +165,12 @@ static WRAPPER_NAMES: NameFilter = {
     filter
 };
 
+/// Whether `name` is a wrapper: when it is not, [`wrapped_index`] of a command with this
+/// name is `None`.
+pub(crate) fn is_wrapper(name: &str) -> bool {
+    find(name).is_some()
+}
+
 fn find(name: &str) -> Option<&'static Wrapper> {
     if !WRAPPER_NAMES.may_contain(name) {
         return None;
