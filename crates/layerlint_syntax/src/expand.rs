@@ -8,6 +8,7 @@
 //! `${V:x}` (an unknown modifier) is an error only when `V` is looked up, and a word that
 //! is being split loses what it had gathered before a `${…}` with a modifier.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Variables visible to an expansion.
@@ -90,7 +91,7 @@ impl Lex {
     /// Whether `word` has a `$`, a quote or the escape character: otherwise expanding it
     /// gives it back unchanged. Byte by byte when the escape is ASCII (always, in a
     /// Dockerfile): the four are then all ASCII.
-    fn may_change(&self, word: &str) -> bool {
+    pub(crate) fn may_change(&self, word: &str) -> bool {
         if !self.escape.is_ascii() {
             return word.contains(['$', '\'', '"', self.escape]);
         }
@@ -310,9 +311,9 @@ impl<'a> State<'a> {
             }
             let special = match ch {
                 '$' => Some(self.process_dollar()?),
-                '<' => Some(self.process_possible_heredoc()),
-                '\'' if process_quotes => Some(self.process_single_quote()?),
-                '"' if process_quotes => Some(self.process_double_quote()?),
+                '<' => Some(Cow::Owned(self.process_possible_heredoc())),
+                '\'' if process_quotes => Some(Cow::Owned(self.process_single_quote()?)),
+                '"' if process_quotes => Some(Cow::Owned(self.process_double_quote()?)),
                 _ => None,
             };
             if let Some(text) = special {
@@ -463,13 +464,16 @@ impl<'a> State<'a> {
         result
     }
 
-    fn lookup(&mut self, name: &str) -> Option<String> {
-        match self.env.get(name) {
+    /// The value of `name`, borrowed from the environment (most expansions use it as it
+    /// is, and copying it is then left to the caller).
+    fn lookup(&mut self, name: &str) -> Option<&'a str> {
+        let env: &'a dyn Env = self.env;
+        match env.get(name) {
             Some(value) => {
                 if self.capture && !self.matched.iter().any(|m| m == name) {
                     self.matched.push(name.to_owned());
                 }
-                Some(value.to_owned())
+                Some(value)
             }
             None => {
                 if self.capture && !self.unmatched.iter().any(|m| m == name) {
@@ -483,6 +487,20 @@ impl<'a> State<'a> {
     fn process_name(&mut self) -> &'a str {
         // The name is the input as it stands: sliced out once it ends, not copied.
         let start = self.pos;
+        let bytes = self.input.as_bytes();
+        if bytes
+            .get(start)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
+        {
+            // An ASCII name (most): its letters, digits and `_` at once, as the walk below
+            // would take them one character at a time. A non-ASCII letter after them is
+            // left to the walk.
+            let run = bytes[start..]
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                .unwrap_or(bytes.len() - start);
+            self.pos = start + run;
+        }
         while let Some(ch) = self.peek() {
             let empty = self.pos == start;
             if empty && ch.is_numeric() {
@@ -503,17 +521,18 @@ impl<'a> State<'a> {
         &self.input[start..self.pos]
     }
 
-    fn process_dollar(&mut self) -> Result<String, ExpandError> {
+    /// Expands a `$` reference; a variable's value as it is is borrowed, not copied.
+    fn process_dollar(&mut self) -> Result<Cow<'a, str>, ExpandError> {
         self.next();
         if self.peek() != Some('{') {
             let name = self.process_name();
             if name.is_empty() {
-                return Ok("$".to_owned());
+                return Ok(Cow::Borrowed("$"));
             }
             return Ok(match self.lookup(name) {
-                Some(value) => value,
-                None if self.lex.skip_unset_env => format!("${name}"),
-                None => String::new(),
+                Some(value) => Cow::Borrowed(value),
+                None if self.lex.skip_unset_env => Cow::Owned(format!("${name}")),
+                None => Cow::Borrowed(""),
             });
         }
         self.next();
@@ -527,9 +546,9 @@ impl<'a> State<'a> {
         let mut modifier = ch.map_or_else(|| "\u{FFFD}".to_owned(), String::from);
         match ch {
             Some('}') => Ok(match self.lookup(name) {
-                Some(value) => value,
-                None if self.lex.skip_unset_env => format!("${{{name}}}"),
-                None => String::new(),
+                Some(value) => Cow::Borrowed(value),
+                None if self.lex.skip_unset_env => Cow::Owned(format!("${{{name}}}")),
+                None => Cow::Borrowed(""),
             }),
             Some(':' | '+' | '-' | '?' | '#' | '%') => {
                 let mut op = ch;
@@ -555,9 +574,17 @@ impl<'a> State<'a> {
                 };
                 let value = self.lookup(name);
                 if value.is_none() && self.lex.skip_unset_env {
-                    return Ok(format!("${{{name}{modifier}{word}}}"));
+                    return Ok(Cow::Owned(format!("${{{name}{modifier}{word}}}")));
                 }
-                apply_modifier(op, name, value, word, null_is_unset, &modifier)
+                apply_modifier(
+                    op,
+                    name,
+                    value.map(str::to_owned),
+                    word,
+                    null_is_unset,
+                    &modifier,
+                )
+                .map(Cow::Owned)
             }
             Some('/') => {
                 let replace_all = self.peek() == Some('/');
@@ -584,14 +611,9 @@ impl<'a> State<'a> {
                 };
                 let value = self.lookup(name);
                 if value.is_none() && self.lex.skip_unset_env {
-                    return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
+                    return Ok(Cow::Owned(format!("${{{name}/{pattern}/{replacement}}}")));
                 }
-                replace(
-                    &pattern,
-                    &replacement,
-                    &value.unwrap_or_default(),
-                    replace_all,
-                )
+                replace(&pattern, &replacement, value.unwrap_or(""), replace_all).map(Cow::Owned)
             }
             _ => Err(error(format!(
                 "unsupported modifier ({modifier}) in substitution"
@@ -697,14 +719,45 @@ fn pattern_to_regex(
             _ => out.push(ch),
         }
     }
-    regex::Regex::new(&out).map_err(|err| {
+    compile(&out).map_err(|err| {
         error(format!(
             "invalid pattern ({pattern}) in substitution: {err}"
         ))
     })
 }
 
+/// `Regex::new`, remembered per thread: compiling costs more than expanding a whole file,
+/// and files repeat the same few patterns (`${VERSION%%-*}`, `${ARCH##*-}`).
+fn compile(expression: &str) -> Result<regex::Regex, regex::Error> {
+    /// Enough for the patterns of a run; past it the memo starts afresh.
+    const MAX_PATTERNS: usize = 64;
+    thread_local! {
+        static COMPILED: std::cell::RefCell<foldhash::HashMap<String, regex::Regex>> =
+            std::cell::RefCell::default();
+    }
+    COMPILED.with_borrow_mut(|compiled| {
+        if let Some(re) = compiled.get(expression) {
+            return Ok(re.clone());
+        }
+        let re = regex::Regex::new(expression)?;
+        if compiled.len() >= MAX_PATTERNS {
+            compiled.clear();
+        }
+        compiled.insert(expression.to_owned(), re.clone());
+        Ok(re)
+    })
+}
+
+/// Whether a pattern has no wildcard and no escape: it matches only itself, which
+/// `str`'s own searches find without building a regular expression.
+fn is_literal(pattern: &str) -> bool {
+    !pattern.is_empty() && !pattern.contains(['*', '?', '\\'])
+}
+
 fn trim_prefix(pattern: &str, value: &str, greedy: bool) -> Result<String, ExpandError> {
+    if is_literal(pattern) {
+        return Ok(value.strip_prefix(pattern).unwrap_or(value).to_owned());
+    }
     let re = pattern_to_regex(pattern, greedy, true)?;
     Ok(match re.find(value) {
         Some(found) => value[found.end()..].to_owned(),
@@ -733,6 +786,9 @@ fn reverse_pattern(pattern: &str) -> String {
 }
 
 fn trim_suffix(pattern: &str, value: &str, greedy: bool) -> Result<String, ExpandError> {
+    if is_literal(pattern) {
+        return Ok(value.strip_suffix(pattern).unwrap_or(value).to_owned());
+    }
     let reversed: String = value.chars().rev().collect();
     let trimmed = trim_prefix(&reverse_pattern(pattern), &reversed, greedy)?;
     Ok(trimmed.chars().rev().collect())
@@ -744,6 +800,13 @@ fn replace(
     value: &str,
     all: bool,
 ) -> Result<String, ExpandError> {
+    if is_literal(pattern) {
+        return Ok(if all {
+            value.replace(pattern, replacement)
+        } else {
+            value.replacen(pattern, replacement, 1)
+        });
+    }
     let re = pattern_to_regex(pattern, true, false)?;
     if all {
         return Ok(re
@@ -943,6 +1006,38 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "${A:-".repeat(10_000) + &"}".repeat(10_000);
         assert!(word(&deep).is_err());
+    }
+
+    proptest::proptest! {
+        /// Patterns without wildcards or escapes, matched by `str`'s searches, match as
+        /// their regular expressions do.
+        #[test]
+        fn literal_patterns_match_as_regexes(
+            pattern in "[ab./-]{1,3}",
+            value in "[ab./\n-]{0,10}",
+            greedy: bool,
+        ) {
+            let regex = |anchored| pattern_to_regex(&pattern, greedy, anchored).unwrap();
+            let prefix = match regex(true).find(&value) {
+                Some(found) => value[found.end()..].to_owned(),
+                None => value.clone(),
+            };
+            proptest::prop_assert_eq!(trim_prefix(&pattern, &value, greedy).unwrap(), prefix);
+            let reversed: String = value.chars().rev().collect();
+            let re = pattern_to_regex(&reverse_pattern(&pattern), greedy, true).unwrap();
+            let suffix: String = match re.find(&reversed) {
+                Some(found) => reversed[found.end()..].chars().rev().collect(),
+                None => value.clone(),
+            };
+            proptest::prop_assert_eq!(trim_suffix(&pattern, &value, greedy).unwrap(), suffix);
+            let first = match regex(false).find(&value) {
+                Some(found) => format!("{}X{}", &value[..found.start()], &value[found.end()..]),
+                None => value.clone(),
+            };
+            proptest::prop_assert_eq!(replace(&pattern, "X", &value, false).unwrap(), first);
+            let all = regex(false).replace_all(&value, "X").into_owned();
+            proptest::prop_assert_eq!(replace(&pattern, "X", &value, true).unwrap(), all);
+        }
     }
 
     #[test]
