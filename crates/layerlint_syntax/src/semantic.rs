@@ -128,7 +128,18 @@ impl Scope {
     }
 
     pub fn insert(&mut self, name: &str, var: Var) {
-        self.vars.insert(name.into(), var);
+        self.vars_mut().insert(name.into(), var);
+    }
+
+    /// The variables, to add to. A new map gets room for a few at once: grown from
+    /// nothing, it would be rehashed at its fourth and eighth variable.
+    fn vars_mut(&mut self) -> &mut foldhash::HashMap<Arc<str>, Var> {
+        /// Room for seven variables (eight buckets).
+        const FIRST_CAPACITY: usize = 7;
+        if self.vars.capacity() == 0 {
+            self.vars.reserve(FIRST_CAPACITY);
+        }
+        &mut self.vars
     }
 
     /// Expands `word` in this scope (BuildKit's `ProcessWordWithMatches`).
@@ -138,6 +149,17 @@ impl Scope {
         escape: char,
     ) -> Result<Expansion, crate::expand::ExpandError> {
         Lex::new(escape).process_word(word, self)
+    }
+
+    /// `word` expanded in this scope, as a shared value (`None` when expansion fails). A
+    /// word that expansion leaves as it is (most values) is shared as it is: one copy,
+    /// not an expanded `String` copied again.
+    fn expand_value(&self, word: &str, escape: char) -> Option<Arc<str>> {
+        let lex = Lex::new(escape);
+        if !lex.may_change(word) {
+            return Some(word.into());
+        }
+        lex.process_word(word, self).ok().map(|e| e.result.into())
     }
 
     /// Applies an instruction inside a stage: ARG and ENV define variables.
@@ -152,29 +174,29 @@ impl Scope {
             Body::Env(pairs) if pairs.len() == 1 => {
                 // One pair (most ENVs): nothing of this ENV comes before its value.
                 let pair = &pairs[0];
-                let value = self.expand(&pair.value.text, escape).ok().map(|e| e.result);
-                self.vars.insert(
+                let value = self.expand_value(&pair.value.text, escape);
+                self.vars_mut().insert(
                     pair.key.text.as_str().into(),
                     Var {
-                        value: Some(value.unwrap_or_default().into()),
+                        value: Some(value.unwrap_or_else(|| "".into())),
                         source: VarSource::Env(index),
                     },
                 );
             }
             Body::Env(pairs) => {
                 // Every value of one ENV is expanded with the variables from before it.
-                let values: Vec<(&str, Option<String>)> = pairs
+                let values: Vec<(&str, Option<Arc<str>>)> = pairs
                     .iter()
                     .map(|pair| {
-                        let value = self.expand(&pair.value.text, escape).ok().map(|e| e.result);
+                        let value = self.expand_value(&pair.value.text, escape);
                         (pair.key.text.as_str(), value)
                     })
                     .collect();
                 for (name, value) in values {
-                    self.vars.insert(
+                    self.vars_mut().insert(
                         name.into(),
                         Var {
-                            value: Some(value.unwrap_or_default().into()),
+                            value: Some(value.unwrap_or_else(|| "".into())),
                             source: VarSource::Env(index),
                         },
                     );
@@ -184,13 +206,10 @@ impl Scope {
                 for arg in args {
                     let name = arg.name.text.as_str();
                     let value = match &arg.default {
-                        Some(default) => self
-                            .expand(&default.text, escape)
-                            .ok()
-                            .map(|e| e.result.into()),
+                        Some(default) => self.expand_value(&default.text, escape),
                         None => globals.get_var(name).and_then(|v| v.value.clone()),
                     };
-                    self.vars.insert(
+                    self.vars_mut().insert(
                         name.into(),
                         Var {
                             value,
@@ -403,10 +422,16 @@ impl Semantic {
             };
             for index in stage.body() {
                 let instruction = &instructions[index];
+                let names = defined_names(instruction);
+                if names.is_empty() {
+                    // Only ARG and ENV change a scope.
+                    continue;
+                }
                 scope.apply(index, instruction, &global_scope, escape);
-                for name in defined_names(instruction) {
-                    if let Some(var) = scope.get_var(name) {
-                        defined.push((index, name.into(), var.clone()));
+                for name in names {
+                    // The scope's own key is shared, not copied.
+                    if let Some((key, var)) = scope.vars.get_key_value(name) {
+                        defined.push((index, key.clone(), var.clone()));
                     }
                 }
             }
@@ -433,7 +458,7 @@ impl Semantic {
             .iter()
             .take_while(|(i, _, _)| *i == index)
         {
-            scope.vars.insert(name.clone(), var.clone());
+            scope.vars_mut().insert(name.clone(), var.clone());
         }
     }
 
@@ -551,13 +576,20 @@ fn lowercase(text: &str) -> String {
 /// Whether an image reference names a Windows image (Windows Server Core, Nano Server,
 /// and the `-nanoserver`/`-windowsservercore`/`-ltsc` tags of images built on them).
 pub fn looks_like_windows_image(reference: &str) -> bool {
-    // Every name below has a `w` (windows), a `v` (server) or `ltsc`, in either case:
-    // without them (most references), nothing needs lower-casing or searching.
+    // Every name below has a `w` (windows) or a `v` (server), in either case, but for the
+    // tag's `ltsc20`, after the last `:`: without them (most references), nothing needs
+    // lower-casing or searching.
     let bytes = reference.as_bytes();
+    let after_colon = bytes
+        .iter()
+        .rposition(|&b| b == b':')
+        .map_or(&[][..], |colon| &bytes[colon + 1..]);
     if !bytes
         .iter()
         .any(|b| matches!(b.to_ascii_lowercase(), b'w' | b'v'))
-        && !bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"ltsc"))
+        && !after_colon
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"ltsc"))
     {
         return false;
     }
