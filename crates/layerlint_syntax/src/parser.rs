@@ -411,7 +411,10 @@ impl<'s> Parser<'s> {
             &mut errors,
         );
         self.errors.append(&mut errors);
-        instruction.comments = std::mem::take(&mut self.pending_comments);
+        // A copy of just its length (none when there are no comments): the list keeps its
+        // buffer instead of growing a new one for the next instruction's comments.
+        instruction.comments = self.pending_comments.clone();
+        self.pending_comments.clear();
         self.mark_keyword(first_token, &instruction);
 
         let target = instruction.effective();

@@ -31,6 +31,12 @@ fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
 }
 
+/// Whether `byte` is an ASCII character other than whitespace: text that trimming stops at.
+#[inline]
+fn is_ascii_text(byte: u8) -> bool {
+    byte.is_ascii() && !is_ascii_space(byte)
+}
+
 /// The length of the leading whitespace of `text` (Go's `unicode.IsSpace`), byte by byte
 /// while the text is ASCII.
 pub(crate) fn leading_space(text: &str) -> usize {
@@ -55,7 +61,17 @@ pub(crate) fn leading_space(text: &str) -> usize {
 }
 
 /// Go's `strings.TrimSpace`: the offsets of the trimmed part.
+#[inline]
 pub(crate) fn trim_space(text: &str, start: usize, end: usize) -> (usize, usize) {
+    // Nothing to trim (most calls): no call to the walk.
+    let bytes = text.as_bytes();
+    if start < end && is_ascii_text(bytes[start]) && is_ascii_text(bytes[end - 1]) {
+        return (start, end);
+    }
+    trim_space_walk(text, start, end)
+}
+
+fn trim_space_walk(text: &str, start: usize, end: usize) -> (usize, usize) {
     // ASCII whitespace first, without slicing: what is left starts and ends with an ASCII
     // byte that is no space in most lines (else the general walk below decides).
     let bytes = text.as_bytes();
@@ -321,41 +337,78 @@ pub(crate) struct ExtractedFlags {
 
 /// BuildKit's `extractBuilderFlags` over `text[start..end]`: leading words that start with
 /// `--`, quotes removed and escapes processed; a bare `--` ends the flags and is dropped.
+///
+/// The walk goes by byte offsets and copies a run of characters that change nothing (in a
+/// word: ASCII other than whitespace, quotes and the escape; in quotes: all but the
+/// closing quote and the escape) at once, instead of pushing them one at a time.
 pub(crate) fn extract_flags(text: &str, start: usize, end: usize, escape: char) -> ExtractedFlags {
     let line = &text[start..end];
+    let bytes = line.as_bytes();
+    // The escape is `\` or `` ` `` (the directive allows nothing else): a byte.
+    debug_assert!(escape.is_ascii());
+    let escape_byte = escape as u8;
     let mut flags = Vec::new();
     let mut phase = Phase::Spaces;
     let mut quote = '\0';
     let mut blank_ok = false;
     let mut buf = String::new();
     let mut word_start = 0usize;
-    let mut chars = line.char_indices().peekable();
+    let mut pos = 0usize;
     loop {
-        let Some((pos, ch)) = chars.next() else {
+        let run_start = pos;
+        match phase {
+            Phase::Word => {
+                while pos < bytes.len() {
+                    let byte = bytes[pos];
+                    if !byte.is_ascii()
+                        || is_ascii_space(byte)
+                        || matches!(byte, b'\'' | b'"')
+                        || byte == escape_byte
+                    {
+                        break;
+                    }
+                    pos += 1;
+                }
+            }
+            Phase::Quote => {
+                while pos < bytes.len()
+                    && u32::from(bytes[pos]) != u32::from(quote)
+                    && bytes[pos] != escape_byte
+                {
+                    pos += 1;
+                }
+            }
+            Phase::Spaces => {}
+        }
+        buf.push_str(&line[run_start..pos]);
+        if pos >= line.len() {
             if phase != Phase::Spaces && buf != "--" && (blank_ok || !buf.is_empty()) {
                 flags.push(RawWord {
-                    text: std::mem::take(&mut buf),
+                    text: buf,
                     start: start + word_start,
                     end,
                 });
             }
             return ExtractedFlags { flags, rest: end };
-        };
-        let at_last = pos + ch.len_utf8() == line.len();
+        }
+        let (ch, width) = char_at(line, pos);
+        let at = pos;
+        pos += width;
+        let at_last = pos == line.len();
         if phase == Phase::Spaces {
             if is_space(ch) {
                 continue;
             }
-            if ch != '-' || !line[pos + 1..].starts_with('-') {
+            if ch != '-' || !line[at + 1..].starts_with('-') {
                 return ExtractedFlags {
                     flags,
-                    rest: start + pos,
+                    rest: start + at,
                 };
             }
             phase = Phase::Word;
-            word_start = pos;
+            word_start = at;
             // Room for the rest of the line: one allocation, not one per doubling.
-            buf.reserve(line.len() - pos);
+            buf.reserve(line.len() - at);
         }
         match phase {
             Phase::Word => {
@@ -364,14 +417,14 @@ pub(crate) fn extract_flags(text: &str, start: usize, end: usize, escape: char) 
                     if buf == "--" {
                         return ExtractedFlags {
                             flags,
-                            rest: start + pos,
+                            rest: start + at,
                         };
                     }
                     if blank_ok || !buf.is_empty() {
                         flags.push(RawWord {
                             text: std::mem::take(&mut buf),
                             start: start + word_start,
-                            end: start + pos,
+                            end: start + at,
                         });
                     }
                     buf.clear();
@@ -385,11 +438,10 @@ pub(crate) fn extract_flags(text: &str, start: usize, end: usize, escape: char) 
                     continue;
                 }
                 if ch == escape {
-                    if at_last {
-                        continue;
-                    }
-                    if let Some((_, next)) = chars.next() {
+                    if !at_last {
+                        let (next, width) = char_at(line, pos);
                         buf.push(next);
+                        pos += width;
                     }
                     continue;
                 }
@@ -405,9 +457,9 @@ pub(crate) fn extract_flags(text: &str, start: usize, end: usize, escape: char) 
                         phase = Phase::Word;
                         continue;
                     }
-                    if let Some((_, next)) = chars.next() {
-                        buf.push(next);
-                    }
+                    let (next, width) = char_at(line, pos);
+                    buf.push(next);
+                    pos += width;
                     continue;
                 }
                 buf.push(ch);
@@ -515,7 +567,120 @@ mod tests {
         words
     }
 
+    /// `extract_flags` as it was written first, a character at a time: the oracle for the
+    /// one that copies runs.
+    fn extract_flags_char_by_char(
+        text: &str,
+        start: usize,
+        end: usize,
+        escape: char,
+    ) -> (Vec<RawWord>, usize) {
+        let line = &text[start..end];
+        let mut flags = Vec::new();
+        let mut phase = Phase::Spaces;
+        let mut quote = '\0';
+        let mut blank_ok = false;
+        let mut buf = String::new();
+        let mut word_start = 0usize;
+        let mut chars = line.char_indices().peekable();
+        loop {
+            let Some((pos, ch)) = chars.next() else {
+                if phase != Phase::Spaces && buf != "--" && (blank_ok || !buf.is_empty()) {
+                    flags.push(RawWord {
+                        text: std::mem::take(&mut buf),
+                        start: start + word_start,
+                        end,
+                    });
+                }
+                return (flags, end);
+            };
+            let at_last = pos + ch.len_utf8() == line.len();
+            if phase == Phase::Spaces {
+                if is_space(ch) {
+                    continue;
+                }
+                if ch != '-' || !line[pos + 1..].starts_with('-') {
+                    return (flags, start + pos);
+                }
+                phase = Phase::Word;
+                word_start = pos;
+                // Room for the rest of the line: one allocation, not one per doubling.
+                buf.reserve(line.len() - pos);
+            }
+            match phase {
+                Phase::Word => {
+                    if is_space(ch) {
+                        phase = Phase::Spaces;
+                        if buf == "--" {
+                            return (flags, start + pos);
+                        }
+                        if blank_ok || !buf.is_empty() {
+                            flags.push(RawWord {
+                                text: std::mem::take(&mut buf),
+                                start: start + word_start,
+                                end: start + pos,
+                            });
+                        }
+                        buf.clear();
+                        blank_ok = false;
+                        continue;
+                    }
+                    if ch == '\'' || ch == '"' {
+                        quote = ch;
+                        blank_ok = true;
+                        phase = Phase::Quote;
+                        continue;
+                    }
+                    if ch == escape {
+                        if at_last {
+                            continue;
+                        }
+                        if let Some((_, next)) = chars.next() {
+                            buf.push(next);
+                        }
+                        continue;
+                    }
+                    buf.push(ch);
+                }
+                Phase::Quote => {
+                    if ch == quote {
+                        phase = Phase::Word;
+                        continue;
+                    }
+                    if ch == escape {
+                        if at_last {
+                            phase = Phase::Word;
+                            continue;
+                        }
+                        if let Some((_, next)) = chars.next() {
+                            buf.push(next);
+                        }
+                        continue;
+                    }
+                    buf.push(ch);
+                }
+                Phase::Spaces => unreachable!("handled above"),
+            }
+        }
+    }
+
     proptest::proptest! {
+        /// Copying runs gives the flags and the rest that the walk a character at a time
+        /// gave: quotes, escapes (both escape characters), Unicode spaces and letters, a bare
+        /// `--`, and escapes at the very end.
+        #[test]
+        fn extract_flags_copies_like_it_pushed(
+            input in "(--[ab=\"'\\\\` \t\u{a0}\u{2003}é€-]{0,10} ?){0,3}[ab -]{0,3}",
+            backtick: bool,
+        ) {
+            let escape = if backtick { '`' } else { '\\' };
+            let fast = extract_flags(&input, 0, input.len(), escape);
+            proptest::prop_assert_eq!(
+                (fast.flags, fast.rest),
+                extract_flags_char_by_char(&input, 0, input.len(), escape)
+            );
+        }
+
         /// Slicing words out of the source gives what building them a character at a time
         /// gave: quotes, escapes (both escape characters), Unicode spaces and letters, and
         /// escapes at the very end.
