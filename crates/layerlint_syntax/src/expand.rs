@@ -159,8 +159,8 @@ struct State<'a> {
     /// Expanding one word ([`Lex::process_word`]): the variables used are recorded, the
     /// split words are not built.
     capture: bool,
-    /// Whether a run of plain characters may be copied at once (when capturing, with an
-    /// ASCII escape; off only to test that the result is the same).
+    /// Whether a run of plain characters may be copied at once (with an ASCII escape; off
+    /// only to test that the result is the same).
     plain_runs: bool,
     raw_escapes: bool,
     /// BuildKit shares one word buffer between nested `processStopOn` calls.
@@ -184,7 +184,7 @@ impl<'a> State<'a> {
             pos: 0,
             env,
             capture,
-            plain_runs: capture && lex.escape.is_ascii(),
+            plain_runs: lex.escape.is_ascii(),
             raw_escapes: lex.raw_escapes,
             word_buf: String::new(),
             word_start: 0,
@@ -282,15 +282,21 @@ impl<'a> State<'a> {
             in_word: false,
         };
         let process_quotes = !self.lex.skip_process_quotes;
-        // Capturing one word ([`Lex::process_word`]), the split words are not wanted, and a
-        // run of characters none of which is special is copied at once. The special ones are
-        // all ASCII when the escape and the stop are, so the scan can go byte by byte.
+        // A run of characters none of which is special is copied at once. The special ones
+        // are all ASCII when the escape and the stop are, so the scan can go byte by byte.
+        // Splitting into words, whitespace ends a word: then the run stops at whitespace and
+        // at non-ASCII bytes (whose characters may be whitespace too), and joins the word
+        // being built as its characters would one at a time.
         let plain_runs = self.plain_runs && stop.is_none_or(|s| s.is_ascii());
+        let capture = self.capture;
         let is_special = |byte: u8| {
             matches!(byte, b'$' | b'<')
                 || (process_quotes && matches!(byte, b'\'' | b'"'))
                 || u32::from(byte) == u32::from(self.lex.escape)
                 || stop.is_some_and(|s| u32::from(byte) == u32::from(s))
+                || (!capture
+                    && (!byte.is_ascii()
+                        || matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')))
         };
         while let Some(ch) = self.peek() {
             let at = self.pos;
@@ -300,7 +306,12 @@ impl<'a> State<'a> {
                     .position(|&b| is_special(b))
                     .unwrap_or(self.input.len() - at);
                 if run > 0 {
-                    result.push_str(&self.input[at..at + run]);
+                    let input = self.input;
+                    let text = &input[at..at + run];
+                    if !capture {
+                        self.add_raw_string(&mut words, text, at);
+                    }
+                    result.push_str(text);
                     self.pos += run;
                     continue;
                 }
@@ -872,20 +883,22 @@ mod tests {
 
     proptest::proptest! {
         /// Copying runs of plain characters at once gives what the character-by-character
-        /// walk gives: the word, the variables found and not found, or the error.
+        /// walk gives: the word (or the split words), the variables found and not found, or
+        /// the error.
         #[test]
         fn plain_runs_change_nothing(
-            input in "[ab $'\"\\\\`{}:#%/<?+*-]{0,24}|[ab$ ]{0,4}[{}]?(PATH|VER|EMPTY|X)[:#%/?+*-]{0,2}[ab$}/ ]{0,6}",
+            input in "[ab $'\"\\\\`{}:#%/<?+*\t\u{b}\u{a0}é-]{0,24}|[ab$ ]{0,4}[{}]?(PATH|VER|EMPTY|X)[:#%/?+*-]{0,2}[ab$}/ ]{0,6}",
             backtick: bool,
             raw: bool,
+            capture: bool,
         ) {
             let mut lex = Lex::new(if backtick { '`' } else { '\\' });
             lex.raw_escapes = raw;
             lex.raw_quotes = raw;
             let run = |plain_runs: bool| {
-                let mut state = State::new(&lex, &input, &env, true);
+                let mut state = State::new(&lex, &input, &env, capture);
                 state.plain_runs = plain_runs;
-                let outcome = state.process_stop_on(None, lex.raw_escapes).map(|(result, _)| result);
+                let outcome = state.process_stop_on(None, lex.raw_escapes);
                 (outcome, state.matched, state.unmatched)
             };
             proptest::prop_assert_eq!(run(true), run(false));
