@@ -224,12 +224,14 @@ impl Scope {
 }
 
 /// The names an ARG or ENV defines (none for other instructions).
-fn defined_names(instruction: &Instruction) -> Vec<&str> {
-    match &instruction.body {
-        Body::Env(pairs) => pairs.iter().map(|p| p.key.text.as_str()).collect(),
-        Body::Arg(args) => args.iter().map(|a| a.name.text.as_str()).collect(),
-        _ => Vec::new(),
-    }
+fn defined_names(instruction: &Instruction) -> impl Iterator<Item = &str> {
+    let (pairs, args) = match &instruction.body {
+        Body::Env(pairs) => (pairs.as_slice(), &[][..]),
+        Body::Arg(args) => (&[][..], args.as_slice()),
+        _ => (&[][..], &[][..]),
+    };
+    let keys = pairs.iter().map(|p| p.key.text.as_str());
+    keys.chain(args.iter().map(|a| a.name.text.as_str()))
 }
 
 impl Env for Scope {
@@ -422,13 +424,12 @@ impl Semantic {
             };
             for index in stage.body() {
                 let instruction = &instructions[index];
-                let names = defined_names(instruction);
-                if names.is_empty() {
+                if !matches!(instruction.body, Body::Env(_) | Body::Arg(_)) {
                     // Only ARG and ENV change a scope.
                     continue;
                 }
                 scope.apply(index, instruction, &global_scope, escape);
-                for name in names {
+                for name in defined_names(instruction) {
                     // The scope's own key is shared, not copied.
                     if let Some((key, var)) = scope.vars.get_key_value(name) {
                         defined.push((index, key.clone(), var.clone()));
