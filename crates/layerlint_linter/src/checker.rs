@@ -60,7 +60,7 @@ pub struct Context<'a> {
     /// batched across files).
     pub(crate) shellcheck_jobs: Vec<crate::shellcheck::Job>,
     line_index: OnceCell<LineIndex>,
-    scripts: RefCell<ScriptCache>,
+    scripts: ScriptCache,
     /// The parsed RUN scripts, shared with the optimizer.
     parsed: Rc<ParsedScripts>,
     optimizer: OnceCell<Rc<Optimizer<'a>>>,
@@ -82,8 +82,10 @@ impl std::ops::Deref for SharedWalk<'_> {
     }
 }
 
-/// Parsed scripts at `2 × instruction index (+ 1 for an ONBUILD trigger)`.
-type ScriptCache = Vec<Option<Rc<[ShellScript]>>>;
+/// Parsed scripts at `2 × instruction index (+ 1 for an ONBUILD trigger)`, a cell for
+/// every key made up front: rules ask for a RUN's scripts ~40 times each, and reading a
+/// cell is cheaper than borrowing a growing `RefCell<Vec<_>>`.
+type ScriptCache = Vec<OnceCell<Rc<[ShellScript]>>>;
 
 /// A diagnostic being reported: add a fix, a related location or a note.
 pub struct Report<'c> {
@@ -158,9 +160,14 @@ impl<'a> Context<'a> {
     /// image without a `SHELL` (its default shell is `cmd`).
     pub fn scripts(&self, node: &Node<'_>) -> Rc<[ShellScript]> {
         let key = 2 * node.index + usize::from(node.onbuild.is_some());
-        if let Some(Some(found)) = self.scripts.borrow().get(key) {
-            return Rc::clone(found);
+        match self.scripts.get(key) {
+            Some(cached) => Rc::clone(cached.get_or_init(|| self.parse_scripts(node))),
+            None => self.parse_scripts(node),
         }
+    }
+
+    /// The scripts of `node`, parsed (what [`Context::scripts`] keeps).
+    fn parse_scripts(&self, node: &Node<'_>) -> Rc<[ShellScript]> {
         let windows_default_shell = node.shell.is_empty()
             && node.stage.is_some_and(|s| {
                 self.windows_stages
@@ -173,18 +180,11 @@ impl<'a> Context<'a> {
                     .copied()
                     .unwrap_or(false)
             });
-        let parsed: Rc<[ShellScript]> =
-            if node.instruction.kind == InstructionKind::Run && !windows_default_shell {
-                scripts(self.file, node.instruction, node.shell, &self.parsed).into()
-            } else {
-                Rc::from(Vec::new())
-            };
-        let mut cache = self.scripts.borrow_mut();
-        if cache.len() <= key {
-            cache.resize(key + 1, None);
+        if node.instruction.kind == InstructionKind::Run && !windows_default_shell {
+            scripts(self.file, node.instruction, node.shell, &self.parsed).into()
+        } else {
+            Rc::from(Vec::new())
         }
-        cache[key] = Some(Rc::clone(&parsed));
-        parsed
     }
 
     /// The file's parsed RUN scripts (what [`Context::scripts`] reads through).
@@ -274,6 +274,9 @@ pub(crate) trait AnyCheck {
     fn finish(&mut self, cx: &mut Context<'_>);
     /// Back to the state of a new runner, for the next file.
     fn reset(&mut self);
+    /// Whether the runner holds nothing (rule and state of size zero): [`AnyCheck::reset`]
+    /// would not change it.
+    fn is_stateless(&self) -> bool;
 }
 
 #[derive(Default)]
@@ -302,6 +305,10 @@ impl<R: Check> AnyCheck for Runner<R> {
     fn reset(&mut self) {
         *self = Runner::default();
     }
+
+    fn is_stateless(&self) -> bool {
+        size_of::<Self>() == 0
+    }
 }
 
 const KINDS: usize = InstructionKind::Unknown as usize + 1;
@@ -327,6 +334,9 @@ struct Dispatch {
 struct Runners {
     dispatch: Dispatch,
     runners: Vec<Box<dyn AnyCheck>>,
+    /// The runners that hold something, the only ones [`Runners::take`] resets: most
+    /// rules keep no state, and a reset through the box is a call per rule per file.
+    stateful: Vec<usize>,
 }
 
 thread_local! {
@@ -343,15 +353,23 @@ impl Runners {
     fn take(rules: &[Rule]) -> Runners {
         match RUNNERS.with(|kept| kept.borrow_mut().take()) {
             Some(mut kept) if kept.dispatch.rules == rules => {
-                for runner in &mut kept.runners {
-                    runner.reset();
+                for &i in &kept.stateful {
+                    kept.runners[i].reset();
                 }
                 kept
             }
-            _ => Runners {
-                dispatch: Dispatch::new(rules),
-                runners: rules.iter().map(|rule| rule.runner()).collect(),
-            },
+            _ => {
+                let runners: Vec<Box<dyn AnyCheck>> =
+                    rules.iter().map(|rule| rule.runner()).collect();
+                let stateful = (0..runners.len())
+                    .filter(|&i| !runners[i].is_stateless())
+                    .collect();
+                Runners {
+                    dispatch: Dispatch::new(rules),
+                    runners,
+                    stateful,
+                }
+            }
         }
     }
 
@@ -405,7 +423,9 @@ pub(crate) fn run(
     rules: &[Rule],
 ) -> Walk {
     let mut kept = Runners::take(rules);
-    let Runners { dispatch, runners } = &mut kept;
+    let Runners {
+        dispatch, runners, ..
+    } = &mut kept;
     let (by_kind, triggers_by_kind) = (&dispatch.by_kind, &dispatch.triggers_by_kind);
     let mut cx = Context {
         file,
@@ -419,7 +439,9 @@ pub(crate) fn run(
         shellcheck_jobs: Vec::new(),
         line_index: OnceCell::new(),
         // Keyed by instruction index (twice: with and without an ONBUILD trigger).
-        scripts: RefCell::new(Vec::with_capacity(2 * file.instructions().len())),
+        scripts: std::iter::repeat_with(OnceCell::new)
+            .take(2 * file.instructions().len())
+            .collect(),
         parsed: Rc::default(),
         optimizer: OnceCell::new(),
         memo: RefCell::default(),
