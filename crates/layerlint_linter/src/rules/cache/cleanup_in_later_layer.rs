@@ -1,3 +1,5 @@
+use std::cell::OnceCell;
+
 use layerlint_cache::optimize::{Optimizer, home_of};
 use layerlint_cache::paths::{is_within, join};
 use layerlint_cache::stage::{CopyFrom, StageWalk};
@@ -79,7 +81,7 @@ struct Removal {
 }
 
 /// What a RUN's package managers leave behind, by cache path.
-fn produced_caches(command: Command<'_>, home: &str) -> Vec<String> {
+fn produced_caches(command: Command<'_>, home: &Home<'_>) -> Vec<String> {
     let Some(name) = command.name() else {
         return Vec::new();
     };
@@ -101,7 +103,7 @@ fn produced_caches(command: Command<'_>, home: &str) -> Vec<String> {
             if !command.has_flag("--no-cache-dir")
                 && command.subcommand_with(known::PIP) == Some("install") =>
         {
-            vec![join(home, ".cache/pip")]
+            vec![join(home.dir(), ".cache/pip")]
         }
         "npm"
             if matches!(
@@ -109,11 +111,11 @@ fn produced_caches(command: Command<'_>, home: &str) -> Vec<String> {
                 Some("ci" | "install" | "i")
             ) =>
         {
-            vec![join(home, ".npm")]
+            vec![join(home.dir(), ".npm")]
         }
         "yarn" if matches!(command.subcommand(), None | Some("install" | "add")) => vec![
             "/usr/local/share/.cache/yarn".to_owned(),
-            join(home, ".cache/yarn"),
+            join(home.dir(), ".cache/yarn"),
         ],
         "curl" => command
             .flag_values(&["-o", "--output"])
@@ -154,7 +156,7 @@ const SYSTEM: [&str; 16] = [
     "/bin",
 ];
 
-fn removals(command: Command<'_>, workdir: &str, home: &str) -> Option<Removal> {
+fn removals(command: Command<'_>, workdir: &str, home: &Home<'_>) -> Option<Removal> {
     let name = command.name()?;
     let paths: Vec<String> = match name {
         "rm" => command
@@ -164,7 +166,7 @@ fn removals(command: Command<'_>, workdir: &str, home: &str) -> Option<Removal> 
                 p.strip_prefix('~')
                     .or_else(|| p.strip_prefix("${HOME}"))
                     .or_else(|| p.strip_prefix("$HOME"))
-                    .map_or_else(|| p.to_owned(), |rest| format!("{home}{rest}"))
+                    .map_or_else(|| p.to_owned(), |rest| format!("{}{rest}", home.dir()))
             })
             .filter(|p| !p.contains('$'))
             .map(|p| {
@@ -184,15 +186,17 @@ fn removals(command: Command<'_>, workdir: &str, home: &str) -> Option<Removal> 
             vec!["/var/cache/yum".to_owned(), "/var/cache/dnf".to_owned()]
         }
         "apk" if command.subcommand() == Some("cache") => vec!["/var/cache/apk".to_owned()],
-        "npm" if command.subcommand_with(known::NPM) == Some("cache") => vec![join(home, ".npm")],
+        "npm" if command.subcommand_with(known::NPM) == Some("cache") => {
+            vec![join(home.dir(), ".npm")]
+        }
         "yarn" if command.subcommand() == Some("cache") => {
             vec![
                 "/usr/local/share/.cache/yarn".to_owned(),
-                join(home, ".cache/yarn"),
+                join(home.dir(), ".cache/yarn"),
             ]
         }
         "pip" | "pip3" if command.subcommand_with(known::PIP) == Some("cache") => {
-            vec![join(home, ".cache/pip")]
+            vec![join(home.dir(), ".cache/pip")]
         }
         _ => return None,
     };
@@ -205,6 +209,27 @@ fn removals(command: Command<'_>, workdir: &str, home: &str) -> Option<Removal> 
         text: command.text().to_owned(),
         paths,
     })
+}
+
+/// The home directory of a step's user (`/root` when not known), made on first use: few
+/// commands look at it, and most RUNs neither remove nor cache anything under it.
+struct Home<'a> {
+    user: Option<&'a str>,
+    dir: OnceCell<String>,
+}
+
+impl<'a> Home<'a> {
+    fn new(user: Option<&'a str>) -> Self {
+        Home {
+            user,
+            dir: OnceCell::new(),
+        }
+    }
+
+    fn dir(&self) -> &str {
+        self.dir
+            .get_or_init(|| home_of(self.user).unwrap_or_else(|| "/root".to_owned()))
+    }
 }
 
 /// A layer that added a removed path.
@@ -242,7 +267,7 @@ impl ProducedByStep {
         if self.steps[position].is_none() {
             let step = &stage.steps[position];
             let scripts = optimizer.scripts(stage, position)?;
-            let home = home_of(step.user.as_deref()).unwrap_or_else(|| "/root".to_owned());
+            let home = Home::new(step.user.as_deref());
             let produced = scripts
                 .iter()
                 .flat_map(|s| s.commands().map(|c| c.unwrapped()))
@@ -278,7 +303,7 @@ impl Check for CleanupInLaterLayer {
                 if instruction.command().is_some_and(CommandLine::is_exec) {
                     continue;
                 }
-                let home = home_of(step.user.as_deref()).unwrap_or_else(|| "/root".to_owned());
+                let home = Home::new(step.user.as_deref());
                 let commands: Vec<Command<'_>> = scripts
                     .iter()
                     .flat_map(|s| s.commands().map(|c| c.unwrapped()))
