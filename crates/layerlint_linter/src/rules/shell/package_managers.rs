@@ -905,32 +905,41 @@ pub(crate) fn removes_dir(command: Command<'_>, dir: &str) -> bool {
     }
     command.args().any(|word| {
         let value = word.value_lossy();
-        !value.starts_with('-')
-            && brace_alternatives(value).iter().any(|path| {
-                // `DIR/*_*`, `DIR/*.lz4`: a glob for the files right in the directory.
-                let glob_in_dir = path
-                    .strip_prefix(dir)
-                    .and_then(|rest| rest.strip_prefix('/'))
-                    .is_some_and(|rest| rest.contains('*') && !rest.contains('/'));
-                let path = path.strip_suffix("/*").unwrap_or(path);
-                let path = path.strip_suffix('*').unwrap_or(path);
-                glob_in_dir || is_within(dir, normalize(path))
-            })
+        if value.starts_with('-') {
+            return false;
+        }
+        let removes = |path: &str| {
+            // `DIR/*_*`, `DIR/*.lz4`: a glob for the files right in the directory.
+            let glob_in_dir = path
+                .strip_prefix(dir)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|rest| rest.contains('*') && !rest.contains('/'));
+            let path = path.strip_suffix("/*").unwrap_or(path);
+            let path = path.strip_suffix('*').unwrap_or(path);
+            glob_in_dir || is_within(dir, normalize(path))
+        };
+        match brace_alternatives(value) {
+            Some(alternatives) => alternatives.iter().any(|path| removes(path)),
+            // Most words have no brace: read in place, not copied.
+            None => removes(value),
+        }
     })
 }
 
-/// The words a single `{a,b}` brace expands to (the word itself without one).
-fn brace_alternatives(word: &str) -> Vec<String> {
+/// The words a single `{a,b}` brace expands to; `None` without one (the word itself).
+fn brace_alternatives(word: &str) -> Option<Vec<String>> {
     let (Some(open), Some(close)) = (word.find('{'), word.find('}')) else {
-        return vec![word.to_owned()];
+        return None;
     };
     if close < open || !word[open..close].contains(',') {
-        return vec![word.to_owned()];
+        return None;
     }
-    word[open + 1..close]
-        .split(',')
-        .map(|part| format!("{}{part}{}", &word[..open], &word[close + 1..]))
-        .collect()
+    Some(
+        word[open + 1..close]
+            .split(',')
+            .map(|part| format!("{}{part}{}", &word[..open], &word[close + 1..]))
+            .collect(),
+    )
 }
 
 /// Whether the file sets environment variable `name` to a true value for this RUN: an
