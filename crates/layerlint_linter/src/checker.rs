@@ -319,15 +319,23 @@ pub(crate) struct Walk {
     pub shellcheck_jobs: Vec<crate::shellcheck::Job>,
 }
 
-/// Which runners want each instruction kind (by index into the rule list), which of them
-/// also want `ONBUILD` triggers of that kind, and which define each of the other hooks.
+/// Which runners want each instruction kind, which of them also want `ONBUILD` triggers
+/// of that kind, and which define each of the other hooks.
 struct Dispatch {
     rules: Vec<Rule>,
-    by_kind: [Vec<u16>; KINDS],
-    triggers_by_kind: [Vec<u16>; KINDS],
-    start_stage: Vec<u16>,
-    end_stage: Vec<u16>,
-    finish: Vec<u16>,
+    by_kind: [Vec<Entry>; KINDS],
+    triggers_by_kind: [Vec<Entry>; KINDS],
+    start_stage: Vec<Entry>,
+    end_stage: Vec<Entry>,
+    finish: Vec<Entry>,
+}
+
+/// A runner to call: its index in the rule list, with the rule itself (it becomes the
+/// current rule), so that a call reads one entry rather than the rule list as well.
+#[derive(Clone, Copy)]
+struct Entry {
+    rule: Rule,
+    runner: u16,
 }
 
 /// A rule list's dispatch table and runners, kept for the next file of the same list.
@@ -381,11 +389,14 @@ impl Runners {
 
 impl Dispatch {
     fn new(rules: &[Rule]) -> Dispatch {
-        let mut by_kind: [Vec<u16>; KINDS] = std::array::from_fn(|_| Vec::new());
-        let mut triggers_by_kind: [Vec<u16>; KINDS] = std::array::from_fn(|_| Vec::new());
-        let mut hooks: [Vec<u16>; 3] = Default::default();
+        let mut by_kind: [Vec<Entry>; KINDS] = std::array::from_fn(|_| Vec::new());
+        let mut triggers_by_kind: [Vec<Entry>; KINDS] = std::array::from_fn(|_| Vec::new());
+        let mut hooks: [Vec<Entry>; 3] = Default::default();
         for (i, rule) in rules.iter().enumerate() {
-            let i = u16::try_from(i).expect("fewer than 65,536 rules");
+            let i = Entry {
+                rule: *rule,
+                runner: u16::try_from(i).expect("fewer than 65,536 rules"),
+            };
             let wants = rule.wants();
             for (kind, index) in (0..KINDS).map(|k| (kind_from_index(k), k)) {
                 if wants.contains(kind) {
@@ -456,7 +467,7 @@ pub(crate) fn run(
     for (index, instruction) in file.instructions().iter().enumerate() {
         if instruction.kind == InstructionKind::From {
             if let Some(stage) = current_stage {
-                each(&dispatch.end_stage, rules, runners, &mut cx, |r, cx| {
+                each(&dispatch.end_stage, runners, &mut cx, |r, cx| {
                     r.end_stage(cx, stage);
                 });
             }
@@ -474,7 +485,7 @@ pub(crate) fn run(
                     _ if stage.windows => ["cmd", "/S", "/C"].map(String::from).to_vec(),
                     _ => Vec::new(),
                 };
-                each(&dispatch.start_stage, rules, runners, &mut cx, |r, cx| {
+                each(&dispatch.start_stage, runners, &mut cx, |r, cx| {
                     r.start_stage(cx, stage);
                 });
             }
@@ -497,7 +508,6 @@ pub(crate) fn run(
             };
             each(
                 &wanting[instruction.kind as usize],
-                rules,
                 runners,
                 &mut cx,
                 |r, cx| {
@@ -517,11 +527,11 @@ pub(crate) fn run(
         }
     }
     if let Some(stage) = current_stage {
-        each(&dispatch.end_stage, rules, runners, &mut cx, |r, cx| {
+        each(&dispatch.end_stage, runners, &mut cx, |r, cx| {
             r.end_stage(cx, stage);
         });
     }
-    each(&dispatch.finish, rules, runners, &mut cx, |r, cx| {
+    each(&dispatch.finish, runners, &mut cx, |r, cx| {
         r.finish(cx);
     });
     let walk = Walk {
@@ -532,18 +542,16 @@ pub(crate) fn run(
     walk
 }
 
-/// Calls `hook` on the runners in `list` (indexes into `rules` and `runners`), each as the
-/// current rule.
+/// Calls `hook` on the runners in `list`, each as the current rule.
 fn each(
-    list: &[u16],
-    rules: &[Rule],
+    list: &[Entry],
     runners: &mut [Box<dyn AnyCheck>],
     cx: &mut Context<'_>,
     mut hook: impl FnMut(&mut dyn AnyCheck, &mut Context<'_>),
 ) {
-    for &i in list {
-        cx.current = rules[usize::from(i)];
-        hook(runners[usize::from(i)].as_mut(), cx);
+    for entry in list {
+        cx.current = entry.rule;
+        hook(runners[usize::from(entry.runner)].as_mut(), cx);
     }
 }
 
