@@ -160,6 +160,37 @@ enum Phase {
     Quote,
 }
 
+/// Where the run of bytes from `pos` that changes nothing in `phase` ends: in a word,
+/// ASCII that is neither whitespace, a quote nor the escape; in quotes, all but the
+/// closing quote and the escape; between words, nothing (`pos` itself).
+fn plain_run_end(bytes: &[u8], mut pos: usize, phase: Phase, quote: char, escape: u8) -> usize {
+    match phase {
+        Phase::Word => {
+            while pos < bytes.len() {
+                let byte = bytes[pos];
+                if !byte.is_ascii()
+                    || is_ascii_space(byte)
+                    || matches!(byte, b'\'' | b'"')
+                    || byte == escape
+                {
+                    break;
+                }
+                pos += 1;
+            }
+        }
+        Phase::Quote => {
+            while pos < bytes.len()
+                && u32::from(bytes[pos]) != u32::from(quote)
+                && bytes[pos] != escape
+            {
+                pos += 1;
+            }
+        }
+        Phase::Spaces => {}
+    }
+    pos
+}
+
 /// A word of [`parse_word_spans`]: its text is a slice of the line (no allocation), and
 /// its byte range in the line. The text ends before `end` only when a final escape
 /// character was dropped.
@@ -225,33 +256,8 @@ pub(crate) fn parse_word_spans(
     let escape_byte = escape as u8;
     let mut pos = 0usize;
     loop {
-        // Runs of bytes that change nothing are skipped at once: in a word, ASCII that is
-        // neither whitespace, a quote nor the escape; in quotes, all but the closing quote
-        // and the escape.
-        match phase {
-            Phase::Word => {
-                while pos < bytes.len() {
-                    let byte = bytes[pos];
-                    if !byte.is_ascii()
-                        || is_ascii_space(byte)
-                        || matches!(byte, b'\'' | b'"')
-                        || byte == escape_byte
-                    {
-                        break;
-                    }
-                    pos += 1;
-                }
-            }
-            Phase::Quote => {
-                while pos < bytes.len()
-                    && u32::from(bytes[pos]) != u32::from(quote)
-                    && bytes[pos] != escape_byte
-                {
-                    pos += 1;
-                }
-            }
-            Phase::Spaces => {}
-        }
+        // Runs of bytes that change nothing are skipped at once.
+        pos = plain_run_end(bytes, pos, phase, quote, escape_byte);
         if pos >= rest.len() {
             if phase != Phase::Spaces {
                 let text_end = if dropped_end {
@@ -356,30 +362,7 @@ pub(crate) fn extract_flags(text: &str, start: usize, end: usize, escape: char) 
     let mut pos = 0usize;
     loop {
         let run_start = pos;
-        match phase {
-            Phase::Word => {
-                while pos < bytes.len() {
-                    let byte = bytes[pos];
-                    if !byte.is_ascii()
-                        || is_ascii_space(byte)
-                        || matches!(byte, b'\'' | b'"')
-                        || byte == escape_byte
-                    {
-                        break;
-                    }
-                    pos += 1;
-                }
-            }
-            Phase::Quote => {
-                while pos < bytes.len()
-                    && u32::from(bytes[pos]) != u32::from(quote)
-                    && bytes[pos] != escape_byte
-                {
-                    pos += 1;
-                }
-            }
-            Phase::Spaces => {}
-        }
+        pos = plain_run_end(bytes, pos, phase, quote, escape_byte);
         buf.push_str(&line[run_start..pos]);
         if pos >= line.len() {
             if phase != Phase::Spaces && buf != "--" && (blank_ok || !buf.is_empty()) {
