@@ -1,7 +1,7 @@
 //! One logical line → one [`Instruction`]: BuildKit's `newNodeFromLine`, `splitCommand`
 //! and its per-instruction line parsers (`line_parsers.go`), keeping byte ranges.
 
-use layerlint_text::{MappedText, TextRange, TextSize};
+use layerlint_text::{MappedText, TextRange};
 
 use crate::ast::{
     ArgDecl, Body, CommandLine, ExecForm, Flag, FromImage, Healthcheck, Instruction,
@@ -29,9 +29,6 @@ fn find_eq(text: &str) -> Option<usize> {
 
 struct LineParser<'a> {
     logical: &'a MappedText,
-    /// Where the logical line starts in the source when it is one unbroken piece of it
-    /// (most lines): its offsets then map by adding this, without asking `logical`.
-    shift: Option<TextSize>,
     text: &'a str,
     escape: char,
     errors: &'a mut Vec<ParseError>,
@@ -47,17 +44,8 @@ pub(crate) fn parse_line(
     depth: usize,
     errors: &mut Vec<ParseError>,
 ) -> Instruction {
-    let shift = if logical.is_contiguous() {
-        logical
-            .pieces()
-            .next()
-            .map(|(_, source_start)| source_start)
-    } else {
-        None
-    };
     let mut parser = LineParser {
         logical,
-        shift,
         text: logical.as_str(),
         escape,
         errors,
@@ -67,14 +55,9 @@ pub(crate) fn parse_line(
 
 impl LineParser<'_> {
     /// The source range of `start..end` of the logical line.
-    #[inline]
     fn map(&self, start: usize, end: usize) -> TextRange {
-        let range = TextRange::from_usize(start, end);
-        match self.shift {
-            // What `range_to_source` does for one piece.
-            Some(shift) => range.shift(shift),
-            None => self.logical.range_to_source(range),
-        }
+        self.logical
+            .range_to_source(TextRange::from_usize(start, end))
     }
 
     fn word(&self, start: usize, end: usize, text: String) -> Word {
@@ -230,20 +213,10 @@ impl LineParser<'_> {
         }
         match self.json(start, end, whole) {
             Ok(Some(exec)) => Some(CommandLine::Exec(exec)),
-            Ok(None) => {
-                let text = match self.shift {
-                    // What `slice` gives for one piece, without walking the pieces.
-                    Some(shift) => MappedText::contiguous(
-                        &self.text[start..end],
-                        shift + TextSize::from_usize(start),
-                    ),
-                    None => self.logical.slice(TextRange::from_usize(start, end)),
-                };
-                Some(CommandLine::Shell(ShellForm {
-                    range: self.map(start, end),
-                    text,
-                }))
-            }
+            Ok(None) => Some(CommandLine::Shell(ShellForm {
+                range: self.map(start, end),
+                text: self.logical.slice(TextRange::from_usize(start, end)),
+            })),
             Err(()) => None,
         }
     }

@@ -107,12 +107,19 @@ impl MappedText {
 
     /// The source range of a text range: from where its first byte came from to just
     /// after where its last byte came from (so it covers any continuation in between).
+    ///
+    /// Inlined: one piece (most logical lines) maps every offset by the same shift, which
+    /// is cheaper where it is asked than a call; several pieces are looked up out of line.
+    #[inline]
     pub fn range_to_source(&self, range: TextRange) -> TextRange {
-        // One piece (most logical lines): every offset maps by the same shift, and the
-        // piece starts the text.
         if let [(_, src_start)] = self.pieces[..] {
-            return TextRange::new(src_start + range.start(), src_start + range.end());
+            return range.shift(src_start);
         }
+        self.range_to_source_in_pieces(range)
+    }
+
+    /// [`Self::range_to_source`] for a text of several pieces (or none).
+    fn range_to_source_in_pieces(&self, range: TextRange) -> TextRange {
         let start = self.to_source(range.start());
         if range.is_empty() {
             return TextRange::empty(start);
