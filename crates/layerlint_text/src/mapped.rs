@@ -71,15 +71,19 @@ impl MappedText {
     }
 
     fn piece_at(&self, offset: TextSize) -> Option<(TextSize, TextSize)> {
-        let index = match self
+        self.pieces.get(self.piece_index(offset)?).copied()
+    }
+
+    /// The index of the piece holding `offset` (the last one starting at or before it).
+    fn piece_index(&self, offset: TextSize) -> Option<usize> {
+        match self
             .pieces
             .binary_search_by(|&(start, _)| start.cmp(&offset))
         {
-            Ok(index) => index,
-            Err(0) => return None,
-            Err(next) => next - 1,
-        };
-        self.pieces.get(index).copied()
+            Ok(index) => Some(index),
+            Err(0) => None,
+            Err(next) => Some(next - 1),
+        }
     }
 
     /// The source offset of the text offset `offset`, leaning right: at the seam of two
@@ -119,12 +123,30 @@ impl MappedText {
     }
 
     /// [`Self::range_to_source`] for a text of several pieces (or none).
+    ///
+    /// Most ranges lie within one piece (a word, a command): the end is then mapped by the
+    /// start's piece, found once, instead of by a second search.
     fn range_to_source_in_pieces(&self, range: TextRange) -> TextRange {
-        let start = self.to_source(range.start());
+        let Some(index) = self.piece_index(range.start()) else {
+            // No piece (an empty text): what `to_source` and `to_source_end` give.
+            let end = if range.is_empty() {
+                TextSize::ZERO
+            } else {
+                self.to_source_end(range.end())
+            };
+            return TextRange::new(TextSize::ZERO, end);
+        };
+        let (text_start, src_start) = self.pieces[index];
+        let start = src_start + (range.start() - text_start);
         if range.is_empty() {
             return TextRange::empty(start);
         }
-        let end = self.to_source_end(range.end());
+        // What `to_source_end` gives: the piece of the last byte in the range.
+        let last = range.end() - TextSize::new(1);
+        let end = match self.pieces.get(index + 1) {
+            Some(&(next_start, _)) if next_start <= last => self.to_source_end(range.end()),
+            _ => src_start + (range.end() - text_start),
+        };
         TextRange::new(start, end.max(start))
     }
 
@@ -209,6 +231,37 @@ mod tests {
             &source[tail.range_to_source(TextRange::from_usize(6, 13))],
             "install"
         );
+    }
+
+    /// The range mapping (which looks the end up from the start's piece) agrees with mapping
+    /// the start and the end on their own, for every range of a text of several pieces,
+    /// out-of-range ends included, and of an empty text.
+    #[test]
+    fn range_mapping_agrees_with_offsets() {
+        let mut text = MappedText::new();
+        text.push("ab", TextSize::new(3));
+        text.push("cde", TextSize::new(9));
+        text.push("f", TextSize::new(20));
+        text.push("gh", TextSize::new(30));
+        let by_offsets = |text: &MappedText, range: TextRange| {
+            let start = text.to_source(range.start());
+            if range.is_empty() {
+                return TextRange::empty(start);
+            }
+            TextRange::new(start, text.to_source_end(range.end()).max(start))
+        };
+        for start in 0..12u32 {
+            for end in start..12 {
+                let range = TextRange::new(TextSize::new(start), TextSize::new(end));
+                assert_eq!(
+                    text.range_to_source(range),
+                    by_offsets(&text, range),
+                    "{range:?}"
+                );
+                let empty = MappedText::new();
+                assert_eq!(empty.range_to_source(range), by_offsets(&empty, range));
+            }
+        }
     }
 
     /// A whole slice of the source maps by a constant shift; cleared, it is empty and
