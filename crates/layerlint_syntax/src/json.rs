@@ -38,7 +38,8 @@ pub(crate) fn parse_array(text: &str) -> JsonOutcome {
         bytes,
         pos: 1,
     };
-    let mut items = Vec::new();
+    // Room for the few strings of most exec forms without growing from empty.
+    let mut items = Vec::with_capacity(4);
     let mut all_strings = true;
     reader.skip_ws();
     if reader.peek() == Some(b']') {

@@ -96,9 +96,10 @@ impl<'s> Parser<'s> {
             escape: '\\',
             directives_done: false,
             directives: Vec::new(),
-            // About one instruction per two or three lines of 30 to 40 bytes: room for
-            // most files without growing (and copying) the vector along the way.
-            instructions: Vec::with_capacity(src.len() / 80 + 4),
+            // About one instruction per two or three lines of 30 to 40 bytes, but fewer
+            // bytes per instruction in many files: room for most files without growing
+            // (and copying) the vector along the way.
+            instructions: Vec::with_capacity(src.len() / 48 + 4),
             // Comment lines are common (a sixth of all lines in real files): room for
             // most files' without growing along the way.
             comments: Vec::with_capacity(src.len() / 128 + 4),
@@ -109,10 +110,13 @@ impl<'s> Parser<'s> {
             },
             empty_continuation_lines: Vec::new(),
             errors: Vec::new(),
-            pending_comments: Vec::new(),
+            // Most files have comments: room for a few without growing from empty.
+            pending_comments: Vec::with_capacity(4),
             // Reused for every instruction's logical line: room for most of them (a long
             // RUN's too, which made it grow in most files).
-            logical: MappedText::with_capacity(1024),
+            // Room for the pieces of a long RUN too (one per continuation line), which
+            // made the pieces grow from two in most files.
+            logical: MappedText::with_capacities(1024, 32),
         }
     }
 

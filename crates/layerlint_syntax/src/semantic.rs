@@ -379,7 +379,8 @@ impl Semantic {
             }
         }
 
-        let mut stages: Vec<Stage> = Vec::new();
+        // Most files have one to a few stages: room for them without growing from empty.
+        let mut stages: Vec<Stage> = Vec::with_capacity(4);
         let mut stage_of = vec![None; instructions.len()];
         for (index, instruction) in instructions.iter().enumerate().skip(first_from) {
             if let Body::From(from) = &instruction.body {
@@ -416,7 +417,8 @@ impl Semantic {
         }
 
         let mut exit_env: Vec<Scope> = Vec::with_capacity(stages.len());
-        let mut defined = Vec::new();
+        // Most files define a few names: room for them without growing from empty.
+        let mut defined = Vec::with_capacity(8);
         for stage in &stages {
             let mut scope = match stage.base {
                 Base::Stage(parent) => exit_env[parent].clone(),

@@ -202,7 +202,7 @@ impl Check<'_> {
         let Some(allowed) = allowed_flags(instruction) else {
             return;
         };
-        let mut used: Vec<&str> = Vec::new();
+        let mut used: Vec<&str> = Vec::with_capacity(instruction.flags.len());
         for flag in &instruction.flags {
             // The flag as written in messages (only an error needs it).
             let shown = Shown(&flag.name);

@@ -243,7 +243,8 @@ pub(crate) fn parse_word_spans(
     escape: char,
 ) -> Vec<WordSpan<'_>> {
     let rest = &text[start..end];
-    let mut words = Vec::new();
+    // Room for the few words of most ENV, LABEL and ARG lines without growing from empty.
+    let mut words = Vec::with_capacity(4);
     let mut phase = Phase::Spaces;
     let mut quote = '\0';
     let mut blank_ok = false;

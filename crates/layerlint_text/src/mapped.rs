@@ -26,9 +26,14 @@ impl MappedText {
     }
 
     pub fn with_capacity(capacity: usize) -> Self {
+        Self::with_capacities(capacity, 2)
+    }
+
+    /// Room for `capacity` bytes of text in `pieces` pieces.
+    pub fn with_capacities(capacity: usize, pieces: usize) -> Self {
         MappedText {
             text: String::with_capacity(capacity),
-            pieces: Vec::with_capacity(2),
+            pieces: Vec::with_capacity(pieces),
         }
     }
 
