@@ -138,8 +138,8 @@ pub(crate) fn parse(text: &MappedText) -> Tables {
     let mut tables = Tables {
         root: text.clone(),
         words: Vec::with_capacity(len / 6 + 4),
-        commands: Vec::with_capacity(len / 40 + 2),
-        pipelines: Vec::with_capacity(len / 50 + 2),
+        commands: Vec::with_capacity(len / 32 + 2),
+        pipelines: Vec::with_capacity(len / 32 + 2),
         elements: Vec::with_capacity(len / 40 + 2),
         ..Tables::default()
     };
@@ -629,6 +629,9 @@ impl<'t, 'b> Parser<'t, 'b> {
         let mark = self.scratch.elements.len();
         let mut index = 0u32;
         let mut pipe_op: Option<(usize, &'static str)> = negated.then_some((start, "!"));
+        // A pipeline of one command (most): its element goes to the table at once, not
+        // through the scratch stack.
+        let mut single = None;
         loop {
             let Some(element) = self.parse_command(ctx, id, index) else {
                 if let Some((op, text)) = pipe_op {
@@ -636,13 +639,20 @@ impl<'t, 'b> Parser<'t, 'b> {
                 }
                 break;
             };
-            self.scratch.elements.push(element);
             self.skip_blanks();
             let (separator, len, text) = match (self.peek(), self.byte(self.pos + 1)) {
                 (Some(b'|'), Some(b'&')) => (Separator::PipeAll, 2, "|&"),
                 (Some(b'|'), next) if next != Some(b'|') => (Separator::Pipe, 1, "|"),
-                _ => break,
+                _ if index == 0 => {
+                    single = Some(element);
+                    break;
+                }
+                _ => {
+                    self.scratch.elements.push(element);
+                    break;
+                }
             };
+            self.scratch.elements.push(element);
             if element.kind == ElementKind::Command {
                 self.tables.commands[element.command as usize].separator = separator;
             }
@@ -652,12 +662,17 @@ impl<'t, 'b> Parser<'t, 'b> {
             index += 1;
         }
         let (tables, scratch) = (&mut *self.tables, &mut *self.scratch);
-        if scratch.elements.len() == mark {
+        let elements = if let Some(element) = single {
+            let first = tables.elements.len() as u32;
+            tables.elements.push(element);
+            (first, first + 1)
+        } else if scratch.elements.len() == mark {
             // Nothing was parsed after the pipeline's slot was taken: give it back.
             tables.pipelines.truncate(id as usize);
             return None;
-        }
-        let elements = move_to(&mut tables.elements, &mut scratch.elements, mark);
+        } else {
+            move_to(&mut tables.elements, &mut scratch.elements, mark)
+        };
         let last = tables.elements[elements.1 as usize - 1];
         if elements.1 - elements.0 >= 2 {
             mark_piped(tables, ctx, self.text_id, first_command);
@@ -1473,7 +1488,8 @@ impl<'t, 'b> Parser<'t, 'b> {
         let end = self.pos;
         if tables.spans.capacity() == 0 {
             // Reserved on first use: most scripts have no quotes or expansions at all.
-            tables.spans.reserve(self.text.len() / 16 + 4);
+            // (Made anew, not reserved: the table is empty while it has no capacity.)
+            tables.spans = Vec::with_capacity(self.text.len() / 16 + 4);
         }
         let first_span = tables.spans.len() as u32;
         let spans = &scratch.spans[mark..];
@@ -1488,7 +1504,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         } else {
             if tables.strings.capacity() == 0 {
                 // A value after quote removal is at most as long as the word.
-                tables.strings.reserve(self.text.len() / 2);
+                tables.strings = String::with_capacity(self.text.len() / 2);
             }
             cook(self.text, &mut tables.strings, start, end, spans)
         };
