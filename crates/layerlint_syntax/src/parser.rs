@@ -7,7 +7,7 @@ use crate::ast::{Directive, DirectiveKind, Dockerfile, Heredoc, Instruction, Tok
 use crate::error::{ParseError, ParseErrorKind};
 use crate::heredoc::heredocs_in_line;
 use crate::line::parse_line;
-use crate::words::{is_space, leading_space};
+use crate::words::{is_space, leading_space, leading_space_in};
 
 /// BuildKit reads lines with a `bufio.Scanner` whose buffer holds at most 64 KiB.
 const MAX_LINE: usize = 64 * 1024;
@@ -138,7 +138,10 @@ impl<'s> Parser<'s> {
             None => (bytes.len(), rest),
         };
         // The `\r`s before the line ending (or at the end of the file) are not content.
-        let returns = line.iter().rev().take_while(|&&b| b == b'\r').count();
+        let returns = match line.last() {
+            Some(b'\r') => line.iter().rev().take_while(|&&b| b == b'\r').count(),
+            _ => 0,
+        };
         let content_end = start + line.len() - returns;
         if end - start > MAX_LINE {
             self.errors.push(ParseError::new(
@@ -169,9 +172,10 @@ impl<'s> Parser<'s> {
         }
         while self.pos < self.src.len() {
             let line = self.line_at(self.pos);
-            let content = &self.src[line.start..line.content_end];
-            let lead = leading_space(content);
-            let body = &content[lead..];
+            // Bytes, not a slice of the text: every line's comes here, and the ends are
+            // character boundaries already.
+            let lead = leading_space_in(self.src, line.start, line.content_end);
+            let body = &self.src.as_bytes()[line.start + lead..line.content_end];
             if !self.directives_done {
                 if self.directive(line, lead) {
                     self.pos = line.end;
@@ -179,7 +183,7 @@ impl<'s> Parser<'s> {
                 }
                 self.directives_done = true;
             }
-            if body.starts_with('#') {
+            if body.first() == Some(&b'#') {
                 self.comment_line(line, lead);
                 self.pos = line.end;
             } else if body.is_empty() {
@@ -283,8 +287,8 @@ impl<'s> Parser<'s> {
         // BuildKit's `PrevComment`: an empty `#` line starts the list afresh. (BuildKit
         // drops the line's first byte, which is `#` only when the line is not indented.)
         let raw = &self.src[line.start..line.end];
-        let after_first = raw.char_indices().nth(1).map_or("", |(i, _)| &raw[i..]);
-        if after_first.trim_matches(is_space).is_empty() {
+        let first_len = raw.chars().next().map_or(0, char::len_utf8);
+        if raw[first_len..].chars().all(is_space) {
             self.pending_comments.clear();
         } else {
             self.pending_comments.push(comment);
@@ -374,9 +378,9 @@ impl<'s> Parser<'s> {
         while continues && self.pos < self.src.len() {
             let line = self.line_at(self.pos);
             self.pos = line.end;
-            let content = &self.src[line.start..line.content_end];
-            let lead = leading_space(content);
-            if content[lead..].starts_with('#') {
+            let lead = leading_space_in(self.src, line.start, line.content_end);
+            let content_len = line.content_end - line.start;
+            if lead < content_len && self.src.as_bytes()[line.start + lead] == b'#' {
                 let hash = line.start + lead;
                 self.token(TokenKind::Whitespace, line.start, hash);
                 self.token(TokenKind::Comment, hash, line.content_end);
@@ -385,7 +389,7 @@ impl<'s> Parser<'s> {
                 end = line.content_end;
                 continue;
             }
-            if lead == content.len() {
+            if lead == content_len {
                 self.token(TokenKind::Whitespace, line.start, line.content_end);
                 self.newline(line);
                 self.empty_continuation_lines

@@ -40,7 +40,14 @@ fn is_ascii_text(byte: u8) -> bool {
 /// The length of the leading whitespace of `text` (Go's `unicode.IsSpace`), byte by byte
 /// while the text is ASCII.
 pub(crate) fn leading_space(text: &str) -> usize {
-    let bytes = text.as_bytes();
+    leading_space_in(text, 0, text.len())
+}
+
+/// [`leading_space`] of `text[start..end]` (character boundaries), without slicing the
+/// text first: the Dockerfile parser asks it of every line, and inlined there.
+#[inline(always)]
+pub(crate) fn leading_space_in(text: &str, start: usize, end: usize) -> usize {
+    let bytes = &text.as_bytes()[start..end];
     let mut pos = 0;
     while pos < bytes.len() {
         let byte = bytes[pos];
@@ -50,7 +57,9 @@ pub(crate) fn leading_space(text: &str) -> usize {
             }
             pos += 1;
         } else {
-            let ch = text[pos..].chars().next().unwrap_or(' ');
+            // A character does not cross `end` (a boundary): decoding from `start + pos`
+            // in the whole text reads the same one.
+            let ch = text[start + pos..].chars().next().unwrap_or(' ');
             if !is_space(ch) {
                 break;
             }
