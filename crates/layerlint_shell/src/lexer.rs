@@ -86,7 +86,7 @@ pub(crate) fn run_end(table: &[u8; 256], bytes: &[u8], mut i: usize) -> usize {
 /// Blanks separate words without ending a command. `\r` counts as one, so that scripts
 /// with Windows line endings read as their authors meant.
 #[inline]
-pub(crate) fn is_blank(b: u8) -> bool {
+pub(crate) const fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r')
 }
 

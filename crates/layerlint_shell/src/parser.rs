@@ -153,6 +153,21 @@ pub(crate) fn parse(text: &MappedText) -> Tables {
     tables
 }
 
+/// For [`Parser::skip_blanks`]: 1 for a blank ([`is_blank`]), 2 for `\\` (a line
+/// continuation when a newline follows), 0 for anything else.
+static BLANK_OR_BACKSLASH: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if is_blank(b as u8) {
+            table[b] = 1;
+        }
+        b += 1;
+    }
+    table[b'\\' as usize] = 2;
+    table
+};
+
 /// Terminators a list stops at.
 mod stop {
     pub(super) const RPAREN: u16 = 1 << 0;
@@ -360,10 +375,12 @@ impl<'t, 'b> Parser<'t, 'b> {
     fn skip_blanks(&mut self) {
         let src = self.src;
         let mut p = self.pos;
-        loop {
-            match src.get(p) {
-                Some(&b) if is_blank(b) => p += 1,
-                Some(b'\\') if src.get(p + 1) == Some(&b'\n') => p += 2,
+        // One table look per byte: most calls stop at once, at a word.
+        while let Some(&b) = src.get(p) {
+            match BLANK_OR_BACKSLASH[b as usize] {
+                0 => break,
+                1 => p += 1,
+                _ if src.get(p + 1) == Some(&b'\n') => p += 2,
                 _ => break,
             }
         }
