@@ -461,6 +461,25 @@ impl<'a> Optimizer<'a> {
         map_through(copy, &source_kinds(copy, self.context), path)
     }
 
+    /// [`Optimizer::map_copy`] for the COPY or ADD at `position` of `stage`, from the
+    /// source kinds remembered for it (they stat the build context).
+    pub fn map_copy_at(&self, stage: &StageWalk, position: usize, path: &str) -> Option<String> {
+        let copy = stage.steps[position].copy.as_ref()?;
+        map_through(copy, &self.kinds(stage, position), path)
+    }
+
+    /// [`Optimizer::source_is_dir`] for the COPY or ADD at `position` of `stage`, from the
+    /// source kinds remembered for it.
+    pub fn source_is_dir_at(&self, stage: &StageWalk, position: usize, source: &str) -> bool {
+        let Some(copy) = stage.steps[position].copy.as_ref() else {
+            return false;
+        };
+        copy.sources
+            .iter()
+            .zip(self.kinds(stage, position).iter())
+            .any(|(s, kind)| s == source && *kind == SourceKind::Dir)
+    }
+
     /// Whether a source of `copy` is read as a directory (its contents copied).
     pub fn source_is_dir(&self, copy: &CopyStep, source: &str) -> bool {
         copy.sources

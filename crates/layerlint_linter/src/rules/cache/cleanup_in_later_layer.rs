@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use layerlint_cache::optimize::{Optimizer, home_of};
@@ -73,37 +74,37 @@ declare_rule! {
 }
 
 /// A removal in a RUN.
-struct Removal {
+struct Removal<'s> {
     range: TextRange,
-    text: String,
+    text: &'s str,
     /// Container paths removed (a directory for `dir/*`).
     paths: Vec<String>,
 }
 
-/// What a RUN's package managers leave behind, by cache path.
-fn produced_caches(command: Command<'_>, home: &Home<'_>) -> Vec<String> {
+/// What a RUN's package managers leave behind, by cache path: each given to `add` as
+/// written (most are constants, joined with the working directory by the caller).
+fn produced_caches(command: Command<'_>, home: &Home<'_>, mut add: impl FnMut(&str)) {
     let Some(name) = command.name() else {
-        return Vec::new();
+        return;
     };
     match name {
         "apt-get" | "apt" => match command.subcommand_with(known::APT_GET) {
-            Some("update") => vec!["/var/lib/apt/lists".to_owned()],
-            Some("install" | "upgrade" | "dist-upgrade") => vec!["/var/cache/apt".to_owned()],
-            _ => Vec::new(),
+            Some("update") => add("/var/lib/apt/lists"),
+            Some("install" | "upgrade" | "dist-upgrade") => add("/var/cache/apt"),
+            _ => {}
         },
-        "apk" if !command.has_flag("--no-cache") => match command.subcommand_with(known::APK) {
-            Some("add" | "update" | "upgrade") => vec!["/var/cache/apk".to_owned()],
-            _ => Vec::new(),
-        },
-        "yum" | "dnf" | "microdnf" => vec![format!(
-            "/var/cache/{}",
-            if name == "yum" { "yum" } else { "dnf" }
-        )],
+        "apk" if !command.has_flag("--no-cache") => {
+            if let Some("add" | "update" | "upgrade") = command.subcommand_with(known::APK) {
+                add("/var/cache/apk");
+            }
+        }
+        "yum" => add("/var/cache/yum"),
+        "dnf" | "microdnf" => add("/var/cache/dnf"),
         "pip" | "pip3"
             if !command.has_flag("--no-cache-dir")
                 && command.subcommand_with(known::PIP) == Some("install") =>
         {
-            vec![join(home.dir(), ".cache/pip")]
+            add(&join(home.dir(), ".cache/pip"));
         }
         "npm"
             if matches!(
@@ -111,28 +112,35 @@ fn produced_caches(command: Command<'_>, home: &Home<'_>) -> Vec<String> {
                 Some("ci" | "install" | "i")
             ) =>
         {
-            vec![join(home.dir(), ".npm")]
+            add(&join(home.dir(), ".npm"));
         }
-        "yarn" if matches!(command.subcommand(), None | Some("install" | "add")) => vec![
-            "/usr/local/share/.cache/yarn".to_owned(),
-            join(home.dir(), ".cache/yarn"),
-        ],
-        "curl" => command
-            .flag_values(&["-o", "--output"])
-            .map(|v| v.as_str().to_owned())
-            .collect(),
-        "wget" => command
-            .flag_values(&["-O", "--output-document", "-P", "--directory-prefix"])
-            .map(|v| v.as_str().to_owned())
-            .collect(),
-        "git" if command.subcommand() == Some("clone") => command
-            .positionals(OptionSpec::new(&[
-                "-b", "--branch", "--depth", "-c", "--config",
-            ]))
-            .nth(2)
-            .map(|w| vec![w.value_lossy().to_owned()])
-            .unwrap_or_default(),
-        _ => Vec::new(),
+        "yarn" if matches!(command.subcommand(), None | Some("install" | "add")) => {
+            add("/usr/local/share/.cache/yarn");
+            add(&join(home.dir(), ".cache/yarn"));
+        }
+        "curl" => {
+            for value in command.flag_values(&["-o", "--output"]) {
+                add(value.as_str());
+            }
+        }
+        "wget" => {
+            for value in
+                command.flag_values(&["-O", "--output-document", "-P", "--directory-prefix"])
+            {
+                add(value.as_str());
+            }
+        }
+        "git" if command.subcommand() == Some("clone") => {
+            if let Some(w) = command
+                .positionals(OptionSpec::new(&[
+                    "-b", "--branch", "--depth", "-c", "--config",
+                ]))
+                .nth(2)
+            {
+                add(w.value_lossy());
+            }
+        }
+        _ => {}
     }
 }
 
@@ -156,22 +164,27 @@ const SYSTEM: [&str; 16] = [
     "/bin",
 ];
 
-fn removals(command: Command<'_>, workdir: &str, home: &Home<'_>) -> Option<Removal> {
+fn removals<'s>(command: Command<'s>, workdir: &str, home: &Home<'_>) -> Option<Removal<'s>> {
     let name = command.name()?;
-    let paths: Vec<String> = match name {
+    let mut paths: Vec<String> = match name {
+        // Each operand read in place: only the joined path is a new string.
         "rm" => command
             .positionals(OptionSpec::NONE)
-            .map(|w| w.value_lossy().to_owned())
-            .map(|p| {
-                p.strip_prefix('~')
+            .filter_map(|w| {
+                let p = w.value_lossy();
+                let p: Cow<'_, str> = match p
+                    .strip_prefix('~')
                     .or_else(|| p.strip_prefix("${HOME}"))
                     .or_else(|| p.strip_prefix("$HOME"))
-                    .map_or_else(|| p.to_owned(), |rest| format!("{}{rest}", home.dir()))
-            })
-            .filter(|p| !p.contains('$'))
-            .map(|p| {
+                {
+                    Some(rest) => Cow::Owned(format!("{}{rest}", home.dir())),
+                    None => Cow::Borrowed(p),
+                };
+                if p.contains('$') {
+                    return None;
+                }
                 let p = p.trim_end_matches("/*").trim_end_matches("/**");
-                join(workdir, p)
+                Some(join(workdir, p))
             })
             .collect(),
         "apt-get" | "apt"
@@ -200,13 +213,10 @@ fn removals(command: Command<'_>, workdir: &str, home: &Home<'_>) -> Option<Remo
         }
         _ => return None,
     };
-    let paths: Vec<String> = paths
-        .into_iter()
-        .filter(|p| !SYSTEM.contains(&p.as_str()))
-        .collect();
+    paths.retain(|p| !SYSTEM.contains(&p.as_str()));
     (!paths.is_empty()).then(|| Removal {
         range: command.range(),
-        text: command.text().to_owned(),
+        text: command.text(),
         paths,
     })
 }
@@ -268,15 +278,15 @@ impl ProducedByStep {
             let step = &stage.steps[position];
             let scripts = optimizer.scripts(stage, position)?;
             let home = Home::new(step.user.as_deref());
-            let produced = scripts
-                .iter()
-                .flat_map(|s| s.commands().map(|c| c.unwrapped()))
-                .flat_map(|c| produced_caches(c, &home))
-                .map(|p| Produced {
-                    variable: p.contains('$'),
-                    path: join(&step.workdir, &p),
-                })
-                .collect();
+            let mut produced = Vec::new();
+            for command in scripts.iter().flat_map(|s| s.commands()) {
+                produced_caches(command.unwrapped(), &home, |p| {
+                    produced.push(Produced {
+                        variable: p.contains('$'),
+                        path: join(&step.workdir, p),
+                    });
+                });
+            }
             self.steps[position] = Some(produced);
         }
         self.steps[position].as_deref()
@@ -296,26 +306,26 @@ impl Check for CleanupInLaterLayer {
                 if step.kind != InstructionKind::Run {
                     continue;
                 }
+                // An exec-form RUN is skipped before its scripts are asked for (made for it
+                // alone, by parsing its arguments).
                 let instruction = &cx.file.instructions()[step.index];
-                let Some(scripts) = optimizer.scripts(stage, position) else {
-                    continue;
-                };
                 if instruction.command().is_some_and(CommandLine::is_exec) {
                     continue;
                 }
+                let Some(scripts) = optimizer.scripts(stage, position) else {
+                    continue;
+                };
                 let home = Home::new(step.user.as_deref());
-                let commands: Vec<Command<'_>> = scripts
-                    .iter()
-                    .flat_map(|s| s.commands().map(|c| c.unwrapped()))
-                    .collect();
-                let found: Vec<Removal> = commands
-                    .iter()
-                    .filter_map(|c| removals(*c, &step.workdir, &home))
-                    .collect();
+                let mut commands = 0;
+                let mut found: Vec<Removal<'_>> = Vec::new();
+                for command in scripts.iter().flat_map(|s| s.commands()) {
+                    commands += 1;
+                    found.extend(removals(command.unwrapped(), &step.workdir, &home));
+                }
                 if found.is_empty() {
                     continue;
                 }
-                let only_removals = found.len() == commands.len();
+                let only_removals = found.len() == commands;
                 for removal in &found {
                     let own = produced.at(&optimizer, stage, position).unwrap_or_default();
                     if removal.paths.iter().any(|p| {
@@ -348,7 +358,7 @@ impl Check for CleanupInLaterLayer {
                     };
                     reports.push((
                         removal.range,
-                        layerlint_cache::classify::short(&removal.text),
+                        layerlint_cache::classify::short(removal.text),
                         cx.file.instructions()[producer_step.index].range,
                         producer_step.kind,
                         fix,
@@ -390,24 +400,25 @@ impl CleanupInLaterLayer {
             if let Some(copy) = &step.copy {
                 let adds = paths.iter().any(|removed| {
                     copy.sources.iter().any(|source| {
-                        let git = source.ends_with(".git") || source.contains(".git#");
-                        let dir = optimizer.source_is_dir(copy, source) || git;
-                        let target = if dir {
-                            copy.dest.clone()
-                        } else {
-                            copy.target_of(source)
-                        };
-                        if !dir {
-                            // A file: removed itself, or with a directory holding it.
-                            return is_within(&target, removed);
+                        // A git source is a directory, never known to hold a path.
+                        if source.ends_with(".git") || source.contains(".git#") {
+                            return false;
                         }
-                        if !is_within(removed, &target) || git {
+                        if !optimizer.source_is_dir_at(stage, position, source) {
+                            // A file: removed itself, or with a directory holding it.
+                            return is_within(&copy.target_of(source), removed);
+                        }
+                        let target = &copy.dest;
+                        if !is_within(removed, target) {
                             return false;
                         }
                         // A directory copy: only when the context is known to hold it.
                         copy.from == CopyFrom::Context
-                            && removed != &target
-                            && match (optimizer.context(), optimizer.map_copy(copy, removed)) {
+                            && removed != target
+                            && match (
+                                optimizer.context(),
+                                optimizer.map_copy_at(stage, position, removed),
+                            ) {
                                 (Some(context), Some(q)) => {
                                     context.exists(&q) && !context.is_ignored(&q)
                                 }
@@ -454,7 +465,7 @@ impl CleanupInLaterLayer {
         stage: &StageWalk,
         producer: usize,
         remover: usize,
-        removal: &Removal,
+        removal: &Removal<'_>,
     ) -> Option<Fix> {
         let (p, r) = (&stage.steps[producer], &stage.steps[remover]);
         if p.user != r.user || p.workdir != r.workdir {
