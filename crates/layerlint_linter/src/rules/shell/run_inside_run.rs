@@ -55,7 +55,9 @@ impl Check for RunInsideRun {
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let keyword = cx.text(node.instruction.keyword);
         let scripts = cx.scripts(node);
-        let functions = function_names(cx, &scripts);
+        // The script's function names matter only for a command named like the keyword,
+        // which few RUNs have: read on the first one.
+        let mut functions: Option<Vec<&str>> = None;
         for script in scripts.iter() {
             for command in script.script.commands() {
                 let Some(word) = command.name_word() else {
@@ -65,7 +67,10 @@ impl Check for RunInsideRun {
                 if text != "RUN" && !(text == keyword && text.eq_ignore_ascii_case("run")) {
                     continue;
                 }
-                if functions.contains(&text) {
+                if functions
+                    .get_or_insert_with(|| function_names(cx, &scripts))
+                    .contains(&text)
+                {
                     continue;
                 }
                 let fix = command.arg(0).map(|next| {
