@@ -493,8 +493,8 @@ impl<'a> Optimizer<'a> {
         self.analysis(stage, position).map(|a| (*a).clone())
     }
 
-    /// [`Optimizer::analyze`], computed once per RUN and shared.
-    fn analysis(&self, stage: &StageWalk, position: usize) -> Option<Rc<RunAnalysis>> {
+    /// [`Optimizer::analyze`], computed once per RUN and shared (not copied for the caller).
+    pub fn analysis(&self, stage: &StageWalk, position: usize) -> Option<Rc<RunAnalysis>> {
         if let Some(memo) = self.memo(stage, position) {
             return memo
                 .analysis

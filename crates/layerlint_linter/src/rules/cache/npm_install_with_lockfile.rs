@@ -94,7 +94,9 @@ impl Check for NpmInstallWithLockfile {
                 if instruction.command().is_none_or(|c| c.is_exec()) {
                     continue;
                 }
-                let Some(scripts) = cx.run_scripts(instruction, &step.shell) else {
+                // The planner's scripts of the step: the same as `cx.run_scripts` gives, kept
+                // per step for the other cache rules.
+                let Some(scripts) = optimizer.scripts(stage, position) else {
                     continue;
                 };
                 // Only an `npm` command makes an npm install: the planner's analysis (which
@@ -106,7 +108,7 @@ impl Check for NpmInstallWithLockfile {
                 if !runs_npm {
                     continue;
                 }
-                let Some(analysis) = optimizer.analyze(stage, position) else {
+                let Some(analysis) = optimizer.analysis(stage, position) else {
                     continue;
                 };
                 if !analysis

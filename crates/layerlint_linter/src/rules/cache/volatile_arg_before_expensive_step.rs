@@ -249,7 +249,7 @@ impl VolatileArgBeforeExpensiveStep {
             }
             if expensive.is_none()
                 && step.kind == InstructionKind::Run
-                && self.is_expensive(cx, optimizer, stage, p)
+                && self.is_expensive(optimizer, stage, p)
             {
                 expensive = Some(p);
             }
@@ -275,30 +275,29 @@ impl VolatileArgBeforeExpensiveStep {
 
     fn is_expensive(
         &self,
-        cx: &Context<'_>,
         optimizer: &Optimizer<'_>,
         stage: &StageWalk,
         position: usize,
     ) -> bool {
         if optimizer
-            .analyze(stage, position)
+            .analysis(stage, position)
             .is_some_and(|a| !a.installs.is_empty())
         {
             return true;
         }
-        let step = &stage.steps[position];
-        let instruction = &cx.file.instructions()[step.index];
-        let Some(scripts) = cx.run_scripts(instruction, &step.shell) else {
+        let Some(scripts) = optimizer.scripts(stage, position) else {
             return false;
         };
         scripts
             .iter()
             .flat_map(|s| s.commands().map(|c| c.unwrapped()))
             .any(|c| {
-                let sub = c.subcommand_with(known::APT_GET);
                 match c.name() {
                     Some("apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "zypper") => {
-                        matches!(sub, Some("install" | "upgrade" | "dist-upgrade" | "update"))
+                        matches!(
+                            c.subcommand_with(known::APT_GET),
+                            Some("install" | "upgrade" | "dist-upgrade" | "update")
+                        )
                     }
                     Some("apk") => matches!(
                         c.subcommand_with(known::APK),
