@@ -63,6 +63,12 @@ impl Check for RunInsideRun {
                 let Some(word) = command.name_word() else {
                     continue;
                 };
+                // The word as the script has it first: its Dockerfile text (mapped through
+                // the script's pieces, which costs more) can be `RUN` only when it is
+                // `run` in some case already.
+                if !word.text().eq_ignore_ascii_case("run") {
+                    continue;
+                }
                 let text = cx.text(word.range());
                 if text != "RUN" && !(text == keyword && text.eq_ignore_ascii_case("run")) {
                     continue;
