@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_syntax::{Body, InstructionKind};
 use layerlint_text::TextRange;
@@ -61,7 +63,18 @@ impl Check for LegacyKeyValueFormat {
         let (Body::Env(pairs) | Body::Label(pairs)) = &node.instruction.body else {
             return;
         };
-        let keyword = node.instruction.kind.as_str();
+        // The message names the keyword: written out for the two it can be (one of the most
+        // reported rules, its message was formatted anew for every pair).
+        let message: Cow<'static, str> = match node.instruction.kind {
+            InstructionKind::Env => "legacy `ENV key value` form: write `ENV key=value`".into(),
+            InstructionKind::Label => {
+                "legacy `LABEL key value` form: write `LABEL key=value`".into()
+            }
+            kind => {
+                let keyword = kind.as_str();
+                format!("legacy `{keyword} key value` form: write `{keyword} key=value`").into()
+            }
+        };
         for pair in pairs.iter().filter(|p| p.legacy) {
             let fix = single_word(&pair.value.text, cx.file.escape()).map(|value| {
                 let range = TextRange::new(pair.key.range.end(), pair.range.end());
@@ -70,11 +83,7 @@ impl Check for LegacyKeyValueFormat {
                     vec![Edit::replace(range, format!("={value}"))],
                 )
             });
-            cx.report(
-                pair.range,
-                format!("legacy `{keyword} key value` form: write `{keyword} key=value`"),
-            )
-            .maybe_fix(fix);
+            cx.report(pair.range, message.clone()).maybe_fix(fix);
         }
     }
 }
