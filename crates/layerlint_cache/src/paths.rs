@@ -110,6 +110,15 @@ pub fn context_path(path: &str) -> String {
     }
 }
 
+/// [`context_path`] of a path the caller owns: the path itself, not a copy, when it is
+/// relative and clean already (most `COPY` sources).
+pub fn into_context_path(path: String) -> String {
+    if !path.starts_with('/') && path != "." && !path.is_empty() && is_clean(&path, false) {
+        return path;
+    }
+    context_path(&path)
+}
+
 /// Whether `path` is `dir` or below it (both cleaned the same way; `""` is the root of a
 /// relative tree, `/` of an absolute one).
 pub fn is_within(path: &str, dir: &str) -> bool {
@@ -343,6 +352,17 @@ mod tests {
             all.extend(last.iter().cloned());
         }
         all
+    }
+
+    /// The owned context path is the borrowed one, for every path of up to four units over
+    /// {a, ., ..} separated by `/`, with and without a leading `/`.
+    #[test]
+    fn into_context_path_agrees() {
+        for path in every_string(&["a", ".", "..", ""], "/", 4) {
+            for path in [path.clone(), path.trim_start_matches('/').to_owned()] {
+                assert_eq!(into_context_path(path.clone()), context_path(&path), "{path:?}");
+            }
+        }
     }
 
     /// The shortcut for a star and a literal suffix agrees with the general matcher, for

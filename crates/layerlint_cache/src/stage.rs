@@ -269,7 +269,7 @@ fn resolve_copy(
         let value = if CopyStep::is_url(&value) {
             value
         } else if from == CopyFrom::Context {
-            paths::context_path(&value)
+            paths::into_context_path(value)
         } else {
             join("/", &value)
         };
