@@ -183,7 +183,15 @@ fn removals<'s>(command: Command<'s>, workdir: &str, home: &Home<'_>) -> Option<
                 if p.contains('$') {
                     return None;
                 }
-                let p = p.trim_end_matches("/*").trim_end_matches("/**");
+                // Trimmed only when it ends so: a trim by a text pattern sets up a
+                // substring searcher on every call.
+                let mut p = &*p;
+                if p.ends_with("/*") {
+                    p = p.trim_end_matches("/*");
+                }
+                if p.ends_with("/**") {
+                    p = p.trim_end_matches("/**");
+                }
                 Some(join(workdir, p))
             })
             .collect(),
