@@ -322,7 +322,7 @@ fn short_name(image: &ImageRef) -> String {
             .strip_prefix("library/")
             .unwrap_or(&image.path)
             .to_owned(),
-        Some(domain) => format!("{domain}/{}", image.path),
+        Some(domain) => [domain, "/", image.path.as_str()].concat(),
     }
 }
 

@@ -215,8 +215,8 @@ fn stage_fix(cx: &Context<'_>, node: &Node<'_>) -> Option<Fix> {
         .iter()
         .map(|w| serde_json::to_string(w).unwrap_or_default())
         .collect();
-    let array = format!("[{}]", array.join(", "));
-    let title = format!("Set `SHELL {array}`");
+    let array = ["[", array.join(", ").as_str(), "]"].concat();
+    let title = ["Set `SHELL ", array.as_str(), "`"].concat();
     // The stage's own SHELL, when it set the shell in effect: change it in place.
     if let Some(stage) = node.stage {
         let own_shell = cx.file.instructions()[stage.from + 1..node.index]

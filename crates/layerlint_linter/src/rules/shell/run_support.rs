@@ -159,7 +159,7 @@ pub(crate) fn insert_instruction_before(
     };
     Edit::insert(
         TextSize::from_usize(line_start),
-        format!("{indent}{keyword} {args}{}", cx.newline()),
+        [indent, keyword.as_str(), " ", args, cx.newline()].concat(),
     )
 }
 
