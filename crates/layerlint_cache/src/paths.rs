@@ -360,7 +360,11 @@ mod tests {
     fn into_context_path_agrees() {
         for path in every_string(&["a", ".", "..", ""], "/", 4) {
             for path in [path.clone(), path.trim_start_matches('/').to_owned()] {
-                assert_eq!(into_context_path(path.clone()), context_path(&path), "{path:?}");
+                assert_eq!(
+                    into_context_path(path.clone()),
+                    context_path(&path),
+                    "{path:?}"
+                );
             }
         }
     }

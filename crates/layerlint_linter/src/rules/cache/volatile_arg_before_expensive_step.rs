@@ -273,12 +273,7 @@ impl VolatileArgBeforeExpensiveStep {
         Some((arg.range, message, fix))
     }
 
-    fn is_expensive(
-        &self,
-        optimizer: &Optimizer<'_>,
-        stage: &StageWalk,
-        position: usize,
-    ) -> bool {
+    fn is_expensive(&self, optimizer: &Optimizer<'_>, stage: &StageWalk, position: usize) -> bool {
         if optimizer
             .analysis(stage, position)
             .is_some_and(|a| !a.installs.is_empty())
@@ -291,23 +286,21 @@ impl VolatileArgBeforeExpensiveStep {
         scripts
             .iter()
             .flat_map(|s| s.commands().map(|c| c.unwrapped()))
-            .any(|c| {
-                match c.name() {
-                    Some("apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "zypper") => {
-                        matches!(
-                            c.subcommand_with(known::APT_GET),
-                            Some("install" | "upgrade" | "dist-upgrade" | "update")
-                        )
-                    }
-                    Some("apk") => matches!(
-                        c.subcommand_with(known::APK),
-                        Some("add" | "upgrade" | "update")
-                    ),
-                    Some("curl" | "wget" | "make" | "cmake" | "gcc") => true,
-                    Some("git") => c.subcommand() == Some("clone"),
-                    Some("pip" | "pip3" | "gem" | "npm" | "yarn" | "pnpm" | "cargo" | "go") => true,
-                    _ => false,
+            .any(|c| match c.name() {
+                Some("apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "zypper") => {
+                    matches!(
+                        c.subcommand_with(known::APT_GET),
+                        Some("install" | "upgrade" | "dist-upgrade" | "update")
+                    )
                 }
+                Some("apk") => matches!(
+                    c.subcommand_with(known::APK),
+                    Some("add" | "upgrade" | "update")
+                ),
+                Some("curl" | "wget" | "make" | "cmake" | "gcc") => true,
+                Some("git") => c.subcommand() == Some("clone"),
+                Some("pip" | "pip3" | "gem" | "npm" | "yarn" | "pnpm" | "cargo" | "go") => true,
+                _ => false,
             })
     }
 
