@@ -152,6 +152,15 @@ impl CopyFacts {
     }
 }
 
+/// Whether `source`, a source of `copy` whose sources are of `kinds`, is read as a
+/// directory (its contents copied).
+fn is_dir_source(copy: &CopyStep, kinds: &[SourceKind], source: &str) -> bool {
+    copy.sources
+        .iter()
+        .zip(kinds)
+        .any(|(s, kind)| s == source && *kind == SourceKind::Dir)
+}
+
 /// The context path a container path comes from through `copy`, if it does.
 fn map_through(copy: &CopyStep, kinds: &[SourceKind], path: &str) -> Option<String> {
     for (q, kind) in copy.sources.iter().zip(kinds).rev() {
@@ -474,18 +483,12 @@ impl<'a> Optimizer<'a> {
         let Some(copy) = stage.steps[position].copy.as_ref() else {
             return false;
         };
-        copy.sources
-            .iter()
-            .zip(self.kinds(stage, position).iter())
-            .any(|(s, kind)| s == source && *kind == SourceKind::Dir)
+        is_dir_source(copy, &self.kinds(stage, position), source)
     }
 
     /// Whether a source of `copy` is read as a directory (its contents copied).
     pub fn source_is_dir(&self, copy: &CopyStep, source: &str) -> bool {
-        copy.sources
-            .iter()
-            .zip(source_kinds(copy, self.context))
-            .any(|(s, kind)| s == source && kind == SourceKind::Dir)
+        is_dir_source(copy, &source_kinds(copy, self.context), source)
     }
 
     /// The analysis of a RUN step, with the copies of the sources before it in its stage.

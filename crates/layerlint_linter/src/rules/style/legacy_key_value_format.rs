@@ -1,5 +1,3 @@
-use std::borrow::Cow;
-
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_syntax::{Body, InstructionKind};
 use layerlint_text::TextRange;
@@ -60,20 +58,15 @@ impl Check for LegacyKeyValueFormat {
         Wants::kinds(&[InstructionKind::Env, InstructionKind::Label]).and_onbuild_triggers();
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
-        let (Body::Env(pairs) | Body::Label(pairs)) = &node.instruction.body else {
-            return;
-        };
-        // The message names the keyword: written out for the two it can be (one of the most
-        // reported rules, its message was formatted anew for every pair).
-        let message: Cow<'static, str> = match node.instruction.kind {
-            InstructionKind::Env => "legacy `ENV key value` form: write `ENV key=value`".into(),
-            InstructionKind::Label => {
-                "legacy `LABEL key value` form: write `LABEL key=value`".into()
-            }
-            kind => {
-                let keyword = kind.as_str();
-                format!("legacy `{keyword} key value` form: write `{keyword} key=value`").into()
-            }
+        // The message names the keyword, written out (one of the most reported rules: not
+        // formatted anew for every pair).
+        let (pairs, message) = match &node.instruction.body {
+            Body::Env(pairs) => (pairs, "legacy `ENV key value` form: write `ENV key=value`"),
+            Body::Label(pairs) => (
+                pairs,
+                "legacy `LABEL key value` form: write `LABEL key=value`",
+            ),
+            _ => return,
         };
         for pair in pairs.iter().filter(|p| p.legacy) {
             let fix = single_word(&pair.value.text, cx.file.escape()).map(|value| {
@@ -84,7 +77,7 @@ impl Check for LegacyKeyValueFormat {
                     vec![Edit::replace(range, ["=", value.as_str()].concat())],
                 )
             });
-            cx.report(pair.range, message.clone()).maybe_fix(fix);
+            cx.report(pair.range, message).maybe_fix(fix);
         }
     }
 }
