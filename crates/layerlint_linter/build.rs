@@ -160,6 +160,12 @@ fn main() {
     );
     method(
         &mut out,
+        "The programs a RUN must run for the rule to see it.",
+        "pub(crate) fn programs(self) -> crate::rule::Programs",
+        &|rule| format!("<{} as crate::rule::Check>::PROGRAMS", rule.path),
+    );
+    method(
+        &mut out,
         "Which of `start_stage`, `end_stage` and `finish` the rule's file defines.",
         "pub(crate) fn hooks(self) -> [bool; 3]",
         &|rule| format!("{:?}", rule.hooks),

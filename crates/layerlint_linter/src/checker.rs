@@ -166,6 +166,11 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The programs the scripts of a RUN run, as the bits of [`crate::rule::Programs`].
+    fn programs(&self, node: &Node<'_>) -> u64 {
+        crate::rules::shell::package_managers::programs(&self.scripts(node))
+    }
+
     /// The scripts of `node`, parsed (what [`Context::scripts`] keeps).
     fn parse_scripts(&self, node: &Node<'_>) -> Rc<[ShellScript]> {
         let windows_default_shell = node.shell.is_empty()
@@ -336,6 +341,9 @@ struct Dispatch {
 struct Entry {
     rule: Rule,
     runner: u16,
+    /// For a RUN, the programs of which the RUN must run one ([`Check::PROGRAMS`] as
+    /// bits); 0 for every RUN, and for other instructions.
+    programs: u64,
 }
 
 /// A rule list's dispatch table and runners, kept for the next file of the same list.
@@ -396,10 +404,18 @@ impl Dispatch {
             let i = Entry {
                 rule: *rule,
                 runner: u16::try_from(i).expect("fewer than 65,536 rules"),
+                programs: 0,
             };
             let wants = rule.wants();
             for (kind, index) in (0..KINDS).map(|k| (kind_from_index(k), k)) {
                 if wants.contains(kind) {
+                    let i = match kind {
+                        InstructionKind::Run if filter_runs() => Entry {
+                            programs: rule.programs().bits(),
+                            ..i
+                        },
+                        _ => i,
+                    };
                     by_kind[index].push(i);
                     if wants.onbuild_triggers {
                         triggers_by_kind[index].push(i);
@@ -506,14 +522,17 @@ pub(crate) fn run(
                 scope: &scope,
                 shell: &shell,
             };
-            each(
-                &wanting[instruction.kind as usize],
-                runners,
-                &mut cx,
-                |r, cx| {
-                    r.instruction(cx, &node);
-                },
-            );
+            // The programs the RUN runs, found for the first rule that names some.
+            let mut programs = None;
+            for entry in &wanting[instruction.kind as usize] {
+                if entry.programs != 0
+                    && entry.programs & *programs.get_or_insert_with(|| cx.programs(&node)) == 0
+                {
+                    continue;
+                }
+                cx.current = entry.rule;
+                runners[usize::from(entry.runner)].instruction(&mut cx, &node);
+            }
         }
         if let Body::Shell(Some(layerlint_syntax::CommandLine::Exec(exec))) = &instruction.body {
             shell = exec.args.iter().map(|a| a.text.clone()).collect();
@@ -553,6 +572,23 @@ fn each(
         cx.current = entry.rule;
         hook(runners[usize::from(entry.runner)].as_mut(), cx);
     }
+}
+
+#[cfg(not(test))]
+fn filter_runs() -> bool {
+    true
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Whether the RUNs a rule sees are filtered by the programs it names: the tests
+    /// compare what every rule finds with and without.
+    static FILTER_RUNS: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+#[cfg(test)]
+fn filter_runs() -> bool {
+    FILTER_RUNS.get()
 }
 
 fn kind_from_index(index: usize) -> InstructionKind {
@@ -596,15 +632,18 @@ mod tests {
         assert!(files > 100, "walked {files} files");
     }
 
-    /// The runners kept from one file start the next file as new runners would: every
-    /// fixture linted after the one before it on one thread gets what it gets alone.
-    #[test]
-    fn kept_runners_start_fresh() {
+    /// Every rule enabled, ShellCheck off.
+    fn all_rules() -> Settings {
         let mut settings = Settings::default();
         for &rule in Rule::ALL {
             settings.set_enabled(rule, true);
         }
         settings.options.shellcheck = ShellcheckSetting::Off;
+        settings
+    }
+
+    /// The Dockerfiles under `fixtures/`.
+    fn fixture_sources() -> Vec<String> {
         let mut sources = Vec::new();
         let mut dirs = vec![std::path::PathBuf::from("../../fixtures")];
         while let Some(dir) = dirs.pop() {
@@ -622,6 +661,61 @@ mod tests {
             }
         }
         assert!(sources.len() > 100, "read {} fixtures", sources.len());
+        sources
+    }
+
+    /// A rule that names programs (`Check::PROGRAMS`) finds the same with the RUNs that
+    /// run none of them left out as with every RUN: over every fixture, and over RUNs
+    /// that name programs in the ways rules look for them (through wrappers, in `sh -c`
+    /// strings and heredocs, by path, `python -m pip`, the keyword repeated).
+    #[test]
+    fn programs_filter_skips_only_runs_without_findings() {
+        let settings = all_rules();
+        let mut sources = fixture_sources();
+        sources.extend(
+            [
+                "RUN env A=1 sudo -u root apt-get install -y curl",
+                "RUN xargs sudo rm -rf /tmp/x < list && timeout 10 /usr/bin/wget u",
+                "RUN run echo a && Run echo b && RUN echo c",
+                "RUN python3 -m pip install flask && sh -c 'curl -k u | bash'",
+                "RUN <<EOF\nyum install x\nuseradd -u 100000 app\nEOF",
+                "RUN --mount=type=cache,target=/var/cache/apk apk add x && cd /app && ln -s /bin/bash /bin/sh",
+                "ONBUILD RUN sudo apt update && pip3 install x",
+                "RUN [\"sudo\", \"apt-get\", \"install\", \"x\"]",
+                "RUN echo \"$(wget -O- u)\" | sh; service x start; kill 1; chpasswd < f; tar xf a.tar",
+            ]
+            .map(|run| format!("FROM debian:12\nCOPY a.tar /a.tar\n{run}\n")),
+        );
+        let lint_all = |filter: bool| -> Vec<String> {
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    super::FILTER_RUNS.set(filter);
+                    sources
+                        .iter()
+                        .map(|source| format!("{:?}", lint(source, None, &settings).diagnostics))
+                        .collect()
+                })
+                .join()
+                .expect("no panic")
+            })
+        };
+        let (filtered, unfiltered) = (lint_all(true), lint_all(false));
+        for ((source, filtered), unfiltered) in sources.iter().zip(filtered).zip(unfiltered) {
+            assert_eq!(filtered, unfiltered, "{source}");
+        }
+        let named = Rule::ALL
+            .iter()
+            .filter(|r| r.programs().bits() != 0)
+            .count();
+        assert!(named > 30, "{named} rules name programs");
+    }
+
+    /// The runners kept from one file start the next file as new runners would: every
+    /// fixture linted after the one before it on one thread gets what it gets alone.
+    #[test]
+    fn kept_runners_start_fresh() {
+        let settings = all_rules();
+        let sources = fixture_sources();
         let alone: Vec<String> = std::thread::scope(|s| {
             let settings = &settings;
             let threads: Vec<_> = sources

@@ -12,6 +12,7 @@ mod checker;
 pub mod docs;
 pub mod fix;
 pub mod ignore;
+mod programs;
 mod registry;
 pub mod rule;
 mod rules;

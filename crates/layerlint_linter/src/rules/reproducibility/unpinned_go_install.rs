@@ -1,7 +1,7 @@
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, GO};
 use crate::{Context, Node};
 
@@ -54,6 +54,7 @@ const MOVING: [&str; 6] = ["latest", "master", "main", "HEAD", "upgrade", "patch
 impl Check for UnpinnedGoInstall {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&[&GO]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

@@ -1,7 +1,7 @@
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, DNF, MICRODNF, YUM};
 use crate::{Context, Node};
 
@@ -50,6 +50,7 @@ declare_rule! {
 impl Check for UnpinnedRpmPackage {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&[&YUM, &DNF, &MICRODNF]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

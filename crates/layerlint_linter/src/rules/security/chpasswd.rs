@@ -2,7 +2,7 @@ use layerlint_shell::known::USERADD;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::run_support::commands;
 use crate::{Context, Node};
 
@@ -62,6 +62,8 @@ const RANDOM_SOURCES: [&str; 5] = [
 impl Check for Chpasswd {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs =
+        Programs::named(&["chpasswd", "chgpasswd", "passwd", "useradd", "usermod"]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

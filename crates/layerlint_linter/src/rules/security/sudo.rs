@@ -5,7 +5,7 @@ use layerlint_syntax::InstructionKind;
 use layerlint_text::TextRange;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::run_support::{is_root_user, user_before};
 use crate::{Context, Node};
 
@@ -58,6 +58,7 @@ declare_rule! {
 impl Check for Sudo {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::named(&["sudo"]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

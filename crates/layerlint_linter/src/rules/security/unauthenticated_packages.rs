@@ -2,7 +2,10 @@ use layerlint_shell::known;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
+use crate::rules::shell::package_managers::{
+    APK, APT, APT_GET, APTITUDE, DNF, MICRODNF, YUM, ZYPPER,
+};
 use crate::rules::shell::run_support::commands;
 use crate::{Context, Node};
 
@@ -62,6 +65,10 @@ declare_rule! {
 impl Check for UnauthenticatedPackages {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&[
+        &APK, &APT_GET, &APT, &APTITUDE, &YUM, &DNF, &MICRODNF, &ZYPPER,
+    ])
+    .and(Programs::named(&["rpm", "tdnf", "yum-config-manager"]));
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

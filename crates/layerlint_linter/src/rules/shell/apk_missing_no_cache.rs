@@ -3,7 +3,7 @@ use layerlint_syntax::InstructionKind;
 use layerlint_text::{TextRange, TextSize};
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, APK};
 use crate::shell::ShellScript;
 use crate::{Context, Node};
@@ -63,6 +63,7 @@ declare_rule! {
 impl Check for ApkMissingNoCache {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&[&APK]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         if pm::cache_mounted(node.instruction, node.scope, APK.cache_dirs) {

@@ -2,7 +2,7 @@ use layerlint_diagnostics::{Edit, Fix};
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, APT_FAMILY, APT_GET};
 use crate::{Context, Node};
 
@@ -53,6 +53,7 @@ declare_rule! {
 impl Check for AptGetMissingYes {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&APT_FAMILY);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

@@ -2,7 +2,7 @@ use layerlint_diagnostics::Fix;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, APT_GET, APT_LISTS, APT_UPDATERS};
 use crate::shell::{ShellScript, scripts};
 use crate::{Context, Node};
@@ -84,6 +84,7 @@ declare_rule! {
 impl Check for AptListsNotRemoved {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&APT_UPDATERS);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         if node.onbuild.is_none() && !pm::ships(cx, node.stage) {

@@ -1,7 +1,7 @@
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, INDEX_FAMILIES};
 use crate::{Context, Node};
 
@@ -56,6 +56,10 @@ declare_rule! {
 impl Check for AptUpdateWithoutInstall {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(INDEX_FAMILIES[0])
+        .and(Programs::managers(INDEX_FAMILIES[1]))
+        .and(Programs::managers(INDEX_FAMILIES[2]))
+        .and(Programs::managers(INDEX_FAMILIES[3]));
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

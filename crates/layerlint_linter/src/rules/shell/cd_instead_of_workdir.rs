@@ -5,7 +5,7 @@ use layerlint_syntax::{Body, InstructionKind};
 use layerlint_text::TextRange;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::run_support::insert_instruction_before;
 use crate::shell::ScriptSource;
 use crate::{Context, Node};
@@ -76,6 +76,7 @@ declare_rule! {
 impl Check for CdInsteadOfWorkdir {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::named(&["cd"]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

@@ -4,7 +4,7 @@ use layerlint_syntax::{Body, InstructionKind};
 use layerlint_text::TextRange;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::run_support::commands;
 use crate::{Context, Node};
 
@@ -82,6 +82,7 @@ fn basename(path: &str) -> &str {
 impl Check for CopyArchiveThenExtract {
     type State = Copied;
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Copy, InstructionKind::Run]);
+    const PROGRAMS: Programs = Programs::named(&["tar"]);
 
     fn start_stage(&self, _cx: &mut Context<'_>, state: &mut Copied, _stage: &Stage) {
         state.archives.clear();

@@ -1,7 +1,7 @@
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, DNF, MICRODNF, YesFix};
 use crate::{Context, Node};
 
@@ -46,6 +46,7 @@ declare_rule! {
 impl Check for DnfMissingYes {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&[&DNF, &MICRODNF]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         pm::report_missing_yes(

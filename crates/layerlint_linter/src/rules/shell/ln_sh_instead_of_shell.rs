@@ -2,7 +2,7 @@ use layerlint_shell::OptionSpec;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::run_support::commands;
 use crate::{Context, Node};
 
@@ -50,6 +50,7 @@ const LN: OptionSpec<'static> = OptionSpec::new(&["-S", "--suffix", "-t", "--tar
 impl Check for LnShInsteadOfShell {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::named(&["ln"]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

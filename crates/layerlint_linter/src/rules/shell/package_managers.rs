@@ -647,7 +647,7 @@ pub(crate) fn span(a: TextRange, b: TextRange) -> TextRange {
 }
 
 /// Every package manager, by its bit in [`may_run`]'s index (names are unique).
-const ALL: [&PackageManager; 13] = [
+pub(crate) const ALL: [&PackageManager; 13] = [
     &APT_GET, &APT, &APTITUDE, &APK, &YUM, &DNF, &MICRODNF, &ZYPPER, &PIP, &NPM, &YARN, &GEM, &GO,
 ];
 
@@ -663,19 +663,23 @@ pub(crate) struct Managers {
     commands: Vec<(CommandId, u16, u16)>,
     /// The bits of all of them: a manager's rules skip a script without its bit at once.
     any: u16,
+    /// The programs of [`crate::programs`] the script runs: the bits of `any`, and those
+    /// of the named programs (see [`crate::programs::named_by`]). Found in the same pass.
+    programs: u64,
 }
 
 impl Managers {
     fn of(script: &ShellScript) -> &Managers {
         script.managers.get_or_init(|| {
             let mut managers = Managers::default();
+            let mut programs = 0;
             for command in script.script.commands() {
-                let Some((name, candidates)) =
-                    script.script.unwrapped_name(command.id()).and_then(|name| {
-                        let candidates = BY_FIRST_BYTE[usize::from(name.bytes().next()?)];
-                        (candidates != 0).then_some((name, candidates))
-                    })
-                else {
+                let inner_name = script.script.unwrapped_name(command.id());
+                programs |= crate::programs::named_by(command, inner_name);
+                let Some((name, candidates)) = inner_name.and_then(|name| {
+                    let candidates = BY_FIRST_BYTE[usize::from(name.bytes().next()?)];
+                    (candidates != 0).then_some((name, candidates))
+                }) else {
                     continue;
                 };
                 let (mut bits, mut named) = (0u16, 0u16);
@@ -697,9 +701,18 @@ impl Managers {
                     managers.any |= bits;
                 }
             }
+            managers.programs = programs | u64::from(managers.any);
             managers
         })
     }
+}
+
+/// The programs of [`crate::programs`] that the scripts of a RUN run (package managers
+/// as [`uses`] finds them, named programs as [`crate::programs::named_by`] does), as bits.
+pub(crate) fn programs(scripts: &[ShellScript]) -> u64 {
+    scripts
+        .iter()
+        .fold(0, |bits, script| bits | Managers::of(script).programs)
 }
 
 /// For each first byte of a command name, the managers of [`ALL`] (by bit) that a name

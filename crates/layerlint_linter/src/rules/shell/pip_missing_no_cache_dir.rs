@@ -2,7 +2,7 @@ use layerlint_diagnostics::{Edit, Fix};
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, PIP};
 use crate::{Context, Node};
 
@@ -61,6 +61,7 @@ declare_rule! {
 impl Check for PipMissingNoCacheDir {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&[&PIP]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         // Most RUNs run no pip: that is known before the environment and mounts are read.

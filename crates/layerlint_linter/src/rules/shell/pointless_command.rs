@@ -2,7 +2,7 @@ use layerlint_shell::Separator;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::run_support::commands;
 use crate::{Context, Node};
 
@@ -54,6 +54,9 @@ declare_rule! {
 impl Check for PointlessCommand {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::named(&[
+        "ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill", "mount", "ifconfig",
+    ]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

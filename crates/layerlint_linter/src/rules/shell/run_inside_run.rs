@@ -4,7 +4,7 @@ use layerlint_syntax::InstructionKind;
 use layerlint_text::{TextRange, TextSize};
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::shell::ShellScript;
 use crate::{Context, Node};
 
@@ -51,6 +51,7 @@ declare_rule! {
 impl Check for RunInsideRun {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::named(&["run"]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let keyword = cx.text(node.instruction.keyword);

@@ -3,7 +3,7 @@ use layerlint_shell::known::USERADD;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::run_support::commands;
 use crate::{Context, Node};
 
@@ -61,6 +61,7 @@ const LARGEST_SMALL_UID: u64 = 65535;
 impl Check for UseraddWithoutNoLogInit {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::named(&["useradd"]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

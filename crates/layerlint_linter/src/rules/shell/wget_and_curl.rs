@@ -3,7 +3,7 @@ use layerlint_syntax::semantic::Stage;
 use layerlint_text::TextRange;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::run_support::commands;
 use crate::{Context, Node};
 
@@ -57,6 +57,7 @@ pub(crate) struct Seen {
 impl Check for WgetAndCurl {
     type State = Seen;
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]);
+    const PROGRAMS: Programs = Programs::named(&["curl", "wget"]);
 
     fn start_stage(&self, _cx: &mut Context<'_>, state: &mut Seen, _stage: &Stage) {
         *state = Seen::default();

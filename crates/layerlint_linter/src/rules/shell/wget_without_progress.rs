@@ -3,7 +3,7 @@ use layerlint_shell::Command;
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::run_support::{ImageShell, base_image, commands, image_shell};
 use crate::{Context, Node};
 
@@ -60,6 +60,7 @@ const WITH_VALUE: &str = "OoaPUTteiBwQlARDIX";
 impl Check for WgetWithoutProgress {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::named(&["wget"]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         let scripts = cx.scripts(node);

@@ -2,7 +2,7 @@ use layerlint_diagnostics::{Edit, Fix};
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, YARN};
 use crate::{Context, Node};
 
@@ -63,6 +63,7 @@ declare_rule! {
 impl Check for YarnMissingCacheClean {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&[&YARN]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         if node.onbuild.is_none() && !pm::ships(cx, node.stage) {

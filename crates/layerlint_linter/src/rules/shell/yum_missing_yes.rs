@@ -1,7 +1,7 @@
 use layerlint_syntax::InstructionKind;
 
 use crate::declare_rule;
-use crate::rule::{Check, Wants};
+use crate::rule::{Check, Programs, Wants};
 use crate::rules::shell::package_managers::{self as pm, YUM, YesFix};
 use crate::{Context, Node};
 
@@ -45,6 +45,7 @@ declare_rule! {
 impl Check for YumMissingYes {
     type State = ();
     const WANTS: Wants = Wants::kinds(&[InstructionKind::Run]).and_onbuild_triggers();
+    const PROGRAMS: Programs = Programs::managers(&[&YUM]);
 
     fn instruction(&self, cx: &mut Context<'_>, _state: &mut (), node: &Node<'_>) {
         pm::report_missing_yes(cx, node, &[&YUM], YesFix::AfterSubcommand("-y"), &[]);
