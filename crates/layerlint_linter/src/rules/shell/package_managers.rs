@@ -529,7 +529,13 @@ impl PackageManager {
     /// own name, or a Python interpreter when it is run as a module (`python3 -m pip`).
     /// A cheap test before [`PackageManager::view`].
     fn may_be(&self, name: &str) -> bool {
-        self.is_named(name) || (self.module.is_some() && name.starts_with("python"))
+        self.is_named(name) || self.may_run_as_module(name)
+    }
+
+    /// Whether `name` is a Python interpreter that may run this manager as a module: the
+    /// part of [`PackageManager::may_be`] that is not [`PackageManager::is_named`].
+    fn may_run_as_module(&self, name: &str) -> bool {
+        self.module.is_some() && name.starts_with("python")
     }
 
     /// The command viewed as this manager (through wrappers, and `python -m pip` as
@@ -692,7 +698,7 @@ impl Managers {
                     if m.is_named(name) {
                         named |= 1 << i;
                         bits |= 1 << i;
-                    } else if m.may_be(name) {
+                    } else if m.may_run_as_module(name) {
                         bits |= 1 << i;
                     }
                 }
