@@ -110,8 +110,12 @@ static PRIVATE: LazyLock<Regex> = LazyLock::new(|| part_pattern(PRIVATE_WORDS));
 /// ASCII.
 fn has_part(name: &str, words: &[&str], pattern: &LazyLock<Regex>) -> bool {
     if name.is_ascii() {
-        name.split('_')
-            .any(|part| words.iter().any(|w| part.eq_ignore_ascii_case(w)))
+        // Split on the byte: a `str` split by a `char` sets up a searcher per name.
+        name.as_bytes().split(|&b| b == b'_').any(|part| {
+            words
+                .iter()
+                .any(|w| part.eq_ignore_ascii_case(w.as_bytes()))
+        })
     } else {
         pattern.is_match(name)
     }
