@@ -1,4 +1,4 @@
-use layerlint_syntax::semantic::VarSource;
+use layerlint_syntax::semantic::{Base, VarSource};
 use layerlint_syntax::{Body, InstructionKind, Word};
 
 use super::variables::{reference_range, suggest};
@@ -62,12 +62,33 @@ impl Check for UndefinedArgInFrom {
         let Body::From(from) = &node.instruction.body else {
             return;
         };
-        let platform = node
+        if let Some(image) = from.image()
+            && image.text.contains('$')
+        {
+            // The stage's base is the image expanded with the global ARGs when the file was
+            // read: its variables without a value are read from there instead of expanding
+            // it again. A base read as `scratch` or a stage keeps no expansion.
+            let semantic = cx.semantic;
+            match semantic
+                .stage_of(node.index)
+                .map(|s| &semantic.stages[s].base)
+            {
+                Some(Base::Image {
+                    resolved: Some(_),
+                    unmatched,
+                    ..
+                }) => report_undeclared(cx, image, unmatched),
+                // The expansion failed.
+                Some(Base::Image { resolved: None, .. }) => {}
+                _ => check_word(cx, image),
+            }
+        }
+        if let Some(platform) = node
             .instruction
             .flag("platform")
-            .and_then(|f| f.value.as_ref());
-        for word in from.image().into_iter().chain(platform) {
-            check_word(cx, word);
+            .and_then(|f| f.value.as_ref())
+        {
+            check_word(cx, platform);
         }
     }
 }
@@ -76,13 +97,22 @@ fn check_word(cx: &mut Context<'_>, word: &Word) {
     if !word.text.contains('$') {
         return;
     }
-    let globals = &cx.semantic.global_scope;
-    let escape = cx.file.escape();
-    let Ok(expansion) = globals.expand(&word.text, escape) else {
+    let Ok(expansion) = cx
+        .semantic
+        .global_scope
+        .expand(&word.text, cx.file.escape())
+    else {
         return;
     };
-    let mut undeclared = expansion
-        .unmatched
+    report_undeclared(cx, word, &expansion.unmatched);
+}
+
+/// Reports the variables of `word` without a value (`unmatched`, from its expansion with
+/// the global ARGs) that no global ARG declares.
+fn report_undeclared(cx: &mut Context<'_>, word: &Word, unmatched: &[String]) {
+    let globals = &cx.semantic.global_scope;
+    let escape = cx.file.escape();
+    let mut undeclared = unmatched
         .iter()
         .filter(|n| !globals.is_declared(n))
         .peekable();
