@@ -152,18 +152,20 @@ fn same_extension(pattern: &str, dest: &str) -> bool {
 /// or a git address (where `?` starts a query) and not a heredoc.
 fn is_wildcard(source: &Word) -> bool {
     let text = source.text.as_str();
-    if text.starts_with("<<") || text.contains("://") || text.starts_with("git@") {
-        return false;
-    }
+    // The pattern characters first: most sources have none, and need no search for `://`.
     let mut chars = text.chars();
+    let mut pattern = false;
     while let Some(c) = chars.next() {
         match c {
             '\\' => {
                 chars.next();
             }
-            '*' | '?' | '[' => return true,
+            '*' | '?' | '[' => {
+                pattern = true;
+                break;
+            }
             _ => {}
         }
     }
-    false
+    pattern && !(text.starts_with("<<") || text.contains("://") || text.starts_with("git@"))
 }

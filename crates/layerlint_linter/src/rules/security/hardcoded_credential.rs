@@ -218,10 +218,24 @@ const PATTERN_LITERALS: [&str; 21] = [
 ];
 
 fn find_credential(text: &str) -> Option<Found> {
+    /// The literals, `hf_`, and last `://` (which a URL with a password needs): one scan
+    /// of the text answers both questions. No literal holds a `:` or a `/`, so a match of
+    /// one never hides a `://` from the search, nor the other way round.
     static LITERALS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::new(PATTERN_LITERALS.iter().chain(&["hf_"])).expect("valid literals")
+        AhoCorasick::new(PATTERN_LITERALS.iter().chain(&["hf_", "://"])).expect("valid literals")
     });
-    let may_match = LITERALS.is_match(text);
+    const URL: usize = PATTERN_LITERALS.len() + 1;
+    let (mut may_match, mut url) = (false, false);
+    for found in LITERALS.find_iter(text) {
+        if found.pattern().as_usize() == URL {
+            url = true;
+        } else {
+            may_match = true;
+        }
+        if may_match && url {
+            break;
+        }
+    }
     let patterns: &[Pattern] = if may_match { &PATTERNS } else { &[] };
     for pattern in patterns {
         for m in pattern.regex.find_iter(text) {
@@ -246,7 +260,7 @@ fn find_credential(text: &str) -> Option<Found> {
             });
         }
     }
-    if !text.contains("://") {
+    if !url {
         return None;
     }
     for captures in URL_WITH_PASSWORD.captures_iter(text) {
