@@ -459,14 +459,16 @@ impl Walker<'_, '_> {
         let name = command.name().unwrap_or("");
         const DIRECTORY: [&str; 5] = ["-C", "--directory", "-d", "-t", "--target-directory"];
         const FILE: [&str; 2] = ["-f", "--file"];
-        let mut operands: Vec<String> = Vec::new();
+        // Borrowed from the script: only a path that touches the project is copied (into
+        // the reason).
+        let mut operands: Vec<&str> = Vec::new();
         // Whether one of the options below is given at all. Read with no option taking a
         // value, the arguments read the same as with one of them taking a value up to its
         // first use, so without one, reading them again per option finds no value.
         let (mut directory, mut file) = (false, false);
         for arg in command.options(OptionSpec::NONE) {
             if let Some(word) = arg.positional() {
-                operands.push(word.value_lossy().to_owned());
+                operands.push(word.value_lossy());
             } else if let Some(option) = arg.option() {
                 directory |= DIRECTORY.iter().any(|f| option.is(f));
                 file |= FILE.iter().any(|f| option.is(f));
@@ -477,48 +479,42 @@ impl Walker<'_, '_> {
             operands.remove(0);
         }
         for option in DIRECTORY.iter().filter(|_| directory) {
-            operands.extend(
-                command
-                    .flag_values(&[option])
-                    .map(|v| v.as_str().to_owned()),
-            );
+            operands.extend(command.flag_values(&[option]).map(|v| v.as_str()));
         }
         if file && (name == "tar" || name == "unzip") {
             // `tar -xzf /tmp/x.tgz -C /opt`: the archive comes as the value of -f.
-            operands.extend(command.flag_values(&FILE).map(|v| v.as_str().to_owned()));
+            operands.extend(command.flag_values(&FILE).map(|v| v.as_str()));
         }
-        if let Some(path) = operands.iter().find(|p| self.path_touches_project(p)) {
-            let path = path.clone();
+        if let Some(path) = operands.into_iter().find(|p| self.path_touches_project(p)) {
             self.sources(|| format!("`{}` touches `{path}`", short(command.text())));
         }
     }
 
     fn download(&mut self, command: Command<'_>) {
         let name = command.name().unwrap_or("");
-        let outputs: Vec<String> = if name == "curl" {
+        let outputs: Vec<&str> = if name == "curl" {
             if command.has_any_flag(&["-O", "--remote-name", "--remote-name-all"]) {
-                vec![".".to_owned()]
+                vec!["."]
             } else {
                 command
                     .flag_values(&["-o", "--output"])
-                    .map(|v| v.as_str().to_owned())
+                    .map(|v| v.as_str())
                     .collect()
             }
         } else {
-            let mut outputs: Vec<String> = command
+            let mut outputs: Vec<&str> = command
                 .flag_values(&["-O", "--output-document", "-P", "--directory-prefix"])
-                .map(|v| v.as_str().to_owned())
+                .map(|v| v.as_str())
                 .collect();
             if outputs.is_empty() && !command.is_piped() {
-                outputs.push(".".to_owned());
+                outputs.push(".");
             }
             outputs
         };
         if let Some(path) = outputs
-            .iter()
-            .find(|p| p.as_str() != "-" && self.path_touches_project(p))
+            .into_iter()
+            .find(|&p| p != "-" && self.path_touches_project(p))
         {
-            let path = path.clone();
             self.sources(|| format!("`{}` writes `{path}`", short(command.text())));
         }
     }
