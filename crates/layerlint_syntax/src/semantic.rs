@@ -472,15 +472,21 @@ impl Semantic {
             Err(_) => (None, Vec::new(), Vec::new()),
         };
         if let Some(name) = &resolved {
-            let lower = lowercase(name);
+            // Stage names are kept lower-cased: an ASCII name (most) is compared with them
+            // ignoring case, without a lower-cased copy.
+            let lower = (!name.is_ascii()).then(|| name.to_lowercase());
+            let is = |other: &str| match &lower {
+                Some(lower) => lower == other,
+                None => name.eq_ignore_ascii_case(other),
+            };
             if let Some(stage) = earlier
                 .iter()
                 .rev()
-                .find(|s| s.name.as_deref() == Some(lower.as_str()))
+                .find(|s| s.name.as_deref().is_some_and(is))
             {
                 return Base::Stage(stage.index);
             }
-            if lower == "scratch" {
+            if is("scratch") {
                 return Base::Scratch;
             }
         }
