@@ -1,4 +1,5 @@
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use layerlint_syntax::expand::{Env, Lex};
@@ -352,7 +353,7 @@ impl Check for UndefinedVariable {
                     // A later value using this key reads the value from before the ENV:
                     // `env-self-reference` reports that, with a fix.
                     if instruction.kind == InstructionKind::Env {
-                        check.reported.push(pair.key.text.clone());
+                        check.reported.push(Cow::Borrowed(&pair.key.text));
                     }
                 }
             }
@@ -449,8 +450,9 @@ struct Checker<'c, 'a, 'n> {
     /// See [`State::declared`].
     declared: &'n OnceCell<HashMap<String, Vec<usize>>>,
     /// Names reported for this instruction already, and names left to another rule (a
-    /// key set earlier in the same ENV is `env-self-reference`'s finding).
-    reported: Vec<String>,
+    /// key set earlier in the same ENV is `env-self-reference`'s finding). The keys are
+    /// borrowed from the instruction: every ENV adds its own, few names are reported.
+    reported: Vec<Cow<'n, str>>,
 }
 
 impl Checker<'_, '_, '_> {
@@ -521,7 +523,7 @@ impl Checker<'_, '_, '_> {
         let scope = self.node.scope;
         if scope.is_declared(name)
             || NON_ENV_ARGS.contains(&name)
-            || self.reported.iter().any(|r| r == name)
+            || self.reported.iter().any(|r| r.as_ref() == name)
         {
             return;
         }
@@ -561,7 +563,7 @@ impl Checker<'_, '_, '_> {
             }
         };
         let suggestion = suggest(name, options.iter().map(|(_, n)| *n));
-        self.reported.push(name.to_owned());
+        self.reported.push(Cow::Owned(name.to_owned()));
         let mut message = format!("undefined variable `${name}`");
         if let Some(suggestion) = suggestion {
             message.push_str(&format!(" (did you mean `${suggestion}`?)"));
