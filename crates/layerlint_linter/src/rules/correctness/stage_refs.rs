@@ -19,35 +19,33 @@ pub(crate) struct StageRef<'a> {
     pub(crate) mount: bool,
 }
 
-/// The `--from` of a COPY and the `from=` of each RUN mount.
-pub(crate) fn stage_refs(instruction: &Instruction) -> Vec<StageRef<'_>> {
-    let mut refs = Vec::new();
-    match &instruction.body {
-        Body::Copy(_) => {
-            if let Some(value) = instruction.flag("from").and_then(|f| f.value.as_ref()) {
-                refs.push(StageRef {
-                    name: &value.text,
-                    range: value.range,
-                    mount: false,
-                });
-            }
-        }
-        Body::Run(run) => {
-            for mount in &run.mounts {
-                if let Some(option) = mount.options.iter().rev().find(|o| o.key == "from")
-                    && let Some(value) = option.value.as_deref()
-                {
-                    refs.push(StageRef {
-                        name: value,
-                        range: option.range,
-                        mount: true,
-                    });
-                }
-            }
-        }
-        _ => {}
-    }
-    refs
+/// The `--from` of a COPY and the `from=` of each RUN mount, in order. An iterator, not a
+/// collection: three rules ask of every COPY and RUN, and most have none.
+pub(crate) fn stage_refs(instruction: &Instruction) -> impl Iterator<Item = StageRef<'_>> {
+    let copy = match &instruction.body {
+        Body::Copy(_) => instruction
+            .flag("from")
+            .and_then(|f| f.value.as_ref())
+            .map(|value| StageRef {
+                name: &value.text,
+                range: value.range,
+                mount: false,
+            }),
+        _ => None,
+    };
+    let mounts = match &instruction.body {
+        Body::Run(run) => run.mounts.as_slice(),
+        _ => &[],
+    };
+    copy.into_iter().chain(mounts.iter().filter_map(|mount| {
+        let option = mount.options.iter().rev().find(|o| o.key == "from")?;
+        let value = option.value.as_deref()?;
+        Some(StageRef {
+            name: value,
+            range: option.range,
+            mount: true,
+        })
+    }))
 }
 
 /// What a reference names.
