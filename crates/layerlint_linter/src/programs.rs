@@ -134,7 +134,8 @@ const BY_FIRST_BYTE: [u32; 256] = {
 /// The bits of the programs of [`NAMES`] that `name` (a basename) is.
 #[inline]
 fn name_bits(name: Option<&str>) -> u64 {
-    let Some(&first) = name.and_then(|n| n.as_bytes().first()) else {
+    let Some(name) = name else { return 0 };
+    let Some(&first) = name.as_bytes().first() else {
         return 0;
     };
     let mut candidates = BY_FIRST_BYTE[usize::from(first)];
@@ -142,7 +143,7 @@ fn name_bits(name: Option<&str>) -> u64 {
     while candidates != 0 {
         let i = candidates.trailing_zeros();
         candidates &= candidates - 1;
-        if name.is_some_and(|n| NAMES[i as usize].eq_ignore_ascii_case(n)) {
+        if NAMES[i as usize].eq_ignore_ascii_case(name) {
             bits |= 1 << (FIRST_NAME_BIT + i);
         }
     }
