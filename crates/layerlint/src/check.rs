@@ -41,6 +41,10 @@ pub struct RunOptions<'a> {
     /// Compute each finding's [`Finding::text_hash`] (the SARIF and GitLab formats'
     /// fingerprints; 0 otherwise).
     pub fingerprints: bool,
+    /// The one report of the run, when its format is a sequence of per-file parts: each
+    /// file's part is rendered on the thread that checked the file, as soon as its
+    /// findings are known, and kept instead of them ([`FileReport::rendered`]).
+    pub render: Option<crate::report::PerFile>,
 }
 
 /// One finding, with the positions every format needs.
@@ -94,14 +98,69 @@ pub struct FileReport {
     pub config_error: Option<Arc<String>>,
     /// ShellCheck still to run over this file (batched across files after the walk).
     deferred: Option<Box<Deferred>>,
+    /// What the summary and the exit status need of the findings, counted when they are
+    /// set ([`FileReport::set_findings`]): it stays when they are dropped.
+    pub tally: Tally,
+    /// The file's part of the report, rendered as soon as the findings were known
+    /// ([`RunOptions::render`]); `findings` and `source` are then left empty.
+    pub rendered: Option<Vec<u8>>,
+}
+
+/// The findings of a file, counted: what the summary line and the exit status need.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub total: usize,
+    /// Per severity, in the order of [`Severity::ALL`](layerlint_linter::Severity::ALL).
+    pub by_severity: [usize; 4],
+    /// Fixable with `--fix`.
+    pub safe: usize,
+    /// Fixable only with `--fix --unsafe-fixes`.
+    pub unsafe_only: usize,
+    /// Whether a finding is at or above the file's failure threshold.
+    pub fails: bool,
+}
+
+impl Tally {
+    fn of(findings: &[Finding], threshold: FailureThreshold) -> Tally {
+        let mut tally = Tally {
+            total: findings.len(),
+            ..Tally::default()
+        };
+        for finding in findings {
+            let severity = finding.diagnostic.severity;
+            if let Some(i) = layerlint_linter::Severity::ALL
+                .iter()
+                .position(|s| *s == severity)
+            {
+                tally.by_severity[i] += 1;
+            }
+            if finding.fixable(Applicability::Safe) {
+                tally.safe += 1;
+            } else if finding.fixable(Applicability::Unsafe) {
+                tally.unsafe_only += 1;
+            }
+            tally.fails |= threshold.fails(severity);
+        }
+        tally
+    }
 }
 
 impl FileReport {
     /// Whether a finding is at or above the file's failure threshold.
     pub fn fails(&self) -> bool {
-        self.findings
-            .iter()
-            .any(|f| self.threshold.fails(f.diagnostic.severity))
+        self.tally.fails
+    }
+
+    /// Sets the findings (of a file whose `threshold` is set), and counts them.
+    fn set_findings(&mut self, findings: Vec<Finding>) {
+        self.tally = Tally::of(&findings, self.threshold);
+        self.findings = findings;
+    }
+
+    /// Drops the findings (`--fix-only` reports none), and their count.
+    pub fn clear_findings(&mut self) {
+        self.findings.clear();
+        self.tally = Tally::default();
     }
 }
 
@@ -245,7 +304,7 @@ fn run_shellcheck(reports: &mut [FileReport], fingerprints: bool) {
             report.ignores_added = ignored.ignores_added;
             report.fixed_stdin = ignored.fixed_stdin;
         }
-        report.findings = findings(&text, diagnostics, fingerprints);
+        report.set_findings(findings(&text, diagnostics, fingerprints));
         if keep_source && !report.findings.is_empty() {
             report.source = Some(text);
         }
@@ -464,8 +523,25 @@ fn check_file(
             (None, result.diagnostics)
         };
     let text: &str = fixed_text.as_deref().unwrap_or(text);
-    report.findings = findings(text, diagnostics, options.fingerprints);
-    if options.keep_source && !report.findings.is_empty() {
+    report.set_findings(findings(text, diagnostics, options.fingerprints));
+    if report.findings.is_empty() {
+        return report;
+    }
+    if let Some(format) = options.render {
+        // Rendered now, while the findings are in the cache, and dropped: a report holds
+        // its part (a line per finding) rather than them until the last file is done.
+        // Room for a line of about 200 bytes per finding without growing.
+        let mut part = Vec::with_capacity(report.findings.len() * 200);
+        match crate::report::render_file(format, &report, Some(text), &mut part) {
+            Ok(()) => {
+                report.rendered = Some(part);
+                report.findings = Vec::new();
+            }
+            // Not into memory; but were it, the findings are still there to render later.
+            Err(_) if options.keep_source => report.source = Some(text.to_owned()),
+            Err(_) => {}
+        }
+    } else if options.keep_source {
         report.source = Some(text.to_owned());
     }
     report

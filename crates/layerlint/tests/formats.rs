@@ -45,6 +45,38 @@ fn every_format() {
     }
 }
 
+/// A run with one report of per-file parts renders each file's part as the file is
+/// checked; with a second report, both are rendered at the end, from the findings: the
+/// parts, the summary and the exit status must not tell the two apart.
+#[test]
+fn parts_rendered_as_files_are_checked_are_the_parts_rendered_at_the_end() {
+    let s = scratch();
+    for format in [
+        &["text"][..],
+        &["text", "--color", "always"],
+        &["concise"],
+        &["github"],
+    ] {
+        let run = |also_json: bool| {
+            let mut command = s.layerlint();
+            // ShellCheck off: its findings come after every file is checked, and the parts
+            // of the files it checks are rendered then.
+            command
+                .args(["check", "--select", "ALL", "--shellcheck=off", "--format"])
+                .args(format);
+            if also_json {
+                command.args(["--format", "json", "--output", "report.json"]);
+            }
+            command.arg(".").output().unwrap()
+        };
+        let (early, late) = (run(false), run(true));
+        assert!(!stdout(&early).is_empty(), "{format:?}: findings to show");
+        assert_eq!(stdout(&early), stdout(&late), "{format:?}");
+        assert_eq!(common::stderr(&early), common::stderr(&late), "{format:?}");
+        assert_eq!(early.status.code(), late.status.code(), "{format:?}");
+    }
+}
+
 #[test]
 fn json_and_sarif_parse_and_agree() {
     let s = scratch();

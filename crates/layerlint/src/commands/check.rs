@@ -120,6 +120,14 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
         fingerprints: outputs
             .iter()
             .any(|o| matches!(o.format, Format::Sarif | Format::Gitlab)),
+        // One report, of parts per file, of the findings as they are (not `--statistics`,
+        // which counts them per rule).
+        render: match outputs.as_slice() {
+            [output] if mode == FixMode::Check && !args.fix_only && !args.statistics => {
+                report::PerFile::of(output.format, color && output.file.is_none())
+            }
+            _ => None,
+        },
     };
     let mut reports = check::run(&found.inputs, stdin.as_ref(), &resolver, &options);
 
@@ -143,7 +151,7 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
         .sum();
     if args.fix_only {
         for report in &mut reports {
-            report.findings.clear();
+            report.clear_findings();
         }
     }
 
@@ -462,20 +470,15 @@ fn summary(reports: &[FileReport], args: &CheckArgs, mode: FixMode, fixed: usize
         }
         return out;
     }
-    let mut by_severity: BTreeMap<std::cmp::Reverse<Severity>, usize> = BTreeMap::new();
-    let mut total = 0;
-    let mut safe = 0;
-    let mut unsafe_only = 0;
-    let with_findings = reports.iter().filter(|r| !r.findings.is_empty()).count();
-    for finding in reports.iter().flat_map(|r| &r.findings) {
-        total += 1;
-        *by_severity
-            .entry(std::cmp::Reverse(finding.diagnostic.severity))
-            .or_default() += 1;
-        if finding.fixable(Applicability::Safe) {
-            safe += 1;
-        } else if finding.fixable(Applicability::Unsafe) {
-            unsafe_only += 1;
+    let mut by_severity = [0; Severity::ALL.len()];
+    let (mut total, mut safe, mut unsafe_only) = (0, 0, 0);
+    let with_findings = reports.iter().filter(|r| r.tally.total > 0).count();
+    for tally in reports.iter().map(|r| &r.tally) {
+        total += tally.total;
+        safe += tally.safe;
+        unsafe_only += tally.unsafe_only;
+        for (sum, n) in by_severity.iter_mut().zip(tally.by_severity) {
+            *sum += n;
         }
     }
     if total == 0 {
@@ -485,9 +488,11 @@ fn summary(reports: &[FileReport], args: &CheckArgs, mode: FixMode, fixed: usize
         ));
         return out;
     }
-    let parts: Vec<String> = by_severity
+    let parts: Vec<String> = Severity::ALL
         .iter()
-        .map(|(severity, n)| format!("{n} {}", severity.0.as_str()))
+        .zip(by_severity)
+        .filter(|(_, n)| *n > 0)
+        .map(|(severity, n)| format!("{n} {}", severity.as_str()))
         .collect();
     out.push_str(&format!(
         "Found {} ({}) in {} of {}.\n",

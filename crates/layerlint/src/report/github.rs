@@ -20,36 +20,39 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
             )?;
         }
     }
-    super::per_file(files, out, |file, out| {
-        for finding in &file.findings {
-            let d = &finding.diagnostic;
-            let level = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info | Severity::Style => "notice",
-            };
-            let mut message = d.message.clone();
-            if let Some(fix) = &d.fix {
-                message.push_str(&format!(
-                    "\nFix ({}): {}",
-                    fix.applicability.as_str(),
-                    fix.title
-                ));
-            }
-            writeln!(
-                out,
-                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                property(&file.path),
-                finding.start.line,
-                finding.start.column,
-                finding.end.line,
-                finding.end.column,
-                property(&format!("{} {}", d.code(), d.rule.name)),
-                data(&message),
-            )?;
+    super::per_file(files, out, write_file)
+}
+
+/// The annotations of one file's findings.
+pub(super) fn write_file(file: &FileReport, out: &mut Vec<u8>) -> io::Result<()> {
+    for finding in &file.findings {
+        let d = &finding.diagnostic;
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Style => "notice",
+        };
+        let mut message = d.message.clone();
+        if let Some(fix) = &d.fix {
+            message.push_str(&format!(
+                "\nFix ({}): {}",
+                fix.applicability.as_str(),
+                fix.title
+            ));
         }
-        Ok(())
-    })
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            property(&file.path),
+            finding.start.line,
+            finding.start.column,
+            finding.end.line,
+            finding.end.column,
+            property(&format!("{} {}", d.code(), d.rule.name)),
+            data(&message),
+        )?;
+    }
+    Ok(())
 }
 
 /// Escapes a command's message (GitHub's `escapeData`).

@@ -34,6 +34,39 @@ pub fn write(
     }
 }
 
+/// A format whose report is each file's part in turn, with nothing between them but what
+/// [`write`] adds around them: its parts can be rendered per file, as soon as each file is
+/// checked ([`crate::check::RunOptions::render`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PerFile {
+    format: Format,
+    color: bool,
+}
+
+impl PerFile {
+    /// `format` written with `color` (which only `text` has), if its parts are per file.
+    pub fn of(format: Format, color: bool) -> Option<PerFile> {
+        matches!(format, Format::Text | Format::Concise | Format::Github)
+            .then_some(PerFile { format, color })
+    }
+}
+
+/// Renders the part of `file` (its findings, and `source`, the text they point into, for
+/// the text format's code frames) that [`write`] would write for it in `format`.
+pub fn render_file(
+    format: PerFile,
+    file: &FileReport,
+    source: Option<&str>,
+    out: &mut Vec<u8>,
+) -> io::Result<()> {
+    match format.format {
+        Format::Text => text::write_file_part(file, source, format.color, out),
+        Format::Concise => concise::write_file(file, out),
+        Format::Github => github::write_file(file, out),
+        _ => Ok(()),
+    }
+}
+
 /// A path as the line-oriented formats (`concise`, `text`) write it: as it is or, when it
 /// holds a control character (a line break would split a finding's line in two), quoted
 /// with escapes (Go's `strconv.Quote`, as BuildKit quotes in its messages; much as git
@@ -60,27 +93,44 @@ pub(crate) fn per_file(
     if files.len() < 2 {
         // One file (an editor on save, a hook per file): no thread pool to start.
         let mut part = Vec::new();
-        for file in files.iter().filter(|f| !f.findings.is_empty()) {
-            part.clear();
-            render(file, &mut part)?;
-            out.write_all(&part)?;
+        for file in files {
+            if let Some(rendered) = &file.rendered {
+                out.write_all(rendered)?;
+            } else if !file.findings.is_empty() {
+                part.clear();
+                render(file, &mut part)?;
+                out.write_all(&part)?;
+            }
         }
         return Ok(());
     }
+    // The parts not rendered as each file was checked.
+    let pending = |file: &FileReport| file.rendered.is_none() && !file.findings.is_empty();
     for batch in files.chunks(512) {
-        let parts: Vec<io::Result<Vec<u8>>> = batch
-            .par_iter()
-            .map(|file| {
-                // Room for a line of about 200 bytes per finding without growing.
-                let mut part = Vec::with_capacity(file.findings.len() * 200);
-                if !file.findings.is_empty() {
-                    render(file, &mut part)?;
-                }
-                Ok(part)
-            })
-            .collect();
-        for part in parts {
-            out.write_all(&part?)?;
+        let parts: Vec<io::Result<Vec<u8>>> = if batch.iter().any(pending) {
+            batch
+                .par_iter()
+                .map(|file| {
+                    let mut part = Vec::new();
+                    if pending(file) {
+                        // Room for a line of about 200 bytes per finding without growing.
+                        part.reserve(file.findings.len() * 200);
+                        render(file, &mut part)?;
+                    }
+                    Ok(part)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut parts = parts.into_iter();
+        for file in batch {
+            let part = parts.next();
+            if let Some(rendered) = &file.rendered {
+                out.write_all(rendered)?;
+            } else if let Some(part) = part {
+                out.write_all(&part?)?;
+            }
         }
     }
     Ok(())

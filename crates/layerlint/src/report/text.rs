@@ -21,25 +21,36 @@ fn frame_severity(severity: Severity) -> FrameSeverity {
 }
 
 pub(super) fn write(files: &[FileReport], color: bool, out: &mut dyn Write) -> io::Result<()> {
-    let config = Config::default();
     super::per_file(files, out, |file, out| {
-        let mut buffer = if color {
-            termcolor::Buffer::ansi()
-        } else {
-            termcolor::Buffer::no_color()
-        };
-        write_file(file, &config, &mut buffer)?;
-        out.extend_from_slice(buffer.as_slice());
-        Ok(())
+        write_file_part(file, file.source.as_deref(), color, out)
     })
+}
+
+/// The frames of one file's findings, which point into `source` (one line per finding
+/// without it).
+pub(super) fn write_file_part(
+    file: &FileReport,
+    source: Option<&str>,
+    color: bool,
+    out: &mut Vec<u8>,
+) -> io::Result<()> {
+    let mut buffer = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    write_file(file, source, &Config::default(), &mut buffer)?;
+    out.extend_from_slice(buffer.as_slice());
+    Ok(())
 }
 
 fn write_file(
     file: &FileReport,
+    source: Option<&str>,
     config: &Config,
     buffer: &mut termcolor::Buffer,
 ) -> io::Result<()> {
-    let Some(source) = file.source.as_deref() else {
+    let Some(source) = source else {
         // Without the text there is no frame to draw: one line per finding.
         return super::concise::write_file(file, buffer);
     };
