@@ -32,6 +32,8 @@ pub struct RunOptions<'a> {
     pub mode: FixMode,
     /// Directory listings made during discovery.
     pub listings: &'a Listings,
+    /// The build contexts of the run, shared by the Dockerfiles of a context root.
+    pub contexts: &'a Contexts,
     /// `--context DIR` (absolute).
     pub context: Option<&'a Path>,
     /// Keep each file's text for reporters that quote it (the text format).
@@ -171,8 +173,8 @@ pub fn run(
     resolver: &ConfigResolver,
     options: &RunOptions<'_>,
 ) -> Vec<FileReport> {
-    let contexts = Contexts::default();
-    let one = |input: &Input| check_one(input, stdin, resolver, options, &contexts);
+    let contexts = options.contexts;
+    let one = |input: &Input| check_one(input, stdin, resolver, options, contexts);
     let mut reports: Vec<FileReport> = if inputs.len() < 2 {
         inputs.iter().map(one).collect()
     } else {

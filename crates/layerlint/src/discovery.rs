@@ -60,9 +60,9 @@ pub fn discover(
     };
     // Absolute paths already taken, by their bytes (normalized, so equal paths are equal
     // bytes; hashing a `Path` goes component by component).
-    let mut seen: HashSet<OsString> = HashSet::new();
+    let mut seen: HashSet<OsString> = HashSet::with_capacity(paths.len());
     let cwd = resolver.cwd().to_owned();
-    let absolute = |p: &Path| normalize(&cwd.join(p));
+    let absolute = |p: &Path| normalize(join(&cwd, p));
     // Each named path made absolute once.
     let absolutes: Vec<PathBuf> = paths
         .iter()
@@ -254,7 +254,7 @@ fn walk(
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let abs = root_abs.join(relative);
         // Normalized like named paths, so that the bytes compare as the paths would.
-        if seen.insert(normalize(&abs).into_os_string()) {
+        if seen.insert(normalize(abs.clone()).into_os_string()) {
             found.inputs.push(Input {
                 display: clean_display(entry.path()),
                 absolute: abs,
@@ -312,12 +312,29 @@ fn parent_and_name(abs: &Path) -> Option<(&Path, &std::ffi::OsStr)> {
     abs.parent().zip(abs.file_name())
 }
 
-/// Removes `.` and resolves `..` lexically (no file-system access).
-fn normalize(path: &Path) -> PathBuf {
-    if is_normal(path) {
-        return path.to_owned();
+/// `dir.join(path)`, made at its size rather than grown to it (and on Unix without parsing
+/// either path into elements: named paths come by the thousand).
+fn join(dir: &Path, path: &Path) -> PathBuf {
+    #[cfg(unix)]
+    if !path.is_absolute() {
+        let (dir, path) = (dir.as_os_str(), path.as_os_str());
+        let mut joined = std::ffi::OsString::with_capacity(dir.len() + 1 + path.len());
+        joined.push(dir);
+        if !dir.as_encoded_bytes().ends_with(b"/") && !dir.is_empty() {
+            joined.push("/");
+        }
+        joined.push(path);
+        return joined.into();
     }
-    normalize_components(path)
+    dir.join(path)
+}
+
+/// Removes `.` and resolves `..` lexically (no file-system access).
+fn normalize(path: PathBuf) -> PathBuf {
+    if is_normal(&path) {
+        return path;
+    }
+    normalize_components(&path)
 }
 
 fn normalize_components(path: &Path) -> PathBuf {
@@ -336,13 +353,20 @@ fn normalize_components(path: &Path) -> PathBuf {
 
 /// Whether [`normalize`] would give `path` back as it is: an absolute path of plain
 /// elements, without an empty, `.` or `..` one and without a trailing `/`.
+/// Looked at from each `/`: the element after it (what the text starts with there), a
+/// step per element where splitting the path into elements costs one per byte.
 fn is_normal(path: &Path) -> bool {
     let bytes = path.as_os_str().as_encoded_bytes();
     bytes.len() > 1
         && bytes[0] == b'/'
-        && bytes[1..]
-            .split(|b| *b == b'/')
-            .all(|part| !matches!(part, b"" | b"." | b".."))
+        && memchr::memchr_iter(b'/', bytes).all(|i| {
+            let rest = &bytes[i + 1..];
+            let element_is = |name: &[u8]| {
+                rest.strip_prefix(name)
+                    .is_some_and(|after| after.is_empty() || after[0] == b'/')
+            };
+            !(element_is(b"") || element_is(b".") || element_is(b".."))
+        })
 }
 
 #[cfg(test)]
@@ -369,6 +393,46 @@ mod tests {
             let path = Path::new(path);
             let expected = path.strip_prefix(".").unwrap_or(path);
             assert_eq!(clean_display(path), expected, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn normal_paths_are_those_without_empty_dot_or_dot_dot_elements() {
+        let by_elements = |path: &str| {
+            path.len() > 1
+                && path.starts_with('/')
+                && path[1..]
+                    .split('/')
+                    .all(|part| !matches!(part, "" | "." | ".."))
+        };
+        // Every path of up to six bytes from `/`, `.`, `a`.
+        let mut paths = vec![String::new()];
+        for _ in 0..6 {
+            paths = paths
+                .iter()
+                .flat_map(|p| ["/", ".", "a"].map(|b| format!("{p}{b}")))
+                .chain(paths.iter().cloned())
+                .collect();
+            paths.sort();
+            paths.dedup();
+        }
+        assert!(paths.len() > 1000);
+        for path in paths
+            .iter()
+            .map(String::as_str)
+            .chain(["/a/.b/c..", "/ä/..ö/"])
+        {
+            assert_eq!(is_normal(Path::new(path)), by_elements(path), "{path:?}");
+        }
+    }
+
+    #[test]
+    fn join_is_path_join() {
+        for dir in ["/", "/a", "/a/", "", "a", "/a//"] {
+            for path in ["", "b", "b/", "./b", "../b", "/b", "b//c", "ä"] {
+                let (dir, path) = (Path::new(dir), Path::new(path));
+                assert_eq!(join(dir, path).as_os_str(), dir.join(path).as_os_str());
+            }
         }
     }
 
@@ -418,6 +482,9 @@ mod tests {
 
     #[test]
     fn normalizing() {
-        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        assert_eq!(
+            normalize(PathBuf::from("/a/./b/../c")),
+            PathBuf::from("/a/c")
+        );
     }
 }

@@ -50,7 +50,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    match commands::run(parsed, &matches) {
+    let status = commands::run(parsed, &matches);
+    // As the reports and the paths: what the command line parsed into (a value per path
+    // named) is freed by the exit.
+    std::mem::forget(matches);
+    match status {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             let _ = std::io::stdout().flush();

@@ -28,15 +28,22 @@ impl Listings {
         if let Some(found) = self.get(dir) {
             return Some(found);
         }
-        let mut listing = Listing::default();
-        for entry in std::fs::read_dir(dir).ok()?.flatten() {
-            let kind = entry
-                .file_type()
-                .ok()
-                .filter(|t| !t.is_symlink())
-                .map(|t| t.is_dir());
-            listing.insert(entry.file_name(), kind);
-        }
+        let entries: Vec<(OsString, Option<bool>)> = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .map(|entry| {
+                let kind = entry
+                    .file_type()
+                    .ok()
+                    .filter(|t| !t.is_symlink())
+                    .map(|t| t.is_dir());
+                (entry.file_name(), kind)
+            })
+            .collect();
+        // Made at its size: a directory listed here holds many files, and a table grown
+        // to them hashes every name again at each doubling.
+        let mut listing = Listing::with_capacity_and_hasher(entries.len(), Default::default());
+        listing.extend(entries);
         let listing = Arc::new(listing);
         self.dirs
             .lock()

@@ -15,7 +15,7 @@ use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::config::{ConfigResolver, Overrides};
 use crate::discovery;
 use crate::files;
-use crate::listing::Listings;
+use crate::listing::{Contexts, Listings};
 use crate::report;
 use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 
@@ -38,6 +38,7 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
     let overrides = Overrides::from_args(args)?;
     let resolver = Arc::new(ConfigResolver::new(args, overrides)?);
     let listings = Listings::default();
+    let contexts = Contexts::default();
     let found = discovery::discover(
         &args.paths,
         args.stdin_filename.as_deref(),
@@ -111,6 +112,7 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
     let options = RunOptions {
         mode,
         listings: &listings,
+        contexts: &contexts,
         context: context.as_deref(),
         ignore_reason: args.add_ignore.as_deref(),
         // `--statistics` replaces the reports on standard output, not those in files.
@@ -240,7 +242,9 @@ pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
     // The process ends after this: freeing thousands of reports one allocation at a time
     // (a few percent of a monorepo run, after the last file) is work the exit does anyway.
     std::mem::forget(reports);
+    std::mem::forget(found);
     std::mem::forget(listings);
+    std::mem::forget(contexts);
     Ok(status)
 }
 

@@ -21,7 +21,11 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<u8> {
             let sub = matches
                 .subcommand_matches("check")
                 .expect("clap matched `check`");
-            check::run(&args, sub)
+            let status = check::run(&args, sub);
+            // The process ends after this: the paths named (thousands, from `xargs` or
+            // pre-commit) are freed by the exit rather than one at a time.
+            std::mem::forget(args);
+            status
         }
         Command::Cache(args) => cache::run(&args),
         Command::Rule(args) => rule::run(&args),
