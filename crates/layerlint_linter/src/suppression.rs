@@ -71,6 +71,7 @@ pub(crate) struct Suppressions {
 }
 
 /// One suppression comment, parsed.
+#[derive(Debug, PartialEq, Eq)]
 enum Parsed {
     Codes {
         origin: Origin,
@@ -89,7 +90,7 @@ enum Parsed {
     NotASuppression,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Next,
     Stage,
@@ -556,6 +557,24 @@ fn split_codes(text: &str, offset: usize) -> Result<Vec<(String, usize)>, String
 
 /// Parses a comment (`# …`) as a suppression.
 fn parse_comment(comment: &str) -> Parsed {
+    // Most comments are prose. After its `#`s and white space, a suppression starts with
+    // `layerlint` or `hadolint` and a directive with `check`: a comment whose first other
+    // character is ASCII and none of `l`, `h`, `c` is neither, which its first bytes tell.
+    let first = comment
+        .bytes()
+        .find(|&b| b != b'#' && !(b.is_ascii() && char::from(b).is_whitespace()));
+    match first {
+        None => return Parsed::NotASuppression,
+        Some(b) if b.is_ascii() && !matches!(b, b'l' | b'h' | b'c') => {
+            return Parsed::NotASuppression;
+        }
+        Some(_) => {}
+    }
+    parse_comment_text(comment)
+}
+
+/// [`parse_comment`] without its shortcut for prose.
+fn parse_comment_text(comment: &str) -> Parsed {
     let body = comment.trim_start_matches('#');
     let body_offset = comment.len() - body.len();
     let trimmed = body.trim_start();
@@ -747,6 +766,21 @@ mod tests {
             Parsed::Malformed(m) => vec![format!("malformed: {m}")],
             Parsed::Check { skip, .. } => at_offsets(comment, skip),
             Parsed::NotASuppression => vec![],
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcut for prose says "not a suppression" only of comments that are not.
+        #[test]
+        fn prose_shortcut_agrees_with_the_parse(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "#", " ", "\t", "\u{b}", "\u{c}", "\r", "\u{a0}", "\u{3000}", "é",
+                "l", "h", "c", "a", "L", "layerlint", "hadolint", "check", "ignore", "=",
+                "global", "stage", "LL101", ",", "skip=all", "shell",
+            ]), 0..8)
+        ) {
+            let comment = parts.concat();
+            proptest::prop_assert_eq!(parse_comment(&comment), parse_comment_text(&comment));
         }
     }
 
