@@ -359,9 +359,11 @@ pub(crate) struct WordData {
     pub(crate) flags: WordFlags,
     /// Range in `Tables::spans`.
     pub(crate) spans: (u32, u32),
-    /// `(start, len)` of the value after quote removal in `Tables::strings`;
-    /// start == NONE when it is the raw text itself.
+    /// `(start, len)` of the value after quote removal: in the word's text when
+    /// `cooked_in_text` (the raw word, or a part of it when quote removal only drops
+    /// characters at its ends, as in `"$HOME"`), else in `Tables::strings`.
     pub(crate) cooked: (u32, u32),
+    pub(crate) cooked_in_text: bool,
     /// The length (in the cooked value) before the first expansion.
     pub(crate) static_len: u32,
 }

@@ -912,20 +912,12 @@ impl<'t, 'b> Parser<'t, 'b> {
     /// The part of `word` from `from` on, as a word of its own (an assignment's value).
     fn value_word(&self, word: WordData, from: TextSize) -> WordData {
         let offset = from - word.range.start();
-        let (cooked, static_len) = if word.cooked.0 == NONE {
-            (word.cooked, word.static_len.saturating_sub(offset.to_u32()))
-        } else {
-            // The name part is plain, so it is a prefix of the cooked value too.
-            let skip = offset.to_u32().min(word.cooked.1);
-            (
-                (word.cooked.0 + skip, word.cooked.1 - skip),
-                word.static_len.saturating_sub(skip),
-            )
-        };
+        // The name part is plain, so it is a prefix of the cooked value too.
+        let skip = offset.to_u32().min(word.cooked.1);
         WordData {
             range: TextRange::new(from, word.range.end()),
-            cooked,
-            static_len,
+            cooked: (word.cooked.0 + skip, word.cooked.1 - skip),
+            static_len: word.static_len.saturating_sub(skip),
             ..word
         }
     }
@@ -1478,7 +1470,8 @@ impl<'t, 'b> Parser<'t, 'b> {
             range: Self::range(start, end),
             flags: WordFlags(0),
             spans: (spans, spans),
-            cooked: (NONE, 0),
+            cooked: (start as u32, (end - start) as u32),
+            cooked_in_text: true,
             static_len: (end - start) as u32,
         }
     }
@@ -1510,20 +1503,16 @@ impl<'t, 'b> Parser<'t, 'b> {
         }
         let first_span = tables.spans.len() as u32;
         let spans = &scratch.spans[mark..];
-        let only_expansions = spans
-            .iter()
-            .all(|s| matches!(s.kind, SpanKind::Expansion(_)));
-        let (cooked, static_len) = if only_expansions {
-            let static_len = spans
-                .first()
-                .map_or(end - start, |s| s.range.start().to_usize() - start);
-            ((NONE, 0), static_len as u32)
-        } else {
-            if tables.strings.capacity() == 0 {
-                // A value after quote removal is at most as long as the word.
-                tables.strings = String::with_capacity(self.text.len() / 2);
+        let (cooked, cooked_in_text, static_len) = match value_in_text(start, end, spans) {
+            Some((value, static_len)) => (value, true, static_len),
+            None => {
+                if tables.strings.capacity() == 0 {
+                    // A value after quote removal is at most as long as the word.
+                    tables.strings = String::with_capacity(self.text.len() / 2);
+                }
+                let (value, static_len) = cook(self.text, &mut tables.strings, start, end, spans);
+                (value, false, static_len)
             }
-            cook(self.text, &mut tables.strings, start, end, spans)
         };
         tables.spans.extend_from_slice(spans);
         scratch.spans.truncate(mark);
@@ -1533,6 +1522,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             flags: WordFlags(flags),
             spans: (first_span, tables.spans.len() as u32),
             cooked,
+            cooked_in_text,
             static_len,
         }
     }
@@ -2067,6 +2057,44 @@ fn mark_piped(tables: &mut Tables, ctx: Ctx, text: TextId, first: usize) {
     }
 }
 
+/// The value after quote removal of `text[start..end]` with its `spans` when it is a part
+/// of the text: when every span that drops characters lies at one end of the word, with
+/// nothing but expansions (kept as written) between (`"$HOME"`, `'a b'`, `"${x}/bin"`,
+/// `$PATH`). Returns `((start, len), static_len)` as [`cook`] does, without copying.
+fn value_in_text(start: usize, end: usize, spans: &[Span]) -> Option<((u32, u32), u32)> {
+    let (mut lo, mut hi) = (start, end);
+    let mut first = 0;
+    while let Some(span) = spans.get(first)
+        && span.kind == SpanKind::Drop
+        && span.range.start().to_usize() == lo
+    {
+        lo = span.range.end().to_usize();
+        first += 1;
+    }
+    let mut last = spans.len();
+    while last > first
+        && spans[last - 1].kind == SpanKind::Drop
+        && spans[last - 1].range.end().to_usize() == hi
+    {
+        hi = spans[last - 1].range.start().to_usize();
+        last -= 1;
+    }
+    let middle = &spans[first..last];
+    let mut at = lo;
+    for span in middle {
+        let (s, e) = (span.range.start().to_usize(), span.range.end().to_usize());
+        if !matches!(span.kind, SpanKind::Expansion(_)) || s < at || e > hi {
+            return None;
+        }
+        at = e;
+    }
+    if lo > hi {
+        return None;
+    }
+    let static_len = middle.first().map_or(hi, |s| s.range.start().to_usize()) - lo;
+    Some(((lo as u32, (hi - lo) as u32), static_len as u32))
+}
+
 /// Quote removal of `text[start..end]` with its `spans`, appended to `strings`.
 /// Returns `((start, len), static_len)`.
 fn cook(
@@ -2113,9 +2141,7 @@ pub(crate) fn word_value<'a>(
     if !lossy && word.flags.has_expansion() {
         return None;
     }
-    if word.cooked.0 == NONE {
-        return text.get(word.range.to_std());
-    }
     let (start, len) = (word.cooked.0 as usize, word.cooked.1 as usize);
-    strings.get(start..start + len)
+    let source = if word.cooked_in_text { text } else { strings };
+    source.get(start..start + len)
 }
