@@ -4,9 +4,10 @@
 //! is parsed right there (as shells do), so its commands get their context. Output goes
 //! into flat tables ([`Tables`]); a command's slot is reserved where it starts, so that
 //! commands are numbered in order of appearance even though nested ones finish first.
-//! Words, assignments and redirections of a command in progress sit on scratch stacks
-//! and are moved to the tables when the command ends, so that each command's words are
-//! contiguous.
+//! A command's words go to the table as they are scanned (moved behind the words of a
+//! command nested in one of them, so that each command's words are contiguous); its
+//! assignments and redirections sit on scratch stacks and are moved to the tables when
+//! the command ends.
 
 use layerlint_text::{MappedText, TextRange, TextSize};
 use memchr::memchr;
@@ -62,7 +63,6 @@ impl Tables {
 /// and kept (with their capacity) for the thread's next parse: see [`SCRATCH`].
 #[derive(Default)]
 struct Scratch {
-    words: Vec<WordData>,
     spans: Vec<Span>,
     assignments: Vec<AssignmentData>,
     redirects: Vec<RedirectData>,
@@ -71,7 +71,6 @@ struct Scratch {
 
 impl Scratch {
     const EMPTY: Scratch = Scratch {
-        words: Vec::new(),
         spans: Vec::new(),
         assignments: Vec::new(),
         redirects: Vec::new(),
@@ -79,7 +78,6 @@ impl Scratch {
     };
 
     fn clear(&mut self) {
-        self.words.clear();
         self.spans.clear();
         self.assignments.clear();
         self.redirects.clear();
@@ -765,11 +763,8 @@ impl<'t, 'b> Parser<'t, 'b> {
     fn parse_simple(&mut self, ctx: Ctx, pipeline: u32, index: u32, run_end: usize) -> ElementData {
         let id = self.reserve_command(ctx, pipeline, index);
         let start = self.pos;
-        let marks = (
-            self.scratch.words.len(),
-            self.scratch.assignments.len(),
-            self.scratch.redirects.len(),
-        );
+        let mut words = (self.tables.words.len(), 0);
+        let marks = (self.scratch.assignments.len(), self.scratch.redirects.len());
         let word_ctx = Ctx { parent: id, ..ctx };
         let mut end = start;
         let mut has_name = false;
@@ -778,7 +773,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             self.skip_blanks();
             let Some(b) = self.peek() else { break };
             if test && let Some(word) = self.test_operator() {
-                self.scratch.words.push(word);
+                self.push_word(id, &mut words, word);
                 end = self.pos;
                 continue;
             }
@@ -816,23 +811,56 @@ impl<'t, 'b> Parser<'t, 'b> {
             } else if test && self.is_plain(word, "]]") {
                 test = false;
             }
-            self.scratch.words.push(word);
+            self.push_word(id, &mut words, word);
         }
-        self.finish_simple(id, ctx, start, end, marks)
+        self.finish_simple(id, ctx, (start, end), words, marks)
     }
 
+    /// Appends `word` to the words of command `id`: `words` (first, count) in the table.
+    /// They go to the table at once, not through a scratch stack, and stay contiguous: when
+    /// a command nested in a word (`$(...)`) has put its own words after them, they are
+    /// moved behind those first (rare).
+    #[inline]
+    fn push_word(&mut self, id: u32, words: &mut (usize, usize), word: WordData) {
+        if self.tables.words.len() != words.0 + words.1 {
+            self.move_words_behind_nested(id, words);
+        }
+        self.tables.words.push(word);
+        words.1 += 1;
+    }
+
+    /// For [`Self::push_word`]: moves the `words` of command `id` to the end of the table,
+    /// behind the words of the commands nested in it, whose ranges move down accordingly.
+    #[cold]
+    #[inline(never)]
+    fn move_words_behind_nested(&mut self, id: u32, words: &mut (usize, usize)) {
+        let t = &mut *self.tables;
+        let (first, count) = *words;
+        t.words[first..].rotate_left(count);
+        let shift = count as u32;
+        for c in &mut t.commands[id as usize + 1..] {
+            if c.words.0 as usize >= first {
+                c.words = (c.words.0 - shift, c.words.1 - shift);
+            }
+        }
+        words.0 = t.words.len() - count;
+    }
+
+    /// Ends a simple command from `range.0` to `range.1` whose `words` (first, count) are in
+    /// the table and whose assignments and redirections are on the scratch stacks from
+    /// `marks` on.
     fn finish_simple(
         &mut self,
         id: u32,
         ctx: Ctx,
-        start: usize,
-        end: usize,
-        marks: (usize, usize, usize),
+        (start, end): (usize, usize),
+        words: (usize, usize),
+        marks: (usize, usize),
     ) -> ElementData {
         let (tables, scratch) = (&mut *self.tables, &mut *self.scratch);
-        let words = move_to(&mut tables.words, &mut scratch.words, marks.0);
-        let assignments = move_to(&mut tables.assignments, &mut scratch.assignments, marks.1);
-        let redirects = move_to(&mut tables.redirects, &mut scratch.redirects, marks.2);
+        let words = (words.0 as u32, (words.0 + words.1) as u32);
+        let assignments = move_to(&mut tables.assignments, &mut scratch.assignments, marks.0);
+        let redirects = move_to(&mut tables.redirects, &mut scratch.redirects, marks.1);
         let script_word = {
             let slice = &tables.words[words.0 as usize..words.1 as usize];
             shell_string::find_script_word(slice, |w| {
