@@ -393,14 +393,27 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     /// Blanks, comments and newlines (reading any pending here-documents).
+    ///
+    /// Inlined: it is called before every command and after every `&&`, and mostly finds
+    /// a few blanks (continuation lines are joined) and then a word.
+    #[inline]
     fn skip_linebreaks(&mut self) {
+        self.skip_blanks();
+        if matches!(self.peek(), Some(b'#' | b'\n')) {
+            self.skip_comments_and_newlines();
+        }
+    }
+
+    /// [`Self::skip_linebreaks`] at a comment or newline.
+    #[inline(never)]
+    fn skip_comments_and_newlines(&mut self) {
         loop {
-            self.skip_blanks();
             self.skip_comment();
             if self.peek() != Some(b'\n') {
                 return;
             }
             self.consume_newline();
+            self.skip_blanks();
         }
     }
 
@@ -412,21 +425,30 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     /// Nesting guard: on too deep a nesting, reports it and skips the rest of the text.
+    ///
+    /// Inlined (every quoted string and substitution enters), the rare error out of line.
+    #[inline]
     fn enter(&mut self) -> bool {
         if self.depth >= MAX_DEPTH {
-            let already = self
-                .tables
-                .errors
-                .last()
-                .is_some_and(|e| e.kind == E::TooDeep);
-            if !already {
-                self.error(self.pos, self.end, E::TooDeep);
-            }
-            self.pos = self.end;
+            self.too_deep();
             return false;
         }
         self.depth += 1;
         true
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&mut self) {
+        let already = self
+            .tables
+            .errors
+            .last()
+            .is_some_and(|e| e.kind == E::TooDeep);
+        if !already {
+            self.error(self.pos, self.end, E::TooDeep);
+        }
+        self.pos = self.end;
     }
 
     fn leave(&mut self) {
