@@ -385,6 +385,15 @@ impl<'t, 'b> Parser<'t, 'b> {
         self.pos = p;
     }
 
+    /// Whether [`Self::skip_blanks`] would move the cursor.
+    fn at_blank(&self) -> bool {
+        match self.peek() {
+            Some(b'\\') => self.byte(self.pos + 1) == Some(b'\n'),
+            Some(b) => is_blank(b),
+            None => false,
+        }
+    }
+
     fn skip_comment(&mut self) {
         if self.peek() == Some(b'#') {
             let rest = &self.src[self.pos..self.end];
@@ -644,8 +653,9 @@ impl<'t, 'b> Parser<'t, 'b> {
         }
     }
 
+    /// A pipeline from the cursor, which the caller has moved past blanks.
     fn parse_pipeline(&mut self, ctx: Ctx) -> Option<u32> {
-        self.skip_blanks();
+        debug_assert!(!self.at_blank());
         let start = self.pos;
         let negated = self.peek() == Some(b'!') && self.keyword_at(self.pos) == Some(Kw::Bang);
         if negated {
@@ -722,8 +732,9 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     // ----- commands -----
 
+    /// A command from the cursor, which the caller has moved past blanks.
     fn parse_command(&mut self, ctx: Ctx, pipeline: u32, index: u32) -> Option<ElementData> {
-        self.skip_blanks();
+        debug_assert!(!self.at_blank());
         let b = self.peek()?;
         let next = self.byte(self.pos + 1);
         match b {
