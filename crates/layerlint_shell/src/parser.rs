@@ -166,6 +166,19 @@ static BLANK_OR_BACKSLASH: [u8; 256] = {
     table
 };
 
+/// For [`Parser::parse_simple`]: the bytes a word of a command may start with that need
+/// no test before it is scanned: not a word break (operators, where `[[ ]]` operators
+/// are too), not `#` (a comment), not a digit (a redirection's descriptor).
+static WORD_START_PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = CLASS[b] != BREAK && b != b'#' as usize && !(b as u8).is_ascii_digit();
+        b += 1;
+    }
+    table
+};
+
 /// Terminators a list stops at.
 mod stop {
     pub(super) const RPAREN: u16 = 1 << 0;
@@ -805,27 +818,30 @@ impl<'t, 'b> Parser<'t, 'b> {
         loop {
             self.skip_blanks();
             let Some(b) = self.peek() else { break };
-            if test && let Some(word) = self.test_operator() {
-                self.push_word(id, &mut words, word);
-                end = self.pos;
-                continue;
-            }
-            if b == b'#' {
-                break;
-            }
-            // A redirect starts with a digit, `<`, `>` or `&`: most words are not looked at.
-            if (b.is_ascii_digit() || matches!(b, b'<' | b'>' | b'&'))
-                && let Some(redirect) = self.parse_redirect(word_ctx)
-            {
-                self.scratch.redirects.push(redirect);
-                end = self.pos;
-                continue;
-            }
-            if CLASS[b as usize] == BREAK && !self.at_process_substitution() {
-                if b == b'(' {
-                    self.error(self.pos, self.pos + 1, E::Unexpected("("));
+            // Most words start with a byte that none of these tests is about: one look.
+            if !WORD_START_PLAIN[b as usize] {
+                if test && let Some(word) = self.test_operator() {
+                    self.push_word(id, &mut words, word);
+                    end = self.pos;
+                    continue;
                 }
-                break;
+                if b == b'#' {
+                    break;
+                }
+                // A redirect starts with a digit, `<`, `>` or `&`.
+                if (b.is_ascii_digit() || matches!(b, b'<' | b'>' | b'&'))
+                    && let Some(redirect) = self.parse_redirect(word_ctx)
+                {
+                    self.scratch.redirects.push(redirect);
+                    end = self.pos;
+                    continue;
+                }
+                if CLASS[b as usize] == BREAK && !self.at_process_substitution() {
+                    if b == b'(' {
+                        self.error(self.pos, self.pos + 1, E::Unexpected("("));
+                    }
+                    break;
+                }
             }
             let run = if self.pos == start {
                 run_end
