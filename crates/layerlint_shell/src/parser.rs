@@ -20,7 +20,7 @@ use crate::data::{
 use crate::error::{ErrorData, SyntaxErrorKind as E};
 use crate::lexer::{
     BACKSLASH, BREAK, CLASS, DOLLAR, DOUBLE_QUOTED_STOP, GLOB, QUOTE, ansi_c_escape,
-    assignment_prefix, is_blank, is_name_char, is_name_start, plain_run_end, run_end, utf8_len,
+    assignment_prefix, is_blank, is_name_start, plain_run_end, run_end, utf8_len,
 };
 use crate::shell_string;
 
@@ -174,6 +174,34 @@ static WORD_START_PLAIN: [bool; 256] = {
     let mut b = 0;
     while b < 256 {
         table[b] = CLASS[b] != BREAK && b != b'#' as usize && !(b as u8).is_ascii_digit();
+        b += 1;
+    }
+    table
+};
+
+/// For [`Parser::scan_braced`]: the bytes that end a run of text inside `${ }` (non-zero):
+/// `}`, `\\`, quotes, `$` and `` ` ``.
+static BRACED_STOP: [u8; 256] = {
+    let mut table = [0; 256];
+    let stops = b"}\\'\"$`";
+    let mut i = 0;
+    while i < stops.len() {
+        table[stops[i] as usize] = 1;
+        i += 1;
+    }
+    table
+};
+
+/// For [`Parser::scan_dollar`]: non-zero for the bytes that are not part of a name
+/// (`[A-Za-z0-9_]`), where a `$NAME` ends, found with [`run_end`] (eight bytes per bounds
+/// check; names in expansions are often long, `$DEBIAN_FRONTEND`).
+static NOT_NAME_CHAR: [u8; 256] = {
+    let mut table = [1; 256];
+    let mut b = 0;
+    while b < 256 {
+        if (b as u8).is_ascii_alphanumeric() || b == b'_' as usize {
+            table[b] = 0;
+        }
         b += 1;
     }
     table
@@ -1755,12 +1783,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             }
             Some(c) if is_name_start(c) => {
                 *flags |= WordFlags::PARAMETER;
-                let src = self.src;
-                let mut p = start + 2;
-                while src.get(p).is_some_and(|&b| is_name_char(b)) {
-                    p += 1;
-                }
-                self.pos = p;
+                self.pos = run_end(&NOT_NAME_CHAR, self.src, start + 2);
                 ExpansionKind::Parameter
             }
             Some(c) if c.is_ascii_digit() || b"@*#?-$!".contains(&c) => {
@@ -1903,7 +1926,9 @@ impl<'t, 'b> Parser<'t, 'b> {
             return;
         }
         loop {
-            let Some(b) = self.peek() else {
+            let src = self.src;
+            self.pos = run_end(&BRACED_STOP, src, self.pos);
+            let Some(&b) = src.get(self.pos) else {
                 *flags |= WordFlags::UNTERMINATED;
                 self.error(start, self.end, E::UnterminatedParameterExpansion);
                 break;
