@@ -907,7 +907,9 @@ impl<'t, 'b> Parser<'t, 'b> {
     }
 
     /// For [`Self::push_word`]: moves the `words` of command `id` to the end of the table,
-    /// behind the words of the commands nested in it, whose ranges move down accordingly.
+    /// behind the words of the commands nested in it, whose ranges move down accordingly. A
+    /// nested command without words made before the first of them (`a=()` in `<(a=())`)
+    /// has its empty range among them, and keeps it.
     #[cold]
     #[inline(never)]
     fn move_words_behind_nested(&mut self, id: u32, words: &mut (usize, usize)) {
@@ -916,7 +918,7 @@ impl<'t, 'b> Parser<'t, 'b> {
         t.words[first..].rotate_left(count);
         let shift = count as u32;
         for c in &mut t.commands[id as usize + 1..] {
-            if c.words.0 as usize >= first {
+            if c.words.0 as usize >= first + count {
                 c.words = (c.words.0 - shift, c.words.1 - shift);
             }
         }

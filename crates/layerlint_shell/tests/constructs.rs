@@ -1044,3 +1044,34 @@ fn names_through_wrappers_are_the_commands_names() {
     }
     assert!(checked >= 10, "{checked} commands");
 }
+
+/// A command's words stay contiguous when commands nested in them put words of their own
+/// between (the parser moves them behind); a nested command without words keeps its
+/// empty range.
+#[test]
+fn words_around_nested_commands() {
+    let script = parse_str("echo a $(printf '%s' b) c `true x` d");
+    assert_eq!(names(&script), ["echo", "printf", "true"]);
+    let echo = script.commands().next().unwrap();
+    assert_eq!(
+        echo.words().map(|w| w.text()).collect::<Vec<_>>(),
+        ["echo", "a", "$(printf '%s' b)", "c", "`true x`", "d"]
+    );
+    assert_eq!(args(script.commands().nth(1).unwrap()), ["%s", "b"]);
+    assert_eq!(args(script.commands().nth(2).unwrap()), ["x"]);
+
+    let script = parse_str("<(a=()) <(sh -c x) y");
+    let words: Vec<Vec<&str>> = script
+        .commands()
+        .map(|c| c.words().map(|w| w.text()).collect())
+        .collect();
+    assert_eq!(
+        words,
+        [
+            vec!["<(a=())", "<(sh -c x)", "y"],
+            vec![],
+            vec!["sh", "-c", "x"],
+            vec!["x"]
+        ]
+    );
+}
