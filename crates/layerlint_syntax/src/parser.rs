@@ -133,7 +133,7 @@ impl<'s> Parser<'s> {
     fn line_at(&mut self, start: usize) -> Line {
         let bytes = self.src.as_bytes();
         let rest = &bytes[start..];
-        let (end, line) = match find_newline(rest) {
+        let (end, line) = match memchr::memchr(b'\n', rest) {
             Some(i) => (start + i + 1, &rest[..i]),
             None => (bytes.len(), rest),
         };
@@ -518,28 +518,6 @@ impl<'s> Parser<'s> {
             expand: marker.expand,
         }
     }
-}
-
-/// The offset of the first `\n` in `bytes`, eight bytes at a time. Lines are short (34
-/// bytes on average): `memchr`'s set-up cost more than this whole search.
-fn find_newline(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
-    let (chunks, tail) = bytes.as_chunks::<8>();
-    let mut offset = 0;
-    for chunk in chunks {
-        let word = u64::from_le_bytes(*chunk);
-        // A zero byte of `x` is a newline of `word`. The lowest byte flagged here is the
-        // first zero byte (a borrow can only flag bytes above a zero one).
-        let x = word ^ NEWLINES;
-        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zeros != 0 {
-            return Some(offset + zeros.trailing_zeros() as usize / 8);
-        }
-        offset += 8;
-    }
-    tail.iter().position(|&b| b == b'\n').map(|i| offset + i)
 }
 
 /// Whether `text` contains `<<` (before looking for heredocs: most lines have no `<`).
