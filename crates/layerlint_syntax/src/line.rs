@@ -12,7 +12,8 @@ use crate::goquote::go_quote;
 use crate::json::{JsonOutcome, parse_array};
 use crate::mount::parse_mount;
 use crate::words::{
-    RawWord, WordSpan, extract_flags, is_split_space, parse_word_spans, split_first, trim_space,
+    RawWord, WordSpan, extract_flags, is_ascii_text, is_split_space, parse_word_spans, split_first,
+    trim_space,
     whitespace_spans,
 };
 
@@ -55,6 +56,7 @@ pub(crate) fn parse_line(
 
 impl LineParser<'_> {
     /// The source range of `start..end` of the logical line.
+    #[inline]
     fn map(&self, start: usize, end: usize) -> TextRange {
         self.logical
             .range_to_source(TextRange::from_usize(start, end))
@@ -82,7 +84,17 @@ impl LineParser<'_> {
         let kind = InstructionKind::from_keyword(&self.text[start..keyword_end]);
         let mut flags = Vec::new();
         let (mut args_start, mut args_end) = (end, end);
-        if let Some(rest) = rest {
+        if let Some(rest) = rest
+            && self
+                .text
+                .as_bytes()
+                .get(rest)
+                .is_some_and(|&b| is_ascii_text(b) && b != b'-')
+        {
+            // No flags (most instructions): `extract_flags` would stop at once at this
+            // character, and the line is trimmed already. The arguments are the rest.
+            (args_start, args_end) = (rest, end);
+        } else if let Some(rest) = rest {
             let extracted = extract_flags(self.text, rest, end, self.escape);
             flags = extracted
                 .flags

@@ -33,7 +33,7 @@ fn is_ascii_space(byte: u8) -> bool {
 
 /// Whether `byte` is an ASCII character other than whitespace: text that trimming stops at.
 #[inline]
-fn is_ascii_text(byte: u8) -> bool {
+pub(crate) fn is_ascii_text(byte: u8) -> bool {
     byte.is_ascii() && !is_ascii_space(byte)
 }
 
