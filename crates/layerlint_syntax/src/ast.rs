@@ -214,33 +214,59 @@ impl InstructionKind {
     ];
 
     /// The kind of a keyword, in any case.
+    ///
+    /// By length, then by the keyword's bytes with bit 5 cleared: that upper-cases an ASCII
+    /// letter and turns no other byte into an upper-case letter, so it matches the keywords
+    /// (all letters) exactly as an upper-cased copy does, with fixed-size comparisons.
     pub fn from_keyword(keyword: &str) -> Self {
-        if keyword.len() > 11 {
-            return Self::Unknown;
+        fn folded<const N: usize>(bytes: &[u8]) -> [u8; N] {
+            let mut out = [0; N];
+            for (slot, byte) in out.iter_mut().zip(bytes) {
+                *slot = byte & !0x20;
+            }
+            out
         }
-        let mut buf = [0u8; 11];
-        for (slot, byte) in buf.iter_mut().zip(keyword.bytes()) {
-            *slot = byte.to_ascii_uppercase();
-        }
-        match &buf[..keyword.len()] {
-            b"ADD" => Self::Add,
-            b"ARG" => Self::Arg,
-            b"CMD" => Self::Cmd,
-            b"COPY" => Self::Copy,
-            b"ENTRYPOINT" => Self::Entrypoint,
-            b"ENV" => Self::Env,
-            b"EXPOSE" => Self::Expose,
-            b"FROM" => Self::From,
-            b"HEALTHCHECK" => Self::Healthcheck,
-            b"LABEL" => Self::Label,
-            b"MAINTAINER" => Self::Maintainer,
-            b"ONBUILD" => Self::Onbuild,
-            b"RUN" => Self::Run,
-            b"SHELL" => Self::Shell,
-            b"STOPSIGNAL" => Self::Stopsignal,
-            b"USER" => Self::User,
-            b"VOLUME" => Self::Volume,
-            b"WORKDIR" => Self::Workdir,
+        let bytes = keyword.as_bytes();
+        match bytes.len() {
+            3 => match &folded::<3>(bytes) {
+                b"ADD" => Self::Add,
+                b"ARG" => Self::Arg,
+                b"CMD" => Self::Cmd,
+                b"ENV" => Self::Env,
+                b"RUN" => Self::Run,
+                _ => Self::Unknown,
+            },
+            4 => match &folded::<4>(bytes) {
+                b"COPY" => Self::Copy,
+                b"FROM" => Self::From,
+                b"USER" => Self::User,
+                _ => Self::Unknown,
+            },
+            5 => match &folded::<5>(bytes) {
+                b"LABEL" => Self::Label,
+                b"SHELL" => Self::Shell,
+                _ => Self::Unknown,
+            },
+            6 => match &folded::<6>(bytes) {
+                b"EXPOSE" => Self::Expose,
+                b"VOLUME" => Self::Volume,
+                _ => Self::Unknown,
+            },
+            7 => match &folded::<7>(bytes) {
+                b"ONBUILD" => Self::Onbuild,
+                b"WORKDIR" => Self::Workdir,
+                _ => Self::Unknown,
+            },
+            10 => match &folded::<10>(bytes) {
+                b"ENTRYPOINT" => Self::Entrypoint,
+                b"MAINTAINER" => Self::Maintainer,
+                b"STOPSIGNAL" => Self::Stopsignal,
+                _ => Self::Unknown,
+            },
+            11 => match &folded::<11>(bytes) {
+                b"HEALTHCHECK" => Self::Healthcheck,
+                _ => Self::Unknown,
+            },
             _ => Self::Unknown,
         }
     }
@@ -583,5 +609,57 @@ impl Heredoc {
             offset += layerlint_text::TextSize::of(line);
         }
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InstructionKind;
+
+    /// What `from_keyword` did before its fixed-size comparisons: an upper-cased copy
+    /// compared with each keyword.
+    fn by_upper_case(keyword: &str) -> InstructionKind {
+        let upper = keyword.to_ascii_uppercase();
+        InstructionKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == upper)
+            .unwrap_or(InstructionKind::Unknown)
+    }
+
+    /// Every keyword in three cases, and every keyword with any one byte replaced by any
+    /// ASCII character or a non-ASCII one, is read as the upper-cased copy reads it.
+    #[test]
+    fn keywords_match_their_upper_case() {
+        for kind in InstructionKind::ALL {
+            let keyword = kind.as_str();
+            for written in [
+                keyword.to_owned(),
+                keyword.to_ascii_lowercase(),
+                keyword[..1].to_owned() + &keyword[1..].to_ascii_lowercase(),
+            ] {
+                assert_eq!(InstructionKind::from_keyword(&written), kind, "{written}");
+            }
+            for at in 0..keyword.len() {
+                let replacements = (0..128u8).map(char::from).chain(['é', 'ſ', 'K']);
+                for replacement in replacements {
+                    let written = format!("{}{replacement}{}", &keyword[..at], &keyword[at + 1..]);
+                    assert_eq!(
+                        InstructionKind::from_keyword(&written),
+                        by_upper_case(&written),
+                        "{written:?}"
+                    );
+                }
+            }
+            for extra in ["", "S", "\0", " "] {
+                let longer = format!("{keyword}{extra}");
+                assert_eq!(
+                    InstructionKind::from_keyword(&longer),
+                    by_upper_case(&longer)
+                );
+            }
+        }
+        for other in ["", "R", "RU", "RUNS", "FROM ", "HEALTHCHECKS"] {
+            assert_eq!(InstructionKind::from_keyword(other), by_upper_case(other));
+        }
     }
 }

@@ -13,8 +13,7 @@ use crate::json::{JsonOutcome, parse_array};
 use crate::mount::parse_mount;
 use crate::words::{
     RawWord, WordSpan, extract_flags, is_ascii_text, is_split_space, parse_word_spans, split_first,
-    trim_space,
-    whitespace_spans,
+    trim_space, whitespace_spans,
 };
 
 /// How deeply `ONBUILD ONBUILD …` is followed.

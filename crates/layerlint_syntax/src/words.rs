@@ -146,20 +146,19 @@ pub(crate) fn whitespace_spans(
 
 /// BuildKit's `reWhitespace.Split(text, 2)`: the first word, and the start of the rest
 /// (after the run of whitespace), if there is whitespace.
+///
+/// The searches run over the slice (no bounds check per byte): every instruction's keyword
+/// is cut here.
 pub(crate) fn split_first(text: &str, start: usize, end: usize) -> (usize, Option<usize>) {
-    let bytes = text.as_bytes();
-    let mut pos = start;
-    while pos < end && !is_split_space(bytes[pos]) {
-        pos += 1;
-    }
-    if pos == end {
+    let bytes = &text.as_bytes()[start..end];
+    let Some(first_end) = bytes.iter().position(|&b| is_split_space(b)) else {
         return (end, None);
-    }
-    let first_end = pos;
-    while pos < end && is_split_space(bytes[pos]) {
-        pos += 1;
-    }
-    (first_end, Some(pos))
+    };
+    let blanks = bytes[first_end..]
+        .iter()
+        .position(|&b| !is_split_space(b))
+        .unwrap_or(bytes.len() - first_end);
+    (start + first_end, Some(start + first_end + blanks))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
