@@ -409,16 +409,14 @@ impl<'s> Parser<'s> {
             end = line.content_end;
         }
 
-        let mut errors = Vec::new();
         let mut instruction = parse_line(
             &logical,
             0,
             logical.as_str().len(),
             self.escape,
             0,
-            &mut errors,
+            &mut self.errors,
         );
-        self.errors.append(&mut errors);
         // A copy of just its length (none when there are no comments): the list keeps its
         // buffer instead of growing a new one for the next instruction's comments.
         instruction.comments = self.pending_comments.clone();

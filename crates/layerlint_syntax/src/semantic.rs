@@ -593,9 +593,8 @@ pub fn looks_like_windows_image(reference: &str) -> bool {
         .iter()
         .rposition(|&b| b == b':')
         .map_or(&[][..], |colon| &bytes[colon + 1..]);
-    if !bytes
-        .iter()
-        .any(|b| matches!(b.to_ascii_lowercase(), b'w' | b'v'))
+    // `b | 0x20` is `w` or `v` for those letters in either case and for no other byte.
+    if !bytes.iter().any(|b| matches!(b | 0x20, b'w' | b'v'))
         && !after_colon
             .windows(4)
             .any(|w| w.eq_ignore_ascii_case(b"ltsc"))

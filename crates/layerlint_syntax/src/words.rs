@@ -122,24 +122,12 @@ pub(crate) fn whitespace_spans(
     start: usize,
     end: usize,
 ) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = &text.as_bytes()[..end];
     // `None` once the last word is out.
     let mut next = (start < end).then_some(start);
     std::iter::from_fn(move || {
         let word_start = next?;
-        let mut pos = word_start;
-        while pos < end && !is_split_space(bytes[pos]) {
-            pos += 1;
-        }
-        let word_end = pos;
-        if pos == end {
-            next = None;
-        } else {
-            while pos < end && is_split_space(bytes[pos]) {
-                pos += 1;
-            }
-            next = Some(pos);
-        }
+        let (word_end, rest) = split_first(text, word_start, end);
+        next = rest;
         Some((word_start, word_end))
     })
 }
@@ -687,6 +675,46 @@ mod tests {
             proptest::prop_assert_eq!(
                 parse_words(&input, start, input.len(), escape),
                 parse_words_char_by_char(&input, start, input.len(), escape)
+            );
+        }
+    }
+
+    /// `reWhitespace.Split` a byte at a time, as `whitespace_spans` walked it before it
+    /// used `split_first`.
+    fn whitespace_spans_byte_by_byte(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let mut spans = Vec::new();
+        let mut next = (start < end).then_some(start);
+        while let Some(word_start) = next {
+            let mut pos = word_start;
+            while pos < end && !is_split_space(bytes[pos]) {
+                pos += 1;
+            }
+            spans.push((word_start, pos));
+            if pos == end {
+                next = None;
+            } else {
+                while pos < end && is_split_space(bytes[pos]) {
+                    pos += 1;
+                }
+                next = Some(pos);
+            }
+        }
+        spans
+    }
+
+    proptest::proptest! {
+        /// Splitting through `split_first` gives the spans of the byte-by-byte walk,
+        /// trailing whitespace (an empty last word) included.
+        #[test]
+        fn whitespace_spans_agree_with_the_walk(
+            input in "[ab\t\x0b\x0c\r \n\u{a0}é]{0,12}",
+            from in 0usize..4,
+        ) {
+            let start = input.char_indices().map(|(i, _)| i).nth(from).unwrap_or(input.len());
+            proptest::prop_assert_eq!(
+                whitespace_spans(&input, start, input.len()).collect::<Vec<_>>(),
+                whitespace_spans_byte_by_byte(&input, start, input.len())
             );
         }
     }
