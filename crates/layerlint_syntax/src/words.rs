@@ -49,6 +49,20 @@ pub(crate) fn leading_space(text: &str) -> usize {
 pub(crate) fn leading_space_in(text: &str, start: usize, end: usize) -> usize {
     let bytes = &text.as_bytes()[start..end];
     let mut pos = 0;
+    // Indentation (half the lines of real files, four to eight spaces in most) is mostly
+    // spaces: eight at a time, the first byte that is no space found in the word. The
+    // walk below goes on from there (tabs, other whitespace, the last few bytes).
+    if bytes.first() == Some(&b' ') {
+        const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+        while let Some(chunk) = bytes[pos..].first_chunk::<8>() {
+            let other = u64::from_le_bytes(*chunk) ^ SPACES;
+            if other != 0 {
+                pos += other.trailing_zeros() as usize / 8;
+                break;
+            }
+            pos += 8;
+        }
+    }
     while pos < bytes.len() {
         let byte = bytes[pos];
         if byte.is_ascii() {
@@ -679,6 +693,11 @@ mod tests {
         }
     }
 
+    /// Go's `unicode.IsSpace` prefix, a character at a time.
+    fn leading_space_char_by_char(text: &str) -> usize {
+        text.len() - text.trim_start_matches(is_space).len()
+    }
+
     /// `reWhitespace.Split` a byte at a time, as `whitespace_spans` walked it before it
     /// used `split_first`.
     fn whitespace_spans_byte_by_byte(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
@@ -704,6 +723,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The slice search for leading whitespace agrees with trimming a character at a
+        /// time: ASCII and Unicode spaces (U+0085 and U+00A0 among them), other letters.
+        #[test]
+        fn leading_space_agrees_with_trimming(
+            input in "[ \t\n\x0b\x0c\r\u{85}\u{a0}\u{2003}aé€#]{0,12}",
+        ) {
+            proptest::prop_assert_eq!(leading_space(&input), leading_space_char_by_char(&input));
+        }
+
         /// Splitting through `split_first` gives the spans of the byte-by-byte walk,
         /// trailing whitespace (an empty last word) included.
         #[test]
