@@ -27,6 +27,18 @@ fn find_eq(text: &str) -> Option<usize> {
     text.bytes().position(|b| b == b'=')
 }
 
+/// Whether `text` starts with a word that `parse_word_spans` gives as it is and that has
+/// no `=`: ASCII other than whitespace, quotes, `=` and the escape, up to ASCII whitespace
+/// or the end. The first word of `ENV key value` (the legacy form) is such a word.
+fn starts_with_plain_word(text: &[u8], escape: char) -> bool {
+    let plain = |b: u8| is_ascii_text(b) && !matches!(b, b'=' | b'"' | b'\'') && b != escape as u8;
+    let len = text.iter().position(|&b| !plain(b)).unwrap_or(text.len());
+    len > 0
+        && text
+            .get(len)
+            .is_none_or(|&b| b.is_ascii_whitespace() || b == 0x0b)
+}
+
 struct LineParser<'a> {
     logical: &'a MappedText,
     text: &'a str,
@@ -282,11 +294,20 @@ impl LineParser<'_> {
         key: &str,
         whole: TextRange,
     ) -> Vec<KeyValue> {
-        let words = parse_word_spans(self.text, start, end, self.escape);
-        let Some(first) = words.first() else {
-            return Vec::new();
+        let words = if starts_with_plain_word(&self.text.as_bytes()[start..end], self.escape) {
+            // The legacy form, told without reading the words (most of them unused).
+            Vec::new()
+        } else {
+            let words = parse_word_spans(self.text, start, end, self.escape);
+            if words.is_empty() {
+                return Vec::new();
+            }
+            words
         };
-        if find_eq(first.text).is_none() {
+        if words
+            .first()
+            .is_none_or(|first| find_eq(first.text).is_none())
+        {
             let (key_end, rest) = split_first(self.text, start, end);
             let Some(rest) = rest else {
                 self.error(
@@ -407,5 +428,31 @@ impl LineParser<'_> {
         let candidate = &self.text[TextRange::new(start, end)];
         let round_trip = self.logical.range_to_source(TextRange::new(start, end));
         (round_trip == range).then(|| candidate.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// A text that `starts_with_plain_word` accepts has words, and the first is its
+        /// first word as written, without `=`: what `name_values` reads as the legacy form
+        /// without parsing the words. Quotes, escapes (both escape characters), `=`,
+        /// Unicode spaces and letters.
+        #[test]
+        fn plain_first_word_is_the_parsed_one(
+            input in "[ab=\"'\\\\` \t\u{0b}\u{a0}é]{0,12}",
+            backtick: bool,
+        ) {
+            let escape = if backtick { '`' } else { '\\' };
+            if starts_with_plain_word(input.as_bytes(), escape) {
+                let words = parse_word_spans(&input, 0, input.len(), escape);
+                let (first_end, _) = split_first(&input, 0, input.len());
+                proptest::prop_assert!(!words.is_empty());
+                proptest::prop_assert!(find_eq(words[0].text).is_none());
+                proptest::prop_assert_eq!(words[0].text, &input[..first_end]);
+            }
+        }
     }
 }
