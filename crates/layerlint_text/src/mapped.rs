@@ -172,17 +172,28 @@ impl MappedText {
         // The pieces that overlap `range`, the first and last cut to it. Adjacent pieces
         // never continue each other in the source (`push` joins those), and cutting the
         // outer ends keeps it so: the pieces can be copied, not pushed one by one.
-        let mut pieces = Vec::with_capacity(self.pieces.len());
-        for (piece, src) in self.pieces() {
-            let start = piece.start().max(range.start());
-            let end = piece.end().min(range.end());
-            if start < end {
-                pieces.push((start - range.start(), src + (start - piece.start())));
-            }
-        }
-        // Only the part of `range` inside the text has pieces.
+        //
+        // Those pieces are found by their starts (two binary searches) and copied at once:
+        // the last piece starting at or before the range's start (the one holding it, which
+        // passes over the empty first piece of an empty `contiguous` text), up to the last
+        // one starting before its end. Each of them overlaps the range: only that first
+        // piece of an empty text can be empty.
         let end = range.end().min(self.len());
         let start = range.start().min(end);
+        let pieces = if start < end {
+            let first = self.pieces.partition_point(|&(piece, _)| piece <= start) - 1;
+            let last = self.pieces.partition_point(|&(piece, _)| piece < end);
+            self.pieces[first..last]
+                .iter()
+                .map(|&(piece, src)| {
+                    let from = piece.max(start);
+                    (from - start, src + (from - piece))
+                })
+                .collect()
+        } else {
+            // Only the part of `range` inside the text has pieces.
+            Vec::new()
+        };
         MappedText {
             text: self.text[TextRange::new(start, end)].to_owned(),
             pieces,
@@ -265,6 +276,52 @@ mod tests {
                 );
                 let empty = MappedText::new();
                 assert_eq!(empty.range_to_source(range), by_offsets(&empty, range));
+            }
+        }
+    }
+
+    /// Slicing copies the pieces found by binary search: it gives what cutting every piece
+    /// to the range gives, for every range of a text of several pieces (out-of-range ends
+    /// included), of one that starts with an empty piece, and of an empty text.
+    #[test]
+    fn slice_agrees_with_cutting_every_piece() {
+        let by_every_piece = |text: &MappedText, range: TextRange| {
+            let mut pieces = Vec::new();
+            for (piece, src) in text.pieces() {
+                let start = piece.start().max(range.start());
+                let end = piece.end().min(range.end());
+                if start < end {
+                    pieces.push((start - range.start(), src + (start - piece.start())));
+                }
+            }
+            let end = range.end().min(text.len());
+            let start = range.start().min(end);
+            MappedText {
+                text: text.as_str()[TextRange::new(start, end)].to_owned(),
+                pieces,
+            }
+        };
+        let mut several = MappedText::new();
+        several.push("ab", TextSize::new(3));
+        several.push("cde", TextSize::new(9));
+        several.push("f", TextSize::new(20));
+        several.push("gh", TextSize::new(30));
+        let mut empty_first = MappedText::contiguous("", TextSize::new(2));
+        empty_first.push("xyz", TextSize::new(7));
+        empty_first.push("w", TextSize::new(12));
+        let texts = [
+            several,
+            empty_first,
+            MappedText::contiguous("", TextSize::new(4)),
+            MappedText::contiguous("abc", TextSize::new(4)),
+            MappedText::new(),
+        ];
+        for text in texts {
+            for start in 0..12u32 {
+                for end in start..12 {
+                    let range = TextRange::new(TextSize::new(start), TextSize::new(end));
+                    assert_eq!(text.slice(range), by_every_piece(&text, range), "{range:?}");
+                }
             }
         }
     }
