@@ -170,17 +170,31 @@ impl Scope {
         globals: &Scope,
         escape: char,
     ) {
+        self.apply_with(index, instruction, globals, escape, &mut |_, _| {});
+    }
+
+    /// [`Scope::apply`], showing `define` each variable as it is set, its key shared with
+    /// the scope (what [`Semantic::new`] records, without looking each name up again).
+    fn apply_with(
+        &mut self,
+        index: usize,
+        instruction: &Instruction,
+        globals: &Scope,
+        escape: char,
+        define: &mut impl FnMut(&Arc<str>, &Var),
+    ) {
         match &instruction.body {
             Body::Env(pairs) if pairs.len() == 1 => {
                 // One pair (most ENVs): nothing of this ENV comes before its value.
                 let pair = &pairs[0];
                 let value = self.expand_value(&pair.value.text, escape);
-                self.vars_mut().insert(
-                    pair.key.text.as_str().into(),
+                self.set(
+                    &pair.key.text,
                     Var {
                         value: Some(value.unwrap_or_else(|| "".into())),
                         source: VarSource::Env(index),
                     },
+                    define,
                 );
             }
             Body::Env(pairs) => {
@@ -193,12 +207,13 @@ impl Scope {
                     })
                     .collect();
                 for (name, value) in values {
-                    self.vars_mut().insert(
-                        name.into(),
+                    self.set(
+                        name,
                         Var {
                             value: Some(value.unwrap_or_else(|| "".into())),
                             source: VarSource::Env(index),
                         },
+                        define,
                     );
                 }
             }
@@ -209,29 +224,26 @@ impl Scope {
                         Some(default) => self.expand_value(&default.text, escape),
                         None => globals.get_var(name).and_then(|v| v.value.clone()),
                     };
-                    self.vars_mut().insert(
-                        name.into(),
+                    self.set(
+                        name,
                         Var {
                             value,
                             source: VarSource::Arg(index),
                         },
+                        define,
                     );
                 }
             }
             _ => {}
         }
     }
-}
 
-/// The names an ARG or ENV defines (none for other instructions).
-fn defined_names(instruction: &Instruction) -> impl Iterator<Item = &str> {
-    let (pairs, args) = match &instruction.body {
-        Body::Env(pairs) => (pairs.as_slice(), &[][..]),
-        Body::Arg(args) => (&[][..], args.as_slice()),
-        _ => (&[][..], &[][..]),
-    };
-    let keys = pairs.iter().map(|p| p.key.text.as_str());
-    keys.chain(args.iter().map(|a| a.name.text.as_str()))
+    /// Sets a variable, showing it to `define` first.
+    fn set(&mut self, name: &str, var: Var, define: &mut impl FnMut(&Arc<str>, &Var)) {
+        let name: Arc<str> = name.into();
+        define(&name, &var);
+        self.vars_mut().insert(name, var);
+    }
 }
 
 impl Env for Scope {
@@ -430,13 +442,18 @@ impl Semantic {
                     // Only ARG and ENV change a scope.
                     continue;
                 }
-                scope.apply(index, instruction, &global_scope, escape);
-                for name in defined_names(instruction) {
-                    // The scope's own key is shared, not copied.
-                    if let Some((key, var)) = scope.vars.get_key_value(name) {
-                        defined.push((index, key.clone(), var.clone()));
-                    }
-                }
+                // Each variable as it is set, its key shared with the scope, not copied. (An
+                // ENV or ARG that sets a name twice records both: replayed in order, they
+                // leave the last, as the scope has it.)
+                scope.apply_with(
+                    index,
+                    instruction,
+                    &global_scope,
+                    escape,
+                    &mut |name, var| {
+                        defined.push((index, name.clone(), var.clone()));
+                    },
+                );
             }
             exit_env.push(scope);
         }
