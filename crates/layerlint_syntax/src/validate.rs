@@ -178,8 +178,14 @@ impl Check<'_> {
     fn from(&mut self, from: &crate::ast::FromImage) {
         match from.words.as_slice() {
             [_, kw, name] if kw.text.eq_ignore_ascii_case("as") => {
-                let lower = name.text.to_lowercase();
-                if !valid_stage_name(&lower) {
+                // BuildKit checks the lower-cased name: an ASCII one (most) is checked as
+                // it is, ignoring case, without a lower-cased copy.
+                let valid = if name.text.is_ascii() {
+                    valid_stage_name_ignoring_ascii_case(&name.text)
+                } else {
+                    valid_stage_name(&name.text.to_lowercase())
+                };
+                if !valid {
                     let range = name.range;
                     self.report(
                         ParseErrorKind::InvalidArguments,
@@ -412,6 +418,14 @@ pub fn valid_stage_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
+/// [`valid_stage_name`] of an ASCII name lower-cased: what lower-casing changes (upper-case
+/// letters) counts as the lower-case letter it becomes.
+fn valid_stage_name_ignoring_ascii_case(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// Go's `time.ParseDuration`, in nanoseconds.
 pub fn parse_go_duration(text: &str) -> Result<i128, String> {
     let invalid = || format!("time: invalid duration {}", go_quote(text));
@@ -484,6 +498,17 @@ pub fn parse_go_duration(text: &str) -> Result<i128, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// An ASCII name checked ignoring case is valid exactly when its lower-cased copy is.
+        #[test]
+        fn stage_names_ignore_ascii_case(name in "[a-zA-Z0-9_.\\-@ /]{0,6}") {
+            proptest::prop_assert_eq!(
+                valid_stage_name_ignoring_ascii_case(&name),
+                valid_stage_name(&name.to_lowercase())
+            );
+        }
+    }
 
     #[test]
     fn durations() {
