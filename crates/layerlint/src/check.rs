@@ -539,7 +539,8 @@ fn check_file(
                 report.rendered = Some(part);
                 report.findings = Vec::new();
             }
-            // Not into memory; but were it, the findings are still there to render later.
+            // A part that cannot be rendered now (a code frame the text cannot give) is
+            // left to the end, from the findings and the text, as in any other run.
             Err(_) if options.keep_source => report.source = Some(text.to_owned()),
             Err(_) => {}
         }
