@@ -1,7 +1,6 @@
-use layerlint_syntax::image::ImageRef;
-use layerlint_syntax::semantic::Base;
 use layerlint_syntax::{Body, InstructionKind};
 
+use super::variables::from_image;
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
 use crate::{Context, Node};
@@ -68,59 +67,19 @@ impl Check for InvalidDefaultArgInFrom {
         if *stopped || !image.text.contains('$') {
             return;
         }
-        // The stage's base is this image expanded with the global ARGs when the file was
-        // read, and its reference is parsed once for every rule that asks: both are read
-        // from there instead of again. A base read as `scratch` or a stage keeps no
-        // expansion: those (rare) are expanded again.
-        let stage = cx
-            .semantic
-            .stage_of(node.index)
-            .map(|s| &cx.semantic.stages[s]);
-        let resolved = match stage.map(|s| (s, &s.base)) {
-            Some((_, Base::Image { resolved: None, .. })) => {
-                *stopped = true;
-                return;
-            }
-            Some((
-                stage,
-                Base::Image {
-                    resolved: Some(resolved),
-                    matched,
-                    unmatched,
-                    ..
-                },
-            )) => {
-                // A constant name that is invalid is a different mistake (the build fails
-                // whatever the arguments); a name that names a stage is not an image.
-                if matched.is_empty() && unmatched.is_empty() {
-                    return;
-                }
-                if stage.image().is_some() || cx.semantic.stage_named(resolved).is_some() {
-                    return;
-                }
-                resolved.clone()
-            }
-            _ => {
-                let Ok(expansion) = cx
-                    .semantic
-                    .global_scope
-                    .expand(&image.text, cx.file.escape())
-                else {
-                    *stopped = true;
-                    return;
-                };
-                if expansion.matched.is_empty() && expansion.unmatched.is_empty() {
-                    return;
-                }
-                let resolved = expansion.result;
-                if ImageRef::parse(&resolved).is_ok()
-                    || cx.semantic.stage_named(&resolved).is_some()
-                {
-                    return;
-                }
-                resolved
-            }
+        let Some(expanded) = from_image(cx, node.stage, image) else {
+            *stopped = true;
+            return;
         };
+        // A constant name that is invalid is a different mistake (the build fails
+        // whatever the arguments); a name that names a stage is not an image.
+        if expanded.matched.is_empty() && expanded.unmatched.is_empty() {
+            return;
+        }
+        let resolved = &expanded.resolved;
+        if expanded.parses() || cx.semantic.stage_named(resolved).is_some() {
+            return;
+        }
         let outcome = if resolved.is_empty() {
             "an empty image name".to_owned()
         } else {

@@ -1,7 +1,7 @@
-use layerlint_syntax::semantic::{Base, VarSource};
+use layerlint_syntax::semantic::VarSource;
 use layerlint_syntax::{Body, InstructionKind, Word};
 
-use super::variables::{reference_range, suggest};
+use super::variables::{from_image, reference_range, suggest};
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
 use crate::{Context, Node};
@@ -64,24 +64,9 @@ impl Check for UndefinedArgInFrom {
         };
         if let Some(image) = from.image()
             && image.text.contains('$')
+            && let Some(expanded) = from_image(cx, node.stage, image)
         {
-            // The stage's base is the image expanded with the global ARGs when the file was
-            // read: its variables without a value are read from there instead of expanding
-            // it again. A base read as `scratch` or a stage keeps no expansion.
-            let semantic = cx.semantic;
-            match semantic
-                .stage_of(node.index)
-                .map(|s| &semantic.stages[s].base)
-            {
-                Some(Base::Image {
-                    resolved: Some(_),
-                    unmatched,
-                    ..
-                }) => report_undeclared(cx, image, unmatched),
-                // The expansion failed.
-                Some(Base::Image { resolved: None, .. }) => {}
-                _ => check_word(cx, image),
-            }
+            report_undeclared(cx, image, &expanded.unmatched);
         }
         if let Some(platform) = node
             .instruction

@@ -1,7 +1,77 @@
-//! Helpers for the rules about variables (`undefined-variable`, `undefined-arg-in-from`):
-//! where a variable is referenced in a word, and BuildKit's "did you mean".
+//! Helpers for the rules about variables (`undefined-variable`, `undefined-arg-in-from`,
+//! `invalid-default-arg-in-from`): where a variable is referenced in a word, a `FROM`'s
+//! image expanded with the global ARGs, and BuildKit's "did you mean".
 
+use std::borrow::Cow;
+
+use layerlint_syntax::Word;
+use layerlint_syntax::image::ImageRef;
+use layerlint_syntax::semantic::{Base, Stage};
 use layerlint_text::{TextRange, TextSize};
+
+use crate::Context;
+
+/// The image of a `FROM` expanded with the global ARGs (`undefined-arg-in-from`,
+/// `invalid-default-arg-in-from`).
+pub(crate) struct FromImage<'a> {
+    pub resolved: Cow<'a, str>,
+    /// Variables of the reference that have a value.
+    pub matched: Cow<'a, [String]>,
+    /// Variables of the reference without a value.
+    pub unmatched: Cow<'a, [String]>,
+    /// The stage whose base this is, when the expansion is the one it kept.
+    kept: Option<&'a Stage>,
+}
+
+impl FromImage<'_> {
+    /// Whether the expanded reference parses as an image reference (the stage's, parsed
+    /// once for every rule that asks, when the expansion is the stage's).
+    pub fn parses(&self) -> bool {
+        match self.kept {
+            Some(stage) => stage.image().is_some(),
+            None => ImageRef::parse(&self.resolved).is_ok(),
+        }
+    }
+}
+
+/// `image`, the image of the `FROM` that starts `stage`, expanded with the global ARGs:
+/// the expansion the stage's base kept when the file was read, or made now when it kept
+/// none (a base read as `scratch` or as a stage). `None` when the expansion fails.
+pub(crate) fn from_image<'s>(
+    cx: &Context<'_>,
+    stage: Option<&'s Stage>,
+    image: &Word,
+) -> Option<FromImage<'s>> {
+    match stage.map(|s| (s, &s.base)) {
+        Some((
+            stage,
+            Base::Image {
+                resolved,
+                matched,
+                unmatched,
+                ..
+            },
+        )) => resolved.as_deref().map(|resolved| FromImage {
+            resolved: Cow::Borrowed(resolved),
+            matched: Cow::Borrowed(matched),
+            unmatched: Cow::Borrowed(unmatched),
+            kept: Some(stage),
+        }),
+        _ => {
+            let expansion = cx
+                .semantic
+                .global_scope
+                .expand(&image.text, cx.file.escape())
+                .ok()?;
+            Some(FromImage {
+                resolved: Cow::Owned(expansion.result),
+                matched: Cow::Owned(expansion.matched),
+                unmatched: Cow::Owned(expansion.unmatched),
+                kept: None,
+            })
+        }
+    }
+}
 
 /// A `$NAME` or `${NAME…}` in a word.
 #[derive(Clone, Debug, PartialEq, Eq)]
