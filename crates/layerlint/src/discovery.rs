@@ -62,7 +62,17 @@ pub fn discover(
     // bytes; hashing a `Path` goes component by component).
     let mut seen: HashSet<OsString> = HashSet::with_capacity(paths.len());
     let cwd = resolver.cwd().to_owned();
-    let absolute = |p: &Path| normalize(join(&cwd, p));
+    // A normal directory joined with a relative path of plain elements is normal: only the
+    // path named is looked at (the directory once), not the whole of each joined path.
+    let cwd_is_normal = cwd == Path::new("/") || is_normal(&cwd);
+    let absolute = |p: &Path| {
+        let joined = join(&cwd, p);
+        if cwd_is_normal && is_plain_relative(p) {
+            joined
+        } else {
+            normalize(joined)
+        }
+    };
     // Each named path made absolute once.
     let absolutes: Vec<PathBuf> = paths
         .iter()
@@ -301,13 +311,26 @@ fn clean_display(path: &Path) -> PathBuf {
 
 /// The parent directory and the name of a normalized absolute path (see [`is_normal`]):
 /// what [`Path::parent`] and [`Path::file_name`] give, found from the last `/` instead of
-/// by parsing components when the path is UTF-8.
+/// by parsing components (on Unix, where a path is bytes).
 fn parent_and_name(abs: &Path) -> Option<(&Path, &std::ffi::OsStr)> {
-    if let Some((dir, name)) = abs.to_str().and_then(|text| text.rsplit_once('/'))
-        && !name.is_empty()
+    #[cfg(unix)]
     {
-        let dir = if dir.is_empty() { "/" } else { dir };
-        return Some((Path::new(dir), std::ffi::OsStr::new(name)));
+        use std::os::unix::ffi::OsStrExt as _;
+        let bytes = abs.as_os_str().as_bytes();
+        if let Some(slash) = memchr::memrchr(b'/', bytes)
+            && slash + 1 < bytes.len()
+        {
+            let dir = if slash == 0 {
+                &b"/"[..]
+            } else {
+                &bytes[..slash]
+            };
+            let name = &bytes[slash + 1..];
+            return Some((
+                Path::new(std::ffi::OsStr::from_bytes(dir)),
+                std::ffi::OsStr::from_bytes(name),
+            ));
+        }
     }
     abs.parent().zip(abs.file_name())
 }
@@ -369,6 +392,18 @@ fn is_normal(path: &Path) -> bool {
         })
 }
 
+/// Whether `path` is relative and made of plain elements (none empty, `.` or `..`): joined
+/// to a normal directory, it gives a normal path (see [`is_normal`]).
+fn is_plain_relative(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let plain_from = |at: usize| {
+        let rest = &bytes[at..];
+        let element = &rest[..memchr::memchr(b'/', rest).unwrap_or(rest.len())];
+        !matches!(element, b"" | b"." | b"..")
+    };
+    plain_from(0) && memchr::memchr_iter(b'/', bytes).all(|i| plain_from(i + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,6 +419,15 @@ mod tests {
                 "{}",
                 path.display()
             );
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt as _;
+            for bytes in [&b"/a/\xff"[..], b"/\xfe/b", b"/\xff"] {
+                let path = Path::new(std::ffi::OsStr::from_bytes(bytes));
+                assert!(is_normal(path));
+                assert_eq!(parent_and_name(path), path.parent().zip(path.file_name()));
+            }
         }
     }
 
@@ -423,6 +467,36 @@ mod tests {
             .chain(["/a/.b/c..", "/ä/..ö/"])
         {
             assert_eq!(is_normal(Path::new(path)), by_elements(path), "{path:?}");
+        }
+    }
+
+    #[test]
+    fn plain_relative_paths_join_normal_directories_into_normal_paths() {
+        // Every path of up to six bytes from `/`, `.`, `a`, joined to normal directories.
+        let mut paths = vec![String::new()];
+        for _ in 0..6 {
+            paths = paths
+                .iter()
+                .flat_map(|p| ["/", ".", "a"].map(|b| format!("{p}{b}")))
+                .chain(paths.iter().cloned())
+                .collect();
+            paths.sort();
+            paths.dedup();
+        }
+        for path in paths.iter().map(String::as_str).chain(["ä/.b", "a/..b/"]) {
+            let plain = is_plain_relative(Path::new(path));
+            assert_eq!(
+                plain,
+                !path.starts_with('/')
+                    && path.split('/').all(|part| !matches!(part, "" | "." | "..")),
+                "{path:?}"
+            );
+            for dir in ["/", "/d", "/d/e"] {
+                let joined = join(Path::new(dir), Path::new(path));
+                if plain {
+                    assert!(is_normal(&joined), "{dir:?} + {path:?}");
+                }
+            }
         }
     }
 
