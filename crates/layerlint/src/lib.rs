@@ -31,7 +31,7 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn main() -> ExitCode {
     let command = cli::Cli::command();
     let args = cli::with_default_subcommand(&command, std::env::args_os().collect());
-    let matches = match command.try_get_matches_from(args) {
+    let mut matches = match command.try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(err) => {
             let code = if err.use_stderr() {
@@ -43,14 +43,22 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let parsed = match cli::Cli::from_arg_matches(&matches) {
+    // Read before the values are taken out of the matches: where `check`'s `--format`s
+    // and `--output`s stand, which the parsed values do not keep.
+    let positions = matches
+        .subcommand_matches("check")
+        .map(commands::check::Positions::of)
+        .unwrap_or_default();
+    // Taking the values out of the matches rather than copying them (a path per file
+    // named, by the thousand from `xargs`).
+    let parsed = match cli::Cli::from_arg_matches_mut(&mut matches) {
         Ok(parsed) => parsed,
         Err(err) => {
             let _ = err.print();
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let status = commands::run(parsed, &matches);
+    let status = commands::run(parsed, positions);
     // As the reports and the paths: what the command line parsed into (a value per path
     // named) is freed by the exit.
     std::mem::forget(matches);

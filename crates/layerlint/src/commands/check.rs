@@ -26,14 +26,38 @@ pub struct Output {
     pub file: Option<PathBuf>,
 }
 
-pub fn run(args: &CheckArgs, matches: &ArgMatches) -> Result<u8> {
+/// Where each `--format` and each `--output` stood on the command line (argument indices),
+/// which pairs them.
+#[derive(Clone, Debug, Default)]
+pub struct Positions {
+    format: Vec<usize>,
+    output: Vec<usize>,
+}
+
+impl Positions {
+    /// The positions in the matches of `check`.
+    pub fn of(matches: &ArgMatches) -> Positions {
+        let of = |id: &str| {
+            matches
+                .indices_of(id)
+                .map(Iterator::collect)
+                .unwrap_or_default()
+        };
+        Positions {
+            format: of("format"),
+            output: of("output"),
+        }
+    }
+}
+
+pub fn run(args: &CheckArgs, positions: &Positions) -> Result<u8> {
     if let Some(reason) = &args.add_ignore
         && reason.contains(['\n', '\r'])
     {
         bail!("--add-ignore: the reason must be one line");
     }
     let stdout_terminal = std::io::stdout().is_terminal();
-    let outputs = pair_outputs(args, matches, stdout_terminal)?;
+    let outputs = pair_outputs(args, positions, stdout_terminal)?;
     let color = use_color(args.color, stdout_terminal);
     let overrides = Overrides::from_args(args)?;
     let resolver = Arc::new(ConfigResolver::new(args, overrides)?);
@@ -280,17 +304,10 @@ fn use_color(choice: ColorChoice, terminal: bool) -> bool {
 /// the default format: `text` on a terminal, `concise` otherwise (and in files).
 pub fn pair_outputs(
     args: &CheckArgs,
-    matches: &ArgMatches,
+    positions: &Positions,
     stdout_terminal: bool,
 ) -> Result<Vec<Output>> {
-    let format_at: Vec<usize> = matches
-        .indices_of("format")
-        .map(Iterator::collect)
-        .unwrap_or_default();
-    let output_at: Vec<usize> = matches
-        .indices_of("output")
-        .map(Iterator::collect)
-        .unwrap_or_default();
+    let (format_at, output_at) = (&positions.format, &positions.output);
     let mut outputs: Vec<Output> = args
         .format
         .iter()

@@ -10,18 +10,15 @@ pub mod lsp;
 pub mod rule;
 
 use anyhow::Result;
-use clap::ArgMatches;
 
 use crate::cli::{Cli, Command};
 
-/// Runs a parsed command line; the exit status on success.
-pub fn run(cli: Cli, matches: &ArgMatches) -> Result<u8> {
+/// Runs a parsed command line; the exit status on success. For `check`: where its
+/// `--format`s and `--output`s stood.
+pub fn run(cli: Cli, positions: check::Positions) -> Result<u8> {
     match cli.command {
         Command::Check(args) => {
-            let sub = matches
-                .subcommand_matches("check")
-                .expect("clap matched `check`");
-            let status = check::run(&args, sub);
+            let status = check::run(&args, &positions);
             // The process ends after this: the paths named (thousands, from `xargs` or
             // pre-commit) are freed by the exit rather than one at a time.
             std::mem::forget(args);
