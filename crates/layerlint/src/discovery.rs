@@ -43,6 +43,24 @@ pub struct Discovered {
     pub stdin_excluded: Option<PathBuf>,
 }
 
+/// The directory discovery is likely to list ([`Listings::list_early`]), guessed from the
+/// command line before it is parsed: when it names many paths (`xargs`, pre-commit, a
+/// shell glob), most of them are in the directory of the last one. `None` when the
+/// command line is short or ends with an option.
+pub fn likely_listed_dir(args: &[OsString]) -> Option<PathBuf> {
+    if args.len() <= LIST_FROM {
+        return None;
+    }
+    let last = Path::new(args.last()?);
+    if last.as_os_str().as_encoded_bytes().first() == Some(&b'-') {
+        return None;
+    }
+    // As the configuration resolver takes it, for discovery's absolute paths.
+    let cwd = std::env::current_dir().ok()?;
+    let absolute = normalize(join(&cwd, last));
+    parent_and_name(&absolute).map(|(dir, _)| dir.to_owned())
+}
+
 /// Finds the Dockerfiles of `paths` (`.` when empty).
 pub fn discover(
     paths: &[PathBuf],
@@ -112,8 +130,8 @@ pub fn discover(
                 listing
             }
         });
-        let known = listing
-            .and_then(|listing| parent_and_name.and_then(|(_, name)| listing.get(name).copied()));
+        let known =
+            listing.and_then(|listing| parent_and_name.and_then(|(_, name)| listing.kind(name)));
         match known {
             Some(Some(is_dir)) => Ok(is_dir),
             Some(None) | None => std::fs::metadata(path).map(|m| m.is_dir()),
@@ -429,6 +447,29 @@ mod tests {
                 assert_eq!(parent_and_name(path), path.parent().zip(path.file_name()));
             }
         }
+    }
+
+    #[test]
+    fn the_directory_likely_listed_is_that_of_the_last_of_many_paths() {
+        let cwd = std::env::current_dir().unwrap();
+        let args = |last: &str| -> Vec<OsString> {
+            let mut args: Vec<OsString> = ["layerlint", "check"].map(OsString::from).into();
+            args.extend((0..LIST_FROM).map(|i| OsString::from(format!("d/{i}.Dockerfile"))));
+            args.push(last.into());
+            args
+        };
+        assert_eq!(likely_listed_dir(&args("d/x")), Some(cwd.join("d")));
+        // As discovery makes paths absolute.
+        assert_eq!(likely_listed_dir(&args("./d/../e/x")), Some(cwd.join("e")));
+        #[cfg(unix)]
+        assert_eq!(
+            likely_listed_dir(&args("/abs/x")),
+            Some(PathBuf::from("/abs"))
+        );
+        // A command line ending with an option, or too short to list a directory.
+        assert_eq!(likely_listed_dir(&args("--quiet")), None);
+        assert_eq!(likely_listed_dir(&args("-")), None);
+        assert_eq!(likely_listed_dir(&args("d/x")[..LIST_FROM]), None);
     }
 
     #[test]

@@ -29,8 +29,19 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Runs the command line of this process.
 pub fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // A command line naming many paths has their directory listed, and its files checked
+    // by a pool of threads: begun now, both are ready by the time the command line is
+    // parsed.
+    let listings = listing::Listings::default();
+    if let Some(dir) = discovery::likely_listed_dir(&args) {
+        listings.list_early(dir, || {
+            // Asking makes the pool.
+            rayon::current_num_threads();
+        });
+    }
     let command = cli::Cli::command();
-    let args = cli::with_default_subcommand(&command, std::env::args_os().collect());
+    let args = cli::with_default_subcommand(&command, args);
     let mut matches = match command.try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(err) => {
@@ -58,7 +69,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let status = commands::run(parsed, positions);
+    let status = commands::run(parsed, positions, listings);
     // As the reports and the paths: what the command line parsed into (a value per path
     // named) is freed by the exit.
     std::mem::forget(matches);

@@ -1,6 +1,6 @@
 //! Directory listings, read once and shared: when many Dockerfiles sit in one directory
 //! (a monorepo's `docker/`, a corpus), one `readdir` answers "is this a file?" and "is
-//! there a `<name>.dockerignore`?" for all of them, instead of a `stat` each.
+//! there a `<name>.dockerignore?`" for all of them, instead of a `stat` each.
 
 use foldhash::HashMap;
 use std::ffi::{OsStr, OsString};
@@ -9,25 +9,19 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use layerlint_linter::BuildContext;
 
-/// The entries of one directory: name → whether it is a directory (`None`: a symbolic
-/// link or unknown, to be asked with `stat`).
-pub type Listing = HashMap<OsString, Option<bool>>;
-
-/// Listings of the directories that hold many of the paths checked.
-#[derive(Default)]
-pub struct Listings {
-    dirs: Mutex<HashMap<PathBuf, Arc<Listing>>>,
+/// The entries of one directory.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Name → whether it is a directory (`None`: a symbolic link or unknown, to be asked
+    /// with `stat`).
+    entries: HashMap<OsString, Option<bool>>,
+    /// The names as a build context takes them, made once.
+    names: OnceLock<Arc<[String]>>,
 }
 
-/// How many named paths in one directory make listing it cheaper than a `stat` each.
-pub const LIST_FROM: usize = 16;
-
-impl Listings {
-    /// Lists `dir` (once); `None` when it cannot be read.
-    pub fn list(&self, dir: &Path) -> Option<Arc<Listing>> {
-        if let Some(found) = self.get(dir) {
-            return Some(found);
-        }
+impl Listing {
+    /// Reads `dir`; `None` when it cannot be read.
+    fn read(dir: &Path) -> Option<Listing> {
         let entries: Vec<(OsString, Option<bool>)> = std::fs::read_dir(dir)
             .ok()?
             .flatten()
@@ -42,9 +36,86 @@ impl Listings {
             .collect();
         // Made at its size: a directory listed here holds many files, and a table grown
         // to them hashes every name again at each doubling.
-        let mut listing = Listing::with_capacity_and_hasher(entries.len(), Default::default());
-        listing.extend(entries);
-        let listing = Arc::new(listing);
+        let mut map = HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+        map.extend(entries);
+        Some(Listing {
+            entries: map,
+            names: OnceLock::new(),
+        })
+    }
+
+    /// `None` when `name` is not in the directory; else whether it is a directory (`None`:
+    /// a symbolic link or unknown).
+    pub fn kind(&self, name: &OsStr) -> Option<Option<bool>> {
+        self.entries.get(name).copied()
+    }
+
+    /// Whether `name` is in the directory.
+    pub fn contains(&self, name: &OsStr) -> bool {
+        self.entries.contains_key(name)
+    }
+
+    /// The names as a build context takes them ([`BuildContext::with_sorted_listing`]):
+    /// as UTF-8 (lossy), sorted, without duplicates.
+    pub fn names(&self) -> Arc<[String]> {
+        let names = self.names.get_or_init(|| {
+            let mut names: Vec<String> = self
+                .entries
+                .keys()
+                .map(|name| name.to_string_lossy().into_owned())
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            names.into()
+        });
+        Arc::clone(names)
+    }
+}
+
+/// Listings of the directories that hold many of the paths checked.
+#[derive(Default)]
+pub struct Listings {
+    dirs: Mutex<HashMap<PathBuf, Arc<Listing>>>,
+    /// A directory being listed on another thread before anyone asked for it
+    /// ([`Listings::list_early`]), until it is asked for: whoever comes first reads it.
+    early: Mutex<Option<(PathBuf, Arc<Early>)>>,
+}
+
+/// A listing begun early: `None` inside when the directory cannot be read.
+type Early = OnceLock<Option<Arc<Listing>>>;
+
+/// How many named paths in one directory make listing it cheaper than a `stat` each.
+pub const LIST_FROM: usize = 16;
+
+impl Listings {
+    /// Begins listing `dir` (absolute and normal, as discovery asks for it) on another
+    /// thread, names for the build context included, then runs `then` there: while the
+    /// command line is parsed, on a core that would wait. Discovery, asking for `dir`,
+    /// takes the listing (waiting for it if need be); one nobody asks for is left to the
+    /// exit.
+    pub fn list_early(&self, dir: PathBuf, then: impl FnOnce() + Send + 'static) {
+        let slot = Arc::new(Early::new());
+        *self.early.lock().expect("not poisoned") = Some((dir.clone(), Arc::clone(&slot)));
+        let spawned = std::thread::Builder::new().spawn(move || {
+            slot.get_or_init(|| {
+                let listing = Listing::read(&dir)?;
+                listing.names();
+                Some(Arc::new(listing))
+            });
+            then();
+        });
+        if spawned.is_err() {
+            // Read when asked for, as any other directory.
+            self.early.lock().expect("not poisoned").take();
+        }
+    }
+
+    /// Lists `dir` (once); `None` when it cannot be read.
+    pub fn list(&self, dir: &Path) -> Option<Arc<Listing>> {
+        if let Some(found) = self.get(dir) {
+            return Some(found);
+        }
+        let listing = Arc::new(Listing::read(dir)?);
         self.dirs
             .lock()
             .expect("not poisoned")
@@ -52,8 +123,23 @@ impl Listings {
         Some(listing)
     }
 
-    /// The listing of `dir`, if it was listed.
+    /// The listing of `dir`, if it was listed (or is being listed early).
     pub fn get(&self, dir: &Path) -> Option<Arc<Listing>> {
+        let early = {
+            let mut early = self.early.lock().expect("not poisoned");
+            match &*early {
+                Some((listed, _)) if listed == dir => early.take(),
+                _ => None,
+            }
+        };
+        if let Some((listed, slot)) = early
+            && let Some(listing) = slot.get_or_init(|| Listing::read(&listed).map(Arc::new))
+        {
+            self.dirs
+                .lock()
+                .expect("not poisoned")
+                .insert(listed, Arc::clone(listing));
+        }
         self.dirs.lock().expect("not poisoned").get(dir).cloned()
     }
 }
@@ -87,7 +173,7 @@ impl Contexts {
         let shareable = match (&listing, dockerfile.file_name()) {
             (Some(listing), Some(name)) => own_ignore_files(name)
                 .iter()
-                .all(|own| !listing.contains_key(own)),
+                .all(|own| !listing.contains(own)),
             _ => false,
         };
         if !shareable {
@@ -104,12 +190,9 @@ impl Contexts {
             let context = BuildContext::on_disk(root, Some(dockerfile)).cached();
             // The context is the directory discovery listed: its names are known.
             Arc::new(match listing {
-                Some(listing) if dockerfile.parent() == Some(root) => context.with_listing(
-                    "",
-                    listing
-                        .keys()
-                        .map(|name| name.to_string_lossy().into_owned()),
-                ),
+                Some(listing) if dockerfile.parent() == Some(root) => {
+                    context.with_sorted_listing("", listing.names())
+                }
                 _ => context,
             })
         });
@@ -120,6 +203,43 @@ impl Contexts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_listed_early_is_the_directory_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.Dockerfile", "a.Dockerfile", "sub/"] {
+            match name.strip_suffix('/') {
+                Some(sub) => std::fs::create_dir(dir.path().join(sub)).unwrap(),
+                None => std::fs::write(dir.path().join(name), "x\n").unwrap(),
+            }
+        }
+        let other = tempfile::tempdir().unwrap();
+        std::fs::write(other.path().join("c"), "").unwrap();
+        let (done, ran) = std::sync::mpsc::channel();
+        let listings = Listings::default();
+        listings.list_early(dir.path().to_owned(), move || done.send(()).unwrap());
+        ran.recv().unwrap();
+        // Another directory is read when asked for, the early one left waiting.
+        let c = listings.list(other.path()).unwrap();
+        assert_eq!(c.names().as_ref(), ["c"]);
+        let early = listings.get(dir.path()).expect("listed early");
+        let plain = Listings::default().list(dir.path()).unwrap();
+        assert_eq!(early.entries, plain.entries);
+        assert_eq!(
+            early.names().as_ref(),
+            ["a.Dockerfile", "b.Dockerfile", "sub"]
+        );
+        assert_eq!(early.kind(OsStr::new("sub")), Some(Some(true)));
+        assert_eq!(early.kind(OsStr::new("a.Dockerfile")), Some(Some(false)));
+        assert_eq!(early.kind(OsStr::new("missing")), None);
+        // Taken once, kept.
+        assert!(Arc::ptr_eq(&early, &listings.list(dir.path()).unwrap()));
+        // A directory that cannot be read gives no listing, early or not.
+        let gone = dir.path().join("gone");
+        let listings = Listings::default();
+        listings.list_early(gone.clone(), || {});
+        assert!(listings.get(&gone).is_none() && listings.list(&gone).is_none());
+    }
 
     #[test]
     fn contexts_are_shared_unless_a_dockerfile_has_its_own_ignore_file() {

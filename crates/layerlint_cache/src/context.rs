@@ -149,15 +149,28 @@ impl BuildContext {
     /// not list it again.
     #[must_use]
     pub fn with_listing(self, dir: &str, names: impl IntoIterator<Item = String>) -> BuildContext {
+        if self.cache.is_none() {
+            return self;
+        }
+        let mut names: Vec<String> = names.into_iter().collect();
+        names.sort();
+        names.dedup();
+        self.with_sorted_listing(dir, names.into())
+    }
+
+    /// [`BuildContext::with_listing`] with `names` already sorted, without duplicates.
+    #[must_use]
+    pub fn with_sorted_listing(self, dir: &str, names: Arc<[String]>) -> BuildContext {
+        debug_assert!(
+            names.is_sorted_by(|a, b| a < b),
+            "sorted, without duplicates"
+        );
         if let Some(cache) = &self.cache {
-            let mut names: Vec<String> = names.into_iter().collect();
-            names.sort();
-            names.dedup();
             cache
                 .lists
                 .lock()
                 .expect("not poisoned")
-                .insert(clean(dir).to_owned(), names.into());
+                .insert(clean(dir).to_owned(), names);
         }
         self
     }

@@ -50,7 +50,8 @@ impl Positions {
     }
 }
 
-pub fn run(args: &CheckArgs, positions: &Positions) -> Result<u8> {
+/// `listings`: the directory listings made so far (see [`Listings::list_early`]).
+pub fn run(args: &CheckArgs, positions: &Positions, listings: Listings) -> Result<u8> {
     if let Some(reason) = &args.add_ignore
         && reason.contains(['\n', '\r'])
     {
@@ -61,7 +62,6 @@ pub fn run(args: &CheckArgs, positions: &Positions) -> Result<u8> {
     let color = use_color(args.color, stdout_terminal);
     let overrides = Overrides::from_args(args)?;
     let resolver = Arc::new(ConfigResolver::new(args, overrides)?);
-    let listings = Listings::default();
     let contexts = Contexts::default();
     let found = discovery::discover(
         &args.paths,
