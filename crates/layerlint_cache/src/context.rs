@@ -185,6 +185,18 @@ impl BuildContext {
         if let Some(&known) = cache.stats.lock().expect("not poisoned").get(path) {
             return known;
         }
+        // When the root's names are known, a path whose first element is not among them
+        // does not exist: most paths asked about (COPY sources, ecosystem markers) are
+        // absent, and each `stat` is a system call.
+        let first = path.split('/').next().unwrap_or(path);
+        if !matches!(first, "" | "." | "..")
+            && let Some(names) = cache.lists.lock().expect("not poisoned").get("")
+            && names
+                .binary_search_by(|name| name.as_str().cmp(first))
+                .is_err()
+        {
+            return None;
+        }
         let answer = ask();
         cache
             .stats
@@ -665,10 +677,17 @@ mod tests {
             .cached()
             .with_listing("./", names.clone());
         assert_eq!(given.list(""), ["a", "b"]);
+        // A path outside the names given does not exist, nor anything below it, without
+        // asking the disk; one among them is still asked about.
+        assert!(!given.exists("on-disk") && !given.exists("on-disk/x"));
+        assert!(!given.exists("a") && !given.is_dir("b"));
+        // `..` is not a name of the directory: asked about.
+        assert!(given.exists("..") && given.is_dir(".."));
         // Overlaid files still show over the names given.
         assert_eq!(given.with_files([("c", "")]).list(""), ["a", "b", "c"]);
         // A context that does not remember what it reads keeps reading the disk.
         let uncached = BuildContext::on_disk(root, None).with_listing("", names);
         assert_eq!(uncached.list(""), ["Dockerfile", "on-disk"]);
+        assert!(uncached.exists("on-disk"));
     }
 }
