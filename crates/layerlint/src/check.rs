@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::ConfigResolver;
 use crate::discovery::Input;
 use crate::files::{self, SourceFile};
-use crate::listing::{Contexts, Listings};
+use crate::listing::{Contexts, FilePath, Listings};
 
 /// How the run treats fixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -334,14 +334,20 @@ fn check_file(
     contexts: &Contexts,
     deferred: &mut Option<Deferred>,
 ) -> FileReport {
-    let path = input.display.display().to_string();
+    // A name that is UTF-8 (all but rare ones) is the text `display` would give, without
+    // its lossy decoding.
+    let path = match input.display.to_str() {
+        Some(path) => path.to_owned(),
+        None => input.display.display().to_string(),
+    };
     // How messages name the file: on one line, whatever the name holds.
     let shown = crate::report::line_path(&path);
     let mut report = FileReport {
         path: path.clone(),
         ..FileReport::default()
     };
-    let dir = input.absolute.parent().unwrap_or(&input.absolute);
+    let file = FilePath::new(&input.absolute);
+    let dir = file.dir.unwrap_or(&input.absolute);
     let resolved = match resolver.for_dir(dir) {
         Ok(resolved) => resolved,
         Err(problem) => {
@@ -374,12 +380,7 @@ fn check_file(
         };
         // A relative path without `..` names the file the absolute path names (which
         // resolves `..` lexically), with fewer elements for the kernel to look up.
-        let read_path = if input.display.is_relative()
-            && !input
-                .display
-                .components()
-                .any(|c| c == std::path::Component::ParentDir)
-        {
+        let read_path = if input.display.is_relative() && !has_parent_dir(&input.display) {
             &input.display
         } else {
             &input.absolute
@@ -400,7 +401,7 @@ fn check_file(
         None if input.stdin && input.display.as_os_str() == "-" => None,
         None => Some(dir),
     };
-    let context = context_dir.map(|dir| contexts.get(dir, &input.absolute, options.listings));
+    let context = context_dir.map(|dir| contexts.get(dir, file, options.listings));
     let target = Target {
         path: Some(&input.display),
         context: context.as_deref(),
@@ -653,6 +654,16 @@ fn write_other_files(
         files::write_new_or_changed(&path, content)?;
     }
     Ok(())
+}
+
+/// Whether a path has a `..` component; one without two dots in a row anywhere (most) is
+/// not parsed into components.
+fn has_parent_dir(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    memchr::memchr_iter(b'.', bytes).any(|i| bytes.get(i + 1) == Some(&b'.'))
+        && path
+            .components()
+            .any(|c| c == std::path::Component::ParentDir)
 }
 
 fn read_message(err: &files::ReadError) -> String {

@@ -4,7 +4,7 @@
 
 use foldhash::HashMap;
 use std::ffi::{OsStr, OsString};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use layerlint_linter::BuildContext;
@@ -62,7 +62,11 @@ impl Listing {
             let mut names: Vec<String> = self
                 .entries
                 .keys()
-                .map(|name| name.to_string_lossy().into_owned())
+                .map(|name| match name.to_str() {
+                    // What the lossy conversion gives a UTF-8 name, without it.
+                    Some(name) => name.to_owned(),
+                    None => name.to_string_lossy().into_owned(),
+                })
                 .collect();
             names.sort_unstable();
             names.dedup();
@@ -156,6 +160,37 @@ fn own_ignore_files(name: &OsStr) -> Vec<OsString> {
     names
 }
 
+/// A file's path with its directory and its name ([`Path::parent`], [`Path::file_name`]),
+/// split once: each of those parses the path's last component again, and a file checked
+/// asks for both more than once (its configuration, its build context).
+#[derive(Clone, Copy, Debug)]
+pub struct FilePath<'a> {
+    pub path: &'a Path,
+    /// [`Path::parent`].
+    pub dir: Option<&'a Path>,
+    /// [`Path::file_name`].
+    pub name: Option<&'a OsStr>,
+}
+
+impl<'a> FilePath<'a> {
+    pub fn new(path: &'a Path) -> Self {
+        // What `Path::parent` and `Path::file_name` do, from one parse of the last component.
+        let mut components = path.components();
+        let last = components.next_back();
+        let dir = match last {
+            Some(Component::Normal(_) | Component::CurDir | Component::ParentDir) => {
+                Some(components.as_path())
+            }
+            _ => None,
+        };
+        let name = match last {
+            Some(Component::Normal(name)) => Some(name),
+            _ => None,
+        };
+        FilePath { path, dir, name }
+    }
+}
+
 /// Build contexts, shared by the Dockerfiles of a context root that have no ignore file of
 /// their own (all of them see the same files and the same `.dockerignore`).
 #[derive(Default)]
@@ -167,17 +202,22 @@ pub struct Contexts {
 
 impl Contexts {
     /// The build context `root` for the Dockerfile at `dockerfile` (absolute).
-    pub fn get(&self, root: &Path, dockerfile: &Path, listings: &Listings) -> Arc<BuildContext> {
+    pub fn get(
+        &self,
+        root: &Path,
+        dockerfile: FilePath<'_>,
+        listings: &Listings,
+    ) -> Arc<BuildContext> {
         // Discovery lists the directories holding several of the Dockerfiles checked.
-        let listing = dockerfile.parent().and_then(|dir| listings.get(dir));
-        let shareable = match (&listing, dockerfile.file_name()) {
+        let listing = dockerfile.dir.and_then(|dir| listings.get(dir));
+        let shareable = match (&listing, dockerfile.name) {
             (Some(listing), Some(name)) => own_ignore_files(name)
                 .iter()
                 .all(|own| !listing.contains(own)),
             _ => false,
         };
         if !shareable {
-            return Arc::new(BuildContext::on_disk(root, Some(dockerfile)).cached());
+            return Arc::new(BuildContext::on_disk(root, Some(dockerfile.path)).cached());
         }
         let slot = Arc::clone(
             self.shared
@@ -187,10 +227,10 @@ impl Contexts {
                 .or_default(),
         );
         let context = slot.get_or_init(|| {
-            let context = BuildContext::on_disk(root, Some(dockerfile)).cached();
+            let context = BuildContext::on_disk(root, Some(dockerfile.path)).cached();
             // The context is the directory discovery listed: its names are known.
             Arc::new(match listing {
-                Some(listing) if dockerfile.parent() == Some(root) => {
+                Some(listing) if dockerfile.dir == Some(root) => {
                     context.with_sorted_listing("", listing.names())
                 }
                 _ => context,
@@ -242,6 +282,19 @@ mod tests {
     }
 
     #[test]
+    fn file_paths_split_as_parent_and_file_name() {
+        for path in [
+            "", "/", "a", "/a", "a/b", "/a/b/c", "/a/b/", "a/.", "a/..", ".", "..", "./a", "/a//b",
+            "a/./b", "//a", "/a/b/.", "/..",
+        ] {
+            let path = Path::new(path);
+            let split = FilePath::new(path);
+            assert_eq!(split.dir, path.parent(), "{path:?}");
+            assert_eq!(split.name, path.file_name(), "{path:?}");
+        }
+    }
+
+    #[test]
     fn contexts_are_shared_unless_a_dockerfile_has_its_own_ignore_file() {
         let dir = tempfile::tempdir().unwrap();
         for name in [
@@ -256,9 +309,21 @@ mod tests {
         let listings = Listings::default();
         listings.list(dir.path()).unwrap();
         let contexts = Contexts::default();
-        let a = contexts.get(dir.path(), &dir.path().join("a.Dockerfile"), &listings);
-        let b = contexts.get(dir.path(), &dir.path().join("b.Dockerfile"), &listings);
-        let c = contexts.get(dir.path(), &dir.path().join("c.Dockerfile"), &listings);
+        let a = contexts.get(
+            dir.path(),
+            FilePath::new(&dir.path().join("a.Dockerfile")),
+            &listings,
+        );
+        let b = contexts.get(
+            dir.path(),
+            FilePath::new(&dir.path().join("b.Dockerfile")),
+            &listings,
+        );
+        let c = contexts.get(
+            dir.path(),
+            FilePath::new(&dir.path().join("c.Dockerfile")),
+            &listings,
+        );
         assert!(Arc::ptr_eq(&a, &b));
         assert!(!Arc::ptr_eq(&a, &c));
         assert!(a.is_ignored("secret"));
@@ -276,13 +341,21 @@ mod tests {
         // Written after the listing: a context that read the directory again would see it.
         std::fs::write(dir.path().join("later"), "").unwrap();
         let contexts = Contexts::default();
-        let a = contexts.get(dir.path(), &dir.path().join("a.Dockerfile"), &listings);
+        let a = contexts.get(
+            dir.path(),
+            FilePath::new(&dir.path().join("a.Dockerfile")),
+            &listings,
+        );
         assert_eq!(a.list(""), ["a.Dockerfile", "b.Dockerfile"]);
         // The context of another directory than the Dockerfile's lists its own.
         let sub = dir.path().join("sub");
         std::fs::create_dir(&sub).unwrap();
         std::fs::write(sub.join("c"), "").unwrap();
-        let other = contexts.get(&sub, &dir.path().join("b.Dockerfile"), &listings);
+        let other = contexts.get(
+            &sub,
+            FilePath::new(&dir.path().join("b.Dockerfile")),
+            &listings,
+        );
         assert_eq!(other.list(""), ["c"]);
     }
 }
