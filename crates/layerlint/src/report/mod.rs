@@ -73,11 +73,22 @@ pub fn render_file(
 /// quotes such names): `"a\nb.Dockerfile"`. The structured formats carry the path as it
 /// is, escaped by their own syntax.
 pub(crate) fn line_path(path: &str) -> std::borrow::Cow<'_, str> {
-    if path.chars().any(char::is_control) {
+    if has_control(path) {
         std::borrow::Cow::Owned(layerlint_syntax::go_quote(path))
     } else {
         std::borrow::Cow::Borrowed(path)
     }
+}
+
+/// Whether `text` holds a control character ([`char::is_control`]: U+0000 to U+001F and
+/// U+007F to U+009F). In UTF-8 their first byte is below 0x20, 0x7F or 0xC2: a text with
+/// none of those bytes (every usual path) is not decoded character by character. The
+/// bytes are tested without stopping at the first (a loop the compiler vectorises).
+fn has_control(text: &str) -> bool {
+    let maybe = text.bytes().fold(false, |found, b| {
+        found | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
+    });
+    maybe && text.chars().any(char::is_control)
 }
 
 /// Writes, in file order, parts rendered per file in parallel: for the formats that are a
@@ -198,6 +209,22 @@ pub(crate) fn uri(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn control_characters_are_found_as_char_is_control_finds_them() {
+        for c in (0..=0x800u32)
+            .filter_map(char::from_u32)
+            .chain(['\u{ffff}', '\u{10ffff}'])
+        {
+            for text in [c.to_string(), format!("a/{c}b"), format!("é{c}")] {
+                assert_eq!(
+                    super::has_control(&text),
+                    text.chars().any(char::is_control),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn line_paths_quote_only_names_with_control_characters() {
         use std::borrow::Cow;
