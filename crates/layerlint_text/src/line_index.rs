@@ -166,9 +166,10 @@ impl LineIndex {
 #[derive(Clone, Debug)]
 pub struct PositionCursor<'a> {
     text: &'a str,
-    /// The last offset asked, and the zero-based line it is on.
+    /// The last offset asked, the zero-based line it is on, and where that line starts.
     offset: usize,
     line: u32,
+    line_start: usize,
 }
 
 impl<'a> PositionCursor<'a> {
@@ -177,6 +178,7 @@ impl<'a> PositionCursor<'a> {
             text,
             offset: 0,
             line: 0,
+            line_start: 0,
         }
     }
 
@@ -186,14 +188,23 @@ impl<'a> PositionCursor<'a> {
     pub fn position(&mut self, offset: TextSize) -> SourcePosition {
         let bytes = self.text.as_bytes();
         let offset = offset.to_usize().min(bytes.len());
+        // The line and its start change only when a line feed lies between the last offset
+        // and this one: not between the start and the end of a finding on one line.
         if offset >= self.offset {
-            self.line += line_feeds(&bytes[self.offset..offset]);
+            let passed = &bytes[self.offset..offset];
+            if let Some(last) = memchr::memrchr(b'\n', passed) {
+                self.line += line_feeds(&passed[..last]) + 1;
+                self.line_start = self.offset + last + 1;
+            }
         } else {
-            self.line -= line_feeds(&bytes[offset..self.offset]);
+            let passed = &bytes[offset..self.offset];
+            if let Some(first) = memchr::memchr(b'\n', passed) {
+                self.line -= line_feeds(&passed[first + 1..]) + 1;
+                self.line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+            }
         }
         self.offset = offset;
-        let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
-        let before = line_prefix(self.text, start, offset);
+        let before = line_prefix(self.text, self.line_start, offset);
         let column = if before.is_ascii() {
             before.len()
         } else {
