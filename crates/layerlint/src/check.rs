@@ -174,14 +174,40 @@ pub fn run(
     options: &RunOptions<'_>,
 ) -> Vec<FileReport> {
     let contexts = options.contexts;
-    let one = |input: &Input| check_one(input, stdin, resolver, options, contexts);
+    let one = |memo: &mut DirMemo, input: &Input| {
+        check_one(input, stdin, resolver, options, contexts, memo)
+    };
     let mut reports: Vec<FileReport> = if inputs.len() < 2 {
-        inputs.iter().map(one).collect()
+        let mut memo = DirMemo::default();
+        inputs.iter().map(|input| one(&mut memo, input)).collect()
     } else {
-        inputs.par_iter().map(one).collect()
+        inputs.par_iter().map_init(DirMemo::default, one).collect()
     };
     run_shellcheck(&mut reports, options.fingerprints);
     reports
+}
+
+/// What the last file checked on a thread found for its directory (its settings, and the
+/// listing discovery made of it): the files of a directory are checked one after another,
+/// and the next one in the same directory gets the same answers, which the run's maps
+/// hold anyway, without hashing the directory's path into them again.
+#[derive(Default)]
+struct DirMemo {
+    dir: Option<std::path::PathBuf>,
+    resolved: Option<Result<Arc<crate::config::Resolved>, crate::config::ConfigProblem>>,
+    listing: Option<Option<Arc<crate::listing::Listing>>>,
+}
+
+impl DirMemo {
+    /// Forgets the answers of another directory than `dir`.
+    fn enter(&mut self, dir: &Path) {
+        if self.dir.as_deref() != Some(dir) {
+            *self = DirMemo {
+                dir: Some(dir.to_owned()),
+                ..DirMemo::default()
+            };
+        }
+    }
 }
 
 /// A file whose ShellCheck findings are still to come: ShellCheck runs once over many
@@ -319,9 +345,18 @@ fn check_one(
     resolver: &ConfigResolver,
     options: &RunOptions<'_>,
     contexts: &Contexts,
+    memo: &mut DirMemo,
 ) -> FileReport {
     let mut deferred = None;
-    let mut report = check_file(input, stdin, resolver, options, contexts, &mut deferred);
+    let mut report = check_file(
+        input,
+        stdin,
+        resolver,
+        options,
+        contexts,
+        memo,
+        &mut deferred,
+    );
     report.deferred = deferred.map(Box::new);
     report
 }
@@ -332,6 +367,7 @@ fn check_file(
     resolver: &ConfigResolver,
     options: &RunOptions<'_>,
     contexts: &Contexts,
+    memo: &mut DirMemo,
     deferred: &mut Option<Deferred>,
 ) -> FileReport {
     // A name that is UTF-8 (all but rare ones) is the text `display` would give, without
@@ -348,7 +384,12 @@ fn check_file(
     };
     let file = FilePath::new(&input.absolute);
     let dir = file.dir.unwrap_or(&input.absolute);
-    let resolved = match resolver.for_dir(dir) {
+    memo.enter(dir);
+    let resolved = match memo
+        .resolved
+        .get_or_insert_with(|| resolver.for_dir(dir))
+        .clone()
+    {
         Ok(resolved) => resolved,
         Err(problem) => {
             report.error = Some(problem.to_string());
@@ -401,7 +442,17 @@ fn check_file(
         None if input.stdin && input.display.as_os_str() == "-" => None,
         None => Some(dir),
     };
-    let context = context_dir.map(|dir| contexts.get(dir, file, options.listings));
+    let context = context_dir.map(|root| {
+        // Discovery lists the directories holding several of the Dockerfiles checked.
+        let listing = match file.dir {
+            Some(dir) => memo
+                .listing
+                .get_or_insert_with(|| options.listings.get(dir))
+                .as_deref(),
+            None => None,
+        };
+        contexts.get(root, file, listing)
+    });
     let target = Target {
         path: Some(&input.display),
         context: context.as_deref(),

@@ -201,16 +201,15 @@ pub struct Contexts {
 }
 
 impl Contexts {
-    /// The build context `root` for the Dockerfile at `dockerfile` (absolute).
+    /// The build context `root` for the Dockerfile at `dockerfile` (absolute), whose
+    /// directory discovery listed as `listing` (if it did).
     pub fn get(
         &self,
         root: &Path,
         dockerfile: FilePath<'_>,
-        listings: &Listings,
+        listing: Option<&Listing>,
     ) -> Arc<BuildContext> {
-        // Discovery lists the directories holding several of the Dockerfiles checked.
-        let listing = dockerfile.dir.and_then(|dir| listings.get(dir));
-        let shareable = match (&listing, dockerfile.name) {
+        let shareable = match (listing, dockerfile.name) {
             (Some(listing), Some(name)) => own_ignore_files(name)
                 .iter()
                 .all(|own| !listing.contains(own)),
@@ -312,17 +311,17 @@ mod tests {
         let a = contexts.get(
             dir.path(),
             FilePath::new(&dir.path().join("a.Dockerfile")),
-            &listings,
+            listings.get(dir.path()).as_deref(),
         );
         let b = contexts.get(
             dir.path(),
             FilePath::new(&dir.path().join("b.Dockerfile")),
-            &listings,
+            listings.get(dir.path()).as_deref(),
         );
         let c = contexts.get(
             dir.path(),
             FilePath::new(&dir.path().join("c.Dockerfile")),
-            &listings,
+            listings.get(dir.path()).as_deref(),
         );
         assert!(Arc::ptr_eq(&a, &b));
         assert!(!Arc::ptr_eq(&a, &c));
@@ -344,7 +343,7 @@ mod tests {
         let a = contexts.get(
             dir.path(),
             FilePath::new(&dir.path().join("a.Dockerfile")),
-            &listings,
+            listings.get(dir.path()).as_deref(),
         );
         assert_eq!(a.list(""), ["a.Dockerfile", "b.Dockerfile"]);
         // The context of another directory than the Dockerfile's lists its own.
@@ -354,7 +353,7 @@ mod tests {
         let other = contexts.get(
             &sub,
             FilePath::new(&dir.path().join("b.Dockerfile")),
-            &listings,
+            listings.get(dir.path()).as_deref(),
         );
         assert_eq!(other.list(""), ["c"]);
     }
