@@ -187,15 +187,18 @@ pub fn run(
     reports
 }
 
-/// What the last file checked on a thread found for its directory (its settings, and the
-/// listing discovery made of it): the files of a directory are checked one after another,
-/// and the next one in the same directory gets the same answers, which the run's maps
-/// hold anyway, without hashing the directory's path into them again.
+/// What the last file checked on a thread found for its directory (its settings, the
+/// listing discovery made of it, the slot of its shared build context, whose root is the
+/// directory or the one `--context` names for every file): the files of a directory are
+/// checked one after another, and the next one in the same directory gets the same
+/// answers, which the run's maps hold anyway, without hashing the directory's path into
+/// them again.
 #[derive(Default)]
 struct DirMemo {
     dir: Option<std::path::PathBuf>,
     resolved: Option<Result<Arc<crate::config::Resolved>, crate::config::ConfigProblem>>,
     listing: Option<Option<Arc<crate::listing::Listing>>>,
+    context: Option<crate::listing::Slot>,
 }
 
 impl DirMemo {
@@ -377,7 +380,8 @@ fn check_file(
         None => input.display.display().to_string(),
     };
     // How messages name the file: on one line, whatever the name holds.
-    let shown = crate::report::line_path(&path);
+    // Only a message names it (rare): made when one is.
+    let shown = || crate::report::line_path(&path);
     let mut report = FileReport {
         path: path.clone(),
         ..FileReport::default()
@@ -404,11 +408,11 @@ fn check_file(
         match stdin {
             Some(Ok(source)) => source,
             Some(Err(err)) => {
-                report.error = Some(format!("{shown}: {err}"));
+                report.error = Some(format!("{}: {err}", shown()));
                 return report;
             }
             None => {
-                report.error = Some(format!("{shown}: standard input was not read"));
+                report.error = Some(format!("{}: standard input was not read", shown()));
                 return report;
             }
         }
@@ -432,7 +436,7 @@ fn check_file(
                 &read
             }
             Err(err) => {
-                report.error = Some(format!("{shown}: {}", read_message(&err)));
+                report.error = Some(format!("{}: {}", shown(), read_message(&err)));
                 return report;
             }
         }
@@ -451,7 +455,7 @@ fn check_file(
                 .as_deref(),
             None => None,
         };
-        contexts.get(root, file, listing)
+        contexts.get(root, file, listing, &mut memo.context)
     });
     let target = Target {
         path: Some(&input.display),
@@ -468,19 +472,21 @@ fn check_file(
             let outcome = fix_file(text, &target, settings, required);
             if let Some(rules) = &outcome.not_converged {
                 report.warnings.push(format!(
-                    "{shown}: fixes did not converge after {} passes ({}); please report this",
+                    "{}: fixes did not converge after {} passes ({}); please report this",
+                    shown(),
                     layerlint_linter::fix::MAX_ITERATIONS,
                     codes(rules)
                 ));
             }
-            if let Some(warning) = held_back_warning(&shown, &outcome) {
+            if let Some(warning) = held_back_warning(&shown(), &outcome) {
                 report.warnings.push(warning);
             }
             if !outcome.dropped.is_empty() {
                 report.warnings.push(format!(
-                "{shown}: fixes dropped because the result did not parse ({}); please report this",
-                codes(&outcome.dropped)
-            ));
+                    "{}: fixes dropped because the result did not parse ({}); please report this",
+                    shown(),
+                    codes(&outcome.dropped)
+                ));
             }
             let changed = outcome.changed(text);
             report.fixed = outcome.fixed;
@@ -531,7 +537,7 @@ fn check_file(
                         outcome.remaining.diagnostics,
                     ),
                     Err(err) => {
-                        report.error = Some(format!("{shown}: {err}"));
+                        report.error = Some(format!("{}: {err}", shown()));
                         report.fixed.clear();
                         if input.stdin {
                             report.fixed_stdin = Some(text.clone());

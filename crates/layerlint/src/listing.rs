@@ -148,16 +148,16 @@ impl Listings {
     }
 }
 
-/// The ignore files Docker would take for this Dockerfile before the context's own
-/// `.dockerignore`: `<name>.dockerignore` (and `Dockerfile.dockerignore` for `dockerfile`).
-fn own_ignore_files(name: &OsStr) -> Vec<OsString> {
-    let mut own = name.to_os_string();
-    own.push(".dockerignore");
-    let mut names = vec![own];
-    if name == "dockerfile" {
-        names.push("Dockerfile.dockerignore".into());
-    }
-    names
+/// Whether `listing` holds an ignore file Docker would take for the Dockerfile `name`
+/// before the context's own `.dockerignore`: `<name>.dockerignore` (or
+/// `Dockerfile.dockerignore` for `dockerfile`).
+fn has_own_ignore_file(listing: &Listing, name: &OsStr) -> bool {
+    const SUFFIX: &str = ".dockerignore";
+    let mut own = OsString::with_capacity(name.len() + SUFFIX.len());
+    own.push(name);
+    own.push(SUFFIX);
+    listing.contains(&own)
+        || (name == "dockerfile" && listing.contains(OsStr::new("Dockerfile.dockerignore")))
 }
 
 /// A file's path with its directory and its name ([`Path::parent`], [`Path::file_name`]),
@@ -197,34 +197,40 @@ impl<'a> FilePath<'a> {
 pub struct Contexts {
     /// Context root → its context, made by the first Dockerfile to ask (the others wait
     /// for it rather than reading the same directory at the same time).
-    shared: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<BuildContext>>>>>,
+    shared: Mutex<HashMap<PathBuf, Slot>>,
 }
+
+/// Where the context shared by the Dockerfiles of a root is made, once.
+pub type Slot = Arc<OnceLock<Arc<BuildContext>>>;
 
 impl Contexts {
     /// The build context `root` for the Dockerfile at `dockerfile` (absolute), whose
-    /// directory discovery listed as `listing` (if it did).
+    /// directory discovery listed as `listing` (if it did). `slot` keeps the root's shared
+    /// slot for the caller's next Dockerfile with the same root (`None` the first time):
+    /// it is then not looked up again.
     pub fn get(
         &self,
         root: &Path,
         dockerfile: FilePath<'_>,
         listing: Option<&Listing>,
+        slot: &mut Option<Slot>,
     ) -> Arc<BuildContext> {
         let shareable = match (listing, dockerfile.name) {
-            (Some(listing), Some(name)) => own_ignore_files(name)
-                .iter()
-                .all(|own| !listing.contains(own)),
+            (Some(listing), Some(name)) => !has_own_ignore_file(listing, name),
             _ => false,
         };
         if !shareable {
             return Arc::new(BuildContext::on_disk(root, Some(dockerfile.path)).cached());
         }
-        let slot = Arc::clone(
-            self.shared
-                .lock()
-                .expect("not poisoned")
-                .entry(root.to_owned())
-                .or_default(),
-        );
+        let slot = slot.get_or_insert_with(|| {
+            Arc::clone(
+                self.shared
+                    .lock()
+                    .expect("not poisoned")
+                    .entry(root.to_owned())
+                    .or_default(),
+            )
+        });
         let context = slot.get_or_init(|| {
             let context = BuildContext::on_disk(root, Some(dockerfile.path)).cached();
             // The context is the directory discovery listed: its names are known.
@@ -312,16 +318,19 @@ mod tests {
             dir.path(),
             FilePath::new(&dir.path().join("a.Dockerfile")),
             listings.get(dir.path()).as_deref(),
+            &mut None,
         );
         let b = contexts.get(
             dir.path(),
             FilePath::new(&dir.path().join("b.Dockerfile")),
             listings.get(dir.path()).as_deref(),
+            &mut None,
         );
         let c = contexts.get(
             dir.path(),
             FilePath::new(&dir.path().join("c.Dockerfile")),
             listings.get(dir.path()).as_deref(),
+            &mut None,
         );
         assert!(Arc::ptr_eq(&a, &b));
         assert!(!Arc::ptr_eq(&a, &c));
@@ -344,6 +353,7 @@ mod tests {
             dir.path(),
             FilePath::new(&dir.path().join("a.Dockerfile")),
             listings.get(dir.path()).as_deref(),
+            &mut None,
         );
         assert_eq!(a.list(""), ["a.Dockerfile", "b.Dockerfile"]);
         // The context of another directory than the Dockerfile's lists its own.
@@ -354,6 +364,7 @@ mod tests {
             &sub,
             FilePath::new(&dir.path().join("b.Dockerfile")),
             listings.get(dir.path()).as_deref(),
+            &mut None,
         );
         assert_eq!(other.list(""), ["c"]);
     }
