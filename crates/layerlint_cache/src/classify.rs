@@ -2204,6 +2204,38 @@ fn prefix_dir(command: Command<'_>, flags: &[&str]) -> Option<String> {
     Some(value.as_str().to_owned())
 }
 
+/// Whether a command named `name` (seen through its wrappers) may be read as a dependency
+/// install or a build: the names [`Walker::command`] hands to a package manager or a build
+/// tool, the only ones that add to [`RunAnalysis::installs`]. A RUN that runs none of them
+/// has no installs, which the planner tells from the names alone, without the analysis.
+pub fn may_install(name: &str) -> bool {
+    matches!(
+        name,
+        "npm"
+            | "yarn"
+            | "pnpm"
+            | "bun"
+            | "uv"
+            | "poetry"
+            | "pipenv"
+            | "go"
+            | "cargo"
+            | "mvn"
+            | "mvnw"
+            | "./mvnw"
+            | "gradle"
+            | "gradlew"
+            | "./gradlew"
+            | "bundle"
+            | "bundler"
+            | "composer"
+            | "composer.phar"
+            | "dotnet"
+            | "mix"
+    ) || is_pip(name)
+        || is_python(name)
+}
+
 fn is_pip(name: &str) -> bool {
     name == "pip"
         || name
@@ -2526,5 +2558,79 @@ mod tests {
         );
         assert_eq!(a.reads, Reads::Manifests);
         assert!(a.needs.iter().any(|n| n.path == "/Lib/Lib.csproj"));
+    }
+
+    /// A script with an install (or a build) runs a command that `may_install` names, seen
+    /// through its wrappers: the planner skips the analysis of RUNs that run none. Every
+    /// command the walker hands to a package manager or build tool, as written in
+    /// Dockerfiles (through wrappers, `sh -c`, `python -m pip`, versioned names).
+    #[test]
+    fn installs_come_from_commands_may_install_names() {
+        let package = (
+            "/app/package.json",
+            r#"{"scripts": {"build": "npm ci && tsc"}}"#,
+        );
+        let scripts = [
+            "npm ci",
+            "npm install",
+            "npm i --omit=dev",
+            "npm run build",
+            "yarn",
+            "yarn install --frozen-lockfile",
+            "pnpm install",
+            "pnpm fetch",
+            "pnpm i --frozen-lockfile",
+            "bun install",
+            "pip install -r requirements.txt",
+            "pip3 install -r requirements.txt",
+            "pip3.11 install .",
+            "python -m pip install -r requirements.txt",
+            "python3.12 -m pip install .",
+            "uv sync --frozen",
+            "uv pip install -r requirements.txt",
+            "poetry install --no-root",
+            "pipenv install --deploy",
+            "go mod download",
+            "go build -o /bin/app .",
+            "cargo build --release",
+            "cargo chef cook --release",
+            "cargo fetch",
+            "mvn -B dependency:go-offline",
+            "./mvnw package",
+            "mvnw -B package",
+            "gradle build",
+            "./gradlew dependencies",
+            "bundle install",
+            "bundler install",
+            "composer install",
+            "composer.phar install",
+            "dotnet restore",
+            "dotnet publish -c Release",
+            "mix deps.get",
+            "mix compile",
+            "sudo -E npm ci",
+            "env CI=1 yarn install",
+            "timeout 600 go mod download",
+            "sh -c 'npm ci'",
+            "bash -c \"cd /app && pip install -r requirements.txt\"",
+            "cd /app && (npm ci) && echo ok",
+            "echo $(go mod download)",
+        ];
+        let mut installs = 0;
+        for text in scripts {
+            let analysis = run(text, &[package]);
+            installs += analysis.installs.len();
+            if analysis.installs.is_empty() {
+                continue;
+            }
+            let script = layerlint_shell::parse_str(text);
+            assert!(
+                script
+                    .commands()
+                    .any(|c| script.unwrapped_name(c.id()).is_some_and(may_install)),
+                "{text}: installs from commands may_install does not name"
+            );
+        }
+        assert!(installs > 30, "{installs} installs");
     }
 }

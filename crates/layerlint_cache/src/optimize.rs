@@ -538,6 +538,22 @@ impl<'a> Optimizer<'a> {
         scripts
     }
 
+    /// Whether the RUN at `position` may install dependencies or build: one of its commands
+    /// is named as a package manager or build tool ([`classify::may_install`]). When not,
+    /// its analysis has no installs, and the questions about installs alone need not make
+    /// it (it walks every command; most RUNs after a copy of the sources install nothing).
+    pub fn may_install(&self, stage: &StageWalk, position: usize) -> bool {
+        self.scripts(stage, position).is_some_and(|scripts| {
+            scripts.iter().any(|script| {
+                script.commands().any(|c| {
+                    script
+                        .unwrapped_name(c.id())
+                        .is_some_and(classify::may_install)
+                })
+            })
+        })
+    }
+
     fn analyze_uncached(&self, stage: &StageWalk, position: usize) -> Option<RunAnalysis> {
         let step = &stage.steps[position];
         let scripts = self.scripts(stage, position)?;
@@ -589,7 +605,9 @@ impl<'a> Optimizer<'a> {
         };
         // The first install (or build) after a copy of the sources that provides its files.
         for position in first_source + 1..stage.steps.len() {
-            if stage.steps[position].kind != InstructionKind::Run {
+            if stage.steps[position].kind != InstructionKind::Run
+                || !self.may_install(stage, position)
+            {
                 continue;
             }
             let Some(analysis) = self.analysis(stage, position) else {
@@ -641,6 +659,7 @@ impl<'a> Optimizer<'a> {
     fn installed_before(&self, stage: &StageWalk, position: usize, ecosystem: Ecosystem) -> bool {
         (0..position).any(|p| {
             stage.steps[p].kind == InstructionKind::Run
+                && self.may_install(stage, p)
                 && self.analysis(stage, p).is_some_and(|a| {
                     a.installs
                         .iter()

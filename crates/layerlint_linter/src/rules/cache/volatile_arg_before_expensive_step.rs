@@ -274,9 +274,10 @@ impl VolatileArgBeforeExpensiveStep {
     }
 
     fn is_expensive(&self, optimizer: &Optimizer<'_>, stage: &StageWalk, position: usize) -> bool {
-        if optimizer
-            .analysis(stage, position)
-            .is_some_and(|a| !a.installs.is_empty())
+        if optimizer.may_install(stage, position)
+            && optimizer
+                .analysis(stage, position)
+                .is_some_and(|a| !a.installs.is_empty())
         {
             return true;
         }
