@@ -127,8 +127,10 @@ impl Check for InvalidJsonExecForm {
     }
 }
 
-/// The text of COPY or ADD paths not written as valid JSON, on one line (on continuation
-/// lines the words' text is not the source's).
+/// The text of COPY or ADD paths not written as valid JSON that may be a broken array (it
+/// starts with `[`, as [`loose_array`] requires), on one line (on continuation lines the
+/// words' text is not the source's). The `[` is tested first: most paths are plain words,
+/// and a search of the whole text for a line break cost more than the rest of the rule.
 fn shell_form_paths<'a>(cx: &Context<'a>, paths: &Paths) -> Option<(TextRange, &'a str)> {
     let (first, last) = (paths.words.first()?, paths.words.last()?);
     if paths.json {
@@ -136,7 +138,7 @@ fn shell_form_paths<'a>(cx: &Context<'a>, paths: &Paths) -> Option<(TextRange, &
     }
     let range = first.range.cover(last.range);
     let text = cx.text(range);
-    (!text.contains(['\n', '\r'])).then_some((range, text))
+    (text.trim_start().starts_with('[') && !text.contains(['\n', '\r'])).then_some((range, text))
 }
 
 /// Whether COPY or ADD paths are an array this rule reports (`COPY ["a b", "/d/", ]`):

@@ -393,8 +393,9 @@ fn is_ssl_verify_off(setting: &str) -> bool {
 
 fn check_npm(command: Command<'_>, name: &str, report: &mut impl FnMut(Word<'_>, String)) {
     let args: Vec<Word<'_>> = command.args().collect();
+    // Made for a finding only (most npm commands have none).
     let message =
-        format!("`{name}` with `strict-ssl false` turns off TLS certificate verification");
+        || format!("`{name}` with `strict-ssl false` turns off TLS certificate verification");
     for (i, word) in args.iter().enumerate() {
         let value = word.value_lossy();
         let off = match value {
@@ -408,7 +409,7 @@ fn check_npm(command: Command<'_>, name: &str, report: &mut impl FnMut(Word<'_>,
                 .is_some_and(is_false),
         };
         if off {
-            report(*word, message.clone());
+            report(*word, message());
         }
     }
 }
