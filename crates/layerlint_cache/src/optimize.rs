@@ -139,16 +139,31 @@ fn is_source_copy(copy: &CopyStep, kinds: &[SourceKind]) -> bool {
 /// names.
 #[derive(Clone, Debug)]
 struct CopyFacts {
-    kinds: Vec<SourceKind>,
+    /// [`source_kinds`], made when asked for: a copy from a stage or an image is no copy of
+    /// the sources whatever its kinds, and most are asked nothing else.
+    kinds: OnceCell<Vec<SourceKind>>,
     /// [`is_source_copy`].
     source: bool,
 }
 
 impl CopyFacts {
     fn of(copy: &CopyStep, context: Option<&BuildContext>) -> CopyFacts {
-        let kinds = source_kinds(copy, context);
-        let source = is_source_copy(copy, &kinds);
+        let kinds = OnceCell::new();
+        // `is_source_copy` is false for these without looking at the kinds.
+        let source = copy.from == CopyFrom::Context
+            && !copy.sources.is_empty()
+            && is_source_copy(copy, kinds.get_or_init(|| source_kinds(copy, context)));
         CopyFacts { kinds, source }
+    }
+
+    fn kinds(&self, copy: &CopyStep, context: Option<&BuildContext>) -> &[SourceKind] {
+        self.kinds.get_or_init(|| source_kinds(copy, context))
+    }
+
+    fn into_kinds(self, copy: &CopyStep, context: Option<&BuildContext>) -> Vec<SourceKind> {
+        self.kinds
+            .into_inner()
+            .unwrap_or_else(|| source_kinds(copy, context))
     }
 }
 
@@ -414,9 +429,10 @@ impl<'a> Optimizer<'a> {
 
     /// The source kinds of the step at `position` (a COPY or ADD).
     fn kinds<'s>(&'s self, stage: &'s StageWalk, position: usize) -> Cow<'s, [SourceKind]> {
+        let copy = stage.steps[position].copy.as_ref().expect("a copy");
         match self.facts(stage, position).expect("a copy") {
-            Cow::Borrowed(facts) => Cow::Borrowed(&facts.kinds),
-            Cow::Owned(facts) => Cow::Owned(facts.kinds),
+            Cow::Borrowed(facts) => Cow::Borrowed(facts.kinds(copy, self.context)),
+            Cow::Owned(facts) => Cow::Owned(facts.into_kinds(copy, self.context)),
         }
     }
 
@@ -568,8 +584,8 @@ impl<'a> Optimizer<'a> {
                 project_dirs.push(copy.dest.clone());
             }
             let kinds = match facts {
-                Cow::Borrowed(facts) => Cow::Borrowed(&facts.kinds[..]),
-                Cow::Owned(facts) => Cow::Owned(facts.kinds),
+                Cow::Borrowed(facts) => Cow::Borrowed(facts.kinds(copy, self.context)),
+                Cow::Owned(facts) => Cow::Owned(facts.into_kinds(copy, self.context)),
             };
             copies.push((copy, kinds));
         }

@@ -63,17 +63,22 @@ pub(crate) enum ImageShell {
 
 pub(crate) fn image_shell(image: &str) -> ImageShell {
     let lower = image.to_ascii_lowercase();
-    let name = lower.split(['@']).next().unwrap_or(&lower);
-    let repository = name.rsplit('/').next().unwrap_or(name);
-    let repository = repository.split(':').next().unwrap_or(repository);
     if lower == "scratch"
         || lower.contains("distroless")
         || lower.contains("windows")
         || lower.contains("nanoserver")
         || lower.contains("servercore")
     {
-        ImageShell::NoPosixShell
-    } else if lower.contains("alpine") || repository == "busybox" {
+        return ImageShell::NoPosixShell;
+    }
+    if lower.contains("alpine") {
+        return ImageShell::Busybox;
+    }
+    // The repository is cut out only when the searches did not tell (most images).
+    let name = lower.split('@').next().unwrap_or(&lower);
+    let repository = name.rsplit('/').next().unwrap_or(name);
+    let repository = repository.split(':').next().unwrap_or(repository);
+    if repository == "busybox" {
         ImageShell::Busybox
     } else {
         ImageShell::Other
@@ -177,6 +182,12 @@ mod tests {
             ImageShell::NoPosixShell
         );
         assert_eq!(image_shell("debian:12"), ImageShell::Other);
+        assert_eq!(
+            image_shell("mcr.microsoft.com/windows/servercore"),
+            ImageShell::NoPosixShell
+        );
+        assert_eq!(image_shell("Alpine-Windows"), ImageShell::NoPosixShell);
+        assert_eq!(image_shell("SCRATCH"), ImageShell::NoPosixShell);
         assert!(is_root_user("0:0"));
         assert!(is_root_user("root"));
         assert!(!is_root_user("app"));
