@@ -5,7 +5,6 @@ use layerlint_text::TextRange;
 
 use crate::declare_rule;
 use crate::rule::{Check, Wants};
-use crate::rules::shell::run_support::outer_and_inner;
 use crate::{Context, Node};
 
 declare_rule! {
@@ -204,8 +203,11 @@ impl Check for TlsVerificationDisabled {
                                 found.push((assignment.range(), message));
                             }
                         }
-                        for link in outer_and_inner(command) {
-                            check_command(link, &mut found);
+                        // The command as written, then what it wraps (`outer_and_inner`,
+                        // without the chained iterator: this runs for every command).
+                        check_command(command, &mut found);
+                        if command.is_wrapper() {
+                            check_command(command.unwrapped(), &mut found);
                         }
                     }
                 }
@@ -403,10 +405,14 @@ fn check_npm(command: Command<'_>, name: &str, report: &mut impl FnMut(Word<'_>,
                 args.get(i + 1).is_some_and(|v| is_false(v.value_lossy()))
             }
             "--no-strict-ssl" => true,
-            _ => value
-                .trim_start_matches("--")
-                .strip_prefix("strict-ssl=")
-                .is_some_and(is_false),
+            _ => {
+                // `trim_start_matches("--")`, without a substring searcher set up per word.
+                let mut value = value;
+                while let Some(rest) = value.strip_prefix("--") {
+                    value = rest;
+                }
+                value.strip_prefix("strict-ssl=").is_some_and(is_false)
+            }
         };
         if off {
             report(*word, message());

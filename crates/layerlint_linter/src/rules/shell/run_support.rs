@@ -15,13 +15,6 @@ pub(crate) fn innermost(command: Command<'_>) -> Command<'_> {
     command.unwrapped()
 }
 
-/// The command as written and, when it is a wrapper, the command it runs: `env`, `curl`
-/// for `env A=1 curl u`.
-pub(crate) fn outer_and_inner(command: Command<'_>) -> impl Iterator<Item = Command<'_>> {
-    let inner = command.is_wrapper().then(|| command.unwrapped());
-    std::iter::once(command).chain(inner)
-}
-
 /// Every simple command of the scripts, nested ones included, each viewed through its
 /// wrappers.
 pub(crate) fn commands(scripts: &[ShellScript]) -> impl Iterator<Item = Command<'_>> {
