@@ -69,7 +69,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let status = commands::run(parsed, positions, listings);
+    let status = commands::run(parsed, &positions, listings);
     // As the reports and the paths: what the command line parsed into (a value per path
     // named) is freed by the exit.
     std::mem::forget(matches);

@@ -17,10 +17,10 @@ use crate::listing::Listings;
 /// Runs a parsed command line; the exit status on success. For `check`: where its
 /// `--format`s and `--output`s stood, and the directory listings begun before the command
 /// line was parsed.
-pub fn run(cli: Cli, positions: check::Positions, listings: Listings) -> Result<u8> {
+pub fn run(cli: Cli, positions: &check::Positions, listings: Listings) -> Result<u8> {
     match cli.command {
         Command::Check(args) => {
-            let status = check::run(&args, &positions, listings);
+            let status = check::run(&args, positions, listings);
             // The process ends after this: the paths named (thousands, from `xargs` or
             // pre-commit) are freed by the exit rather than one at a time.
             std::mem::forget(args);
