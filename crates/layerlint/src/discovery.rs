@@ -43,21 +43,24 @@ pub struct Discovered {
     pub stdin_excluded: Option<PathBuf>,
 }
 
-/// The directory discovery is likely to list ([`Listings::list_early`]), guessed from the
-/// command line before it is parsed: when it names many paths (`xargs`, pre-commit, a
-/// shell glob), most of them are in the directory of the last one. `None` when the
-/// command line is short or ends with an option.
+/// The directory discovery will list ([`Listings::list_early`]), seen on the command line
+/// before it is parsed: when the last [`LIST_FROM`] arguments are paths in one directory
+/// (`xargs`, pre-commit, a shell glob), discovery lists it. `None` otherwise.
 pub fn likely_listed_dir(args: &[OsString]) -> Option<PathBuf> {
-    if args.len() <= LIST_FROM {
-        return None;
+    let last = args.get(args.len().checked_sub(LIST_FROM)?..)?;
+    // The same directory is the same bytes up to the name (the last `/` included).
+    fn dir_of(arg: &OsString) -> Option<&[u8]> {
+        let bytes = arg.as_encoded_bytes();
+        let start = memchr::memrchr(b'/', bytes).map_or(0, |slash| slash + 1);
+        (bytes.first() != Some(&b'-')).then_some(&bytes[..start])
     }
-    let last = Path::new(args.last()?);
-    if last.as_os_str().as_encoded_bytes().first() == Some(&b'-') {
+    let dir = dir_of(last.first()?)?;
+    if !last.iter().all(|arg| dir_of(arg) == Some(dir)) {
         return None;
     }
     // As the configuration resolver takes it, for discovery's absolute paths.
     let cwd = std::env::current_dir().ok()?;
-    let absolute = normalize(join(&cwd, last));
+    let absolute = normalize(join(&cwd, Path::new(last.last()?)));
     parent_and_name(&absolute).map(|(dir, _)| dir.to_owned())
 }
 
@@ -450,26 +453,33 @@ mod tests {
     }
 
     #[test]
-    fn the_directory_likely_listed_is_that_of_the_last_of_many_paths() {
+    fn the_directory_listed_early_is_that_of_many_paths_at_the_end() {
         let cwd = std::env::current_dir().unwrap();
-        let args = |last: &str| -> Vec<OsString> {
+        let args = |dir: &str, last: &str| -> Vec<OsString> {
             let mut args: Vec<OsString> = ["layerlint", "check"].map(OsString::from).into();
-            args.extend((0..LIST_FROM).map(|i| OsString::from(format!("d/{i}.Dockerfile"))));
+            args.extend((1..LIST_FROM).map(|i| OsString::from(format!("{dir}{i}.Dockerfile"))));
             args.push(last.into());
             args
         };
-        assert_eq!(likely_listed_dir(&args("d/x")), Some(cwd.join("d")));
+        assert_eq!(likely_listed_dir(&args("d/", "d/x")), Some(cwd.join("d")));
+        assert_eq!(likely_listed_dir(&args("", "x")), Some(cwd.clone()));
         // As discovery makes paths absolute.
-        assert_eq!(likely_listed_dir(&args("./d/../e/x")), Some(cwd.join("e")));
+        assert_eq!(
+            likely_listed_dir(&args("./d/../e/", "./d/../e/x")),
+            Some(cwd.join("e"))
+        );
         #[cfg(unix)]
         assert_eq!(
-            likely_listed_dir(&args("/abs/x")),
+            likely_listed_dir(&args("/abs/", "/abs/x")),
             Some(PathBuf::from("/abs"))
         );
-        // A command line ending with an option, or too short to list a directory.
-        assert_eq!(likely_listed_dir(&args("--quiet")), None);
-        assert_eq!(likely_listed_dir(&args("-")), None);
-        assert_eq!(likely_listed_dir(&args("d/x")[..LIST_FROM]), None);
+        // Paths in several directories; an option among them; too few of them.
+        assert_eq!(likely_listed_dir(&args("d/", "e/x")), None);
+        assert_eq!(likely_listed_dir(&args("d/", "x")), None);
+        assert_eq!(likely_listed_dir(&args("", "/x")), None);
+        assert_eq!(likely_listed_dir(&args("", "--quiet")), None);
+        assert_eq!(likely_listed_dir(&args("", "-")), None);
+        assert_eq!(likely_listed_dir(&args("d/", "d/x")[3..]), None);
     }
 
     #[test]
