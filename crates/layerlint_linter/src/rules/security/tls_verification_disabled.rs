@@ -203,8 +203,8 @@ impl Check for TlsVerificationDisabled {
                                 found.push((assignment.range(), message));
                             }
                         }
-                        // The command as written, then what it wraps (`outer_and_inner`,
-                        // without the chained iterator: this runs for every command).
+                        // The command as written, then what it wraps, if it wraps one
+                        // (two calls rather than an iterator: this runs for every command).
                         check_command(command, &mut found);
                         if command.is_wrapper() {
                             check_command(command.unwrapped(), &mut found);
