@@ -57,6 +57,9 @@ npm install --silent --no-audit --no-fund --prefix "$WORK/npm" dockerfilelint >/
 DOCKERFILELINT="$WORK/npm/node_modules/.bin/dockerfilelint"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 if [ "$LINK" = static ]; then
+  # The profile-guided build needs rustup's llvm-profdata (it matches rustc's LLVM): a
+  # distribution's may not read rustc's profiles, and the build then goes without one.
+  [ -n "$PGO" ] || rustup component add llvm-tools >/dev/null 2>&1 || true
   LAYERLINT=$(scripts/build-release.sh $PGO)
 else
   cargo build --release --locked --quiet --package layerlint
