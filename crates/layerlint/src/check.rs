@@ -220,7 +220,10 @@ pub struct Deferred {
     parse: layerlint_syntax::Parse,
     resolved: Arc<crate::config::Resolved>,
     context: Option<Arc<layerlint_linter::BuildContext>>,
+    /// The path as reports show it.
     path: std::path::PathBuf,
+    /// The absolute path, where the rules look for the file ([`Target::path`]).
+    absolute: std::path::PathBuf,
     diagnostics: Vec<Diagnostic>,
     keep_source: bool,
     /// `--add-ignore`: where to write the comments once ShellCheck's findings are in.
@@ -264,7 +267,7 @@ fn run_shellcheck(reports: &mut [FileReport], fingerprints: bool) {
             let mut batch = layerlint_linter::shellcheck::Batch::new(&part[0].1.resolved.settings);
             for (i, file) in part {
                 let target = Target {
-                    path: Some(&file.path),
+                    path: Some(&file.absolute),
                     context: file.context.as_deref(),
                 };
                 batch.add_with_settings(*i, &file.parse, &target, &file.resolved.settings);
@@ -296,7 +299,7 @@ fn run_shellcheck(reports: &mut [FileReport], fingerprints: bool) {
                         modified: job.modified,
                     };
                     let target = Target {
-                        path: Some(&file.path),
+                        path: Some(&file.absolute),
                         context: file.context.as_deref(),
                     };
                     let (text, diagnostics) = add_ignores(
@@ -457,8 +460,10 @@ fn check_file(
         };
         contexts.get(root, file, listing, &mut memo.context)
     });
+    // The absolute path: the file read, where the rules look for it in its build context
+    // (the path as written would be resolved against the working directory again).
     let target = Target {
-        path: Some(&input.display),
+        path: Some(&input.absolute),
         context: context.as_deref(),
     };
     let required = if settings.unsafe_fixes {
@@ -557,6 +562,7 @@ fn check_file(
                 resolved: Arc::clone(&resolved),
                 context: context.clone(),
                 path: input.display.clone(),
+                absolute: input.absolute.clone(),
                 diagnostics,
                 keep_source: options.keep_source,
                 add_ignore: (options.mode == FixMode::AddIgnore).then(|| AddIgnore {
