@@ -593,22 +593,80 @@ const NEVER: &str = r"[^\x{0}-\x{10FFFF}]";
 /// where `(?-u:\b)` is allowed).
 pub(crate) fn to_rust(alternation: &Alternation) -> String {
     let mut out = String::new();
-    render_alternation(alternation, &mut out);
+    if has_word_boundary(alternation) {
+        render_alternation(alternation, &mut out);
+    } else {
+        render_alternation_with(alternation, &mut out, Repeats::Bytes);
+    }
     out
 }
 
+/// How a `*` or `+` of "any character but a few ASCII ones" (`[^/]*` for `*`, `.*` for `**`)
+/// is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeats {
+    /// Over characters, like every other node.
+    Chars,
+    /// Over bytes (`(?-u:[^/])*`): the same strings of a `str`, whose characters without those
+    /// ASCII ones are exactly the bytes without them, and the run cannot stop inside a
+    /// character, since what follows (a character, a class, the end) only matches from a
+    /// character's start. A word boundary could (`\B` holds between the bytes of `é`), so
+    /// an expression with one keeps [`Repeats::Chars`]. The point: without a Unicode class
+    /// the `regex` crate does not build its UTF-8 automaton, whose table (400 KB) every
+    /// compile fills anew.
+    Bytes,
+}
+
+/// Whether the expression holds a `\b` or `\B`.
+fn has_word_boundary(alternation: &Alternation) -> bool {
+    fn node_has(node: &Node) -> bool {
+        match node {
+            Node::WordBoundary | Node::NotWordBoundary => true,
+            Node::Group(inner) => has_word_boundary(inner),
+            Node::Repeat(sub, _) => node_has(sub),
+            _ => false,
+        }
+    }
+    alternation.iter().flatten().any(node_has)
+}
+
+/// The ASCII characters that `node` matches all characters but, when it is `.` or a negated
+/// class of ASCII ranges only (`[^/]`): what a [`Repeats::Bytes`] repetition excludes.
+fn all_but_ascii(node: &Node) -> Option<Vec<(u32, u32)>> {
+    match node {
+        Node::AnyNotNl => Some(vec![(u32::from(b'\n'), u32::from(b'\n'))]),
+        Node::Class(class) if class.negated => class
+            .items
+            .iter()
+            .map(|item| match item {
+                ClassItem::Range(lo, hi) if *hi < 0x80 => Some((*lo, *hi)),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
 fn render_alternation(alternation: &Alternation, out: &mut String) {
+    render_alternation_with(alternation, out, Repeats::Chars);
+}
+
+fn render_alternation_with(alternation: &Alternation, out: &mut String, repeats: Repeats) {
     for (i, sequence) in alternation.iter().enumerate() {
         if i > 0 {
             out.push('|');
         }
         for node in sequence {
-            render(node, out);
+            render_with(node, out, repeats);
         }
     }
 }
 
 fn render(node: &Node, out: &mut String) {
+    render_with(node, out, Repeats::Chars);
+}
+
+fn render_with(node: &Node, out: &mut String, repeats: Repeats) {
     match node {
         Node::Literal(c) => render_char(*c, out),
         Node::Class(class) => render_class(class, out),
@@ -619,12 +677,23 @@ fn render(node: &Node, out: &mut String) {
         Node::NotWordBoundary => out.push_str(r"(?-u:\B)"),
         Node::Group(alternation) => {
             out.push_str("(?:");
-            render_alternation(alternation, out);
+            render_alternation_with(alternation, out, repeats);
             out.push(')');
+        }
+        Node::Repeat(sub, op @ (RepeatOp::Star | RepeatOp::Plus))
+            if repeats == Repeats::Bytes
+                && let Some(excluded) = all_but_ascii(sub) =>
+        {
+            out.push_str("(?-u:[^");
+            for (lo, hi) in excluded {
+                let _ = write!(out, r"\x{lo:02X}-\x{hi:02X}");
+            }
+            out.push_str("])");
+            out.push(if *op == RepeatOp::Star { '*' } else { '+' });
         }
         Node::Repeat(sub, op) => {
             out.push_str("(?:");
-            render(sub, out);
+            render_with(sub, out, repeats);
             out.push(')');
             match op {
                 RepeatOp::Star => out.push('*'),
@@ -993,5 +1062,92 @@ mod tests {
         let re = prefixes_of(r"^a(.*/)?b$");
         assert!(re.is_match(b"a/x/"));
         assert!(!re.is_match(b"c/"));
+    }
+
+    #[test]
+    fn repeats_over_bytes_match_what_repeats_over_characters_match() {
+        // The expressions of ignore patterns (what Docker makes of `*`, `**`, `?`, classes),
+        // and some written as Go expressions, over every short text of an alphabet with
+        // multi-byte characters, `/` and a line break.
+        let mut expressions: Vec<String> = [
+            "*",
+            "**",
+            "*.log",
+            "**/*.log",
+            ".env.*",
+            "**/*.py[cod]",
+            "a*b",
+            "*/*",
+            "**/x",
+            "x/**/y",
+            "?",
+            "??",
+            "*?",
+            "?*é",
+            "é*",
+            "[^a]*",
+            "[!é]*",
+            "[a-z]*",
+            "*[é]",
+            "a**",
+            "**a",
+            "*/",
+            "\\**",
+            "[*]*",
+        ]
+        .iter()
+        .filter_map(|pattern| match super::super::glob::translate(pattern) {
+            super::super::glob::Translation::Regex(go) => Some(go),
+            _ => None,
+        })
+        .collect();
+        expressions.extend(
+            [
+                "^.*$",
+                "^.+é$",
+                "^[^/]+/[^é]*$",
+                "^(a|[^/]*)b$",
+                "^(x[^/]*)*$",
+                "^[^/a]*a$",
+                "^.*\n$",
+                r"^[^\x{80}]*$",
+                "^[^/]{2}$",
+            ]
+            .map(str::to_owned),
+        );
+        let alphabet = ["a", "b", "/", "é", "中", "\n", ".", "x"];
+        let mut texts = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        let mut bytes_used = 0;
+        for go in &expressions {
+            let nodes = parse(go).unwrap_or_else(|e| panic!("parse {go:?}: {e}"));
+            let mut chars = String::new();
+            render_alternation_with(&nodes, &mut chars, Repeats::Chars);
+            let bytes = to_rust(&nodes);
+            bytes_used += usize::from(bytes.contains("(?-u:"));
+            let chars = regex::bytes::Regex::new(&chars).unwrap();
+            let bytes = regex::bytes::Regex::new(&bytes).unwrap();
+            for text in &texts {
+                assert_eq!(
+                    bytes.is_match(text.as_bytes()),
+                    chars.is_match(text.as_bytes()),
+                    "{go:?} on {text:?}"
+                );
+            }
+        }
+        assert!(
+            bytes_used > 20,
+            "{bytes_used} expressions repeat over bytes"
+        );
+        // Next to a word boundary, characters stay characters.
+        let nodes = parse(r"^[^/]*\B[^/]*$").unwrap();
+        assert!(!to_rust(&nodes).contains("(?-u:["));
     }
 }
