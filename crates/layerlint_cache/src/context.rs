@@ -48,8 +48,11 @@ pub struct BuildContext {
 /// by them answers each once.
 #[derive(Debug, Default)]
 struct DiskCache {
-    /// Directory → its names, sorted (no overlay).
+    /// Directory → its names, sorted (no overlay); the root's are in `root`.
     lists: Mutex<HashMap<String, Arc<[String]>>>,
+    /// The root's names, sorted, once listed: asked about for most paths (see
+    /// [`BuildContext::stat`]), without a lock.
+    root: OnceLock<Arc<[String]>>,
     /// Path → `None` when it does not exist, else whether it is a directory (following
     /// symbolic links, as [`Path::exists`] and [`Path::is_dir`] do).
     stats: Mutex<HashMap<String, Option<bool>>>,
@@ -59,6 +62,28 @@ struct DiskCache {
     globs: Mutex<GlobCache>,
     /// Facts about the whole context ([`BuildContext::remembered`]).
     facts: Mutex<HashMap<&'static str, bool>>,
+}
+
+impl DiskCache {
+    /// The listing of `dir` (clean), if known.
+    fn list(&self, dir: &str) -> Option<Arc<[String]>> {
+        if dir.is_empty() {
+            return self.root.get().cloned();
+        }
+        self.lists.lock().expect("not poisoned").get(dir).cloned()
+    }
+
+    /// Keeps `names` as the listing of `dir` (clean); the root's first listing stays.
+    fn remember_list(&self, dir: &str, names: Arc<[String]>) {
+        if dir.is_empty() {
+            let _ = self.root.set(names);
+        } else {
+            self.lists
+                .lock()
+                .expect("not poisoned")
+                .insert(dir.to_owned(), names);
+        }
+    }
 }
 
 /// (directory, pattern) → names.
@@ -166,11 +191,7 @@ impl BuildContext {
             "sorted, without duplicates"
         );
         if let Some(cache) = &self.cache {
-            cache
-                .lists
-                .lock()
-                .expect("not poisoned")
-                .insert(clean(dir).to_owned(), names);
+            cache.remember_list(clean(dir), names);
         }
         self
     }
@@ -182,20 +203,20 @@ impl BuildContext {
         let Some(cache) = &self.cache else {
             return ask();
         };
-        if let Some(&known) = cache.stats.lock().expect("not poisoned").get(path) {
-            return known;
-        }
         // When the root's names are known, a path whose first element is not among them
         // does not exist: most paths asked about (COPY sources, ecosystem markers) are
-        // absent, and each `stat` is a system call.
+        // absent, and each `stat` is a system call. Looked at first: it takes no lock.
         let first = path.split('/').next().unwrap_or(path);
         if !matches!(first, "" | "." | "..")
-            && let Some(names) = cache.lists.lock().expect("not poisoned").get("")
+            && let Some(names) = cache.root.get()
             && names
                 .binary_search_by(|name| name.as_str().cmp(first))
                 .is_err()
         {
             return None;
+        }
+        if let Some(&known) = cache.stats.lock().expect("not poisoned").get(path) {
+            return known;
         }
         let answer = ask();
         cache
@@ -224,15 +245,11 @@ impl BuildContext {
         let Some(cache) = &self.cache else {
             return ask();
         };
-        if let Some(known) = cache.lists.lock().expect("not poisoned").get(dir) {
-            return Arc::clone(known);
+        if let Some(known) = cache.list(dir) {
+            return known;
         }
         let names = ask();
-        cache
-            .lists
-            .lock()
-            .expect("not poisoned")
-            .insert(dir.to_owned(), Arc::clone(&names));
+        cache.remember_list(dir, Arc::clone(&names));
         names
     }
 
