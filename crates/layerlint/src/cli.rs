@@ -246,6 +246,45 @@ impl From<FailureThresholdArg> for FailureThreshold {
     }
 }
 
+/// The paths at the end of a `check` command line (after [`with_default_subcommand`]), but
+/// the first of them, split off for the caller to add to what clap parses: clap makes
+/// several values of each path it reads (a copy, a typed value, its place), and `xargs` or
+/// pre-commit names thousands. What is split off is what clap would take as paths: the
+/// arguments after the last one that starts with `-`, none of them empty (which clap
+/// rejects), but the first, which clap reads as the value of the option before it or as
+/// a path (and then checks the paths as it does). Nothing is split off when a `--` ends
+/// the options, or if an option of `check` could take more than one value.
+pub fn split_trailing_paths(
+    command: &clap::Command,
+    mut args: Vec<std::ffi::OsString>,
+) -> (Vec<std::ffi::OsString>, Vec<std::ffi::OsString>) {
+    let none = |args| (args, Vec::new());
+    if args.get(1).is_none_or(|a| a != "check") || args.iter().any(|a| a == "--") {
+        return none(args);
+    }
+    let one_value_each = command.find_subcommand("check").is_some_and(|check| {
+        check
+            .get_arguments()
+            .all(|a| a.is_positional() || a.get_num_args().is_none_or(|n| n.max_values() <= 1))
+    });
+    if !one_value_each {
+        return none(args);
+    }
+    let is_path = |a: &std::ffi::OsString| {
+        let bytes = a.as_encoded_bytes();
+        !bytes.is_empty() && bytes[0] != b'-'
+    };
+    let mut start = args.len();
+    while start > 2 && is_path(&args[start - 1]) {
+        start -= 1;
+    }
+    if start + 1 >= args.len() {
+        return none(args);
+    }
+    let rest = args.split_off(start + 1);
+    (args, rest)
+}
+
 /// The arguments as given, with `check` put in front when the first one is not a
 /// subcommand of `command` (`layerlint Dockerfile`, `layerlint --fix .`, `layerlint`).
 pub fn with_default_subcommand(
@@ -267,4 +306,90 @@ pub fn with_default_subcommand(
         args.insert(1.min(args.len()), "check".into());
     }
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use clap::{CommandFactory, FromArgMatches};
+
+    use super::*;
+
+    /// The command line parsed as `main` parses it, with the trailing paths split off or
+    /// not: the parse (or the error), and where the formats and outputs stood.
+    fn parse(args: &[&str], split: bool) -> (Result<String, String>, usize) {
+        let command = Cli::command();
+        let args: Vec<OsString> = std::iter::once("layerlint")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect();
+        let args = with_default_subcommand(&command, args);
+        let (args, rest) = if split {
+            split_trailing_paths(&command, args)
+        } else {
+            (args, Vec::new())
+        };
+        let split_off = rest.len();
+        let mut matches = match command.try_get_matches_from(args) {
+            Ok(matches) => matches,
+            Err(err) => return (Err(err.kind().to_string()), split_off),
+        };
+        let positions = matches
+            .subcommand_matches("check")
+            .map(commands::check::Positions::of)
+            .unwrap_or_default();
+        let mut cli = match Cli::from_arg_matches_mut(&mut matches) {
+            Ok(cli) => cli,
+            Err(err) => return (Err(err.kind().to_string()), split_off),
+        };
+        if let Command::Check(check) = &mut cli.command {
+            check.paths.extend(rest.into_iter().map(PathBuf::from));
+        }
+        (Ok(format!("{cli:?} {positions:?}")), split_off)
+    }
+
+    #[test]
+    fn paths_split_off_parse_as_clap_parses_them() {
+        let lines: &[&[&str]] = &[
+            &["a", "b", "c"],
+            &["check", "a", "b", "c"],
+            &["check", "--select", "LL101", "a", "b"],
+            &["check", "--select=LL101", "a", "b"],
+            &["check", "--quiet", "a", "b"],
+            &["check", "-q", "a", "b"],
+            &["check", "-e", "a", "b"],
+            &["check", "-o", "out.json", "a", "b"],
+            &[
+                "check", "--format", "json", "--output", "x", "--format", "sarif", "a", "b", "c",
+            ],
+            &["check", "--add-ignore", "a", "b"],
+            &["check", "--add-ignore=why", "a", "b"],
+            &["check", "-qe", "a", "b"],
+            &["check", "--no-such-option", "a", "b"],
+            &["check", "--select", "a", "b"],
+            &["check", "a", "", "b", "c"],
+            &["check", "a", "b", ""],
+            &["check", "a", "-", "b", "c"],
+            &["check", "--", "-a", "b", "c"],
+            &["check", "a", "b", "--quiet"],
+            &["check", "a", "b", "--select", "LL1", "c", "d"],
+            &["rule", "LL101", "x"],
+            &["check", "a"],
+            &["check"],
+            &["--quiet", "a", "b"],
+        ];
+        let mut split = 0;
+        for line in lines {
+            let (with, split_off) = parse(line, true);
+            assert_eq!(with, parse(line, false).0, "{line:?}");
+            split += split_off;
+        }
+        // Most of these lines have paths to split off.
+        assert!(split > 10, "{split} paths split off");
+        assert_eq!(
+            parse(&["check", "--select", "LL1", "a", "b", "c"], true).1,
+            3
+        );
+    }
 }

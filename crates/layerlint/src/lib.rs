@@ -42,6 +42,7 @@ pub fn main() -> ExitCode {
     }
     let command = cli::Cli::command();
     let args = cli::with_default_subcommand(&command, args);
+    let (args, more_paths) = cli::split_trailing_paths(&command, args);
     let mut matches = match command.try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(err) => {
@@ -62,13 +63,18 @@ pub fn main() -> ExitCode {
         .unwrap_or_default();
     // Taking the values out of the matches rather than copying them (a path per file
     // named, by the thousand from `xargs`).
-    let parsed = match cli::Cli::from_arg_matches_mut(&mut matches) {
+    let mut parsed = match cli::Cli::from_arg_matches_mut(&mut matches) {
         Ok(parsed) => parsed,
         Err(err) => {
             let _ = err.print();
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    if let cli::Command::Check(check) = &mut parsed.command {
+        check
+            .paths
+            .extend(more_paths.into_iter().map(std::path::PathBuf::from));
+    }
     let status = commands::run(parsed, &positions, listings);
     // As the reports and the paths: what the command line parsed into (a value per path
     // named) is freed by the exit.
