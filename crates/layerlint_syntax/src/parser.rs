@@ -29,7 +29,7 @@ impl Parse {
 
 /// Parses a Dockerfile.
 pub fn parse(source: &str) -> Parse {
-    let mut parser = Parser::new(source, false);
+    let mut parser = Parser::<false>::new(source);
     parser.run();
     let mut errors = parser.errors;
     let file = Dockerfile {
@@ -49,7 +49,7 @@ pub fn parse(source: &str) -> Parse {
 
 /// The tokens of `source`, tiling it (the scanner run again, keeping its tokens).
 pub(crate) fn tokenize(source: &str) -> Vec<Token> {
-    let mut parser = Parser::new(source, true);
+    let mut parser = Parser::<true>::new(source);
     parser.run();
     parser.tokens
 }
@@ -62,10 +62,11 @@ struct Line {
     end: usize,
 }
 
-struct Parser<'s> {
+/// `EMIT_TOKENS`: whether to record tokens (they are computed only when asked for). A
+/// constant, not a field: the parse for the linter, which never wants them, is compiled
+/// without the checks at every line and token.
+struct Parser<'s, const EMIT_TOKENS: bool> {
     src: &'s str,
-    /// Whether to record tokens (they are computed only when asked for).
-    emit_tokens: bool,
     pos: usize,
     bom: bool,
     escape: char,
@@ -86,11 +87,10 @@ fn range(start: usize, end: usize) -> TextRange {
     TextRange::from_usize(start, end)
 }
 
-impl<'s> Parser<'s> {
-    fn new(src: &'s str, emit_tokens: bool) -> Self {
+impl<'s, const EMIT_TOKENS: bool> Parser<'s, EMIT_TOKENS> {
+    fn new(src: &'s str) -> Self {
         Parser {
             src,
-            emit_tokens,
             pos: 0,
             bom: false,
             escape: '\\',
@@ -103,7 +103,7 @@ impl<'s> Parser<'s> {
             // Comment lines are common (a sixth of all lines in real files): room for
             // most files' without growing along the way.
             comments: Vec::with_capacity(src.len() / 128 + 4),
-            tokens: if emit_tokens {
+            tokens: if EMIT_TOKENS {
                 Vec::with_capacity(src.len() / 4)
             } else {
                 Vec::new()
@@ -121,7 +121,7 @@ impl<'s> Parser<'s> {
     }
 
     fn token(&mut self, kind: TokenKind, start: usize, end: usize) {
-        if self.emit_tokens && start < end {
+        if EMIT_TOKENS && start < end {
             self.tokens.push(Token {
                 kind,
                 range: range(start, end),
@@ -132,10 +132,9 @@ impl<'s> Parser<'s> {
     #[inline(always)]
     fn line_at(&mut self, start: usize) -> Line {
         let bytes = self.src.as_bytes();
-        let rest = &bytes[start..];
-        let (end, line) = match memchr::memchr(b'\n', rest) {
-            Some(i) => (start + i + 1, &rest[..i]),
-            None => (bytes.len(), rest),
+        let (end, line) = match find_newline(bytes, start) {
+            Some(i) => (i + 1, &bytes[start..i]),
+            None => (bytes.len(), &bytes[start..]),
         };
         // The `\r`s before the line ending (or at the end of the file) are not content.
         let returns = match line.last() {
@@ -319,7 +318,7 @@ impl<'s> Parser<'s> {
     /// Tokens for one physical line of an instruction's code: whitespace and text runs,
     /// then the continuation, then the line ending.
     fn code_tokens(&mut self, start: usize, text_end: usize, line: Line) {
-        debug_assert!(self.emit_tokens, "callers check emit_tokens");
+        debug_assert!(EMIT_TOKENS, "callers check EMIT_TOKENS");
         let bytes = self.src.as_bytes();
         let mut pos = start;
         while pos < text_end {
@@ -369,7 +368,7 @@ impl<'s> Parser<'s> {
         logical.clear();
         let (text_end, mut continues) = self.continuation(start, first.content_end);
         logical.push(&self.src[start..text_end], TextSize::from_usize(start));
-        if self.emit_tokens {
+        if EMIT_TOKENS {
             self.code_tokens(start, text_end, first);
         }
         let mut end = first.content_end;
@@ -402,7 +401,7 @@ impl<'s> Parser<'s> {
                 &self.src[line.start..text_end],
                 TextSize::from_usize(line.start),
             );
-            if self.emit_tokens {
+            if EMIT_TOKENS {
                 self.code_tokens(line.start, text_end, line);
             }
             continues = more;
@@ -455,7 +454,7 @@ impl<'s> Parser<'s> {
     /// Marks the text tokens covering the keyword as [`TokenKind::Keyword`].
     fn mark_keyword(&mut self, first_token: usize, instruction: &Instruction) {
         let keyword = instruction.keyword;
-        if !self.emit_tokens {
+        if !EMIT_TOKENS {
             return;
         }
         if keyword.is_empty() {
@@ -518,8 +517,83 @@ impl<'s> Parser<'s> {
     }
 }
 
+/// The offset of the first `\n` of `bytes` at or after `from`.
+///
+/// Lines are short (a few dozen bytes): sixteen bytes at a time are tested for a newline
+/// (a test the compiler turns into one vector compare), and only the sixteen that hold one
+/// are searched, eight at a time. A call to `memchr` cost more, in its set-up for a long
+/// haystack, than this whole search of a line.
+#[inline(always)]
+fn find_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    /// The lowest byte of `word` that is `\n` has the lowest set bit (a borrow can set
+    /// bits above it, never below).
+    fn newline_bits(word: &[u8; 8]) -> u64 {
+        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+        const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+        let x = u64::from_le_bytes(*word) ^ NEWLINES;
+        x.wrapping_sub(ONES) & !x & HIGHS
+    }
+    let mut pos = from;
+    while let Some(chunk) = bytes[pos..].first_chunk::<16>() {
+        if chunk.iter().fold(0u8, |any, &b| any | u8::from(b == b'\n')) != 0 {
+            let (low, high) = chunk.split_at(8);
+            let low = newline_bits(low.try_into().unwrap_or(&[0; 8]));
+            let at = if low != 0 {
+                low.trailing_zeros() / 8
+            } else {
+                8 + newline_bits(high.try_into().unwrap_or(&[0; 8])).trailing_zeros() / 8
+            };
+            return Some(pos + at as usize);
+        }
+        pos += 16;
+    }
+    bytes[pos..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| pos + i)
+}
+
 /// Whether `text` contains `<<` (before looking for heredocs: most lines have no `<`).
 fn has_heredoc_operator(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'<', bytes).any(|i| bytes.get(i + 1) == Some(&b'<'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_newline;
+
+    /// Bytes other than `\n`: next to it (`\t`, `\x0b`), with its bits and the high bit,
+    /// zero, and all bits set.
+    fn others() -> impl proptest::strategy::Strategy<Value = u8> {
+        proptest::sample::select(vec![b'a', b'\t', 0x0b, 0x8a, 0x0e, 0x00, 0xff, 0x1a])
+    }
+
+    proptest::proptest! {
+        /// The search sixteen bytes at a time finds the newline `memchr` finds, from any
+        /// offset: none, or the first of several anywhere in a block of sixteen or in the
+        /// last few bytes, among bytes that are almost `\n`.
+        #[test]
+        fn find_newline_finds_what_memchr_finds(
+            before in proptest::collection::vec(others(), 0..40),
+            newline: bool,
+            after in proptest::collection::vec(
+                proptest::prop_oneof![others(), proptest::strategy::Just(b'\n')],
+                0..40,
+            ),
+            from in 0usize..80,
+        ) {
+            let mut input = before;
+            if newline {
+                input.push(b'\n');
+            }
+            input.extend(after);
+            let from = from.min(input.len());
+            proptest::prop_assert_eq!(
+                find_newline(&input, from),
+                memchr::memchr(b'\n', &input[from..]).map(|i| from + i)
+            );
+        }
+    }
 }
