@@ -92,23 +92,15 @@ impl Lex {
     /// gives it back unchanged. Over bytes when the escape is ASCII (always, in a
     /// Dockerfile): the four are then all ASCII.
     ///
-    /// Every rule that reads a value asks, and many values are long: sixteen bytes at a
-    /// time (a test the compiler turns into vector compares), the last sixteen overlapping
-    /// the ones before; a word shorter than that byte by byte.
+    /// Every rule that reads a value asks, and many values are long: by blocks of bytes
+    /// (see [`crate::words::any_byte`]).
     pub(crate) fn may_change(&self, word: &str) -> bool {
         if !self.escape.is_ascii() {
             return word.contains(['$', '\'', '"', self.escape]);
         }
         let escape = self.escape as u8;
-        let bytes = word.as_bytes();
         let special = |b: u8| (b == b'$') | (b == b'\'') | (b == b'"') | (b == escape);
-        let (chunks, _) = bytes.as_chunks::<16>();
-        let Some(last) = bytes.last_chunk::<16>() else {
-            return bytes.iter().any(|&b| special(b));
-        };
-        let chunk_special =
-            |chunk: &[u8; 16]| chunk.iter().fold(0u8, |any, &b| any | u8::from(special(b))) != 0;
-        chunks.iter().any(chunk_special) || chunk_special(last)
+        crate::words::any_byte(word.as_bytes(), special)
     }
 
     /// Expands `word` and splits the result into words (BuildKit's `ProcessWords`).
@@ -578,8 +570,16 @@ impl<'a> State<'a> {
             Some(_) => {}
         }
         let name = self.process_name();
+        let input = self.input;
+        let modifier_start = self.pos;
         let ch = self.next();
-        let mut modifier = ch.map_or_else(|| "\u{FFFD}".to_owned(), String::from);
+        // The modifier as written up to `end` (the character after the name, and for `:`
+        // the one after that), U+FFFD when the input ended: sliced where a message needs
+        // it, not copied for every `${name}`.
+        let modifier_to = |end: usize| match ch {
+            Some(_) => &input[modifier_start..end],
+            None => "\u{FFFD}",
+        };
         match ch {
             Some('}') => Ok(match self.lookup(name) {
                 Some(value) => Cow::Borrowed(value),
@@ -591,8 +591,8 @@ impl<'a> State<'a> {
                 let null_is_unset = op == Some(':');
                 if null_is_unset {
                     op = self.next();
-                    modifier.extend(op);
                 }
+                let modifier = modifier_to(self.pos);
                 let raw = matches!(op, Some('#' | '%'));
                 if null_is_unset && raw {
                     return Err(error(format!(
@@ -618,7 +618,7 @@ impl<'a> State<'a> {
                     value.map(str::to_owned),
                     word,
                     null_is_unset,
-                    &modifier,
+                    modifier,
                 )
                 .map(Cow::Owned)
             }
@@ -652,7 +652,8 @@ impl<'a> State<'a> {
                 replace(&pattern, &replacement, value.unwrap_or(""), replace_all).map(Cow::Owned)
             }
             _ => Err(error(format!(
-                "unsupported modifier ({modifier}) in substitution"
+                "unsupported modifier ({}) in substitution",
+                modifier_to(self.pos)
             ))),
         }
     }

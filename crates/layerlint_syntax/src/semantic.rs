@@ -363,6 +363,10 @@ pub struct Semantic {
     /// What each ARG and ENV in a stage defines, by instruction index: the variables'
     /// values after it (see [`Semantic::apply_in_stage`]).
     defined: Vec<(usize, Arc<str>, Var)>,
+    /// Bit `i % 64` of word `i / 64` is set when instruction `i` has entries in `defined`
+    /// (no words when none has). The linter's walk asks at every instruction, and most
+    /// define nothing: a clear bit answers without searching `defined`.
+    defining: Vec<u64>,
 }
 
 impl Semantic {
@@ -458,6 +462,15 @@ impl Semantic {
             exit_env.push(scope);
         }
 
+        let mut defining = Vec::new();
+        if let Some(&(last, _, _)) = defined.last() {
+            // In instruction order: the last entry's instruction is the highest.
+            defining = vec![0u64; last / 64 + 1];
+            for &(index, _, _) in &defined {
+                defining[index / 64] |= 1 << (index % 64);
+            }
+        }
+
         Semantic {
             global_arg_instructions,
             global_scope,
@@ -465,6 +478,7 @@ impl Semantic {
             stage_of,
             exit_env,
             defined,
+            defining,
         }
     }
 
@@ -473,6 +487,13 @@ impl Semantic {
     /// `scope.apply(index, instruction, &self.global_scope, escape)` does, from the values
     /// found when the file was read instead of expanding them again.
     pub fn apply_in_stage(&self, scope: &mut Scope, index: usize) {
+        if self
+            .defining
+            .get(index / 64)
+            .is_none_or(|bits| bits & (1 << (index % 64)) == 0)
+        {
+            return;
+        }
         let from = self.defined.partition_point(|(i, _, _)| *i < index);
         for (_, name, var) in self.defined[from..]
             .iter()
@@ -611,7 +632,7 @@ pub fn looks_like_windows_image(reference: &str) -> bool {
         .rposition(|&b| b == b':')
         .map_or(&[][..], |colon| &bytes[colon + 1..]);
     // `b | 0x20` is `w` or `v` for those letters in either case and for no other byte.
-    if !bytes.iter().any(|b| matches!(b | 0x20, b'w' | b'v'))
+    if !crate::words::any_byte(bytes, |b| (b | 0x20 == b'w') | (b | 0x20 == b'v'))
         && !after_colon
             .windows(4)
             .any(|w| w.eq_ignore_ascii_case(b"ltsc"))
@@ -660,6 +681,12 @@ mod tests {
     fn apply_in_stage_replays_apply() {
         let mut sources = vec![
             "ARG A=1\nFROM x AS one\nARG A B=$A C\nENV D=$B D=${D}2 E=\"$A $C\"\nARG B=3 B\nFROM one\nENV F=$D\nARG A\n".to_owned(),
+            // Definitions past the first 64 instructions, and at the 64th.
+            format!(
+                "FROM x\n{}ENV A=1\n{}ARG B=$A\nENV C=$B\n",
+                "RUN true\n".repeat(62),
+                "RUN true\n".repeat(70)
+            ),
         ];
         let mut dirs = vec![std::path::PathBuf::from("../../fixtures")];
         while let Some(dir) = dirs.pop() {

@@ -208,8 +208,7 @@ impl Check<'_> {
         let Some(allowed) = allowed_flags(instruction) else {
             return;
         };
-        let mut used: Vec<&str> = Vec::with_capacity(instruction.flags.len());
-        for flag in &instruction.flags {
+        for (at, flag) in instruction.flags.iter().enumerate() {
             // The flag as written in messages (only an error needs it).
             let shown = Shown(&flag.name);
             let Some(&(_, kind)) = allowed.iter().find(|(name, _)| *name == flag.name) else {
@@ -220,7 +219,13 @@ impl Check<'_> {
                 );
                 return;
             };
-            if used.contains(&flag.name.as_str()) && kind != FlagType::Strings {
+            // The flags before it were all allowed (else the loop returned): they are the
+            // ones used so far.
+            if kind != FlagType::Strings
+                && instruction.flags[..at]
+                    .iter()
+                    .any(|used| used.name == flag.name)
+            {
                 self.report(
                     ParseErrorKind::InvalidFlag,
                     flag.range,
@@ -228,7 +233,6 @@ impl Check<'_> {
                 );
                 return;
             }
-            used.push(&flag.name);
             let problem = match (kind, &flag.value) {
                 (FlagType::Bool, Some(value)) if value.text.is_empty() => {
                     Some(format!("missing a value on flag: {shown}"))

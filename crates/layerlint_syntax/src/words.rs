@@ -83,6 +83,26 @@ pub(crate) fn leading_space_in(text: &str, start: usize, end: usize) -> usize {
     pos
 }
 
+/// Whether `test` holds for some byte of `bytes`.
+///
+/// For a test of each byte on its own (no branch on the bytes before), this runs sixteen
+/// bytes at a time, a fold the compiler turns into vector compares, the last sixteen
+/// overlapping the ones before (a byte tested twice changes no answer); fewer than sixteen
+/// byte by byte (testing eight at a time the same way cost more). For words and values
+/// that most often have none of the bytes looked for, all of which is read.
+#[inline(always)]
+pub(crate) fn any_byte(bytes: &[u8], test: impl Fn(u8) -> bool + Copy) -> bool {
+    #[inline(always)]
+    fn in_chunk(chunk: &[u8; 16], test: impl Fn(u8) -> bool) -> bool {
+        chunk.iter().fold(0u8, |any, &b| any | u8::from(test(b))) != 0
+    }
+    let Some(last) = bytes.last_chunk::<16>() else {
+        return bytes.iter().any(|&b| test(b));
+    };
+    let (chunks, _) = bytes.as_chunks::<16>();
+    chunks.iter().any(|chunk| in_chunk(chunk, test)) || in_chunk(last, test)
+}
+
 /// Go's `strings.TrimSpace`: the offsets of the trimmed part.
 #[inline]
 pub(crate) fn trim_space(text: &str, start: usize, end: usize) -> (usize, usize) {
@@ -723,6 +743,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The test by blocks of bytes finds what a test byte by byte finds, at any place in
+        /// inputs of every length up to a few blocks (a wanted byte or none).
+        #[test]
+        fn any_byte_finds_what_bytes_find(
+            input in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b'a', b'a', b'a', b'a', b'a', b'$', 0xa4, 0x00]),
+                0..50,
+            ),
+        ) {
+            let test = |b: u8| b == b'$';
+            proptest::prop_assert_eq!(any_byte(&input, test), input.iter().any(|&b| test(b)));
+        }
+
         /// The slice search for leading whitespace agrees with trimming a character at a
         /// time: ASCII and Unicode spaces (U+0085 and U+00A0 among them), other letters.
         #[test]
