@@ -125,6 +125,61 @@ impl Lex {
     }
 }
 
+/// The bytes of an ASCII variable name, ASCII letters, digits and `_`, by byte: a look-up
+/// instead of three tests a byte.
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut at = 0;
+    while at < 256 {
+        let byte = at as u8;
+        table[at] = byte.is_ascii_alphanumeric() || byte == b'_';
+        at += 1;
+    }
+    table
+};
+
+/// A set of bytes: bit `b % 64` of word `b / 64` for byte `b`.
+#[derive(Clone, Copy, Default)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn insert(&mut self, byte: u8) {
+        self.0[usize::from(byte >> 6)] |= 1 << (byte & 63);
+    }
+
+    #[inline(always)]
+    fn contains(self, byte: u8) -> bool {
+        self.0[usize::from(byte >> 6)] >> (byte & 63) & 1 != 0
+    }
+
+    /// The bytes a run of plain characters stops at in `processStopOn`: `$` and `<`, the
+    /// quotes when they are processed, the escape and the stop (as bytes, by their code),
+    /// and when words are split, whitespace and every non-ASCII byte (whose characters may
+    /// be whitespace). Built once a call, for a look-up a byte instead of a test for each.
+    fn special(escape: char, stop: Option<char>, process_quotes: bool, capture: bool) -> Self {
+        let mut set = ByteSet::default();
+        set.insert(b'$');
+        set.insert(b'<');
+        if process_quotes {
+            set.insert(b'\'');
+            set.insert(b'"');
+        }
+        for ch in std::iter::once(escape).chain(stop) {
+            if let Ok(byte) = u8::try_from(u32::from(ch)) {
+                set.insert(byte);
+            }
+        }
+        if !capture {
+            for byte in [b'\t', b'\n', 0x0b, 0x0c, b'\r', b' '] {
+                set.insert(byte);
+            }
+            set.0[2] = u64::MAX;
+            set.0[3] = u64::MAX;
+        }
+        set
+    }
+}
+
 /// The result of [`Lex::process_word`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expansion {
@@ -212,7 +267,11 @@ impl<'a> State<'a> {
     }
 
     fn peek(&self) -> Option<char> {
-        self.input[self.pos..].chars().next()
+        // An ASCII byte (most) is its character: no slice to check, nothing to decode.
+        match self.input.as_bytes().get(self.pos) {
+            Some(&byte) if byte.is_ascii() => Some(char::from(byte)),
+            _ => self.input[self.pos..].chars().next(),
+        }
     }
 
     fn next(&mut self) -> Option<char> {
@@ -306,21 +365,13 @@ impl<'a> State<'a> {
         // being built as its characters would one at a time.
         let plain_runs = self.plain_runs && stop.is_none_or(|s| s.is_ascii());
         let capture = self.capture;
-        let is_special = |byte: u8| {
-            matches!(byte, b'$' | b'<')
-                || (process_quotes && matches!(byte, b'\'' | b'"'))
-                || u32::from(byte) == u32::from(self.lex.escape)
-                || stop.is_some_and(|s| u32::from(byte) == u32::from(s))
-                || (!capture
-                    && (!byte.is_ascii()
-                        || matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')))
-        };
+        let special = ByteSet::special(self.lex.escape, stop, process_quotes, capture);
         while let Some(ch) = self.peek() {
             let at = self.pos;
             if plain_runs {
                 let run = self.input.as_bytes()[at..]
                     .iter()
-                    .position(|&b| is_special(b))
+                    .position(|&b| special.contains(b))
                     .unwrap_or(self.input.len() - at);
                 if run > 0 {
                     let input = self.input;
@@ -525,7 +576,7 @@ impl<'a> State<'a> {
             // left to the walk.
             let run = bytes[start..]
                 .iter()
-                .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                .position(|&b| !NAME_BYTES[usize::from(b)])
                 .unwrap_or(bytes.len() - start);
             self.pos = start + run;
         }
@@ -956,6 +1007,51 @@ mod tests {
             let mut state = State::new(&lex, &input, &env, false);
             let walked = state.process_stop_on(None, lex.raw_escapes).map(|(_, words)| words);
             proptest::prop_assert_eq!(lex.process_words(&input, &env), walked);
+        }
+    }
+
+    /// The set of special bytes holds what the test for each kind of byte held, for every
+    /// byte, both escapes (and a non-ASCII one below 256), every stop, quotes processed or
+    /// not, and words split or not.
+    #[test]
+    fn special_bytes_are_the_tested_ones() {
+        for escape in ['\\', '`', '\u{e9}', '\u{20ac}'] {
+            for stop in [None, Some('}'), Some('/'), Some('\u{e9}')] {
+                for process_quotes in [false, true] {
+                    for capture in [false, true] {
+                        let set = ByteSet::special(escape, stop, process_quotes, capture);
+                        for byte in 0..=u8::MAX {
+                            let tested = matches!(byte, b'$' | b'<')
+                                || (process_quotes && matches!(byte, b'\'' | b'"'))
+                                || u32::from(byte) == u32::from(escape)
+                                || stop.is_some_and(|s| u32::from(byte) == u32::from(s))
+                                || (!capture
+                                    && (!byte.is_ascii()
+                                        || matches!(
+                                            byte,
+                                            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '
+                                        )));
+                            assert_eq!(
+                                set.contains(byte),
+                                tested,
+                                "{byte:#x} {escape:?} {stop:?} {process_quotes} {capture}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The table of name bytes holds the bytes the tests hold, and no others.
+    #[test]
+    fn name_bytes_are_letters_digits_and_underscore() {
+        for byte in 0..=u8::MAX {
+            assert_eq!(
+                NAME_BYTES[usize::from(byte)],
+                byte.is_ascii_alphanumeric() || byte == b'_',
+                "{byte:#x}"
+            );
         }
     }
 

@@ -206,7 +206,26 @@ impl LineParser<'_> {
     }
 
     /// BuildKit's `parseJSON`: `Ok(None)` when the text is not JSON.
+    ///
+    /// Inlined: most arguments (a RUN's command, COPY's paths) do not start with `[`, which
+    /// is told here without a call; the array itself is read out of line.
+    #[inline(always)]
     fn json(&mut self, start: usize, end: usize, whole: TextRange) -> Result<Option<ExecForm>, ()> {
+        if self.text.as_bytes()[start..end].first() != Some(&b'[') {
+            // What `parse_array` answers first.
+            return Ok(None);
+        }
+        self.json_array(start, end, whole)
+    }
+
+    /// [`Self::json`] for a text that starts with `[`.
+    #[inline(never)]
+    fn json_array(
+        &mut self,
+        start: usize,
+        end: usize,
+        whole: TextRange,
+    ) -> Result<Option<ExecForm>, ()> {
         match parse_array(&self.text[start..end]) {
             JsonOutcome::Strings {
                 items,

@@ -79,8 +79,6 @@ struct Parser<'s, const EMIT_TOKENS: bool> {
     errors: Vec<ParseError>,
     /// Comment lines waiting to become the next instruction's `comments`.
     pending_comments: Vec<TextRange>,
-    /// The logical line being parsed, kept so that its buffers serve every instruction.
-    logical: MappedText,
 }
 
 fn range(start: usize, end: usize) -> TextRange {
@@ -112,11 +110,6 @@ impl<'s, const EMIT_TOKENS: bool> Parser<'s, EMIT_TOKENS> {
             errors: Vec::new(),
             // Most files have comments: room for a few without growing from empty.
             pending_comments: Vec::with_capacity(4),
-            // Reused for every instruction's logical line: room for most of them (a long
-            // RUN's too, which made it grow in most files).
-            // Room for the pieces of a long RUN too (one per continuation line), which
-            // made the pieces grow from two in most files.
-            logical: MappedText::with_capacities(1024, 32),
         }
     }
 
@@ -169,6 +162,12 @@ impl<'s, const EMIT_TOKENS: bool> Parser<'s, EMIT_TOKENS> {
             self.token(TokenKind::Bom, 0, 3);
             self.pos = 3;
         }
+        // The logical line being parsed: one, whose buffers serve every instruction. Room
+        // for most of them (a long RUN's too, which made it grow in most files), and for the
+        // pieces of a long RUN (one per continuation line), which made the pieces grow from
+        // two in most files. Held here, not in the parser, so that each instruction reads
+        // it while the parser records, without moving it out and back.
+        let mut logical = MappedText::with_capacities(1024, 32);
         while self.pos < self.src.len() {
             let line = self.line_at(self.pos);
             // Bytes, not a slice of the text: every line's comes here, and the ends are
@@ -190,7 +189,7 @@ impl<'s, const EMIT_TOKENS: bool> Parser<'s, EMIT_TOKENS> {
                 self.newline(line);
                 self.pos = line.end;
             } else {
-                self.instruction(line, lead);
+                self.instruction(line, lead, &mut logical);
             }
         }
         if self.instructions.is_empty() {
@@ -360,11 +359,10 @@ impl<'s, const EMIT_TOKENS: bool> Parser<'s, EMIT_TOKENS> {
         (is_space(ch), ch.len_utf8())
     }
 
-    fn instruction(&mut self, first: Line, lead: usize) {
+    fn instruction(&mut self, first: Line, lead: usize, logical: &mut MappedText) {
         let start = first.start + lead;
         let first_token = self.tokens.len();
         self.token(TokenKind::Whitespace, first.start, start);
-        let mut logical = std::mem::take(&mut self.logical);
         logical.clear();
         let (text_end, mut continues) = self.continuation(start, first.content_end);
         logical.push(&self.src[start..text_end], TextSize::from_usize(start));
@@ -409,7 +407,7 @@ impl<'s, const EMIT_TOKENS: bool> Parser<'s, EMIT_TOKENS> {
         }
 
         let mut instruction = parse_line(
-            &logical,
+            logical,
             0,
             logical.as_str().len(),
             self.escape,
@@ -430,7 +428,7 @@ impl<'s, const EMIT_TOKENS: bool> Parser<'s, EMIT_TOKENS> {
             match heredocs_in_line(logical.as_str()) {
                 Ok(found) => {
                     for marker in found {
-                        let heredoc = self.heredoc_body(marker, &logical);
+                        let heredoc = self.heredoc_body(marker, logical);
                         if let Some(terminator) = heredoc.terminator {
                             end = terminator.end().to_usize();
                         } else {
@@ -448,7 +446,6 @@ impl<'s, const EMIT_TOKENS: bool> Parser<'s, EMIT_TOKENS> {
         }
         instruction.range = range(start, end.max(start));
         self.instructions.push(instruction);
-        self.logical = logical;
     }
 
     /// Marks the text tokens covering the keyword as [`TokenKind::Keyword`].

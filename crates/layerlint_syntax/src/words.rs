@@ -27,7 +27,7 @@ pub(crate) struct RawWord {
 
 /// Go's `unicode.IsSpace` for an ASCII byte: `\t`, `\n`, `\v`, `\f`, `\r` and space.
 #[inline]
-fn is_ascii_space(byte: u8) -> bool {
+const fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
 }
 
@@ -190,12 +190,50 @@ enum Phase {
     Quote,
 }
 
+/// What ends a run of plain bytes in a word, by byte: [`WORD_STOP`] for non-ASCII bytes,
+/// whitespace and quotes; [`BACKSLASH`] and [`BACKTICK`] for the two escape characters.
+static WORD_STOPS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut at = 0;
+    while at < 256 {
+        let byte = at as u8;
+        table[at] = if !byte.is_ascii() || is_ascii_space(byte) || byte == b'\'' || byte == b'"' {
+            WORD_STOP
+        } else if byte == b'\\' {
+            BACKSLASH
+        } else if byte == b'`' {
+            BACKTICK
+        } else {
+            0
+        };
+        at += 1;
+    }
+    table
+};
+const WORD_STOP: u8 = 1;
+const BACKSLASH: u8 = 2;
+const BACKTICK: u8 = 4;
+
 /// Where the run of bytes from `pos` that changes nothing in `phase` ends: in a word,
 /// ASCII that is neither whitespace, a quote nor the escape; in quotes, all but the
 /// closing quote and the escape; between words, nothing (`pos` itself).
+///
+/// In a word, a table look-up a byte (the values of ENV, LABEL and ARG are read here)
+/// instead of a test for each kind of byte that stops the run.
 fn plain_run_end(bytes: &[u8], mut pos: usize, phase: Phase, quote: char, escape: u8) -> usize {
     match phase {
         Phase::Word => {
+            let stops = match escape {
+                b'\\' => WORD_STOP | BACKSLASH,
+                b'`' => WORD_STOP | BACKTICK,
+                _ => 0,
+            };
+            if stops != 0 {
+                return bytes[pos..]
+                    .iter()
+                    .position(|&b| WORD_STOPS[usize::from(b)] & stops != 0)
+                    .map_or(bytes.len(), |run| pos + run);
+            }
             while pos < bytes.len() {
                 let byte = bytes[pos];
                 if !byte.is_ascii()
@@ -674,6 +712,29 @@ mod tests {
                     buf.push(ch);
                 }
                 Phase::Spaces => unreachable!("handled above"),
+            }
+        }
+    }
+
+    /// The table gives, for every byte and both escapes (and an escape it does not
+    /// know), where a run in a word ends as the test for each kind of byte does.
+    #[test]
+    fn word_runs_stop_where_the_tests_stop() {
+        let stops_by_test = |byte: u8, escape: u8| {
+            !byte.is_ascii()
+                || is_ascii_space(byte)
+                || matches!(byte, b'\'' | b'"')
+                || byte == escape
+        };
+        for escape in [b'\\', b'`', b'^'] {
+            for byte in 0..=u8::MAX {
+                let input = [b'a', byte, b'a'];
+                let expected = if stops_by_test(byte, escape) { 1 } else { 3 };
+                assert_eq!(
+                    plain_run_end(&input, 0, Phase::Word, '\0', escape),
+                    expected,
+                    "byte {byte:#x}, escape {escape:#x}"
+                );
             }
         }
     }
