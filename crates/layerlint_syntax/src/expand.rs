@@ -93,14 +93,28 @@ impl Lex {
     /// Dockerfile): the four are then all ASCII.
     ///
     /// Every rule that reads a value asks, and many values are long: by blocks of bytes
-    /// (see [`crate::words::any_byte`]).
+    /// (see [`crate::words::any_byte`]). A word shorter than a block (most) goes byte by
+    /// byte, a look-up in a table a byte for the two escapes a Dockerfile can have.
     pub(crate) fn may_change(&self, word: &str) -> bool {
         if !self.escape.is_ascii() {
             return word.contains(['$', '\'', '"', self.escape]);
         }
         let escape = self.escape as u8;
+        let bytes = word.as_bytes();
+        if bytes.len() < 16 {
+            let wanted = match escape {
+                b'\\' => CHANGING | BACKSLASH,
+                b'`' => CHANGING | BACKTICK,
+                _ => 0,
+            };
+            if wanted != 0 {
+                return bytes
+                    .iter()
+                    .any(|&b| CHANGING_BYTES[usize::from(b)] & wanted != 0);
+            }
+        }
         let special = |b: u8| (b == b'$') | (b == b'\'') | (b == b'"') | (b == escape);
-        crate::words::any_byte(word.as_bytes(), special)
+        crate::words::any_byte(bytes, special)
     }
 
     /// Expands `word` and splits the result into words (BuildKit's `ProcessWords`).
@@ -124,6 +138,21 @@ impl Lex {
         Ok(words)
     }
 }
+
+/// The bytes expansion may change, by byte: [`CHANGING`] for `$` and the quotes,
+/// [`BACKSLASH`] and [`BACKTICK`] for the two escape characters.
+static CHANGING_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'$' as usize] = CHANGING;
+    table[b'\'' as usize] = CHANGING;
+    table[b'"' as usize] = CHANGING;
+    table[b'\\' as usize] = BACKSLASH;
+    table[b'`' as usize] = BACKTICK;
+    table
+};
+const CHANGING: u8 = 1;
+const BACKSLASH: u8 = 2;
+const BACKTICK: u8 = 4;
 
 /// The bytes of an ASCII variable name, ASCII letters, digits and `_`, by byte: a look-up
 /// instead of three tests a byte.
@@ -266,6 +295,7 @@ impl<'a> State<'a> {
         }
     }
 
+    #[inline]
     fn peek(&self) -> Option<char> {
         // An ASCII byte (most) is its character: no slice to check, nothing to decode.
         match self.input.as_bytes().get(self.pos) {
