@@ -364,6 +364,9 @@ pub(crate) struct WordData {
     /// characters at its ends, as in `"$HOME"`), else in `Tables::strings`.
     pub(crate) cooked: (u32, u32),
     pub(crate) cooked_in_text: bool,
+    /// Whether the value (lossy) starts with `-`: read for every argument of a command
+    /// whose options are read (most are operands, told by this alone).
+    pub(crate) dash: bool,
     /// The length (in the cooked value) before the first expansion.
     pub(crate) static_len: u32,
 }

@@ -527,7 +527,8 @@ impl<'s> Iterator for Args<'s, '_> {
             return Some(self.next_in_cluster(rest, word));
         }
         let word = self.next_word()?;
-        if self.options_ended {
+        // An operand, told without reading its value: most arguments are.
+        if self.options_ended || !word.data.dash {
             return Some(Arg::Positional(word));
         }
         let value = word.value_lossy();
@@ -570,6 +571,87 @@ impl<'s> Args<'s, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `dash` of every word (which [`Args`] reads to tell an operand without reading
+    /// its value) says what the value it stands for starts with: for command words,
+    /// assignment values and redirection targets, plain, quoted, escaped and expanded, in
+    /// the script and in `sh -c` strings.
+    #[test]
+    fn dash_is_the_first_byte_of_the_value() {
+        const PIECES: &[&str] = &[
+            "-",
+            "--",
+            "-x",
+            "--long=v",
+            "a",
+            "x-",
+            "'-'",
+            "'-y'",
+            "\"-z\"",
+            "\"\"",
+            "''",
+            "\\-",
+            "$'-t'",
+            "$'\\x2d'",
+            "$X",
+            "-$X",
+            "\"$X\"-",
+            "${X}",
+            "$(echo -n)",
+            "`-`",
+            "A=-v",
+            "A='-w'",
+            "B=",
+            "C=x",
+            "\"-\"$Y",
+            "é-",
+            "-é",
+            "2>-e",
+            ">'-f'",
+            "<<-",
+            "*-",
+            "[-]",
+            "{-,a}",
+            "~-",
+        ];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut scripts = Vec::new();
+        for _ in 0..3000 {
+            let mut words: Vec<String> = Vec::new();
+            for _ in 0..1 + next(6) {
+                let mut word = String::new();
+                for _ in 0..1 + next(3) {
+                    word.push_str(PIECES[next(PIECES.len())]);
+                }
+                words.push(word);
+            }
+            let line = words.join(" ");
+            scripts.push(format!("cmd {line}"));
+            scripts.push(line.clone());
+            scripts.push(format!("sh -c '{}' && x {line}", line.replace('\'', "")));
+        }
+        let check = |word: Word<'_>| {
+            let starts = word.value_lossy().starts_with('-');
+            assert_eq!(word.data.dash, starts, "{:?}", word.text());
+        };
+        for text in &scripts {
+            let script = crate::parse_str(text);
+            for command in script.commands() {
+                command.words().for_each(check);
+                command.assignments().for_each(|a| check(a.value()));
+                command
+                    .redirects()
+                    .filter_map(|r| r.target())
+                    .for_each(check);
+            }
+        }
+    }
 
     /// The letters' bits and the byte comparison agree with the string comparison they
     /// replaced, for options and names with and without dashes.

@@ -1021,9 +1021,16 @@ impl<'t, 'b> Parser<'t, 'b> {
         let offset = from - word.range.start();
         // The name part is plain, so it is a prefix of the cooked value too.
         let skip = offset.to_u32().min(word.cooked.1);
+        let cooked = (word.cooked.0 + skip, word.cooked.1 - skip);
+        let source = if word.cooked_in_text {
+            self.text
+        } else {
+            &self.tables.strings
+        };
         WordData {
             range: TextRange::new(from, word.range.end()),
-            cooked: (word.cooked.0 + skip, word.cooked.1 - skip),
+            cooked,
+            dash: starts_with_dash(source, cooked),
             static_len: word.static_len.saturating_sub(skip),
             ..word
         }
@@ -1579,6 +1586,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             spans: (spans, spans),
             cooked: (start as u32, (end - start) as u32),
             cooked_in_text: true,
+            dash: self.src.get(start) == Some(&b'-') && end > start,
             static_len: (end - start) as u32,
         }
     }
@@ -1621,6 +1629,14 @@ impl<'t, 'b> Parser<'t, 'b> {
                 (value, false, static_len)
             }
         };
+        let dash = starts_with_dash(
+            if cooked_in_text {
+                self.text
+            } else {
+                &tables.strings
+            },
+            cooked,
+        );
         tables.spans.extend_from_slice(spans);
         scratch.spans.truncate(mark);
         WordData {
@@ -1630,6 +1646,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             spans: (first_span, tables.spans.len() as u32),
             cooked,
             cooked_in_text,
+            dash,
             static_len,
         }
     }
@@ -2232,6 +2249,12 @@ fn cook(
     let len = strings.len() - base;
     let static_len = static_len.unwrap_or(len);
     ((base as u32, len as u32), static_len as u32)
+}
+
+/// Whether the value at `cooked` (`(start, len)` in `source`) starts with `-`.
+#[inline]
+fn starts_with_dash(source: &str, (start, len): (u32, u32)) -> bool {
+    len > 0 && source.as_bytes().get(start as usize) == Some(&b'-')
 }
 
 /// A word's value after quote removal, expansions kept as written; `None` when it has
