@@ -876,7 +876,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             } else {
                 plain_run_end(self.src, self.pos)
             };
-            let word = self.scan_word_with_run(word_ctx, run);
+            let word = self.scan_word_with_run(word_ctx, run, b == b'-');
             end = self.pos;
             if !has_name {
                 if let Some(assignment) = self.as_assignment(word) {
@@ -1479,15 +1479,17 @@ impl<'t, 'b> Parser<'t, 'b> {
     // ----- words -----
 
     fn scan_word(&mut self, ctx: Ctx) -> WordData {
-        self.scan_word_with_run(ctx, plain_run_end(self.src, self.pos))
+        let dash = self.peek() == Some(b'-');
+        self.scan_word_with_run(ctx, plain_run_end(self.src, self.pos), dash)
     }
 
     /// [`Self::scan_word`], given the end of the plain bytes at the cursor.
     ///
     /// Inlined into the command loop: most words are plain bytes up to a blank or an
     /// operator (no spans, no flags), and for them a call cost more than the word.
+    /// `dash` tells whether the byte at the cursor is `-`.
     #[inline(always)]
-    fn scan_word_with_run(&mut self, ctx: Ctx, end: usize) -> WordData {
+    fn scan_word_with_run(&mut self, ctx: Ctx, end: usize, dash: bool) -> WordData {
         let start = self.pos;
         let src = self.src;
         if end > start
@@ -1496,7 +1498,7 @@ impl<'t, 'b> Parser<'t, 'b> {
                 .is_none_or(|&b| CLASS[b as usize] == BREAK && b != b'(')
         {
             self.pos = end;
-            return self.plain_word(start, end);
+            return self.plain_word(start, end, dash);
         }
         self.scan_complex_word(ctx)
     }
@@ -1577,7 +1579,8 @@ impl<'t, 'b> Parser<'t, 'b> {
 
     /// A word without quotes, escapes or expansions: its value is its text.
     #[inline]
-    fn plain_word(&self, start: usize, end: usize) -> WordData {
+    /// `dash` tells whether it starts with `-`.
+    fn plain_word(&self, start: usize, end: usize, dash: bool) -> WordData {
         let spans = self.tables.spans.len() as u32;
         WordData {
             text: self.text_id,
@@ -1586,7 +1589,7 @@ impl<'t, 'b> Parser<'t, 'b> {
             spans: (spans, spans),
             cooked: (start as u32, (end - start) as u32),
             cooked_in_text: true,
-            dash: self.src.get(start) == Some(&b'-') && end > start,
+            dash,
             static_len: (end - start) as u32,
         }
     }
@@ -1599,7 +1602,11 @@ impl<'t, 'b> Parser<'t, 'b> {
             // No quotes, escapes or expansions: the value is the text.
             return WordData {
                 flags: WordFlags(flags),
-                ..self.plain_word(start, self.pos)
+                ..self.plain_word(
+                    start,
+                    self.pos,
+                    self.byte(start) == Some(b'-') && self.pos > start,
+                )
             };
         }
         self.finish_quoted_word(start, mark, flags)
