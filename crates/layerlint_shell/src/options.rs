@@ -20,6 +20,10 @@ pub struct OptionSpec<'a> {
     /// letter of every option cluster (`-fsSL`) is looked up here, where a search of
     /// `with_value` compared it with each option.
     short: u128,
+    /// The lengths (dashes included) of the long options of `with_value`, as bits (bit 63
+    /// for every length from 63 on): most long options read have a length no option of
+    /// the spec has, and are told so without a search.
+    long_lengths: u64,
 }
 
 impl<'a> OptionSpec<'a> {
@@ -29,16 +33,25 @@ impl<'a> OptionSpec<'a> {
     /// A spec in which the options `with_value` take a value.
     pub const fn new(with_value: &'a [&'a str]) -> Self {
         let mut short = 0u128;
+        let mut long_lengths = 0u64;
         let mut i = 0;
         while i < with_value.len() {
-            if let [b'-', letter] = *with_value[i].as_bytes()
+            let option = with_value[i].as_bytes();
+            if let [b'-', letter] = *option
                 && letter.is_ascii()
             {
                 short |= 1 << letter;
             }
+            if let [b'-', b'-', ..] = *option {
+                long_lengths |= length_bit(option.len());
+            }
             i += 1;
         }
-        OptionSpec { with_value, short }
+        OptionSpec {
+            with_value,
+            short,
+            long_lengths,
+        }
     }
 
     /// The options that take a value, with their dashes.
@@ -63,6 +76,9 @@ impl<'a> OptionSpec<'a> {
     }
 
     fn long_takes_value(&self, name: &str) -> bool {
+        if self.long_lengths & length_bit(name.len() + 2) == 0 {
+            return false;
+        }
         // `f == "--" + name`, the lengths compared first: most options of a spec differ
         // in length from `name`, and each long option is looked up in the whole list.
         self.with_value.iter().any(|f| {
@@ -71,6 +87,11 @@ impl<'a> OptionSpec<'a> {
                 && f.starts_with("--")
         })
     }
+}
+
+/// The bit of [`OptionSpec::long_lengths`] for a length.
+const fn length_bit(len: usize) -> u64 {
+    1 << if len < 63 { len } else { 63 }
 }
 
 /// Option specs for common package managers: which of their options take a value.
@@ -491,8 +512,9 @@ impl<'s, 'a> Args<'s, 'a> {
     }
 
     fn long_option(&mut self, body: &'s str, word: Word<'s>) -> Arg<'s> {
-        let (name, value) = match body.split_once('=') {
-            Some((name, value)) => (name, Some(OptValue::Attached(value))),
+        // A byte search: long options are short, and `split_once` set up a `memchr`.
+        let (name, value) = match body.bytes().position(|b| b == b'=') {
+            Some(eq) => (&body[..eq], Some(OptValue::Attached(&body[eq + 1..]))),
             None if self.spec.long_takes_value(body) => {
                 (body, self.next_word().map(OptValue::Next))
             }
@@ -668,5 +690,45 @@ mod tests {
             assert_eq!(spec.short_takes_value(name), expected, "{name:?}");
         }
         assert!(spec.short_takes_value("t") && !spec.short_takes_value("x"));
+    }
+
+    /// The lengths' bits agree with the search of the options they spare, for names of
+    /// every length around the lengths of the options (long ones too).
+    #[test]
+    fn long_options_that_take_a_value() {
+        let long = format!("--{}", "x".repeat(70));
+        let longer = format!("--{}", "x".repeat(61));
+        let options = [
+            "--", "-", "--a", "--ab", "-t", "--target", "---", "--é", &long, &longer, "-ab",
+        ];
+        for count in 0..=options.len() {
+            let with_value = &options[..count];
+            let spec = OptionSpec::new(with_value);
+            let mut names: Vec<String> = ["", "a", "ab", "target", "-", "é", "b", "targets"]
+                .map(String::from)
+                .to_vec();
+            names.extend((55..75).map(|n| "x".repeat(n)));
+            names.extend((55..75).map(|n| "y".repeat(n)));
+            for name in &names {
+                let expected = with_value
+                    .iter()
+                    .any(|f| f.strip_prefix("--") == Some(name.as_str()));
+                assert_eq!(spec.long_takes_value(name), expected, "{name:?} {count}");
+            }
+        }
+        for known in [
+            known::SUDO,
+            known::APT_GET,
+            known::PIP,
+            known::CURL,
+            known::NPM,
+        ] {
+            for f in known.with_value() {
+                if let Some(name) = f.strip_prefix("--") {
+                    assert!(known.long_takes_value(name), "{f}");
+                    assert!(!known.long_takes_value(&format!("{name}x")), "{f}");
+                }
+            }
+        }
     }
 }
