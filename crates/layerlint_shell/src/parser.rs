@@ -130,16 +130,98 @@ impl Tables {
     }
 }
 
+/// The tables of a dropped script, emptied, for a parse to fill: a script's tables were a
+/// handful of allocations made, and freed, for every script.
+#[derive(Default)]
+struct Spare {
+    words: Vec<WordData>,
+    spans: Vec<Span>,
+    strings: String,
+    commands: Vec<CommandData>,
+    pipelines: Vec<PipelineData>,
+    elements: Vec<ElementData>,
+    assignments: Vec<AssignmentData>,
+    redirects: Vec<RedirectData>,
+}
+
+/// At most this many spare tables are kept for a thread (a file's scripts are dropped
+/// together, and the next file's parsed).
+const MAX_SPARE: usize = 64;
+
+/// Tables of more words than this are not kept: a rare huge script should not leave its
+/// memory behind.
+const MAX_SPARE_WORDS: usize = 4096;
+
+thread_local! {
+    /// Tables of the thread's dropped scripts, for its next parses.
+    static SPARE: std::cell::RefCell<Vec<Spare>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Drop for Tables {
+    fn drop(&mut self) {
+        if self.words.capacity() > MAX_SPARE_WORDS {
+            return;
+        }
+        // `try_with`: the thread's spares may be gone already when it ends.
+        let _ = SPARE.try_with(|spare| {
+            let Ok(mut spare) = spare.try_borrow_mut() else {
+                return;
+            };
+            if spare.len() >= MAX_SPARE {
+                return;
+            }
+            let mut tables = Spare {
+                words: std::mem::take(&mut self.words),
+                spans: std::mem::take(&mut self.spans),
+                strings: std::mem::take(&mut self.strings),
+                commands: std::mem::take(&mut self.commands),
+                pipelines: std::mem::take(&mut self.pipelines),
+                elements: std::mem::take(&mut self.elements),
+                assignments: std::mem::take(&mut self.assignments),
+                redirects: std::mem::take(&mut self.redirects),
+            };
+            tables.words.clear();
+            tables.spans.clear();
+            tables.strings.clear();
+            tables.commands.clear();
+            tables.pipelines.clear();
+            tables.elements.clear();
+            tables.assignments.clear();
+            tables.redirects.clear();
+            spare.push(tables);
+        });
+    }
+}
+
+/// `spare` (empty) if it holds `capacity` elements, else a new vector that does.
+#[inline]
+fn with_capacity<T>(spare: Vec<T>, capacity: usize) -> Vec<T> {
+    if spare.capacity() >= capacity {
+        spare
+    } else {
+        Vec::with_capacity(capacity)
+    }
+}
+
 /// Parses `text` (the root text) into tables.
 pub(crate) fn parse(text: &MappedText) -> Tables {
     let len = text.len().to_usize();
+    let spare = SPARE
+        .with(|spare| spare.borrow_mut().pop())
+        .unwrap_or_default();
     let mut tables = Tables {
         root: text.clone(),
-        words: Vec::with_capacity(len / 6 + 4),
-        commands: Vec::with_capacity(len / 32 + 2),
-        pipelines: Vec::with_capacity(len / 32 + 2),
-        elements: Vec::with_capacity(len / 40 + 2),
-        ..Tables::default()
+        texts: Vec::new(),
+        words: with_capacity(spare.words, len / 6 + 4),
+        spans: spare.spans,
+        strings: spare.strings,
+        commands: with_capacity(spare.commands, len / 32 + 2),
+        pipelines: with_capacity(spare.pipelines, len / 32 + 2),
+        elements: with_capacity(spare.elements, len / 40 + 2),
+        assignments: spare.assignments,
+        redirects: spare.redirects,
+        heredocs: Vec::new(),
+        errors: Vec::new(),
     };
     SCRATCH.with(|cell| {
         let mut scratch = cell.take();
@@ -2278,4 +2360,76 @@ pub(crate) fn word_value<'a>(
     let (start, len) = (word.cooked.0 as usize, word.cooked.1 as usize);
     let source = if word.cooked_in_text { text } else { strings };
     source.get(start..start + len)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Everything a script holds (its tables) and shows: its commands, pipelines and
+    /// errors, and every word's text, range, flags, values and expansions.
+    fn describe(script: &crate::Script) -> String {
+        let mut out = format!("{:?}\n{script:?}\n", script.tables);
+        for pipeline in script.pipelines() {
+            out += &format!(
+                "{pipeline:?} {:?}\n",
+                pipeline.elements().collect::<Vec<_>>()
+            );
+        }
+        for command in script.commands() {
+            for word in command
+                .words()
+                .chain(command.assignments().map(|a| a.value()))
+            {
+                out += &format!(
+                    "{word:?} {:?} {:?} {:?} {:?} {:?}\n",
+                    word.range(),
+                    word.flags(),
+                    word.value(),
+                    word.value_lossy(),
+                    word.expansions().collect::<Vec<_>>(),
+                );
+            }
+            out += &format!("{:?}\n", command.redirects().collect::<Vec<_>>());
+        }
+        out
+    }
+
+    /// A parse into the tables of dropped scripts (see `SPARE`) gives what a parse into
+    /// new tables gives, whatever the dropped scripts held.
+    #[test]
+    fn reused_tables_parse_as_new_ones() {
+        super::SPARE.with(|spare| spare.borrow_mut().clear());
+        let scripts = [
+            "apt-get update && apt-get install -y curl",
+            "echo \"$HOME\" 'a b' $'\\t' | tee -a /x > /dev/null 2>&1",
+            "A=1 B=\"$(date)\" make -j\"$(nproc)\" <<EOF\nbody\nEOF\n",
+            "if [ -f x ]; then sh -c 'rm -rf /tmp/* && echo done'; fi",
+            "for i in 1 2 3; do case $i in 1) a ;; *) b ;; esac; done",
+            "x=( a b ) ; f() { echo \"${x[@]:-`id -u`}\"; } ; f",
+            "unterminated \"quote $(and ` substitution",
+            "",
+        ];
+        let fresh: Vec<(crate::Script, String)> = scripts
+            .iter()
+            .map(|text| {
+                let script = crate::parse_str(text);
+                let described = describe(&script);
+                (script, described)
+            })
+            .collect();
+        for round in 0..3 {
+            // Scripts of every size dropped, in another order each round: their tables
+            // are what the next parses fill.
+            let dropped: Vec<_> = scripts
+                .iter()
+                .cycle()
+                .skip(round)
+                .take(20)
+                .map(|text| crate::parse_str(&text.repeat(1 + round * 3)))
+                .collect();
+            drop(dropped);
+            for (text, (_, expected)) in scripts.iter().zip(&fresh) {
+                assert_eq!(describe(&crate::parse_str(text)), *expected, "{text:?}");
+            }
+        }
+    }
 }
