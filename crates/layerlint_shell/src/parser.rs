@@ -146,11 +146,11 @@ struct Spare {
 
 /// At most this many spare tables are kept for a thread (a file's scripts are dropped
 /// together, and the next file's parsed).
-const MAX_SPARE: usize = 64;
+const MAX_SPARE: usize = 16;
 
-/// Tables of more words than this are not kept: a rare huge script should not leave its
-/// memory behind.
-const MAX_SPARE_WORDS: usize = 4096;
+/// Tables of more words than this (a script of more than about 6 KB) are not kept: a big
+/// script should not leave its memory behind.
+const MAX_SPARE_WORDS: usize = 1024;
 
 thread_local! {
     /// Tables of the thread's dropped scripts, for its next parses.
