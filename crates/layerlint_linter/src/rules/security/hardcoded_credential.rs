@@ -136,26 +136,24 @@ static URL_WITH_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
 /// part here, which lets more texts through than the expression's `\s` would.
 fn may_hold_url_password(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let ends_host =
-        |b: u8| b.is_ascii_whitespace() || matches!(b, b':' | b'/' | b'@' | b'\'' | b'"');
-    let ends_password = |b: u8| b.is_ascii_whitespace() || matches!(b, b'@' | b'/' | b'\'' | b'"');
+    let ends_host: fn(u8) -> bool =
+        |b| b.is_ascii_whitespace() || matches!(b, b':' | b'/' | b'@' | b'\'' | b'"');
+    let ends_password: fn(u8) -> bool =
+        |b| b.is_ascii_whitespace() || matches!(b, b'@' | b'/' | b'\'' | b'"');
+    // Where the part from `from` ends: at the first byte `ends` takes, or the text's end.
+    let end = |from: usize, ends: fn(u8) -> bool| {
+        from + bytes[from..]
+            .iter()
+            .position(|&b| ends(b))
+            .unwrap_or(bytes.len() - from)
+    };
     text.match_indices("://").any(|(at, _)| {
-        let host = at + 3;
-        let colon = host
-            + bytes[host..]
-                .iter()
-                .position(|&b| ends_host(b))
-                .unwrap_or(bytes.len() - host);
+        let colon = end(at + 3, ends_host);
         if bytes.get(colon) != Some(&b':') {
             return false;
         }
-        let password = colon + 1;
-        let at_sign = password
-            + bytes[password..]
-                .iter()
-                .position(|&b| ends_password(b))
-                .unwrap_or(bytes.len() - password);
-        at_sign > password && bytes.get(at_sign) == Some(&b'@')
+        let at_sign = end(colon + 1, ends_password);
+        at_sign > colon + 1 && bytes.get(at_sign) == Some(&b'@')
     })
 }
 
@@ -374,6 +372,20 @@ fn is_placeholder(secret: &str) -> bool {
 mod tests {
     use super::{Literals, URL_WITH_PASSWORD, find_credential, may_hold_url_password};
 
+    /// Every text made of one to `most` of `pieces`.
+    fn texts_of(pieces: &[&str], most: usize) -> Vec<String> {
+        let mut all = Vec::new();
+        let mut last = vec![String::new()];
+        for _ in 0..most {
+            last = last
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
     #[test]
     fn urls_without_a_password_need_no_expression() {
         for text in [
@@ -397,18 +409,11 @@ mod tests {
         let pieces = [
             "s://", "a", ".", ":", "@", "/", " ", "\u{a0}", "é", "'", "-",
         ];
-        let mut texts = vec![String::new()];
         let mut matched = 0;
-        for _ in 0..5 {
-            texts = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            for text in &texts {
-                if URL_WITH_PASSWORD.is_match(text) {
-                    matched += 1;
-                    assert!(may_hold_url_password(text), "{text:?}");
-                }
+        for text in &texts_of(&pieces, 5) {
+            if URL_WITH_PASSWORD.is_match(text) {
+                matched += 1;
+                assert!(may_hold_url_password(text), "{text:?}");
             }
         }
         assert!(matched > 100, "{matched} texts match");
@@ -435,18 +440,11 @@ mod tests {
             "-----BEGIN ",
             "é",
         ];
-        let mut texts = vec![String::new()];
         let mut seen = std::collections::BTreeSet::new();
-        for _ in 0..4 {
-            texts = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            for text in &texts {
-                let scanned = packed.scan(text);
-                assert_eq!(scanned, automaton.scan(text), "{text:?}");
-                seen.insert(scanned);
-            }
+        for text in &texts_of(&pieces, 4) {
+            let scanned = packed.scan(text);
+            assert_eq!(scanned, automaton.scan(text), "{text:?}");
+            seen.insert(scanned);
         }
         assert_eq!(seen.len(), 4, "every answer comes up");
     }
