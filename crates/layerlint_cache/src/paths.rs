@@ -337,11 +337,11 @@ fn class<C: Unit>(pattern: &[C], start: usize, c: C) -> Option<(bool, usize)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Every string of up to `up_to` units, each written after `separator` (`""` first).
-    fn every_string(units: &[&str], separator: &str, up_to: usize) -> Vec<String> {
+    pub(crate) fn every_string(units: &[&str], separator: &str, up_to: usize) -> Vec<String> {
         let mut all = vec![String::new()];
         let mut last = all.clone();
         for _ in 0..up_to {

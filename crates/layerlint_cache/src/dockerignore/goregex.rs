@@ -1116,15 +1116,7 @@ mod tests {
             .map(str::to_owned),
         );
         let alphabet = ["a", "b", "/", "é", "中", "\n", ".", "x"];
-        let mut texts = vec![String::new()];
-        let mut last = vec![String::new()];
-        for _ in 0..4 {
-            last = last
-                .iter()
-                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
-                .collect();
-            texts.extend(last.iter().cloned());
-        }
+        let texts = crate::paths::tests::every_string(&alphabet, "", 4);
         let mut bytes_used = 0;
         for go in &expressions {
             let nodes = parse(go).unwrap_or_else(|e| panic!("parse {go:?}: {e}"));
