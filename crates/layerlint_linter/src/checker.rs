@@ -237,9 +237,10 @@ impl<'a> Context<'a> {
                     ..
                 }) => {
                     let image = image.to_ascii_lowercase();
-                    return ["windows/", "nanoserver", "servercore"]
-                        .iter()
-                        .any(|w| image.contains(w));
+                    return crate::search::contains_any(
+                        &image,
+                        &["windows/", "nanoserver", "servercore"],
+                    );
                 }
                 _ => return false,
             }

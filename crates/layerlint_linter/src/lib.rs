@@ -16,6 +16,7 @@ mod programs;
 mod registry;
 pub mod rule;
 mod rules;
+mod search;
 mod selector;
 pub mod settings;
 pub mod shell;

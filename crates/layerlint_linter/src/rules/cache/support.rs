@@ -88,7 +88,7 @@ pub(crate) fn builds_project(cx: &Context<'_>) -> bool {
         .filter(|i| i.kind == InstructionKind::Run)
         .any(|i| {
             let text = cx.text(i.args);
-            BUILDS.iter().any(|b| text.contains(b))
+            crate::search::contains_any(text, &BUILDS)
         })
 }
 

@@ -64,7 +64,7 @@ pub(crate) fn drops_privileges(cx: &Context<'_>, chain: &[usize]) -> bool {
             ) && {
                 // The pattern is compiled only for a text that names a tool.
                 let text = cx.text(i.range);
-                PRIVILEGE_DROP_TOOLS.iter().any(|tool| text.contains(tool))
+                crate::search::contains_any(text, &PRIVILEGE_DROP_TOOLS)
                     && PRIVILEGE_DROP.is_match(text)
             }
         })

@@ -8,6 +8,7 @@ use layerlint_syntax::{Body, Instruction, InstructionKind};
 use layerlint_text::TextSize;
 
 use crate::Context;
+use crate::search::contains_any;
 use crate::shell::ShellScript;
 
 /// The command a chain of wrappers runs: `curl` for `sudo -E env A=1 curl -k u`.
@@ -57,14 +58,14 @@ pub(crate) enum ImageShell {
 pub(crate) fn image_shell(image: &str) -> ImageShell {
     let lower = image.to_ascii_lowercase();
     if lower == "scratch"
-        || lower.contains("distroless")
-        || lower.contains("windows")
-        || lower.contains("nanoserver")
-        || lower.contains("servercore")
+        || contains_any(
+            &lower,
+            &["distroless", "windows", "nanoserver", "servercore"],
+        )
     {
         return ImageShell::NoPosixShell;
     }
-    if lower.contains("alpine") {
+    if contains_any(&lower, &["alpine"]) {
         return ImageShell::Busybox;
     }
     // The repository is cut out only when the searches did not tell (most images).
