@@ -5,10 +5,11 @@
 //! (what the fix loop uses when a fix creates or extends `.dockerignore`).
 
 use std::collections::BTreeMap;
-
-use foldhash::HashMap;
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
+
+use foldhash::HashMap;
 
 use crate::dockerignore::{DOCKERIGNORE, DockerIgnore, load_ignore_file};
 
@@ -50,9 +51,9 @@ pub struct BuildContext {
 struct DiskCache {
     /// Directory → its names, sorted (no overlay); the root's are in `root`.
     lists: Mutex<HashMap<String, Arc<[String]>>>,
-    /// The root's names, sorted, once listed: asked about for most paths (see
+    /// The root's names, once listed: asked about for most paths (see
     /// [`BuildContext::stat`]), without a lock.
-    root: OnceLock<Arc<[String]>>,
+    root: OnceLock<RootNames>,
     /// Path → `None` when it does not exist, else whether it is a directory (following
     /// symbolic links, as [`Path::exists`] and [`Path::is_dir`] do).
     stats: Mutex<HashMap<String, Option<bool>>>,
@@ -64,11 +65,41 @@ struct DiskCache {
     facts: Mutex<HashMap<&'static str, bool>>,
 }
 
+/// The names of the context's root: sorted, and as a set of hashes, which tells at once
+/// that a name is absent (a hash that is not there), or that it may be there.
+#[derive(Debug)]
+struct RootNames {
+    sorted: Arc<[String]>,
+    hashes: foldhash::HashSet<u64>,
+    state: foldhash::fast::FixedState,
+}
+
+impl RootNames {
+    fn new(sorted: Arc<[String]>) -> RootNames {
+        let state = foldhash::fast::FixedState::default();
+        let hashes = sorted
+            .iter()
+            .map(|name| state.hash_one(name.as_str()))
+            .collect();
+        RootNames {
+            sorted,
+            hashes,
+            state,
+        }
+    }
+
+    /// `false` when `name` is not in the root; `true` when it may be (it is, but for a
+    /// collision of hashes).
+    fn may_contain(&self, name: &str) -> bool {
+        self.hashes.contains(&self.state.hash_one(name))
+    }
+}
+
 impl DiskCache {
     /// The listing of `dir` (clean), if known.
     fn list(&self, dir: &str) -> Option<Arc<[String]>> {
         if dir.is_empty() {
-            return self.root.get().cloned();
+            return self.root.get().map(|root| Arc::clone(&root.sorted));
         }
         self.lists.lock().expect("not poisoned").get(dir).cloned()
     }
@@ -76,7 +107,9 @@ impl DiskCache {
     /// Keeps `names` as the listing of `dir` (clean); the root's first listing stays.
     fn remember_list(&self, dir: &str, names: Arc<[String]>) {
         if dir.is_empty() {
-            let _ = self.root.set(names);
+            if self.root.get().is_none() {
+                let _ = self.root.set(RootNames::new(names));
+            }
         } else {
             self.lists
                 .lock()
@@ -208,10 +241,8 @@ impl BuildContext {
         // absent, and each `stat` is a system call. Looked at first: it takes no lock.
         let first = path.split('/').next().unwrap_or(path);
         if !matches!(first, "" | "." | "..")
-            && let Some(names) = cache.root.get()
-            && names
-                .binary_search_by(|name| name.as_str().cmp(first))
-                .is_err()
+            && let Some(root) = cache.root.get()
+            && !root.may_contain(first)
         {
             return None;
         }
