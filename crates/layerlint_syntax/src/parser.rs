@@ -533,7 +533,7 @@ fn find_newline(bytes: &[u8], from: usize) -> Option<usize> {
     }
     let mut pos = from;
     while let Some(chunk) = bytes[pos..].first_chunk::<16>() {
-        if chunk.iter().fold(0u8, |any, &b| any | u8::from(b == b'\n')) != 0 {
+        if crate::words::in_chunk(chunk, |b| b == b'\n') {
             let (low, high) = chunk.split_at(8);
             let low = newline_bits(low.try_into().unwrap_or(&[0; 8]));
             let at = if low != 0 {
