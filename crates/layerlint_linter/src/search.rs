@@ -24,8 +24,22 @@ pub(crate) fn contains_any(haystack: &str, needles: &[&str]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::contains_any;
+
+    /// Every text made of one to `most` of `pieces`.
+    pub(crate) fn texts_of(pieces: &[&str], most: usize) -> Vec<String> {
+        let mut all = Vec::new();
+        let mut last = vec![String::new()];
+        for _ in 0..most {
+            last = last
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
 
     #[test]
     fn answers_what_contains_answers() {
@@ -37,16 +51,9 @@ mod tests {
             &["aa", "ab", "ba", "é", "中"],
         ];
         let units = ["a", "b", "c", "é", "中"];
-        // Every text of up to five units.
+        // The empty text, and every text of up to five units.
         let mut texts = vec![String::new()];
-        let mut last = texts.clone();
-        for _ in 0..5 {
-            last = last
-                .iter()
-                .flat_map(|t| units.iter().map(move |u| format!("{t}{u}")))
-                .collect();
-            texts.extend(last.iter().cloned());
-        }
+        texts.extend(texts_of(&units, 5));
         let mut found = 0;
         for needles in needles {
             for text in &texts {

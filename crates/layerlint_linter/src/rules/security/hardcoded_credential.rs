@@ -284,22 +284,15 @@ impl Literals {
             }
             may_match && url
         };
+        // Until both are known.
         match self {
-            Literals::Packed(searcher) => {
-                for m in searcher.find_iter(text) {
-                    if found(m.pattern().as_usize()) {
-                        break;
-                    }
-                }
-            }
-            Literals::Automaton(automaton) => {
-                for m in automaton.find_iter(text) {
-                    if found(m.pattern().as_usize()) {
-                        break;
-                    }
-                }
-            }
-        }
+            Literals::Packed(searcher) => searcher
+                .find_iter(text)
+                .any(|m| found(m.pattern().as_usize())),
+            Literals::Automaton(automaton) => automaton
+                .find_iter(text)
+                .any(|m| found(m.pattern().as_usize())),
+        };
         (may_match, url)
     }
 }
@@ -371,20 +364,7 @@ fn is_placeholder(secret: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{Literals, URL_WITH_PASSWORD, find_credential, may_hold_url_password};
-
-    /// Every text made of one to `most` of `pieces`.
-    fn texts_of(pieces: &[&str], most: usize) -> Vec<String> {
-        let mut all = Vec::new();
-        let mut last = vec![String::new()];
-        for _ in 0..most {
-            last = last
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            all.extend(last.iter().cloned());
-        }
-        all
-    }
+    use crate::search::tests::texts_of;
 
     #[test]
     fn urls_without_a_password_need_no_expression() {
