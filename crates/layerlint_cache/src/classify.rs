@@ -23,6 +23,13 @@ pub trait Project {
     fn read(&self, path: &str) -> Option<String>;
     /// The names in a directory; `None` when not known.
     fn list(&self, dir: &str) -> Option<Vec<String>>;
+    /// The names in a directory that `keep` accepts: [`Project::list`] filtered, which a
+    /// project can answer without making (and checking) every name of a big directory.
+    fn list_where(&self, dir: &str, keep: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
+        let mut names = self.list(dir)?;
+        names.retain(|name| keep(name));
+        Some(names)
+    }
 }
 
 /// A project nothing is known about.
@@ -1706,8 +1713,8 @@ impl Walker<'_, '_> {
                 if self
                     .site
                     .project
-                    .list(&self.cwd)
-                    .is_some_and(|names| names.iter().any(|n| n.ends_with(".gemspec")))
+                    .list_where(&self.cwd, &|n| n.ends_with(".gemspec"))
+                    .is_some_and(|names| !names.is_empty())
                 {
                     blocker.get_or_insert("the project's gemspec may read its sources".to_owned());
                 }
@@ -1887,7 +1894,8 @@ impl Walker<'_, '_> {
             None => Some(self.cwd.clone()),
         };
         if let Some(dir) = dir {
-            match self.site.project.list(&dir) {
+            // Only the project and solution files: a directory can hold thousands of names.
+            match self.site.project.list_where(&dir, &is_project) {
                 Some(names) => {
                     let solutions: Vec<&String> = names
                         .iter()

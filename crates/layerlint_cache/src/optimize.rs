@@ -253,6 +253,10 @@ impl Project for Through<'_> {
     }
 
     fn list(&self, dir: &str) -> Option<Vec<String>> {
+        self.list_where(dir, &|_| true)
+    }
+
+    fn list_where(&self, dir: &str, keep: &dyn Fn(&str) -> bool) -> Option<Vec<String>> {
         let context = self.context?;
         let mapped = self.mapped(dir);
         if mapped.is_empty() {
@@ -266,7 +270,9 @@ impl Project for Through<'_> {
             // Without an ignore file nothing is left out: no path to build per name (a
             // project directory can hold thousands).
             let ignores = context.dockerignore().is_some();
-            for name in context.names(&q).iter() {
+            // The names `keep` refuses are left out first: no path to build, no ignore
+            // rule to match.
+            for name in context.names(&q).iter().filter(|name| keep(name)) {
                 let ignored = ignores && {
                     let full = if q.is_empty() {
                         name.clone()
@@ -1659,6 +1665,71 @@ mod tests {
         let semantic = Semantic::new(&parse.file);
         let findings = Optimizer::new(&parse.file, &semantic, context).findings();
         (optimize_source(source, context), findings)
+    }
+
+    #[test]
+    fn a_filtered_listing_is_the_listing_filtered() {
+        // `Through::list_where` leaves names out before it checks them against
+        // .dockerignore: the same names as `list`'s, filtered afterwards.
+        let files = [
+            ("a.csproj", ""),
+            ("b.csproj", ""),
+            ("App.sln", ""),
+            ("README.md", ""),
+            ("sub/x.sln", ""),
+            ("sub/y.fsproj", ""),
+            ("sub/z.txt", ""),
+            ("sub/deep/w.csproj", ""),
+        ];
+        let ignored = BuildContext::in_memory(
+            files
+                .iter()
+                .copied()
+                .chain([(".dockerignore", "b.csproj\nsub/x.sln\n")]),
+        );
+        let plain = BuildContext::in_memory(files);
+        let keeps: [&dyn Fn(&str) -> bool; 4] = [
+            &|_| true,
+            &|n| n.ends_with(".sln"),
+            &|n| n.ends_with("proj"),
+            &|_| false,
+        ];
+        for context in [&ignored, &plain] {
+            let source = "FROM a\nWORKDIR /src\nCOPY . .\nCOPY sub/ ./lib/\nRUN true\n";
+            let parse = layerlint_syntax::parse(source);
+            let semantic = Semantic::new(&parse.file);
+            let optimizer = Optimizer::new(&parse.file, &semantic, Some(context));
+            let stage = &optimizer.walk().stages[0];
+            let copies = (0..stage.steps.len())
+                .filter_map(|i| Some((stage.steps[i].copy.as_ref()?, optimizer.kinds(stage, i))))
+                .collect();
+            let through = Through {
+                context: optimizer.context(),
+                copies,
+            };
+            assert!(through.list("/src").is_some_and(|names| names.len() > 3));
+            assert!(
+                through
+                    .list("/src/lib")
+                    .is_some_and(|names| names.len() > 2)
+            );
+            for dir in [
+                "/src",
+                "/src/sub",
+                "/src/lib",
+                "/src/lib/deep",
+                "/",
+                "/nowhere",
+            ] {
+                for keep in keeps {
+                    let mut expected = through.list(dir);
+                    if let Some(names) = &mut expected {
+                        names.retain(|n| keep(n));
+                    }
+                    assert_eq!(through.list_where(dir, keep), expected, "{dir}");
+                }
+            }
+        }
     }
 
     #[test]
