@@ -457,10 +457,12 @@ impl BuildContext {
             let names = self.names(dir);
             let head = crate::paths::literal_head(pattern);
             let from = names.partition_point(|name| name.as_str() < head);
+            // The pattern looked at once, not per name.
+            let glob = crate::paths::Glob::new(pattern);
             names[from..]
                 .iter()
                 .take_while(|name| name.starts_with(head))
-                .filter(|name| crate::paths::glob_match(pattern, name))
+                .filter(|name| glob.matches(name))
                 .cloned()
                 .collect()
         };

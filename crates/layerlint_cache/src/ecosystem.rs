@@ -85,8 +85,8 @@ impl Ecosystem {
         // Matched against every ecosystem's names: those that do not start with the
         // pattern's literal head are passed over at once.
         let head = crate::paths::literal_head(pattern);
-        let matches =
-            |name: &str| name.starts_with(head) && crate::paths::glob_match(pattern, name);
+        let glob = crate::paths::Glob::new(pattern);
+        let matches = |name: &str| name.starts_with(head) && glob.matches(name);
         let broad = [
             "index.js",
             "main.go",

@@ -182,30 +182,72 @@ pub fn has_wildcards(path: &str) -> bool {
 /// Go's `path.Match`: `*` matches within one element, `?` one character other than `/`,
 /// `[...]` a class (`^` negates), `\` escapes. A malformed pattern matches nothing.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    // The literal head before the first special character must start the name (asked of
-    // many names per pattern, most of which differ there).
-    let Some(special) = first_special(pattern) else {
-        return pattern == name;
-    };
-    if !name.starts_with(&pattern[..special]) {
-        return false;
+    Glob::new(pattern).matches(name)
+}
+
+/// A [`glob_match`] pattern looked at once, to be matched against many names (the names
+/// of a directory): where its first special character is, and whether it is a star and a
+/// literal suffix (`*.csproj`), are found once, not per name.
+pub struct Glob<'p> {
+    pattern: &'p str,
+    /// The literal head before the first special character; all of a pattern without one.
+    head: &'p str,
+    shape: Shape<'p>,
+}
+
+enum Shape<'p> {
+    /// No special character: the name is the pattern.
+    Literal,
+    /// `*` and a literal suffix.
+    StarSuffix(&'p str),
+    General,
+}
+
+impl<'p> Glob<'p> {
+    pub fn new(pattern: &'p str) -> Glob<'p> {
+        let Some(special) = first_special(pattern) else {
+            return Glob {
+                pattern,
+                head: pattern,
+                shape: Shape::Literal,
+            };
+        };
+        let shape = match pattern.strip_prefix('*') {
+            Some(suffix) if first_special(suffix).is_none() => Shape::StarSuffix(suffix),
+            _ => Shape::General,
+        };
+        Glob {
+            pattern,
+            head: &pattern[..special],
+            shape,
+        }
     }
-    // `*.csproj`: a star, then a literal suffix; the star takes what is before it, within
-    // one element.
-    if let Some(suffix) = pattern.strip_prefix('*')
-        && first_special(suffix).is_none()
-    {
-        return name
-            .strip_suffix(suffix)
-            .is_some_and(|head| !head.contains('/'));
+
+    /// Whether `name` matches: [`glob_match`] of the pattern and `name`.
+    pub fn matches(&self, name: &str) -> bool {
+        // The literal head before the first special character must start the name (asked
+        // of many names per pattern, most of which differ there).
+        match self.shape {
+            Shape::Literal => self.pattern == name,
+            // `*.csproj`: a star, then a literal suffix; the star takes what is before it,
+            // within one element.
+            Shape::StarSuffix(suffix) => name
+                .strip_suffix(suffix)
+                .is_some_and(|head| !head.contains('/')),
+            Shape::General => {
+                if !name.starts_with(self.head) {
+                    return false;
+                }
+                // Without allocating for the usual ASCII names; characters otherwise.
+                if self.pattern.is_ascii() && name.is_ascii() {
+                    return glob(self.pattern.as_bytes(), name.as_bytes()).unwrap_or(false);
+                }
+                let pattern: Vec<char> = self.pattern.chars().collect();
+                let name: Vec<char> = name.chars().collect();
+                glob(&pattern, &name).unwrap_or(false)
+            }
+        }
     }
-    // Without allocating for the usual ASCII names; characters otherwise.
-    if pattern.is_ascii() && name.is_ascii() {
-        return glob(pattern.as_bytes(), name.as_bytes()).unwrap_or(false);
-    }
-    let pattern: Vec<char> = pattern.chars().collect();
-    let name: Vec<char> = name.chars().collect();
-    glob(&pattern, &name).unwrap_or(false)
 }
 
 /// The literal head of a [`glob_match`] pattern, before its first special character: a
