@@ -128,14 +128,14 @@ fn compare_stage(
     let keys_a: Vec<CopyKey> = stage_a
         .steps
         .iter()
-        .filter_map(|s| s.copy.as_ref())
+        .filter_map(|s| s.copy.as_deref())
         .map(CopyKey::of)
         .collect();
     let copies_b: Vec<(usize, CopyKey)> = stage_b
         .steps
         .iter()
         .enumerate()
-        .filter_map(|(p, s)| s.copy.as_ref().map(|c| (p, CopyKey::of(c))))
+        .filter_map(|(p, s)| s.copy.as_deref().map(|c| (p, CopyKey::of(c))))
         .collect();
     // Position in stage_b of each original copy (by order), and the added ones.
     let mut original_at: Vec<usize> = Vec::new();
@@ -157,11 +157,11 @@ fn compare_stage(
         return;
     }
     for &position in &added {
-        let copy = stage_b.steps[position].copy.as_ref().expect("a copy");
+        let copy = stage_b.steps[position].copy.as_deref().expect("a copy");
         let shadowed = copy.from == CopyFrom::Context
             && copy.sources.iter().all(|source| {
                 original_at.iter().filter(|&&p| p > position).any(|&p| {
-                    let later = stage_b.steps[p].copy.as_ref().expect("a copy");
+                    let later = stage_b.steps[p].copy.as_deref().expect("a copy");
                     later.from == CopyFrom::Context && lays_same(copy, source, later, after)
                 })
             });
@@ -255,7 +255,7 @@ fn run_positions(stage: &StageWalk) -> Vec<usize> {
 fn provided(stage: &StageWalk, position: usize, path: &str, optimizer: &Optimizer<'_>) -> bool {
     stage.steps[..position]
         .iter()
-        .filter_map(|s| s.copy.as_ref())
+        .filter_map(|s| s.copy.as_deref())
         .filter(|c| c.from == CopyFrom::Context)
         .any(|c| match optimizer.map_copy(c, path) {
             Some(q) => optimizer

@@ -312,7 +312,7 @@ pub fn context_matches(walk: &FileWalk, context: &BuildContext) -> bool {
     walk.stages
         .iter()
         .flat_map(|s| &s.steps)
-        .filter_map(|s| s.copy.as_ref())
+        .filter_map(|s| s.copy.as_deref())
         .filter(|c| c.from == CopyFrom::Context && !c.unresolved)
         .flat_map(|c| &c.sources)
         .filter(|s| !s.is_empty() && !has_wildcards(s) && !CopyStep::is_url(s))
@@ -424,7 +424,7 @@ impl<'a> Optimizer<'a> {
     /// The [`CopyFacts`] of the step at `position`, when it is a COPY or ADD: computed once
     /// for a stage of the planner's walk.
     fn facts<'s>(&'s self, stage: &'s StageWalk, position: usize) -> Option<Cow<'s, CopyFacts>> {
-        let copy = stage.steps[position].copy.as_ref()?;
+        let copy = stage.steps[position].copy.as_deref()?;
         match self.memo(stage, position) {
             Some(memo) => Some(Cow::Borrowed(
                 memo.facts.get_or_init(|| CopyFacts::of(copy, self.context)),
@@ -435,7 +435,7 @@ impl<'a> Optimizer<'a> {
 
     /// The source kinds of the step at `position` (a COPY or ADD).
     fn kinds<'s>(&'s self, stage: &'s StageWalk, position: usize) -> Cow<'s, [SourceKind]> {
-        let copy = stage.steps[position].copy.as_ref().expect("a copy");
+        let copy = stage.steps[position].copy.as_deref().expect("a copy");
         match self.facts(stage, position).expect("a copy") {
             Cow::Borrowed(facts) => Cow::Borrowed(facts.kinds(copy, self.context)),
             Cow::Owned(facts) => Cow::Owned(facts.into_kinds(copy, self.context)),
@@ -450,8 +450,11 @@ impl<'a> Optimizer<'a> {
     /// The positions of the steps of `stage` before `position` that copy from the build
     /// context.
     fn context_copies_before<'s>(&'s self, stage: &StageWalk, position: usize) -> Cow<'s, [usize]> {
-        let is_context_copy =
-            |s: &crate::stage::Step| s.copy.as_ref().is_some_and(|c| c.from == CopyFrom::Context);
+        let is_context_copy = |s: &crate::stage::Step| {
+            s.copy
+                .as_deref()
+                .is_some_and(|c| c.from == CopyFrom::Context)
+        };
         let Some(at) = self.walk.stages.iter().position(|s| std::ptr::eq(s, stage)) else {
             // A stage of another walk: look.
             return (0..position)
@@ -495,14 +498,14 @@ impl<'a> Optimizer<'a> {
     /// [`Optimizer::map_copy`] for the COPY or ADD at `position` of `stage`, from the
     /// source kinds remembered for it (they stat the build context).
     pub fn map_copy_at(&self, stage: &StageWalk, position: usize, path: &str) -> Option<String> {
-        let copy = stage.steps[position].copy.as_ref()?;
+        let copy = stage.steps[position].copy.as_deref()?;
         map_through(copy, &self.kinds(stage, position), path)
     }
 
     /// [`Optimizer::source_is_dir`] for the COPY or ADD at `position` of `stage`, from the
     /// source kinds remembered for it.
     pub fn source_is_dir_at(&self, stage: &StageWalk, position: usize, source: &str) -> bool {
-        let Some(copy) = stage.steps[position].copy.as_ref() else {
+        let Some(copy) = stage.steps[position].copy.as_deref() else {
             return false;
         };
         is_dir_source(copy, &self.kinds(stage, position), source)
@@ -582,7 +585,7 @@ impl<'a> Optimizer<'a> {
         let mut copies: Vec<(&CopyStep, Cow<'_, [SourceKind]>)> = Vec::new();
         let mut project_dirs: Vec<String> = Vec::new();
         for &i in self.context_copies_before(stage, position).iter() {
-            let (Some(copy), Some(facts)) = (stage.steps[i].copy.as_ref(), self.facts(stage, i))
+            let (Some(copy), Some(facts)) = (stage.steps[i].copy.as_deref(), self.facts(stage, i))
             else {
                 continue;
             };
@@ -699,7 +702,7 @@ impl<'a> Optimizer<'a> {
         install: &Install,
     ) -> Option<usize> {
         (0..position).rev().find(|&p| {
-            let Some(copy) = stage.steps[p].copy.as_ref() else {
+            let Some(copy) = stage.steps[p].copy.as_deref() else {
                 return false;
             };
             if !self.is_source_copy_at(stage, p) {
@@ -713,7 +716,7 @@ impl<'a> Optimizer<'a> {
                     (0..position).any(|i| {
                         stage.steps[i]
                             .copy
-                            .as_ref()
+                            .as_deref()
                             .filter(|c| c.from == CopyFrom::Context)
                             .is_some_and(|c| self.provides(c, &self.kinds(stage, i), &n.path))
                     })
@@ -829,7 +832,7 @@ impl<'a> Optimizer<'a> {
     ) -> Result<(Rewrite, Vec<String>), String> {
         let instructions = self.file.instructions();
         let copy_step = &stage.steps[copy_position];
-        let copy = copy_step.copy.as_ref().expect("a copy");
+        let copy = copy_step.copy.as_deref().expect("a copy");
         let copy_line = self.line_of(copy_step.index);
         if install.kind == InstallKind::Build {
             return Err(build_advice(install.ecosystem));
@@ -859,7 +862,7 @@ impl<'a> Optimizer<'a> {
         if let Some(other) = (0..install_position)
             .filter(|&p| p != copy_position)
             .find(|&p| {
-                stage.steps[p].copy.as_ref().is_some_and(|c| {
+                stage.steps[p].copy.as_deref().is_some_and(|c| {
                     self.is_source_copy_at(stage, p) && {
                         let kinds = self.kinds(stage, p);
                         install
@@ -951,7 +954,7 @@ impl<'a> Optimizer<'a> {
                     },
                 },
                 InstructionKind::Copy | InstructionKind::Add => {
-                    let other = step.copy.as_ref().expect("a copy");
+                    let other = step.copy.as_deref().expect("a copy");
                     let overlaps = other.from == CopyFrom::Context
                         && self.is_source_copy_at(stage, position)
                         || is_within(&other.dest, &copy.dest)
@@ -1114,7 +1117,7 @@ impl<'a> Optimizer<'a> {
     ) -> Result<Vec<Entry>, String> {
         let earlier: Vec<(&CopyStep, Cow<'_, [SourceKind]>)> = (0..copy_position)
             .filter_map(|i| {
-                let copy = stage.steps[i].copy.as_ref()?;
+                let copy = stage.steps[i].copy.as_deref()?;
                 (copy.from == CopyFrom::Context).then(|| (copy, self.kinds(stage, i)))
             })
             .collect();
@@ -1701,7 +1704,7 @@ mod tests {
             let optimizer = Optimizer::new(&parse.file, &semantic, Some(context));
             let stage = &optimizer.walk().stages[0];
             let copies = (0..stage.steps.len())
-                .filter_map(|i| Some((stage.steps[i].copy.as_ref()?, optimizer.kinds(stage, i))))
+                .filter_map(|i| Some((stage.steps[i].copy.as_deref()?, optimizer.kinds(stage, i))))
                 .collect();
             let through = Through {
                 context: optimizer.context(),
@@ -2168,7 +2171,7 @@ mod tests {
             let parse = layerlint_syntax::parse(&source);
             let semantic = Semantic::new(&parse.file);
             let walk = FileWalk::new(&parse.file, &semantic);
-            let copy = walk.stages[0].steps[0].copy.clone().expect("a copy");
+            let copy = *walk.stages[0].steps[0].copy.clone().expect("a copy");
             assert!(!copy.unresolved, "{line}");
             (copy.sources, copy.dest)
         };

@@ -152,7 +152,7 @@ impl Check for NpmInstallWithLockfile {
                         let path = join(&install.cwd, lock);
                         let provided = stage.steps[..position]
                             .iter()
-                            .filter_map(|s| s.copy.as_ref())
+                            .filter_map(|s| s.copy.as_deref())
                             .filter(|c| c.from == CopyFrom::Context)
                             .any(|copy| match optimizer.map_copy(copy, &path) {
                                 None => false,

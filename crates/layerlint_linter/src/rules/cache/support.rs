@@ -27,7 +27,7 @@ pub(crate) fn whole_context_copies(walk: &FileWalk) -> impl Iterator<Item = (usi
     walk.stages
         .iter()
         .flat_map(|s| &s.steps)
-        .filter_map(|s| Some((s.index, s.copy.as_ref()?)))
+        .filter_map(|s| Some((s.index, s.copy.as_deref()?)))
         .filter(|(_, copy)| copies_whole_context(copy))
 }
 
@@ -59,7 +59,7 @@ pub(crate) fn named_sources(walk: &FileWalk) -> Vec<String> {
     walk.stages
         .iter()
         .flat_map(|s| &s.steps)
-        .filter_map(|s| s.copy.as_ref())
+        .filter_map(|s| s.copy.as_deref())
         .filter(|c| c.from == CopyFrom::Context)
         .flat_map(|c| c.sources.iter())
         .filter(|s| !s.is_empty() && !CopyStep::is_url(s))
