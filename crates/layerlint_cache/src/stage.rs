@@ -2,6 +2,7 @@
 //! working directory, the user, the `SHELL`, the variables in scope, and for `COPY`/`ADD`
 //! their sources and destination resolved.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use layerlint_syntax::image::ImageRef;
@@ -221,9 +222,48 @@ impl FileWalk {
     }
 }
 
-fn resolve_copy(
-    instruction: &layerlint_syntax::Instruction,
-    paths: &layerlint_syntax::Paths,
+/// [`Semantic::stage_named`]: the last stage named `name` (any case). Stage names are
+/// kept lower-cased: an ASCII name (most) is compared with them ignoring ASCII case,
+/// without a lower-cased copy of it.
+fn stage_named<'s>(
+    semantic: &'s Semantic,
+    name: &str,
+) -> Option<&'s layerlint_syntax::semantic::Stage> {
+    if !name.is_ascii() {
+        return semantic.stage_named(name);
+    }
+    semantic.stages.iter().rev().find(|s| {
+        s.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
+}
+
+/// `text` expanded in `scope` as a COPY or ADD expands a path, and whether it expanded
+/// fully (no variable left unset, no error; when it fails, the text as written). A text
+/// with nothing to expand, unquote or unescape (no `$`, quote or escape character: most
+/// paths) is itself, as [`Scope::expand`] would give it back, without a copy.
+fn expand_word<'a>(scope: &Scope, text: &'a str, escape: char) -> (Cow<'a, str>, bool) {
+    let plain = if escape.is_ascii() {
+        let escape = escape as u8;
+        !text
+            .bytes()
+            .any(|b| matches!(b, b'$' | b'\'' | b'"') || b == escape)
+    } else {
+        !text.contains(['$', '\'', '"', escape])
+    };
+    if plain {
+        return (Cow::Borrowed(text), true);
+    }
+    match scope.expand(text, escape) {
+        Ok(e) => (Cow::Owned(e.result), e.unmatched.is_empty()),
+        Err(_) => (Cow::Owned(text.to_owned()), false),
+    }
+}
+
+fn resolve_copy<'a>(
+    instruction: &'a layerlint_syntax::Instruction,
+    paths: &'a layerlint_syntax::Paths,
     workdir: &str,
     scope: &Scope,
     semantic: &Semantic,
@@ -231,29 +271,20 @@ fn resolve_copy(
     escape: char,
 ) -> CopyStep {
     let mut unresolved = false;
-    let mut expand = |text: &str| -> String {
-        match scope.expand(text, escape) {
-            Ok(e) => {
-                if !e.unmatched.is_empty() {
-                    unresolved = true;
-                }
-                e.result
-            }
-            Err(_) => {
-                unresolved = true;
-                text.to_owned()
-            }
-        }
+    let mut expand = |text: &'a str| -> Cow<'a, str> {
+        let (value, resolved) = expand_word(scope, text, escape);
+        unresolved |= !resolved;
+        value
     };
     let from = match instruction.flag("from").and_then(|f| f.value.as_ref()) {
         None => CopyFrom::Context,
         Some(word) => {
             let name = expand(&word.text);
-            match semantic.stage_named(&name) {
+            match stage_named(semantic, &name) {
                 Some(s) if s.index < stage => CopyFrom::Stage(s.index),
                 _ => match name.parse::<usize>() {
                     Ok(i) if i < stage => CopyFrom::Stage(i),
-                    _ => CopyFrom::Other(name),
+                    _ => CopyFrom::Other(name.into_owned()),
                 },
             }
         }
@@ -268,9 +299,9 @@ fn resolve_copy(
         written.push(word.text.clone());
         let value = expand(&word.text);
         let value = if CopyStep::is_url(&value) {
-            value
+            value.into_owned()
         } else if from == CopyFrom::Context {
-            paths::into_context_path(value)
+            paths::into_context_path(value.into_owned())
         } else {
             join("/", &value)
         };
@@ -349,6 +380,54 @@ pub fn base_workdir(image: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stages_are_named_in_any_case() {
+        // The ASCII shortcut finds the stage `Semantic::stage_named` finds, for names in
+        // every case, names of no stage, and names that are not ASCII.
+        let source = "FROM a AS Build\nFROM b AS ÉTAPE\nFROM c AS build\nFROM d AS x1\nFROM e\n";
+        let parse = layerlint_syntax::parse(source);
+        let semantic = Semantic::new(&parse.file);
+        for name in [
+            "build", "BUILD", "Build", "bUiLd", "étape", "ÉTAPE", "Étape", "x1", "X1", "x", "",
+            "0", "buil", "builds", "scratch",
+        ] {
+            assert_eq!(
+                stage_named(&semantic, name).map(|s| s.index),
+                semantic.stage_named(name).map(|s| s.index),
+                "{name}"
+            );
+        }
+        assert_eq!(stage_named(&semantic, "BUILD").map(|s| s.index), Some(2));
+    }
+
+    #[test]
+    fn plain_words_expand_to_themselves() {
+        // The shortcut for a text with nothing to expand gives what expansion gives, and
+        // expansion is asked about every other text: every text of up to three units, under
+        // both escape characters.
+        let source = "FROM a\nARG A=x\nENV B=\"y z\"\nCOPY a b\n";
+        let parse = layerlint_syntax::parse(source);
+        let semantic = Semantic::new(&parse.file);
+        let scope = semantic.scope_before(3);
+        let units = [
+            "a", "/", ".", " ", "$A", "${B}", "$C", "'", "\"", "\\", "`", "${", "é",
+        ];
+        for text in crate::paths::tests::every_string(&units, "", 3) {
+            for escape in ['\\', '`'] {
+                let (value, resolved) = expand_word(&scope, &text, escape);
+                let expected = match scope.expand(&text, escape) {
+                    Ok(e) => (e.result, e.unmatched.is_empty()),
+                    Err(_) => (text.clone(), false),
+                };
+                assert_eq!(
+                    (value.into_owned(), resolved),
+                    expected,
+                    "{text:?} {escape}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn walk_resolves_copies() {
