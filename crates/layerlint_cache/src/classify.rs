@@ -174,9 +174,26 @@ pub fn analyze(scripts: &[Rc<Script>], site: &RunSite<'_>) -> RunAnalysis {
         walker.script(script);
     }
     let mut out = walker.out;
-    let mut seen = foldhash::HashSet::default();
-    out.needs.retain(|n| seen.insert(n.clone()));
+    dedup_needs(&mut out.needs);
     out
+}
+
+/// Leaves out the needs equal to an earlier one, keeping the order. A short list (most)
+/// is compared in place: hashing a copy of each need cost more than the comparisons.
+fn dedup_needs(needs: &mut Vec<Need>) {
+    if needs.len() > 16 {
+        let mut seen = foldhash::HashSet::default();
+        needs.retain(|n| seen.insert(n.clone()));
+        return;
+    }
+    let mut kept = 0;
+    for i in 0..needs.len() {
+        if !needs[..kept].contains(&needs[i]) {
+            needs.swap(kept, i);
+            kept += 1;
+        }
+    }
+    needs.truncate(kept);
 }
 
 /// Analyses one shell text (a `package.json` script) as if run at `cwd`.
@@ -2369,6 +2386,32 @@ pub fn short(text: &str) -> String {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn needs_are_deduplicated_in_order() {
+        // Lists of every length up to 40 over a few needs, in place and through a set
+        // alike: the first of equal needs kept, the order kept.
+        let pool = [
+            Need::file("/app/a".to_owned()),
+            Need::optional("/app/a".to_owned()),
+            Need::dir("/app/a".to_owned(), false),
+            Need::file("/app/b".to_owned()),
+            Need::optional("/app/c".to_owned()),
+        ];
+        for len in 0..=40 {
+            for seed in 0..12usize {
+                let needs: Vec<Need> = (0..len)
+                    .map(|i| pool[(i * (seed + 1) + seed * seed + i / 3) % pool.len()].clone())
+                    .collect();
+                let mut expected = needs.clone();
+                let mut seen = std::collections::HashSet::new();
+                expected.retain(|n| seen.insert(n.clone()));
+                let mut got = needs;
+                dedup_needs(&mut got);
+                assert_eq!(got, expected, "{len} {seed}");
+            }
+        }
+    }
 
     struct Files(BTreeMap<String, String>);
 
