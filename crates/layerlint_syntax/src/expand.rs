@@ -79,6 +79,7 @@ impl Lex {
             });
         }
         let mut state = State::new(self, word, env, true);
+        state.record = true;
         let (result, _) = state.process_stop_on(None, self.raw_escapes)?;
         Ok(Expansion {
             result,
@@ -86,6 +87,16 @@ impl Lex {
             matched: state.matched,
             unmatched: state.unmatched,
         })
+    }
+
+    /// [`Lex::process_word`]'s result alone: the variables used are not recorded (for
+    /// callers that only want the value, which then copy no names).
+    pub(crate) fn expand_word(&self, word: &str, env: &dyn Env) -> Result<String, ExpandError> {
+        if !self.may_change(word) {
+            return Ok(word.to_owned());
+        }
+        let mut state = State::new(self, word, env, true);
+        Ok(state.process_stop_on(None, self.raw_escapes)?.0)
     }
 
     /// Whether `word` has a `$`, a quote or the escape character: otherwise expanding it
@@ -257,9 +268,11 @@ struct State<'a> {
     input: &'a str,
     pos: usize,
     env: &'a dyn Env,
-    /// Expanding one word ([`Lex::process_word`]): the variables used are recorded, the
-    /// split words are not built.
+    /// Expanding one word ([`Lex::process_word`]): the split words are not built.
     capture: bool,
+    /// Whether the variables used are recorded in `matched` and `unmatched` (for
+    /// [`Lex::process_word`], not for [`Lex::expand_word`] nor split words).
+    record: bool,
     /// Whether a run of plain characters may be copied at once (with an ASCII escape; off
     /// only to test that the result is the same).
     plain_runs: bool,
@@ -285,6 +298,7 @@ impl<'a> State<'a> {
             pos: 0,
             env,
             capture,
+            record: false,
             plain_runs: lex.escape.is_ascii(),
             raw_escapes: lex.raw_escapes,
             word_buf: String::new(),
@@ -380,8 +394,10 @@ impl<'a> State<'a> {
         &mut self,
         stop: Option<char>,
     ) -> Result<(String, Vec<SplitWord>), ExpandError> {
-        // Expansions are usually about as long as what is left of the input.
-        let mut result = String::with_capacity(self.input.len() - self.pos);
+        // Expansions are usually a little longer than what is left of the input (a
+        // variable's value is most often longer than the reference to it): room for a
+        // value of a few dozen bytes, so that most do not grow (and copy) the result.
+        let mut result = String::with_capacity(self.input.len() - self.pos + 64);
         self.word_buf.clear();
         let mut words = Words {
             words: Vec::new(),
@@ -579,13 +595,13 @@ impl<'a> State<'a> {
         let env: &'a dyn Env = self.env;
         match env.get(name) {
             Some(value) => {
-                if self.capture && !self.matched.iter().any(|m| m == name) {
+                if self.record && !self.matched.iter().any(|m| m == name) {
                     self.matched.push(name.to_owned());
                 }
                 Some(value)
             }
             None => {
-                if self.capture && !self.unmatched.iter().any(|m| m == name) {
+                if self.record && !self.unmatched.iter().any(|m| m == name) {
                     self.unmatched.push(name.to_owned());
                 }
                 None
@@ -1004,11 +1020,25 @@ mod tests {
             lex.raw_quotes = raw;
             let run = |plain_runs: bool| {
                 let mut state = State::new(&lex, &input, &env, capture);
+                state.record = capture;
                 state.plain_runs = plain_runs;
                 let outcome = state.process_stop_on(None, lex.raw_escapes);
                 (outcome, state.matched, state.unmatched)
             };
             proptest::prop_assert_eq!(run(true), run(false));
+        }
+
+        /// `expand_word` gives what `process_word` gives, the result or the error.
+        #[test]
+        fn expand_word_gives_the_processed_word(
+            input in "[ab $'\"\\\\`{}:#%/<?+*\t\u{b}\u{a0}é-]{0,24}|[ab$ ]{0,4}[{}]?(PATH|VER|EMPTY|X)[:#%/?+*-]{0,2}[ab$}/ ]{0,6}",
+            backtick: bool,
+        ) {
+            let lex = Lex::new(if backtick { '`' } else { '\\' });
+            proptest::prop_assert_eq!(
+                lex.expand_word(&input, &env),
+                lex.process_word(&input, &env).map(|e| e.result)
+            );
         }
 
         /// The test sixteen bytes at a time finds what a test byte by byte finds: each of

@@ -159,7 +159,7 @@ impl Scope {
         if !lex.may_change(word) {
             return Some(word.into());
         }
-        lex.process_word(word, self).ok().map(|e| e.result.into())
+        lex.expand_word(word, self).ok().map(Arc::from)
     }
 
     /// Applies an instruction inside a stage: ARG and ENV define variables.
