@@ -623,20 +623,16 @@ fn lowercase(text: &str) -> String {
 /// Whether an image reference names a Windows image (Windows Server Core, Nano Server,
 /// and the `-nanoserver`/`-windowsservercore`/`-ltsc` tags of images built on them).
 pub fn looks_like_windows_image(reference: &str) -> bool {
-    // Every name below has a `w` (windows) or a `v` (server), in either case, but for the
-    // tag's `ltsc20`, after the last `:`: without them (most references), nothing needs
-    // lower-casing or searching.
+    // Every name below has `ws` (windows) or `ve` (server), in either case, but for the
+    // tag's `ltsc20`, after the last `:`: without them (most references, most of those with
+    // a `w` or a `v` too, such as `bookworm` and `arm32v7`), nothing needs lower-casing or
+    // searching.
     let bytes = reference.as_bytes();
     let after_colon = bytes
         .iter()
         .rposition(|&b| b == b':')
         .map_or(&[][..], |colon| &bytes[colon + 1..]);
-    // `b | 0x20` is `w` or `v` for those letters in either case and for no other byte.
-    if !crate::words::any_byte(bytes, |b| (b | 0x20 == b'w') | (b | 0x20 == b'v'))
-        && !after_colon
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"ltsc"))
-    {
+    if !has_pair(bytes) && !has_ltsc(after_colon) {
         return false;
     }
     let lower = reference.to_ascii_lowercase();
@@ -651,6 +647,55 @@ pub fn looks_like_windows_image(reference: &str) -> bool {
         || tag.contains("nanoserver")
         || tag.contains("windowsservercore")
         || tag.contains("ltsc20")
+}
+
+/// Whether `bytes` has `ws` or `ve` in any case: looked for only where there is a `w` or
+/// a `v` at all, then a byte at a time, each byte's roles (first or second letter of a
+/// pair) looked up in [`PAIR_LETTERS`] and matched against the byte before's.
+fn has_pair(bytes: &[u8]) -> bool {
+    // `b | 0x20` is a given lower-case letter for that letter in either case and for no
+    // other byte.
+    if !crate::words::any_byte(bytes, |b| (b | 0x20 == b'w') | (b | 0x20 == b'v')) {
+        return false;
+    }
+    let mut before = 0;
+    for &byte in bytes {
+        let roles = PAIR_LETTERS[usize::from(byte)];
+        if before & (roles >> 2) != 0 {
+            return true;
+        }
+        before = roles;
+    }
+    false
+}
+
+/// For [`has_pair`], by byte: bit 0 for `w` and bit 1 for `v` (a pair's first letter),
+/// bit 2 for `s` and bit 3 for `e` (the second letter of the pair of the bit two below),
+/// in either case.
+static PAIR_LETTERS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut at = 0;
+    while at < 256 {
+        table[at] = match (at as u8).to_ascii_lowercase() {
+            b'w' => 1,
+            b'v' => 2,
+            b's' => 4,
+            b'e' => 8,
+            _ => 0,
+        };
+        at += 1;
+    }
+    table
+};
+
+/// Whether `bytes` has `ltsc` in any case: compared only where an `l` is.
+fn has_ltsc(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(at, &byte)| {
+        byte | 0x20 == b'l'
+            && bytes
+                .get(at + 1..at + 4)
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(b"tsc"))
+    })
 }
 
 /// The stage names (or indices) an instruction takes files from: `COPY --from=…`,
@@ -758,6 +803,67 @@ mod tests {
             layered.get_var("TARGETARCH").unwrap().source,
             VarSource::Arg(0)
         );
+    }
+
+    /// What `looks_like_windows_image` did before looking for letters first: the searches
+    /// in a lower-cased copy.
+    fn windows_by_search(reference: &str) -> bool {
+        let lower = reference.to_ascii_lowercase();
+        let (path, tag) = match lower.rsplit_once(':') {
+            Some((path, tag)) if !tag.contains('/') => (path, tag),
+            _ => (lower.as_str(), ""),
+        };
+        path.contains("/windows/")
+            || path.ends_with("/windows")
+            || path.contains("nanoserver")
+            || path.contains("servercore")
+            || tag.contains("nanoserver")
+            || tag.contains("windowsservercore")
+            || tag.contains("ltsc20")
+    }
+
+    fn reference_piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "windows",
+            "WinDows",
+            "nanoserver",
+            "NanoServer",
+            "servercore",
+            "ServerCore",
+            "windowsservercore",
+            "ltsc20",
+            "LTSC2022",
+            "ltsc",
+            "bookworm",
+            "arm32v7",
+            "ws",
+            "vE",
+            "w",
+            "v",
+            "s",
+            "e",
+            ":",
+            "/",
+            "-",
+            "x",
+            "\u{e9}",
+        ])
+    }
+
+    proptest::proptest! {
+        /// Looking for the letters first answers as the searches do.
+        #[test]
+        fn windows_images_as_searched(
+            pieces in proptest::collection::vec(reference_piece(), 0..8),
+        ) {
+            let reference = pieces.concat();
+            proptest::prop_assert_eq!(
+                looks_like_windows_image(&reference),
+                windows_by_search(&reference),
+                "{}",
+                reference
+            );
+        }
     }
 
     /// Asking for a stage's image changes neither its equality nor its debug output.
