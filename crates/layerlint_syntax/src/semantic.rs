@@ -68,7 +68,12 @@ pub struct Var {
 /// The variables visible at a point of the file.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
-    vars: foldhash::HashMap<Arc<str>, Var>,
+    /// The variables, each name once, in the order first set. A list, not a hash map: a
+    /// scope holds a few variables (a dozen in the larger files), which a comparison of
+    /// lengths passes over, and the walks over a file set them at every ARG and ENV and
+    /// copy and drop whole scopes, which hashing each name, growing and copying tables cost
+    /// more than.
+    vars: Vec<(Arc<str>, Var)>,
     /// Whether BuildKit's platform ARGs ([`PLATFORM_ARGS`]) are visible under `vars` (a
     /// name in `vars` hides one). They are shared, not copied into every global scope:
     /// eleven keys and values were a tenth of the work on a small file.
@@ -97,13 +102,21 @@ impl Scope {
     /// global ARG).
     pub fn with_platform() -> Scope {
         Scope {
-            vars: foldhash::HashMap::default(),
+            vars: Vec::new(),
             platform: true,
         }
     }
 
+    /// The variable called `name` in `vars`.
+    fn own_var(&self, name: &str) -> Option<&Var> {
+        self.vars
+            .iter()
+            .find(|(own, _)| **own == *name)
+            .map(|(_, var)| var)
+    }
+
     pub fn get_var(&self, name: &str) -> Option<&Var> {
-        match self.vars.get(name) {
+        match self.own_var(name) {
             Some(var) => Some(var),
             None if self.platform => platform_vars()
                 .iter()
@@ -122,24 +135,29 @@ impl Scope {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         let platform = PLATFORM_ARGS
             .iter()
-            .filter(|(name, _)| self.platform && !self.vars.contains_key(*name))
+            .filter(|(name, _)| self.platform && self.own_var(name).is_none())
             .map(|(name, _)| *name);
-        self.vars.keys().map(|name| &**name).chain(platform)
+        self.vars.iter().map(|(name, _)| &**name).chain(platform)
     }
 
     pub fn insert(&mut self, name: &str, var: Var) {
-        self.vars_mut().insert(name.into(), var);
+        self.put(name.into(), var);
     }
 
-    /// The variables, to add to. A new map gets room for a few at once: grown from
-    /// nothing, it would be rehashed at its fourth and eighth variable.
-    fn vars_mut(&mut self) -> &mut foldhash::HashMap<Arc<str>, Var> {
-        /// Room for seven variables (eight buckets).
-        const FIRST_CAPACITY: usize = 7;
-        if self.vars.capacity() == 0 {
-            self.vars.reserve(FIRST_CAPACITY);
+    /// Sets `name` to `var`: in its place when the name is there, else after the others. A
+    /// new list gets room for a few at once: grown from nothing, it would be copied at its
+    /// fifth variable.
+    fn put(&mut self, name: Arc<str>, var: Var) {
+        /// Room for eight variables.
+        const FIRST_CAPACITY: usize = 8;
+        if let Some((_, own)) = self.vars.iter_mut().find(|(own, _)| **own == *name) {
+            *own = var;
+            return;
         }
-        &mut self.vars
+        if self.vars.capacity() == 0 {
+            self.vars.reserve_exact(FIRST_CAPACITY);
+        }
+        self.vars.push((name, var));
     }
 
     /// Expands `word` in this scope (BuildKit's `ProcessWordWithMatches`).
@@ -242,7 +260,7 @@ impl Scope {
     fn set(&mut self, name: &str, var: Var, define: &mut impl FnMut(&Arc<str>, &Var)) {
         let name: Arc<str> = name.into();
         define(&name, &var);
-        self.vars_mut().insert(name, var);
+        self.put(name, var);
     }
 }
 
@@ -499,7 +517,7 @@ impl Semantic {
             .iter()
             .take_while(|(i, _, _)| *i == index)
         {
-            scope.vars_mut().insert(name.clone(), var.clone());
+            scope.put(name.clone(), var.clone());
         }
     }
 
@@ -803,6 +821,50 @@ mod tests {
             layered.get_var("TARGETARCH").unwrap().source,
             VarSource::Arg(0)
         );
+    }
+
+    proptest::proptest! {
+        /// A scope set name by name holds what a map set the same way holds: each name
+        /// once, with its last value, the platform ARGs under them.
+        #[test]
+        fn scope_is_a_map(
+            sets in proptest::collection::vec((0usize..12, 0usize..3), 0..40),
+            platform: bool,
+        ) {
+            let names = [
+                "A", "B", "AB", "BA", "TARGETOS", "TARGETARCH", "a", "", "PATH", "BUILDOS",
+                "HOME", "X1",
+            ];
+            let mut scope = if platform { Scope::with_platform() } else { Scope::default() };
+            let mut map = std::collections::HashMap::new();
+            if platform {
+                for (name, value) in PLATFORM_ARGS {
+                    map.insert(name, (Some(value.to_owned()), VarSource::Platform));
+                }
+            }
+            for (at, &(name, value)) in sets.iter().enumerate() {
+                let value = (value > 0).then(|| format!("{value}"));
+                scope.insert(
+                    names[name],
+                    Var {
+                        value: value.as_deref().map(Arc::from),
+                        source: VarSource::Arg(at),
+                    },
+                );
+                map.insert(names[name], (value, VarSource::Arg(at)));
+            }
+            let mut listed: Vec<&str> = scope.names().collect();
+            listed.sort_unstable();
+            let mut expected: Vec<&str> = map.keys().copied().collect();
+            expected.sort_unstable();
+            proptest::prop_assert_eq!(listed, expected);
+            for name in names.iter().chain(PLATFORM_ARGS.iter().map(|(name, _)| name)) {
+                let got = scope
+                    .get_var(name)
+                    .map(|var| (var.value.as_deref().map(str::to_owned), var.source));
+                proptest::prop_assert_eq!(got.as_ref(), map.get(name), "{}", name);
+            }
+        }
     }
 
     /// What `looks_like_windows_image` did before looking for letters first: the searches
