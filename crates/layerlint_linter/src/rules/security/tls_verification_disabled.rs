@@ -222,8 +222,63 @@ impl Check for TlsVerificationDisabled {
     }
 }
 
+/// The names [`check_command`] looks at, as bits: for each first byte, the lengths of those
+/// that start with it (`1 << len`); every length for `p` (`pip3.12`, `python3`).
+static CHECKED_NAMES: [u32; 256] = {
+    const NAMES: [&str; 18] = [
+        "curl",
+        "wget",
+        "export",
+        "env",
+        "declare",
+        "typeset",
+        "readonly",
+        "git",
+        "npm",
+        "yarn",
+        "yum",
+        "dnf",
+        "microdnf",
+        "tdnf",
+        "yum-config-manager",
+        "dnf-3",
+        "dnf5",
+        "pnpm",
+    ];
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < NAMES.len() {
+        let bytes = NAMES[i].as_bytes();
+        table[bytes[0] as usize] |= 1 << bytes.len();
+        i += 1;
+    }
+    table[b'p' as usize] = u32::MAX;
+    table
+};
+
+/// Whether `name` may be one that [`check_command`] looks at: one table look rejects most
+/// commands (`rm`, `echo`, `apt-get`) before their name is compared with a score of others.
+#[inline]
+fn may_check(name: &str) -> bool {
+    let bits = name
+        .as_bytes()
+        .first()
+        .map_or(0, |&b| CHECKED_NAMES[usize::from(b)]);
+    bits == u32::MAX || (name.len() < 32 && bits & (1 << name.len()) != 0)
+}
+
+/// Reports what `command` turns off (see [`check_named`]).
+#[inline]
 fn check_command(command: Command<'_>, found: &mut Vec<(TextRange, String)>) {
-    let Some(name) = command.name() else { return };
+    if let Some(name) = command.name()
+        && may_check(name)
+    {
+        check_named(command, name, found);
+    }
+}
+
+#[inline(never)]
+fn check_named(command: Command<'_>, name: &str, found: &mut Vec<(TextRange, String)>) {
     let mut report = |word: Word<'_>, message: String| found.push((word.range(), message));
     match name {
         "curl" => {
@@ -417,5 +472,103 @@ fn check_npm(command: Command<'_>, name: &str, report: &mut impl FnMut(Word<'_>,
         if off {
             report(*word, message());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `check_named` finds for every command of `text`, with or without the name
+    /// filter in front.
+    fn findings(text: &str, filtered: bool) -> Vec<(TextRange, String)> {
+        let script = layerlint_shell::parse_str(text);
+        let mut found = Vec::new();
+        for command in script.commands() {
+            for command in [command, command.unwrapped()] {
+                if filtered {
+                    check_command(command, &mut found);
+                } else if let Some(name) = command.name() {
+                    check_named(command, name, &mut found);
+                }
+            }
+        }
+        found
+    }
+
+    /// The name filter turns away no command that the checks report on.
+    #[test]
+    fn name_filter_keeps_every_finding() {
+        let names = [
+            "curl",
+            "wget",
+            "export",
+            "env",
+            "declare",
+            "typeset",
+            "readonly",
+            "git",
+            "npm",
+            "yarn",
+            "pnpm",
+            "pip",
+            "pip3",
+            "pip3.12",
+            "python",
+            "python3",
+            "python3.12",
+            "yum",
+            "dnf",
+            "microdnf",
+            "tdnf",
+            "yum-config-manager",
+            "dnf-3",
+            "dnf5",
+            "rm",
+            "echo",
+            "cd",
+            "ls",
+            "apt-get",
+            "curlx",
+            "dnf-4",
+            "p",
+            "e",
+            "wget2",
+            "/usr/bin/curl",
+            "sudo curl",
+            "env A=1 curl",
+            "\"curl\"",
+        ];
+        let args = [
+            "-k https://x",
+            "-fsSLk https://x",
+            "--insecure https://x",
+            "--no-check-certificate https://x",
+            "NODE_TLS_REJECT_UNAUTHORIZED=0 PYTHONHTTPSVERIFY=0 GIT_SSL_NO_VERIFY=1",
+            "-c http.sslVerify=false clone x",
+            "-chttp.sslverify=false clone x",
+            "config --global http.sslVerify false",
+            "config set strict-ssl false",
+            "--strict-ssl=false install",
+            "--no-strict-ssl install",
+            "install --trusted-host pypi.org x",
+            "-m pip install --trusted-host=pypi.org x",
+            "-m pip config set global.trusted-host x",
+            "install --setopt=sslverify=0 x",
+            "--setopt sslverify=false install x",
+            "config-manager --setopt=repo.sslverify=0",
+            "",
+        ];
+        let mut checked = 0;
+        for name in names {
+            for arg in args {
+                let text = format!("{name} {arg}");
+                let slow = findings(&text, false);
+                assert_eq!(findings(&text, true), slow, "{text:?}");
+                checked += usize::from(!slow.is_empty());
+            }
+        }
+        // The inputs do reach the checks.
+        assert!(checked > 40, "{checked}");
     }
 }
