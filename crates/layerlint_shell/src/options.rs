@@ -731,4 +731,85 @@ mod tests {
             }
         }
     }
+
+    /// `Command::has_any_flag` (and `has_flag`), which reads the words directly, answers
+    /// what reading them with `Args` and no option taking a value answers, for every
+    /// sequence of up to three arguments of many shapes and every set of flags asked.
+    #[test]
+    fn has_any_flag_reads_as_args_do() {
+        const ARGS: &[&str] = &[
+            "-",
+            "--",
+            "-y",
+            "-qy",
+            "-yq",
+            "-q",
+            "--yes",
+            "--yes=1",
+            "--y",
+            "--assume-yes",
+            "-oDpkg::Options::=--force",
+            "-o",
+            "-é",
+            "-éy",
+            "---y",
+            "-1y",
+            "x",
+            "-y9",
+            "'-y'",
+            "\"-q\"y",
+            "$X",
+            "-$X",
+            "--$X=y",
+            "--=y",
+            "-=",
+            "y",
+        ];
+        const FLAGS: &[&[&str]] = &[
+            &[],
+            &["-y"],
+            &["-q", "--yes"],
+            &["--yes", "--assume-yes", "-y"],
+            &["-o"],
+            &["-é"],
+            &["---y", "--y"],
+            &["-"],
+            &["--"],
+            &["y", "yes"],
+            &["-qy"],
+            &["-1", "-9"],
+            &["-="],
+            &["--"],
+            &["---"],
+        ];
+        let mut checked = 0;
+        let mut texts = vec![String::from("cmd")];
+        for a in ARGS {
+            texts.push(format!("cmd {a}"));
+            for b in ARGS {
+                texts.push(format!("cmd {a} {b}"));
+                for c in ["-y", "--yes", "--", "x"] {
+                    texts.push(format!("cmd {a} {b} {c}"));
+                }
+            }
+        }
+        for text in &texts {
+            let script = crate::parse_str(text);
+            let command = script.commands().next().unwrap();
+            for flags in FLAGS {
+                let by_args = command
+                    .options(OptionSpec::NONE)
+                    .any(|arg| flags.iter().any(|f| arg.is_flag(f)));
+                assert_eq!(command.has_any_flag(flags), by_args, "{text} {flags:?}");
+                checked += usize::from(by_args);
+                for flag in *flags {
+                    let by_args = command
+                        .options(OptionSpec::NONE)
+                        .any(|arg| arg.is_flag(flag));
+                    assert_eq!(command.has_flag(flag), by_args, "{text} {flag}");
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
 }

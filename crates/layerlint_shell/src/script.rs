@@ -525,13 +525,61 @@ impl<'s> Command<'s> {
     /// to be exact. (A cluster with a non-alphanumeric character, as in
     /// `-oDpkg::Options::=x`, is read as one option with an attached value.)
     pub fn has_flag(self, flag: &str) -> bool {
-        self.options(OptionSpec::NONE).any(|arg| arg.is_flag(flag))
+        self.has_any_flag(&[flag])
     }
 
     /// Whether any of `flags` is given (see [`Command::has_flag`]).
+    ///
+    /// What `self.options(OptionSpec::NONE).any(|arg| flags.iter().any(|f| arg.is_flag(f)))`
+    /// answers (a test compares them), read straight from the words: each option word is
+    /// compared with the flags once, where [`Args`] made an [`Arg`](crate::Arg) of each
+    /// letter of a cluster (`-fsSL`) for each flag to be compared with.
     pub fn has_any_flag(self, flags: &[&str]) -> bool {
-        self.options(OptionSpec::NONE)
-            .any(|arg| flags.iter().any(|f| arg.is_flag(f)))
+        let script = self.script;
+        for data in self.word_data().get(1..).unwrap_or_default() {
+            // An operand, told without reading its value (see `Args::next`).
+            if !data.dash {
+                continue;
+            }
+            let value = Word::new(script, data).value_lossy();
+            let Some(rest) = value.strip_prefix('-') else {
+                continue;
+            };
+            if let Some(body) = rest.strip_prefix('-') {
+                if body.is_empty() {
+                    // `--`: the rest are operands.
+                    return false;
+                }
+                let name = match body.bytes().position(|b| b == b'=') {
+                    Some(eq) => &body[..eq],
+                    None => body,
+                };
+                if flags.iter().any(|f| f.strip_prefix("--") == Some(name)) {
+                    return true;
+                }
+            } else if rest.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                // A cluster (`-qy`, or `-` alone, an operand): each letter is an option.
+                let letters = rest.as_bytes();
+                let found = flags.iter().any(|f| match *f.as_bytes() {
+                    [b'-', letter] => letters.contains(&letter),
+                    _ => false,
+                });
+                if found {
+                    return true;
+                }
+            } else {
+                // `-oDpkg::Options::=x`: its first character, the rest its value.
+                let len = rest.chars().next().map_or(0, char::len_utf8);
+                let name = &rest[..len];
+                let found = flags
+                    .iter()
+                    .any(|f| !f.starts_with("--") && f.strip_prefix('-') == Some(name));
+                if found {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// The values of every use of an option that takes a value, under any of its
