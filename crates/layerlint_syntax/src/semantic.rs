@@ -74,6 +74,10 @@ pub struct Scope {
     /// copy and drop whole scopes, which hashing each name, growing and copying tables cost
     /// more than.
     vars: Vec<(Arc<str>, Var)>,
+    /// Where each name is in `vars`, once it holds more than [`Scope::INDEXED_FROM`]: a
+    /// generated file can set thousands, and a search of the list for each would make
+    /// its walk quadratic.
+    index: Option<Box<foldhash::HashMap<Arc<str>, usize>>>,
     /// Whether BuildKit's platform ARGs ([`PLATFORM_ARGS`]) are visible under `vars` (a
     /// name in `vars` hides one). They are shared, not copied into every global scope:
     /// eleven keys and values were a tenth of the work on a small file.
@@ -102,17 +106,25 @@ impl Scope {
     /// global ARG).
     pub fn with_platform() -> Scope {
         Scope {
-            vars: Vec::new(),
             platform: true,
+            ..Scope::default()
+        }
+    }
+
+    /// How many variables a scope holds before it indexes them.
+    const INDEXED_FROM: usize = 32;
+
+    /// Where the variable called `name` is in `vars`.
+    fn position(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.vars.iter().position(|(own, _)| **own == *name),
         }
     }
 
     /// The variable called `name` in `vars`.
     fn own_var(&self, name: &str) -> Option<&Var> {
-        self.vars
-            .iter()
-            .find(|(own, _)| **own == *name)
-            .map(|(_, var)| var)
+        self.position(name).map(|at| &self.vars[at].1)
     }
 
     pub fn get_var(&self, name: &str) -> Option<&Var> {
@@ -150,14 +162,25 @@ impl Scope {
     fn put(&mut self, name: Arc<str>, var: Var) {
         /// Room for eight variables.
         const FIRST_CAPACITY: usize = 8;
-        if let Some((_, own)) = self.vars.iter_mut().find(|(own, _)| **own == *name) {
-            *own = var;
+        if let Some(at) = self.position(&name) {
+            self.vars[at].1 = var;
             return;
         }
         if self.vars.capacity() == 0 {
             self.vars.reserve_exact(FIRST_CAPACITY);
         }
+        if let Some(index) = &mut self.index {
+            index.insert(Arc::clone(&name), self.vars.len());
+        }
         self.vars.push((name, var));
+        if self.index.is_none() && self.vars.len() > Self::INDEXED_FROM {
+            let index = self.vars.iter().enumerate();
+            self.index = Some(Box::new(
+                index
+                    .map(|(at, (name, _))| (Arc::clone(name), at))
+                    .collect(),
+            ));
+        }
     }
 
     /// Expands `word` in this scope (BuildKit's `ProcessWordWithMatches`).
@@ -825,16 +848,21 @@ mod tests {
 
     proptest::proptest! {
         /// A scope set name by name holds what a map set the same way holds: each name
-        /// once, with its last value, the platform ARGs under them.
+        /// once, with its last value, the platform ARGs under them; searched in a list or,
+        /// past [`Scope::INDEXED_FROM`] names, through its index.
         #[test]
         fn scope_is_a_map(
-            sets in proptest::collection::vec((0usize..12, 0usize..3), 0..40),
+            sets in proptest::collection::vec((0usize..52, 0usize..3), 0..120),
             platform: bool,
         ) {
-            let names = [
+            let many: Vec<String> = (0..40).map(|i| format!("V{i}")).collect();
+            let names: Vec<&str> = [
                 "A", "B", "AB", "BA", "TARGETOS", "TARGETARCH", "a", "", "PATH", "BUILDOS",
                 "HOME", "X1",
-            ];
+            ]
+            .into_iter()
+            .chain(many.iter().map(String::as_str))
+            .collect();
             let mut scope = if platform { Scope::with_platform() } else { Scope::default() };
             let mut map = std::collections::HashMap::new();
             if platform {
