@@ -202,13 +202,15 @@ impl LayerModel {
                             }
                         }
                     }
-                    let mut names: Vec<&str> = step.scope.names().collect();
-                    names.sort_unstable();
-                    for name in names {
-                        if let Some(value) =
-                            step.scope.get_var(name).and_then(|v| v.value.as_deref())
-                        {
-                            inputs.variables.push(format!("{name}={value}"));
+                    if let Some(scope) = step.scope.as_deref() {
+                        let mut names: Vec<&str> = scope.names().collect();
+                        names.sort_unstable();
+                        for name in names {
+                            if let Some(value) =
+                                scope.get_var(name).and_then(|v| v.value.as_deref())
+                            {
+                                inputs.variables.push(format!("{name}={value}"));
+                            }
                         }
                     }
                     if let Some(scripts) =
@@ -219,7 +221,7 @@ impl LayerModel {
                             home: "/root",
                             project_dirs: &[],
                             project: &UnknownProject,
-                            scope: Some(&step.scope),
+                            scope: step.scope.as_deref(),
                         };
                         let analysis = classify::analyze(&scripts, &site);
                         for install in analysis.installs {

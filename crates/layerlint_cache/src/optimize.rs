@@ -608,7 +608,7 @@ impl<'a> Optimizer<'a> {
             home: &home,
             project_dirs: &project_dirs,
             project: &through,
-            scope: Some(&step.scope),
+            scope: step.scope.as_deref(),
         };
         Some(classify::analyze(&scripts, &site))
     }

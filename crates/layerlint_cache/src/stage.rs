@@ -97,10 +97,11 @@ pub struct Step {
     /// These three are shared by the steps between two instructions that change them
     /// (copying them per step was a fifth of the walk's allocations).
     pub shell: Rc<[String]>,
-    /// The variables visible before the instruction.
-    /// Shared by the steps between two `ARG`/`ENV`s (cloning it per step was a tenth of a
-    /// big file's lint).
-    pub scope: Rc<Scope>,
+    /// For a RUN (the steps that read them), the variables visible before it; shared by
+    /// the RUNs between two `ARG`/`ENV`s (cloning it per step was a tenth of a big file's
+    /// lint). Not kept for the other steps: a copy of the scope at each of a generated
+    /// file's thousands of `ARG`s took memory by the square of their number.
+    pub scope: Option<Rc<Scope>>,
     /// For COPY and ADD. Boxed: most steps are not copies, and a step moved into its
     /// stage (and dropped) is a third of its size without a copy inline.
     pub copy: Option<Box<CopyStep>>,
@@ -151,8 +152,9 @@ impl FileWalk {
                 Base::Scratch => ("/".into(), None, Rc::from([]), None),
                 Base::Missing => (UNKNOWN_WORKDIR.into(), None, Rc::from([]), None),
             };
-            // Shared by the steps up to the next ARG or ENV, which changes a copy.
-            let mut scope = Rc::new(semantic.stage_entry_scope(stage.index));
+            let mut scope = semantic.stage_entry_scope(stage.index);
+            // The scope as the RUNs up to the next ARG or ENV see it, made at the first.
+            let mut shared: Option<Rc<Scope>> = None;
             let mut steps = Vec::with_capacity(stage.body().len());
             for index in stage.body() {
                 let instruction = &instructions[index];
@@ -174,7 +176,8 @@ impl FileWalk {
                     workdir: Rc::clone(&workdir),
                     user: user.clone(),
                     shell: Rc::clone(&shell),
-                    scope: Rc::clone(&scope),
+                    scope: (instruction.kind == InstructionKind::Run)
+                        .then(|| Rc::clone(shared.get_or_insert_with(|| Rc::new(scope.clone())))),
                     copy,
                 });
                 match &instruction.body {
@@ -197,7 +200,8 @@ impl FileWalk {
                     _ => {}
                 }
                 if matches!(instruction.body, Body::Arg(_) | Body::Env(_)) {
-                    semantic.apply_in_stage(Rc::make_mut(&mut scope), index);
+                    semantic.apply_in_stage(&mut scope, index);
+                    shared = None;
                 }
             }
             stages.push(StageWalk {
@@ -380,6 +384,29 @@ pub fn base_workdir(image: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_share_the_scope_they_see() {
+        // Only RUNs keep a scope: one for the RUNs between two ARGs or ENVs, with every
+        // variable set before them; the ARG and ENV steps keep none (a copy each would grow
+        // with the square of their number).
+        let source = "FROM a\nARG A=1\nENV B=2\nRUN x\nRUN y\nARG C=3\nCOPY . .\nRUN z\n";
+        let parse = layerlint_syntax::parse(source);
+        let semantic = Semantic::new(&parse.file);
+        let walk = FileWalk::new(&parse.file, &semantic);
+        let steps = &walk.stages[0].steps;
+        let kept: Vec<bool> = steps.iter().map(|s| s.scope.is_some()).collect();
+        assert_eq!(kept, [false, false, true, true, false, false, true]);
+        let scope = |i: usize| steps[i].scope.as_ref().expect("a RUN's scope");
+        assert!(Rc::ptr_eq(scope(2), scope(3)));
+        assert!(!Rc::ptr_eq(scope(3), scope(6)));
+        let value =
+            |i: usize, name: &str| scope(i).get_var(name)?.value.as_deref().map(str::to_owned);
+        assert_eq!(value(2, "A").as_deref(), Some("1"));
+        assert_eq!(value(2, "B").as_deref(), Some("2"));
+        assert_eq!(value(2, "C"), None);
+        assert_eq!(value(6, "C").as_deref(), Some("3"));
+    }
 
     #[test]
     fn stages_are_named_in_any_case() {
