@@ -226,37 +226,12 @@ impl FileWalk {
     }
 }
 
-/// [`Semantic::stage_named`]: the last stage named `name` (any case). Stage names are
-/// kept lower-cased: an ASCII name (most) is compared with them ignoring ASCII case,
-/// without a lower-cased copy of it.
-fn stage_named<'s>(
-    semantic: &'s Semantic,
-    name: &str,
-) -> Option<&'s layerlint_syntax::semantic::Stage> {
-    if !name.is_ascii() {
-        return semantic.stage_named(name);
-    }
-    semantic.stages.iter().rev().find(|s| {
-        s.name
-            .as_deref()
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    })
-}
-
 /// `text` expanded in `scope` as a COPY or ADD expands a path, and whether it expanded
 /// fully (no variable left unset, no error; when it fails, the text as written). A text
 /// with nothing to expand, unquote or unescape (no `$`, quote or escape character: most
 /// paths) is itself, as [`Scope::expand`] would give it back, without a copy.
 fn expand_word<'a>(scope: &Scope, text: &'a str, escape: char) -> (Cow<'a, str>, bool) {
-    let plain = if escape.is_ascii() {
-        let escape = escape as u8;
-        !text
-            .bytes()
-            .any(|b| matches!(b, b'$' | b'\'' | b'"') || b == escape)
-    } else {
-        !text.contains(['$', '\'', '"', escape])
-    };
-    if plain {
+    if !layerlint_syntax::expand::Lex::new(escape).may_change(text) {
         return (Cow::Borrowed(text), true);
     }
     match scope.expand(text, escape) {
@@ -284,7 +259,7 @@ fn resolve_copy<'a>(
         None => CopyFrom::Context,
         Some(word) => {
             let name = expand(&word.text);
-            match stage_named(semantic, &name) {
+            match semantic.stage_named(&name) {
                 Some(s) if s.index < stage => CopyFrom::Stage(s.index),
                 _ => match name.parse::<usize>() {
                     Ok(i) if i < stage => CopyFrom::Stage(i),
@@ -406,26 +381,6 @@ mod tests {
         assert_eq!(value(2, "B").as_deref(), Some("2"));
         assert_eq!(value(2, "C"), None);
         assert_eq!(value(6, "C").as_deref(), Some("3"));
-    }
-
-    #[test]
-    fn stages_are_named_in_any_case() {
-        // The ASCII shortcut finds the stage `Semantic::stage_named` finds, for names in
-        // every case, names of no stage, and names that are not ASCII.
-        let source = "FROM a AS Build\nFROM b AS ÉTAPE\nFROM c AS build\nFROM d AS x1\nFROM e\n";
-        let parse = layerlint_syntax::parse(source);
-        let semantic = Semantic::new(&parse.file);
-        for name in [
-            "build", "BUILD", "Build", "bUiLd", "étape", "ÉTAPE", "Étape", "x1", "X1", "x", "",
-            "0", "buil", "builds", "scratch",
-        ] {
-            assert_eq!(
-                stage_named(&semantic, name).map(|s| s.index),
-                semantic.stage_named(name).map(|s| s.index),
-                "{name}"
-            );
-        }
-        assert_eq!(stage_named(&semantic, "BUILD").map(|s| s.index), Some(2));
     }
 
     #[test]

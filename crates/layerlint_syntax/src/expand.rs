@@ -106,7 +106,7 @@ impl Lex {
     /// Every rule that reads a value asks, and many values are long: by blocks of bytes
     /// (see [`crate::words::any_byte`]). A word shorter than a block (most) goes byte by
     /// byte, a look-up in a table a byte for the two escapes a Dockerfile can have.
-    pub(crate) fn may_change(&self, word: &str) -> bool {
+    pub fn may_change(&self, word: &str) -> bool {
         if !self.escape.is_ascii() {
             return word.contains(['$', '\'', '"', self.escape]);
         }

@@ -583,7 +583,16 @@ impl Semantic {
     }
 
     /// The last stage named `name` (any case), as `COPY --from` and `FROM` resolve it.
+    /// Stage names are kept lower-cased: an ASCII name (most) is compared with them
+    /// ignoring ASCII case, without a lower-cased copy of it.
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
+        if name.is_ascii() {
+            return self.stages.iter().rev().find(|s| {
+                s.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            });
+        }
         let lower = name.to_lowercase();
         self.stages
             .iter()
@@ -893,6 +902,38 @@ mod tests {
                 proptest::prop_assert_eq!(got.as_ref(), map.get(name), "{}", name);
             }
         }
+    }
+
+    #[test]
+    fn stages_are_named_in_any_case() {
+        // The ASCII shortcut finds the stage a lower-cased copy of the name finds, for
+        // names in every case, names of no stage, and names that are not ASCII (the Kelvin
+        // sign lower-cases to an ASCII `k`).
+        let source = "FROM a AS Build\nFROM b AS ÉTAPE\nFROM c AS build\nFROM d AS x1\n\
+                      FROM e AS \u{212a}\nFROM f\n";
+        let parse = crate::parse(source);
+        let semantic = Semantic::new(&parse.file);
+        let by_copy = |name: &str| {
+            let lower = name.to_lowercase();
+            semantic
+                .stages
+                .iter()
+                .rev()
+                .find(|s| s.name.as_deref() == Some(lower.as_str()))
+                .map(|s| s.index)
+        };
+        for name in [
+            "build", "BUILD", "Build", "bUiLd", "étape", "ÉTAPE", "Étape", "x1", "X1", "x", "",
+            "0", "buil", "builds", "scratch", "k", "K", "\u{212a}",
+        ] {
+            assert_eq!(
+                semantic.stage_named(name).map(|s| s.index),
+                by_copy(name),
+                "{name}"
+            );
+        }
+        assert_eq!(semantic.stage_named("BUILD").map(|s| s.index), Some(2));
+        assert_eq!(semantic.stage_named("K").map(|s| s.index), Some(4));
     }
 
     /// What `looks_like_windows_image` did before looking for letters first: the searches
