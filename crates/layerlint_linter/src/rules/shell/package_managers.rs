@@ -689,13 +689,17 @@ impl Managers {
                     continue;
                 };
                 let (mut bits, mut named) = (0u16, 0u16);
+                let length = length_bit(name.len());
                 // The candidates' bits, lowest first.
                 let mut left = candidates;
                 while left != 0 {
                     let i = left.trailing_zeros();
                     left &= left - 1;
                     let m = ALL[i as usize];
-                    if m.is_named(name) {
+                    // A name of another length than the manager's names is not one of
+                    // them (`apt-get` is not `apt`, `apk` or `aptitude`): told without
+                    // comparing it with each.
+                    if NAME_LENGTHS[i as usize] & length != 0 && m.is_named(name) {
                         named |= 1 << i;
                         bits |= 1 << i;
                     } else if m.may_run_as_module(name) {
@@ -720,6 +724,35 @@ pub(crate) fn programs(scripts: &[ShellScript]) -> u64 {
         .iter()
         .fold(0, |bits, script| bits | Managers::of(script).programs)
 }
+
+/// A name's length as a bit of [`NAME_LENGTHS`]: bit 31 for 31 bytes and more.
+#[inline]
+const fn length_bit(len: usize) -> u32 {
+    1 << if len < 31 { len } else { 31 }
+}
+
+/// For each manager of [`ALL`], the lengths (as [`length_bit`]s) that a name it goes by
+/// ([`PackageManager::is_named`]) may have: those of its names, and for a manager whose
+/// names may carry a version (`pip3.12`) every longer one.
+const NAME_LENGTHS: [u32; ALL.len()] = {
+    let mut table = [0u32; ALL.len()];
+    let mut i = 0;
+    while i < ALL.len() {
+        let manager = ALL[i];
+        let mut j = 0;
+        while j < manager.commands.len() {
+            let mut len = manager.commands[j].len();
+            table[i] |= length_bit(len);
+            while manager.versioned && len < 31 {
+                len += 1;
+                table[i] |= length_bit(len);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// For each first byte of a command name, the managers of [`ALL`] (by bit) that a name
 /// starting with it may be: those with a name starting with it (and, for `p`, those run
@@ -1382,6 +1415,41 @@ mod tests {
             BY_FIRST_BYTE[usize::from(b'a')],
             APT_GET.bit | APT.bit | APTITUDE.bit | APK.bit
         );
+    }
+
+    /// A name whose length the length table turns away is not the manager's.
+    #[test]
+    fn lengths_turn_away_no_name_of_a_manager() {
+        let mut names: Vec<String> = ["python", "python3.12", "echo", "", "a", "apt-gets"]
+            .map(String::from)
+            .to_vec();
+        names.push("pip".to_string() + &"1".repeat(40));
+        for manager in ALL {
+            for known in manager.commands {
+                names.extend([
+                    known.to_string(),
+                    format!("{known}3"),
+                    format!("{known}2.7"),
+                    format!("{known}3.{}", "1".repeat(30)),
+                    known[..known.len() - 1].to_string(),
+                ]);
+            }
+        }
+        let mut named = 0;
+        for name in &names {
+            for (i, manager) in ALL.iter().enumerate() {
+                let is = manager.is_named(name);
+                assert!(
+                    NAME_LENGTHS[i] & length_bit(name.len()) != 0 || !is,
+                    "{name} is {}",
+                    manager.name
+                );
+                named += usize::from(is);
+            }
+        }
+        assert!(named > 15, "{named}");
+        // `apt-get` is not looked up as `apt`.
+        assert_eq!(NAME_LENGTHS[1] & length_bit("apt-get".len()), 0);
     }
 
     #[test]
