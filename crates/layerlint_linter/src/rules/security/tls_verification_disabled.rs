@@ -571,4 +571,36 @@ mod tests {
         // The inputs do reach the checks.
         assert!(checked > 40, "{checked}");
     }
+
+    /// Every name the checks match, as written in this file (a `match` arm's names, and
+    /// the list of `is_yum_like`), passes the name filter: a name added to the checks
+    /// but not to [`CHECKED_NAMES`] would otherwise be turned away unseen.
+    #[test]
+    fn name_filter_knows_every_matched_name() {
+        let source = include_str!("tls_verification_disabled.rs");
+        let arm = regex::Regex::new(r#"(?m)^\s*((?:"[^"\s]+"\s*\|?\s*)+)(?:=>|\)\s*\|\|)"#)
+            .expect("a valid expression");
+        let name = regex::Regex::new(r#""([^"]+)""#).expect("a valid expression");
+        let body = |function: &str| {
+            let start = source
+                .find(&format!("fn {function}("))
+                .expect("the function");
+            let end = source[start + 1..]
+                .find("\nfn ")
+                .map_or(source.len(), |e| start + 1 + e);
+            &source[start..end]
+        };
+        let mut seen = 0;
+        for names in [body("check_named"), body("is_yum_like")]
+            .into_iter()
+            .flat_map(|text| arm.captures_iter(text))
+        {
+            for literal in name.captures_iter(&names[1]) {
+                assert!(may_check(&literal[1]), "{}", &literal[1]);
+                seen += 1;
+            }
+        }
+        // The arms of check_named and the names of is_yum_like.
+        assert!(seen >= 16, "{seen}");
+    }
 }
