@@ -1381,22 +1381,41 @@ pub(crate) fn report_unpinned(
 mod tests {
     use super::*;
 
-    /// A name the first-byte table turns away is no manager's.
-    #[test]
-    fn first_bytes_turn_away_no_manager_a_name_may_be() {
-        let mut names: Vec<String> = ["python", "python3.12", "echo", "curl", "rm", "Apt"]
-            .map(String::from)
-            .to_vec();
+    /// Names to ask the tables about: every manager's names, versioned (long versions
+    /// too) and cut short, and others.
+    fn names_to_try() -> Vec<String> {
+        let mut names: Vec<String> = [
+            "python",
+            "python3.12",
+            "echo",
+            "curl",
+            "rm",
+            "Apt",
+            "",
+            "a",
+            "apt-gets",
+        ]
+        .map(String::from)
+        .to_vec();
+        names.push("pip".to_string() + &"1".repeat(40));
         for manager in ALL {
             for known in manager.commands {
                 names.extend([
                     known.to_string(),
                     format!("{known}3"),
                     format!("{known}2.7"),
+                    format!("{known}3.{}", "1".repeat(30)),
+                    known[..known.len() - 1].to_string(),
                 ]);
             }
         }
-        for name in &names {
+        names
+    }
+
+    /// A name the first-byte table turns away is no manager's.
+    #[test]
+    fn first_bytes_turn_away_no_manager_a_name_may_be() {
+        for name in &names_to_try() {
             let candidates = name
                 .bytes()
                 .next()
@@ -1420,23 +1439,8 @@ mod tests {
     /// A name whose length the length table turns away is not the manager's.
     #[test]
     fn lengths_turn_away_no_name_of_a_manager() {
-        let mut names: Vec<String> = ["python", "python3.12", "echo", "", "a", "apt-gets"]
-            .map(String::from)
-            .to_vec();
-        names.push("pip".to_string() + &"1".repeat(40));
-        for manager in ALL {
-            for known in manager.commands {
-                names.extend([
-                    known.to_string(),
-                    format!("{known}3"),
-                    format!("{known}2.7"),
-                    format!("{known}3.{}", "1".repeat(30)),
-                    known[..known.len() - 1].to_string(),
-                ]);
-            }
-        }
         let mut named = 0;
-        for name in &names {
+        for name in &names_to_try() {
             for (i, manager) in ALL.iter().enumerate() {
                 let is = manager.is_named(name);
                 assert!(
