@@ -35,12 +35,10 @@ pub fn main() -> ExitCode {
     // parsed.
     let listings = listing::Listings::default();
     if let Some(dir) = discovery::likely_listed_dir(&args) {
-        listings.list_early(dir, || {});
-        // This thread is one of the pool's: one thread fewer to start, and a worker whose
-        // allocator has already been warmed up.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .use_current_thread()
-            .build_global();
+        listings.list_early(dir, || {
+            // Asking makes the pool.
+            rayon::current_num_threads();
+        });
     }
     let command = cli::Cli::command();
     let args = cli::with_default_subcommand(&command, args);
