@@ -9,7 +9,7 @@ use crate::data::{
     Separator, Span, TextId, WordData,
 };
 use crate::error::SyntaxError;
-use crate::options::{Args, OptValue, OptionSpec};
+use crate::options::{Args, OptValue, OptionSpec, OptionWord};
 use crate::parser::{Tables, word_value};
 use crate::shell_string::basename;
 use crate::shell_string::find_script_word;
@@ -531,9 +531,10 @@ impl<'s> Command<'s> {
     /// Whether any of `flags` is given (see [`Command::has_flag`]).
     ///
     /// What `self.options(OptionSpec::NONE).any(|arg| flags.iter().any(|f| arg.is_flag(f)))`
-    /// answers (a test compares them), read straight from the words: each option word is
-    /// compared with the flags once, where [`Args`] made an [`Arg`](crate::Arg) of each
-    /// letter of a cluster (`-fsSL`) for each flag to be compared with.
+    /// answers (a test compares them), read straight from the words: each option word,
+    /// read as [`Args`] reads it ([`OptionWord`]), is compared with the flags once, where
+    /// [`Args`] made an [`Arg`](crate::Arg) of each letter of a cluster (`-fsSL`) for each
+    /// flag to be compared with.
     pub fn has_any_flag(self, flags: &[&str]) -> bool {
         let script = self.script;
         for data in self.word_data().get(1..).unwrap_or_default() {
@@ -542,41 +543,27 @@ impl<'s> Command<'s> {
                 continue;
             }
             let value = Word::new(script, data).value_lossy();
-            let Some(rest) = value.strip_prefix('-') else {
+            // A lone `-` is an operand.
+            let Some(rest) = value.strip_prefix('-').filter(|rest| !rest.is_empty()) else {
                 continue;
             };
-            if let Some(body) = rest.strip_prefix('-') {
-                if body.is_empty() {
-                    // `--`: the rest are operands.
-                    return false;
+            let found = match OptionWord::of(rest) {
+                // The rest are operands.
+                OptionWord::End => return false,
+                OptionWord::Long(name, _) => {
+                    flags.iter().any(|f| f.strip_prefix("--") == Some(name))
                 }
-                let name = match body.bytes().position(|b| b == b'=') {
-                    Some(eq) => &body[..eq],
-                    None => body,
-                };
-                if flags.iter().any(|f| f.strip_prefix("--") == Some(name)) {
-                    return true;
-                }
-            } else if rest.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                // A cluster (`-qy`, or `-` alone, an operand): each letter is an option.
-                let letters = rest.as_bytes();
-                let found = flags.iter().any(|f| match *f.as_bytes() {
-                    [b'-', letter] => letters.contains(&letter),
+                // Each letter is an option.
+                OptionWord::Cluster(letters) => flags.iter().any(|f| match *f.as_bytes() {
+                    [b'-', letter] => letters.as_bytes().contains(&letter),
                     _ => false,
-                });
-                if found {
-                    return true;
-                }
-            } else {
-                // `-oDpkg::Options::=x`: its first character, the rest its value.
-                let len = rest.chars().next().map_or(0, char::len_utf8);
-                let name = &rest[..len];
-                let found = flags
+                }),
+                OptionWord::Short(name, _) => flags
                     .iter()
-                    .any(|f| !f.starts_with("--") && f.strip_prefix('-') == Some(name));
-                if found {
-                    return true;
-                }
+                    .any(|f| !f.starts_with("--") && f.strip_prefix('-') == Some(name)),
+            };
+            if found {
+                return true;
             }
         }
         false
