@@ -120,7 +120,7 @@ impl Job {
         stage: Option<usize>,
         dialect: Dialect,
         script: MappedText,
-        exports: &[String],
+        exports: &[&str],
     ) -> Job {
         let text = script.as_str();
         let mut content = String::with_capacity(text.len() + 16 * exports.len() + 16);
@@ -768,7 +768,7 @@ mod tests {
         let mut text = MappedText::new();
         text.push(&source[4..20], TextSize::new(4));
         text.push(&source[22..], TextSize::new(22));
-        let job = Job::new(0, None, Dialect::Sh, text, &["A".into()]);
+        let job = Job::new(0, None, Dialect::Sh, text, &["A"]);
         assert_eq!(job.content(), "export A=1\napt-get install   $P");
         let range = job.source_range((2, 19), (2, 21)).unwrap();
         assert_eq!(&source[range], "$P");
@@ -780,7 +780,7 @@ mod tests {
             None,
             Dialect::Bash,
             MappedText::contiguous(body, TextSize::new(100)),
-            &["B".into()],
+            &["B"],
         );
         assert_eq!(job.content(), "#!/bin/bash\nexport B=1\necho $x\n");
         let range = job.source_range((3, 6), (3, 8)).unwrap();

@@ -148,3 +148,35 @@ fn the_batch_agrees_with_the_per_file_run() {
         assert_eq!(&per_file, batched, "{}", path.display());
     }
 }
+
+#[test]
+fn only_the_names_shellcheck_can_use_are_exported_and_findings_stay() {
+    // The names exported before a script are those it names and those ShellCheck could
+    // suggest for a name it reads. Its suggestions are what every name exported gives:
+    // APP_HOMES for APP_HOME, my_var for my_vars, FAR_AWAY_ONE for FAR_AWAY_ON; for ABCD
+    // none, because ABC (too short to be suggested) is as near as ABCDE and comes first.
+    // Unrelated ARGs are not exported (with every name exported, a RUN after thousands
+    // took ShellCheck seconds and gigabytes).
+    if !shellcheck_available() {
+        return;
+    }
+    let mut source = String::from(
+        "FROM debian:12\nARG APP_HOMES=/a\nARG ABC=1\nARG ABCDE=2\nARG my_var=1\nARG FAR_AWAY_ONE=1\n",
+    );
+    for i in 0..300 {
+        source.push_str(&format!("ARG UNRELATED_{i}=x\n"));
+    }
+    source.push_str("RUN echo \"$APP_HOME\" \"$ABCD\" \"$my_vars\" \"$FAR_AWAY_ON\"\n");
+    let messages: Vec<String> = shellcheck_findings(&source, &Settings::default())
+        .iter()
+        .map(|d| format!("{} {}", d.code(), d.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "SC2153 possible misspelling: APP_HOME may not be assigned. Did you mean APP_HOMES?",
+            "SC2154 my_vars is referenced but not assigned (did you mean 'my_var'?)",
+            "SC2153 possible misspelling: FAR_AWAY_ON may not be assigned. Did you mean FAR_AWAY_ONE?",
+        ]
+    );
+}
