@@ -66,9 +66,6 @@ pub struct Context<'a> {
     optimizer: OnceCell<Rc<Optimizer<'a>>>,
     /// Per-file facts that rules compute once (see [`Context::memo`]).
     memo: RefCell<foldhash::HashMap<std::any::TypeId, Rc<dyn std::any::Any>>>,
-    /// Whether each stage is built on a Windows image ([`Context::is_windows_stage`]),
-    /// computed at the first RUN.
-    windows_stages: OnceCell<Vec<bool>>,
 }
 
 /// [`Context::file_walk`]: the walk the context's optimizer holds.
@@ -172,20 +169,12 @@ impl<'a> Context<'a> {
     }
 
     /// The scripts of `node`, parsed (what [`Context::scripts`] keeps).
+    /// A RUN under a Windows image's default shell (`cmd /S /C`, [`Stage::windows`]) or a
+    /// non-POSIX `SHELL` has none: [`scripts`] reads only what a POSIX shell runs.
+    ///
+    /// [`Stage::windows`]: layerlint_syntax::semantic::Stage::windows
     fn parse_scripts(&self, node: &Node<'_>) -> Rc<[ShellScript]> {
-        let windows_default_shell = node.shell.is_empty()
-            && node.stage.is_some_and(|s| {
-                self.windows_stages
-                    .get_or_init(|| {
-                        (0..self.semantic.stages.len())
-                            .map(|stage| self.is_windows_stage(stage))
-                            .collect()
-                    })
-                    .get(s.index)
-                    .copied()
-                    .unwrap_or(false)
-            });
-        if node.instruction.kind == InstructionKind::Run && !windows_default_shell {
+        if node.instruction.kind == InstructionKind::Run {
             scripts(self.file, node.instruction, node.shell, &self.parsed).into()
         } else {
             Rc::from(Vec::new())
@@ -222,30 +211,6 @@ impl<'a> Context<'a> {
             .borrow_mut()
             .insert(key, Rc::clone(&value) as Rc<dyn std::any::Any>);
         value
-    }
-
-    /// Whether a stage is built on a Windows image (`mcr.microsoft.com/windows/servercore`,
-    /// `…/nanoserver`), whose default shell is `cmd /S /C`, not `/bin/sh -c`.
-    fn is_windows_stage(&self, mut stage: usize) -> bool {
-        for _ in 0..=self.semantic.stages.len() {
-            match self.semantic.stages.get(stage).map(|s| &s.base) {
-                Some(layerlint_syntax::semantic::Base::Stage(parent)) if *parent < stage => {
-                    stage = *parent;
-                }
-                Some(layerlint_syntax::semantic::Base::Image {
-                    resolved: Some(image),
-                    ..
-                }) => {
-                    let image = image.to_ascii_lowercase();
-                    return crate::search::contains_any(
-                        &image,
-                        &["windows/", "nanoserver", "servercore"],
-                    );
-                }
-                _ => return false,
-            }
-        }
-        false
     }
 
     /// The rule options from the settings.
@@ -473,7 +438,6 @@ pub(crate) fn run(
         parsed: Rc::default(),
         optimizer: OnceCell::new(),
         memo: RefCell::default(),
-        windows_stages: OnceCell::new(),
     };
     // The SHELL each stage ends with, for stages built on it.
     let mut stage_shells: Vec<Vec<String>> = Vec::with_capacity(semantic.stages.len());
@@ -641,6 +605,34 @@ mod tests {
         }
         settings.options.shellcheck = ShellcheckSetting::Off;
         settings
+    }
+
+    /// A RUN under a Windows image's default shell (`cmd /S /C`: the image, a parent
+    /// stage's, or `--platform=windows/…`) has no shell script for the shell rules, as
+    /// under a non-POSIX `SHELL`; a stage that is not Windows has one again.
+    #[test]
+    fn windows_runs_have_no_shell_scripts() {
+        let settings = all_rules();
+        let shell_findings = |source: &str| -> Vec<(usize, &'static str)> {
+            lint(source, None, &settings)
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule.name == "apt-get-missing-yes")
+                .map(|d| {
+                    let line = source[..d.range.start().to_usize()].matches('\n').count();
+                    (line + 1, d.rule.name)
+                })
+                .collect()
+        };
+        let run = "RUN apt-get install curl\n";
+        let source = format!(
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS w\n{run}\
+             FROM w\n{run}\
+             FROM --platform=windows/amd64 example/tool:1\n{run}\
+             FROM debian:12\n{run}\
+             FROM debian:12\nSHELL [\"pwsh\", \"-c\"]\n{run}"
+        );
+        assert_eq!(shell_findings(&source), [(8, "apt-get-missing-yes")]);
     }
 
     /// The Dockerfiles under `fixtures/`.
