@@ -4,6 +4,7 @@
 //! (`refactor.rewrite`: the layer-cache rules' fixes for the stage under the cursor).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use layerlint_diagnostics::{FileChange, FileEdit, FixSet};
 use layerlint_linter::fix::{fix_file, fix_held_back};
@@ -80,25 +81,30 @@ pub fn actions(
             }
         }
         // One ignore action per code and instruction: several findings of one rule in an
-        // instruction (two out-of-range ports of one EXPOSE) share its comment.
-        let first_ignore = actions.len();
+        // instruction (two out-of-range ports of one EXPOSE) share its comment. Found by
+        // its code and edit (which make its title and workspace edit), not by comparing
+        // with every action made: a range over a file of thousands of findings took
+        // 45 s so.
+        let mut ignores: HashMap<(&str, Edit), usize> = HashMap::new();
         for diagnostic in snapshot
             .diagnostics()
             .iter()
             .filter(|d| touches(d.range, range))
         {
-            let Some(mut action) = out.ignore(diagnostic) else {
+            let Some((code, edit)) = out.ignore_edit(diagnostic) else {
                 continue;
             };
-            let same = actions[first_ignore..]
-                .iter_mut()
-                .find(|a| a.title == action.title && a.edit == action.edit);
-            match same {
-                Some(same) => same
+            match ignores.entry((code, edit)) {
+                Entry::Occupied(at) => actions[*at.get()]
                     .diagnostics
                     .get_or_insert_with(Vec::new)
-                    .append(action.diagnostics.get_or_insert_with(Vec::new)),
-                None => actions.push(action),
+                    .push(convert::diagnostic(diagnostic, out.lines, out.uri)),
+                Entry::Vacant(slot) => {
+                    let (code, edit) = slot.key();
+                    let action = out.ignore(diagnostic, code, edit.clone());
+                    slot.insert(actions.len());
+                    actions.push(action);
+                }
             }
         }
     }
@@ -165,7 +171,9 @@ impl Output<'_> {
         })
     }
 
-    fn ignore(&self, diagnostic: &Diagnostic) -> Option<CodeAction> {
+    /// The code a finding can be ignored by, and the edit that ignores it in its
+    /// instruction.
+    fn ignore_edit<'d>(&self, diagnostic: &'d Diagnostic) -> Option<(&'d str, Edit)> {
         let code = ignore_code(diagnostic)?;
         let edit = ignore_edit(
             self.snapshot.file(),
@@ -173,14 +181,19 @@ impl Output<'_> {
             &[code],
             None,
         )?;
-        Some(CodeAction {
+        Some((code, edit))
+    }
+
+    /// The action ignoring `code` with `edit` ([`Output::ignore_edit`]) for `diagnostic`.
+    fn ignore(&self, diagnostic: &Diagnostic, code: &str, edit: Edit) -> CodeAction {
+        CodeAction {
             title: format!("Ignore {code} for this instruction"),
             kind: Some(CodeActionKind::QUICKFIX),
             diagnostics: Some(vec![convert::diagnostic(diagnostic, self.lines, self.uri)]),
             edit: Some(self.edit(&[edit])),
             is_preferred: Some(false),
             ..CodeAction::default()
-        })
+        }
     }
 
     fn fix_all(&self, unsafe_fixes: bool) -> Option<CodeAction> {
