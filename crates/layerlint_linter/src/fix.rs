@@ -81,14 +81,26 @@ pub fn fix_file(
     let mut dropped = Vec::new();
     let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut overlay: Option<BuildContext> = None;
-    let lint_now = |text: &str, overlay: &Option<BuildContext>| {
+    // ShellCheck's findings bear on safe fixes only through suppressions of its codes found
+    // unused (its own fixes are unsafe): under `Safe`, the passes lint without it until
+    // the fixes converge, then it runs once on the result, and only when that brings a fix
+    // do the passes go on with it. Each run is a process per pass otherwise.
+    let mut with_shellcheck =
+        required < Applicability::Safe || !settings.is_enabled(Rule::Shellcheck);
+    let lint_now = |text: &str, overlay: &Option<BuildContext>, with_shellcheck: bool| {
         let target = Target {
             path: target.path,
             context: overlay.as_ref().or(target.context),
         };
-        lint_target(text, &target, settings)
+        if with_shellcheck {
+            lint_target(text, &target, settings)
+        } else {
+            let parse = layerlint_syntax::parse(text);
+            let diagnostics = crate::check_without_shellcheck(&parse, &target, settings);
+            LintResult { parse, diagnostics }
+        }
     };
-    let mut result = lint_now(&current, &overlay);
+    let mut result = lint_now(&current, &overlay, with_shellcheck);
     // The first lint's parse tells, without parsing the file a second time.
     let original_parses = result.parse.parser_accepts();
     // A file the parser rejects is fixed only before the instruction it stops at: what
@@ -96,7 +108,8 @@ pub fn fix_file(
     // takes in every line after it, an instruction moved there included).
     let mut held_back: Vec<Rule> = Vec::new();
     let mut stop_line = None;
-    for _ in 0..MAX_ITERATIONS {
+    let mut passes = 0;
+    while passes < MAX_ITERATIONS {
         let stop = (!result.parse.parser_accepts()).then(|| parse_stop(&result.parse));
         if let Some(stop) = stop
             && stop_line.is_none()
@@ -117,6 +130,11 @@ pub fn fix_file(
                 _ => true,
             })
             .collect();
+        if candidates.is_empty() && !with_shellcheck {
+            with_shellcheck = true;
+            result = lint_now(&current, &overlay, true);
+            continue;
+        }
         if candidates.is_empty() {
             let held_back = stop_line.map(|line| (line, rules_once(held_back)));
             return FixOutcome {
@@ -173,6 +191,11 @@ pub fn fix_file(
                 );
             }
         }
+        if next == current && !files_changed && !with_shellcheck {
+            with_shellcheck = true;
+            result = lint_now(&current, &overlay, true);
+            continue;
+        }
         if next == current && !files_changed {
             let held_back = stop_line.map(|line| (line, rules_once(held_back)));
             return FixOutcome {
@@ -189,7 +212,11 @@ pub fn fix_file(
             *fixed.entry(rule).or_default() += 1;
         }
         current = next;
-        result = lint_now(&current, &overlay);
+        result = lint_now(&current, &overlay, with_shellcheck);
+        passes += 1;
+    }
+    if !with_shellcheck {
+        result = lint_now(&current, &overlay, true);
     }
     let still: Vec<Rule> = result
         .diagnostics

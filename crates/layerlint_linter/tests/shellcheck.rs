@@ -180,3 +180,76 @@ fn only_the_names_shellcheck_can_use_are_exported_and_findings_stay() {
         ]
     );
 }
+
+/// A ShellCheck that counts its runs: a script logging a line, then running the real one.
+#[cfg(unix)]
+fn counting_shellcheck(dir: &Path) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let real = match status(&Settings::default()) {
+        Status::Found(path) => path,
+        other => panic!("no shellcheck: {other:?}"),
+    };
+    let log = dir.join("runs.log");
+    let script = dir.join("shellcheck");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho run >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            real.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (script, log)
+}
+
+/// `--fix` (safe fixes) runs ShellCheck once, on the fixed text, when ShellCheck can bring
+/// no safe fix (its own are unsafe): not once per pass. A suppression of a ShellCheck code
+/// that suppresses nothing is still removed (ShellCheck runs on until no fix applies), and
+/// the findings left are ShellCheck's too.
+#[cfg(unix)]
+#[test]
+fn safe_fixes_run_shellcheck_once_unless_it_brings_a_fix() {
+    use layerlint_linter::Applicability;
+    use layerlint_linter::fix::fix_file;
+    if !shellcheck_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (script, log) = counting_shellcheck(dir.path());
+    let mut settings = Settings::default();
+    settings.options.shellcheck = ShellcheckSetting::Path(script);
+    let runs = || {
+        let runs = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .count();
+        std::fs::remove_file(&log).ok();
+        runs
+    };
+    // A safe fix (`MAINTAINER` to a label), so the file is linted before and after it
+    // (ShellCheck ran at both); a finding of ShellCheck's that stays.
+    let source = "FROM debian:12\nMAINTAINER a@b.c\nRUN echo $HOME/`date`\n";
+    let outcome = fix_file(source, &Target::default(), &settings, Applicability::Safe);
+    assert_ne!(outcome.source, source);
+    assert_eq!(runs(), 1);
+    let left: Vec<&str> = outcome
+        .remaining
+        .diagnostics
+        .iter()
+        .map(|d| d.code())
+        .collect();
+    assert!(left.contains(&"SC2006"), "{left:?}");
+
+    let source =
+        "FROM debian:12\n# layerlint ignore=SC2086\nRUN echo \"$HOME\"\nMAINTAINER a@b.c\n";
+    let outcome = fix_file(source, &Target::default(), &settings, Applicability::Safe);
+    assert!(
+        !outcome.source.contains("ignore=SC2086"),
+        "{}",
+        outcome.source
+    );
+    assert!(!outcome.source.contains("MAINTAINER"), "{}", outcome.source);
+    assert!(runs() >= 2);
+}
