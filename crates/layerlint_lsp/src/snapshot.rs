@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use layerlint_linter::{BuildContext, Category, Diagnostic, LintResult, Settings, Target};
+use layerlint_linter::fix::{FixOutcome, fix_file};
+use layerlint_linter::{
+    Applicability, BuildContext, Category, Diagnostic, LintResult, Settings, Target,
+};
 use layerlint_syntax::semantic::Semantic;
 use layerlint_text::{LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
@@ -49,6 +52,8 @@ pub struct Snapshot {
     pub index: LineIndex,
     semantic: OnceLock<Semantic>,
     cache_findings: OnceLock<Vec<Diagnostic>>,
+    /// The document with its safe fixes applied, and with its unsafe ones too ([`Snapshot::fixed`]).
+    fixed: [OnceLock<Option<FixOutcome>>; 2],
 }
 
 impl Snapshot {
@@ -69,7 +74,26 @@ impl Snapshot {
             crashed,
             semantic: OnceLock::new(),
             cache_findings: OnceLock::new(),
+            fixed: [OnceLock::new(), OnceLock::new()],
         }
+    }
+
+    /// The document with every fix of at least `required` applicability applied (what
+    /// fix-all offers), computed once per version: a client asks for code actions at every
+    /// move of the cursor. `None` when fixing panicked.
+    pub fn fixed(&self, required: Applicability) -> Option<&FixOutcome> {
+        let slot = &self.fixed[usize::from(required == Applicability::Safe)];
+        slot.get_or_init(|| {
+            guard(|| {
+                fix_file(
+                    self.source(),
+                    &self.env.target(),
+                    &self.env.settings,
+                    required,
+                )
+            })
+        })
+        .as_ref()
     }
 
     pub fn source(&self) -> &str {
@@ -125,13 +149,47 @@ impl Snapshot {
                 for rule in &cache_rules {
                     settings.set_enabled(*rule, true);
                 }
-                guard(|| layerlint_linter::check(&self.result.parse, &self.env.target(), &settings))
-                    .unwrap_or_default()
+                // Without ShellCheck: none of its findings is a cache finding, and it is a
+                // process (tens of milliseconds at every code-action request after an edit).
+                guard(|| {
+                    layerlint_linter::check_without_shellcheck(
+                        &self.result.parse,
+                        &self.env.target(),
+                        &settings,
+                    )
+                })
+                .unwrap_or_default()
             };
             diagnostics
                 .into_iter()
                 .filter(|d| d.rule.category == Category::Cache)
                 .collect()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fix-all is computed once per version and applicability, not at every request.
+    #[test]
+    fn fixes_are_computed_once_per_version() {
+        let snapshot = Snapshot::new("FROM debian:12\nMAINTAINER a@b.c\n", 1, LintEnv::default());
+        let safe = snapshot.fixed(Applicability::Safe).expect("fixed");
+        assert!(
+            safe.source
+                .contains("LABEL org.opencontainers.image.authors")
+        );
+        assert!(std::ptr::eq(
+            safe,
+            snapshot.fixed(Applicability::Safe).unwrap()
+        ));
+        let unsafe_too = snapshot.fixed(Applicability::Unsafe).unwrap();
+        assert!(!std::ptr::eq(safe, unsafe_too));
+        assert!(std::ptr::eq(
+            unsafe_too,
+            snapshot.fixed(Applicability::Unsafe).unwrap()
+        ));
     }
 }

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use layerlint_diagnostics::{FileChange, FileEdit, FixSet};
-use layerlint_linter::fix::{fix_file, fix_held_back};
+use layerlint_linter::fix::fix_held_back;
 use layerlint_linter::ignore::{ignore_code, ignore_edit};
-use layerlint_linter::{Applicability, Category, Diagnostic, Edit, Target};
+use layerlint_linter::{Applicability, Category, Diagnostic, Edit};
 use layerlint_text::{TextRange, TextSize};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
@@ -202,14 +202,8 @@ impl Output<'_> {
         } else {
             Applicability::Safe
         };
-        let env = &self.snapshot.env;
-        let target = Target {
-            path: env.path.as_deref(),
-            context: env.context.as_deref(),
-        };
         let source = self.snapshot.source();
-        let outcome =
-            crate::snapshot::guard(|| fix_file(source, &target, &env.settings, required))?;
+        let outcome = self.snapshot.fixed(required)?;
         let edits: Vec<Edit> = minimal_edit(source, &outcome.source).into_iter().collect();
         // The other files the fixes change (a `.dockerignore` created or extended), when
         // the client can take them in the same edit; else this document's edits alone.
