@@ -506,8 +506,7 @@ pub(crate) fn run(
             semantic.apply_in_stage(&mut scope, index);
         } else if instruction.kind == InstructionKind::Arg {
             // Before the first FROM: global ARGs see the platform ARGs and earlier globals.
-            let before = scope.clone();
-            scope.apply(index, instruction, &before, escape);
+            scope.apply_global(index, instruction, escape);
         }
     }
     if let Some(stage) = current_stage {

@@ -214,6 +214,38 @@ impl Scope {
         self.apply_with(index, instruction, globals, escape, &mut |_, _| {});
     }
 
+    /// Applies a global `ARG` (before the first FROM) to the global scope: what
+    /// `scope.apply(index, instruction, &scope.clone(), escape)` does, without the copy (an
+    /// `ARG NAME` without a default takes its value from the scope as it was before the
+    /// instruction; copying the scope for that at every global ARG made a file of thousands
+    /// of them quadratic).
+    pub fn apply_global(&mut self, index: usize, instruction: &Instruction, escape: char) {
+        let Body::Arg(args) = &instruction.body else {
+            return;
+        };
+        // The values from before the instruction of its ARGs without a default.
+        let before: Vec<Option<Arc<str>>> = args
+            .iter()
+            .filter(|arg| arg.default.is_none())
+            .map(|arg| self.get_var(&arg.name.text).and_then(|v| v.value.clone()))
+            .collect();
+        let mut before = before.into_iter();
+        for arg in args {
+            let value = match &arg.default {
+                Some(default) => self.expand_value(&default.text, escape),
+                None => before.next().flatten(),
+            };
+            self.set(
+                &arg.name.text,
+                Var {
+                    value,
+                    source: VarSource::Arg(index),
+                },
+                &mut |_, _| {},
+            );
+        }
+    }
+
     /// [`Scope::apply`], showing `define` each variable as it is set, its key shared with
     /// the scope (what [`Semantic::new`] records, without looking each name up again).
     fn apply_with(
@@ -423,16 +455,7 @@ impl Semantic {
         for (index, instruction) in instructions[..first_from].iter().enumerate() {
             if instruction.kind == InstructionKind::Arg {
                 global_arg_instructions.push(index);
-                // `apply` reads the scope from before the instruction only for an ARG
-                // without a default: a copy is made only then.
-                let bare = matches!(&instruction.body, Body::Arg(args)
-                    if args.iter().any(|arg| arg.default.is_none()));
-                let snapshot = if bare {
-                    global_scope.clone()
-                } else {
-                    Scope::default()
-                };
-                global_scope.apply(index, instruction, &snapshot, escape);
+                global_scope.apply_global(index, instruction, escape);
             }
         }
 
@@ -900,6 +923,42 @@ mod tests {
                     .get_var(name)
                     .map(|var| (var.value.as_deref().map(str::to_owned), var.source));
                 proptest::prop_assert_eq!(got.as_ref(), map.get(name), "{}", name);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Applying global ARGs in place gives what applying them with a copy of the scope
+        /// from before each (the value of an `ARG NAME` without a default) gives.
+        #[test]
+        fn apply_global_is_apply_with_a_copy(
+            args in proptest::collection::vec(
+                proptest::collection::vec((0usize..5, 0usize..4), 1..4),
+                0..12,
+            ),
+        ) {
+            let names = ["A", "B", "TARGETOS", "BUILDARCH", "C"];
+            let defaults = ["", "=1", "=$A$B", "=${TARGETOS}-$C"];
+            let mut source = String::new();
+            for arg in &args {
+                source.push_str("ARG");
+                for &(name, default) in arg {
+                    source.push(' ');
+                    source.push_str(names[name]);
+                    source.push_str(defaults[default]);
+                }
+                source.push('\n');
+            }
+            let file = crate::parse(&source).file;
+            let mut copied = Scope::with_platform();
+            let mut in_place = Scope::with_platform();
+            for (index, instruction) in file.instructions().iter().enumerate() {
+                let before = copied.clone();
+                copied.apply(index, instruction, &before, '\\');
+                in_place.apply_global(index, instruction, '\\');
+                proptest::prop_assert_eq!(&in_place, &copied, "{}", source);
+                let order = |scope: &Scope| scope.names().map(str::to_owned).collect::<Vec<_>>();
+                proptest::prop_assert_eq!(order(&in_place), order(&copied));
             }
         }
     }
