@@ -152,7 +152,7 @@ pub struct RunSite<'a> {
     pub project_dirs: &'a [String],
     pub project: &'a dyn Project,
     /// The ARG and ENV values the RUN sees, for `$VAR` in paths.
-    pub scope: Option<&'a layerlint_syntax::semantic::Scope>,
+    pub scope: Option<crate::scopes::ScopeView<'a>>,
 }
 
 /// Analyses the scripts of a RUN.

@@ -21,6 +21,7 @@ pub mod model;
 pub mod optimize;
 pub mod paths;
 pub mod report;
+pub mod scopes;
 pub mod script;
 pub mod stage;
 pub mod suggest;

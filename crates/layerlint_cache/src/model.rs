@@ -19,6 +19,7 @@ use crate::BuildContext;
 use crate::classify::{self, InstallKind, RunSite, UnknownProject};
 use crate::ecosystem::Ecosystem;
 use crate::paths::{self, glob_match, has_wildcards, is_within};
+use crate::scopes::ScopeAt;
 use crate::stage::{CopyFrom, FileWalk};
 
 /// What a stage is built on.
@@ -50,9 +51,37 @@ pub struct LayerInputs {
     /// `--mount` options as written.
     pub mounts: Vec<String>,
     /// ARG and ENV values a RUN sees (`NAME=value`).
-    pub variables: Vec<String>,
+    pub variables: Variables,
     pub workdir: String,
     pub user: Option<String>,
+}
+
+/// The ARG and ENV values a RUN sees, listed (`NAME=value`, by name) when asked: a point
+/// of the file's shared variables, not a list per RUN (listing every variable for every
+/// RUN took a generated file's time and memory by the square of their number; nothing
+/// reads them but this list and its serialization).
+#[derive(Clone, Debug, Default)]
+pub struct Variables(Option<ScopeAt>);
+
+impl Variables {
+    /// `NAME=value` for each variable with a value, by name.
+    pub fn list(&self) -> Vec<String> {
+        let Some(scope) = &self.0 else {
+            return Vec::new();
+        };
+        scope
+            .view()
+            .vars()
+            .into_iter()
+            .filter_map(|(name, var)| Some(format!("{name}={}", var.value.as_deref()?)))
+            .collect()
+    }
+}
+
+impl Serialize for Variables {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.list().serialize(serializer)
+    }
 }
 
 /// A layer: a RUN, COPY or ADD.
@@ -202,17 +231,7 @@ impl LayerModel {
                             }
                         }
                     }
-                    if let Some(scope) = step.scope.as_deref() {
-                        let mut names: Vec<&str> = scope.names().collect();
-                        names.sort_unstable();
-                        for name in names {
-                            if let Some(value) =
-                                scope.get_var(name).and_then(|v| v.value.as_deref())
-                            {
-                                inputs.variables.push(format!("{name}={value}"));
-                            }
-                        }
-                    }
+                    inputs.variables = Variables(step.scope.clone());
                     if let Some(scripts) =
                         crate::script::run_scripts(file, instruction, &step.shell, &parsed)
                     {
@@ -221,7 +240,7 @@ impl LayerModel {
                             home: "/root",
                             project_dirs: &[],
                             project: &UnknownProject,
-                            scope: step.scope.as_deref(),
+                            scope: step.scope.as_ref().map(ScopeAt::view),
                         };
                         let analysis = classify::analyze(&scripts, &site);
                         for install in analysis.installs {

@@ -608,7 +608,7 @@ impl<'a> Optimizer<'a> {
             home: &home,
             project_dirs: &project_dirs,
             project: &through,
-            scope: step.scope.as_deref(),
+            scope: step.scope.as_ref().map(crate::scopes::ScopeAt::view),
         };
         Some(classify::analyze(&scripts, &site))
     }

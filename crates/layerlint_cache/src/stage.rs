@@ -4,12 +4,15 @@
 
 use std::borrow::Cow;
 use std::rc::Rc;
+use std::sync::Arc;
 
+use layerlint_syntax::expand::{Env, Lex};
 use layerlint_syntax::image::ImageRef;
-use layerlint_syntax::semantic::{Base, Scope, Semantic};
+use layerlint_syntax::semantic::{Base, Semantic};
 use layerlint_syntax::{Body, CommandLine, Dockerfile, InstructionKind};
 
 use crate::paths::{self, join};
+use crate::scopes::{Point, ScopeAt, ScopeLog, ScopeView};
 
 /// The working directory of a base image layerlint does not know (`WORKDIR` not set in
 /// the file): a placeholder that is never equal to a real path.
@@ -97,11 +100,11 @@ pub struct Step {
     /// These three are shared by the steps between two instructions that change them
     /// (copying them per step was a fifth of the walk's allocations).
     pub shell: Rc<[String]>,
-    /// For a RUN (the steps that read them), the variables visible before it; shared by
-    /// the RUNs between two `ARG`/`ENV`s (cloning it per step was a tenth of a big file's
-    /// lint). Not kept for the other steps: a copy of the scope at each of a generated
-    /// file's thousands of `ARG`s took memory by the square of their number.
-    pub scope: Option<Rc<Scope>>,
+    /// For a RUN (the steps that read them), the variables visible before it: a point of
+    /// the walk's [`ScopeLog`], not a copy (a copy of the scope for each RUN after a new
+    /// `ARG` or `ENV` took a generated file's time and memory by the square of their
+    /// number).
+    pub scope: Option<ScopeAt>,
     /// For COPY and ADD. Boxed: most steps are not copies, and a step moved into its
     /// stage (and dropped) is a third of its size without a copy inline.
     pub copy: Option<Box<CopyStep>>,
@@ -126,6 +129,8 @@ pub struct StageWalk {
 #[derive(Clone, Debug)]
 pub struct FileWalk {
     pub stages: Vec<StageWalk>,
+    /// The variables the stages set, which the RUNs' [`Step::scope`]s read.
+    pub scopes: Rc<ScopeLog>,
 }
 
 impl FileWalk {
@@ -133,6 +138,11 @@ impl FileWalk {
         let escape = file.escape();
         let instructions = file.instructions();
         let mut stages: Vec<StageWalk> = Vec::with_capacity(semantic.stages.len());
+        let mut log = ScopeLog::default();
+        // Where each stage's variables end (what a stage built on it starts with).
+        let mut exits: Vec<Point> = Vec::with_capacity(semantic.stages.len());
+        // Each RUN's stage, step and variables, given their shared log at the end.
+        let mut runs: Vec<(usize, usize, Point)> = Vec::new();
         for stage in &semantic.stages {
             let (mut workdir, mut user, mut shell, base_image) = match &stage.base {
                 Base::Stage(parent) => {
@@ -152,12 +162,14 @@ impl FileWalk {
                 Base::Scratch => ("/".into(), None, Rc::from([]), None),
                 Base::Missing => (UNKNOWN_WORKDIR.into(), None, Rc::from([]), None),
             };
-            let mut scope = semantic.stage_entry_scope(stage.index);
-            // The scope as the RUNs up to the next ARG or ENV see it, made at the first.
-            let mut shared: Option<Rc<Scope>> = None;
+            let mut at = log.start(match stage.base {
+                Base::Stage(parent) => Some(exits[parent]),
+                _ => None,
+            });
             let mut steps = Vec::with_capacity(stage.body().len());
             for index in stage.body() {
                 let instruction = &instructions[index];
+                let scope = log.at(at);
                 let copy = match &instruction.body {
                     Body::Copy(paths) | Body::Add(paths) => Some(Box::new(resolve_copy(
                         instruction,
@@ -170,14 +182,16 @@ impl FileWalk {
                     ))),
                     _ => None,
                 };
+                if instruction.kind == InstructionKind::Run {
+                    runs.push((stages.len(), steps.len(), at));
+                }
                 steps.push(Step {
                     index,
                     kind: instruction.kind,
                     workdir: Rc::clone(&workdir),
                     user: user.clone(),
                     shell: Rc::clone(&shell),
-                    scope: (instruction.kind == InstructionKind::Run)
-                        .then(|| Rc::clone(shared.get_or_insert_with(|| Rc::new(scope.clone())))),
+                    scope: None,
                     copy,
                 });
                 match &instruction.body {
@@ -200,10 +214,12 @@ impl FileWalk {
                     _ => {}
                 }
                 if matches!(instruction.body, Body::Arg(_) | Body::Env(_)) {
-                    semantic.apply_in_stage(&mut scope, index);
-                    shared = None;
+                    for (name, var) in semantic.defined_by(index) {
+                        at = log.set(at, Arc::clone(name), var.clone());
+                    }
                 }
             }
+            exits.push(at);
             stages.push(StageWalk {
                 index: stage.index,
                 from: stage.from,
@@ -214,7 +230,11 @@ impl FileWalk {
                 exit_shell: shell,
             });
         }
-        FileWalk { stages }
+        let scopes = Rc::new(log);
+        for (stage, step, at) in runs {
+            stages[stage].steps[step].scope = Some(ScopeAt::new(Rc::clone(&scopes), at));
+        }
+        FileWalk { stages, scopes }
     }
 
     /// The step of instruction `index`.
@@ -229,12 +249,13 @@ impl FileWalk {
 /// `text` expanded in `scope` as a COPY or ADD expands a path, and whether it expanded
 /// fully (no variable left unset, no error; when it fails, the text as written). A text
 /// with nothing to expand, unquote or unescape (no `$`, quote or escape character: most
-/// paths) is itself, as [`Scope::expand`] would give it back, without a copy.
-fn expand_word<'a>(scope: &Scope, text: &'a str, escape: char) -> (Cow<'a, str>, bool) {
-    if !layerlint_syntax::expand::Lex::new(escape).may_change(text) {
+/// paths) is itself, as expanding it would give it back, without a copy.
+fn expand_word<'a>(scope: &dyn Env, text: &'a str, escape: char) -> (Cow<'a, str>, bool) {
+    let lex = Lex::new(escape);
+    if !lex.may_change(text) {
         return (Cow::Borrowed(text), true);
     }
-    match scope.expand(text, escape) {
+    match lex.process_word(text, scope) {
         Ok(e) => (Cow::Owned(e.result), e.unmatched.is_empty()),
         Err(_) => (Cow::Owned(text.to_owned()), false),
     }
@@ -244,7 +265,7 @@ fn resolve_copy<'a>(
     instruction: &'a layerlint_syntax::Instruction,
     paths: &'a layerlint_syntax::Paths,
     workdir: &str,
-    scope: &Scope,
+    scope: &ScopeView<'_>,
     semantic: &Semantic,
     stage: usize,
     escape: char,
@@ -362,9 +383,8 @@ mod tests {
 
     #[test]
     fn runs_share_the_scope_they_see() {
-        // Only RUNs keep a scope: one for the RUNs between two ARGs or ENVs, with every
-        // variable set before them; the ARG and ENV steps keep none (a copy each would grow
-        // with the square of their number).
+        // Only RUNs keep a scope: a point of the walk's one log of the variables set, with
+        // every variable set before them; the ARG and ENV steps keep none.
         let source = "FROM a\nARG A=1\nENV B=2\nRUN x\nRUN y\nARG C=3\nCOPY . .\nRUN z\n";
         let parse = layerlint_syntax::parse(source);
         let semantic = Semantic::new(&parse.file);
@@ -373,14 +393,156 @@ mod tests {
         let kept: Vec<bool> = steps.iter().map(|s| s.scope.is_some()).collect();
         assert_eq!(kept, [false, false, true, true, false, false, true]);
         let scope = |i: usize| steps[i].scope.as_ref().expect("a RUN's scope");
-        assert!(Rc::ptr_eq(scope(2), scope(3)));
-        assert!(!Rc::ptr_eq(scope(3), scope(6)));
-        let value =
-            |i: usize, name: &str| scope(i).get_var(name)?.value.as_deref().map(str::to_owned);
+        assert!(scope(2).same(scope(3)));
+        assert!(!scope(3).same(scope(6)));
+        let value = |i: usize, name: &str| {
+            let scope = scope(i).view();
+            scope.get_var(name)?.value.as_deref().map(str::to_owned)
+        };
         assert_eq!(value(2, "A").as_deref(), Some("1"));
         assert_eq!(value(2, "B").as_deref(), Some("2"));
         assert_eq!(value(2, "C"), None);
         assert_eq!(value(6, "C").as_deref(), Some("3"));
+        assert_eq!(walk.scopes.entries(), 3);
+    }
+
+    /// The walk keeps each variable set once, however many RUNs see it: `n` ARG/RUN pairs
+    /// hold `n` variables, not `n` scopes of up to `n`; a chain of stages each built on the
+    /// one before, each setting one, holds one branch.
+    #[test]
+    fn variables_are_kept_once() {
+        let n = 300;
+        let mut pairs = String::from("FROM a\n");
+        let mut chain = String::from("FROM a AS s0\n");
+        for i in 1..=n {
+            pairs.push_str(&format!("ARG V{i}=v{i}\nRUN echo $V1\n"));
+            chain.push_str(&format!(
+                "FROM s{} AS s{i}\nENV V{i}={i}\nRUN echo $V{i}\n",
+                i - 1
+            ));
+        }
+        for (source, branches) in [(pairs, 1), (chain, 1)] {
+            let parse = layerlint_syntax::parse(&source);
+            let semantic = Semantic::new(&parse.file);
+            let walk = FileWalk::new(&parse.file, &semantic);
+            assert_eq!(walk.scopes.entries(), n);
+            assert_eq!(walk.scopes.branches(), branches);
+            let last = walk.stages.last().and_then(|s| s.steps.last());
+            let scope = last.and_then(|s| s.scope.as_ref()).expect("a RUN");
+            assert_eq!(scope.view().names().count(), n);
+            let value = |name: &str| {
+                scope
+                    .view()
+                    .get_var(name)?
+                    .value
+                    .as_deref()
+                    .map(str::to_owned)
+            };
+            assert!(value("V1").is_some_and(|v| v.ends_with('1')));
+            assert!(value(&format!("V{n}")).is_some_and(|v| v.ends_with(&format!("{n}"))));
+        }
+    }
+
+    /// At every RUN of every fixture (and of files made to branch), the walk's variables
+    /// are the scope that replaying the stage from its start gives.
+    #[test]
+    fn run_scopes_are_the_replayed_scopes() {
+        let mut sources = vec![
+            "FROM a AS one\nARG A=1 B\nRUN x\nFROM one AS two\nENV A=2\nRUN y\nFROM one\nENV C=$A\nRUN z\nFROM two\nARG B=3 B=4\nRUN w\nFROM one\nRUN v\n".to_owned(),
+            "FROM a AS one\nFROM one AS two\nENV X=1\nFROM one\nRUN a\nFROM two\nRUN b\n".to_owned(),
+        ];
+        let mut dirs = vec![std::path::PathBuf::from("../../fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures are readable") {
+                let path = entry.expect("readable entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    sources.push(text);
+                }
+            }
+        }
+        assert!(sources.len() > 100, "read {} files", sources.len());
+        let mut runs = 0;
+        for source in &sources {
+            let parse = layerlint_syntax::parse(source);
+            let semantic = Semantic::new(&parse.file);
+            let walk = FileWalk::new(&parse.file, &semantic);
+            for step in walk.stages.iter().flat_map(|s| &s.steps) {
+                let Some(scope) = &step.scope else { continue };
+                runs += 1;
+                let expected = semantic.scope_before(step.index);
+                let view = scope.view();
+                let mut names: Vec<&str> = expected.names().collect();
+                names.sort_unstable();
+                assert_eq!(view.names().collect::<Vec<_>>(), names, "{source}");
+                for name in names.iter().copied().chain(["A", "B", "C", "X", "PATH"]) {
+                    assert_eq!(
+                        view.get_var(name),
+                        expected.get_var(name),
+                        "{name} in\n{source}"
+                    );
+                }
+            }
+        }
+        assert!(runs > 100, "{runs} RUNs");
+    }
+
+    /// The walk's variables at a RUN against the replayed scope, over every name.
+    fn assert_replayed(source: &str) {
+        let parse = layerlint_syntax::parse(source);
+        let semantic = Semantic::new(&parse.file);
+        let walk = FileWalk::new(&parse.file, &semantic);
+        for step in walk.stages.iter().flat_map(|s| &s.steps) {
+            let Some(scope) = &step.scope else { continue };
+            let expected = semantic.scope_before(step.index);
+            let view = scope.view();
+            let mut names: Vec<&str> = expected.names().collect();
+            names.sort_unstable();
+            assert_eq!(view.names().collect::<Vec<_>>(), names, "{source}");
+            for name in names
+                .iter()
+                .copied()
+                .chain(["A", "B", "C", "D", "X", "PATH"])
+            {
+                assert_eq!(
+                    view.get_var(name),
+                    expected.get_var(name),
+                    "{name} in\n{source}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Stages built on any earlier stage (branching the log, or continuing it), setting
+        /// and setting again more names than a branch searches without its index.
+        #[test]
+        fn branching_walks_are_replayed(
+            stages in proptest::collection::vec(
+                (0usize..4, proptest::collection::vec((0usize..3, 0usize..40, 0usize..3), 0..45)),
+                1..6,
+            ),
+        ) {
+            let mut source = String::new();
+            for (k, (base, lines)) in stages.iter().enumerate() {
+                if *base == 0 || k == 0 {
+                    source.push_str(&format!("FROM img AS s{k}\n"));
+                } else {
+                    source.push_str(&format!("FROM s{} AS s{k}\n", (base * 7) % k));
+                }
+                for &(kind, name, value) in lines {
+                    let value = ["1", "$V3", "${V0}x"][value];
+                    match kind {
+                        0 => source.push_str(&format!("ARG V{name}={value}\n")),
+                        1 => source.push_str(&format!("ENV V{name}={value} W=$V{name}\n")),
+                        _ => source.push_str("RUN x\n"),
+                    }
+                }
+                source.push_str("RUN y\n");
+            }
+            assert_replayed(&source);
+        }
     }
 
     #[test]

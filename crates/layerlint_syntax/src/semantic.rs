@@ -551,20 +551,27 @@ impl Semantic {
     /// `scope.apply(index, instruction, &self.global_scope, escape)` does, from the values
     /// found when the file was read instead of expanding them again.
     pub fn apply_in_stage(&self, scope: &mut Scope, index: usize) {
-        if self
-            .defining
-            .get(index / 64)
-            .is_none_or(|bits| bits & (1 << (index % 64)) == 0)
-        {
-            return;
-        }
-        let from = self.defined.partition_point(|(i, _, _)| *i < index);
-        for (_, name, var) in self.defined[from..]
-            .iter()
-            .take_while(|(i, _, _)| *i == index)
-        {
+        for (name, var) in self.defined_by(index) {
             scope.put(name.clone(), var.clone());
         }
+    }
+
+    /// What instruction `index` of a stage defines, in order (a name set twice is there
+    /// twice): the variables [`Semantic::apply_in_stage`] sets.
+    pub fn defined_by(&self, index: usize) -> impl Iterator<Item = (&Arc<str>, &Var)> {
+        let defines = self
+            .defining
+            .get(index / 64)
+            .is_some_and(|bits| bits & (1 << (index % 64)) != 0);
+        let from = if defines {
+            self.defined.partition_point(|(i, _, _)| *i < index)
+        } else {
+            self.defined.len()
+        };
+        self.defined[from..]
+            .iter()
+            .take_while(move |(i, _, _)| *i == index)
+            .map(|(_, name, var)| (name, var))
     }
 
     fn resolve_base(written: &str, earlier: &[Stage], globals: &Scope, escape: char) -> Base {

@@ -378,7 +378,8 @@ fn env<'a>(step: &'a Step, command: Command<'a>, name: &str) -> Option<String> {
         return Some(assignment.value().value_lossy().to_owned());
     }
     step.scope
-        .as_deref()?
+        .as_ref()?
+        .view()
         .get_var(name)
         .and_then(|v| v.value.as_deref().map(str::to_owned))
 }
