@@ -143,6 +143,11 @@ impl Scope {
         self.get_var(name).is_some()
     }
 
+    /// How many variables it holds itself (the platform ARGs under it not counted).
+    pub fn own_len(&self) -> usize {
+        self.vars.len()
+    }
+
     /// All declared names.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         let platform = PLATFORM_ARGS

@@ -299,6 +299,8 @@ pub(crate) struct State {
     /// Every name an ARG or ENV of the file declares, with the instructions that declare
     /// it (computed on first use).
     declared: OnceCell<HashMap<String, Vec<usize>>>,
+    /// Those names by their near misses (computed on first use, in a large scope).
+    near: OnceCell<NearNames>,
 }
 
 impl Check for UndefinedVariable {
@@ -342,6 +344,7 @@ impl Check for UndefinedVariable {
             node,
             known,
             declared,
+            near: &state.near,
             reported: Vec::new(),
         };
         let instruction = node.instruction;
@@ -449,13 +452,15 @@ struct Checker<'c, 'a, 'n> {
     known: bool,
     /// See [`State::declared`].
     declared: &'n OnceCell<HashMap<String, Vec<usize>>>,
+    /// See [`State::near`].
+    near: &'n OnceCell<NearNames>,
     /// Names reported for this instruction already, and names left to another rule (a
     /// key set earlier in the same ENV is `env-self-reference`'s finding). The keys are
     /// borrowed from the instruction: every ENV adds its own, few names are reported.
     reported: Vec<Cow<'n, str>>,
 }
 
-impl Checker<'_, '_, '_> {
+impl<'n> Checker<'_, '_, 'n> {
     fn word(&mut self, word: &Word, before: &[&str]) {
         self.text(&word.text, word.range, before);
     }
@@ -533,18 +538,29 @@ impl Checker<'_, '_, '_> {
             Evidence::IfNearMiss => None,
         };
         // BuildKit suggests among the variables with a value, in the order they were set.
-        let mut options: Vec<(usize, &str)> = scope
-            .names()
-            .filter_map(|n| {
-                let var = scope.get_var(n)?;
-                var.value.as_ref()?;
-                let order = match var.source {
-                    VarSource::Platform => 1,
-                    VarSource::Arg(i) | VarSource::Env(i) => i + 2,
-                };
-                Some((order, n))
-            })
-            .collect();
+        let option = |n: &'n str| {
+            let var = scope.get_var(n)?;
+            var.value.as_ref()?;
+            let order = match var.source {
+                VarSource::Platform => 1,
+                VarSource::Arg(i) | VarSource::Env(i) => i + 2,
+            };
+            Some((order, n))
+        };
+        let mut options: Vec<(usize, &str)> = if scope.own_len() > NEAR_INDEX_FROM {
+            // Only the names near `name` can be suggested or make it a near miss: found
+            // through their variants, not by measuring the distance to each variable.
+            let near = self.near.get_or_init(|| {
+                let declared = self.declared.get_or_init(|| declared_names(self.cx));
+                NearNames::new(declared.keys().map(String::as_str))
+            });
+            near.candidates(name)
+                .into_iter()
+                .filter_map(option)
+                .collect()
+        } else {
+            scope.names().filter_map(option).collect()
+        };
         options.push((0, "PATH"));
         options.extend(before.iter().map(|n| (usize::MAX, *n)));
         options.sort_unstable();
@@ -630,6 +646,112 @@ impl Checker<'_, '_, '_> {
     }
 }
 
+/// Scopes with more variables than this look their near misses up in [`NearNames`]
+/// instead of measuring the distance to each.
+const NEAR_INDEX_FROM: usize = 64;
+
+/// Names longer than this (in characters) are not indexed by their variants (a name has
+/// about `n²/2`): [`NearNames::candidates`] gives each of them whose length is near.
+const LONGEST_INDEXED: usize = 32;
+
+/// The names a file declares, found by the variants of them with up to two characters
+/// deleted. Two names within two edits of each other (insertions, deletions,
+/// substitutions and swaps of neighbours, as [`transposition_distance`] and
+/// [`crate::levenshtein`] count them) share such a variant: every edit deletes at most one
+/// character of each (a substitution or a swap one of each, an insertion one of the other).
+/// So the names two edits from a name at most are among those sharing one of its variants,
+/// and the suggestions for an undefined name are found without measuring the distance
+/// to every variable in scope (a generated file's `ENV`s each missing one of thousands of
+/// variables measured every one of them).
+struct NearNames {
+    names: Vec<String>,
+    /// Each name's length in characters.
+    lengths: Vec<usize>,
+    /// The names (indices in `names`) by the hash of their variants. A hash shared by
+    /// chance only adds a name, which measuring then turns away.
+    by_variant: HashMap<u64, Vec<u32>>,
+    /// The names longer than [`LONGEST_INDEXED`].
+    long: Vec<u32>,
+}
+
+impl NearNames {
+    fn new<'a>(names: impl Iterator<Item = &'a str>) -> NearNames {
+        let mut near = NearNames {
+            names: names.map(str::to_owned).collect(),
+            lengths: Vec::new(),
+            by_variant: HashMap::new(),
+            long: Vec::new(),
+        };
+        let mut hashes = Vec::new();
+        for (id, name) in near.names.iter().enumerate() {
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            let chars: Vec<char> = name.chars().collect();
+            near.lengths.push(chars.len());
+            if chars.len() > LONGEST_INDEXED {
+                near.long.push(id);
+                continue;
+            }
+            hashes.clear();
+            variants(&chars, |hash| hashes.push(hash));
+            hashes.sort_unstable();
+            hashes.dedup();
+            for &hash in &hashes {
+                near.by_variant.entry(hash).or_default().push(id);
+            }
+        }
+        near
+    }
+
+    /// The names that may be two edits from `name` or nearer (and some others), each once.
+    fn candidates(&self, name: &str) -> Vec<&str> {
+        let chars: Vec<char> = name.chars().collect();
+        let mut ids: Vec<u32> = Vec::new();
+        if chars.len() <= LONGEST_INDEXED + 2 {
+            variants(&chars, |hash| {
+                if let Some(found) = self.by_variant.get(&hash) {
+                    ids.extend_from_slice(found);
+                }
+            });
+        }
+        ids.extend(
+            self.long
+                .iter()
+                .filter(|&&id| self.lengths[id as usize].abs_diff(chars.len()) <= 2),
+        );
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| self.names[id as usize].as_str())
+            .collect()
+    }
+}
+
+/// Shows `found` the hash of `chars` with each choice of up to two characters deleted.
+fn variants(chars: &[char], mut found: impl FnMut(u64)) {
+    use std::hash::{BuildHasher, Hasher};
+    let state = foldhash::fast::FixedState::with_seed(0);
+    let hash = |skip: [usize; 2]| {
+        let mut hasher = state.build_hasher();
+        let mut kept = 0u32;
+        for (at, &c) in chars.iter().enumerate() {
+            if at != skip[0] && at != skip[1] {
+                hasher.write_u32(u32::from(c));
+                kept += 1;
+            }
+        }
+        hasher.write_u32(kept);
+        hasher.finish()
+    };
+    let none = usize::MAX;
+    found(hash([none, none]));
+    for first in 0..chars.len() {
+        found(hash([first, none]));
+        for second in first + 1..chars.len() {
+            found(hash([first, second]));
+        }
+    }
+}
+
 /// Whether an undefined name is reported.
 enum Evidence {
     /// Yes, with this note (empty: no note).
@@ -643,6 +765,74 @@ enum Evidence {
 #[cfg(test)]
 mod tests {
     use crate::{Rule, Settings, lint};
+
+    use super::{NearNames, transposition_distance};
+    use crate::rules::correctness::variables::suggest;
+
+    /// Whether `candidates` holds every name of `names` two edits from `query` or nearer,
+    /// and suggests and finds near misses among them as among all.
+    fn holds_near_misses(names: &[String], query: &str) -> Result<(), String> {
+        let near = NearNames::new(names.iter().map(String::as_str));
+        let candidates = near.candidates(query);
+        for name in names {
+            let close =
+                transposition_distance(query, name) <= 2 || crate::levenshtein(query, name) <= 2;
+            if close && !candidates.contains(&name.as_str()) {
+                return Err(format!("{name:?} not found for {query:?}"));
+            }
+        }
+        let all: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut found = candidates.clone();
+        found.sort_unstable_by_key(|n| all.iter().position(|a| a == n));
+        if suggest(query, all.iter().copied()) != suggest(query, found.iter().copied()) {
+            return Err(format!("suggestions differ for {query:?}"));
+        }
+        for limit in [1, 2] {
+            let miss = |n: &&str| transposition_distance(query, n) <= limit;
+            if all.iter().any(miss) != found.iter().any(miss) {
+                return Err(format!("near misses differ for {query:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        /// Short names (indexed by their variants) from a few letters, so that many are near.
+        #[test]
+        fn near_names_hold_short_near_misses(
+            names in proptest::collection::vec("[AB_1\u{e9}]{0,7}", 0..60),
+            query in "[AB_1\u{e9}]{0,9}",
+        ) {
+            let mut names = names;
+            names.sort();
+            names.dedup();
+            proptest::prop_assert_eq!(holds_near_misses(&names, &query), Ok(()));
+        }
+
+        /// Names about as long as the longest indexed, on both sides of it.
+        #[test]
+        fn near_names_hold_long_near_misses(
+            names in proptest::collection::vec("[AB]{29,36}", 0..40),
+            query in "[AB]{27,38}",
+        ) {
+            let mut names = names;
+            names.sort();
+            names.dedup();
+            proptest::prop_assert_eq!(holds_near_misses(&names, &query), Ok(()));
+        }
+    }
+
+    /// A generated file's thousands of variables give a name a few candidates, not all of
+    /// them (measuring each made its `ENV`s quadratic).
+    #[test]
+    fn near_names_are_few() {
+        let names: Vec<String> = (0..4000).map(|i| format!("V{i}")).collect();
+        let near = NearNames::new(names.iter().map(String::as_str));
+        for query in ["V3999x", "V1234y", "V2500y", "LONG_NAME"] {
+            let found = near.candidates(query).len();
+            assert!(found < 120, "{found} candidates for {query}");
+        }
+    }
 
     fn found(source: &str, settings: &Settings) -> Vec<String> {
         lint(source, None, settings)
