@@ -457,7 +457,7 @@ pub(crate) fn run(
             }
             current_stage = semantic.stage_of(index).map(|s| &semantic.stages[s]);
             if let Some(stage) = current_stage {
-                scope = semantic.stage_entry_scope(stage.index);
+                scope = semantic.next_stage_scope(stage.index, std::mem::take(&mut scope));
                 shell = match stage.base {
                     layerlint_syntax::semantic::Base::Stage(parent) => {
                         stage_shells.get(parent).cloned().unwrap_or_default()

@@ -436,8 +436,6 @@ pub struct Semantic {
     pub stages: Vec<Stage>,
     /// Each instruction's stage (`None` before the first FROM).
     stage_of: Vec<Option<usize>>,
-    /// The variables (ARG and ENV) each stage ends with: what a stage built on it inherits.
-    exit_env: Vec<Scope>,
     /// What each ARG and ENV in a stage defines, by instruction index: the variables'
     /// values after it (see [`Semantic::apply_in_stage`]).
     defined: Vec<(usize, Arc<str>, Var)>,
@@ -501,14 +499,12 @@ impl Semantic {
             stage_of[index] = stages.len().checked_sub(1);
         }
 
-        let mut exit_env: Vec<Scope> = Vec::with_capacity(stages.len());
         // Most files define a few names: room for them without growing from empty.
         let mut defined = Vec::with_capacity(8);
+        // The scope of the stage walked last, at its end.
+        let mut scope = Scope::default();
         for stage in &stages {
-            let mut scope = match stage.base {
-                Base::Stage(parent) => exit_env[parent].clone(),
-                _ => Scope::default(),
-            };
+            scope = Self::entry_scope(&stages, &defined, stage.index, Some(scope));
             for index in stage.body() {
                 let instruction = &instructions[index];
                 if !matches!(instruction.body, Body::Env(_) | Body::Arg(_)) {
@@ -528,7 +524,6 @@ impl Semantic {
                     },
                 );
             }
-            exit_env.push(scope);
         }
 
         let mut defining = Vec::new();
@@ -545,7 +540,6 @@ impl Semantic {
             global_scope,
             stages,
             stage_of,
-            exit_env,
             defined,
             defining,
         }
@@ -637,10 +631,47 @@ impl Semantic {
 
     /// The scope a stage starts with: the ARGs and ENVs it inherits from a parent stage.
     pub fn stage_entry_scope(&self, stage: usize) -> Scope {
-        match self.stages.get(stage).map(|s| &s.base) {
-            Some(Base::Stage(parent)) => self.exit_env[*parent].clone(),
-            _ => Scope::default(),
+        Self::entry_scope(&self.stages, &self.defined, stage, None)
+    }
+
+    /// [`Semantic::stage_entry_scope`] for a walk over the stages in order: `previous` is
+    /// the scope the stage before `stage` ended with, what a stage built on that one starts
+    /// with (kept, not copied again: a chain of stages each built on the one before copied
+    /// its growing scope at every stage).
+    pub fn next_stage_scope(&self, stage: usize, previous: Scope) -> Scope {
+        Self::entry_scope(&self.stages, &self.defined, stage, Some(previous))
+    }
+
+    /// The scope `stage` starts with, given what the stages before it define and (when
+    /// known) `previous`, the scope the stage before it ended with. The scopes the stages end with are not
+    /// kept (a chain of stages, each adding a variable, kept as many scopes of up to as many
+    /// variables): a stage built on another than the one before replays what that one and
+    /// its ancestors define.
+    fn entry_scope(
+        stages: &[Stage],
+        defined: &[(usize, Arc<str>, Var)],
+        stage: usize,
+        previous: Option<Scope>,
+    ) -> Scope {
+        let Some(Base::Stage(parent)) = stages.get(stage).map(|s| &s.base) else {
+            return Scope::default();
+        };
+        if let Some(previous) = previous.filter(|_| parent + 1 == stage) {
+            return previous;
         }
+        let mut line = vec![*parent];
+        while let Some(&Base::Stage(up)) = line.last().map(|&s| &stages[s].base) {
+            line.push(up);
+        }
+        let mut scope = Scope::default();
+        for &ancestor in line.iter().rev() {
+            let body = stages[ancestor].body();
+            let from = defined.partition_point(|(i, _, _)| *i < body.start);
+            for (_, name, var) in defined[from..].iter().take_while(|(i, _, _)| *i < body.end) {
+                scope.put(name.clone(), var.clone());
+            }
+        }
+        scope
     }
 
     /// The scope right before instruction `index` (replays its stage from the start;
@@ -973,6 +1004,67 @@ mod tests {
                 proptest::prop_assert_eq!(order(&in_place), order(&copied));
             }
         }
+    }
+
+    /// A walk over the stages in order, keeping the scope each ended with, starts each
+    /// stage with the scope replaying its ancestors gives: over every fixture and files made
+    /// to build on earlier stages in every way.
+    #[test]
+    fn next_stage_scope_is_the_entry_scope() {
+        let mut sources = vec![
+            "FROM a AS one\nARG A=1 B\nFROM one AS two\nENV A=2\nFROM one\nENV C=$A\nFROM two\nARG B=3\nFROM 1\nFROM two\nFROM one\n".to_owned(),
+            "FROM a AS one\nENV X=1\nFROM b\nFROM one AS three\nENV Y=$X\nFROM three\nENV X=2\nFROM one\n".to_owned(),
+        ];
+        let mut dirs = vec![std::path::PathBuf::from("../../fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures are readable") {
+                let path = entry.expect("readable entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    sources.push(text);
+                }
+            }
+        }
+        for source in &sources {
+            let parse = crate::parse(source);
+            let semantic = Semantic::new(&parse.file);
+            let mut scope = Scope::with_platform();
+            for stage in &semantic.stages {
+                scope = semantic.next_stage_scope(stage.index, scope);
+                assert_eq!(scope, semantic.stage_entry_scope(stage.index), "{source}");
+                for index in stage.body() {
+                    semantic.apply_in_stage(&mut scope, index);
+                }
+            }
+        }
+        let file =
+            parse("FROM a AS one\nENV A=1\nFROM one AS two\nENV B=$A\nFROM one\nFROM two\n").file;
+        let semantic = Semantic::new(&file);
+        assert_eq!(semantic.stage_entry_scope(2).get("B"), None);
+        assert_eq!(semantic.stage_entry_scope(3).get("B"), Some("1"));
+    }
+
+    /// What the file's semantics hold grows with the file: a chain of stages each built on
+    /// the one before and adding a variable keeps no scope per stage (that held as many
+    /// scopes of up to as many variables).
+    #[test]
+    fn a_chain_of_stages_holds_no_scope_per_stage() {
+        let held = |n: usize| {
+            let mut source = String::from("FROM a AS s0\n");
+            for i in 1..=n {
+                source.push_str(&format!(
+                    "FROM s{} AS s{i}\nENV V{i}={i}\nRUN echo $V{i}\n",
+                    i - 1
+                ));
+            }
+            format!("{:?}", Semantic::new(&parse(&source).file)).len()
+        };
+        let (small, large) = (held(100), held(400));
+        assert!(
+            large < small * 5,
+            "{small} bytes for 100 stages, {large} for 400"
+        );
     }
 
     #[test]
