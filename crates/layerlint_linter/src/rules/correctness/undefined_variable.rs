@@ -554,10 +554,7 @@ impl<'n> Checker<'_, '_, 'n> {
                 let declared = self.declared.get_or_init(|| declared_names(self.cx));
                 NearNames::new(declared.keys().map(String::as_str))
             });
-            near.candidates(name)
-                .into_iter()
-                .filter_map(option)
-                .collect()
+            near.near(name).into_iter().filter_map(option).collect()
         } else {
             scope.names().filter_map(option).collect()
         };
@@ -702,6 +699,22 @@ impl NearNames {
         near
     }
 
+    /// The names two edits from `name` or nearer (as [`transposition_distance`] counts:
+    /// the names [`crate::levenshtein`] finds nearer than three are among them), each once.
+    fn near(&self, name: &str) -> Vec<&str> {
+        let chars: Vec<char> = name.chars().collect();
+        let mut rows = Rows::default();
+        let mut other = Vec::new();
+        self.candidates(name)
+            .into_iter()
+            .filter(|candidate| {
+                other.clear();
+                other.extend(candidate.chars());
+                rows.within_two(&chars, &other)
+            })
+            .collect()
+    }
+
     /// The names that may be two edits from `name` or nearer (and some others), each once.
     fn candidates(&self, name: &str) -> Vec<&str> {
         let chars: Vec<char> = name.chars().collect();
@@ -723,6 +736,70 @@ impl NearNames {
         ids.into_iter()
             .map(|id| self.names[id as usize].as_str())
             .collect()
+    }
+}
+
+/// The rows [`Rows::within_two`] computes, kept from one name to the next.
+#[derive(Default)]
+struct Rows {
+    before_last: Vec<usize>,
+    last: Vec<usize>,
+    current: Vec<usize>,
+}
+
+impl Rows {
+    /// Whether `transposition_distance(a, b) <= 2`, row by row of the same table with each
+    /// cell capped at 3, computing only the cells at most two off the diagonal (a cell
+    /// further off is 3 edits or more away) and stopping at the first row whose cells are
+    /// all over 2 (no later row is nearer).
+    fn within_two(&mut self, a: &[char], b: &[char]) -> bool {
+        const FAR: usize = 3;
+        if a.len().abs_diff(b.len()) > 2 {
+            return false;
+        }
+        let width = b.len() + 1;
+        for row in [&mut self.before_last, &mut self.last, &mut self.current] {
+            row.clear();
+            row.resize(width, FAR);
+        }
+        for (j, cell) in self.last.iter_mut().enumerate().take(FAR) {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            // The cells left of the band, read by this row and the next: far.
+            if let Some(left) = i.checked_sub(FAR) {
+                self.current[left] = FAR;
+            }
+            if i < FAR {
+                self.current[0] = i;
+            }
+            let mut smallest = FAR;
+            for j in i.saturating_sub(2).max(1)..=(i + 2).min(b.len()) {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (self.last[j] + 1)
+                    .min(self.current[j - 1] + 1)
+                    .min(self.last[j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(self.before_last[j - 2] + 1);
+                }
+                let best = best.min(FAR);
+                self.current[j] = best;
+                smallest = smallest.min(best);
+            }
+            if i < FAR {
+                smallest = smallest.min(i);
+            }
+            // The cell right of the band, read by the next row: far.
+            if let Some(right) = self.current.get_mut(i + FAR) {
+                *right = FAR;
+            }
+            if smallest > 2 {
+                return false;
+            }
+            std::mem::swap(&mut self.before_last, &mut self.last);
+            std::mem::swap(&mut self.last, &mut self.current);
+        }
+        self.last[b.len()] <= 2
     }
 }
 
@@ -773,7 +850,18 @@ mod tests {
     /// and suggests and finds near misses among them as among all.
     fn holds_near_misses(names: &[String], query: &str) -> Result<(), String> {
         let near = NearNames::new(names.iter().map(String::as_str));
-        let candidates = near.candidates(query);
+        let mut close: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| transposition_distance(query, n) <= 2)
+            .collect();
+        close.sort_unstable();
+        let mut found_near = near.near(query);
+        found_near.sort_unstable();
+        if close != found_near {
+            return Err(format!("{found_near:?} near {query:?}, not {close:?}"));
+        }
+        let candidates = near.near(query);
         for name in names {
             let close =
                 transposition_distance(query, name) <= 2 || crate::levenshtein(query, name) <= 2;
