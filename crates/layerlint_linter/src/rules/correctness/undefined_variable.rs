@@ -647,54 +647,65 @@ impl<'n> Checker<'_, '_, 'n> {
 /// instead of measuring the distance to each.
 const NEAR_INDEX_FROM: usize = 64;
 
-/// Names longer than this (in characters) are not indexed by their variants (a name has
-/// about `n²/2`): [`NearNames::candidates`] gives each of them whose length is near.
-const LONGEST_INDEXED: usize = 32;
+/// How many characters of each end of a name [`NearNames`] indexes.
+const WINDOW: usize = 12;
 
-/// The names a file declares, found by the variants of them with up to two characters
-/// deleted. Two names within two edits of each other (insertions, deletions,
+/// The names a file declares, found by the variants of their ends with up to two
+/// characters deleted. Two names within two edits of each other (insertions, deletions,
 /// substitutions and swaps of neighbours, as [`transposition_distance`] and
 /// [`crate::levenshtein`] count them) share such a variant: every edit deletes at most one
-/// character of each (a substitution or a swap one of each, an insertion one of the other).
-/// So the names two edits from a name at most are among those sharing one of its variants,
-/// and the suggestions for an undefined name are found without measuring the distance
-/// to every variable in scope (a generated file's `ENV`s each missing one of thousands of
-/// variables measured every one of them).
+/// character of each (a substitution or a swap one of each, an insertion one of the
+/// other), so both come to a common string with at most two deletions each. So do their
+/// first [`WINDOW`] characters (the common string's first characters that both windows
+/// hold are at most two deletions from each window), and their last. So the names two
+/// edits from a name at most are among those sharing a variant of its first characters
+/// and one of its last, and the suggestions for an undefined name are found without
+/// measuring the distance to every variable in scope (a generated file's `ENV`s each
+/// missing one of thousands of variables measured every one of them). The windows keep
+/// the variants of a long name few (79 each), and the two ends tell apart long names that
+/// share a prefix.
 struct NearNames {
     names: Vec<String>,
-    /// Each name's length in characters.
-    lengths: Vec<usize>,
-    /// The names (indices in `names`) by the hash of their variants. A hash shared by
-    /// chance only adds a name, which measuring then turns away.
-    by_variant: HashMap<u64, Vec<u32>>,
-    /// The names longer than [`LONGEST_INDEXED`].
-    long: Vec<u32>,
+    /// The hashes of the variants of each name's first [`WINDOW`] characters, sorted.
+    /// A hash shared by chance only adds a name, which measuring then turns away.
+    firsts: Vec<Box<[u64]>>,
+    /// The same for its last [`WINDOW`] characters.
+    lasts: Vec<Box<[u64]>>,
+    /// Whether each name is no longer than [`WINDOW`] (both ends are the whole name).
+    short: Vec<bool>,
+    /// The names (indices in `names`) by those hashes.
+    by_first: HashMap<u64, Vec<u32>>,
+    by_last: HashMap<u64, Vec<u32>>,
 }
 
 impl NearNames {
     fn new<'a>(names: impl Iterator<Item = &'a str>) -> NearNames {
         let mut near = NearNames {
             names: names.map(str::to_owned).collect(),
-            lengths: Vec::new(),
-            by_variant: HashMap::new(),
-            long: Vec::new(),
+            firsts: Vec::new(),
+            lasts: Vec::new(),
+            short: Vec::new(),
+            by_first: HashMap::new(),
+            by_last: HashMap::new(),
         };
-        let mut hashes = Vec::new();
         for (id, name) in near.names.iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
             let chars: Vec<char> = name.chars().collect();
-            near.lengths.push(chars.len());
-            if chars.len() > LONGEST_INDEXED {
-                near.long.push(id);
-                continue;
+            let short = chars.len() <= WINDOW;
+            let first = hashes(&chars[..WINDOW.min(chars.len())]);
+            let last = if short {
+                first.clone()
+            } else {
+                hashes(&chars[chars.len() - WINDOW..])
+            };
+            for (hashes, map) in [(&first, &mut near.by_first), (&last, &mut near.by_last)] {
+                for &hash in hashes.iter() {
+                    map.entry(hash).or_default().push(id);
+                }
             }
-            hashes.clear();
-            variants(&chars, |hash| hashes.push(hash));
-            hashes.sort_unstable();
-            hashes.dedup();
-            for &hash in &hashes {
-                near.by_variant.entry(hash).or_default().push(id);
-            }
+            near.firsts.push(first);
+            near.lasts.push(last);
+            near.short.push(short);
         }
         near
     }
@@ -715,28 +726,65 @@ impl NearNames {
             .collect()
     }
 
-    /// The names that may be two edits from `name` or nearer (and some others), each once.
+    /// The names that may be two edits from `name` or nearer (and some others), each once:
+    /// those sharing a variant of its first characters and one of its last, gathered from
+    /// the end that names fewer (many names can share their first characters) and kept
+    /// when they share one of the other end too.
     fn candidates(&self, name: &str) -> Vec<&str> {
         let chars: Vec<char> = name.chars().collect();
+        let short = chars.len() <= WINDOW;
+        let first = hashes(&chars[..WINDOW.min(chars.len())]);
+        let last = if short {
+            first.clone()
+        } else {
+            hashes(&chars[chars.len() - WINDOW..])
+        };
+        let count = |hashes: &[u64], map: &HashMap<u64, Vec<u32>>| -> usize {
+            hashes.iter().filter_map(|h| map.get(h)).map(Vec::len).sum()
+        };
+        let (gather, map, check, others) =
+            if count(&first, &self.by_first) <= count(&last, &self.by_last) {
+                (&first, &self.by_first, &last, &self.lasts)
+            } else {
+                (&last, &self.by_last, &first, &self.firsts)
+            };
         let mut ids: Vec<u32> = Vec::new();
-        if chars.len() <= LONGEST_INDEXED + 2 {
-            variants(&chars, |hash| {
-                if let Some(found) = self.by_variant.get(&hash) {
-                    ids.extend_from_slice(found);
-                }
-            });
+        for hash in gather.iter() {
+            if let Some(found) = map.get(hash) {
+                ids.extend_from_slice(found);
+            }
         }
-        ids.extend(
-            self.long
-                .iter()
-                .filter(|&&id| self.lengths[id as usize].abs_diff(chars.len()) <= 2),
-        );
         ids.sort_unstable();
         ids.dedup();
         ids.into_iter()
+            // Two names no longer than the window share the variant they were gathered by at
+            // both ends (each end is the whole name).
+            .filter(|&id| (short && self.short[id as usize]) || shares(&others[id as usize], check))
             .map(|id| self.names[id as usize].as_str())
             .collect()
     }
+}
+
+/// The hashes of the variants of `chars`, sorted, each once.
+fn hashes(chars: &[char]) -> Box<[u64]> {
+    let mut hashes = Vec::new();
+    variants(chars, |hash| hashes.push(hash));
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes.into_boxed_slice()
+}
+
+/// Whether two sorted lists have an element in common.
+fn shares(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// The rows [`Rows::within_two`] computes, kept from one name to the next.
@@ -897,11 +945,11 @@ mod tests {
             proptest::prop_assert_eq!(holds_near_misses(&names, &query), Ok(()));
         }
 
-        /// Names about as long as the longest indexed, on both sides of it.
+        /// Names longer than the windows, of two letters (so that many are near).
         #[test]
         fn near_names_hold_long_near_misses(
-            names in proptest::collection::vec("[AB]{29,36}", 0..40),
-            query in "[AB]{27,38}",
+            names in proptest::collection::vec("[AB]{9,20}|[AB]{29,36}", 0..40),
+            query in "[AB]{7,22}|[AB]{27,38}",
         ) {
             let mut names = names;
             names.sort();
@@ -917,6 +965,18 @@ mod tests {
         let names: Vec<String> = (0..4000).map(|i| format!("V{i}")).collect();
         let near = NearNames::new(names.iter().map(String::as_str));
         for query in ["V3999x", "V1234y", "V2500y", "LONG_NAME"] {
+            let found = near.candidates(query).len();
+            assert!(found < 120, "{found} candidates for {query}");
+        }
+        // Long names that share most of their characters.
+        let names: Vec<String> = (0..4000)
+            .map(|i| format!("LONG_VARIABLE_NAME_NUMBER_{i}"))
+            .collect();
+        let near = NearNames::new(names.iter().map(String::as_str));
+        for query in [
+            "LONG_VARIABLE_NAME_NUMBR_3999",
+            "LONG_VARIABLE_NAME_NUMBER_3999y",
+        ] {
             let found = near.candidates(query).len();
             assert!(found < 120, "{found} candidates for {query}");
         }
