@@ -443,6 +443,28 @@ pub struct Semantic {
     /// (no words when none has). The linter's walk asks at every instruction, and most
     /// define nothing: a clear bit answers without searching `defined`.
     defining: Vec<u64>,
+    /// For a file of many stages: each stage name (lower-cased, as kept) with the index of
+    /// the last stage of that name, for [`Semantic::stage_named`]. Without it (a few stages,
+    /// most files), a search from the last stage answers; with thousands, searching for
+    /// every `FROM` and `COPY --from` is quadratic.
+    by_name: Option<StageIndex>,
+}
+
+/// Past this many stages, stage names are looked up in a [`StageIndex`].
+const STAGE_INDEX_FROM: usize = 16;
+
+/// Stage names (lower-cased) with the index of the last stage of each.
+type StageIndex = foldhash::HashMap<String, usize>;
+
+/// The [`StageIndex`] of `stages`.
+fn stage_index(stages: &[Stage]) -> StageIndex {
+    let mut index = StageIndex::default();
+    for stage in stages {
+        if let Some(name) = &stage.name {
+            index.insert(name.clone(), stage.index);
+        }
+    }
+    index
 }
 
 impl Semantic {
@@ -465,6 +487,8 @@ impl Semantic {
         // Most files have one to a few stages: room for them without growing from empty.
         let mut stages: Vec<Stage> = Vec::with_capacity(4);
         let mut stage_of = vec![None; instructions.len()];
+        // Made once there are many stages, and kept up to date after that.
+        let mut by_name: Option<StageIndex> = None;
         for (index, instruction) in instructions.iter().enumerate().skip(first_from) {
             if let Body::From(from) = &instruction.body {
                 if let Some(last) = stages.last_mut() {
@@ -472,7 +496,13 @@ impl Semantic {
                 }
                 let base = match from.image() {
                     None => Base::Missing,
-                    Some(image) => Self::resolve_base(&image.text, &stages, &global_scope, escape),
+                    Some(image) => Self::resolve_base(
+                        &image.text,
+                        &stages,
+                        by_name.as_ref(),
+                        &global_scope,
+                        escape,
+                    ),
                 };
                 let platform_windows = instruction
                     .flag("platform")
@@ -495,6 +525,14 @@ impl Semantic {
                     windows,
                     image: ParsedImage::default(),
                 });
+                if let Some(index) = &mut by_name {
+                    let stage = &stages[stages.len() - 1];
+                    if let Some(name) = &stage.name {
+                        index.insert(name.clone(), stage.index);
+                    }
+                } else if stages.len() > STAGE_INDEX_FROM {
+                    by_name = Some(stage_index(&stages));
+                }
             }
             stage_of[index] = stages.len().checked_sub(1);
         }
@@ -542,6 +580,7 @@ impl Semantic {
             stage_of,
             defined,
             defining,
+            by_name,
         }
     }
 
@@ -573,7 +612,13 @@ impl Semantic {
             .map(|(_, name, var)| (name, var))
     }
 
-    fn resolve_base(written: &str, earlier: &[Stage], globals: &Scope, escape: char) -> Base {
+    fn resolve_base(
+        written: &str,
+        earlier: &[Stage],
+        by_name: Option<&StageIndex>,
+        globals: &Scope,
+        escape: char,
+    ) -> Base {
         let expansion = globals.expand(written, escape);
         let (resolved, matched, unmatched) = match expansion {
             Ok(e) => (Some(e.result), e.matched, e.unmatched),
@@ -587,12 +632,17 @@ impl Semantic {
                 Some(lower) => lower == other,
                 None => name.eq_ignore_ascii_case(other),
             };
-            if let Some(stage) = earlier
-                .iter()
-                .rev()
-                .find(|s| s.name.as_deref().is_some_and(is))
-            {
-                return Base::Stage(stage.index);
+            let stage = match by_name {
+                // `earlier`'s names, indexed: see `Semantic::stage_named`.
+                Some(index) => index.get(lowercase(name).as_str()).copied(),
+                None => earlier
+                    .iter()
+                    .rev()
+                    .find(|s| s.name.as_deref().is_some_and(is))
+                    .map(|s| s.index),
+            };
+            if let Some(stage) = stage {
+                return Base::Stage(stage);
             }
             if is("scratch") {
                 return Base::Scratch;
@@ -615,6 +665,14 @@ impl Semantic {
     /// Stage names are kept lower-cased: an ASCII name (most) is compared with them
     /// ignoring ASCII case, without a lower-cased copy of it.
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
+        if let Some(index) = &self.by_name {
+            // The names are kept as `lowercase` makes them: an ASCII name equals one ignoring
+            // ASCII case exactly when its ASCII lower-casing does, and another is
+            // compared lower-cased.
+            return index
+                .get(lowercase(name).as_str())
+                .map(|&i| &self.stages[i]);
+        }
         if name.is_ascii() {
             return self.stages.iter().rev().find(|s| {
                 s.name
@@ -1071,32 +1129,108 @@ mod tests {
     fn stages_are_named_in_any_case() {
         // The ASCII shortcut finds the stage a lower-cased copy of the name finds, for
         // names in every case, names of no stage, and names that are not ASCII (the Kelvin
-        // sign lower-cases to an ASCII `k`).
+        // sign lower-cases to an ASCII `k`); so does the index of a file of many stages
+        // (the same stages four times over).
         let source = "FROM a AS Build\nFROM b AS ÉTAPE\nFROM c AS build\nFROM d AS x1\n\
                       FROM e AS \u{212a}\nFROM f\n";
-        let parse = crate::parse(source);
-        let semantic = Semantic::new(&parse.file);
-        let by_copy = |name: &str| {
-            let lower = name.to_lowercase();
-            semantic
-                .stages
-                .iter()
-                .rev()
-                .find(|s| s.name.as_deref() == Some(lower.as_str()))
-                .map(|s| s.index)
-        };
-        for name in [
-            "build", "BUILD", "Build", "bUiLd", "étape", "ÉTAPE", "Étape", "x1", "X1", "x", "",
-            "0", "buil", "builds", "scratch", "k", "K", "\u{212a}",
-        ] {
+        for (copies, indexed) in [(1, false), (4, true)] {
+            let source = source.repeat(copies);
+            let parse = crate::parse(&source);
+            let semantic = Semantic::new(&parse.file);
+            assert_eq!(semantic.by_name.is_some(), indexed);
+            let by_copy = |name: &str| {
+                let lower = name.to_lowercase();
+                semantic
+                    .stages
+                    .iter()
+                    .rev()
+                    .find(|s| s.name.as_deref() == Some(lower.as_str()))
+                    .map(|s| s.index)
+            };
+            for name in [
+                "build", "BUILD", "Build", "bUiLd", "étape", "ÉTAPE", "Étape", "x1", "X1", "x", "",
+                "0", "buil", "builds", "scratch", "k", "K", "\u{212a}",
+            ] {
+                assert_eq!(
+                    semantic.stage_named(name).map(|s| s.index),
+                    by_copy(name),
+                    "{name}"
+                );
+            }
+            let last = 6 * (copies - 1);
             assert_eq!(
-                semantic.stage_named(name).map(|s| s.index),
-                by_copy(name),
-                "{name}"
+                semantic.stage_named("BUILD").map(|s| s.index),
+                Some(last + 2)
             );
+            assert_eq!(semantic.stage_named("K").map(|s| s.index), Some(last + 4));
         }
-        assert_eq!(semantic.stage_named("BUILD").map(|s| s.index), Some(2));
-        assert_eq!(semantic.stage_named("K").map(|s| s.index), Some(4));
+    }
+
+    /// Names for stages and their references: ASCII in every case, names that are not
+    /// ASCII (the Kelvin sign lower-cases to `k`; a final sigma lower-cases by its place),
+    /// and `scratch`.
+    fn stage_name_piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "build", "BUILD", "Build", "b", "B", "x1", "X1", "k", "K", "\u{212a}", "étape",
+            "ÉTAPE", "Étape", "ΣΑΣ", "σας", "σασ", "scratch", "Scratch", "node",
+        ])
+    }
+
+    proptest::proptest! {
+        /// With few stages and with many (past `STAGE_INDEX_FROM`, looked up in the
+        /// index), `stage_named` finds the last stage whose name a lower-cased copy equals,
+        /// and each `FROM` is based on the last earlier stage of that name, as a search of
+        /// the earlier stages finds it.
+        #[test]
+        fn stage_lookups_match_a_search(
+            stages in proptest::collection::vec(
+                (stage_name_piece(), proptest::option::of(stage_name_piece())),
+                0..40,
+            ),
+            queries in proptest::collection::vec(stage_name_piece(), 0..12),
+        ) {
+            let mut source = String::new();
+            for (image, name) in &stages {
+                source.push_str("FROM ");
+                source.push_str(image);
+                if let Some(name) = name {
+                    source.push_str(" AS ");
+                    source.push_str(name);
+                }
+                source.push('\n');
+            }
+            let parse = crate::parse(&source);
+            let semantic = Semantic::new(&parse.file);
+            proptest::prop_assert_eq!(semantic.stages.len(), stages.len());
+            proptest::prop_assert_eq!(
+                semantic.by_name.is_some(),
+                stages.len() > STAGE_INDEX_FROM
+            );
+            let last_named = |earlier: &[Stage], name: &str| {
+                let lower = name.to_lowercase();
+                earlier
+                    .iter()
+                    .rev()
+                    .find(|s| s.name.as_deref() == Some(lower.as_str()))
+                    .map(|s| s.index)
+            };
+            for (i, (image, _)) in stages.iter().enumerate() {
+                let expected = last_named(&semantic.stages[..i], image);
+                let got = match &semantic.stages[i].base {
+                    Base::Stage(parent) => Some(*parent),
+                    _ => None,
+                };
+                proptest::prop_assert_eq!(got, expected, "stage {} from {}", i, image);
+            }
+            for name in queries.iter().copied().chain(stages.iter().map(|(image, _)| *image)) {
+                proptest::prop_assert_eq!(
+                    semantic.stage_named(name).map(|s| s.index),
+                    last_named(&semantic.stages, name),
+                    "{}",
+                    name
+                );
+            }
+        }
     }
 
     /// What `looks_like_windows_image` did before looking for letters first: the searches

@@ -21,10 +21,15 @@ pub(crate) struct FinalUser {
 pub(crate) fn final_user(cx: &Context<'_>) -> Option<FinalUser> {
     let last = cx.semantic.final_stage()?;
     let mut chain = vec![last.index];
+    // The stages in the chain: asking the chain itself is quadratic in a file of thousands
+    // of stages built one on the other.
+    let mut seen = vec![false; cx.semantic.stages.len()];
+    seen[last.index] = true;
     while let Base::Stage(parent) = cx.semantic.stages[*chain.last().unwrap_or(&0)].base {
-        if chain.contains(&parent) {
+        if seen[parent] {
             break;
         }
+        seen[parent] = true;
         chain.push(parent);
     }
     let user = chain.iter().find_map(|&stage| {
