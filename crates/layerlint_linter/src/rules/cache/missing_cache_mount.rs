@@ -2,10 +2,11 @@ use layerlint_cache::features::{self, MOUNTS};
 use layerlint_cache::paths::{is_within, join};
 use layerlint_cache::stage::{StageWalk, Step};
 use layerlint_diagnostics::{Edit, Fix};
-use layerlint_shell::{Command, OptionSpec, known};
+use layerlint_shell::{Command, OptionSpec, Script, known};
 use layerlint_syntax::mount::MountKind;
 use layerlint_syntax::{Body, InstructionKind};
 use layerlint_text::TextRange;
+use std::rc::Rc;
 
 use crate::Context;
 use crate::declare_rule;
@@ -110,6 +111,9 @@ impl Check for MissingCacheMount {
         let mut reports = Vec::new();
         for stage in &walk.stages {
             let windows = features::is_windows(cx.file, stage);
+            let mut created = CreatedUsers::default();
+            // [`later_apts_without_update`], made at the first apt install that asks.
+            let mut later_apt: Option<Vec<bool>> = None;
             for (position, step) in stage.steps.iter().enumerate() {
                 if step.kind != InstructionKind::Run {
                     continue;
@@ -141,7 +145,7 @@ impl Check for MissingCacheMount {
                         .iter()
                         .any(|c| pm::removes_index(*c, &APT_UPDATERS));
                 let mut user = user_of(stage, step);
-                resolve_created(stage, position, &mut user, cx);
+                resolve_created(stage, position, &mut user, &mut created, cx);
                 for command in &commands {
                     let Some(mut want) = wanted(*command, step, stage, &user, updates) else {
                         continue;
@@ -193,7 +197,13 @@ impl Check for MissingCacheMount {
                     if reason.is_none() {
                         reason = frontend.missing("`RUN --mount`", MOUNTS);
                     }
-                    if reason.is_none() && want.apt && later_apt_without_update(stage, position, cx)
+                    if reason.is_none()
+                        && want.apt
+                        && later_apt.get_or_insert_with(|| {
+                            later_apts_without_update(stage, &|step| {
+                                cx.run_scripts(&cx.file.instructions()[step.index], &step.shell)
+                            })
+                        })[position]
                     {
                         reason = Some(
                             "a later RUN installs with the package lists this RUN leaves in the image; \
@@ -314,63 +324,117 @@ fn user_of(stage: &StageWalk, step: &Step) -> Option<User> {
     })
 }
 
-/// A user created in the stage: home and uid from `useradd`/`adduser`.
+/// A user created in the stage: home and uid from `useradd`/`adduser`. What
+/// [`CreatedUsers`] answers, by searching the RUNs before `before` from the last.
+#[cfg(test)]
 fn created_user(
     stage: &StageWalk,
     before: usize,
     name: &str,
-    cx: &Context<'_>,
+    scripts_of: &dyn Fn(&Step) -> Option<Vec<Rc<Script>>>,
 ) -> Option<(String, Option<u32>)> {
     for step in stage.steps[..before].iter().rev() {
         if step.kind != InstructionKind::Run {
             continue;
         }
-        let instruction = &cx.file.instructions()[step.index];
-        let scripts = cx.run_scripts(instruction, &step.shell)?;
+        let scripts = scripts_of(step)?;
         for script in &scripts {
             for command in script.commands().map(|c| c.unwrapped()) {
-                if !command.is_any(&["useradd", "adduser"]) {
-                    continue;
+                if let Some((created, home, uid)) = creates(command)
+                    && created == name
+                {
+                    return Some((home, uid));
                 }
-                let spec = OptionSpec::new(&[
-                    "-u",
-                    "--uid",
-                    "-d",
-                    "--home-dir",
-                    "--home",
-                    "-h",
-                    "-g",
-                    "--gid",
-                    "-G",
-                    "--groups",
-                    "-s",
-                    "--shell",
-                    "-c",
-                    "--comment",
-                    "--gecos",
-                    "--ingroup",
-                    "-k",
-                ]);
-                let positionals: Vec<String> = command
-                    .positionals(spec)
-                    .map(|w| w.value_lossy().to_owned())
-                    .collect();
-                if positionals.first().map(String::as_str) != Some(name) {
-                    continue;
-                }
-                let uid = command
-                    .flag_values(&["-u", "--uid"])
-                    .next()
-                    .and_then(|v| v.as_str().parse::<u32>().ok());
-                let home = command
-                    .flag_values(&["-d", "--home-dir", "--home", "-h"])
-                    .next()
-                    .map_or_else(|| format!("/home/{name}"), |v| v.as_str().to_owned());
-                return Some((home, uid));
             }
         }
     }
     None
+}
+
+/// The user a `useradd`/`adduser` command creates: its name, home and uid.
+fn creates(command: Command<'_>) -> Option<(String, String, Option<u32>)> {
+    if !command.is_any(&["useradd", "adduser"]) {
+        return None;
+    }
+    let spec = OptionSpec::new(&[
+        "-u",
+        "--uid",
+        "-d",
+        "--home-dir",
+        "--home",
+        "-h",
+        "-g",
+        "--gid",
+        "-G",
+        "--groups",
+        "-s",
+        "--shell",
+        "-c",
+        "--comment",
+        "--gecos",
+        "--ingroup",
+        "-k",
+    ]);
+    let name = command.positionals(spec).next()?.value_lossy().to_owned();
+    let uid = command
+        .flag_values(&["-u", "--uid"])
+        .next()
+        .and_then(|v| v.as_str().parse::<u32>().ok());
+    let home = command
+        .flag_values(&["-d", "--home-dir", "--home", "-h"])
+        .next()
+        .map_or_else(|| format!("/home/{name}"), |v| v.as_str().to_owned());
+    Some((name, home, uid))
+}
+
+/// The users a stage creates (`useradd`/`adduser`) in the RUNs before a position, read
+/// once each as the positions asked about go up: searching the RUNs before each RUN for
+/// its user is quadratic in a stage of many `USER`s.
+#[derive(Default)]
+struct CreatedUsers {
+    /// The steps before this one are read.
+    upto: usize,
+    /// Each user's home and uid as the last RUN that creates it sets them, since the last
+    /// RUN whose scripts are not known (the search from a later RUN stops there).
+    users: foldhash::HashMap<String, (String, Option<u32>)>,
+}
+
+impl CreatedUsers {
+    /// The user `name` as the RUNs of `stage` before `before` create it (`before` not lower
+    /// than at the call before).
+    fn get(
+        &mut self,
+        stage: &StageWalk,
+        before: usize,
+        name: &str,
+        scripts_of: &dyn Fn(&Step) -> Option<Vec<Rc<Script>>>,
+    ) -> Option<(String, Option<u32>)> {
+        for step in stage.steps.get(self.upto..before).unwrap_or_default() {
+            if step.kind != InstructionKind::Run {
+                continue;
+            }
+            let Some(scripts) = scripts_of(step) else {
+                self.users.clear();
+                continue;
+            };
+            // The first command of the RUN that creates a user is the one a search finds.
+            let mut created: Vec<(String, String, Option<u32>)> = Vec::new();
+            for script in &scripts {
+                for command in script.commands().map(|c| c.unwrapped()) {
+                    if let Some(user) = creates(command)
+                        && !created.iter().any(|(n, _, _)| *n == user.0)
+                    {
+                        created.push(user);
+                    }
+                }
+            }
+            for (name, home, uid) in created {
+                self.users.insert(name, (home, uid));
+            }
+        }
+        self.upto = self.upto.max(before);
+        self.users.get(name).cloned()
+    }
 }
 
 fn env<'a>(step: &'a Step, command: Command<'a>, name: &str) -> Option<String> {
@@ -598,13 +662,38 @@ fn wanted(
 }
 
 /// Whether a later RUN of the stage runs `apt-get install` without `apt-get update`.
-fn later_apt_without_update(stage: &StageWalk, position: usize, cx: &Context<'_>) -> bool {
-    stage.steps[position + 1..].iter().any(|step| {
+#[cfg(test)]
+fn later_apt_without_update(
+    stage: &StageWalk,
+    position: usize,
+    scripts_of: &dyn Fn(&Step) -> Option<Vec<Rc<Script>>>,
+) -> bool {
+    stage.steps[position + 1..]
+        .iter()
+        .any(|step| apt_without_update(step, scripts_of))
+}
+
+/// [`later_apt_without_update`] at every position of the stage, from one walk of it: asked
+/// for at every apt install, searching the RUNs after it is quadratic.
+fn later_apts_without_update(
+    stage: &StageWalk,
+    scripts_of: &dyn Fn(&Step) -> Option<Vec<Rc<Script>>>,
+) -> Vec<bool> {
+    let mut later = vec![false; stage.steps.len()];
+    for position in (0..stage.steps.len().saturating_sub(1)).rev() {
+        later[position] =
+            later[position + 1] || apt_without_update(&stage.steps[position + 1], scripts_of);
+    }
+    later
+}
+
+/// Whether a step is a RUN that runs `apt-get install` without `apt-get update`.
+fn apt_without_update(step: &Step, scripts_of: &dyn Fn(&Step) -> Option<Vec<Rc<Script>>>) -> bool {
+    {
         if step.kind != InstructionKind::Run {
             return false;
         }
-        let instruction = &cx.file.instructions()[step.index];
-        let Some(scripts) = cx.run_scripts(instruction, &step.shell) else {
+        let Some(scripts) = scripts_of(step) else {
             return false;
         };
         let commands: Vec<Command<'_>> = scripts
@@ -617,17 +706,101 @@ fn later_apt_without_update(stage: &StageWalk, position: usize, cx: &Context<'_>
             })
         };
         apt("install") && !apt("update")
-    })
+    }
 }
 
 /// Fills in the home and uid of a user the stage creates (`useradd -u 1001 -m app`,
 /// `adduser -D -u 1001 app`).
-fn resolve_created(stage: &StageWalk, position: usize, user: &mut Option<User>, cx: &Context<'_>) {
+fn resolve_created(
+    stage: &StageWalk,
+    position: usize,
+    user: &mut Option<User>,
+    created: &mut CreatedUsers,
+    cx: &Context<'_>,
+) {
     if let Some(u) = user.as_mut()
         && u.home.is_none()
-        && let Some((home, uid)) = created_user(stage, position, &u.name, cx)
+        && let Some((home, uid)) = created.get(stage, position, &u.name, &|step| {
+            cx.run_scripts(&cx.file.instructions()[step.index], &step.shell)
+        })
     {
         u.home = Some(home);
         u.uid = u.uid.or(uid);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layerlint_cache::script::{ParsedScripts, run_scripts};
+    use layerlint_cache::stage::FileWalk;
+    use layerlint_syntax::semantic::Semantic;
+
+    /// Lines of a stage: users set and created (again, in another RUN, twice in one RUN,
+    /// in a RUN whose scripts are not known: a heredoc fed to python, a non-POSIX
+    /// `SHELL`), apt installs with and without an update, and new stages.
+    fn line() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "USER app",
+            "USER web",
+            "USER 1001",
+            "RUN useradd -u 1001 -m app",
+            "RUN useradd -d /srv/app app",
+            "RUN adduser -D web && useradd -u 7 -d /w web",
+            "RUN useradd app; adduser -u 9 app; useradd -u 5 web",
+            "RUN [\"useradd\", \"-u\", \"3\", \"web\"]",
+            "RUN python3 <<EOF\nprint(1)\nEOF",
+            "SHELL [\"pwsh\", \"-c\"]",
+            "SHELL [\"/bin/sh\", \"-c\"]",
+            "RUN echo hi",
+            "RUN apt-get install -y curl",
+            "RUN apt-get update && apt-get install -y curl",
+            "RUN apt-get update",
+            "WORKDIR /app",
+            "FROM debian:12",
+        ])
+    }
+
+    proptest::proptest! {
+        /// The users `CreatedUsers` carries forward are those a search of the RUNs before
+        /// each position finds, and `later_apts_without_update` is a search of the RUNs
+        /// after each position.
+        #[test]
+        fn carried_forward_matches_a_search(
+            lines in proptest::collection::vec(line(), 0..30),
+        ) {
+            let source = format!("FROM debian:12\n{}\n", lines.join("\n"));
+            let parse = layerlint_syntax::parse(&source);
+            let file = &parse.file;
+            let semantic = Semantic::new(file);
+            let walk = FileWalk::new(file, &semantic);
+            let parsed = ParsedScripts::default();
+            let scripts_of = |step: &Step| {
+                run_scripts(file, &file.instructions()[step.index], &step.shell, &parsed)
+            };
+            for stage in &walk.stages {
+                let mut created = CreatedUsers::default();
+                let later = later_apts_without_update(stage, &scripts_of);
+                for position in 0..=stage.steps.len() {
+                    for name in ["app", "web", "1001", "nobody"] {
+                        proptest::prop_assert_eq!(
+                            created.get(stage, position, name, &scripts_of),
+                            created_user(stage, position, name, &scripts_of),
+                            "{} at {}",
+                            name,
+                            position
+                        );
+                    }
+                    if let Some(&later) = later.get(position) {
+                        proptest::prop_assert_eq!(
+                            later,
+                            later_apt_without_update(stage, position, &scripts_of),
+                            "at {}",
+                            position
+                        );
+                    }
+                }
+            }
+        }
     }
 }
