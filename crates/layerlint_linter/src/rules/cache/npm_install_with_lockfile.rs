@@ -1,6 +1,7 @@
 use layerlint_cache::ecosystem::Ecosystem;
+use layerlint_cache::optimize::Optimizer;
 use layerlint_cache::paths::{base_name, join};
-use layerlint_cache::stage::CopyFrom;
+use layerlint_cache::stage::{CopyFrom, StageWalk};
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::known;
 use layerlint_syntax::InstructionKind;
@@ -78,6 +79,98 @@ declare_rule! {
 
 const LOCKS: [&str; 2] = ["package-lock.json", "npm-shrinkwrap.json"];
 
+/// Whether a copy from the build context before `position` in `stage` lays the lock file
+/// `lock` at `path`: it maps there, and the context holds it (when known; without one, the
+/// copy names a file of that name). What [`LockSearch`] answers, by searching the copies.
+#[cfg(test)]
+fn provided(
+    optimizer: &Optimizer<'_>,
+    stage: &StageWalk,
+    position: usize,
+    path: &str,
+    lock: &str,
+) -> bool {
+    stage.steps[..position]
+        .iter()
+        .filter_map(|s| s.copy.as_deref())
+        .filter(|c| c.from == CopyFrom::Context)
+        .any(|copy| match optimizer.map_copy(copy, path) {
+            None => false,
+            Some(q) => match optimizer.context() {
+                Some(context) => context.exists(&q) && !context.is_ignored(&q),
+                None => copy.sources.iter().any(|s| base_name(s) == lock),
+            },
+        })
+}
+
+/// Whether the copy at position `p` of `stage` lays the lock file `lock` at `path`.
+fn provides(
+    optimizer: &Optimizer<'_>,
+    stage: &StageWalk,
+    p: usize,
+    path: &str,
+    lock: &str,
+) -> bool {
+    let Some(copy) = stage.steps[p].copy.as_deref() else {
+        return false;
+    };
+    match optimizer.context() {
+        Some(context) => optimizer
+            .map_copy_at(stage, p, path)
+            .is_some_and(|q| context.exists(&q) && !context.is_ignored(&q)),
+        None => {
+            copy.sources.iter().any(|s| base_name(s) == lock)
+                && optimizer.map_copy_at(stage, p, path).is_some()
+        }
+    }
+}
+
+/// Whether a copy before a position lays a lock file, for the installs of a stage in
+/// order, each copy read once per path: asked
+/// at every install, searching every copy before it is quadratic in a stage of many
+/// copies and installs.
+#[derive(Default)]
+struct LockSearch {
+    /// The positions of the stage's copies from the build context (made at the first
+    /// question).
+    copies: Option<Vec<usize>>,
+    /// Per path and lock: how many of `copies` are read, and whether one of them lays it.
+    known: foldhash::HashMap<(String, &'static str), (usize, bool)>,
+}
+
+impl LockSearch {
+    /// Whether a copy from the build context before `position` lays the lock file `lock` at
+    /// `path` (the context holds it; without a context, the copy names a file of that
+    /// name), for positions that do not go down from one call to the next.
+    fn provided(
+        &mut self,
+        optimizer: &Optimizer<'_>,
+        stage: &StageWalk,
+        position: usize,
+        path: String,
+        lock: &'static str,
+    ) -> bool {
+        let copies = self.copies.get_or_insert_with(|| {
+            (0..stage.steps.len())
+                .filter(|&p| {
+                    stage.steps[p]
+                        .copy
+                        .as_deref()
+                        .is_some_and(|c| c.from == CopyFrom::Context)
+                })
+                .collect()
+        });
+        let key = (path, lock);
+        let (mut read, mut found) = self.known.get(&key).copied().unwrap_or((0, false));
+        while !found && read < copies.len() && copies[read] < position {
+            found = provides(optimizer, stage, copies[read], &key.0, lock);
+            read += 1;
+        }
+        self.known.insert(key, (read, found));
+        found
+    }
+}
+
 impl Check for NpmInstallWithLockfile {
     type State = ();
     const WANTS: Wants = Wants::NOTHING;
@@ -86,6 +179,7 @@ impl Check for NpmInstallWithLockfile {
         let optimizer = cx.optimizer();
         let mut reports = Vec::new();
         for stage in &optimizer.walk().stages {
+            let mut locks = LockSearch::default();
             for (position, step) in stage.steps.iter().enumerate() {
                 if step.kind != InstructionKind::Run {
                     continue;
@@ -150,18 +244,9 @@ impl Check for NpmInstallWithLockfile {
                     }
                     let lock = LOCKS.iter().find_map(|lock| {
                         let path = join(&install.cwd, lock);
-                        let provided = stage.steps[..position]
-                            .iter()
-                            .filter_map(|s| s.copy.as_deref())
-                            .filter(|c| c.from == CopyFrom::Context)
-                            .any(|copy| match optimizer.map_copy(copy, &path) {
-                                None => false,
-                                Some(q) => match optimizer.context() {
-                                    Some(context) => context.exists(&q) && !context.is_ignored(&q),
-                                    None => copy.sources.iter().any(|s| base_name(s) == *lock),
-                                },
-                            });
-                        provided.then_some(*lock)
+                        locks
+                            .provided(&optimizer, stage, position, path, lock)
+                            .then_some(*lock)
                     });
                     let Some(lock) = lock else {
                         continue;
@@ -183,6 +268,79 @@ impl Check for NpmInstallWithLockfile {
             .maybe_fix(
                 edit.map(|sub| Fix::unsafe_edits("Use `npm ci`", vec![Edit::replace(sub, "ci")])),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layerlint_cache::BuildContext;
+    use layerlint_syntax::semantic::Semantic;
+
+    /// Lines of stages: copies of lock files, of the sources, of wildcards, to other
+    /// directories, from another stage, and RUNs in between.
+    fn line() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "WORKDIR /app",
+            "WORKDIR /srv",
+            "COPY package-lock.json ./",
+            "COPY package.json npm-shrinkwrap.json /srv/",
+            "COPY . .",
+            "COPY src/ ./",
+            "COPY *.json ./",
+            "COPY app/package-lock.json /app/",
+            "COPY --from=build /out/package-lock.json ./",
+            "COPY f1 ./",
+            "RUN npm install",
+            "FROM node:20 AS build",
+        ])
+    }
+
+    proptest::proptest! {
+        /// `LockSearch`, asked at positions in order, answers what a search of every copy
+        /// before the position answers, with a build context and without.
+        #[test]
+        fn lock_search_matches_a_search(
+            lines in proptest::collection::vec(line(), 0..30),
+            asks in proptest::collection::vec((0usize..40, 0usize..4, 0usize..2), 0..30),
+        ) {
+            let source = format!("FROM node:20\n{}\n", lines.join("\n"));
+            let parse = layerlint_syntax::parse(&source);
+            let semantic = Semantic::new(&parse.file);
+            let contexts = [
+                None,
+                Some(BuildContext::in_memory([
+                    ("package-lock.json", ""),
+                    ("package.json", ""),
+                    ("src/package-lock.json", ""),
+                    ("app/package-lock.json", ""),
+                    ("f1", ""),
+                    ("npm-shrinkwrap.json", ""),
+                    (".dockerignore", "src/package-lock.json\n"),
+                ])),
+            ];
+            for context in &contexts {
+                let optimizer = Optimizer::new(&parse.file, &semantic, context.as_ref());
+                for stage in &optimizer.walk().stages {
+                    let mut asks = asks.clone();
+                    asks.sort_unstable();
+                    let mut search = LockSearch::default();
+                    for (position, cwd, lock) in asks {
+                        let position = position.min(stage.steps.len());
+                        let cwd = ["/app", "/srv", "/", "/app/sub"][cwd];
+                        let lock = LOCKS[lock];
+                        let path = join(cwd, lock);
+                        proptest::prop_assert_eq!(
+                            search.provided(&optimizer, stage, position, path.clone(), lock),
+                            provided(&optimizer, stage, position, &path, lock),
+                            "{} at {}",
+                            path,
+                            position
+                        );
+                    }
+                }
+            }
         }
     }
 }
