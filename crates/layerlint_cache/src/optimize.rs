@@ -360,6 +360,62 @@ pub struct Optimizer<'a> {
     /// Per stage of `walk`, the positions of its steps that copy from the build context
     /// (computed once: scanning every earlier step per RUN is quadratic on big files).
     context_copies: std::sync::OnceLock<Vec<Vec<usize>>>,
+    /// Per stage of `walk`, [`Optimizer::project_dirs_before`] the positions asked about
+    /// so far (computed once: collecting them from every earlier step per RUN is
+    /// quadratic on big files).
+    project_dirs: RefCell<Vec<ProjectDirs>>,
+    /// Per stage of `walk` and container path, the copies that provide it, read up to a
+    /// position ([`Optimizer::with_providers`]): asked for every install, searching the
+    /// copies before each is quadratic in a stage of many copies and RUNs.
+    providers: RefCell<HashMap<(usize, String), Providers>>,
+    /// Per stage of `walk` and ecosystem: the steps read, and the first that installs its
+    /// dependencies ([`Optimizer::installed_before`]).
+    first_installs: RefCell<HashMap<(usize, Ecosystem), FirstInstall>>,
+}
+
+/// How many steps of a stage are read, and the first that installs an ecosystem's
+/// dependencies.
+type FirstInstall = (usize, Option<usize>);
+
+/// The copies of a stage that provide a path ([`Optimizer::provides`]), in order.
+#[derive(Default)]
+struct Providers {
+    /// The steps before this position are read.
+    upto: usize,
+    /// The copies from the build context that provide it.
+    any: Vec<usize>,
+    /// Those of them that are copies of the sources.
+    source: Vec<usize>,
+}
+
+/// The directories the copies of the sources in a stage go to, read up to a position.
+#[derive(Default)]
+struct ProjectDirs {
+    /// The steps before this position are read.
+    upto: usize,
+    /// Each destination once, with the position of its first copy of the sources.
+    dirs: Vec<(usize, String)>,
+    seen: foldhash::HashSet<String>,
+}
+
+impl ProjectDirs {
+    /// Reads the steps of `stage` up to `position`.
+    fn extend(&mut self, optimizer: &Optimizer<'_>, stage: &StageWalk, position: usize) {
+        if position <= self.upto {
+            return;
+        }
+        for i in self.upto..position.min(stage.steps.len()) {
+            if let Some(copy) = stage.steps[i].copy.as_deref()
+                && copy.from == CopyFrom::Context
+                && optimizer.is_source_copy_at(stage, i)
+                && !self.seen.contains(&copy.dest)
+            {
+                self.seen.insert(copy.dest.clone());
+                self.dirs.push((i, copy.dest.clone()));
+            }
+        }
+        self.upto = position;
+    }
 }
 
 /// What the optimizer remembers about one step of its walk.
@@ -403,6 +459,9 @@ impl<'a> Optimizer<'a> {
             scripts: RefCell::default(),
             parsed,
             context_copies: std::sync::OnceLock::new(),
+            project_dirs: RefCell::default(),
+            providers: RefCell::default(),
+            first_installs: RefCell::default(),
             memo: std::iter::repeat_with(StepMemo::default)
                 .take(file.instructions().len())
                 .collect(),
@@ -419,6 +478,15 @@ impl<'a> Optimizer<'a> {
             .is_some_and(|s| std::ptr::eq(s, stage));
         own.then(|| self.memo.get(stage.steps[position].index))
             .flatten()
+    }
+
+    /// Whether `stage` is one of the planner's walk (what is remembered per stage is kept
+    /// for those only).
+    fn is_own(&self, stage: &StageWalk) -> bool {
+        self.walk
+            .stages
+            .get(stage.index)
+            .is_some_and(|s| std::ptr::eq(s, stage))
     }
 
     /// The [`CopyFacts`] of the step at `position`, when it is a COPY or ADD: computed once
@@ -475,6 +543,29 @@ impl<'a> Optimizer<'a> {
         });
         let positions = &all[at];
         Cow::Borrowed(&positions[..positions.partition_point(|&i| i < position)])
+    }
+
+    /// The destinations of the copies of the sources in `stage` before `position`, each
+    /// once (in the order of their first copies): the directories that hold the project
+    /// for [`RunSite::project_dirs`], which only asks whether any of them holds a path.
+    fn project_dirs_before(&self, stage: &StageWalk, position: usize) -> Vec<String> {
+        let Some(at) = self.walk.stages.iter().position(|s| std::ptr::eq(s, stage)) else {
+            // A stage of another walk: look.
+            let mut dirs = ProjectDirs::default();
+            dirs.extend(self, stage, position);
+            return dirs.dirs.into_iter().map(|(_, dir)| dir).collect();
+        };
+        let mut all = self.project_dirs.borrow_mut();
+        if all.is_empty() {
+            all.resize_with(self.walk.stages.len(), ProjectDirs::default);
+        }
+        let dirs = &mut all[at];
+        dirs.extend(self, stage, position);
+        dirs.dirs
+            .iter()
+            .take_while(|(i, _)| *i < position)
+            .map(|(_, dir)| dir.clone())
+            .collect()
     }
 
     /// The walk the planner works from.
@@ -583,21 +674,23 @@ impl<'a> Optimizer<'a> {
         let step = &stage.steps[position];
         let scripts = self.scripts(stage, position)?;
         let mut copies: Vec<(&CopyStep, Cow<'_, [SourceKind]>)> = Vec::new();
-        let mut project_dirs: Vec<String> = Vec::new();
-        for &i in self.context_copies_before(stage, position).iter() {
-            let (Some(copy), Some(facts)) = (stage.steps[i].copy.as_deref(), self.facts(stage, i))
-            else {
-                continue;
-            };
-            if facts.source {
-                project_dirs.push(copy.dest.clone());
+        // Without a build context, `Through` answers nothing from its copies: none are
+        // collected (a stage of thousands of copies would collect them for every RUN).
+        if self.context.is_some() {
+            for &i in self.context_copies_before(stage, position).iter() {
+                let (Some(copy), Some(facts)) =
+                    (stage.steps[i].copy.as_deref(), self.facts(stage, i))
+                else {
+                    continue;
+                };
+                let kinds = match facts {
+                    Cow::Borrowed(facts) => Cow::Borrowed(facts.kinds(copy, self.context)),
+                    Cow::Owned(facts) => Cow::Owned(facts.into_kinds(copy, self.context)),
+                };
+                copies.push((copy, kinds));
             }
-            let kinds = match facts {
-                Cow::Borrowed(facts) => Cow::Borrowed(facts.kinds(copy, self.context)),
-                Cow::Owned(facts) => Cow::Owned(facts.into_kinds(copy, self.context)),
-            };
-            copies.push((copy, kinds));
         }
+        let project_dirs = self.project_dirs_before(stage, position);
         let through = Through {
             context: self.context,
             copies,
@@ -682,20 +775,129 @@ impl<'a> Optimizer<'a> {
 
     /// Whether a stage runs an install of `ecosystem` before `position`.
     fn installed_before(&self, stage: &StageWalk, position: usize, ecosystem: Ecosystem) -> bool {
-        (0..position).any(|p| {
-            stage.steps[p].kind == InstructionKind::Run
-                && self.may_install(stage, p)
-                && self.analysis(stage, p).is_some_and(|a| {
-                    a.installs
-                        .iter()
-                        .any(|i| i.ecosystem == ecosystem && i.kind == InstallKind::Install)
-                })
-        })
+        if !self.is_own(stage) {
+            // A stage of another walk (or none to remember for): look.
+            return self.installed_before_searching(stage, position, ecosystem);
+        }
+        let key = (stage.index, ecosystem);
+        let (mut upto, mut first) = self
+            .first_installs
+            .borrow()
+            .get(&key)
+            .copied()
+            .unwrap_or((0, None));
+        while first.is_none() && upto < position {
+            if self.installs_at(stage, upto, ecosystem) {
+                first = Some(upto);
+            }
+            upto += 1;
+        }
+        self.first_installs.borrow_mut().insert(key, (upto, first));
+        first.is_some_and(|f| f < position)
+    }
+
+    /// [`Optimizer::installed_before`], searching the steps before `position`.
+    fn installed_before_searching(
+        &self,
+        stage: &StageWalk,
+        position: usize,
+        ecosystem: Ecosystem,
+    ) -> bool {
+        (0..position).any(|p| self.installs_at(stage, p, ecosystem))
+    }
+
+    /// Whether the step at `p` is a RUN that installs `ecosystem`'s dependencies.
+    fn installs_at(&self, stage: &StageWalk, p: usize, ecosystem: Ecosystem) -> bool {
+        stage.steps[p].kind == InstructionKind::Run
+            && self.may_install(stage, p)
+            && self.analysis(stage, p).is_some_and(|a| {
+                a.installs
+                    .iter()
+                    .any(|i| i.ecosystem == ecosystem && i.kind == InstallKind::Install)
+            })
     }
 
     /// The copy of the sources before `position` that brings the install's files (for a
     /// build: that covers its directory).
     fn source_copy_for(
+        &self,
+        stage: &StageWalk,
+        position: usize,
+        install: &Install,
+    ) -> Option<usize> {
+        if !self.is_own(stage) {
+            // A stage of another walk (or none to remember for): look.
+            return self.source_copy_for_searching(stage, position, install);
+        }
+        if install.kind == InstallKind::Build {
+            // A copy of source directories into the build's directory, in a stage whose
+            // copies bring the build's manifest (a module is built).
+            let manifest = install.needs.iter().any(|n| {
+                self.with_providers(stage, position, &n.path, |providers| {
+                    providers.any.first().is_some_and(|&i| i < position)
+                })
+            });
+            if !manifest {
+                return None;
+            }
+            return (0..position).rev().find(|&p| {
+                let Some(copy) = stage.steps[p].copy.as_deref() else {
+                    return false;
+                };
+                self.is_source_copy_at(stage, p)
+                    && self.kinds(stage, p).contains(&SourceKind::Dir)
+                    && (is_within(&install.cwd, &copy.dest) || is_within(&copy.dest, &install.cwd))
+            });
+        }
+        // The last copy of the sources that provides one of the files.
+        install
+            .needs
+            .iter()
+            .filter(|n| n.required && !n.dir)
+            .filter_map(|n| {
+                self.with_providers(stage, position, &n.path, |providers| {
+                    let before = providers.source.partition_point(|&i| i < position);
+                    before.checked_sub(1).map(|last| providers.source[last])
+                })
+            })
+            .max()
+    }
+
+    /// Calls `answer` with the copies of `stage` (of the planner's walk) that provide
+    /// `path` ([`Optimizer::provides`]), read up to `position` at least.
+    fn with_providers<T>(
+        &self,
+        stage: &StageWalk,
+        position: usize,
+        path: &str,
+        answer: impl FnOnce(&Providers) -> T,
+    ) -> T {
+        let key = (stage.index, path.to_owned());
+        let mut providers = self.providers.borrow_mut().remove(&key).unwrap_or_default();
+        let end = position.min(stage.steps.len());
+        if providers.upto < end {
+            let copies = self.context_copies_before(stage, end);
+            let from = copies.partition_point(|&i| i < providers.upto);
+            for &i in &copies[from..] {
+                let Some(copy) = stage.steps[i].copy.as_deref() else {
+                    continue;
+                };
+                if self.provides(copy, &self.kinds(stage, i), path) {
+                    providers.any.push(i);
+                    if self.is_source_copy_at(stage, i) {
+                        providers.source.push(i);
+                    }
+                }
+            }
+            providers.upto = end;
+        }
+        let answer = answer(&providers);
+        self.providers.borrow_mut().insert(key, providers);
+        answer
+    }
+
+    /// [`Optimizer::source_copy_for`], searching the steps before `position`.
+    fn source_copy_for_searching(
         &self,
         stage: &StageWalk,
         position: usize,
@@ -2307,5 +2509,136 @@ mod tests {
             out,
             "FROM node:20\nWORKDIR /app\nCOPY *.txt ./\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod carried_forward_tests {
+    use super::*;
+
+    /// Lines of stages: copies of the sources, of manifests, to other directories, from
+    /// another stage; installs and builds of several ecosystems in several directories.
+    fn line() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "WORKDIR /app",
+            "WORKDIR /srv",
+            "COPY . .",
+            "COPY . /srv/",
+            "COPY src/ ./",
+            "COPY prisma ./prisma",
+            "COPY package.json package-lock.json ./",
+            "COPY go.mod go.sum ./",
+            "COPY *.json ./",
+            "COPY requirements.txt .",
+            "COPY --from=build /out ./",
+            "RUN npm ci",
+            "RUN npm install",
+            "RUN go mod download",
+            "RUN go build ./...",
+            "RUN --mount=type=cache,target=/go/pkg/mod go build ./...",
+            "RUN pip install -r requirements.txt",
+            "RUN cd /srv && npm ci",
+            "RUN echo hi",
+            "FROM golang:1.22 AS build",
+        ])
+    }
+
+    fn contexts() -> [Option<BuildContext>; 3] {
+        [
+            None,
+            Some(BuildContext::in_memory([
+                ("package.json", "{}"),
+                ("package-lock.json", "{}"),
+                ("go.mod", "module x\n"),
+                ("go.sum", ""),
+                ("requirements.txt", "x\n"),
+                ("src/package.json", "{}"),
+                ("src/go.mod", "module y\n"),
+                ("prisma/schema.prisma", ""),
+                ("a.json", "{}"),
+            ])),
+            Some(BuildContext::in_memory([
+                ("main.go", ""),
+                ("src/index.js", ""),
+                ("prisma/schema.prisma", ""),
+                ("package.json", "{}"),
+                (".dockerignore", "package.json\n"),
+            ])),
+        ]
+    }
+
+    proptest::proptest! {
+        /// What the planner carries forward through a stage (the copies that provide each
+        /// path, the first install of each ecosystem, the directories of the sources)
+        /// answers what a search of the steps before each position answers, with positions
+        /// asked in order and out of order.
+        #[test]
+        fn carried_forward_matches_a_search(
+            lines in proptest::collection::vec(line(), 0..24),
+            shuffle in proptest::collection::vec(0usize..64, 0..64),
+        ) {
+            let source = format!("FROM node:20\n{}\n", lines.join("\n"));
+            let parse = layerlint_syntax::parse(&source);
+            let semantic = Semantic::new(&parse.file);
+            for context in &contexts() {
+                let optimizer = Optimizer::new(&parse.file, &semantic, context.as_ref());
+                let other = FileWalk::new(&parse.file, &semantic);
+                for stage in &optimizer.walk().stages {
+                    let mut positions: Vec<usize> = (0..=stage.steps.len()).collect();
+                    // In order, then in an order of `shuffle`.
+                    for (i, &j) in shuffle.iter().enumerate() {
+                        let (a, b) = (i % positions.len(), j % positions.len());
+                        positions.push(positions[a].max(positions[b]));
+                    }
+                    for &position in &positions {
+                        let searched: Vec<String> = {
+                            let mut dirs = Vec::new();
+                            for p in 0..position {
+                                if let Some(copy) = stage.steps[p].copy.as_deref()
+                                    && optimizer.is_source_copy_at(stage, p)
+                                    && !dirs.contains(&copy.dest)
+                                {
+                                    dirs.push(copy.dest.clone());
+                                }
+                            }
+                            dirs
+                        };
+                        proptest::prop_assert_eq!(
+                            optimizer.project_dirs_before(stage, position),
+                            searched.clone()
+                        );
+                        // The same stage of another walk is searched.
+                        proptest::prop_assert_eq!(
+                            optimizer.project_dirs_before(&other.stages[stage.index], position),
+                            searched
+                        );
+                        for ecosystem in [Ecosystem::Npm, Ecosystem::Go, Ecosystem::Pip] {
+                            proptest::prop_assert_eq!(
+                                optimizer.installed_before(stage, position, ecosystem),
+                                optimizer.installed_before_searching(stage, position, ecosystem)
+                            );
+                        }
+                        let Some(run) = position
+                            .checked_sub(1)
+                            .filter(|&p| stage.steps[p].kind == InstructionKind::Run)
+                        else {
+                            continue;
+                        };
+                        let Some(analysis) = optimizer.analysis(stage, run) else {
+                            continue;
+                        };
+                        for install in &analysis.installs {
+                            proptest::prop_assert_eq!(
+                                optimizer.source_copy_for(stage, run, install),
+                                optimizer.source_copy_for_searching(stage, run, install),
+                                "{:?} at {}",
+                                install.text,
+                                run
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }
