@@ -260,6 +260,22 @@ struct Producer {
 /// once per step, for the RUN itself and for every later removal that looks back at it.
 struct ProducedByStep {
     steps: Vec<Option<Vec<Produced>>>,
+    /// The steps before this position are sorted into `layers` (or not): a search for the
+    /// layer that added a path, asked at every removal, need not read them again (reading
+    /// every earlier step per removal is quadratic in a stage of many RUNs).
+    read: usize,
+    /// The steps before `read` that may add files: the copies, and the RUNs that create
+    /// paths a removal can be compared with.
+    layers: Vec<usize>,
+}
+
+/// Whether a step added one of the paths removed.
+enum Adds {
+    Yes(Producer),
+    /// It may add files, not those.
+    No,
+    /// It adds no file a removal is compared with.
+    Nothing,
 }
 
 struct Produced {
@@ -272,6 +288,8 @@ impl ProducedByStep {
     fn new(stage: &StageWalk) -> ProducedByStep {
         ProducedByStep {
             steps: (0..stage.steps.len()).map(|_| None).collect(),
+            read: 0,
+            layers: Vec::new(),
         }
     }
 
@@ -403,67 +421,123 @@ impl CleanupInLaterLayer {
         before: usize,
         paths: &[String],
     ) -> Option<Producer> {
-        for position in (0..before).rev() {
-            let step = &stage.steps[position];
-            if let Some(copy) = &step.copy {
-                let adds = paths.iter().any(|removed| {
-                    copy.sources.iter().any(|source| {
-                        // A git source is a directory, never known to hold a path.
-                        if source.ends_with(".git") || source.contains(".git#") {
-                            return false;
-                        }
-                        if !optimizer.source_is_dir_at(stage, position, source) {
-                            // A file: removed itself, or with a directory holding it.
-                            return is_within(&copy.target_of(source), removed);
-                        }
-                        let target = &copy.dest;
-                        if !is_within(removed, target) {
-                            return false;
-                        }
-                        // A directory copy: only when the context is known to hold it.
-                        copy.from == CopyFrom::Context
-                            && removed != target
-                            && match (
-                                optimizer.context(),
-                                optimizer.map_copy_at(stage, position, removed),
-                            ) {
-                                (Some(context), Some(q)) => {
-                                    context.exists(&q) && !context.is_ignored(&q)
-                                }
-                                _ => false,
-                            }
-                    })
-                });
-                if adds {
-                    return Some(Producer {
-                        position,
-                        is_run: false,
-                    });
-                }
-                continue;
-            }
-            if step.kind != InstructionKind::Run {
-                continue;
-            }
-            let Some(produced) = produced_by_step.at(optimizer, stage, position) else {
-                continue;
-            };
-            let mut produced = produced
-                .iter()
-                .filter(|p| !p.variable && !SYSTEM.contains(&p.path.as_str()))
-                .map(|p| p.path.as_str());
-            if produced.any(|p| {
-                paths
-                    .iter()
-                    .any(|removed| is_within(removed, p) || is_within(p, removed))
-            }) {
-                return Some(Producer {
-                    position,
-                    is_run: true,
-                });
+        // The steps not read yet, from the last; then the layers among those read.
+        let read = produced_by_step.read.min(before);
+        let mut layers = Vec::new();
+        for position in (read..before).rev() {
+            match Self::adds(optimizer, produced_by_step, stage, position, paths) {
+                Adds::Yes(producer) => return Some(producer),
+                Adds::No => layers.push(position),
+                Adds::Nothing => {}
             }
         }
+        let known = &produced_by_step.layers;
+        let end = known.partition_point(|&p| p < read);
+        for i in (0..end).rev() {
+            let position = produced_by_step.layers[i];
+            if let Adds::Yes(producer) =
+                Self::adds(optimizer, produced_by_step, stage, position, paths)
+            {
+                return Some(producer);
+            }
+        }
+        // Every step before `before` is read: the layers found go with the others.
+        if before > produced_by_step.read {
+            layers.reverse();
+            produced_by_step.layers.extend(layers);
+            produced_by_step.read = before;
+        }
         None
+    }
+
+    /// The same search, from every step before `before` (what [`Self::producer`] answers).
+    #[cfg(test)]
+    fn producer_searching(
+        optimizer: &Optimizer<'_>,
+        produced_by_step: &mut ProducedByStep,
+        stage: &StageWalk,
+        before: usize,
+        paths: &[String],
+    ) -> Option<Producer> {
+        (0..before).rev().find_map(|position| {
+            match Self::adds(optimizer, produced_by_step, stage, position, paths) {
+                Adds::Yes(producer) => Some(producer),
+                Adds::No | Adds::Nothing => None,
+            }
+        })
+    }
+
+    /// Whether the step at `position` added one of `paths`.
+    fn adds(
+        optimizer: &Optimizer<'_>,
+        produced_by_step: &mut ProducedByStep,
+        stage: &StageWalk,
+        position: usize,
+        paths: &[String],
+    ) -> Adds {
+        let step = &stage.steps[position];
+        if let Some(copy) = &step.copy {
+            let adds = paths.iter().any(|removed| {
+                copy.sources.iter().any(|source| {
+                    // A git source is a directory, never known to hold a path.
+                    if source.ends_with(".git") || source.contains(".git#") {
+                        return false;
+                    }
+                    if !optimizer.source_is_dir_at(stage, position, source) {
+                        // A file: removed itself, or with a directory holding it.
+                        return is_within(&copy.target_of(source), removed);
+                    }
+                    let target = &copy.dest;
+                    if !is_within(removed, target) {
+                        return false;
+                    }
+                    // A directory copy: only when the context is known to hold it.
+                    copy.from == CopyFrom::Context
+                        && removed != target
+                        && match (
+                            optimizer.context(),
+                            optimizer.map_copy_at(stage, position, removed),
+                        ) {
+                            (Some(context), Some(q)) => {
+                                context.exists(&q) && !context.is_ignored(&q)
+                            }
+                            _ => false,
+                        }
+                })
+            });
+            if adds {
+                return Adds::Yes(Producer {
+                    position,
+                    is_run: false,
+                });
+            }
+            return Adds::No;
+        }
+        if step.kind != InstructionKind::Run {
+            return Adds::Nothing;
+        }
+        let Some(produced) = produced_by_step.at(optimizer, stage, position) else {
+            return Adds::Nothing;
+        };
+        let mut produced = produced
+            .iter()
+            .filter(|p| !p.variable && !SYSTEM.contains(&p.path.as_str()))
+            .map(|p| p.path.as_str())
+            .peekable();
+        if produced.peek().is_none() {
+            return Adds::Nothing;
+        }
+        if produced.any(|p| {
+            paths
+                .iter()
+                .any(|removed| is_within(removed, p) || is_within(p, removed))
+        }) {
+            return Adds::Yes(Producer {
+                position,
+                is_run: true,
+            });
+        }
+        Adds::No
     }
 
     /// Appends the removal to the producing RUN and deletes the removing one.
@@ -531,5 +605,81 @@ impl CleanupInLaterLayer {
                 Edit::delete(block),
             ],
         ))
+    }
+}
+
+#[cfg(test)]
+mod carried_forward_tests {
+    use super::*;
+    use layerlint_cache::BuildContext;
+    use layerlint_syntax::semantic::Semantic;
+
+    /// Lines of stages: RUNs that create caches and package lists, and others; copies of
+    /// files and directories; users with other homes.
+    fn line() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "RUN apt-get update",
+            "RUN apt-get install -y curl",
+            "RUN npm install",
+            "RUN pip install flask",
+            "RUN apk add curl",
+            "RUN echo hi",
+            "RUN [\"npm\", \"ci\"]",
+            "COPY . /app/",
+            "COPY f.tgz /tmp/",
+            "COPY --from=build /out /app/out",
+            "WORKDIR /app",
+            "USER node",
+            "FROM node:20 AS build",
+        ])
+    }
+
+    proptest::proptest! {
+        /// The layers `ProducedByStep` carries forward find the producer a search of every
+        /// earlier step finds, for removals asked in order.
+        #[test]
+        fn producer_matches_a_search(
+            lines in proptest::collection::vec(line(), 0..30),
+            asks in proptest::collection::vec((0usize..40, 0usize..6), 0..30),
+        ) {
+            let source = format!("FROM node:20\n{}\n", lines.join("\n"));
+            let parse = layerlint_syntax::parse(&source);
+            let semantic = Semantic::new(&parse.file);
+            let removed: [&[&str]; 6] = [
+                &["/var/lib/apt/lists"],
+                &["/root/.npm", "/tmp"],
+                &["/home/node/.npm"],
+                &["/app/x"],
+                &["/tmp/f.tgz"],
+                &["/var/cache"],
+            ];
+            let context = BuildContext::in_memory([("f.tgz", ""), ("x", "")]);
+            for context in [None, Some(&context)] {
+                let optimizer = Optimizer::new(&parse.file, &semantic, context);
+                for stage in &optimizer.walk().stages {
+                    let mut asks = asks.clone();
+                    asks.sort_unstable();
+                    let mut carried = ProducedByStep::new(stage);
+                    let mut searched = ProducedByStep::new(stage);
+                    for (before, paths) in asks {
+                        let before = before.min(stage.steps.len());
+                        let paths: Vec<String> =
+                            removed[paths].iter().map(|p| (*p).to_owned()).collect();
+                        let found = CleanupInLaterLayer
+                            .producer(&optimizer, &mut carried, stage, before, &paths)
+                            .map(|p| (p.position, p.is_run));
+                        let expected = CleanupInLaterLayer::producer_searching(
+                            &optimizer,
+                            &mut searched,
+                            stage,
+                            before,
+                            &paths,
+                        )
+                        .map(|p| (p.position, p.is_run));
+                        proptest::prop_assert_eq!(found, expected, "{:?} before {}", paths, before);
+                    }
+                }
+            }
+        }
     }
 }
