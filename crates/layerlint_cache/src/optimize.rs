@@ -371,7 +371,23 @@ pub struct Optimizer<'a> {
     /// Per stage of `walk` and ecosystem: the steps read, and the first that installs its
     /// dependencies ([`Optimizer::installed_before`]).
     first_installs: RefCell<HashMap<(usize, Ecosystem), FirstInstall>>,
+    /// From this many steps, a stage's reads are carried forward ([`Optimizer::carries`]).
+    carry_from: usize,
+    /// Per stage of `walk`, [`Optimizer::distinct_copies_before`] the last position asked.
+    distinct_copies: RefCell<Vec<DistinctCopies>>,
 }
+
+/// The distinct copies from the build context of a stage, read up to a position.
+#[derive(Default)]
+struct DistinctCopies {
+    /// The steps before this position are read.
+    upto: usize,
+    /// Each distinct copy's last position, in order.
+    positions: Vec<usize>,
+}
+
+/// [`Optimizer::carry_from`]: in a stage of fewer steps, searching costs less.
+const CARRY_FROM: usize = 64;
 
 /// How many steps of a stage are read, and the first that installs an ecosystem's
 /// dependencies.
@@ -462,6 +478,8 @@ impl<'a> Optimizer<'a> {
             project_dirs: RefCell::default(),
             providers: RefCell::default(),
             first_installs: RefCell::default(),
+            carry_from: CARRY_FROM,
+            distinct_copies: RefCell::default(),
             memo: std::iter::repeat_with(StepMemo::default)
                 .take(file.instructions().len())
                 .collect(),
@@ -480,13 +498,17 @@ impl<'a> Optimizer<'a> {
             .flatten()
     }
 
-    /// Whether `stage` is one of the planner's walk (what is remembered per stage is kept
-    /// for those only).
-    fn is_own(&self, stage: &StageWalk) -> bool {
-        self.walk
-            .stages
-            .get(stage.index)
-            .is_some_and(|s| std::ptr::eq(s, stage))
+    /// Whether what the planner reads in `stage` is carried forward from step to step (the
+    /// copies that provide each path, the first install of each ecosystem, the directories
+    /// of the sources): in a stage of the planner's walk of many steps. In a stage of a
+    /// few (most), searching the steps before each RUN costs less than remembering.
+    fn carries(&self, stage: &StageWalk) -> bool {
+        stage.steps.len() >= self.carry_from
+            && self
+                .walk
+                .stages
+                .get(stage.index)
+                .is_some_and(|s| std::ptr::eq(s, stage))
     }
 
     /// The [`CopyFacts`] of the step at `position`, when it is a COPY or ADD: computed once
@@ -549,23 +571,65 @@ impl<'a> Optimizer<'a> {
     /// once (in the order of their first copies): the directories that hold the project
     /// for [`RunSite::project_dirs`], which only asks whether any of them holds a path.
     fn project_dirs_before(&self, stage: &StageWalk, position: usize) -> Vec<String> {
-        let Some(at) = self.walk.stages.iter().position(|s| std::ptr::eq(s, stage)) else {
-            // A stage of another walk: look.
-            let mut dirs = ProjectDirs::default();
-            dirs.extend(self, stage, position);
-            return dirs.dirs.into_iter().map(|(_, dir)| dir).collect();
-        };
+        if !self.carries(stage) {
+            // A stage of a few steps (or of another walk): look, keeping each copy's.
+            let mut dirs = Vec::new();
+            for &i in self.context_copies_before(stage, position).iter() {
+                if let Some(copy) = stage.steps[i].copy.as_deref()
+                    && self.is_source_copy_at(stage, i)
+                {
+                    dirs.push(copy.dest.clone());
+                }
+            }
+            return dirs;
+        }
         let mut all = self.project_dirs.borrow_mut();
         if all.is_empty() {
             all.resize_with(self.walk.stages.len(), ProjectDirs::default);
         }
-        let dirs = &mut all[at];
+        let dirs = &mut all[stage.index];
         dirs.extend(self, stage, position);
         dirs.dirs
             .iter()
             .take_while(|(i, _)| *i < position)
             .map(|(_, dir)| dir.clone())
             .collect()
+    }
+
+    /// The positions of the copies from the build context in `stage` before `position`,
+    /// each distinct copy (`COPY . .` made again) at its last position, in order: what
+    /// `Through` reads with the copies made again left out. Its answers are the same:
+    /// a copy maps a path as the same copy later does, and `Through` asks the later first.
+    fn distinct_copies_before(&self, stage: &StageWalk, position: usize) -> Vec<usize> {
+        let extend = |distinct: &mut DistinctCopies| {
+            let copies = self.context_copies_before(stage, position);
+            let from = copies.partition_point(|&i| i < distinct.upto);
+            for &i in &copies[from..] {
+                let copy = stage.steps[i].copy.as_deref();
+                if let Some(slot) = distinct
+                    .positions
+                    .iter()
+                    .position(|&j| stage.steps[j].copy.as_deref() == copy)
+                {
+                    distinct.positions.remove(slot);
+                }
+                distinct.positions.push(i);
+            }
+            distinct.upto = distinct.upto.max(position);
+        };
+        let mut all = self.distinct_copies.borrow_mut();
+        if all.is_empty() {
+            all.resize_with(self.walk.stages.len(), DistinctCopies::default);
+        }
+        let distinct = &mut all[stage.index];
+        if position < distinct.upto {
+            // Asked out of order: made again.
+            let mut fresh = DistinctCopies::default();
+            extend(&mut fresh);
+            return fresh.positions;
+        }
+        extend(distinct);
+        distinct.positions.clone()
     }
 
     /// The walk the planner works from.
@@ -677,7 +741,14 @@ impl<'a> Optimizer<'a> {
         // Without a build context, `Through` answers nothing from its copies: none are
         // collected (a stage of thousands of copies would collect them for every RUN).
         if self.context.is_some() {
-            for &i in self.context_copies_before(stage, position).iter() {
+            // In a long stage, a copy made again (`COPY . .` before each RUN) maps each path
+            // as its last making does: `Through` asks each distinct copy once.
+            let positions = if self.carries(stage) {
+                Cow::Owned(self.distinct_copies_before(stage, position))
+            } else {
+                self.context_copies_before(stage, position)
+            };
+            for &i in positions.iter() {
                 let (Some(copy), Some(facts)) =
                     (stage.steps[i].copy.as_deref(), self.facts(stage, i))
                 else {
@@ -775,8 +846,8 @@ impl<'a> Optimizer<'a> {
 
     /// Whether a stage runs an install of `ecosystem` before `position`.
     fn installed_before(&self, stage: &StageWalk, position: usize, ecosystem: Ecosystem) -> bool {
-        if !self.is_own(stage) {
-            // A stage of another walk (or none to remember for): look.
+        if !self.carries(stage) {
+            // A stage of a few steps (or of another walk): look.
             return self.installed_before_searching(stage, position, ecosystem);
         }
         let key = (stage.index, ecosystem);
@@ -825,8 +896,8 @@ impl<'a> Optimizer<'a> {
         position: usize,
         install: &Install,
     ) -> Option<usize> {
-        if !self.is_own(stage) {
-            // A stage of another walk (or none to remember for): look.
+        if !self.carries(stage) {
+            // A stage of a few steps (or of another walk): look.
             return self.source_copy_for_searching(stage, position, install);
         }
         if install.kind == InstallKind::Build {
@@ -2581,8 +2652,12 @@ mod carried_forward_tests {
             let parse = layerlint_syntax::parse(&source);
             let semantic = Semantic::new(&parse.file);
             for context in &contexts() {
-                let optimizer = Optimizer::new(&parse.file, &semantic, context.as_ref());
+                let mut optimizer = Optimizer::new(&parse.file, &semantic, context.as_ref());
+                // Every stage carried forward, however short.
+                optimizer.carry_from = 0;
                 let other = FileWalk::new(&parse.file, &semantic);
+                // Never carried forward: the plain searches.
+                let plain = Optimizer::new(&parse.file, &semantic, context.as_ref());
                 for stage in &optimizer.walk().stages {
                     let mut positions: Vec<usize> = (0..=stage.steps.len()).collect();
                     // In order, then in an order of `shuffle`.
@@ -2607,11 +2682,17 @@ mod carried_forward_tests {
                             optimizer.project_dirs_before(stage, position),
                             searched.clone()
                         );
-                        // The same stage of another walk is searched.
-                        proptest::prop_assert_eq!(
-                            optimizer.project_dirs_before(&other.stages[stage.index], position),
-                            searched
-                        );
+                        // The same stage of another walk is searched, each copy's directory
+                        // kept.
+                        let mut looked =
+                            optimizer.project_dirs_before(&other.stages[stage.index], position);
+                        let mut seen = Vec::new();
+                        looked.retain(|d| {
+                            let new = !seen.contains(d);
+                            seen.push(d.clone());
+                            new
+                        });
+                        proptest::prop_assert_eq!(looked, searched);
                         for ecosystem in [Ecosystem::Npm, Ecosystem::Go, Ecosystem::Pip] {
                             proptest::prop_assert_eq!(
                                 optimizer.installed_before(stage, position, ecosystem),
@@ -2624,7 +2705,14 @@ mod carried_forward_tests {
                         else {
                             continue;
                         };
-                        let Some(analysis) = optimizer.analysis(stage, run) else {
+                        // The same analysis (the directories of the sources, the files
+                        // the copies lay out) as searching finds.
+                        let analysis = optimizer.analysis(stage, run);
+                        proptest::prop_assert_eq!(
+                            format!("{:?}", analysis),
+                            format!("{:?}", plain.analysis(&plain.walk().stages[stage.index], run))
+                        );
+                        let Some(analysis) = analysis else {
                             continue;
                         };
                         for install in &analysis.installs {
