@@ -1,6 +1,6 @@
 use layerlint_diagnostics::{Edit, Fix};
 use layerlint_shell::{Command, Separator};
-use layerlint_syntax::semantic::{Base, Scope};
+use layerlint_syntax::semantic::{Base, Scope, Semantic};
 use layerlint_syntax::{Body, InstructionKind};
 use layerlint_text::TextRange;
 
@@ -175,8 +175,8 @@ fn fix(cx: &Context<'_>, node: &Node<'_>, cd: Command<'_>, directory: &str) -> O
     if cx.text(delete).contains('#') {
         return None;
     }
-    let old = workdir_before(cx, node.index);
-    if old.as_deref().map(normalize) == Some(normalize(directory)) {
+    let workdirs = cx.memo(|cx| Workdirs::new(cx.file, cx.semantic, LONG_WORKDIR));
+    if workdirs.is(cx.file, cx.semantic, node.index, directory) {
         return Some(Fix::unsafe_edits(
             format!("Remove `cd {directory} &&` (the directory is already `{directory}`)"),
             vec![Edit::delete(delete)],
@@ -223,15 +223,141 @@ fn later_instructions_ignore_directory(cx: &Context<'_>, index: usize) -> bool {
     false
 }
 
+/// Past this length, [`Workdirs`] keeps no working directory, only that it is that long.
+const LONG_WORKDIR: usize = 1024;
+
+/// A working directory as [`workdir_before`] makes it, from the `WORKDIR`s before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Workdir {
+    /// Not determined: [`workdir_before`] is `None`.
+    Unknown,
+    Path(std::rc::Rc<str>),
+    /// Longer than the limit once its trailing `/` are left out (they are all a later
+    /// relative `WORKDIR` can take off: it can only grow).
+    Long,
+}
+
+impl Workdir {
+    /// The working directory after `WORKDIR word`.
+    fn then(&self, word: &str, limit: usize) -> Workdir {
+        if word.contains(['$', '"', '\'']) {
+            return Workdir::Unknown;
+        }
+        let path = if word.starts_with('/') {
+            word.to_owned()
+        } else {
+            match self {
+                Workdir::Unknown => return Workdir::Unknown,
+                Workdir::Long => return Workdir::Long,
+                Workdir::Path(path) => format!("{}/{word}", path.trim_end_matches('/')),
+            }
+        };
+        if path.trim_end_matches('/').len() > limit {
+            Workdir::Long
+        } else {
+            Workdir::Path(path.into())
+        }
+    }
+}
+
+/// The working directory after each `WORKDIR` of each stage, and at the end of each stage,
+/// from one walk of the file: [`workdir_before`] for a RUN reads every `WORKDIR` back to an
+/// absolute one, quadratic in a file of thousands of relative `WORKDIR`s. Directories
+/// longer than a limit are not kept (a file of thousands of relative `WORKDIR`s would keep
+/// their lengths squared).
+struct Workdirs {
+    limit: usize,
+    /// Per stage, its `WORKDIR`s' instruction indices with the directory after each.
+    after: Vec<Vec<(usize, Workdir)>>,
+    /// Per stage, the directory it starts with.
+    entry: Vec<Workdir>,
+}
+
+impl Workdirs {
+    fn new(file: &layerlint_syntax::Dockerfile, semantic: &Semantic, limit: usize) -> Workdirs {
+        let instructions = file.instructions();
+        let mut after: Vec<Vec<(usize, Workdir)>> = Vec::with_capacity(semantic.stages.len());
+        let mut entry = Vec::with_capacity(semantic.stages.len());
+        let mut exit: Vec<Workdir> = Vec::with_capacity(semantic.stages.len());
+        for (index, stage) in semantic.stages.iter().enumerate() {
+            let mut workdir = match stage.base {
+                Base::Stage(parent) if parent < index => exit[parent].clone(),
+                _ => Workdir::Unknown,
+            };
+            entry.push(workdir.clone());
+            let mut workdirs = Vec::new();
+            for (i, instruction) in instructions
+                .iter()
+                .enumerate()
+                .take(stage.end)
+                .skip(stage.from + 1)
+            {
+                if let Body::Workdir(Some(word)) = &instruction.body {
+                    workdir = workdir.then(&word.text, limit);
+                    workdirs.push((i, workdir.clone()));
+                }
+            }
+            after.push(workdirs);
+            exit.push(workdir);
+        }
+        Workdirs {
+            limit,
+            after,
+            entry,
+        }
+    }
+
+    /// The directory before instruction `index`.
+    fn before(&self, semantic: &Semantic, index: usize) -> &Workdir {
+        let Some(stage) = semantic.stage_of(index) else {
+            return &Workdir::Unknown;
+        };
+        let workdirs = &self.after[stage];
+        match workdirs.partition_point(|(i, _)| *i < index).checked_sub(1) {
+            Some(last) => &workdirs[last].1,
+            None => &self.entry[stage],
+        }
+    }
+
+    /// Whether the working directory before instruction `index` is `directory`, ignoring
+    /// trailing `/` (as `workdir_before` finds it).
+    fn is(
+        &self,
+        file: &layerlint_syntax::Dockerfile,
+        semantic: &Semantic,
+        index: usize,
+        directory: &str,
+    ) -> bool {
+        let directory = normalize(directory);
+        match self.before(semantic, index) {
+            Workdir::Unknown => false,
+            Workdir::Path(path) => normalize(path) == directory,
+            // Longer than any directory within the limit; a longer one is compared the
+            // long way.
+            Workdir::Long if directory.len() <= self.limit => false,
+            Workdir::Long => {
+                workdir_before(file, semantic, index)
+                    .as_deref()
+                    .map(normalize)
+                    == Some(directory)
+            }
+        }
+    }
+}
+
 /// The absolute working directory before instruction `index`, when the `WORKDIR`s of its
 /// stage (and the stages it is built on) determine it.
-fn workdir_before(cx: &Context<'_>, index: usize) -> Option<String> {
-    let instructions = cx.file.instructions();
-    let mut stage = cx.semantic.stage_of(index)?;
+fn workdir_before(
+    file: &layerlint_syntax::Dockerfile,
+    semantic: &Semantic,
+    index: usize,
+) -> Option<String> {
+    let instructions = file.instructions();
+    let mut stage = semantic.stage_of(index)?;
     let mut chain: Vec<&str> = Vec::new();
     let mut end = index;
-    for _ in 0..=cx.semantic.stages.len() {
-        let from = cx.semantic.stages[stage].from;
+    for _ in 0..=semantic.stages.len() {
+        let from = semantic.stages[stage].from;
         for i in (from + 1..end).rev() {
             if let Body::Workdir(Some(word)) = &instructions[i].body {
                 chain.push(&word.text);
@@ -243,10 +369,10 @@ fn workdir_before(cx: &Context<'_>, index: usize) -> Option<String> {
         if chain.last().is_some_and(|w| w.starts_with('/')) {
             break;
         }
-        match cx.semantic.stages[stage].base {
+        match semantic.stages[stage].base {
             Base::Stage(parent) if parent < stage => {
                 stage = parent;
-                end = cx.semantic.stages[parent].end;
+                end = semantic.stages[parent].end;
             }
             _ => return None,
         }
@@ -263,4 +389,66 @@ fn workdir_before(cx: &Context<'_>, index: usize) -> Option<String> {
         }
     }
     path.starts_with('/').then_some(path)
+}
+
+#[cfg(test)]
+mod workdir_tests {
+    use super::*;
+
+    /// Lines of stages: absolute and relative `WORKDIR`s (with trailing `/`, empty, only
+    /// `/`, with a variable or a quote), stages built on others and on images, other
+    /// instructions.
+    fn line() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "WORKDIR /app",
+            "WORKDIR /app/",
+            "WORKDIR /",
+            "WORKDIR //",
+            "WORKDIR src",
+            "WORKDIR src//",
+            "WORKDIR a/b",
+            "WORKDIR $HOME",
+            "WORKDIR /x/$V",
+            "WORKDIR \"q\"",
+            "RUN cd /app && make",
+            "USER app",
+            "FROM s0 AS s1",
+            "FROM s1 AS s0",
+            "FROM alpine AS s2",
+            "FROM s2",
+        ])
+    }
+
+    proptest::proptest! {
+        /// `Workdirs` finds the working directory `workdir_before` finds, before every
+        /// instruction, with a limit that most directories pass and with the usual one.
+        #[test]
+        fn workdirs_match_a_search(
+            lines in proptest::collection::vec(line(), 0..30),
+        ) {
+            let source = format!("FROM alpine AS s0\n{}\n", lines.join("\n"));
+            let parse = layerlint_syntax::parse(&source);
+            let file = &parse.file;
+            let semantic = Semantic::new(file);
+            for limit in [3, 6, LONG_WORKDIR] {
+                let workdirs = Workdirs::new(file, &semantic, limit);
+                for index in 0..=file.instructions().len() {
+                    let expected = workdir_before(file, &semantic, index);
+                    for directory in [
+                        "/", "/app", "/app/", "/app/src", "/app/src/a/b", "/src", "/x",
+                        "/app/src/src", "/a/b",
+                    ] {
+                        proptest::prop_assert_eq!(
+                            workdirs.is(file, &semantic, index, directory),
+                            expected.as_deref().map(normalize) == Some(normalize(directory)),
+                            "{:?} before {} ({})",
+                            expected,
+                            index,
+                            directory
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
