@@ -260,14 +260,31 @@ struct Producer {
 /// once per step, for the RUN itself and for every later removal that looks back at it.
 struct ProducedByStep {
     steps: Vec<Option<Vec<Produced>>>,
-    /// The steps before this position are sorted into `layers` (or not): a search for the
-    /// layer that added a path, asked at every removal, need not read them again (reading
-    /// every earlier step per removal is quadratic in a stage of many RUNs).
+    /// Whether the layers read are kept for the next removal (in a stage of many steps; in
+    /// one of a few, searching costs less).
+    carry: bool,
+    /// The steps before this position are sorted into `copies` and `runs` (or neither): a
+    /// search for the layer that added a path, asked at every removal, need not read them
+    /// again (reading every earlier step per removal is quadratic in a stage of many RUNs).
     read: usize,
-    /// The steps before `read` that may add files: the copies, and the RUNs that create
-    /// paths a removal can be compared with.
-    layers: Vec<usize>,
+    /// The copies before `read`.
+    copies: Vec<usize>,
+    /// The RUNs before `read` that create paths a removal is compared with.
+    runs: RunLayers,
 }
+
+/// RUNs by the paths they create (those a removal is compared with), in order.
+#[derive(Default)]
+struct RunLayers {
+    by_path: std::collections::BTreeMap<String, Vec<usize>>,
+    /// Every one.
+    all: Vec<usize>,
+    /// Those that create the root (`/`, `` or `.`), which holds any path.
+    special: Vec<usize>,
+}
+
+/// From this many steps, a stage's layers are kept from one removal to the next.
+const CARRY_FROM: usize = 64;
 
 /// Whether a step added one of the paths removed.
 enum Adds {
@@ -288,8 +305,10 @@ impl ProducedByStep {
     fn new(stage: &StageWalk) -> ProducedByStep {
         ProducedByStep {
             steps: (0..stage.steps.len()).map(|_| None).collect(),
+            carry: stage.steps.len() >= CARRY_FROM,
             read: 0,
-            layers: Vec::new(),
+            copies: Vec::new(),
+            runs: RunLayers::default(),
         }
     }
 
@@ -421,6 +440,9 @@ impl CleanupInLaterLayer {
         before: usize,
         paths: &[String],
     ) -> Option<Producer> {
+        if !produced_by_step.carry {
+            return Self::producer_searching(optimizer, produced_by_step, stage, before, paths);
+        }
         // The steps not read yet, from the last; then the layers among those read.
         let read = produced_by_step.read.min(before);
         let mut layers = Vec::new();
@@ -431,27 +453,92 @@ impl CleanupInLaterLayer {
                 Adds::Nothing => {}
             }
         }
-        let known = &produced_by_step.layers;
-        let end = known.partition_point(|&p| p < read);
-        for i in (0..end).rev() {
-            let position = produced_by_step.layers[i];
+        // Among the RUNs read, the last that created one of the paths, a directory holding
+        // one, or a path below one.
+        let known = &produced_by_step.runs;
+        let last = |positions: &[usize]| {
+            positions[..positions.partition_point(|&p| p < read)]
+                .last()
+                .copied()
+        };
+        let mut run = last(&known.special);
+        let mut consider = |found: Option<usize>| {
+            if found > run {
+                run = found;
+            }
+        };
+        for removed in paths {
+            if matches!(removed.as_str(), "" | "/" | ".") {
+                consider(last(&known.all));
+            }
+            let above = removed
+                .bytes()
+                .enumerate()
+                .filter(|&(k, b)| b == b'/' && k > 0)
+                .map(|(k, _)| &removed[..k]);
+            for path in above.chain([removed.as_str()]) {
+                consider(known.by_path.get(path).and_then(|p| last(p)));
+            }
+            let below = format!("{removed}/");
+            let end = format!("{removed}0");
+            for (_, positions) in known.by_path.range::<str, _>((
+                std::ops::Bound::Included(below.as_str()),
+                std::ops::Bound::Excluded(end.as_str()),
+            )) {
+                consider(last(positions));
+            }
+        }
+        // A copy after that RUN comes first.
+        let copies = produced_by_step.copies.partition_point(|&p| p < read);
+        for i in (0..copies).rev() {
+            let position = produced_by_step.copies[i];
+            if Some(position) < run {
+                break;
+            }
             if let Adds::Yes(producer) =
                 Self::adds(optimizer, produced_by_step, stage, position, paths)
             {
                 return Some(producer);
             }
         }
+        if let Some(position) = run {
+            return Some(Producer {
+                position,
+                is_run: true,
+            });
+        }
         // Every step before `before` is read: the layers found go with the others.
         if before > produced_by_step.read {
-            layers.reverse();
-            produced_by_step.layers.extend(layers);
+            for &position in layers.iter().rev() {
+                if stage.steps[position].copy.is_some() {
+                    produced_by_step.copies.push(position);
+                    continue;
+                }
+                let paths: Vec<String> = produced_by_step
+                    .at(optimizer, stage, position)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|p| !p.variable && !SYSTEM.contains(&p.path.as_str()))
+                    .map(|p| p.path.clone())
+                    .collect();
+                let runs = &mut produced_by_step.runs;
+                runs.all.push(position);
+                if paths.iter().any(|p| matches!(p.as_str(), "" | "/" | ".")) {
+                    runs.special.push(position);
+                }
+                for path in paths {
+                    let positions = runs.by_path.entry(path).or_default();
+                    if positions.last() != Some(&position) {
+                        positions.push(position);
+                    }
+                }
+            }
             produced_by_step.read = before;
         }
         None
     }
 
     /// The same search, from every step before `before` (what [`Self::producer`] answers).
-    #[cfg(test)]
     fn producer_searching(
         optimizer: &Optimizer<'_>,
         produced_by_step: &mut ProducedByStep,
@@ -640,18 +727,22 @@ mod carried_forward_tests {
         #[test]
         fn producer_matches_a_search(
             lines in proptest::collection::vec(line(), 0..30),
-            asks in proptest::collection::vec((0usize..40, 0usize..6), 0..30),
+            asks in proptest::collection::vec((0usize..40, 0usize..10), 0..30),
         ) {
             let source = format!("FROM node:20\n{}\n", lines.join("\n"));
             let parse = layerlint_syntax::parse(&source);
             let semantic = Semantic::new(&parse.file);
-            let removed: [&[&str]; 6] = [
+            let removed: [&[&str]; 10] = [
                 &["/var/lib/apt/lists"],
                 &["/root/.npm", "/tmp"],
                 &["/home/node/.npm"],
                 &["/app/x"],
                 &["/tmp/f.tgz"],
                 &["/var/cache"],
+                &["/"],
+                &["/var", "/app/out"],
+                &["/root/.npm/_cacache"],
+                &["/var/cache/apt/archives", "/root/.cache"],
             ];
             let context = BuildContext::in_memory([("f.tgz", ""), ("x", "")]);
             for context in [None, Some(&context)] {
@@ -660,6 +751,8 @@ mod carried_forward_tests {
                     let mut asks = asks.clone();
                     asks.sort_unstable();
                     let mut carried = ProducedByStep::new(stage);
+                    // Kept however short the stage.
+                    carried.carry = true;
                     let mut searched = ProducedByStep::new(stage);
                     for (before, paths) in asks {
                         let before = before.min(stage.steps.len());
