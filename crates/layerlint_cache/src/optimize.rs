@@ -360,20 +360,28 @@ pub struct Optimizer<'a> {
     /// Per stage of `walk`, the positions of its steps that copy from the build context
     /// (computed once: scanning every earlier step per RUN is quadratic on big files).
     context_copies: std::sync::OnceLock<Vec<Vec<usize>>>,
-    /// Per stage of `walk`, [`Optimizer::project_dirs_before`] the positions asked about
-    /// so far (computed once: collecting them from every earlier step per RUN is
-    /// quadratic on big files).
-    project_dirs: RefCell<Vec<ProjectDirs>>,
-    /// Per stage of `walk` and container path, the copies that provide it, read up to a
-    /// position ([`Optimizer::with_providers`]): asked for every install, searching the
-    /// copies before each is quadratic in a stage of many copies and RUNs.
-    providers: RefCell<HashMap<(usize, String), Providers>>,
-    /// Per stage of `walk` and ecosystem: the steps read, and the first that installs its
-    /// dependencies ([`Optimizer::installed_before`]).
-    first_installs: RefCell<HashMap<(usize, Ecosystem), FirstInstall>>,
     /// From this many steps, a stage's reads are carried forward ([`Optimizer::carries`]).
     carry_from: usize,
-    /// Per stage of `walk`, [`Optimizer::distinct_copies_before`] the last position asked.
+    /// What is carried forward through the stages that carry it, made for the first (most
+    /// files have none: they pay one pointer).
+    carried: OnceCell<Box<Carried>>,
+}
+
+/// What the planner carries forward through the stages of its walk of many steps
+/// ([`Optimizer::carries`]).
+#[derive(Default)]
+struct Carried {
+    /// Per stage, [`Optimizer::project_dirs_before`] the positions asked about so far
+    /// (collecting them from every earlier step per RUN is quadratic on big files).
+    project_dirs: RefCell<Vec<ProjectDirs>>,
+    /// Per stage and container path, the copies that provide it, read up to a position
+    /// ([`Optimizer::with_providers`]): asked for every install, searching the copies
+    /// before each is quadratic in a stage of many copies and RUNs.
+    providers: RefCell<HashMap<(usize, String), Providers>>,
+    /// Per stage and ecosystem: the steps read, and the first that installs its
+    /// dependencies ([`Optimizer::installed_before`]).
+    first_installs: RefCell<HashMap<(usize, Ecosystem), FirstInstall>>,
+    /// Per stage, [`Optimizer::distinct_copies_before`] the last position asked.
     distinct_copies: RefCell<Vec<DistinctCopies>>,
 }
 
@@ -475,11 +483,8 @@ impl<'a> Optimizer<'a> {
             scripts: RefCell::default(),
             parsed,
             context_copies: std::sync::OnceLock::new(),
-            project_dirs: RefCell::default(),
-            providers: RefCell::default(),
-            first_installs: RefCell::default(),
             carry_from: CARRY_FROM,
-            distinct_copies: RefCell::default(),
+            carried: OnceCell::new(),
             memo: std::iter::repeat_with(StepMemo::default)
                 .take(file.instructions().len())
                 .collect(),
@@ -583,7 +588,7 @@ impl<'a> Optimizer<'a> {
             }
             return dirs;
         }
-        let mut all = self.project_dirs.borrow_mut();
+        let mut all = self.carried().project_dirs.borrow_mut();
         if all.is_empty() {
             all.resize_with(self.walk.stages.len(), ProjectDirs::default);
         }
@@ -617,7 +622,7 @@ impl<'a> Optimizer<'a> {
             }
             distinct.upto = distinct.upto.max(position);
         };
-        let mut all = self.distinct_copies.borrow_mut();
+        let mut all = self.carried().distinct_copies.borrow_mut();
         if all.is_empty() {
             all.resize_with(self.walk.stages.len(), DistinctCopies::default);
         }
@@ -630,6 +635,11 @@ impl<'a> Optimizer<'a> {
         }
         extend(distinct);
         distinct.positions.clone()
+    }
+
+    /// What is carried forward through the stages that carry it.
+    fn carried(&self) -> &Carried {
+        self.carried.get_or_init(Box::default)
     }
 
     /// The walk the planner works from.
@@ -852,6 +862,7 @@ impl<'a> Optimizer<'a> {
         }
         let key = (stage.index, ecosystem);
         let (mut upto, mut first) = self
+            .carried()
             .first_installs
             .borrow()
             .get(&key)
@@ -863,7 +874,10 @@ impl<'a> Optimizer<'a> {
             }
             upto += 1;
         }
-        self.first_installs.borrow_mut().insert(key, (upto, first));
+        self.carried()
+            .first_installs
+            .borrow_mut()
+            .insert(key, (upto, first));
         first.is_some_and(|f| f < position)
     }
 
@@ -944,7 +958,12 @@ impl<'a> Optimizer<'a> {
         answer: impl FnOnce(&Providers) -> T,
     ) -> T {
         let key = (stage.index, path.to_owned());
-        let mut providers = self.providers.borrow_mut().remove(&key).unwrap_or_default();
+        let mut providers = self
+            .carried()
+            .providers
+            .borrow_mut()
+            .remove(&key)
+            .unwrap_or_default();
         let end = position.min(stage.steps.len());
         if providers.upto < end {
             let copies = self.context_copies_before(stage, end);
@@ -963,7 +982,7 @@ impl<'a> Optimizer<'a> {
             providers.upto = end;
         }
         let answer = answer(&providers);
-        self.providers.borrow_mut().insert(key, providers);
+        self.carried().providers.borrow_mut().insert(key, providers);
         answer
     }
 

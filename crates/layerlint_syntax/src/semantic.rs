@@ -447,7 +447,7 @@ pub struct Semantic {
     /// the last stage of that name, for [`Semantic::stage_named`]. Without it (a few stages,
     /// most files), a search from the last stage answers; with thousands, searching for
     /// every `FROM` and `COPY --from` is quadratic.
-    by_name: Option<StageIndex>,
+    by_name: Option<Box<StageIndex>>,
 }
 
 /// Past this many stages, stage names are looked up in a [`StageIndex`].
@@ -488,7 +488,7 @@ impl Semantic {
         let mut stages: Vec<Stage> = Vec::with_capacity(4);
         let mut stage_of = vec![None; instructions.len()];
         // Made once there are many stages, and kept up to date after that.
-        let mut by_name: Option<StageIndex> = None;
+        let mut by_name: Option<Box<StageIndex>> = None;
         for (index, instruction) in instructions.iter().enumerate().skip(first_from) {
             if let Body::From(from) = &instruction.body {
                 if let Some(last) = stages.last_mut() {
@@ -499,7 +499,7 @@ impl Semantic {
                     Some(image) => Self::resolve_base(
                         &image.text,
                         &stages,
-                        by_name.as_ref(),
+                        by_name.as_deref(),
                         &global_scope,
                         escape,
                     ),
@@ -531,7 +531,7 @@ impl Semantic {
                         index.insert(name.clone(), stage.index);
                     }
                 } else if stages.len() > STAGE_INDEX_FROM {
-                    by_name = Some(stage_index(&stages));
+                    by_name = Some(Box::new(stage_index(&stages)));
                 }
             }
             stage_of[index] = stages.len().checked_sub(1);
