@@ -263,9 +263,16 @@ struct ProducedByStep {
     /// Whether the layers read are kept for the next removal (in a stage of many steps; in
     /// one of a few, searching costs less).
     carry: bool,
-    /// The steps before this position are sorted into `copies` and `runs` (or neither): a
-    /// search for the layer that added a path, asked at every removal, need not read them
-    /// again (reading every earlier step per removal is quadratic in a stage of many RUNs).
+    /// The layers read, made at the first removal of a stage that keeps them.
+    layers: Option<Box<Layers>>,
+}
+
+/// The layers of a stage read so far: a search for the layer that added a path, asked at
+/// every removal, need not read them again (reading every earlier step per removal is
+/// quadratic in a stage of many RUNs).
+#[derive(Default)]
+struct Layers {
+    /// The steps before this position are sorted into `copies` and `runs` (or neither).
     read: usize,
     /// The copies before `read`.
     copies: Vec<usize>,
@@ -306,9 +313,7 @@ impl ProducedByStep {
         ProducedByStep {
             steps: (0..stage.steps.len()).map(|_| None).collect(),
             carry: stage.steps.len() >= CARRY_FROM,
-            read: 0,
-            copies: Vec::new(),
-            runs: RunLayers::default(),
+            layers: None,
         }
     }
 
@@ -443,8 +448,30 @@ impl CleanupInLaterLayer {
         if !produced_by_step.carry {
             return Self::producer_searching(optimizer, produced_by_step, stage, before, paths);
         }
+        let mut known = produced_by_step.layers.take().unwrap_or_default();
+        let found = Self::producer_carried(
+            optimizer,
+            produced_by_step,
+            &mut known,
+            stage,
+            before,
+            paths,
+        );
+        produced_by_step.layers = Some(known);
+        found
+    }
+
+    /// [`Self::producer`] from the layers read before, reading the steps up to `before`.
+    fn producer_carried(
+        optimizer: &Optimizer<'_>,
+        produced_by_step: &mut ProducedByStep,
+        carried: &mut Layers,
+        stage: &StageWalk,
+        before: usize,
+        paths: &[String],
+    ) -> Option<Producer> {
         // The steps not read yet, from the last; then the layers among those read.
-        let read = produced_by_step.read.min(before);
+        let read = carried.read.min(before);
         let mut layers = Vec::new();
         for position in (read..before).rev() {
             match Self::adds(optimizer, produced_by_step, stage, position, paths) {
@@ -455,7 +482,7 @@ impl CleanupInLaterLayer {
         }
         // Among the RUNs read, the last that created one of the paths, a directory holding
         // one, or a path below one.
-        let known = &produced_by_step.runs;
+        let known = &carried.runs;
         let last = |positions: &[usize]| {
             positions[..positions.partition_point(|&p| p < read)]
                 .last()
@@ -489,9 +516,9 @@ impl CleanupInLaterLayer {
             }
         }
         // A copy after that RUN comes first.
-        let copies = produced_by_step.copies.partition_point(|&p| p < read);
+        let copies = carried.copies.partition_point(|&p| p < read);
         for i in (0..copies).rev() {
-            let position = produced_by_step.copies[i];
+            let position = carried.copies[i];
             if Some(position) < run {
                 break;
             }
@@ -508,10 +535,10 @@ impl CleanupInLaterLayer {
             });
         }
         // Every step before `before` is read: the layers found go with the others.
-        if before > produced_by_step.read {
+        if before > carried.read {
             for &position in layers.iter().rev() {
                 if stage.steps[position].copy.is_some() {
-                    produced_by_step.copies.push(position);
+                    carried.copies.push(position);
                     continue;
                 }
                 let paths: Vec<String> = produced_by_step
@@ -521,7 +548,7 @@ impl CleanupInLaterLayer {
                     .filter(|p| !p.variable && !SYSTEM.contains(&p.path.as_str()))
                     .map(|p| p.path.clone())
                     .collect();
-                let runs = &mut produced_by_step.runs;
+                let runs = &mut carried.runs;
                 runs.all.push(position);
                 if paths.iter().any(|p| matches!(p.as_str(), "" | "/" | ".")) {
                     runs.special.push(position);
@@ -533,7 +560,7 @@ impl CleanupInLaterLayer {
                     }
                 }
             }
-            produced_by_step.read = before;
+            carried.read = before;
         }
         None
     }

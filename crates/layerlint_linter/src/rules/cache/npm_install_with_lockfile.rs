@@ -82,7 +82,6 @@ const LOCKS: [&str; 2] = ["package-lock.json", "npm-shrinkwrap.json"];
 /// Whether a copy from the build context before `position` in `stage` lays the lock file
 /// `lock` at `path`: it maps there, and the context holds it (when known; without one, the
 /// copy names a file of that name). What [`LockSearch`] answers, by searching the copies.
-#[cfg(test)]
 fn provided(
     optimizer: &Optimizer<'_>,
     stage: &StageWalk,
@@ -136,7 +135,12 @@ struct LockSearch {
     copies: Option<Vec<usize>>,
     /// Per path and lock: how many of `copies` are read, and whether one of them lays it.
     known: foldhash::HashMap<(String, &'static str), (usize, bool)>,
+    /// Whether a stage of a few steps is remembered too (for the tests).
+    carry_always: bool,
 }
+
+/// From this many steps, what the copies of a stage lay out is remembered.
+const CARRY_FROM: usize = 64;
 
 impl LockSearch {
     /// Whether a copy from the build context before `position` lays the lock file `lock` at
@@ -150,6 +154,10 @@ impl LockSearch {
         path: String,
         lock: &'static str,
     ) -> bool {
+        if stage.steps.len() < CARRY_FROM && !self.carry_always {
+            // A stage of a few steps: searching costs less than remembering.
+            return provided(optimizer, stage, position, &path, lock);
+        }
         let copies = self.copies.get_or_insert_with(|| {
             (0..stage.steps.len())
                 .filter(|&p| {
@@ -325,7 +333,10 @@ mod tests {
                 for stage in &optimizer.walk().stages {
                     let mut asks = asks.clone();
                     asks.sort_unstable();
-                    let mut search = LockSearch::default();
+                    let mut search = LockSearch {
+                        carry_always: true,
+                        ..LockSearch::default()
+                    };
                     for (position, cwd, lock) in asks {
                         let position = position.min(stage.steps.len());
                         let cwd = ["/app", "/srv", "/", "/app/sub"][cwd];
