@@ -582,6 +582,7 @@ impl CleanupInLaterLayer {
     }
 
     /// Whether the step at `position` added one of `paths`.
+    #[inline]
     fn adds(
         optimizer: &Optimizer<'_>,
         produced_by_step: &mut ProducedByStep,

@@ -21,15 +21,27 @@ pub(crate) struct FinalUser {
 pub(crate) fn final_user(cx: &Context<'_>) -> Option<FinalUser> {
     let last = cx.semantic.final_stage()?;
     let mut chain = vec![last.index];
-    // The stages in the chain: asking the chain itself is quadratic in a file of thousands
-    // of stages built one on the other.
-    let mut seen = vec![false; cx.semantic.stages.len()];
-    seen[last.index] = true;
+    // The stages in the chain, once it is long: asking the chain itself is quadratic in a
+    // file of thousands of stages built one on the other.
+    let mut seen: Vec<bool> = Vec::new();
     while let Base::Stage(parent) = cx.semantic.stages[*chain.last().unwrap_or(&0)].base {
-        if seen[parent] {
+        if chain.len() == CHAIN_TABLE_FROM {
+            seen = vec![false; cx.semantic.stages.len()];
+            for &stage in &chain {
+                seen[stage] = true;
+            }
+        }
+        let known = if seen.is_empty() {
+            chain.contains(&parent)
+        } else {
+            seen[parent]
+        };
+        if known {
             break;
         }
-        seen[parent] = true;
+        if !seen.is_empty() {
+            seen[parent] = true;
+        }
         chain.push(parent);
     }
     let user = chain.iter().find_map(|&stage| {
@@ -40,6 +52,9 @@ pub(crate) fn final_user(cx: &Context<'_>) -> Option<FinalUser> {
     });
     Some(FinalUser { chain, user })
 }
+
+/// From this many stages in a chain, [`final_user`] keeps a table of them.
+const CHAIN_TABLE_FROM: usize = 16;
 
 /// Tools that start a process as another user.
 const PRIVILEGE_DROP_TOOLS: [&str; 6] = [
