@@ -893,6 +893,23 @@ pub fn stage_references(instruction: &Instruction) -> Vec<&str> {
 mod tests {
     use super::*;
 
+    /// The text of every file under `fixtures/`.
+    fn fixture_texts() -> Vec<String> {
+        let mut texts = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from("../../fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures are readable") {
+                let path = entry.expect("readable entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push(text);
+                }
+            }
+        }
+        texts
+    }
+
     /// Replaying what each ARG and ENV defined gives, at every instruction of every stage,
     /// the scope that expanding them again gives: over every fixture (and a file made to
     /// redefine names within one instruction).
@@ -907,17 +924,7 @@ mod tests {
                 "RUN true\n".repeat(70)
             ),
         ];
-        let mut dirs = vec![std::path::PathBuf::from("../../fixtures")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("fixtures are readable") {
-                let path = entry.expect("readable entry").path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if let Ok(text) = std::fs::read_to_string(&path) {
-                    sources.push(text);
-                }
-            }
-        }
+        sources.extend(fixture_texts());
         assert!(sources.len() > 100, "read {} files", sources.len());
         for source in &sources {
             let parse = crate::parse(source);
@@ -1073,17 +1080,7 @@ mod tests {
             "FROM a AS one\nARG A=1 B\nFROM one AS two\nENV A=2\nFROM one\nENV C=$A\nFROM two\nARG B=3\nFROM 1\nFROM two\nFROM one\n".to_owned(),
             "FROM a AS one\nENV X=1\nFROM b\nFROM one AS three\nENV Y=$X\nFROM three\nENV X=2\nFROM one\n".to_owned(),
         ];
-        let mut dirs = vec![std::path::PathBuf::from("../../fixtures")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("fixtures are readable") {
-                let path = entry.expect("readable entry").path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if let Ok(text) = std::fs::read_to_string(&path) {
-                    sources.push(text);
-                }
-            }
-        }
+        sources.extend(fixture_texts());
         for source in &sources {
             let parse = crate::parse(source);
             let semantic = Semantic::new(&parse.file);
