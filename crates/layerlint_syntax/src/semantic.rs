@@ -806,9 +806,11 @@ pub fn looks_like_windows_image(reference: &str) -> bool {
         .iter()
         .rposition(|&b| b == b':')
         .map_or(&[][..], |colon| &bytes[colon + 1..]);
-    if !has_pair(bytes) && !has_ltsc(after_colon) {
-        return false;
-    }
+    (has_pair(bytes) || has_ltsc(after_colon)) && names_windows_image(reference)
+}
+
+/// The searches behind [`looks_like_windows_image`], in a lower-cased copy of `reference`.
+fn names_windows_image(reference: &str) -> bool {
     let lower = reference.to_ascii_lowercase();
     let (path, tag) = match lower.rsplit_once(':') {
         Some((path, tag)) if !tag.contains('/') => (path, tag),
@@ -1230,23 +1232,6 @@ mod tests {
         }
     }
 
-    /// What `looks_like_windows_image` did before looking for letters first: the searches
-    /// in a lower-cased copy.
-    fn windows_by_search(reference: &str) -> bool {
-        let lower = reference.to_ascii_lowercase();
-        let (path, tag) = match lower.rsplit_once(':') {
-            Some((path, tag)) if !tag.contains('/') => (path, tag),
-            _ => (lower.as_str(), ""),
-        };
-        path.contains("/windows/")
-            || path.ends_with("/windows")
-            || path.contains("nanoserver")
-            || path.contains("servercore")
-            || tag.contains("nanoserver")
-            || tag.contains("windowsservercore")
-            || tag.contains("ltsc20")
-    }
-
     fn reference_piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
         proptest::sample::select(vec![
             "windows",
@@ -1284,7 +1269,7 @@ mod tests {
             let reference = pieces.concat();
             proptest::prop_assert_eq!(
                 looks_like_windows_image(&reference),
-                windows_by_search(&reference),
+                super::names_windows_image(&reference),
                 "{}",
                 reference
             );

@@ -91,7 +91,7 @@ pub fn actions(
             .iter()
             .filter(|d| touches(d.range, range))
         {
-            let Some((code, edit)) = out.ignore_edit(diagnostic) else {
+            let Some((code, edit)) = out.ignoring(diagnostic) else {
                 continue;
             };
             match ignores.entry((code, edit)) {
@@ -173,7 +173,7 @@ impl Output<'_> {
 
     /// The code a finding can be ignored by, and the edit that ignores it in its
     /// instruction.
-    fn ignore_edit<'d>(&self, diagnostic: &'d Diagnostic) -> Option<(&'d str, Edit)> {
+    fn ignoring<'d>(&self, diagnostic: &'d Diagnostic) -> Option<(&'d str, Edit)> {
         let code = ignore_code(diagnostic)?;
         let edit = ignore_edit(
             self.snapshot.file(),
@@ -184,7 +184,7 @@ impl Output<'_> {
         Some((code, edit))
     }
 
-    /// The action ignoring `code` with `edit` ([`Output::ignore_edit`]) for `diagnostic`.
+    /// The action ignoring `code` with `edit` ([`Output::ignoring`]) for `diagnostic`.
     fn ignore(&self, diagnostic: &Diagnostic, code: &str, edit: Edit) -> CodeAction {
         CodeAction {
             title: format!("Ignore {code} for this instruction"),

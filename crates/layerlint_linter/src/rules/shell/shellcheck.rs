@@ -210,36 +210,10 @@ fn exports_for<'e>(exports: &'e [String], script: &str) -> Vec<&'e str> {
 }
 
 /// Whether ShellCheck could suggest the set name `name` for the read name `word` (or
-/// `word` is `name`): their distance is at most 2.
+/// `word` is `name`): their distance is at most 2 (callers compare only names whose
+/// lengths differ by 2 at most).
 fn could_suggest(name: &str, word: &str) -> bool {
-    name.eq_ignore_ascii_case(word) || within_two_edits(name.as_bytes(), word.as_bytes())
-}
-
-/// Whether the Levenshtein distance between `a` and `b` is at most 2 (a band of the
-/// distance table around its diagonal, given up when a row passes 2).
-fn within_two_edits(a: &[u8], b: &[u8]) -> bool {
-    const MAX: usize = 2;
-    if a.len().abs_diff(b.len()) > MAX {
-        return false;
-    }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, &x) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        let mut least = row[0];
-        for (j, &y) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(x != y))
-                .min(above + 1)
-                .min(row[j] + 1);
-            diagonal = above;
-            least = least.min(row[j + 1]);
-        }
-        if least > MAX {
-            return false;
-        }
-    }
-    row[b.len()] <= MAX
+    name.eq_ignore_ascii_case(word) || crate::levenshtein(name, word) <= 2
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -333,52 +307,6 @@ mod tests {
         );
         assert!(exports_for(&exports, "").is_empty());
         assert!(exports_for(&[], script).is_empty());
-    }
-
-    #[test]
-    fn two_edits_is_the_levenshtein_distance() {
-        // The banded test against the whole table, on every pair of strings of up to four
-        // letters of a two-letter alphabet and some longer ones.
-        fn distance(a: &[u8], b: &[u8]) -> usize {
-            let mut table = vec![vec![0; b.len() + 1]; a.len() + 1];
-            for (i, row) in table.iter_mut().enumerate() {
-                row[0] = i;
-            }
-            table[0] = (0..=b.len()).collect();
-            for i in 1..=a.len() {
-                for j in 1..=b.len() {
-                    table[i][j] = (table[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]))
-                        .min(table[i - 1][j] + 1)
-                        .min(table[i][j - 1] + 1);
-                }
-            }
-            table[a.len()][b.len()]
-        }
-        let mut words = vec![String::new()];
-        for len in 1..=4 {
-            for bits in 0..1u32 << len {
-                words.push(
-                    (0..len)
-                        .map(|i| if bits >> i & 1 == 1 { 'a' } else { 'b' })
-                        .collect(),
-                );
-            }
-        }
-        words.extend(
-            [
-                "abcdef", "abcfed", "bacdfe", "abcdefgh", "xbcdefgy", "abdcefhg",
-            ]
-            .map(String::from),
-        );
-        for a in &words {
-            for b in &words {
-                assert_eq!(
-                    within_two_edits(a.as_bytes(), b.as_bytes()),
-                    distance(a.as_bytes(), b.as_bytes()) <= 2,
-                    "{a:?} {b:?}"
-                );
-            }
-        }
     }
 
     #[test]
