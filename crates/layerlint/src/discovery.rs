@@ -72,6 +72,26 @@ pub fn discover(
     resolver: &Arc<ConfigResolver>,
     listings: &Listings,
 ) -> Discovered {
+    discover_with(
+        paths,
+        stdin_filename,
+        force_exclude,
+        resolver,
+        listings,
+        true,
+    )
+}
+
+/// [`discover`]; `named_first`: whether many named paths are first taken for files (what
+/// the tests compare with taking them one by one).
+fn discover_with(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    force_exclude: bool,
+    resolver: &Arc<ConfigResolver>,
+    listings: &Listings,
+    named_first: bool,
+) -> Discovered {
     let mut found = Discovered::default();
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
@@ -115,6 +135,12 @@ pub fn discover(
             *per_dir.entry(dir.as_os_str()).or_default() += 1;
         }
     }
+    // Many paths named (`xargs`, pre-commit) are files, as a rule: they are made into
+    // inputs while their directory's listing is still being read (see
+    // `Listings::list_early`), and the listing only confirms that each is a file.
+    let named_files =
+        (named_first && paths.len() >= LIST_FROM && !paths.iter().any(|p| p.as_os_str() == "-"))
+            .then(|| NamedFiles::new(paths, &absolutes, force_exclude, resolver));
     for (dir, count) in &per_dir {
         if *count >= LIST_FROM {
             listings.list(Path::new(dir));
@@ -140,6 +166,16 @@ pub fn discover(
             Some(None) | None => std::fs::metadata(path).map(|m| m.is_dir()),
         }
     };
+    if let Some(named) = named_files
+        && paths
+            .iter()
+            .zip(&absolutes)
+            .all(|(path, abs)| matches!(is_dir(path, abs), Ok(false)))
+    {
+        found.force_excluded = named.force_excluded;
+        found.inputs = named.into_inputs(absolutes);
+        return found;
+    }
     for (path, abs) in paths.iter().zip(absolutes) {
         if path.as_os_str() == "-" {
             let display = stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_owned);
@@ -203,6 +239,57 @@ pub fn discover(
         }
     }
     found
+}
+
+/// The inputs of named paths that are all files: what the loop over the paths in
+/// [`discover`] makes of them when none is a directory or standard input.
+struct NamedFiles {
+    /// The index of each path kept (the first of equal paths, not excluded), in order.
+    kept: Vec<usize>,
+    /// How each kept path is shown.
+    displays: Vec<PathBuf>,
+    force_excluded: usize,
+}
+
+impl NamedFiles {
+    fn new(
+        paths: &[PathBuf],
+        absolutes: &[PathBuf],
+        force_exclude: bool,
+        resolver: &ConfigResolver,
+    ) -> NamedFiles {
+        let mut seen: HashSet<&std::ffi::OsStr> = HashSet::with_capacity(paths.len());
+        let mut named = NamedFiles {
+            kept: Vec::with_capacity(paths.len()),
+            displays: Vec::with_capacity(paths.len()),
+            force_excluded: 0,
+        };
+        for (i, (path, abs)) in paths.iter().zip(absolutes).enumerate() {
+            if force_exclude && excluded(resolver, abs) {
+                named.force_excluded += 1;
+                continue;
+            }
+            if seen.insert(abs.as_os_str()) {
+                named.kept.push(i);
+                named.displays.push(clean_display(path));
+            }
+        }
+        named
+    }
+
+    /// The inputs, taking the kept paths' absolute paths out of `absolutes`.
+    fn into_inputs(self, mut absolutes: Vec<PathBuf>) -> Vec<Input> {
+        self.kept
+            .into_iter()
+            .zip(self.displays)
+            .map(|(i, display)| Input {
+                display,
+                absolute: std::mem::take(&mut absolutes[i]),
+                stdin: false,
+                walked_from: None,
+            })
+            .collect()
+    }
 }
 
 fn excluded(resolver: &ConfigResolver, abs: &Path) -> bool {
@@ -607,5 +694,107 @@ mod tests {
             normalize(PathBuf::from("/a/./b/../c")),
             PathBuf::from("/a/c")
         );
+    }
+
+    /// A directory of Dockerfiles for [`named_files_are_found_as_one_by_one`]: files
+    /// `Dockerfile.0` … `Dockerfile.19` (`Dockerfile.3` excluded by the configuration), a
+    /// directory `sub` holding a Dockerfile and one named `Dockerfile.dir`.
+    fn named_tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        for i in 0..20 {
+            std::fs::write(dir.path().join(format!("Dockerfile.{i}")), "FROM scratch\n")
+                .expect("written");
+        }
+        for sub in ["sub", "Dockerfile.dir"] {
+            std::fs::create_dir(dir.path().join(sub)).expect("made");
+            std::fs::write(dir.path().join(sub).join("Dockerfile"), "FROM scratch\n")
+                .expect("written");
+        }
+        std::fs::write(
+            dir.path().join("layerlint.toml"),
+            "exclude = [\"Dockerfile.3\"]\n",
+        )
+        .expect("written");
+        dir
+    }
+
+    /// What a path named in the test stands for: a file of [`named_tree`] (by number), a
+    /// directory of it, a file that is not there, or one written with `.` and `..`.
+    fn named_path(root: &Path, pick: u8) -> PathBuf {
+        match pick {
+            0..=21 => root.join(format!("Dockerfile.{pick}")), // 20, 21: not there
+            22 => root.join("sub"),
+            23 => root.join("Dockerfile.dir"),
+            24 => root.join("sub/../Dockerfile.5"),
+            _ => root.join(format!("./Dockerfile.{}", pick % 20)),
+        }
+    }
+
+    fn compare(root: &Path, picks: &[u8], force_exclude: bool) {
+        let resolver = Arc::new(
+            ConfigResolver::new(
+                &crate::cli::CheckArgs::default(),
+                crate::config::Overrides::default(),
+            )
+            .expect("a resolver"),
+        );
+        let paths: Vec<PathBuf> = picks.iter().map(|&p| named_path(root, p)).collect();
+        let run = |named_first| {
+            let listings = Listings::default();
+            discover_with(
+                &paths,
+                None,
+                force_exclude,
+                &resolver,
+                &listings,
+                named_first,
+            )
+        };
+        let (first, one_by_one) = (run(true), run(false));
+        assert_eq!(first.inputs, one_by_one.inputs, "{picks:?}");
+        assert_eq!(first.errors, one_by_one.errors, "{picks:?}");
+        assert_eq!(first.empty_dirs, one_by_one.empty_dirs, "{picks:?}");
+        assert_eq!(first.force_excluded, one_by_one.force_excluded, "{picks:?}");
+    }
+
+    #[test]
+    fn named_files_are_found_as_one_by_one() {
+        let tree = named_tree();
+        let root = tree.path();
+        // Every file once, then with repeats, exclusions and the other kinds of path.
+        let all: Vec<u8> = (0..20).collect();
+        let mut repeated = all.clone();
+        repeated.extend([7, 3, 0, 25, 24, 19]);
+        for picks in [all, repeated] {
+            for force_exclude in [false, true] {
+                compare(root, &picks, force_exclude);
+            }
+        }
+        let resolver = Arc::new(
+            ConfigResolver::new(
+                &crate::cli::CheckArgs::default(),
+                crate::config::Overrides::default(),
+            )
+            .expect("a resolver"),
+        );
+        // Taken for files, the named paths are found without a `stat` or a listing: a
+        // directory among them sends discovery back to taking them one by one.
+        let mut with_dir: Vec<PathBuf> = (0..20).map(|i| named_path(root, i)).collect();
+        with_dir.push(named_path(root, 22));
+        let found = discover(&with_dir, None, false, &resolver, &Listings::default());
+        assert_eq!(found.inputs.len(), 21);
+        assert_eq!(found.inputs[20].display, root.join("sub/Dockerfile"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn named_paths_of_every_kind_are_found_as_one_by_one(
+            picks in proptest::collection::vec(0u8..30, 14..40),
+            force_exclude: bool,
+        ) {
+            let tree = named_tree();
+            compare(tree.path(), &picks, force_exclude);
+        }
     }
 }
