@@ -181,6 +181,8 @@ pub fn run(
         let mut memo = DirMemo::default();
         inputs.iter().map(|input| one(&mut memo, input)).collect()
     } else {
+        // Started already when the command line named many files (see `crate::run`).
+        crate::pool::start();
         inputs.par_iter().map_init(DirMemo::default, one).collect()
     };
     run_shellcheck(&mut reports, options.fingerprints);

@@ -13,10 +13,10 @@ pub mod discovery;
 pub mod files;
 pub mod hadolint;
 pub mod listing;
+pub mod pool;
 pub mod report;
 
 use std::io::Write as _;
-use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
@@ -27,18 +27,17 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status: usage, configuration or I/O error.
 pub const EXIT_ERROR: u8 = 2;
 
-/// Runs the command line of this process.
-pub fn main() -> ExitCode {
+/// Runs the command line of this process; its exit status (the binary exits with it
+/// without the C library's exit hooks, once standard output is flushed).
+pub fn run() -> u8 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // A command line naming many paths has their directory listed, and its files checked
-    // by a pool of threads: begun now, both are ready by the time the command line is
-    // parsed.
+    // by a pool of threads (see `pool`): begun now on another thread, the listing is
+    // ready about when the command line is parsed and the named paths made absolute, and
+    // the pool just after it.
     let listings = listing::Listings::default();
     if let Some(dir) = discovery::likely_listed_dir(&args) {
-        listings.list_early(dir, || {
-            // Asking makes the pool.
-            rayon::current_num_threads();
-        });
+        listings.list_early(dir, pool::start);
     }
     let command = cli::Cli::command();
     let args = cli::with_default_subcommand(&command, args);
@@ -52,7 +51,7 @@ pub fn main() -> ExitCode {
                 EXIT_OK
             };
             let _ = err.print();
-            return ExitCode::from(code);
+            return code;
         }
     };
     // Read before the values are taken out of the matches: where `check`'s `--format`s
@@ -67,7 +66,7 @@ pub fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(EXIT_ERROR);
+            return EXIT_ERROR;
         }
     };
     if let cli::Command::Check(check) = &mut parsed.command {
@@ -80,11 +79,11 @@ pub fn main() -> ExitCode {
     // named) is freed by the exit.
     std::mem::forget(matches);
     match status {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(err) => {
             let _ = std::io::stdout().flush();
             eprintln!("layerlint: {err:#}");
-            ExitCode::from(EXIT_ERROR)
+            EXIT_ERROR
         }
     }
 }

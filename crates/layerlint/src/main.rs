@@ -71,6 +71,25 @@ unsafe impl GlobalAlloc for Allocator {
     }
 }
 
-fn main() -> std::process::ExitCode {
-    layerlint::main()
+fn main() {
+    let code = layerlint::run();
+    // What `run` printed is in standard output's buffer until this flush (a failed one is
+    // ignored, as at any exit).
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    exit(code)
+}
+
+/// Ends the process at once: the C library's exit would first run mimalloc's exit hook,
+/// which walks the heap of this thread to free what the exit frees anyway (a quarter of a
+/// millisecond after a run over a thousand files). Nothing else is registered to run at
+/// exit: files and temporary directories are closed and removed by `run`.
+#[cfg(unix)]
+fn exit(code: u8) -> ! {
+    // SAFETY: `_exit` ends the process; no code of this process runs after it.
+    unsafe { libc::_exit(code.into()) }
+}
+
+#[cfg(not(unix))]
+fn exit(code: u8) -> ! {
+    std::process::exit(code.into())
 }
