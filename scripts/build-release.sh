@@ -69,7 +69,9 @@ fi
 PGO_DIR="$TARGET_DIR/pgo"
 rm -rf "$PGO_DIR/profiles"
 mkdir -p "$PGO_DIR/profiles"
-RUSTFLAGS="$STATIC -C profile-generate=$PGO_DIR/profiles" \
+# `layerlint_pgo_training`: the trainer exits through the C library's exit, whose hooks
+# write the profile (the shipped binary skips them).
+RUSTFLAGS="$STATIC -C profile-generate=$PGO_DIR/profiles --cfg layerlint_pgo_training" \
   cargo build --release --locked --quiet --package layerlint --target "$HOST" \
   --target-dir "$PGO_DIR/target" >&2 || plain "the instrumented build failed"
 TRAINER="$PGO_DIR/target/$HOST/release/layerlint"
