@@ -244,10 +244,9 @@ fn discover_with(
 /// The inputs of named paths that are all files: what the loop over the paths in
 /// [`discover`] makes of them when none is a directory or standard input.
 struct NamedFiles {
-    /// The index of each path kept (the first of equal paths, not excluded), in order.
-    kept: Vec<usize>,
-    /// How each kept path is shown.
-    displays: Vec<PathBuf>,
+    /// The index of each path kept (the first of equal paths, not excluded), in order,
+    /// and how it is shown.
+    kept: Vec<(usize, PathBuf)>,
     force_excluded: usize,
 }
 
@@ -261,7 +260,6 @@ impl NamedFiles {
         let mut seen: HashSet<&std::ffi::OsStr> = HashSet::with_capacity(paths.len());
         let mut named = NamedFiles {
             kept: Vec::with_capacity(paths.len()),
-            displays: Vec::with_capacity(paths.len()),
             force_excluded: 0,
         };
         for (i, (path, abs)) in paths.iter().zip(absolutes).enumerate() {
@@ -270,8 +268,7 @@ impl NamedFiles {
                 continue;
             }
             if seen.insert(abs.as_os_str()) {
-                named.kept.push(i);
-                named.displays.push(clean_display(path));
+                named.kept.push((i, clean_display(path)));
             }
         }
         named
@@ -281,7 +278,6 @@ impl NamedFiles {
     fn into_inputs(self, mut absolutes: Vec<PathBuf>) -> Vec<Input> {
         self.kept
             .into_iter()
-            .zip(self.displays)
             .map(|(i, display)| Input {
                 display,
                 absolute: std::mem::take(&mut absolutes[i]),
@@ -730,14 +726,19 @@ mod tests {
         }
     }
 
-    fn compare(root: &Path, picks: &[u8], force_exclude: bool) {
-        let resolver = Arc::new(
+    /// The resolver of a run without configuration options.
+    fn default_resolver() -> Arc<ConfigResolver> {
+        Arc::new(
             ConfigResolver::new(
                 &crate::cli::CheckArgs::default(),
                 crate::config::Overrides::default(),
             )
             .expect("a resolver"),
-        );
+        )
+    }
+
+    fn compare(root: &Path, picks: &[u8], force_exclude: bool) {
+        let resolver = default_resolver();
         let paths: Vec<PathBuf> = picks.iter().map(|&p| named_path(root, p)).collect();
         let run = |named_first| {
             let listings = Listings::default();
@@ -770,13 +771,7 @@ mod tests {
                 compare(root, &picks, force_exclude);
             }
         }
-        let resolver = Arc::new(
-            ConfigResolver::new(
-                &crate::cli::CheckArgs::default(),
-                crate::config::Overrides::default(),
-            )
-            .expect("a resolver"),
-        );
+        let resolver = default_resolver();
         // Taken for files, the named paths are found without a `stat` or a listing: a
         // directory among them sends discovery back to taking them one by one.
         let mut with_dir: Vec<PathBuf> = (0..20).map(|i| named_path(root, i)).collect();

@@ -31,11 +31,18 @@ mod pinning {
 
     /// The CPUs this thread may run on, when there are two or more.
     pub fn allowed_cpus() -> Option<Vec<usize>> {
-        let set = sched_getaffinity(Pid::from_raw(0)).ok()?;
-        let cpus: Vec<usize> = (0..CpuSet::count())
-            .filter(|&cpu| set.is_set(cpu).unwrap_or(false))
-            .collect();
+        let cpus = affinity()?;
         (cpus.len() >= 2).then_some(cpus)
+    }
+
+    /// The CPUs this thread may run on.
+    fn affinity() -> Option<Vec<usize>> {
+        let set = sched_getaffinity(Pid::from_raw(0)).ok()?;
+        Some(
+            (0..CpuSet::count())
+                .filter(|&cpu| set.is_set(cpu).unwrap_or(false))
+                .collect(),
+        )
     }
 
     /// Keeps the pool's thread `index` on one of `cpus`, when the pool has a thread for
@@ -55,25 +62,29 @@ mod pinning {
     mod tests {
         use super::*;
 
+        /// A pool of `threads` threads that `pin` is asked to pin to `cpus`, and the CPUs
+        /// each of its threads may run on.
+        fn pool_affinities(cpus: &[usize], threads: usize) -> Vec<Option<Vec<usize>>> {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .start_handler({
+                    let cpus = cpus.to_vec();
+                    move |index| pin(&cpus, index)
+                })
+                .build()
+                .expect("a pool");
+            pool.broadcast(|_| affinity())
+        }
+
         #[test]
         fn a_pinned_thread_runs_on_its_cpu_only() {
             let Some(cpus) = allowed_cpus() else {
                 return; // One CPU: nothing to pin.
             };
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(cpus.len())
-                .start_handler({
-                    let cpus = cpus.clone();
-                    move |index| pin(&cpus, index)
-                })
-                .build()
-                .expect("a pool");
-            let mut seen: Vec<Vec<usize>> = pool.broadcast(|_| {
-                let set = sched_getaffinity(Pid::from_raw(0)).expect("affinity");
-                (0..CpuSet::count())
-                    .filter(|&cpu| set.is_set(cpu).unwrap_or(false))
-                    .collect()
-            });
+            let mut seen: Vec<Vec<usize>> = pool_affinities(&cpus, cpus.len())
+                .into_iter()
+                .map(|cpus| cpus.expect("affinity"))
+                .collect();
             seen.sort();
             let expected: Vec<Vec<usize>> = cpus.iter().map(|&cpu| vec![cpu]).collect();
             assert_eq!(seen, expected);
@@ -84,15 +95,7 @@ mod pinning {
             let Some(cpus) = allowed_cpus() else {
                 return;
             };
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(cpus.len() - 1)
-                .start_handler({
-                    let cpus = cpus.clone();
-                    move |index| pin(&cpus, index)
-                })
-                .build()
-                .expect("a pool");
-            let free = pool.broadcast(|_| allowed_cpus());
+            let free = pool_affinities(&cpus, cpus.len() - 1);
             assert!(free.iter().all(|set| set.as_deref() == Some(&cpus[..])));
         }
     }

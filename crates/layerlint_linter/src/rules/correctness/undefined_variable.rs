@@ -895,8 +895,11 @@ mod tests {
     use crate::rules::correctness::variables::suggest;
 
     /// Whether `candidates` holds every name of `names` two edits from `query` or nearer,
-    /// and suggests and finds near misses among them as among all.
-    fn holds_near_misses(names: &[String], query: &str) -> Result<(), String> {
+    /// and suggests and finds near misses among them as among all (`names` as a scope
+    /// holds them: sorted, each once).
+    fn holds_near_misses(mut names: Vec<String>, query: &str) -> Result<(), String> {
+        names.sort();
+        names.dedup();
         let near = NearNames::new(names.iter().map(String::as_str));
         let mut close: Vec<&str> = names
             .iter()
@@ -910,7 +913,7 @@ mod tests {
             return Err(format!("{found_near:?} near {query:?}, not {close:?}"));
         }
         let candidates = near.near(query);
-        for name in names {
+        for name in &names {
             let close =
                 transposition_distance(query, name) <= 2 || crate::levenshtein(query, name) <= 2;
             if close && !candidates.contains(&name.as_str()) {
@@ -939,10 +942,7 @@ mod tests {
             names in proptest::collection::vec("[AB_1\u{e9}]{0,7}", 0..60),
             query in "[AB_1\u{e9}]{0,9}",
         ) {
-            let mut names = names;
-            names.sort();
-            names.dedup();
-            proptest::prop_assert_eq!(holds_near_misses(&names, &query), Ok(()));
+            proptest::prop_assert_eq!(holds_near_misses(names, &query), Ok(()));
         }
 
         /// Names longer than the windows, of two letters (so that many are near).
@@ -951,10 +951,7 @@ mod tests {
             names in proptest::collection::vec("[AB]{9,20}|[AB]{29,36}", 0..40),
             query in "[AB]{7,22}|[AB]{27,38}",
         ) {
-            let mut names = names;
-            names.sort();
-            names.dedup();
-            proptest::prop_assert_eq!(holds_near_misses(&names, &query), Ok(()));
+            proptest::prop_assert_eq!(holds_near_misses(names, &query), Ok(()));
         }
     }
 
