@@ -82,30 +82,56 @@ pub struct Listings {
     dirs: Mutex<HashMap<PathBuf, Arc<Listing>>>,
     /// A directory being listed on another thread before anyone asked for it
     /// ([`Listings::list_early`]), until it is asked for: whoever comes first reads it.
-    early: Mutex<Option<(PathBuf, Arc<Early>)>>,
+    early: Mutex<Option<Early>>,
 }
 
-/// A listing begun early: `None` inside when the directory cannot be read.
-type Early = OnceLock<Option<Arc<Listing>>>;
+/// A listing begun early, and what is to run once it is read (or, if someone waits for
+/// it first, while they wait).
+struct Early {
+    dir: PathBuf,
+    /// `None` inside when the directory cannot be read.
+    listing: Arc<OnceLock<Option<Arc<Listing>>>>,
+    then: Arc<Then>,
+}
+
+/// Work to run once, by whichever thread comes to it first.
+type Then = Mutex<Option<Box<dyn FnOnce() + Send>>>;
+
+fn run_once(then: &Then) {
+    let work = then.lock().expect("not poisoned").take();
+    if let Some(work) = work {
+        work();
+    }
+}
 
 /// How many named paths in one directory make listing it cheaper than a `stat` each.
 pub const LIST_FROM: usize = 16;
 
 impl Listings {
     /// Begins listing `dir` (absolute and normal, as discovery asks for it) on another
-    /// thread, then runs `then` there, then makes the names for the build context: while
-    /// the command line is parsed, on a core that would wait. Discovery, asking for
-    /// `dir`, takes the listing (waiting for it if need be); one nobody asks for is left
-    /// to the exit.
+    /// thread, on another CPU (see [`crate::pool::spawn_elsewhere`]), while the command
+    /// line is parsed; then runs `then`, there or in discovery if it asks for the listing
+    /// before it is read (so that a thread waiting for it does `then` meanwhile); then
+    /// makes the names for the build context. Discovery, asking for `dir`, takes the
+    /// listing (waiting for it if need be); one nobody asks for is left to the exit.
     pub fn list_early(&self, dir: PathBuf, then: impl FnOnce() + Send + 'static) {
-        let slot = Arc::new(Early::new());
-        *self.early.lock().expect("not poisoned") = Some((dir.clone(), Arc::clone(&slot)));
-        let spawned = std::thread::Builder::new().spawn(move || {
-            // Discovery waits for the entries only, then for the pool: the names for the
+        let early = Early {
+            dir,
+            listing: Arc::default(),
+            then: Arc::new(Mutex::new(Some(Box::new(then)))),
+        };
+        let (dir, slot, then) = (
+            early.dir.clone(),
+            Arc::clone(&early.listing),
+            Arc::clone(&early.then),
+        );
+        *self.early.lock().expect("not poisoned") = Some(early);
+        let spawned = crate::pool::spawn_elsewhere(move || {
+            // Discovery waits for the entries only, then for `then`: the names for the
             // build context are made after both (a file's check waits for them if need
             // be), a third of a millisecond that used to come first.
             let listing = slot.get_or_init(|| Listing::read(&dir).map(Arc::new));
-            then();
+            run_once(&then);
             if let Some(listing) = listing {
                 listing.names();
             }
@@ -134,17 +160,20 @@ impl Listings {
         let early = {
             let mut early = self.early.lock().expect("not poisoned");
             match &*early {
-                Some((listed, _)) if listed == dir => early.take(),
+                Some(Early { dir: listed, .. }) if listed == dir => early.take(),
                 _ => None,
             }
         };
-        if let Some((listed, slot)) = early
-            && let Some(listing) = slot.get_or_init(|| Listing::read(&listed).map(Arc::new))
-        {
-            self.dirs
-                .lock()
-                .expect("not poisoned")
-                .insert(listed, Arc::clone(listing));
+        if let Some(Early { dir, listing, then }) = early {
+            if listing.get().is_none() {
+                run_once(&then);
+            }
+            if let Some(listing) = listing.get_or_init(|| Listing::read(&dir).map(Arc::new)) {
+                self.dirs
+                    .lock()
+                    .expect("not poisoned")
+                    .insert(dir, Arc::clone(listing));
+            }
         }
         self.dirs.lock().expect("not poisoned").get(dir).cloned()
     }
