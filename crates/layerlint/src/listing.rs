@@ -55,6 +55,20 @@ impl Listing {
         self.entries.contains_key(name)
     }
 
+    /// The names that are, or may be, symbolic links (those whose type the directory did not
+    /// tell, and those that are not UTF-8, whose names the context only has lossily), as a
+    /// build context takes them ([`BuildContext::with_root_links`]): sorted.
+    pub fn links(&self) -> Arc<[String]> {
+        let mut links: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|(name, kind)| kind.is_none() || name.to_str().is_none())
+            .map(|(name, _)| name.to_string_lossy().into_owned())
+            .collect();
+        links.sort_unstable();
+        links.into()
+    }
+
     /// The names as a build context takes them ([`BuildContext::with_sorted_listing`]):
     /// as UTF-8 (lossy), sorted, without duplicates.
     pub fn names(&self) -> Arc<[String]> {
@@ -266,9 +280,9 @@ impl Contexts {
             let context = BuildContext::on_disk(root, Some(dockerfile.path)).cached();
             // The context is the directory discovery listed: its names are known.
             Arc::new(match listing {
-                Some(listing) if dockerfile.dir == Some(root) => {
-                    context.with_sorted_listing("", listing.names())
-                }
+                Some(listing) if dockerfile.dir == Some(root) => context
+                    .with_sorted_listing("", listing.names())
+                    .with_root_links(listing.links()),
                 _ => context,
             })
         });
@@ -315,6 +329,26 @@ mod tests {
         let listings = Listings::default();
         listings.list_early(gone.clone(), || {});
         assert!(listings.get(&gone).is_none() && listings.list(&gone).is_none());
+    }
+
+    /// The names a build context is told may be symbolic links: the links, not the files
+    /// or the directories (and, on Unix, the names that are not UTF-8).
+    #[cfg(unix)]
+    #[test]
+    fn the_links_of_a_listing() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::os::unix::fs::symlink("Dockerfile", dir.path().join("to-file")).unwrap();
+        std::os::unix::fs::symlink("sub", dir.path().join("to-dir")).unwrap();
+        let odd = OsStr::from_bytes(b"odd\xff");
+        std::fs::write(dir.path().join(odd), "").unwrap();
+        let listing = Listings::default().list(dir.path()).unwrap();
+        assert_eq!(
+            listing.links().as_ref(),
+            ["odd\u{fffd}", "to-dir", "to-file"]
+        );
     }
 
     #[test]

@@ -54,6 +54,9 @@ struct DiskCache {
     /// The root's names, once listed: asked about for most paths (see
     /// [`BuildContext::stat`]), without a lock.
     root: OnceLock<RootNames>,
+    /// The root's names that are, or may be, symbolic links, when whoever listed it said
+    /// ([`BuildContext::with_root_links`]); sorted.
+    root_links: OnceLock<Arc<[String]>>,
     /// Path → `None` when it does not exist, else whether it is a directory (following
     /// symbolic links, as [`Path::exists`] and [`Path::is_dir`] do).
     stats: Mutex<HashMap<String, Option<bool>>>,
@@ -227,6 +230,28 @@ impl BuildContext {
             cache.remember_list(clean(dir), names);
         }
         self
+    }
+
+    /// This context (cached, given its root's names with [`BuildContext::with_listing`])
+    /// also knowing which of them are, or may be, symbolic links (`links`: sorted): then
+    /// [`BuildContext::plain_root_entry`] answers without asking the disk.
+    #[must_use]
+    pub fn with_root_links(self, links: Arc<[String]>) -> BuildContext {
+        debug_assert!(links.is_sorted(), "sorted");
+        if let Some(cache) = &self.cache {
+            let _ = cache.root_links.set(links);
+        }
+        self
+    }
+
+    /// Whether `name` is in the context directory on disk and is not a symbolic link, from
+    /// the names and links given ([`BuildContext::with_root_links`]); `None` when they were
+    /// not given.
+    pub fn plain_root_entry(&self, name: &str) -> Option<bool> {
+        let cache = self.cache.as_ref()?;
+        let (root, links) = (cache.root.get()?, cache.root_links.get()?);
+        let listed = |names: &[String]| names.binary_search_by(|n| n.as_str().cmp(name)).is_ok();
+        Some(listed(&root.sorted) && !listed(links))
     }
 
     /// `None` when `path` (clean, context-relative) does not exist on disk, else whether it
@@ -738,6 +763,14 @@ mod tests {
         assert!(!given.exists("a") && !given.is_dir("b"));
         // `..` is not a name of the directory: asked about.
         assert!(given.exists("..") && given.is_dir(".."));
+        // Which names are links is not known until said.
+        assert_eq!(given.plain_root_entry("a"), None);
+        let linked = given
+            .clone()
+            .with_root_links(Arc::from([String::from("b")]));
+        assert_eq!(linked.plain_root_entry("a"), Some(true));
+        assert_eq!(linked.plain_root_entry("b"), Some(false));
+        assert_eq!(linked.plain_root_entry("on-disk"), Some(false));
         // Overlaid files still show over the names given.
         assert_eq!(given.with_files([("c", "")]).list(""), ["a", "b", "c"]);
         // A context that does not remember what it reads keeps reading the disk.

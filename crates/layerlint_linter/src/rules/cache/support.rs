@@ -98,10 +98,17 @@ pub(crate) fn dockerfile_in_context(path: Option<&Path>, context: &BuildContext)
     let path = path?;
     let canonical_root = context.canonical_root()?;
     // A Dockerfile right in the context directory that is not a symbolic link resolves to
-    // the resolved directory and its name: its name is its path in the context.
-    let relative = if path.parent() == Some(root)
-        && std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink())
-    {
+    // the resolved directory and its name: its name is its path in the context. Whoever
+    // listed the directory may have said which names are links (no `lstat` then).
+    let plain_in_root = || {
+        path.file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| context.plain_root_entry(name))
+            .unwrap_or_else(|| {
+                std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink())
+            })
+    };
+    let relative = if path.parent() == Some(root) && plain_in_root() {
         PathBuf::from(path.file_name()?)
     } else {
         std::fs::canonicalize(path)
@@ -172,7 +179,22 @@ mod tests {
         let context = BuildContext::on_disk(&root, None);
         let alias = dir.path().join("alias");
         let via_alias = BuildContext::on_disk(&alias, None);
-        let cases: [(&BuildContext, PathBuf, Option<&str>); 8] = [
+        // Listed, with the links said: the listing answers, as the disk would.
+        let names = ["Dockerfile", "link", "out", "sub"].map(String::from);
+        let listed = BuildContext::on_disk(&root, None)
+            .cached()
+            .with_listing("", names.clone())
+            .with_root_links(std::sync::Arc::from(["link", "out"].map(String::from)));
+        // A listing that calls the link a file is taken at its word: no `lstat`.
+        let trusted = BuildContext::on_disk(&root, None)
+            .cached()
+            .with_listing("", names)
+            .with_root_links(std::sync::Arc::from([]));
+        let cases: [(&BuildContext, PathBuf, Option<&str>); 12] = [
+            (&listed, root.join("Dockerfile"), Some("Dockerfile")),
+            (&listed, root.join("link"), Some("sub/Dockerfile")),
+            (&listed, root.join("out"), None),
+            (&trusted, root.join("link"), Some("link")),
             (&context, root.join("Dockerfile"), Some("Dockerfile")),
             // A backslash is part of the name, not a separator.
             (
