@@ -254,6 +254,24 @@ impl BuildContext {
         Some(listed(&root.sorted) && !listed(links))
     }
 
+    /// Whether `path` (clean, context-relative) is known not to exist on disk: the root's
+    /// names are known, and its first element is not among them. Most paths asked about
+    /// (COPY sources, ecosystem markers) are absent, and each `stat` is a system call.
+    /// Takes no lock. The first element is found byte by byte: it is short, and a searcher
+    /// for `/` cost more to set up than the search.
+    fn not_in_root(&self, path: &str) -> bool {
+        let first = path
+            .bytes()
+            .position(|b| b == b'/')
+            .map_or(path, |slash| &path[..slash]);
+        !matches!(first, "" | "." | "..")
+            && self
+                .cache
+                .as_ref()
+                .and_then(|cache| cache.root.get())
+                .is_some_and(|root| !root.may_contain(first))
+    }
+
     /// `None` when `path` (clean, context-relative) does not exist on disk, else whether it
     /// is a directory.
     fn stat(&self, root: &Path, path: &str) -> Option<bool> {
@@ -261,19 +279,7 @@ impl BuildContext {
         let Some(cache) = &self.cache else {
             return ask();
         };
-        // When the root's names are known, a path whose first element is not among them
-        // does not exist: most paths asked about (COPY sources, ecosystem markers) are
-        // absent, and each `stat` is a system call. Looked at first: it takes no lock.
-        // Found byte by byte: a first element is short, and a searcher for `/` cost more
-        // to set up than the search.
-        let first = path
-            .bytes()
-            .position(|b| b == b'/')
-            .map_or(path, |slash| &path[..slash]);
-        if !matches!(first, "" | "." | "..")
-            && let Some(root) = cache.root.get()
-            && !root.may_contain(first)
-        {
+        if self.not_in_root(path) {
             return None;
         }
         if let Some(&known) = cache.stats.lock().expect("not poisoned").get(path) {
@@ -421,6 +427,9 @@ impl BuildContext {
             Files::Disk(root) => {
                 use std::io::Read;
                 // Regular files only: opening a named pipe waits for a writer.
+                if self.not_in_root(path) {
+                    return None;
+                }
                 let path = root.join(path);
                 if !path.is_file() {
                     return None;
@@ -760,6 +769,7 @@ mod tests {
         // A path outside the names given does not exist, nor anything below it, without
         // asking the disk; one among them is still asked about.
         assert!(!given.exists("on-disk") && !given.exists("on-disk/x"));
+        assert_eq!(given.head("on-disk", 4), None);
         assert!(!given.exists("a") && !given.is_dir("b"));
         // `..` is not a name of the directory: asked about.
         assert!(given.exists("..") && given.is_dir(".."));
@@ -777,5 +787,6 @@ mod tests {
         let uncached = BuildContext::on_disk(root, None).with_listing("", names);
         assert_eq!(uncached.list(""), ["Dockerfile", "on-disk"]);
         assert!(uncached.exists("on-disk"));
+        assert_eq!(uncached.head("on-disk", 4), Some(Vec::new()));
     }
 }
