@@ -85,7 +85,8 @@ mod pinning {
         )
     }
 
-    /// Lets this thread run on any of `cpus`.
+    /// Lets this thread run on any of `cpus` (and no other). Unpinned or pinned elsewhere
+    /// is only slower: an error is left alone.
     pub fn allow(cpus: &[usize]) {
         let mut set = CpuSet::new();
         for &cpu in cpus {
@@ -127,13 +128,8 @@ mod pinning {
     /// Keeps the pool's thread `index` on one of `cpus`, when the pool has a thread for
     /// each of them.
     pub fn pin(cpus: &[usize], index: usize) {
-        if rayon::current_num_threads() != cpus.len() {
-            return;
-        }
-        let mut one = CpuSet::new();
-        if one.set(cpus[index % cpus.len()]).is_ok() {
-            // Unpinned is only slower: an error is left alone.
-            let _ = sched_setaffinity(Pid::from_raw(0), &one);
+        if rayon::current_num_threads() == cpus.len() {
+            allow(&[cpus[index % cpus.len()]]);
         }
     }
 
