@@ -4,6 +4,7 @@
 
 use foldhash::HashMap;
 use std::ffi::{OsStr, OsString};
+use std::hash::BuildHasher;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -12,47 +13,111 @@ use layerlint_linter::BuildContext;
 /// The entries of one directory.
 #[derive(Debug, Default)]
 pub struct Listing {
-    /// Name → whether it is a directory (`None`: a symbolic link or unknown, to be asked
-    /// with `stat`).
-    entries: HashMap<OsString, Option<bool>>,
+    /// The names, one after another (as [`OsStr::as_encoded_bytes`] gives them): one
+    /// buffer for the thousands of names a corpus directory holds, not a string each.
+    bytes: Vec<u8>,
+    entries: Vec<Entry>,
+    /// The indices of `entries`, by name.
+    table: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+    /// The entries whose names are not UTF-8 (rare), with their lossy conversion
+    /// ([`OsStr::to_string_lossy`]), made as they are read.
+    lossy: Vec<(u32, String)>,
     /// The names as a build context takes them, made once.
     names: OnceLock<Arc<[String]>>,
+}
+
+/// An entry of a [`Listing`].
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Where its name is in [`Listing::bytes`].
+    start: u32,
+    end: u32,
+    /// Whether it is a directory (`None`: a symbolic link or unknown, to be asked with
+    /// `stat`).
+    kind: Option<bool>,
 }
 
 impl Listing {
     /// Reads `dir`; `None` when it cannot be read.
     fn read(dir: &Path) -> Option<Listing> {
-        let entries: Vec<(OsString, Option<bool>)> = std::fs::read_dir(dir)
-            .ok()?
-            .flatten()
-            .map(|entry| {
-                let kind = entry
-                    .file_type()
-                    .ok()
-                    .filter(|t| !t.is_symlink())
-                    .map(|t| t.is_dir());
-                (entry.file_name(), kind)
+        let mut listing = Listing {
+            // Room for the names of a directory of a few thousand files without growing
+            // (each growth copies, and touches fresh memory).
+            bytes: Vec::with_capacity(1 << 16),
+            entries: Vec::with_capacity(1 << 11),
+            ..Listing::default()
+        };
+        for_each_entry(dir, |name, kind| listing.push(name, kind))??;
+        // Made at its size: a table grown to the names hashes every one again at each
+        // doubling.
+        let mut table = hashbrown::HashTable::with_capacity(listing.entries.len());
+        for (index, entry) in listing.entries.iter().enumerate() {
+            let hash = listing.hasher.hash_one(listing.name(entry));
+            let index = u32::try_from(index).ok()?;
+            table.insert_unique(hash, index, |&other| {
+                listing
+                    .hasher
+                    .hash_one(listing.name(&listing.entries[other as usize]))
+            });
+        }
+        listing.table = table;
+        Some(listing)
+    }
+
+    /// Adds an entry; `None` when the names outgrow the offsets (4 GiB of names).
+    fn push(&mut self, name: &OsStr, kind: Option<bool>) -> Option<()> {
+        let index = u32::try_from(self.entries.len()).ok()?;
+        let start = u32::try_from(self.bytes.len()).ok()?;
+        self.bytes.extend_from_slice(name.as_encoded_bytes());
+        let end = u32::try_from(self.bytes.len()).ok()?;
+        self.entries.push(Entry { start, end, kind });
+        if name.to_str().is_none() {
+            self.lossy
+                .push((index, name.to_string_lossy().into_owned()));
+        }
+        Some(())
+    }
+
+    fn name(&self, entry: &Entry) -> &[u8] {
+        self.bytes
+            .get(entry.start as usize..entry.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The name of entry `index` as a build context takes it: as UTF-8 (lossy).
+    fn utf8_name(&self, index: usize, entry: &Entry) -> String {
+        match std::str::from_utf8(self.name(entry)) {
+            Ok(name) => name.to_owned(),
+            Err(_) => self
+                .lossy
+                .iter()
+                .find(|(i, _)| *i as usize == index)
+                .map_or_else(
+                    || String::from_utf8_lossy(self.name(entry)).into_owned(),
+                    |(_, name)| name.clone(),
+                ),
+        }
+    }
+
+    fn entry(&self, name: &OsStr) -> Option<&Entry> {
+        let name = name.as_encoded_bytes();
+        self.table
+            .find(self.hasher.hash_one(name), |&index| {
+                self.name(&self.entries[index as usize]) == name
             })
-            .collect();
-        // Made at its size: a directory listed here holds many files, and a table grown
-        // to them hashes every name again at each doubling.
-        let mut map = HashMap::with_capacity_and_hasher(entries.len(), Default::default());
-        map.extend(entries);
-        Some(Listing {
-            entries: map,
-            names: OnceLock::new(),
-        })
+            .map(|&index| &self.entries[index as usize])
     }
 
     /// `None` when `name` is not in the directory; else whether it is a directory (`None`:
     /// a symbolic link or unknown).
     pub fn kind(&self, name: &OsStr) -> Option<Option<bool>> {
-        self.entries.get(name).copied()
+        self.entry(name).map(|entry| entry.kind)
     }
 
     /// Whether `name` is in the directory.
     pub fn contains(&self, name: &OsStr) -> bool {
-        self.entries.contains_key(name)
+        self.entry(name).is_some()
     }
 
     /// The names that are, or may be, symbolic links (those whose type the directory did not
@@ -62,8 +127,11 @@ impl Listing {
         let mut links: Vec<String> = self
             .entries
             .iter()
-            .filter(|(name, kind)| kind.is_none() || name.to_str().is_none())
-            .map(|(name, _)| name.to_string_lossy().into_owned())
+            .enumerate()
+            .filter(|(index, entry)| {
+                entry.kind.is_none() || self.lossy.iter().any(|(i, _)| *i as usize == *index)
+            })
+            .map(|(index, entry)| self.utf8_name(index, entry))
             .collect();
         links.sort_unstable();
         links.into()
@@ -75,12 +143,9 @@ impl Listing {
         let names = self.names.get_or_init(|| {
             let mut names: Vec<String> = self
                 .entries
-                .keys()
-                .map(|name| match name.to_str() {
-                    // What the lossy conversion gives a UTF-8 name, without it.
-                    Some(name) => name.to_owned(),
-                    None => name.to_string_lossy().into_owned(),
-                })
+                .iter()
+                .enumerate()
+                .map(|(index, entry)| self.utf8_name(index, entry))
                 .collect();
             names.sort_unstable();
             names.dedup();
@@ -88,6 +153,65 @@ impl Listing {
         });
         Arc::clone(names)
     }
+}
+
+/// Calls `each` with the entries of `dir` but `.` and `..`: each name, and whether it is
+/// a directory (`None`: a symbolic link, or a file system that does not say), until it
+/// returns `None`. `None` when `dir` cannot be read (`Some(None)`: `each` stopped).
+///
+/// On Linux each name is lent from the directory stream; [`std::fs::read_dir`] makes two
+/// strings of each (its entry's, and the name it returns).
+#[cfg(target_os = "linux")]
+fn for_each_entry(
+    dir: &Path,
+    mut each: impl FnMut(&OsStr, Option<bool>) -> Option<()>,
+) -> Option<Option<()>> {
+    use nix::dir::{Dir, Type};
+    use nix::fcntl::OFlag;
+    use nix::sys::stat::Mode;
+    use std::os::unix::ffi::OsStrExt;
+    let mut stream = Dir::open(
+        dir,
+        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()?;
+    for entry in stream.iter() {
+        // A stream that fails stops there, as `std::fs::read_dir` does.
+        let Ok(entry) = entry else { break };
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let kind = match entry.file_type() {
+            Some(Type::Directory) => Some(true),
+            Some(Type::Symlink) | None => None,
+            Some(_) => Some(false),
+        };
+        if each(OsStr::from_bytes(name), kind).is_none() {
+            return Some(None);
+        }
+    }
+    Some(Some(()))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn for_each_entry(
+    dir: &Path,
+    mut each: impl FnMut(&OsStr, Option<bool>) -> Option<()>,
+) -> Option<Option<()>> {
+    for entry in std::fs::read_dir(dir).ok()? {
+        let Ok(entry) = entry else { break };
+        let kind = entry
+            .file_type()
+            .ok()
+            .filter(|t| !t.is_symlink())
+            .map(|t| t.is_dir());
+        if each(&entry.file_name(), kind).is_none() {
+            return Some(None);
+        }
+    }
+    Some(Some(()))
 }
 
 /// Listings of the directories that hold many of the paths checked.
@@ -294,6 +418,19 @@ impl Contexts {
 mod tests {
     use super::*;
 
+    impl Listing {
+        /// Each name with its kind, sorted by name.
+        fn sorted_entries(&self) -> Vec<(Vec<u8>, Option<bool>)> {
+            let mut entries: Vec<(Vec<u8>, Option<bool>)> = self
+                .entries
+                .iter()
+                .map(|entry| (self.name(entry).to_vec(), entry.kind))
+                .collect();
+            entries.sort();
+            entries
+        }
+    }
+
     #[test]
     fn a_directory_listed_early_is_the_directory_listed() {
         let dir = tempfile::tempdir().unwrap();
@@ -314,7 +451,7 @@ mod tests {
         assert_eq!(c.names().as_ref(), ["c"]);
         let early = listings.get(dir.path()).expect("listed early");
         let plain = Listings::default().list(dir.path()).unwrap();
-        assert_eq!(early.entries, plain.entries);
+        assert_eq!(early.sorted_entries(), plain.sorted_entries());
         assert_eq!(
             early.names().as_ref(),
             ["a.Dockerfile", "b.Dockerfile", "sub"]
