@@ -18,6 +18,13 @@ use crate::scopes::{Point, ScopeAt, ScopeLog, ScopeView};
 /// the file): a placeholder that is never equal to a real path.
 pub const UNKNOWN_WORKDIR: &str = "/?";
 
+/// The longest path Linux takes (`PATH_MAX`, 4,096 bytes with the terminating NUL). A
+/// working directory longer than that cannot be made: the build fails there. The walk
+/// takes one for unknown ([`UNKNOWN_WORKDIR`]) rather than keep it, so that a chain of
+/// relative WORKDIRs, each a longer copy of the one before, holds memory linear in their
+/// number, not quadratic (20,000 of them held 1.2 GB).
+const PATH_MAX: usize = 4095;
+
 /// Where a COPY or ADD takes its files from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CopyFrom {
@@ -200,7 +207,12 @@ impl FileWalk {
                             .expand(&word.text, escape)
                             .map(|e| e.result)
                             .unwrap_or_else(|_| "?".to_owned());
-                        workdir = join(&workdir, &value).into();
+                        let joined = join(&workdir, &value);
+                        workdir = if joined.len() > PATH_MAX {
+                            UNKNOWN_WORKDIR.into()
+                        } else {
+                            joined.into()
+                        };
                     }
                     Body::User(Some(word)) => {
                         user = scope
@@ -404,6 +416,32 @@ mod tests {
         assert_eq!(value(2, "C"), None);
         assert_eq!(value(6, "C").as_deref(), Some("3"));
         assert_eq!(walk.scopes.entries(), 3);
+    }
+
+    /// A working directory longer than a path can be is unknown, and a relative one after
+    /// it starts from the unknown directory: the path held by a step stays within
+    /// `PATH_MAX`, however long the chain of relative WORKDIRs.
+    #[test]
+    fn working_directories_stay_within_path_max() {
+        let name = "d".repeat(99);
+        let mut source = String::from("FROM scratch\n");
+        for _ in 0..100 {
+            source.push_str(&format!("WORKDIR {name}\nRUN true\n"));
+        }
+        let parse = layerlint_syntax::parse(&source);
+        let semantic = Semantic::new(&parse.file);
+        let walk = FileWalk::new(&parse.file, &semantic);
+        let stage = &walk.stages[0];
+        let workdirs: Vec<&str> = stage.steps.iter().map(|s| &*s.workdir).collect();
+        // After the 40th WORKDIR: 40 names of 99 bytes, each after a `/`: 4,000 bytes.
+        assert_eq!(workdirs[2 * 40].len(), 4000);
+        assert!(workdirs[2 * 40].starts_with(&format!("/{name}/{name}/")));
+        // The 41st would make 4,100 bytes, over the limit.
+        assert_eq!(workdirs[2 * 41], UNKNOWN_WORKDIR);
+        assert_eq!(workdirs[2 * 42], format!("{UNKNOWN_WORKDIR}/{name}"));
+        assert!(workdirs.iter().all(|w| w.len() <= PATH_MAX));
+        assert!(stage.exit_workdir.len() <= PATH_MAX);
+        assert_ne!(&*stage.exit_workdir, UNKNOWN_WORKDIR);
     }
 
     /// The walk keeps each variable set once, however many RUNs see it: `n` ARG/RUN pairs
