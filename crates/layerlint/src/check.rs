@@ -760,9 +760,28 @@ fn codes(rules: &[Rule]) -> String {
 /// `--- /dev/null` for a file the fix creates, `old` being `None`), so that `git apply`
 /// and `patch -p1` take the output of `--diff` as it is.
 pub fn unified_diff(path: &str, old: Option<&str>, new: &str) -> String {
+    unified_diff_within(path, old, new, DIFF_TIMEOUT)
+}
+
+/// How long the diff of one file may take before it is approximated. Myers' algorithm
+/// takes time in proportion to the lines times the changes: 2.4 s for a file of 20,000
+/// changed lines, a hundred times that at ten times the lines. Past the timeout the diff
+/// is coarser (fewer, larger hunks) but still exact: applied, it gives the fixed text. A
+/// file of a few thousand lines is diffed in milliseconds, well within it.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// [`unified_diff`], approximated after `timeout`.
+fn unified_diff_within(
+    path: &str,
+    old: Option<&str>,
+    new: &str,
+    timeout: std::time::Duration,
+) -> String {
     let path = path.trim_start_matches('/');
     let from = old.map_or_else(|| "/dev/null".to_owned(), |_| diff_name("a/", path));
-    similar::TextDiff::from_lines(old.unwrap_or_default(), new)
+    similar::TextDiff::configure()
+        .timeout(timeout)
+        .diff_lines(old.unwrap_or_default(), new)
         .unified_diff()
         .context_radius(3)
         .header(&from, &diff_name("b/", path))
@@ -922,6 +941,64 @@ impl Fnv {
 
 #[cfg(test)]
 mod tests {
+    /// Applies a unified diff of one file (as `--diff` writes it) to `old`.
+    fn apply(old: &str, diff: &str) -> String {
+        let old: Vec<&str> = old.split_inclusive('\n').collect();
+        let mut out = String::new();
+        let mut at = 0;
+        for line in diff.split_inclusive('\n').skip(2) {
+            if let Some(header) = line.strip_prefix("@@ -") {
+                // `@@ -start,count +...`: the lines before the hunk are copied.
+                let start: usize = header
+                    .split([',', ' '])
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .expect("a hunk header");
+                let start = start.saturating_sub(1).max(at);
+                out.extend(old[at..start].iter().copied());
+                at = start;
+            } else if let Some(added) = line.strip_prefix('+') {
+                out.push_str(added);
+            } else if line.starts_with('-') {
+                at += 1;
+            } else if line.starts_with(' ') {
+                out.push_str(old[at]);
+                at += 1;
+            }
+        }
+        out.extend(old[at..].iter().copied());
+        out
+    }
+
+    /// A diff that runs out of time is coarser, and as exact: applied, it gives the new
+    /// text.
+    #[test]
+    fn a_diff_cut_short_still_gives_the_new_text() {
+        let old: String = (0..400).map(|i| format!("RUN step {i}\n")).collect();
+        let new: String = (0..400)
+            .map(|i| match i % 7 {
+                0 => format!("RUN step {i} changed\n"),
+                3 => String::new(),
+                _ => format!("RUN step {i}\n"),
+            })
+            .collect();
+        let full = super::unified_diff("Dockerfile", Some(&old), &new);
+        let cut =
+            super::unified_diff_within("Dockerfile", Some(&old), &new, std::time::Duration::ZERO);
+        assert!(
+            full.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"),
+            "{full}"
+        );
+        assert!(
+            cut.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"),
+            "{cut}"
+        );
+        assert_ne!(cut, full, "no time: the diff is approximated");
+        assert!(cut.len() > full.len(), "and coarser");
+        assert_eq!(apply(&old, &full), new);
+        assert_eq!(apply(&old, &cut), new);
+    }
+
     #[test]
     fn diff_names_are_quoted_as_git_quotes_them() {
         assert_eq!(
