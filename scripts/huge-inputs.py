@@ -20,6 +20,7 @@ import tempfile
 SHAPES = {
     "arg-run": lambda n: "FROM alpine:3\n" + "".join(f"ARG V{i}=v{i}\nRUN echo $V1\n" for i in range(n)),
     "env-run": lambda n: "FROM alpine:3\n" + "".join(f"ENV V{i}=$V{i - 1}x\nRUN echo $V{i}\n" for i in range(n)),
+    "path-append": lambda n: "FROM alpine:3\n" + "".join(f"ENV PATH=$PATH:/opt/p{i}/bin\n" for i in range(n)) + "RUN make\n",
     "global-args": lambda n: "".join(f"ARG G{i}=1\n" for i in range(n))
     + "".join(f"FROM alpine:3 AS s{i}\nARG G{i}\nRUN echo $G{i}\n" for i in range(n // 4)),
     "stage-chain": lambda n: "FROM alpine:3 AS s0\n"
