@@ -764,7 +764,7 @@ pub fn unified_diff(path: &str, old: Option<&str>, new: &str) -> String {
 }
 
 /// How long the diff of one file may take before it is approximated. Myers' algorithm
-/// takes time in proportion to the lines times the changes: 2.4 s for a file of 20,000
+/// takes time in proportion to the lines times the changes: about 2 s for a file of 20,000
 /// changed lines, a hundred times that at ten times the lines. Past the timeout the diff
 /// is coarser (fewer, larger hunks) but still exact: applied, it gives the fixed text. A
 /// file of a few thousand lines is diffed in milliseconds, well within it.

@@ -128,8 +128,8 @@ impl Listing {
             .entries
             .iter()
             .enumerate()
-            .filter(|(index, entry)| {
-                entry.kind.is_none() || self.lossy.iter().any(|(i, _)| *i as usize == *index)
+            .filter(|(_, entry)| {
+                entry.kind.is_none() || std::str::from_utf8(self.name(entry)).is_err()
             })
             .map(|(index, entry)| self.utf8_name(index, entry))
             .collect();

@@ -118,7 +118,7 @@ pub(crate) fn per_file(
     // The parts not rendered as each file was checked.
     let pending = |file: &FileReport| file.rendered.is_none() && !file.findings.is_empty();
     for batch in files.chunks(512) {
-        let parts: Vec<io::Result<Vec<u8>>> = if batch.iter().any(pending) {
+        let parts: Vec<Vec<u8>> = if batch.iter().any(pending) {
             batch
                 .par_iter()
                 .map(|file| {
@@ -130,11 +130,10 @@ pub(crate) fn per_file(
                     }
                     Ok(part)
                 })
-                .collect()
+                .collect::<io::Result<_>>()?
         } else {
             Vec::new()
         };
-        let parts: Vec<Vec<u8>> = parts.into_iter().collect::<io::Result<_>>()?;
         let mut parts = parts.iter();
         // Handed to the writer as they are, a few hundred at a time: a `writev` rather
         // than a copy of each into the writer's buffer (megabytes, on a monorepo).
