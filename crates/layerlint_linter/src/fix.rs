@@ -81,12 +81,13 @@ pub fn fix_file(
     let mut dropped = Vec::new();
     let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut overlay: Option<BuildContext> = None;
-    // ShellCheck's findings bear on safe fixes only through suppressions of its codes found
-    // unused (its own fixes are unsafe): under `Safe`, the passes lint without it until
-    // the fixes converge, then it runs once on the result, and only when that brings a fix
-    // do the passes go on with it. Each run is a process per pass otherwise.
-    let mut with_shellcheck =
-        required < Applicability::Safe || !settings.is_enabled(Rule::Shellcheck);
+    // ShellCheck runs as a process, and its findings bring few fixes (its own, which are
+    // unsafe, and the removal of suppressions of its codes found unused): the passes lint
+    // without it until the fixes converge, then it runs on the result, and when that
+    // brings a fix, the passes after that one go without it again until they converge.
+    // Most files need it once, not once per pass.
+    let defer_shellcheck = settings.is_enabled(Rule::Shellcheck);
+    let mut with_shellcheck = !defer_shellcheck;
     let lint_now = |text: &str, overlay: &Option<BuildContext>, with_shellcheck: bool| {
         let target = Target {
             path: target.path,
@@ -212,6 +213,9 @@ pub fn fix_file(
             *fixed.entry(rule).or_default() += 1;
         }
         current = next;
+        if defer_shellcheck {
+            with_shellcheck = false;
+        }
         result = lint_now(&current, &overlay, with_shellcheck);
         passes += 1;
     }

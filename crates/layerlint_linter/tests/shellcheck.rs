@@ -253,3 +253,49 @@ fn safe_fixes_run_shellcheck_once_unless_it_brings_a_fix() {
     assert!(!outcome.source.contains("MAINTAINER"), "{}", outcome.source);
     assert!(runs() >= 2);
 }
+
+/// `--fix --unsafe-fixes` runs ShellCheck once the passes without it converge, not at every
+/// pass: a file whose fixes take several passes runs it twice (once to find its fix, once
+/// on the result), and ends as when it ran at every pass (its fix applied, no finding
+/// left that a fix takes).
+#[cfg(unix)]
+#[test]
+fn unsafe_fixes_run_shellcheck_when_the_passes_converge() {
+    use layerlint_linter::Applicability;
+    use layerlint_linter::fix::fix_file;
+    if !shellcheck_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (script, log) = counting_shellcheck(dir.path());
+    let mut settings = Settings::default();
+    settings.options.shellcheck = ShellcheckSetting::Path(script);
+    // Fixes of its own (`MAINTAINER` to a label, `-y` and `--no-install-recommends` for
+    // apt-get), and ShellCheck's of the backquotes: three runs when it ran at every pass.
+    let source = "FROM debian:12\nMAINTAINER a@b.c\nRUN apt-get update\nRUN apt-get install curl\nRUN echo `date`\n";
+    let outcome = fix_file(source, &Target::default(), &settings, Applicability::Unsafe);
+    let runs = std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .count();
+    assert!(outcome.source.contains("$(date)"), "{}", outcome.source);
+    assert!(
+        outcome.fixed.values().sum::<usize>() >= 3,
+        "{:?}",
+        outcome.fixed
+    );
+    assert_eq!(runs, 2, "{:?}", outcome.fixed);
+    assert!(outcome.not_converged.is_none());
+    let fixable: Vec<&str> = outcome
+        .remaining
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applies(Applicability::Unsafe))
+        })
+        .map(|d| d.code())
+        .collect();
+    assert!(fixable.is_empty(), "{fixable:?}");
+}
