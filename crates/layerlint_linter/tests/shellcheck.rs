@@ -204,6 +204,24 @@ fn counting_shellcheck(dir: &Path) -> (PathBuf, PathBuf) {
     (script, log)
 }
 
+/// Settings with a ShellCheck that counts its runs ([`counting_shellcheck`]), and the runs
+/// it made since last asked.
+#[cfg(unix)]
+fn counted_shellcheck(dir: &Path) -> (Settings, impl Fn() -> usize) {
+    let (script, log) = counting_shellcheck(dir);
+    let mut settings = Settings::default();
+    settings.options.shellcheck = ShellcheckSetting::Path(script);
+    let runs = move || {
+        let runs = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .count();
+        std::fs::remove_file(&log).ok();
+        runs
+    };
+    (settings, runs)
+}
+
 /// `--fix` (safe fixes) runs ShellCheck once, on the fixed text, when ShellCheck can bring
 /// no safe fix (its own are unsafe): not once per pass. A suppression of a ShellCheck code
 /// that suppresses nothing is still removed (ShellCheck runs on until no fix applies), and
@@ -217,17 +235,7 @@ fn safe_fixes_run_shellcheck_once_unless_it_brings_a_fix() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (script, log) = counting_shellcheck(dir.path());
-    let mut settings = Settings::default();
-    settings.options.shellcheck = ShellcheckSetting::Path(script);
-    let runs = || {
-        let runs = std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .lines()
-            .count();
-        std::fs::remove_file(&log).ok();
-        runs
-    };
+    let (settings, runs) = counted_shellcheck(dir.path());
     // A safe fix (`MAINTAINER` to a label), so the file is linted before and after it
     // (ShellCheck ran at both); a finding of ShellCheck's that stays.
     let source = "FROM debian:12\nMAINTAINER a@b.c\nRUN echo $HOME/`date`\n";
@@ -267,17 +275,12 @@ fn unsafe_fixes_run_shellcheck_when_the_passes_converge() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (script, log) = counting_shellcheck(dir.path());
-    let mut settings = Settings::default();
-    settings.options.shellcheck = ShellcheckSetting::Path(script);
+    let (settings, runs) = counted_shellcheck(dir.path());
     // Fixes of its own (`MAINTAINER` to a label, `-y` and `--no-install-recommends` for
     // apt-get), and ShellCheck's of the backquotes: three runs when it ran at every pass.
     let source = "FROM debian:12\nMAINTAINER a@b.c\nRUN apt-get update\nRUN apt-get install curl\nRUN echo `date`\n";
     let outcome = fix_file(source, &Target::default(), &settings, Applicability::Unsafe);
-    let runs = std::fs::read_to_string(&log)
-        .unwrap_or_default()
-        .lines()
-        .count();
+    let runs = runs();
     assert!(outcome.source.contains("$(date)"), "{}", outcome.source);
     assert!(
         outcome.fixed.values().sum::<usize>() >= 3,
