@@ -612,7 +612,7 @@ enum Repeats {
     /// character, since what follows (a character, a class, the end) only matches from a
     /// character's start. A word boundary could (`\B` holds between the bytes of `é`), so
     /// an expression with one keeps [`Repeats::Chars`]. The point: without a Unicode class
-    /// the `regex` crate does not build its UTF-8 automaton, whose table (400 KB) every
+    /// the `regex` crate does not build its UTF-8 automaton, whose table (320 KB) every
     /// compile fills anew.
     Bytes,
 }

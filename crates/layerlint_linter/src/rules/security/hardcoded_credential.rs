@@ -164,7 +164,7 @@ fn urls_with_password(text: &str) -> Vec<[Range<usize>; 4]> {
 /// whitespace, `:`, `/`, `@` or quote), a `:`, a password (a character at least, no
 /// whitespace, `@`, `/` or quote), then an `@`. Every match of the expression passes, so a
 /// text that fails needs neither the expression nor compiling it (its Unicode classes fill
-/// a 400 KB table): most URLs in Dockerfiles have no password. Only ASCII whitespace ends a
+/// a 320 KB table): most URLs in Dockerfiles have no password. Only ASCII whitespace ends a
 /// part here, which lets more texts through than the expression's `\s` would.
 fn may_hold_url_password(text: &str) -> bool {
     let bytes = text.as_bytes();
