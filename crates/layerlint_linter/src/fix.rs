@@ -213,9 +213,8 @@ pub fn fix_file(
             *fixed.entry(rule).or_default() += 1;
         }
         current = next;
-        if defer_shellcheck {
-            with_shellcheck = false;
-        }
+        // Without ShellCheck again, when it waits for the passes to converge.
+        with_shellcheck = !defer_shellcheck;
         result = lint_now(&current, &overlay, with_shellcheck);
         passes += 1;
     }

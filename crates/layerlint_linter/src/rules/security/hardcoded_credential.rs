@@ -128,7 +128,7 @@ const URL_WITH_PASSWORD_PATTERN: &str =
     r#"\b([a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'"]*:)([^\s@/'"]+)(@[^\s'"]*)"#;
 
 /// [`URL_WITH_PASSWORD_PATTERN`] for any text. Its negated classes take every character
-/// outside ASCII, which fills a 320 KB table (80 pages of fresh memory) while it compiles:
+/// outside ASCII, which fills a 320 KB table (79 pages of fresh memory) while it compiles:
 /// only a text outside ASCII needs it.
 static URL_WITH_PASSWORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(URL_WITH_PASSWORD_PATTERN).expect("valid URL pattern"));
