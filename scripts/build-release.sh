@@ -41,10 +41,12 @@ BIN="$TARGET_DIR/$HOST/release/layerlint"
 # environment options: at start-up it looks up each of its ~35 options by scanning the
 # whole environment, a seventh of the instructions of a run over one small file (0.1 M of
 # 0.7 M; more in a CI job's larger environment). The defaults are what layerlint is
-# measured with. `TARGET_CFLAGS` is what `cc` reads for the target; the caller's
-# `TARGET_CFLAGS` or `CFLAGS` are kept.
-TARGET_CFLAGS="${TARGET_CFLAGS:-${CFLAGS:-}} -DMI_NO_GETENV"
-export TARGET_CFLAGS
+# measured with. `cc` adds the flags of `CFLAGS_<target>` (with `_` for `-`) to those of
+# `CFLAGS` (and of `HOST_CFLAGS`: not `TARGET_CFLAGS` when the target is the host); a value
+# the caller gave it is kept.
+CFLAGS_VAR="CFLAGS_$(echo "$HOST" | tr '.-' '__')"
+eval "CFLAGS_VALUE=\"\${$CFLAGS_VAR:-} -DMI_NO_GETENV\""
+export "$CFLAGS_VAR=$CFLAGS_VALUE"
 
 plain() {
   echo "build-release: $1; building without a profile" >&2
